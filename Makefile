@@ -1,0 +1,49 @@
+# Two commands for a new user: `make run` and `make test`. Everything else is optional.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+# The first Python >= 3.12 found (PySide6 6.12 on 3.11 aborts, DESIGN.md section 7).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 /usr/bin/python3.13 /usr/bin/python3.12; do \
+	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck pytest bench bench-small demo clean help
+
+help:
+	@echo "make run    start Testimony (sets up $(VENV) if missing)"
+	@echo "make test   lint, type-check and run every test"
+	@echo "make demo   create ./demo-vault with the Aleppo 2016 demo data"
+	@echo "make bench  benchmarks against named baselines (BENCH_SIZE=small for a quick run)"
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed; none was found." >&2; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@if $(PY) -c 'import testimony_app.gui.app' 2>/dev/null; then $(VENV)/bin/testimony-app; else $(VENV)/bin/testimony --help; fi
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check testimony_app tests bench
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy testimony_app/core
+
+pytest: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+demo: $(STAMP)
+	TESTIMONY_VAULT=$${TESTIMONY_VAULT:-demo-vault} $(VENV)/bin/testimony demo
+
+bench: $(STAMP)
+	$(PY) -m bench $(BENCH_ARGS)
+
+bench-small: $(STAMP)
+	BENCH_SIZE=small $(PY) -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,3 @@
+"""Testimony: offline documentation of human-rights violations."""
+
+__version__ = "0.1.0"

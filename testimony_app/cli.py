@@ -1,0 +1,436 @@
+"""`testimony`: the command line, a thin face over core.session.Session.
+
+Exit status: 0 success, 1 failure (one line in plain words on stderr), 2 usage.
+Secrets never come from argv: passphrases from a no-echo prompt, a file
+(--passphrase-file) or $TESTIMONY_PASSPHRASE (for scripts and tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from testimony_app import __version__
+from testimony_app.core import demo, hygiene, vocab
+from testimony_app.core.errors import InputError, TestimonyError, ValidationFailed
+from testimony_app.core.messages import _
+from testimony_app.core.session import Session, default_vault_dir, is_vault
+
+ENV_PASSPHRASE = "TESTIMONY_PASSPHRASE"  # noqa: S105 (a variable name)
+ENV_NEW_PASSPHRASE = "TESTIMONY_NEW_PASSPHRASE"  # noqa: S105
+ENV_RECOVERY = "TESTIMONY_RECOVERY_CODE"
+
+
+def out(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+
+
+def out_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+# -- secrets ------------------------------------------------------------------
+
+
+def _ask(prompt: str) -> str:
+    if not sys.stdin.isatty():
+        raise InputError("passphrase_missing")
+    return getpass.getpass(prompt)
+
+
+def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
+    if getattr(args, "passphrase_file", None):
+        try:
+            with open(args.passphrase_file, encoding="utf-8") as handle:
+                return handle.readline().rstrip("\r\n")
+        except (OSError, UnicodeDecodeError):
+            raise InputError("file_unreadable", path=args.passphrase_file) from None
+    if ENV_PASSPHRASE in os.environ:
+        return os.environ[ENV_PASSPHRASE]
+    return _ask_twice(_("Passphrase: "), confirm)
+
+
+def read_new_passphrase() -> str:
+    if ENV_NEW_PASSPHRASE in os.environ:
+        return os.environ[ENV_NEW_PASSPHRASE]
+    return _ask_twice(_("New passphrase: "), True)
+
+
+def _ask_twice(prompt: str, confirm: bool) -> str:
+    first = _ask(prompt)
+    if confirm:
+        from testimony_app.core import vault
+
+        vault.check_passphrase(first)
+        if _ask(_("Repeat it: ")) != first:
+            raise InputError("passphrase_mismatch")
+    return first
+
+
+def vault_dir(args: argparse.Namespace) -> Path:
+    return Path(args.vault) if args.vault else default_vault_dir()
+
+
+def open_session(args: argparse.Namespace) -> Session:
+    folder = vault_dir(args)
+    if not is_vault(folder):
+        raise TestimonyError("no_vault", path=str(folder))
+    return Session.open(folder, read_passphrase(args))
+
+
+# -- commands -----------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    folder = vault_dir(args)
+    passphrase = read_passphrase(args, confirm=True)
+    session, code = Session.create(folder, passphrase)
+    session.close()
+    if args.json:
+        out_json({"vault": str(folder), "recovery_code": code})
+    else:
+        out(_("Created a vault in {folder}").format(folder=folder))
+        out()
+        out(_("Recovery code (shown once; write it down and keep it apart from this laptop):"))
+        out("    " + code)
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    raw = sys.stdin.buffer.read() if args.json_file == "-" else _read_file(args.json_file)
+    with open_session(args) as session:
+        result = session.add_json(raw)
+    if args.json:
+        out_json({"added": result.added, "updated": result.updated,
+                  "unchanged": result.unchanged})
+    else:
+        out(_("{added} added, {updated} updated, {unchanged} unchanged").format(
+            added=len(result.added), updated=len(result.updated),
+            unchanged=len(result.unchanged)))
+    return 0
+
+
+def _read_file(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        raise InputError("file_unreadable", path=path) from None
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with open_session(args) as session:
+        if args.kind == "testimony":
+            rows = session.list_testimonies(args.status, args.limit, args.offset)
+            if args.json:
+                out_json([{"id": r.id, "title": r.title, "date": r.date, "status": r.status,
+                           "language": r.language, "witness": r.witness_code,
+                           "incidents": r.incidents, "updated_at": r.updated_at} for r in rows])
+            for r in rows if not args.json else []:
+                out(f"{r.id[:8]}  {r.date:10}  {r.status:9}  {r.language:3} "
+                    f"{r.witness_code or '-':12}  {r.incidents:3}  {r.title}")
+            return 0
+        records = session.list_records(args.kind)
+        if args.json:
+            out_json([{**r.data, "code": r.code} if r.code else r.data for r in records])
+            return 0
+        for r in records:
+            out(f"{r.id[:8]}  {_summary(r.kind, r.data, r.code)}")
+    return 0
+
+
+def _summary(kind: str, data: dict[str, Any], code: str | None) -> str:
+    def text(value: Any) -> str:
+        return next(iter(value.values()), "") if isinstance(value, dict) else str(value or "")
+
+    if kind == "person":
+        return f"{code}  {data['sex']:7} {data.get('age_group', data.get('age', '')):} " \
+               f"{data.get('occupation', '')}"
+    if kind == "incident":
+        return f"{_date(data['date']):24} {vocab.label('incident_type', data['type'])}"
+    if kind == "aggregate":
+        return (f"{_date(data['period']):24} {vocab.label('incident_type', data['incident_type'])}"
+                f": {_count(data['count'], data['qualifier'])}")
+    if kind == "place":
+        return f"{data['level']:13} {text(data['name'])}"
+    return f"{data.get('kind', '')}  {data.get('name', '')}"
+
+
+def _date(date: dict[str, Any]) -> str:
+    precision = date["precision"]
+    if "from" in date:
+        approx = "~" if precision == "approximate" else ""
+        return f"{approx}{date['from']}..{date['to']}"
+    prefix = {"before": "before ", "after": "after "}.get(precision, "")
+    return prefix + str(date["value"])
+
+
+def _count(n: int, qualifier: str) -> str:
+    return {"exact": f"{n}", "at_least": f"at least {n}", "approximately": f"about {n}",
+            "perhaps_more": f"{n}, perhaps more"}[qualifier]
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with open_session(args) as session:
+        if args.history:
+            revisions = session.history(args.id)
+            if args.json:
+                out_json([r.__dict__ for r in revisions])
+            for r in revisions if not args.json else []:
+                out(f"#{r.revision}  {r.at}  {r.author}  {r.action}  {', '.join(r.changed)}")
+            return 0
+        out_json(session.show(args.id))
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    with open_session(args) as session:
+        hits = session.search(args.query, args.limit, args.kind)
+    if args.json:
+        out_json([h.__dict__ for h in hits])
+        return 0
+    for hit in hits:
+        snippet = " ".join(hit.snippet.split())
+        out(f"{hit.id[:8]}  {hit.kind:9}  {hit.title + ': ' if hit.title else ''}{snippet}")
+    if not hits:
+        out(_("No matches."))
+    return 0
+
+
+def cmd_attach(args: argparse.Namespace) -> int:
+    with open_session(args) as session:
+        att = session.attach(args.id, Path(args.file))
+    if args.json:
+        out_json(att.as_json())
+    else:
+        out(_("Attached {id}: {size} bytes, SHA-256 {sha}").format(
+            id=att.id, size=att.size, sha=att.sha256))
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    with open_session(args) as session:
+        att = session.extract(args.attachment, Path(args.to))
+    if not args.quiet:
+        sys.stderr.write(_("Warning: {path} is a plaintext copy outside the vault; "
+                           "delete it when done.").format(path=args.to) + "\n")
+    if args.json:
+        out_json(att.as_json())
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    with open_session(args) as session:
+        figures = session.stats(args.by)
+    if args.json:
+        out_json(figures.rows)
+        return 0
+    first = {"month": "month", "type": None, "place": "place"}[args.by]
+    head = ([first] if first else []) + ["incident type", "source", "victims", "women",
+                                         "children"]
+    table = [head]
+    for row in figures.rows:
+        cells = [row[first]] if first else []
+        prefix = {"exact": "", "at_least": "≥", "approximately": "~"}[row["qualifier"]]
+        cells += [vocab.label("incident_type", row["incident_type"]), row["source"],
+                  f"{prefix}{row['victims']}", str(row["women"]), str(row["children"])]
+        table.append(cells)
+    widths = [max(len(str(r[i])) for r in table) for i in range(len(head))]
+    for r in table:
+        out("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+    if figures.not_by_month:
+        out()
+        out(_("Reported for periods longer than a month (not in the table above):"))
+        for agg in figures.not_by_month:
+            out(f"  {agg['from']}..{agg['to']}  {agg['source']}: "
+                f"{_count(agg['victims'], agg['qualifier'])}")
+    out()
+    out(_("'documented' rows are cases recorded in this vault; other rows are figures "
+          "reported by that source. They are never added together."))
+    return 0
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    with open_session(args) as session:
+        entries = session.activity(args.limit)
+    if args.json:
+        out_json([e.__dict__ for e in entries])
+        return 0
+    for e in entries:
+        detail = " ".join(f"{k}={v}" for k, v in sorted(e.detail.items()))
+        out(f"#{e.seq:<5} {e.at[:19]}  {e.actor:16} {e.action:18} {e.target or '':36} {detail}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    with open_session(args) as session:
+        problems = session.check()
+    if args.json:
+        out_json({"ok": not problems, "problems": problems})
+    elif problems:
+        for problem in problems:
+            out(_("PROBLEM: {problem}").format(problem=problem))
+    else:
+        out(_("Vault is sound: database, encryption, activity log, search index and "
+              "attachments checked."))
+    return 1 if problems else 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    with open_session(args) as session:
+        session.change_passphrase(read_new_passphrase())
+    out(_("Passphrase changed."))
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    folder = vault_dir(args)
+    if not is_vault(folder):
+        raise TestimonyError("no_vault", path=str(folder))
+    code = os.environ.get(ENV_RECOVERY) or _ask(_("Recovery code: "))
+    with Session.open_with_recovery(folder, code) as session:
+        session.change_passphrase(read_new_passphrase())
+    out(_("Passphrase set. The recovery code stays valid; keep it safe."))
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    if not args.yes:
+        raise InputError("confirm_delete")
+    with open_session(args) as session:
+        session.delete(args.id)
+    out(_("Deleted."))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    folder = vault_dir(args)
+    code = None
+    if is_vault(folder):
+        session = Session.open(folder, read_passphrase(args))
+    else:
+        session, code = Session.create(folder, read_passphrase(args, confirm=True))
+    with session:
+        result = demo.load(session)
+        counts = session.counts()
+    if args.json:
+        out_json({"vault": str(folder), "recovery_code": code, "added": len(result.added),
+                  "updated": len(result.updated), "counts": counts})
+        return 0
+    if code:
+        out(_("Created a vault in {folder}").format(folder=folder))
+        out(_("Recovery code (shown once; write it down):") + " " + code)
+    out(_("Demo data loaded: {counts}").format(
+        counts=", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))))
+    return 0
+
+
+# -- parser -------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="testimony",
+        description=_("Document testimonies offline in an encrypted vault."),
+        epilog=_("Passphrases are read from a no-echo prompt, from --passphrase-file, or, "
+                 "for scripts and tests, from $TESTIMONY_PASSPHRASE "
+                 "($TESTIMONY_NEW_PASSPHRASE for a new one). Never from the command line."))
+    parser.add_argument("--version", action="version", version=f"testimony {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--vault", metavar="DIR",
+                        help=_("vault folder (default: $TESTIMONY_VAULT, else your data folder)"))
+    common.add_argument("--passphrase-file", metavar="FILE",
+                        help=_("read the passphrase from the first line of FILE"))
+    common.add_argument("--debug", action="store_true",
+                        help=_("show where an error happened (never with secrets)"))
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int], text: str,
+                json_output: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=text, description=text)
+        p.set_defaults(handler=handler, json=False)
+        if json_output:
+            p.add_argument("--json", action="store_true", help=_("print JSON"))
+        return p
+
+    command("init", cmd_init, _("create a new vault"))
+    p = command("add", cmd_add, _("add or update records from a JSON document (docs/FORMAT.md)"),
+                json_output=False)
+    p.add_argument("--json", dest="json_file", metavar="FILE",
+                   help=_("the JSON document, or - for standard input"))
+    p.add_argument("json_pos", nargs="?", metavar="FILE", help=argparse.SUPPRESS)
+    p.add_argument("--json-output", dest="json", action="store_true",
+                   help=_("print what was added as JSON"))
+    p = command("list", cmd_list, _("list testimonies (or other records with --kind)"))
+    p.add_argument("--kind", default="testimony",
+                   choices=["testimony", "incident", "person", "place", "source", "aggregate"])
+    p.add_argument("--status", choices=["draft", "finalised"])
+    p.add_argument("--limit", type=int, default=1000)
+    p.add_argument("--offset", type=int, default=0)
+    p = command("show", cmd_show, _("show one record as a JSON document"))
+    p.add_argument("id", help=_("id, id prefix, or pseudonym code"))
+    p.add_argument("--history", action="store_true", help=_("list its revisions"))
+    p = command("search", cmd_search, _("full-text search (Arabic and Latin)"))
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--kind", choices=["testimony", "incident", "aggregate"])
+    p = command("attach", cmd_attach, _("stream a file into the vault, attached to a record"))
+    p.add_argument("id")
+    p.add_argument("file")
+    p = command("extract", cmd_extract, _("copy an attachment out of the vault"))
+    p.add_argument("attachment")
+    p.add_argument("--to", required=True, metavar="FILE")
+    p.add_argument("--quiet", action="store_true")
+    p = command("stats", cmd_stats, _("figures by month, incident type or place"))
+    p.add_argument("--by", choices=["month", "type", "place"], default="month")
+    p = command("log", cmd_log, _("the activity log"))
+    p.add_argument("--limit", type=int)
+    command("check", cmd_check, _("check database, encryption, log chain and attachments"))
+    command("passwd", cmd_passwd, _("change the passphrase"))
+    command("recover", cmd_recover, _("open with the recovery code and set a new passphrase"))
+    p = command("delete", cmd_delete, _("delete a record and its history for good"))
+    p.add_argument("id")
+    p.add_argument("--yes", action="store_true", help=_("do it without asking"))
+    command("demo", cmd_demo, _("create or open a vault and load the Aleppo 2016 demo data"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    args = build_parser().parse_args(argv)
+    hygiene.install(debug=args.debug)
+    if args.command == "add":
+        args.json_file = args.json_file or args.json_pos
+        if not args.json_file:
+            build_parser().error(_("add needs a JSON file, or - for standard input"))
+    try:
+        return int(args.handler(args))
+    except ValidationFailed as exc:
+        sys.stderr.write(str(exc) + "\n")
+        for path, reason in exc.problems[:50]:
+            sys.stderr.write(f"  {path}: {reason}\n")
+        return 1
+    except TestimonyError as exc:
+        sys.stderr.write(str(exc) + "\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write(_("Interrupted.") + "\n")
+        return 1
+    except Exception as exc:  # a bug: say so without the message, which may hold content
+        sys.stderr.write(_("Unexpected error ({type}); nothing secret was printed. "
+                           "Run with --debug to see where.").format(type=type(exc).__name__)
+                         + "\n")
+        if args.debug:
+            sys.stderr.write(hygiene.safe_traceback(type(exc), exc.__traceback__) + "\n")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""The SQLCipher connection: raw key, pragmas, migrations, transactions.
+
+Only this module calls `sqlcipher3.connect`. The stdlib `sqlite3` module is never
+used on a vault file: it would see an encrypted file as garbage at best and
+create an unencrypted one at worst.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from testimony_app.core import migrations
+from testimony_app.core.errors import VaultError
+
+log = logging.getLogger(__name__)
+
+KEY_BYTES = 32
+MIN_DB_BYTES = 1024  # one SQLCipher page at the least
+
+# Every pragma DESIGN.md section 2 asks for, with the value it must read back as.
+# cipher_memory_security wipes freed memory; cipher_log_level=NONE keeps SQLCipher
+# from writing anything about keys to stderr.
+PRAGMAS: dict[str, str] = {
+    "journal_mode": "wal",
+    "synchronous": "2",  # FULL
+    "foreign_keys": "1",
+    "secure_delete": "1",
+    "temp_store": "2",  # MEMORY
+    "cipher_memory_security": "1",
+    "cipher_log_level": "NONE",
+}
+_SETTINGS = {
+    "journal_mode": "WAL",
+    "synchronous": "FULL",
+    "foreign_keys": "ON",
+    "secure_delete": "ON",
+    "temp_store": "MEMORY",
+    "cipher_memory_security": "ON",
+    "cipher_log_level": "NONE",
+}
+
+Connection = Any  # sqlcipher3 ships no type hints
+DatabaseError = sqlcipher3.DatabaseError
+
+
+def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
+    """Open (or, with `create`, make) the database at `path` with a raw 256-bit key.
+
+    Fails closed: a missing file is never created unless asked, and a file that the
+    key does not decrypt raises `VaultError("vault_damaged")`.
+    """
+    if len(key) != KEY_BYTES:
+        raise VaultError("vault_damaged")
+    if create == path.exists():
+        raise VaultError("vault_exists" if create else "vault_damaged", path=str(path.parent))
+    if not create and path.stat().st_size < MIN_DB_BYTES:
+        # SQLite treats an empty file as a new database and would write one.
+        raise VaultError("vault_damaged")
+    mode = "rwc" if create else "rw"
+    # URI mode=rw: SQLite refuses to create a missing file instead of making an empty one.
+    conn = sqlcipher3.connect(
+        f"file:{path.as_posix()}?mode={mode}", uri=True, isolation_level=None,
+        check_same_thread=False,
+    )
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        conn.execute("PRAGMA cipher_memory_security = ON")
+        # The first read decrypts page 1: a wrong key or a foreign file fails here.
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        for name, value in _SETTINGS.items():
+            if name not in ("cipher_log_level", "cipher_memory_security"):
+                conn.execute(f"PRAGMA {name} = {value}")
+        assert_pragmas(conn)
+        migrations.migrate(conn)
+    except sqlcipher3.DatabaseError as exc:
+        conn.close()
+        log.warning("database refused to open (%s)", type(exc).__name__)
+        raise VaultError("vault_damaged") from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def read_pragmas(conn: Connection) -> dict[str, str]:
+    return {name: str(conn.execute(f"PRAGMA {name}").fetchone()[0]) for name in PRAGMAS}
+
+
+def assert_pragmas(conn: Connection) -> None:
+    actual = read_pragmas(conn)
+    wrong = sorted(name for name, value in PRAGMAS.items() if actual[name].lower() != value.lower())
+    if wrong:
+        raise VaultError("vault_damaged", pragmas=",".join(wrong))
+
+
+@contextlib.contextmanager
+def transaction(conn: Connection) -> Iterator[Connection]:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception: all or nothing."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def integrity_problems(conn: Connection) -> list[str]:
+    """`quick_check` and `cipher_integrity_check`: empty when the file is sound."""
+    try:
+        problems = [f"database: {row[0]}" for row in conn.execute("PRAGMA quick_check")
+                    if row[0] != "ok"]
+    except sqlcipher3.DatabaseError:
+        problems = ["database: damaged pages"]
+    try:
+        problems += [f"encryption: {row[0]}"
+                     for row in conn.execute("PRAGMA cipher_integrity_check")]
+    except sqlcipher3.DatabaseError:
+        problems.append("encryption: damaged pages")
+    return problems

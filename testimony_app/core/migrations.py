@@ -1,0 +1,153 @@
+"""Numbered, forward-only schema migrations.
+
+`user_version` holds the number of the last migration applied. A vault whose
+number is higher than this app knows was written by a newer version: refused.
+Each migration runs in one transaction with the version bump.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from testimony_app.core.errors import VaultError
+
+# Full-text search: a shadow body, normalised by textnorm before insert, so that
+# Arabic spelling variants and Latin accents match. 'secure-delete' makes FTS5
+# overwrite deleted terms; `stems` holds Arabic words without their glued article
+# and conjunctions (المدرسة also found as مدرسة); without it a deleted name survives in the index.
+_V1 = """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE records (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN
+        ('source', 'place', 'person', 'testimony', 'incident', 'aggregate')),
+    code TEXT UNIQUE,
+    data TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    status TEXT,
+    type TEXT,
+    sort_date TEXT,
+    place_id TEXT,
+    title TEXT
+);
+CREATE INDEX records_kind ON records (kind, sort_date);
+
+CREATE TABLE identities (
+    person_id TEXT PRIMARY KEY REFERENCES records (id) ON DELETE CASCADE,
+    data TEXT NOT NULL,
+    public_domain INTEGER NOT NULL
+);
+
+CREATE TABLE links (
+    from_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+    to_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    PRIMARY KEY (from_id, to_id, role)
+) WITHOUT ROWID;
+CREATE INDEX links_to ON links (to_id);
+
+CREATE TABLE revisions (
+    record_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    author TEXT NOT NULL,
+    action TEXT NOT NULL,
+    changed TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (record_id, revision)
+);
+CREATE TRIGGER revisions_append_only BEFORE UPDATE ON revisions
+BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
+CREATE TRIGGER revisions_kept BEFORE DELETE ON revisions
+WHEN EXISTS (SELECT 1 FROM records WHERE id = OLD.record_id)
+BEGIN SELECT RAISE(ABORT, 'revisions of a live record are kept'); END;
+
+CREATE TABLE identity_revisions (
+    person_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (person_id, revision)
+);
+
+CREATE TABLE attachments (
+    id TEXT PRIMARY KEY,
+    record_id TEXT NOT NULL REFERENCES records (id),
+    filename TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    chunk_size INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    complete INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX attachments_record ON attachments (record_id);
+
+CREATE TABLE attachment_chunks (
+    attachment_id TEXT NOT NULL REFERENCES attachments (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (attachment_id, seq)
+);
+
+CREATE TABLE activity (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT,
+    detail TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE TRIGGER activity_append_only BEFORE UPDATE ON activity
+BEGIN SELECT RAISE(ABORT, 'the activity log is append-only'); END;
+CREATE TRIGGER activity_kept BEFORE DELETE ON activity
+BEGIN SELECT RAISE(ABORT, 'the activity log is append-only'); END;
+
+CREATE VIRTUAL TABLE search USING fts5 (
+    record_id UNINDEXED, kind UNINDEXED, body, stems,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO search (search, rank) VALUES ('secure-delete', 1);
+"""
+
+MIGRATIONS: list[str] = [_V1]
+LATEST = len(MIGRATIONS)
+
+
+def migrate(conn: Any) -> None:
+    current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if current > LATEST:
+        raise VaultError("vault_newer")
+    for number in range(current + 1, LATEST + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(MIGRATIONS[number - 1]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements; `executescript` would COMMIT on its own."""
+    import sqlcipher3
+
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlcipher3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    return statements

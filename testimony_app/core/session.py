@@ -1,0 +1,209 @@
+"""The facade: one unlocked vault and every use case a person has for it.
+
+The CLI and the GUI both call this and nothing below it. Long operations take a
+`progress(done, total)` callback and, where they can stop midway, a
+`cancelled()` predicate.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import platformdirs
+
+from testimony_app.core import attachment, audit, db, interchange, stats, store, vault
+from testimony_app.core.errors import VaultError
+
+log = logging.getLogger(__name__)
+
+
+def default_vault_dir() -> Path:
+    env = os.environ.get("TESTIMONY_VAULT")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_data_dir("Testimony", appauthor=False)) / "vault"
+
+
+def is_vault(folder: Path) -> bool:
+    return (folder / vault.HEADER_FILE).exists()
+
+
+class Session:
+    """An unlocked vault. `close()` (or `lock()`) closes the database and drops the key."""
+
+    def __init__(self, folder: Path, conn: Any, key: bytes) -> None:
+        self.folder = folder
+        self._conn: Any = conn
+        # SQLCipher will not hand the key back; kept for passphrase changes, wiped on
+        # close (best effort: Python may have copied it; see SECURITY.md).
+        self._key = bytearray(key)
+        self.author = self._meta("author") or "device:" + (self._meta("device_id") or "?")[:8]
+
+    # -- opening and closing -------------------------------------------------
+
+    @classmethod
+    def create(cls, folder: Path, passphrase: str,
+               kdf: vault.KdfParams | None = None) -> tuple[Session, str]:
+        """Make a new vault in an empty or missing folder; returns it and the recovery code."""
+        vault.check_passphrase(passphrase)
+        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+            raise VaultError("vault_exists", path=str(folder))
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)
+        created = vault.create_keys(folder, passphrase, kdf)
+        conn = db.connect(folder / vault.DB_FILE, created.data_key, create=True)
+        with db.transaction(conn):
+            conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
+                ("vault_id", created.vault_id), ("device_id", str(uuid.uuid4()))])
+            session = cls(folder, conn, created.data_key)
+            audit.record(conn, session.author, "create", created.vault_id)
+        return session, created.recovery_code
+
+    @classmethod
+    def open(cls, folder: Path, passphrase: str) -> Session:
+        return cls._open_with_key(folder, vault.unlock(folder, passphrase), "unlock")
+
+    @classmethod
+    def open_with_recovery(cls, folder: Path, code: str) -> Session:
+        return cls._open_with_key(folder, vault.unlock_with_recovery(folder, code), "recover")
+
+    @classmethod
+    def _open_with_key(cls, folder: Path, key: bytes, how: str = "unlock") -> Session:
+        header = vault.read_header(folder)
+        db_path = folder / vault.DB_FILE
+        if not db_path.exists():
+            raise VaultError("vault_damaged")
+        conn = db.connect(db_path, key)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
+            if row is None or row[0] != header.vault_id:
+                raise VaultError("vault_damaged")
+            session = cls(folder, conn, key)
+            dropped = attachment.discard_incomplete(conn)
+            with db.transaction(conn):
+                audit.record(conn, session.author, how, None, discarded_attachments=dropped)
+        except db.DatabaseError:
+            conn.close()
+            raise VaultError("vault_damaged") from None
+        except BaseException:
+            conn.close()
+            raise
+        return session
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        for i in range(len(self._key)):
+            self._key[i] = 0
+
+    lock = close
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def conn(self) -> Any:
+        if self._conn is None:
+            raise VaultError("locked")
+        return self._conn
+
+    def _meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    # -- secrets --------------------------------------------------------------
+
+    def change_passphrase(self, new_passphrase: str) -> None:
+        vault.set_passphrase(self.folder, bytes(self._key), new_passphrase)
+        with db.transaction(self.conn):
+            audit.record(self.conn, self.author, "passphrase_changed")
+
+    # -- records --------------------------------------------------------------
+
+    def add_document(self, document: Any, progress: store.Progress | None = None
+                     ) -> store.AddResult:
+        return store.add_document(self.conn, document, self.author, progress)
+
+    def add_json(self, raw: bytes, progress: store.Progress | None = None) -> store.AddResult:
+        return self.add_document(interchange.parse(raw), progress)
+
+    def resolve(self, ref: str) -> str:
+        return store.resolve(self.conn, ref)
+
+    def show(self, ref: str) -> dict[str, Any]:
+        return store.document(self.conn, self.resolve(ref))
+
+    def record(self, ref: str) -> store.Record:
+        return store.get(self.conn, self.resolve(ref))
+
+    def history(self, ref: str) -> list[store.Revision]:
+        return store.history(self.conn, self.resolve(ref))
+
+    def list_testimonies(self, status: str | None = None, limit: int = 1000,
+                         offset: int = 0) -> list[store.TestimonyRow]:
+        return store.list_testimonies(self.conn, status, limit, offset)
+
+    def list_records(self, kind: str) -> list[store.Record]:
+        return store.list_records(self.conn, kind)
+
+    def counts(self) -> dict[str, int]:
+        return store.count(self.conn)
+
+    def search(self, query: str, limit: int = 50, kind: str | None = None
+               ) -> list[store.SearchHit]:
+        return store.search(self.conn, query, limit, kind)
+
+    def delete(self, ref: str) -> None:
+        store.delete(self.conn, self.resolve(ref), self.author)
+
+    # -- attachments ----------------------------------------------------------
+
+    def attach(self, ref: str, path: Path, progress: attachment.Progress | None = None,
+               cancelled: attachment.IsCancelled | None = None) -> attachment.Attachment:
+        return attachment.add_file(self.conn, self.resolve(ref), path, self.author,
+                                   progress, cancelled)
+
+    def attach_stream(self, ref: str, source: BinaryIO, filename: str
+                      ) -> attachment.Attachment:
+        return attachment.add(self.conn, self.resolve(ref), source, filename, self.author)
+
+    def extract(self, att_ref: str, target: Path,
+                progress: attachment.Progress | None = None) -> attachment.Attachment:
+        return attachment.extract(self.conn, att_ref, target, self.author, progress)
+
+    def read_attachment(self, att_ref: str, sink: BinaryIO) -> attachment.Attachment:
+        """Stream an attachment into memory (a viewer), never to a file."""
+        att = attachment.get(self.conn, att_ref)
+        attachment.stream(self.conn, att, sink)
+        return att
+
+    def attachments(self, ref: str) -> list[attachment.Attachment]:
+        return attachment.list_for(self.conn, self.resolve(ref))
+
+    # -- figures, log, checks ------------------------------------------------
+
+    def stats(self, by: str = "month") -> stats.Figures:
+        return stats.compute(self.conn, by)
+
+    def activity(self, limit: int | None = None) -> list[audit.Entry]:
+        return audit.entries(self.conn, limit)
+
+    def check(self) -> list[str]:
+        """Every problem found; an empty list means the vault is sound."""
+        problems = db.integrity_problems(self.conn)
+        for part in (audit.verify_chain, store.search_index_problems, attachment.verify_all):
+            try:
+                problems += part(self.conn)
+            except db.DatabaseError:
+                problems.append(f"{part.__module__.rsplit('.', 1)[-1]}: unreadable (damaged pages)")
+        with db.transaction(self.conn):
+            audit.record(self.conn, self.author, "check", None, problems=len(problems))
+        return problems

@@ -1,0 +1,393 @@
+"""Records, their revisions, references and the search index.
+
+Records are stored in their interchange form (docs/FORMAT.md) as canonical JSON,
+with a few columns pulled out for lists and filters. A person's identity is kept
+in its own table, never in `records`, revisions or the search index, so that it
+can be sealed or purged without touching case data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from testimony_app.core import audit, dates, interchange, pseudonym, textnorm
+from testimony_app.core.db import transaction
+from testimony_app.core.errors import InputError, NotFound, ValidationFailed
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Record:
+    id: str
+    kind: str
+    code: str | None
+    data: dict[str, Any]
+    revision: int
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class AddResult:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Revision:
+    revision: int
+    at: str
+    author: str
+    action: str
+    changed: list[str]
+
+
+@dataclass(frozen=True)
+class TestimonyRow:
+    id: str
+    title: str
+    date: str
+    status: str
+    language: str
+    witness_code: str | None
+    incidents: int
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str
+    kind: str
+    title: str
+    snippet: str
+
+
+def _columns(kind: str, record: dict[str, Any]) -> tuple[Any, ...]:
+    """(status, type, sort_date, place_id, title) for lists and filters."""
+    if kind == "testimony":
+        interview = record["interview"]
+        return (record["status"], interview["mode"], dates.sort_key(interview["date"]),
+                interview.get("place"), record.get("title", ""))
+    if kind == "incident":
+        return (record["verification"], record["type"], dates.sort_key(record["date"]),
+                record.get("place"), "")
+    if kind == "aggregate":
+        return (record["qualifier"], record["incident_type"], dates.sort_key(record["period"]),
+                record.get("place"), "")
+    if kind == "place":
+        return (None, record["level"], None, record.get("parent"), "")
+    if kind == "source":
+        return (None, record["kind"], None, None, record["name"])
+    return (None, None, None, None, "")
+
+
+def _texts(kind: str, record: dict[str, Any]) -> list[str]:
+    """The free text the search index holds for a record (never identities)."""
+    texts = [record.get("title", "")]
+    for key in ("narrative", "summary", "description", "note"):
+        value = record.get(key)
+        if isinstance(value, dict):
+            texts.extend(value.values())
+    if kind == "incident":
+        texts.append(record.get("perpetrator", {}).get("description", ""))
+        for victim in record.get("victims", []):
+            texts.extend(victim.get("group", {}).get("label", {}).values())
+    return [t for t in texts if t]
+
+
+def _index(conn: Any, rowid: int, record_id: str, kind: str, record: dict[str, Any]) -> None:
+    conn.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
+    texts = _texts(kind, record)
+    if texts:
+        body = "\n".join(textnorm.normalize_for_search(t) for t in texts)
+        conn.execute("INSERT INTO search (rowid, record_id, kind, body, stems) "
+                     "VALUES (?, ?, ?, ?, ?)", (rowid, record_id, kind, body, _stems(body)))
+
+
+# Arabic glues the article and some conjunctions and prepositions to the word.
+_ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
+
+
+def _stems(body: str) -> str:
+    stems = []
+    for word in body.split():
+        for prefix in _ARABIC_PREFIXES:
+            if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+                stems.append(word[len(prefix):])
+                break
+    return " ".join(stems)
+
+
+def _changed(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    return sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+
+
+def add_document(conn: Any, document: Any, author: str,
+                 progress: Progress | None = None) -> AddResult:
+    """Validate, then add or update every record in one transaction: all or nothing."""
+    interchange.validate(document)
+    items = list(interchange.records(document))
+    result = AddResult()
+    with transaction(conn):
+        known = {rec["id"]: kind for kind, rec in items}
+        _check_references(conn, items, known)
+        for done, (kind, rec) in enumerate(items, 1):
+            outcome = _put(conn, kind, rec, author)
+            {"added": result.added, "updated": result.updated,
+             "unchanged": result.unchanged}[outcome].append(rec["id"])
+            if progress and (done % 100 == 0 or done == len(items)):
+                progress(done, len(items))
+        if result.added or result.updated:
+            audit.record(conn, author, "add", None, added=len(result.added),
+                         updated=len(result.updated), unchanged=len(result.unchanged))
+    return result
+
+
+def _check_references(conn: Any, items: list[tuple[str, dict[str, Any]]],
+                      known: dict[str, str]) -> None:
+    problems: list[tuple[str, str]] = []
+    positions: dict[str, int] = {}
+    for kind, rec in items:
+        index = positions.get(kind, 0)
+        positions[kind] = index + 1
+        path = f"$.{interchange.ARRAYS[kind]}[{index}]"
+        row = conn.execute("SELECT kind FROM records WHERE id = ?", (rec["id"],)).fetchone()
+        if row and row[0] != kind:
+            problems.append((f"{path}.id", f"this id belongs to a {row[0]} in the vault"))
+        for role, target, target_kind in interchange.references(kind, rec):
+            found = known.get(target)
+            if found is None:
+                row = conn.execute("SELECT kind FROM records WHERE id = ?", (target,)).fetchone()
+                found = row[0] if row else None
+            if found is None:
+                problems.append((path, f"{role} refers to a {target_kind} that does not exist"))
+            elif found != target_kind:
+                problems.append((path, f"{role} must refer to a {target_kind}, not a {found}"))
+    if problems:
+        raise ValidationFailed(sorted(set(problems)))
+
+
+def _put(conn: Any, kind: str, rec: dict[str, Any], author: str) -> str:
+    rec = dict(rec)
+    identity = rec.pop("identity", None) if kind == "person" else None
+    data = interchange.canonical(rec)
+    at = audit.now()
+    row = conn.execute("SELECT rowid, data, revision FROM records WHERE id = ?",
+                       (rec["id"],)).fetchone()
+    identity_changed = kind == "person" and _identity_changed(conn, rec["id"], identity)
+    if row and row[1] == data and not identity_changed:
+        return "unchanged"
+    status, type_, sort_date, place, title = _columns(kind, rec)
+    if row is None:
+        revision, changed, action = 1, sorted(rec), "created"
+        code = _unique_code(conn) if kind == "person" else None
+        conn.execute(
+            "INSERT INTO records (id, kind, code, data, revision, created_at, updated_at, "
+            "status, type, sort_date, place_id, title) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (rec["id"], kind, code, data, 1, at, at, status, type_, sort_date, place, title))
+        rowid = conn.execute("SELECT rowid FROM records WHERE id = ?", (rec["id"],)).fetchone()[0]
+    else:
+        rowid, revision, action = row[0], row[2] + 1, "updated"
+        changed = _changed(json.loads(row[1]), rec)
+        conn.execute(
+            "UPDATE records SET data = ?, revision = ?, updated_at = ?, status = ?, type = ?, "
+            "sort_date = ?, place_id = ?, title = ? WHERE id = ?",
+            (data, revision, at, status, type_, sort_date, place, title, rec["id"]))
+    if identity_changed:
+        changed = sorted({*changed, "identity"})
+        _put_identity(conn, rec["id"], identity, at)
+    conn.execute(
+        "INSERT INTO revisions (record_id, revision, at, author, action, changed, data) "
+        "VALUES (?,?,?,?,?,?,?)",
+        (rec["id"], revision, at, author, action, json.dumps(changed), data))
+    conn.execute("DELETE FROM links WHERE from_id = ?", (rec["id"],))
+    conn.executemany("INSERT OR IGNORE INTO links (from_id, to_id, role) VALUES (?,?,?)",
+                     [(rec["id"], target, role)
+                      for role, target, _k in interchange.references(kind, rec)])
+    _index(conn, rowid, rec["id"], kind, rec)
+    return "added" if revision == 1 else "updated"
+
+
+def _identity_changed(conn: Any, person_id: str, identity: dict[str, Any] | None) -> bool:
+    row = conn.execute("SELECT data FROM identities WHERE person_id = ?", (person_id,)).fetchone()
+    old = row[0] if row else None
+    new = interchange.canonical(identity) if identity is not None else None
+    return old != new
+
+
+def _put_identity(conn: Any, person_id: str, identity: dict[str, Any] | None, at: str) -> None:
+    if identity is None:
+        conn.execute("DELETE FROM identities WHERE person_id = ?", (person_id,))
+        data = "null"
+    else:
+        data = interchange.canonical(identity)
+        conn.execute("INSERT OR REPLACE INTO identities (person_id, data, public_domain) "
+                     "VALUES (?,?,?)", (person_id, data, int(identity["public_domain"])))
+    revision = conn.execute("SELECT coalesce(max(revision), 0) + 1 FROM identity_revisions "
+                            "WHERE person_id = ?", (person_id,)).fetchone()[0]
+    conn.execute("INSERT INTO identity_revisions (person_id, revision, at, data) "
+                 "VALUES (?,?,?,?)", (person_id, revision, at, data))
+
+
+def _unique_code(conn: Any) -> str:
+    while True:
+        code = pseudonym.new_code()
+        if not conn.execute("SELECT 1 FROM records WHERE code = ?", (code,)).fetchone():
+            return code
+
+
+def resolve(conn: Any, ref: str) -> str:
+    """A full id, an unambiguous id prefix (8+ characters) or a pseudonym code -> id."""
+    ref = ref.strip()
+    row = conn.execute("SELECT id FROM records WHERE id = ? OR code = ?",
+                       (ref.lower(), ref.upper())).fetchone()
+    if row:
+        return str(row[0])
+    if len(ref) >= 8 and all(c in "0123456789abcdef-" for c in ref.lower()):
+        rows = conn.execute("SELECT id FROM records WHERE id >= ? AND id < ? LIMIT 2",
+                            (ref.lower(), ref.lower() + "\uffff")).fetchall()
+        if len(rows) == 1:
+            return str(rows[0][0])
+        if len(rows) > 1:
+            raise InputError("ambiguous_id", id=ref)
+    raise NotFound("not_found", id=_safe_ref(ref))
+
+
+def _safe_ref(ref: str) -> str:
+    # The user may have typed a name instead of an id: never echo it.
+    ok = ref[:40] and all(c.isascii() and (c.isalnum() or c == "-") for c in ref[:40])
+    return ref[:40] if ok else "(not shown)"
+
+
+def get(conn: Any, record_id: str, *, with_identity: bool = True) -> Record:
+    row = conn.execute("SELECT id, kind, code, data, revision, created_at, updated_at "
+                       "FROM records WHERE id = ?", (record_id,)).fetchone()
+    if row is None:
+        raise NotFound("not_found", id=_safe_ref(record_id))
+    data = json.loads(row[3])
+    if row[1] == "person" and with_identity:
+        ident = conn.execute("SELECT data FROM identities WHERE person_id = ?",
+                             (record_id,)).fetchone()
+        if ident:
+            data["identity"] = json.loads(ident[0])
+    return Record(row[0], row[1], row[2], data, row[4], row[5], row[6])
+
+
+def document(conn: Any, record_id: str) -> dict[str, Any]:
+    """The interchange document holding one record, with read-only facts under meta."""
+    rec = get(conn, record_id)
+    meta: dict[str, Any] = {"kind": rec.kind, "revision": rec.revision,
+                            "created_at": rec.created_at, "updated_at": rec.updated_at}
+    if rec.code:
+        meta["code"] = rec.code
+    from testimony_app.core import attachment  # attachments hang off records
+
+    files = attachment.list_for(conn, record_id)
+    if files:
+        meta["attachments"] = [a.as_json() for a in files]
+    return {"format": interchange.FORMAT, "meta": meta,
+            interchange.ARRAYS[rec.kind]: [rec.data]}
+
+
+def list_testimonies(conn: Any, status: str | None = None, limit: int = 1000,
+                     offset: int = 0) -> list[TestimonyRow]:
+    sql = ("SELECT r.id, r.title, r.sort_date, r.status, r.data, w.code, r.updated_at, "
+           "(SELECT count(*) FROM links l WHERE l.to_id = r.id AND l.role = 'reported_by') "
+           "FROM records r LEFT JOIN links wl ON wl.from_id = r.id AND wl.role = 'witness' "
+           "LEFT JOIN records w ON w.id = wl.to_id WHERE r.kind = 'testimony'")
+    params: list[Any] = []
+    if status:
+        sql += " AND r.status = ?"
+        params.append(status)
+    sql += " ORDER BY r.sort_date, r.id LIMIT ? OFFSET ?"
+    params += [limit, offset]
+    rows = []
+    for rid, title, date, st, data, code, updated, incidents in conn.execute(sql, params):
+        language = json.loads(data)["interview"]["language"]
+        rows.append(TestimonyRow(rid, title or "", date or "", st, language, code, incidents,
+                                 updated))
+    return rows
+
+
+def list_records(conn: Any, kind: str) -> list[Record]:
+    ids = [r[0] for r in conn.execute(
+        "SELECT id FROM records WHERE kind = ? ORDER BY sort_date, id", (kind,))]
+    return [get(conn, i, with_identity=False) for i in ids]
+
+
+def count(conn: Any) -> dict[str, int]:
+    return {kind: n for kind, n in conn.execute(
+        "SELECT kind, count(*) FROM records GROUP BY kind")}
+
+
+def history(conn: Any, record_id: str) -> list[Revision]:
+    get(conn, record_id, with_identity=False)
+    return [Revision(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in conn.execute(
+        "SELECT revision, at, author, action, changed FROM revisions WHERE record_id = ? "
+        "ORDER BY revision", (record_id,))]
+
+
+def fts_query(query: str) -> str:
+    """User words -> an FTS5 query: every word must occur (prefix match on the last).
+
+    Each term is quoted, so FTS5 syntax in the input (AND, NEAR, *, ") is plain text.
+    """
+    words = textnorm.normalize_for_search(query).split()
+    terms = ['"' + w.replace('"', '""') + '"' for w in words if w.strip('"')]
+    if not terms:
+        raise InputError("bad_query")
+    terms[-1] += "*"
+    return " ".join(terms)
+
+
+def search(conn: Any, query: str, limit: int = 50, kind: str | None = None) -> list[SearchHit]:
+    sql = ("SELECT s.record_id, s.kind, coalesce(r.title, ''), "
+           "snippet(search, 2, '[', ']', '…', 12) FROM search s "
+           "JOIN records r ON r.rowid = s.rowid WHERE search MATCH ?")
+    params: list[Any] = [fts_query(query)]
+    if kind:
+        sql += " AND s.kind = ?"
+        params.append(kind)
+    sql += " ORDER BY rank LIMIT ?"
+    params.append(limit)
+    return [SearchHit(*row) for row in conn.execute(sql, params)]
+
+
+def delete(conn: Any, record_id: str, author: str) -> None:
+    """Purge a record: its row, revisions, identity, index entry and attachments.
+
+    Refused while other records refer to it. The activity log keeps that it was
+    deleted (its id), never what it said.
+    """
+    rec = get(conn, record_id, with_identity=False)
+    with transaction(conn):
+        referrers = conn.execute("SELECT count(DISTINCT from_id) FROM links WHERE to_id = ?",
+                                 (record_id,)).fetchone()[0]
+        if referrers:
+            raise InputError("in_use", id=record_id, count=referrers)
+        rowid = conn.execute("SELECT rowid FROM records WHERE id = ?", (record_id,)).fetchone()[0]
+        conn.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
+        ids = [r[0] for r in conn.execute("SELECT id FROM attachments WHERE record_id = ?",
+                                          (record_id,))]
+        for att in ids:
+            conn.execute("DELETE FROM attachment_chunks WHERE attachment_id = ?", (att,))
+            conn.execute("DELETE FROM attachments WHERE id = ?", (att,))
+        conn.execute("DELETE FROM identity_revisions WHERE person_id = ?", (record_id,))
+        conn.execute("DELETE FROM records WHERE id = ?", (record_id,))
+        conn.execute("DELETE FROM revisions WHERE record_id = ?", (record_id,))
+        audit.record(conn, author, "delete", record_id, kind=rec.kind, attachments=len(ids))
+
+
+def search_index_problems(conn: Any) -> list[str]:
+    """The index must hold exactly one entry per record with text, and no orphans."""
+    orphans = conn.execute("SELECT count(*) FROM search s LEFT JOIN records r "
+                           "ON r.rowid = s.rowid WHERE r.id IS NULL OR r.id != s.record_id"
+                           ).fetchone()[0]
+    problems = [f"search index: {orphans} entries without their record"] if orphans else []
+    conn.execute("INSERT INTO search (search, rank) VALUES ('integrity-check', 1)")
+    return problems

@@ -1,0 +1,245 @@
+"""Text normalisation for full-text search and person-name matching.
+
+Pure stdlib (no Qt) so it can run in workers, migrations and tests alike.
+Arabic letters are written as escapes to keep the source free of mixed-
+direction text, which editors and diffs render confusingly.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+__all__ = ["is_rtl", "normalize_for_search", "normalize_name"]
+
+# Each step is designed to be stable, but NFKC/casefold/NFC interplay on exotic
+# input can need another pass; iterate to a fixed point, bounded for safety.
+_MAX_ROUNDS = 4
+
+# Bidi controls and zero-width characters (all category Cf, which is dropped
+# wholesale anyway; listed explicitly to document intent).
+_INVISIBLE = (
+    *range(0x200B, 0x2010),
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+    0x061C,
+    0xFEFF,
+    0x00AD,
+    0x2060,
+)
+# Arabic tashkeel and Quranic marks. Most are Mn (dropped generically too), but
+# U+06E5/U+06E6 (small waw/yeh) and tatweel U+0640 are Lm and must be listed.
+_ARABIC_MARKS = (
+    *range(0x0610, 0x061B),
+    *range(0x064B, 0x0660),
+    0x0670,
+    *range(0x06D6, 0x06DD),
+    *range(0x06DF, 0x06E9),
+    *range(0x06EA, 0x06EE),
+    0x0640,
+)
+_LETTERS = {
+    # Alef variants -> bare alef. (Hamza/madda forms are already split off by
+    # NFD before this table runs; kept here to state the intent.)
+    "\u0623": "\u0627",
+    "\u0625": "\u0627",
+    "\u0622": "\u0627",
+    "\u0671": "\u0627",
+    "\u0672": "\u0627",
+    "\u0673": "\u0627",
+    "\u0624": "\u0648",  # waw with hamza -> waw
+    "\u0626": "\u064a",  # yeh with hamza -> yeh
+    "\u0629": "\u0647",  # teh marbuta -> heh
+    "\u06c3": "\u0647",  # Urdu teh marbuta goal -> heh
+    "\u0649": "\u064a",  # alef maksura -> yeh
+    # Persian/Urdu letters that keyboards produce inside Arabic text.
+    "\u06a9": "\u0643",  # keheh -> kaf
+    "\u06aa": "\u0643",  # swash kaf -> kaf
+    "\u06cc": "\u064a",  # Farsi yeh -> yeh
+    "\u06c1": "\u0647",  # heh goal -> heh
+    "\u06be": "\u0647",  # heh doachashmee -> heh
+    # Typographic apostrophes, transliteration ayn/hamza marks, and quotes.
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u02bb": "'",
+    "\u02bc": "'",
+    "\u02be": "'",
+    "\u02bf": "'",
+    "\u02b9": "'",
+    "\u2032": "'",
+    "`": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+}
+_TABLE: dict[int, str | None] = {cp: None for cp in (*_INVISIBLE, *_ARABIC_MARKS)}
+_TABLE.update({ord(src): dst for src, dst in _LETTERS.items()})
+for _d in range(10):  # Arabic-Indic and Extended (Persian) digits -> ASCII
+    _TABLE[0x0660 + _d] = str(_d)
+    _TABLE[0x06F0 + _d] = str(_d)
+# NFKC would turn an acute accent used as apostrophe into space + U+0301.
+_PRE_NFKC: dict[int, str | None] = {0x00B4: "'"}
+_DROP_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
+
+
+def _fixed_point(step: Callable[[str], str], text: str) -> str:
+    current = step(text)
+    for _ in range(_MAX_ROUNDS):
+        following = step(current)
+        if following == current:
+            break
+        current = following
+    return current
+
+
+def _search_once(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text.translate(_PRE_NFKC))
+    # NFD splits precomposed letters (é, Arabic hamza/madda seats) so that the
+    # marks can be dropped by category and the base letters mapped.
+    s = unicodedata.normalize("NFD", s.casefold()).translate(_TABLE)
+    kept: list[str] = []
+    for ch in s:
+        cat = unicodedata.category(ch)
+        if cat in _DROP_CATEGORIES:
+            continue
+        kept.append(" " if cat == "Cc" else ch)  # NUL, tabs etc. separate words
+    return " ".join(unicodedata.normalize("NFC", "".join(kept)).split())
+
+
+def normalize_for_search(text: str) -> str:
+    """Fold case, accents, Arabic spelling variants and digits for search.
+
+    Used both for the FTS shadow column and for queries; idempotent.
+    """
+    return _fixed_point(_search_once, text)
+
+
+# --- person names ---------------------------------------------------------
+
+# Canonical token -> Latin spellings. Keys are run through _phonetic() when the
+# lookup table is built, so spellings differing only by ou/oo/ee can be omitted.
+# NOTE: "Hassan" and "Hasan" are conflated. In Arabic script they are different
+# names (hassan vs hasan) but Latin records use both spellings for hasan, so
+# merging avoids far more missed matches than it creates false ones.
+_ALIAS_GROUPS: dict[str, str] = {
+    "muhammad": "mohammad mohammed mohamed mohamad muhammed muhamad muhamed mohammd mhd mohd"
+    " mouhamad mouhammad",
+    "ahmad": "ahmed",
+    "mahmud": "mahmoud mahmood mahmod",
+    "hasan": "hassan",
+    "husayn": "hussein husein hussain husain hossein hussien",
+    "yusuf": "yousef youssef yosef yossef yousif yusif yusef",
+    "umar": "omar omer",
+    "mustafa": "mostafa moustafa mustapha mostapha mostefa",
+    "khalid": "khaled",
+    "ibrahim": "ebrahim ebraheem",
+    "ismail": "esmail ismael",
+    "usama": "osama osamah usamah",
+    "uthman": "othman osman usman",
+    "ali": "aly",
+    "abu": "abo abou",
+    "umm": "um om omm",
+    "bin": "ibn ben bn",
+    "allah": "alla ullah ulla",
+}
+_AR_ABD = "\u0639\u0628\u062f"  # abd
+_AR_AL = "\u0627\u0644"  # definite article al-
+_AR_BIN = "\u0628\u0646"  # bin
+
+
+def _phonetic(tok: str) -> str:
+    """Vowel folding for Latin tokens (Waleed/Walid, Yousef/Yusef, -ah/-a)."""
+    if not (tok.isascii() and tok.isalpha()):
+        return tok
+    previous = ""
+    while previous != tok:  # each replacement shortens, so this terminates
+        previous = tok
+        for src, dst in (("ou", "u"), ("oo", "u"), ("ee", "i")):
+            tok = tok.replace(src, dst)
+    # Final -ah/-a both render teh marbuta (Fatimah/Fatima, Abdullah/Abdulla).
+    return tok[:-1] if len(tok) > 3 and tok.endswith("ah") else tok
+
+
+_ALIASES: dict[str, str] = {
+    _phonetic(spelling): canon
+    for canon, spellings in _ALIAS_GROUPS.items()
+    for spelling in (canon, *spellings.split())
+}
+_ALIASES["\u0627\u0628\u0646"] = _AR_BIN  # ibn -> bin
+
+# A Latin article: al/el/ul/ol, or its sun-letter assimilated form (ar-Rahman,
+# as-Salam, ad-Din), which only counts when the next word repeats the letter.
+_ARTICLE = re.compile(r"[aeou](?:l|th|dh|sh|[tdrzsn])")
+_GLUED_ABD = re.compile(r"abd([aeou](?:l|th|dh|sh|[tdrzsn]))([a-z]*)")
+
+
+def _split_glued(tok: str, nxt: str) -> list[str]:
+    """Split Abdul+X / Abdurrahman / Arabic abd+al-X into "abd", "al", X."""
+    if tok.startswith(_AR_ABD + _AR_AL) and len(tok) >= len(_AR_ABD + _AR_AL) + 2:
+        return [_AR_ABD, *_split_glued(tok[len(_AR_ABD) :], nxt)]
+    match = _GLUED_ABD.fullmatch(tok)
+    if match is None:
+        return [tok]
+    article, tail = match.groups()
+    sun = article[1:]
+    if sun == "l":
+        if tail in ("a", "la"):  # Abdulla(h), Abdallah, Abdulah
+            return ["abd", "alla"]
+        if tail and len(tail) < 2:
+            return [tok]
+    elif not tail:  # "Abdur Rahman": needs the repeated letter next
+        return ["abd", "al"] if nxt.startswith(sun) else [tok]
+    elif not tail.startswith(sun):  # Abdurahman -> restore the sun letter
+        if len(tail) < 3:
+            return [tok]
+        tail = sun + tail
+    return ["abd", "al", *(_split_glued(tail, nxt) if tail else [])]
+
+
+def _name_once(text: str) -> str:
+    chars: list[str] = []
+    for ch in _search_once(text):  # the outer fixed-point loop re-runs it
+        if ch == "'":  # apostrophes mark hamza/ayn inside a word: Sha'ar
+            continue
+        # Hyphens, dots and other punctuation/symbols separate tokens.
+        chars.append(" " if unicodedata.category(ch)[0] in "PS" else ch)
+    words = [_phonetic(w) for w in "".join(chars).split()]
+    tokens: list[str] = []
+    for i, word in enumerate(words):
+        tokens.extend(_split_glued(word, words[i + 1] if i + 1 < len(words) else ""))
+    tokens = [_ALIASES.get(t, t) for t in tokens]
+    out: list[str] = []
+    for i, tok in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if _ARTICLE.fullmatch(tok) and (tok[1:] == "l" or nxt.startswith(tok[1:])):
+            tok = "al"  # al-/el-/ul-/ar-... become a separate "al" token
+        if out and out[-1] == _AR_AL:
+            out[-1] += tok  # a stray space after Arabic al- is a typo: glue it
+        else:
+            out.append(tok)
+    return " ".join(out)
+
+
+def normalize_name(text: str) -> str:
+    """Canonical form of a person's name for cross-researcher matching.
+
+    Builds on normalize_for_search, then folds punctuation, common Latin
+    transliteration variants of Arabic names and Abd al-/Abu/Umm/bin particles.
+    Glued Latin articles ("Aljadla") are left as is. Idempotent.
+    """
+    return _fixed_point(_name_once, text)
+
+
+def is_rtl(text: str) -> bool:
+    """True if the first strong directional character is right-to-left."""
+    for ch in text:
+        bidi = unicodedata.bidirectional(ch)
+        if bidi in ("R", "AL"):
+            return True
+        if bidi == "L":
+            return False
+    return False
