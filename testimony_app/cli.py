@@ -19,7 +19,7 @@ from typing import Any
 from testimony_app import __version__
 from testimony_app.core import demo, hygiene, vocab
 from testimony_app.core.errors import InputError, TestimonyError, ValidationFailed
-from testimony_app.core.messages import _
+from testimony_app.i18n import _
 from testimony_app.core.session import Session, default_vault_dir, is_vault
 
 ENV_PASSPHRASE = "TESTIMONY_PASSPHRASE"  # noqa: S105 (a variable name)

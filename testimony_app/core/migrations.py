@@ -118,7 +118,105 @@ CREATE VIRTUAL TABLE search USING fts5 (
 INSERT INTO search (search, rank) VALUES ('secure-delete', 1);
 """
 
-MIGRATIONS: list[str] = [_V1]
+# Unsaved editor state, written every few seconds while a person types, so that a
+# crash or a power cut loses at most those seconds; offered back at the next unlock.
+_V2 = """
+CREATE TABLE drafts (
+    id TEXT PRIMARY KEY,
+    record_id TEXT,
+    kind TEXT NOT NULL,
+    data TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"""
+
+# Sync bundles (issue 4): researchers this coordinator trusts, what was sent and
+# received, where each record came from, conflicting versions kept side by side,
+# and receipts. Organisation and installation keys live in `meta` (org.*, self.*).
+_V3 = """
+CREATE TABLE people (
+    fingerprint TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    signing_key TEXT,
+    trusted INTEGER NOT NULL,
+    added_at TEXT NOT NULL,
+    changed_at TEXT NOT NULL
+);
+
+CREATE TABLE sent_records (
+    record_id TEXT PRIMARY KEY,
+    revision INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    sequence INTEGER NOT NULL
+);
+
+CREATE TABLE sent_attachments (
+    attachment_id TEXT PRIMARY KEY,
+    sequence INTEGER NOT NULL
+);
+
+CREATE TABLE sent_bundles (
+    sequence INTEGER PRIMARY KEY,
+    bundle_id TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    records INTEGER NOT NULL,
+    attachments INTEGER NOT NULL,
+    receipt_at TEXT
+);
+
+CREATE TABLE received_bundles (
+    bundle_id TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    sequence INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    summary TEXT NOT NULL
+);
+CREATE INDEX received_bundles_device ON received_bundles (fingerprint, device_id, sequence);
+
+CREATE TABLE provenance (
+    record_id TEXT NOT NULL,
+    bundle_id TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    sequence INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    history TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    PRIMARY KEY (record_id, bundle_id)
+);
+
+CREATE TABLE conflicts (
+    id INTEGER PRIMARY KEY,
+    record_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    bundle_id TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    data TEXT NOT NULL,
+    identity TEXT,
+    sha256 TEXT NOT NULL,
+    at TEXT NOT NULL,
+    UNIQUE (record_id, sha256)
+);
+
+CREATE TABLE received_records (
+    record_id TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    sequence INTEGER NOT NULL,
+    at TEXT NOT NULL
+);
+
+CREATE TABLE received_attachments (
+    attachment_id TEXT PRIMARY KEY,
+    sha256 TEXT NOT NULL,
+    sequence INTEGER NOT NULL,
+    at TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 LATEST = len(MIGRATIONS)
 
 

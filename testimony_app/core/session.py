@@ -15,7 +15,17 @@ from typing import Any, BinaryIO
 
 import platformdirs
 
-from testimony_app.core import attachment, audit, db, interchange, stats, store, vault
+from testimony_app.core import (
+    attachment,
+    audit,
+    db,
+    drafts,
+    interchange,
+    listing,
+    stats,
+    store,
+    vault,
+)
 from testimony_app.core.errors import VaultError
 
 log = logging.getLogger(__name__)
@@ -151,6 +161,12 @@ class Session:
                          offset: int = 0) -> list[store.TestimonyRow]:
         return store.list_testimonies(self.conn, status, limit, offset)
 
+    def testimony_document(self, ref: str) -> dict[str, Any]:
+        return store.testimony_document(self.conn, self.resolve(ref))
+
+    def labels(self, kind: str, language: str = "en") -> list[tuple[str, str]]:
+        return store.labels(self.conn, kind, language)
+
     def list_records(self, kind: str) -> list[store.Record]:
         return store.list_records(self.conn, kind)
 
@@ -160,6 +176,54 @@ class Session:
     def search(self, query: str, limit: int = 50, kind: str | None = None
                ) -> list[store.SearchHit]:
         return store.search(self.conn, query, limit, kind)
+
+    def finalise_problems(self, ref: str) -> list[str]:
+        return store.finalise_problems(self.conn, self.resolve(ref))
+
+    def finalise(self, ref: str) -> None:
+        """Mark a testimony finalised, or raise InputError naming what is missing."""
+        store.finalise(self.conn, self.resolve(ref), self.author)
+
+    def page(self, kind: str, filter_: listing.Filter, sort: str = "date",
+             descending: bool = False, offset: int = 0, limit: int = 200,
+             language: str = "en") -> list[dict[str, Any]]:
+        return listing.page(self.conn, kind, filter_, sort, descending, offset, limit, language)
+
+    def count(self, kind: str, filter_: listing.Filter) -> int:
+        return listing.count(self.conn, kind, filter_)
+
+    # -- drafts and settings -----------------------------------------------------
+
+    def save_draft(self, draft_id: str, record_id: str | None, kind: str,
+                   data: dict[str, Any]) -> str:
+        return drafts.save(self.conn, draft_id, record_id, kind, data)
+
+    def drafts(self) -> list[drafts.Draft]:
+        return drafts.pending(self.conn)
+
+    def discard_draft(self, draft_id: str) -> None:
+        drafts.discard(self.conn, draft_id)
+
+    def settings(self) -> dict[str, str]:
+        return {r[0].removeprefix("setting."): r[1] for r in self.conn.execute(
+            "SELECT key, value FROM meta WHERE key LIKE 'setting.%'")}
+
+    def set_setting(self, name: str, value: str) -> None:
+        with db.transaction(self.conn):
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                              (f"setting.{name}", value))
+
+    def set_kdf_strength(self, passphrase: str, strength: str) -> None:
+        """Re-wrap the key under the same passphrase with stronger (or standard) Argon2id."""
+        vault.unlock(self.folder, passphrase)  # proves the passphrase; raises WrongSecret
+        vault.set_passphrase(self.folder, bytes(self._key), passphrase,
+                             vault.STRENGTHS[strength]() if strength in vault.STRENGTHS
+                             else None)
+        with db.transaction(self.conn):
+            audit.record(self.conn, self.author, "kdf_changed", None, strength=strength)
+
+    def kdf_params(self) -> vault.KdfParams:
+        return vault.current_params(self.folder)
 
     def delete(self, ref: str) -> None:
         store.delete(self.conn, self.resolve(ref), self.author)

@@ -294,6 +294,45 @@ def document(conn: Any, record_id: str) -> dict[str, Any]:
             interchange.ARRAYS[rec.kind]: [rec.data]}
 
 
+def testimony_document(conn: Any, record_id: str) -> dict[str, Any]:
+    """A testimony with its witness (identity included) and the incidents citing it:
+    what an editor shows and saves back as one document."""
+    rec = get(conn, record_id)
+    if rec.kind != "testimony":
+        raise InputError("not_a_testimony")
+    document: dict[str, Any] = {"format": interchange.FORMAT, "testimonies": [rec.data]}
+    if "witness" in rec.data:
+        document["persons"] = [get(conn, rec.data["witness"]).data]
+    incident_ids = [r[0] for r in conn.execute(
+        "SELECT l.from_id FROM links l JOIN records i ON i.id = l.from_id WHERE l.to_id = ? "
+        "AND l.role = 'reported_by' ORDER BY i.sort_date, i.id", (record_id,))]
+    document["incidents"] = [get(conn, i).data for i in incident_ids]
+    return document
+
+
+def labels(conn: Any, kind: str, language: str = "en") -> list[tuple[str, str]]:
+    """(id, short label) for pickers: places with their parent, persons by code."""
+    out = []
+    if kind == "place":
+        names = {r[0]: (json.loads(r[1]), r[2]) for r in conn.execute(
+            "SELECT id, data, place_id FROM records WHERE kind = 'place'")}
+        for pid, (data, parent) in names.items():
+            name = data["name"].get(language) or next(iter(data["name"].values()))
+            if parent in names:
+                pname = names[parent][0]["name"]
+                name += " — " + (pname.get(language) or next(iter(pname.values())))
+            out.append((pid, name))
+    elif kind == "person":
+        for pid, code, data in conn.execute(
+                "SELECT id, code, data FROM records WHERE kind = 'person' ORDER BY code"):
+            person = json.loads(data)
+            parts = [code, person["sex"], str(person.get("age", person.get("age_group", "")))]
+            if person.get("occupation"):
+                parts.append(person["occupation"])
+            out.append((pid, " · ".join(p for p in parts if p)))
+    return sorted(out, key=lambda item: item[1])
+
+
 def list_testimonies(conn: Any, status: str | None = None, limit: int = 1000,
                      offset: int = 0) -> list[TestimonyRow]:
     sql = ("SELECT r.id, r.title, r.sort_date, r.status, r.data, w.code, r.updated_at, "
@@ -358,6 +397,34 @@ def search(conn: Any, query: str, limit: int = 50, kind: str | None = None) -> l
     return [SearchHit(*row) for row in conn.execute(sql, params)]
 
 
+def finalise_problems(conn: Any, record_id: str) -> list[str]:
+    """What a testimony still lacks before it may be finalised (field names)."""
+    rec = get(conn, record_id, with_identity=False)
+    if rec.kind != "testimony":
+        raise InputError("not_a_testimony")
+    data = rec.data
+    missing = []
+    if not data.get("consent", {}).get("recorded_by"):
+        missing.append("consent.recorded_by")
+    if not data.get("interview", {}).get("date"):
+        missing.append("interview.date")
+    reported = conn.execute("SELECT count(*) FROM links WHERE to_id = ? AND role = 'reported_by'",
+                            (record_id,)).fetchone()[0]
+    if not reported and not data.get("no_incident_reason", "").strip():
+        missing.append("incidents")
+    return missing
+
+
+def finalise(conn: Any, record_id: str, author: str) -> None:
+    missing = finalise_problems(conn, record_id)
+    if missing:
+        raise InputError("finalise_missing", fields=", ".join(missing))
+    rec = get(conn, record_id, with_identity=False)
+    if rec.data["status"] != "finalised":
+        add_document(conn, {"format": interchange.FORMAT,
+                            "testimonies": [{**rec.data, "status": "finalised"}]}, author)
+
+
 def delete(conn: Any, record_id: str, author: str) -> None:
     """Purge a record: its row, revisions, identity, index entry and attachments.
 
@@ -391,3 +458,13 @@ def search_index_problems(conn: Any) -> list[str]:
     problems = [f"search index: {orphans} entries without their record"] if orphans else []
     conn.execute("INSERT INTO search (search, rank) VALUES ('integrity-check', 1)")
     return problems
+
+
+def put_records(conn: Any, items: list[tuple[str, dict[str, Any]]], author: str) -> list[str]:
+    """Add or update validated records inside the caller's transaction (bundle import).
+
+    `items` are (kind, record) pairs in dependency order, already checked with
+    `interchange.validate`; references are checked here. Returns each outcome.
+    """
+    _check_references(conn, items, {rec["id"]: kind for kind, rec in items})
+    return [_put(conn, kind, rec, author) for kind, rec in items]

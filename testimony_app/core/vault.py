@@ -125,6 +125,12 @@ def normalise_recovery_code(code: str) -> str:
     return cleaned
 
 
+def normalise_group(text: str) -> str:
+    """One group of a recovery code as typed, in canonical form (for the written-down check)."""
+    cleaned = text.upper().translate(str.maketrans("OIL", "011"))
+    return "".join(ch for ch in cleaned if ch not in " -\t\r\n")
+
+
 def _recovery_kek(code: str, salt: bytes) -> bytes:
     # The code holds 160 random bits: no dictionary to slow down, so HKDF suffices
     # and recovery stays instant even on a slow laptop.
@@ -279,6 +285,18 @@ def unlock_with_recovery(folder: Path, code: str) -> bytes:
         raise VaultError("not_a_vault", path=str(folder))
     return _unwrap(_recovery_kek(code, _unb64(wrap.get("salt"))), wrap, header.vault_id,
                    "recovery")
+
+
+# Key-derivation strengths a person can choose in the settings.
+STRENGTHS = {
+    "standard": lambda: calibrate(),
+    "strong": lambda: KdfParams(512 * 1024, 4, 4),
+    "maximum": lambda: KdfParams(1024 * 1024, 6, 4),
+}
+
+
+def current_params(folder: Path) -> KdfParams:
+    return KdfParams.from_json(read_header(folder).wraps["passphrase"].get("kdf"))
 
 
 def set_passphrase(folder: Path, data_key: bytes, new_passphrase: str,

@@ -1,0 +1,151 @@
+"""Pages of rows for the screens' tables: filtered, sorted and counted in SQL.
+
+A table over 100 000 testimonies asks for one page at a time; sorting and
+filtering happen here, never in a proxy model over Python objects (slow).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from testimony_app.core import store, vocab
+
+
+@dataclass(frozen=True)
+class Filter:
+    status: str | None = None
+    incident_type: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    place_id: str | None = None
+    query: str | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    sql: str | None  # how to sort by it; None: not sortable
+
+
+TESTIMONY_COLUMNS = [
+    Column("date", "r.sort_date"), Column("title", "r.title"), Column("status", "r.status"),
+    Column("witness", "w.code"), Column("incidents", "incidents"),
+    Column("updated", "r.updated_at"),
+]
+INCIDENT_COLUMNS = [
+    Column("date", "r.sort_date"), Column("type", "r.type"), Column("place", "place_name"),
+    Column("victims", None), Column("verification", "r.status"), Column("updated", "r.updated_at"),
+]
+PERSON_COLUMNS = [
+    Column("code", "r.code"), Column("sex", None), Column("age", None),
+    Column("occupation", None), Column("public", "i.public_domain"), Column("name", None),
+]
+COLUMNS = {"testimony": TESTIMONY_COLUMNS, "incident": INCIDENT_COLUMNS,
+           "person": PERSON_COLUMNS}
+
+_PLACE_NAME = ("(SELECT json_extract(p.data, '$.name.en') FROM records p "
+               "WHERE p.id = r.place_id)")
+
+
+def _where(kind: str, f: Filter) -> tuple[str, list[Any]]:
+    clauses, params = ["r.kind = ?"], [kind]
+    if f.status:
+        clauses.append("r.status = ?")
+        params.append(f.status)
+    if f.date_from:
+        clauses.append("r.sort_date >= ?")
+        params.append(f.date_from)
+    if f.date_to:
+        clauses.append("r.sort_date <= ?")
+        params.append(f.date_to + "\uffff")
+    if f.place_id:
+        # the place and every place inside it
+        clauses.append("r.place_id IN (WITH RECURSIVE inside(id) AS (SELECT ? UNION "
+                       "SELECT c.id FROM records c JOIN inside ON c.place_id = inside.id "
+                       "WHERE c.kind = 'place') SELECT id FROM inside)")
+        params.append(f.place_id)
+    if f.incident_type:
+        if kind == "incident":
+            clauses.append("r.type = ?")
+        else:
+            clauses.append("EXISTS (SELECT 1 FROM links l JOIN records i ON i.id = l.from_id "
+                           "WHERE l.to_id = r.id AND l.role = 'reported_by' AND i.type = ?)")
+        params.append(f.incident_type)
+    if f.query and f.query.strip():
+        clauses.append("r.rowid IN (SELECT rowid FROM search WHERE search MATCH ?)")
+        params.append(store.fts_query(f.query))
+    return " AND ".join(clauses), params
+
+
+def _from(kind: str) -> str:
+    if kind == "testimony":
+        return ("FROM records r LEFT JOIN links wl ON wl.from_id = r.id AND wl.role = 'witness' "
+                "LEFT JOIN records w ON w.id = wl.to_id")
+    if kind == "person":
+        return "FROM records r LEFT JOIN identities i ON i.person_id = r.id"
+    return "FROM records r"
+
+
+def count(conn: Any, kind: str, f: Filter) -> int:
+    where, params = _where(kind, f)
+    return int(conn.execute(f"SELECT count(*) {_from(kind)} WHERE {where}",  # noqa: S608
+                            params).fetchone()[0])
+
+
+def page(conn: Any, kind: str, f: Filter, sort: str, descending: bool, offset: int,
+         limit: int, language: str = "en") -> list[dict[str, Any]]:
+    """Rows as dicts of display values (labels in `language`), plus their `id`."""
+    columns = {c.key: c.sql for c in COLUMNS[kind]}
+    order = columns.get(sort) or "r.sort_date"
+    where, params = _where(kind, f)
+    extra = {
+        "testimony": ", w.code, (SELECT count(*) FROM links l WHERE l.to_id = r.id "
+                     "AND l.role = 'reported_by') AS incidents",
+        "incident": f", {_PLACE_NAME} AS place_name",
+        "person": ", i.data, i.public_domain",
+    }[kind]
+    sql = (f"SELECT r.id, r.data, r.title, r.status, r.sort_date, r.updated_at, r.code{extra} "  # noqa: S608
+           f"{_from(kind)} WHERE {where} ORDER BY {order} {'DESC' if descending else 'ASC'}, "
+           "r.id LIMIT ? OFFSET ?")
+    rows = []
+    for row in conn.execute(sql, [*params, limit, offset]):
+        data = json.loads(row[1])
+        rows.append(_display(kind, row, data, language))
+    return rows
+
+
+def _text(value: Any, language: str) -> str:
+    if not isinstance(value, dict):
+        return str(value or "")
+    return str(value.get(language) or next(iter(value.values()), ""))
+
+
+def _display(kind: str, row: Any, data: dict[str, Any], language: str) -> dict[str, Any]:
+    if kind == "testimony":
+        title = row[2] or _text(data.get("summary"), language)[:80]
+        return {"id": row[0], "date": row[4] or "", "title": title, "status": row[3],
+                "witness": row[7] or "", "incidents": row[8], "updated": row[5][:16],
+                "rtl_title": bool(title) and _is_rtl(title)}
+    if kind == "incident":
+        victims = 0
+        for victim in data.get("victims", []):
+            victims += victim["group"]["count"] if "group" in victim else 1
+        return {"id": row[0], "date": row[4] or "",
+                "type": vocab.label("incident_type", data["type"], language),
+                "place": row[7] or "", "victims": victims,
+                "verification": vocab.label("verification", data["verification"], language),
+                "updated": row[5][:16]}
+    identity = json.loads(row[7]) if row[7] else {}
+    return {"id": row[0], "code": row[6] or "", "sex": data.get("sex", ""),
+            "age": str(data.get("age", data.get("age_group", ""))),
+            "occupation": vocab.label("occupation", data.get("occupation", ""), language)
+            if data.get("occupation") else "",
+            "public": bool(row[8]), "name": _text(identity.get("name"), language)}
+
+
+def _is_rtl(text: str) -> bool:
+    from testimony_app.core.textnorm import is_rtl
+
+    return is_rtl(text)
