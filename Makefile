@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/
 	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench bench-small demo clean help
+.PHONY: run test lint typecheck pytest bench bench-small demo clean help translations screenshots
 
 help:
 	@echo "make run    start Testimony (sets up $(VENV) if missing)"
@@ -47,3 +47,9 @@ bench-small: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+translations: $(STAMP)
+	$(PY) -m testimony_app.catalog ar
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m testimony_app.gui.screenshots docs/screenshots

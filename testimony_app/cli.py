@@ -14,13 +14,13 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from testimony_app import __version__
-from testimony_app.core import demo, hygiene, vocab
+from testimony_app import __version__, cli_sync
+from testimony_app.core import db, demo, hygiene, interchange, vocab
 from testimony_app.core.errors import InputError, TestimonyError, ValidationFailed
-from testimony_app.i18n import _
 from testimony_app.core.session import Session, default_vault_dir, is_vault
+from testimony_app.i18n import _
 
 ENV_PASSPHRASE = "TESTIMONY_PASSPHRASE"  # noqa: S105 (a variable name)
 ENV_NEW_PASSPHRASE = "TESTIMONY_NEW_PASSPHRASE"  # noqa: S105
@@ -90,8 +90,16 @@ def open_session(args: argparse.Namespace) -> Session:
 def cmd_init(args: argparse.Namespace) -> int:
     folder = vault_dir(args)
     passphrase = read_passphrase(args, confirm=True)
+    # The enrolment file is opened first, so a wrong code leaves no vault behind.
+    enrolment = cli_sync.read_enrolment(args.enroll) if args.enroll else None
     session, code = Session.create(folder, passphrase)
-    session.close()
+    with session:
+        if enrolment is not None:
+            from testimony_app.core import org
+
+            joined = org.apply_enrolment(session.conn, enrolment, session.author)
+            if not args.json:
+                cli_sync.print_enrolled(joined, org.whoami(session.conn), False)
     if args.json:
         out_json({"vault": str(folder), "recovery_code": code})
     else:
@@ -103,7 +111,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    raw = sys.stdin.buffer.read() if args.json_file == "-" else _read_file(args.json_file)
+    raw = _read_file(args.json_file)
     with open_session(args) as session:
         result = session.add_json(raw)
     if args.json:
@@ -117,10 +125,19 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def _read_file(path: str) -> bytes:
+    """Read at most the largest document allowed, from a file or - (standard input)."""
+    limit = interchange.MAX_DOCUMENT_BYTES
     try:
-        return Path(path).read_bytes()
+        if path == "-":
+            raw = sys.stdin.buffer.read(limit + 1)
+        else:
+            with open(path, "rb") as handle:
+                raw = handle.read(limit + 1)
     except OSError:
         raise InputError("file_unreadable", path=path) from None
+    if len(raw) > limit:
+        raise InputError("too_large", limit_mib=limit // (1024 * 1024))
+    return raw
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -189,8 +206,12 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    query = args.query
+    if query in (None, "-"):
+        # Words typed at a prompt stay out of the shell history and the process list.
+        query = input(_("Search for: ")) if sys.stdin.isatty() else sys.stdin.readline()
     with open_session(args) as session:
-        hits = session.search(args.query, args.limit, args.kind)
+        hits = session.search(query, args.limit, args.kind)
     if args.json:
         out_json([h.__dict__ for h in hits])
         return 0
@@ -333,8 +354,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
 # -- parser -------------------------------------------------------------------
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, minus quoting what was typed in its errors (it may be a name)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        sys.stderr.write(_("The command line was not understood; see '{prog} --help'.").format(
+            prog=self.prog) + "\n")
+        sys.exit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="testimony",
         description=_("Document testimonies offline in an encrypted vault."),
         epilog=_("Passphrases are read from a no-echo prompt, from --passphrase-file, or, "
@@ -358,7 +389,9 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--json", action="store_true", help=_("print JSON"))
         return p
 
-    command("init", cmd_init, _("create a new vault"))
+    p = command("init", cmd_init, _("create a new vault"))
+    p.add_argument("--enroll", metavar="FILE",
+                   help=_("join the organisation of this enrolment file (asks for its code)"))
     p = command("add", cmd_add, _("add or update records from a JSON document (docs/FORMAT.md)"),
                 json_output=False)
     p.add_argument("--json", dest="json_file", metavar="FILE",
@@ -376,7 +409,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", help=_("id, id prefix, or pseudonym code"))
     p.add_argument("--history", action="store_true", help=_("list its revisions"))
     p = command("search", cmd_search, _("full-text search (Arabic and Latin)"))
-    p.add_argument("query")
+    p.add_argument("query", nargs="?",
+                   help=_("words to find; leave out (or -) to type them at a prompt, which "
+                          "keeps them out of the shell history"))
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--kind", choices=["testimony", "incident", "aggregate"])
     p = command("attach", cmd_attach, _("stream a file into the vault, attached to a record"))
@@ -397,6 +432,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p.add_argument("--yes", action="store_true", help=_("do it without asking"))
     command("demo", cmd_demo, _("create or open a vault and load the Aleppo 2016 demo data"))
+    cli_sync.register(command)
     return parser
 
 
@@ -419,6 +455,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except TestimonyError as exc:
         sys.stderr.write(str(exc) + "\n")
+        return 1
+    except db.DatabaseError as exc:
+        busy = "locked" in str(exc) or "busy" in str(exc)
+        sys.stderr.write(str(TestimonyError("vault_busy" if busy else "vault_damaged")) + "\n")
         return 1
     except KeyboardInterrupt:
         sys.stderr.write(_("Interrupted.") + "\n")

@@ -22,6 +22,7 @@ from typing import Any, BinaryIO, Protocol
 from testimony_app.core import audit
 from testimony_app.core.db import transaction
 from testimony_app.core.errors import Cancelled, InputError, IntegrityError, NotFound
+from testimony_app.i18n import _
 
 CHUNK = 1024 * 1024
 BATCH = 16  # chunks per transaction during intake
@@ -126,11 +127,15 @@ _COLS = "id, record_id, filename, media_type, size, sha256, created_at"
 
 
 def get(conn: Any, ref: str) -> Attachment:
-    rows = conn.execute(f"SELECT {_COLS} FROM attachments WHERE complete = 1 AND "  # noqa: S608
-                        "(id = ? OR (length(?) >= 8 AND id LIKE ? || '%')) LIMIT 2",
-                        (ref, ref, ref)).fetchall()
+    ref = ref.strip().lower()
+    rows = []
+    if len(ref) >= 8 and all(c in "0123456789abcdef-" for c in ref):
+        rows = conn.execute(f"SELECT {_COLS} FROM attachments WHERE complete = 1 AND "  # noqa: S608
+                            "id >= ? AND id < ? LIMIT 2", (ref, ref + "\uffff")).fetchall()
     if len(rows) != 1:
-        raise NotFound("attachment_not_found", id=ref[:40] if ref.isascii() else "(not shown)")
+        from testimony_app.core.store import safe_ref
+
+        raise NotFound("attachment_not_found", id=safe_ref(ref))
     return _row(rows[0])
 
 
@@ -178,7 +183,15 @@ def extract(conn: Any, ref: str, target: Path, author: str,
             stream(conn, att, sink, progress)
             sink.flush()
             os.fsync(sink.fileno())
-        os.link(temp, target)  # fails rather than overwrite a file created meanwhile
+        try:
+            os.link(temp, target)  # fails rather than overwrite a file created meanwhile
+        except FileExistsError:
+            raise
+        except OSError:
+            # FAT and exFAT USB sticks have no hard links: rename, after a last check.
+            if target.exists():
+                raise FileExistsError(str(target)) from None
+            os.replace(temp, target)
     except FileExistsError:
         raise InputError("file_exists", path=str(target)) from None
     except OSError:
@@ -198,10 +211,11 @@ def verify_all(conn: Any) -> list[str]:
         try:
             stream(conn, att, _NullSink())
         except IntegrityError:
-            problems.append(f"attachment {att.id} does not match its SHA-256")
+            problems.append(_("attachment {id} does not match its SHA-256").format(id=att.id))
     incomplete = conn.execute("SELECT count(*) FROM attachments WHERE complete = 0").fetchone()[0]
     if incomplete:
-        problems.append(f"{incomplete} interrupted attachment intakes (removed at next unlock)")
+        problems.append(_("{count} interrupted attachment intakes (removed at next unlock)")
+                        .format(count=incomplete))
     return problems
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from testimony_app.i18n import _
+
 GENESIS = "0" * 64
 
 
@@ -74,13 +76,14 @@ def verify_chain(conn: Any) -> list[str]:
             "SELECT seq, at, actor, action, target, detail, prev_hash, hash "
             "FROM activity ORDER BY seq"):
         if seq != expected_seq:
-            problems.append(f"activity log: entries missing before #{seq}")
+            problems.append(_("activity log: entries missing before #{seq}").format(seq=seq))
         if prev_hash != prev:
-            problems.append(f"activity log: entry #{seq} does not follow the one before")
+            problems.append(_("activity log: entry #{seq} does not follow the one before")
+                            .format(seq=seq))
         if _digest(prev_hash, seq, at, actor, action, target, detail) != digest:
-            problems.append(f"activity log: entry #{seq} was altered")
+            problems.append(_("activity log: entry #{seq} was altered").format(seq=seq))
         prev, expected_seq, last = digest, seq + 1, f"{seq}:{digest}"
     head = conn.execute("SELECT value FROM meta WHERE key = 'activity_head'").fetchone()
     if head and head[0] != last:
-        problems.append("activity log: the newest entries were removed")
+        problems.append(_("activity log: the newest entries were removed"))
     return problems

@@ -17,6 +17,7 @@ import sqlcipher3
 
 from testimony_app.core import migrations
 from testimony_app.core.errors import VaultError
+from testimony_app.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +65,13 @@ def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
         raise VaultError("vault_damaged")
     mode = "rwc" if create else "rw"
     # URI mode=rw: SQLite refuses to create a missing file instead of making an empty one.
-    conn = sqlcipher3.connect(
-        f"file:{path.as_posix()}?mode={mode}", uri=True, isolation_level=None,
-        check_same_thread=False,
-    )
+    # as_uri() percent-escapes the path: a folder named "usb #2" or "a?b" must not
+    # turn into a fragment or a query that points SQLite at another file.
+    uri = path.resolve().as_uri() + f"?mode={mode}"
+    try:
+        conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    except sqlcipher3.DatabaseError:
+        raise VaultError("vault_damaged") from None
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
@@ -81,7 +85,7 @@ def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
         migrations.migrate(conn)
     except sqlcipher3.DatabaseError as exc:
         conn.close()
-        log.warning("database refused to open (%s)", type(exc).__name__)
+        log.debug("database refused to open (%s)", type(exc).__name__)
         raise VaultError("vault_damaged") from None
     except BaseException:
         conn.close()
@@ -115,13 +119,13 @@ def transaction(conn: Connection) -> Iterator[Connection]:
 def integrity_problems(conn: Connection) -> list[str]:
     """`quick_check` and `cipher_integrity_check`: empty when the file is sound."""
     try:
-        problems = [f"database: {row[0]}" for row in conn.execute("PRAGMA quick_check")
-                    if row[0] != "ok"]
+        problems = [_("database: {detail}").format(detail=row[0])
+                    for row in conn.execute("PRAGMA quick_check") if row[0] != "ok"]
     except sqlcipher3.DatabaseError:
-        problems = ["database: damaged pages"]
+        problems = [_("database: damaged pages")]
     try:
-        problems += [f"encryption: {row[0]}"
+        problems += [_("encryption: {detail}").format(detail=row[0])
                      for row in conn.execute("PRAGMA cipher_integrity_check")]
     except sqlcipher3.DatabaseError:
-        problems.append("encryption: damaged pages")
+        problems.append(_("encryption: damaged pages"))
     return problems

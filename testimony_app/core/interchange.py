@@ -8,6 +8,7 @@ be a name or a narrative and error messages end up on screens and in logs.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ KINDS = ("source", "place", "person", "testimony", "incident", "aggregate")
 ARRAYS = {"source": "sources", "place": "places", "person": "persons",
           "testimony": "testimonies", "incident": "incidents", "aggregate": "aggregates"}
 MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
+MAX_PROBLEMS = 200
 _IDENT = re.compile(r"^[a-z_]{1,40}$")
 
 
@@ -44,7 +46,7 @@ def parse(raw: bytes) -> Any:
         raise InputError("not_json", line=1, column=1) from None
     except json.JSONDecodeError as exc:
         raise InputError("not_json", line=exc.lineno, column=exc.colno) from None
-    except RecursionError:
+    except (RecursionError, ValueError):  # ValueError: an integer of thousands of digits
         raise InputError("not_json", line=1, column=1) from None
 
 
@@ -100,8 +102,9 @@ def _best(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
 def validate(document: Any) -> None:
     """Raise ValidationFailed listing every problem; return when the document is valid."""
     validator = jsonschema.Draft202012Validator(schema())
-    problems = [(_path(e.absolute_path), _reason(e))
-                for e in (_best(err) for err in validator.iter_errors(document))]
+    # At most MAX_PROBLEMS: a hostile document can have millions of errors.
+    errors = itertools.islice(validator.iter_errors(document), MAX_PROBLEMS)
+    problems = [(_path(e.absolute_path), _reason(e)) for e in (_best(err) for err in errors)]
     if not problems:
         problems = list(_semantic_problems(document))
     if problems:

@@ -126,7 +126,7 @@ def _display(kind: str, row: Any, data: dict[str, Any], language: str) -> dict[s
     if kind == "testimony":
         title = row[2] or _text(data.get("summary"), language)[:80]
         return {"id": row[0], "date": row[4] or "", "title": title, "status": row[3],
-                "witness": row[7] or "", "incidents": row[8], "updated": row[5][:16],
+                "witness": row[7] or "", "incidents": row[8], "updated": row[5],
                 "rtl_title": bool(title) and _is_rtl(title)}
     if kind == "incident":
         victims = 0
@@ -136,7 +136,7 @@ def _display(kind: str, row: Any, data: dict[str, Any], language: str) -> dict[s
                 "type": vocab.label("incident_type", data["type"], language),
                 "place": row[7] or "", "victims": victims,
                 "verification": vocab.label("verification", data["verification"], language),
-                "updated": row[5][:16]}
+                "updated": row[5]}
     identity = json.loads(row[7]) if row[7] else {}
     return {"id": row[0], "code": row[6] or "", "sex": data.get("sex", ""),
             "age": str(data.get("age", data.get("age_group", ""))),

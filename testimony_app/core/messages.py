@@ -31,7 +31,10 @@ MESSAGES: dict[str, str] = {
     "recovery_code_format": N_("That does not look like a recovery code "
                               "(groups of letters and digits separated by dashes)."),
     "locked": N_("The vault is locked."),
+    "vault_in_use": N_("The vault is open in another window or command; close it there first."),
+    "vault_busy": N_("The vault is busy; try again in a moment."),
     "invalid_document": N_("The document is not valid; nothing was added ({count} problems)."),
+    "too_large": N_("The file is larger than {limit_mib} MiB; nothing was added."),
     "not_json": N_("The file is not valid JSON (line {line}, column {column}); nothing was added."),
     "file_unreadable": N_("The file {path} cannot be read."),
     "file_exists": N_("{path} already exists; choose another name."),
@@ -48,6 +51,57 @@ MESSAGES: dict[str, str] = {
     "not_a_testimony": N_("That record is not a testimony."),
     "finalise_missing": N_("This testimony cannot be finalised yet; missing: {fields}."),
     "disk": N_("Writing failed (disk full or not writable); nothing was changed."),
+    # sync bundles, enrolment, receipts (issue 4)
+    "not_enrolled": N_("This vault does not belong to an organisation yet. Join one with "
+                      "'testimony enroll FILE', or make it a coordinator's with "
+                      "'testimony org init'."),
+    "not_coordinator": N_("Only a coordinator's vault can do this ('testimony org init')."),
+    "org_exists": N_("This vault already belongs to an organisation; nothing was changed."),
+    "org_name": N_("Give the organisation a name (one line, at most 200 characters)."),
+    "person_name": N_("Give the person a name (one line, at most 200 characters)."),
+    "person_not_found": N_("No researcher with fingerprint {fingerprint} in this vault."),
+    "recipient_format": N_("That is not an age recipient (it starts with age1)."),
+    "fingerprint_format": N_("That does not look like a fingerprint (8 groups of 4 letters "
+                            "and digits, as 'testimony whoami' prints it)."),
+    "enrolment_code_format": N_("That does not look like an enrolment code (5 groups of 5 "
+                               "letters and digits)."),
+    "enrolment_code_wrong": N_("Wrong enrolment code, or the file was made for another code. "
+                              "Nothing was changed."),
+    "enrolment_malformed": N_("This is not a Testimony enrolment file, or it is damaged. "
+                             "Nothing was changed."),
+    "nothing_to_export": N_("Nothing new or changed since bundle {sequence}; "
+                           "add --all to send everything again."),
+    "bundle_too_large": N_("Too many records for one bundle; nothing was written."),
+    "not_a_bundle": N_("This file is not a Testimony bundle; nothing was imported."),
+    "bundle_damaged": N_("This bundle is damaged or was changed after it was signed; "
+                        "nothing was imported."),
+    "bundle_truncated": N_("This bundle is incomplete (cut short); nothing was imported. "
+                          "Ask for it again."),
+    "bundle_not_for_us": N_("This bundle was not encrypted for this organisation; "
+                           "nothing was imported."),
+    "bundle_other_org": N_("This bundle was made for another organisation; nothing was imported."),
+    "bundle_bad_signature": N_("This bundle's signature does not match its contents; "
+                              "nothing was imported."),
+    "bundle_untrusted": N_("This bundle is signed by a key this vault does not trust: "
+                          "{fingerprint}. If you know who sent it, compare the fingerprint with "
+                          "them in person and run: testimony trust {fingerprint} --name NAME. "
+                          "Nothing was imported."),
+    "bundle_malformed": N_("This bundle is malformed (its contents do not follow the bundle "
+                          "format); nothing was imported."),
+    "bundle_unexpected_member": N_("This bundle holds an entry that does not belong in a "
+                                  "bundle (unexpected name, link or folder); "
+                                  "nothing was imported."),
+    "bundle_size": N_("An entry in this bundle is larger than its manifest declares, or "
+                     "larger than the file itself; nothing was imported."),
+    "bundle_invalid_records": N_("This bundle holds records that are not valid ({count} "
+                                "problems); nothing was imported."),
+    "bundle_missing_references": N_("This bundle refers to records this vault does not have; "
+                                   "an earlier bundle from the same researcher may be missing. "
+                                   "Nothing was imported."),
+    "receipt_invalid": N_("This receipt is not for this vault, is damaged, or was not signed "
+                         "by the organisation; nothing was marked as received."),
+    "confirm_purge": N_("Purging removes received records from this laptop for good; "
+                       "add --yes to confirm."),
 }
 
 

@@ -7,6 +7,7 @@ The CLI and the GUI both call this and nothing below it. Long operations take a
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import uuid
@@ -27,6 +28,7 @@ from testimony_app.core import (
     vault,
 )
 from testimony_app.core.errors import VaultError
+from testimony_app.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +44,27 @@ def is_vault(folder: Path) -> bool:
     return (folder / vault.HEADER_FILE).exists()
 
 
+LOCK_FILE = "vault.lock"
+
+
+def _take_lock(folder: Path) -> int:
+    """An exclusive lock on the vault for as long as it is open, so that a second
+    window or command cannot interleave with this one (or clean up its intake)."""
+    fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise VaultError("vault_in_use") from None
+    return fd
+
+
 class Session:
     """An unlocked vault. `close()` (or `lock()`) closes the database and drops the key."""
 
-    def __init__(self, folder: Path, conn: Any, key: bytes) -> None:
+    def __init__(self, folder: Path, conn: Any, key: bytes, lock_fd: int = -1) -> None:
         self.folder = folder
+        self._lock_fd = lock_fd
         self._conn: Any = conn
         # SQLCipher will not hand the key back; kept for passphrase changes, wiped on
         # close (best effort: Python may have copied it; see SECURITY.md).
@@ -64,12 +82,13 @@ class Session:
             raise VaultError("vault_exists", path=str(folder))
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(folder, 0o700)
+        lock_fd = _take_lock(folder)
         created = vault.create_keys(folder, passphrase, kdf)
         conn = db.connect(folder / vault.DB_FILE, created.data_key, create=True)
         with db.transaction(conn):
             conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
                 ("vault_id", created.vault_id), ("device_id", str(uuid.uuid4()))])
-            session = cls(folder, conn, created.data_key)
+            session = cls(folder, conn, created.data_key, lock_fd)
             audit.record(conn, session.author, "create", created.vault_id)
         return session, created.recovery_code
 
@@ -87,20 +106,27 @@ class Session:
         db_path = folder / vault.DB_FILE
         if not db_path.exists():
             raise VaultError("vault_damaged")
-        conn = db.connect(db_path, key)
+        lock_fd = _take_lock(folder)
+        try:
+            conn = db.connect(db_path, key)
+        except BaseException:
+            os.close(lock_fd)
+            raise
         try:
             row = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
             if row is None or row[0] != header.vault_id:
                 raise VaultError("vault_damaged")
-            session = cls(folder, conn, key)
+            session = cls(folder, conn, key, lock_fd)
             dropped = attachment.discard_incomplete(conn)
             with db.transaction(conn):
                 audit.record(conn, session.author, how, None, discarded_attachments=dropped)
         except db.DatabaseError:
             conn.close()
+            os.close(lock_fd)
             raise VaultError("vault_damaged") from None
         except BaseException:
             conn.close()
+            os.close(lock_fd)
             raise
         return session
 
@@ -110,6 +136,9 @@ class Session:
             self._conn = None
         for i in range(len(self._key)):
             self._key[i] = 0
+        if self._lock_fd >= 0:
+            os.close(self._lock_fd)  # closing the descriptor releases the flock
+            self._lock_fd = -1
 
     lock = close
 
@@ -267,7 +296,13 @@ class Session:
             try:
                 problems += part(self.conn)
             except db.DatabaseError:
-                problems.append(f"{part.__module__.rsplit('.', 1)[-1]}: unreadable (damaged pages)")
-        with db.transaction(self.conn):
-            audit.record(self.conn, self.author, "check", None, problems=len(problems))
+                problems.append(_("{part}: unreadable (damaged pages)").format(
+                    part=part.__module__.rsplit(".", 1)[-1]))
+        try:
+            with db.transaction(self.conn):
+                audit.record(self.conn, self.author, "check", None, problems=len(problems))
+        except db.DatabaseError:
+            # A page that fails its HMAC leaves the connection read-only; the report
+            # matters more than the log entry.
+            problems.append(_("the check could not be written to the activity log"))
         return problems

@@ -9,6 +9,7 @@ can be sealed or purged without touching case data.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from testimony_app.core import audit, dates, interchange, pseudonym, textnorm
 from testimony_app.core.db import transaction
 from testimony_app.core.errors import InputError, NotFound, ValidationFailed
+from testimony_app.i18n import _
 
 Progress = Callable[[int, int], None]
 
@@ -255,20 +257,23 @@ def resolve(conn: Any, ref: str) -> str:
             return str(rows[0][0])
         if len(rows) > 1:
             raise InputError("ambiguous_id", id=ref)
-    raise NotFound("not_found", id=_safe_ref(ref))
+    raise NotFound("not_found", id=safe_ref(ref))
 
 
-def _safe_ref(ref: str) -> str:
-    # The user may have typed a name instead of an id: never echo it.
-    ok = ref[:40] and all(c.isascii() and (c.isalnum() or c == "-") for c in ref[:40])
-    return ref[:40] if ok else "(not shown)"
+_ID_LIKE = re.compile(r"^([0-9a-f-]{1,36}|P-[0-9A-Z]{4}-[0-9A-Z]{4})$", re.IGNORECASE)
+
+
+def safe_ref(ref: str) -> str:
+    """Echo what the user typed only if it looks like an id or a pseudonym code:
+    they may have typed a name."""
+    return ref if _ID_LIKE.match(ref) else "(not shown)"
 
 
 def get(conn: Any, record_id: str, *, with_identity: bool = True) -> Record:
     row = conn.execute("SELECT id, kind, code, data, revision, created_at, updated_at "
                        "FROM records WHERE id = ?", (record_id,)).fetchone()
     if row is None:
-        raise NotFound("not_found", id=_safe_ref(record_id))
+        raise NotFound("not_found", id=safe_ref(record_id))
     data = json.loads(row[3])
     if row[1] == "person" and with_identity:
         ident = conn.execute("SELECT data FROM identities WHERE person_id = ?",
@@ -445,9 +450,13 @@ def delete(conn: Any, record_id: str, author: str) -> None:
             conn.execute("DELETE FROM attachment_chunks WHERE attachment_id = ?", (att,))
             conn.execute("DELETE FROM attachments WHERE id = ?", (att,))
         conn.execute("DELETE FROM identity_revisions WHERE person_id = ?", (record_id,))
+        conn.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
         conn.execute("DELETE FROM records WHERE id = ?", (record_id,))
         conn.execute("DELETE FROM revisions WHERE record_id = ?", (record_id,))
         audit.record(conn, author, "delete", record_id, kind=rec.kind, attachments=len(ids))
+    # Old pages of the deleted rows stay readable in the WAL (to whoever has the key)
+    # until a checkpoint copies the secure-deleted pages back: do it now.
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def search_index_problems(conn: Any) -> list[str]:
@@ -455,7 +464,8 @@ def search_index_problems(conn: Any) -> list[str]:
     orphans = conn.execute("SELECT count(*) FROM search s LEFT JOIN records r "
                            "ON r.rowid = s.rowid WHERE r.id IS NULL OR r.id != s.record_id"
                            ).fetchone()[0]
-    problems = [f"search index: {orphans} entries without their record"] if orphans else []
+    problems = ([_("search index: {count} entries without their record").format(count=orphans)]
+                if orphans else [])
     conn.execute("INSERT INTO search (search, rank) VALUES ('integrity-check', 1)")
     return problems
 

@@ -17,6 +17,7 @@ import logging
 import os
 import secrets
 import time
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +47,7 @@ KDF_MAX_ITERATIONS = 64
 CALIBRATE_TARGET_S = 0.5
 CALIBRATE_LIMIT_S = 1.0
 
-# Recovery code: 160 random bits as 8 groups of 5 Crockford base32 characters.
+# Recovery code: 200 random bits as 8 groups of 5 Crockford base32 characters.
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 RECOVERY_GROUPS = 8
 
@@ -62,16 +63,17 @@ class KdfParams:
                 "iterations": self.iterations, "lanes": self.lanes}
 
     @classmethod
-    def from_json(cls, obj: Any) -> KdfParams:
+    def from_json(cls, obj: Any, folder: Path | None = None) -> KdfParams:
+        where = str(folder) if folder else "?"
         if not isinstance(obj, dict) or obj.get("name") != "argon2id":
-            raise VaultError("not_a_vault")
+            raise VaultError("not_a_vault", path=where)
         try:
             params = cls(int(obj["memory_kib"]), int(obj["iterations"]), int(obj["lanes"]))
         except (KeyError, TypeError, ValueError):
-            raise VaultError("not_a_vault") from None
+            raise VaultError("not_a_vault", path=where) from None
         if not (8 * params.lanes <= params.memory_kib <= KDF_MAX_MEMORY_KIB
                 and 1 <= params.iterations <= KDF_MAX_ITERATIONS and 1 <= params.lanes <= 64):
-            raise VaultError("not_a_vault")
+            raise VaultError("not_a_vault", path=where)
         return params
 
 
@@ -81,7 +83,8 @@ FLOOR = KdfParams(*KDF_FLOOR)
 def derive_passphrase_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
     kdf = Argon2id(salt=salt, length=32, iterations=params.iterations, lanes=params.lanes,
                    memory_cost=params.memory_kib)
-    return kdf.derive(passphrase.encode("utf-8"))
+    # NFC: the same passphrase typed on two systems may arrive composed or decomposed.
+    return kdf.derive(unicodedata.normalize("NFC", passphrase).encode("utf-8"))
 
 
 def calibrate(target_s: float = CALIBRATE_TARGET_S) -> KdfParams:
@@ -132,7 +135,7 @@ def normalise_group(text: str) -> str:
 
 
 def _recovery_kek(code: str, salt: bytes) -> bytes:
-    # The code holds 160 random bits: no dictionary to slow down, so HKDF suffices
+    # The code holds 200 random bits: no dictionary to slow down, so HKDF suffices
     # and recovery stays instant even on a slow laptop.
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt,
                 info=b"testimony vault recovery v1").derive(normalise_recovery_code(code).encode())
@@ -144,11 +147,11 @@ def _b64(data: bytes) -> str:
 
 def _unb64(text: Any) -> bytes:
     if not isinstance(text, str):
-        raise VaultError("not_a_vault")
+        raise VaultError("not_a_vault", path="?")
     try:
         return base64.b64decode(text, validate=True)
     except ValueError:
-        raise VaultError("not_a_vault") from None
+        raise VaultError("not_a_vault", path="?") from None
 
 
 def _aad(vault_id: str, wrap: str, kdf: dict[str, Any] | None) -> bytes:
@@ -188,7 +191,8 @@ class Header:
     def to_json(self) -> bytes:
         return json.dumps({"format": HEADER_FORMAT, "version": HEADER_VERSION,
                            "vault_id": self.vault_id, "created": self.created,
-                           "cipher": "sqlcipher4-raw-key", "wraps": self.wraps},
+                           "cipher": "sqlcipher4-raw-key", "passphrase_form": "utf-8-nfc",
+                           "wraps": self.wraps},
                           indent=1, sort_keys=True).encode() + b"\n"
 
 
@@ -213,7 +217,19 @@ def read_header(folder: Path) -> Header:
     if (not isinstance(wraps, dict) or not isinstance(vault_id, str)
             or not isinstance(wraps.get("passphrase"), dict)):
         raise VaultError("not_a_vault", path=str(folder))
+    for name, wrap in wraps.items():
+        if not isinstance(wrap, dict) or not _sizes_ok(wrap):
+            raise VaultError("not_a_vault", path=str(folder))
+        if name == "passphrase":
+            KdfParams.from_json(wrap.get("kdf"), folder)
     return Header(vault_id, str(obj.get("created", "")), wraps)
+
+
+def _sizes_ok(wrap: dict[str, Any]) -> bool:
+    try:
+        return [len(_unb64(wrap.get(k))) for k in ("salt", "nonce", "key")] == [16, 12, 48]
+    except VaultError:
+        return False
 
 
 def write_header(folder: Path, header: Header) -> None:

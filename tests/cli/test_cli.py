@@ -106,10 +106,29 @@ def test_not_a_vault(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-de
     assert list(empty.iterdir()) == []
 
 
-def test_usage_errors_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
+def test_usage_errors_exit_2_without_echoing_values(cli) -> None:  # type: ignore[no-untyped-def]
     assert cli("frobnicate").code == 2
-    assert cli("stats", "--by", "colour").code == 2
     assert cli().code == 2
+    r = cli("stats", "--by", "Secretname")
+    assert r.code == 2 and "Secretname" not in r.err
+    r = cli("search", "Ahmad", "Secretname")
+    assert r.code == 2 and "Secretname" not in r.err
+
+
+def test_a_second_session_on_the_same_vault_is_refused(cli, demo_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    from testimony_app.core.session import Session
+
+    with Session.open(demo_vault, PASSPHRASE):
+        r = cli("list", "--vault", str(demo_vault))
+    assert r.code == 1 and "open in another window" in r.err
+
+
+def test_a_folder_name_with_uri_characters(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "usb #2 ?x=1 %20" / "vault"
+    assert cli("init", "--vault", str(folder)).code == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["vault.db", "vault.key", "vault.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "usb #2 ?x=1 %20"]
+    assert cli("check", "--vault", str(folder)).code == 0
 
 
 def test_list_show_round_trip(cli, demo_vault: Path) -> None:  # type: ignore[no-untyped-def]
@@ -130,6 +149,10 @@ def test_list_show_round_trip(cli, demo_vault: Path) -> None:  # type: ignore[no
 def test_search_in_arabic_and_english(cli, demo_vault: Path) -> None:  # type: ignore[no-untyped-def]
     for query in ("checkpoint", "حاجز", "الحاجز", "مستشفى"):
         r = cli("search", query, "--json", "--vault", str(demo_vault))
+        assert r.code == 0, r.err
+        assert json.loads(r.out), query
+        # typed at the prompt (standard input), out of the shell history
+        r = cli("search", "--json", "--vault", str(demo_vault), stdin=query.encode() + b"\n")
         assert r.code == 0, r.err
         assert json.loads(r.out), query
     r = cli("search", "checkpoint", "--vault", str(demo_vault))

@@ -1,0 +1,67 @@
+"""Keep the translation catalogs in step with the source (`make translations`).
+
+`extract()` finds every string marked with `_` or `N_` in the package; `update()`
+writes `translations/<lang>.po` with the current strings, keeping existing
+translations and dropping stale ones. The catalog test fails on any string that
+is missing, untranslated or stale, so nothing reaches the screen in English by
+accident.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from testimony_app.i18n import CATALOG_DIR
+
+PACKAGE = Path(__file__).resolve().parent
+KEYWORDS = {"_": None, "N_": None}
+
+
+def extract() -> dict[str, list[tuple[str, int]]]:
+    found: dict[str, list[tuple[str, int]]] = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+            str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS,
+            comment_tags=(), strip_comment_tags=True):
+        if isinstance(message, str) and message:
+            found.setdefault(message, []).append((filename, lineno))
+    return found
+
+
+def read(language: str) -> Catalog:
+    path = CATALOG_DIR / f"{language}.po"
+    if not path.exists():
+        return Catalog(locale=language)
+    with path.open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+def update(language: str) -> tuple[int, int]:
+    """Rewrite the catalog; returns (strings, untranslated)."""
+    old = read(language)
+    catalog = Catalog(locale=language, project="Testimony", charset="utf-8")
+    untranslated = 0
+    for message, locations in sorted(extract().items()):
+        previous = old.get(message)
+        translation = previous.string if previous is not None and not previous.fuzzy else ""
+        untranslated += not translation
+        catalog.add(message, translation, locations=locations[:3])
+    CATALOG_DIR.mkdir(exist_ok=True)
+    with (CATALOG_DIR / f"{language}.po").open("wb") as handle:
+        write_po(handle, catalog, width=100, omit_header=False, sort_output=True)
+    return len(catalog), untranslated
+
+
+def main() -> int:
+    for language in sys.argv[1:] or ["ar"]:
+        total, missing = update(language)
+        print(f"{language}: {total} strings, {missing} untranslated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

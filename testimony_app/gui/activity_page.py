@@ -1,0 +1,82 @@
+"""The activity log (ids and actions, never content) and the vault check."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from testimony_app.core.audit import Entry
+from testimony_app.gui import fmt
+from testimony_app.gui.worker import VaultWorker
+from testimony_app.i18n import _
+
+SHOWN = 5000  # newest entries; the whole chain is still verified by the check
+
+
+class ActivityPage(QWidget):
+    def __init__(self, worker: VaultWorker, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        self.table = QTableWidget(0, 5)
+        self.table.setAccessibleName(_("Activity log"))
+        self.table.setHorizontalHeaderLabels(
+            [_("#"), _("When (UTC)"), _("Who"), _("Action"), _("Details")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.check_button = QPushButton(_("Check vault"))
+        self.check_button.setAccessibleName(_("Check vault"))
+        self.check_button.clicked.connect(self.check)
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.check_button)
+        row.addWidget(self.result, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.table)
+
+    def reload(self) -> None:
+        self.worker.with_session(lambda s: s.activity(SHOWN), self._show)
+
+    def _show(self, entries: list[Entry]) -> None:
+        self.table.setRowCount(len(entries))
+        for row, entry in enumerate(reversed(entries)):
+            detail = ", ".join(f"{k}={v}" for k, v in sorted(entry.detail.items()))
+            if entry.target:
+                detail = f"{entry.target[:8]} {detail}"
+            for col, text in enumerate([fmt.number(entry.seq), entry.at[:19].replace("T", " "),
+                                        entry.actor, entry.action, detail]):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+
+    def check(self) -> None:
+        self.check_button.setEnabled(False)
+        self.result.setText(_("Checking…"))
+
+        def done(problems: list[str]) -> None:
+            self.check_button.setEnabled(True)
+            if problems:
+                self.result.setText(_("Problems found: {list}").format(list="; ".join(problems)))
+            else:
+                self.result.setText(_("The vault is sound: database, encryption, activity log, "
+                                      "search index and attachments checked."))
+            self.reload()
+
+        def failed(error: BaseException) -> None:
+            self.check_button.setEnabled(True)
+            self.result.setText(str(error))
+
+        self.worker.with_session(lambda s: s.check(), done, failed)
+
+    def clear(self) -> None:
+        self.table.setRowCount(0)
+        self.result.clear()

@@ -1,0 +1,201 @@
+"""`testimony-app`: start the window.
+
+The controller here owns the worker, the start window (create / unlock) and the
+main window, and does the locking: autosave, close the database on the worker,
+forget what was shown, clear the clipboard if it holds our text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, Qt, QTranslator
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from testimony_app import __version__, i18n
+from testimony_app.core import hygiene
+from testimony_app.gui.config import AppConfig
+from testimony_app.gui.idle_lock import IdleLock
+from testimony_app.gui.main_window import MainWindow
+from testimony_app.gui.start_window import StartWindow
+from testimony_app.gui.worker import VaultWorker
+
+DEFAULT_AUTOLOCK_MINUTES = 5
+
+
+class Controller:
+    def __init__(self, app: QApplication, config: AppConfig) -> None:
+        self.app = app
+        self.config = config
+        self.worker = VaultWorker()
+        self.main: MainWindow | None = None
+        self.idle = IdleLock(DEFAULT_AUTOLOCK_MINUTES)
+        self.idle.idle.connect(self.lock)
+        app.installEventFilter(self.idle)
+        app.focusChanged.connect(self._focus_changed)
+        self._qt_translator: QTranslator | None = None
+        self._clipboard_from_us: set[str] = set()
+        QGuiApplication.clipboard().dataChanged.connect(self._clipboard_changed)
+        self.apply_language(config.language)
+        self.start = self._make_start()
+
+    def _make_start(self) -> StartWindow:
+        start = StartWindow(self.worker, self.config.folder, self._remember_folder)
+        start.unlocked.connect(self.unlocked)
+        start.language_chosen.connect(self.change_language)
+        return start
+
+    def _clipboard_changed(self) -> None:
+        """Remember (as a digest) text copied from our windows while the vault is open."""
+        clipboard = QGuiApplication.clipboard()
+        if self.main is not None and (clipboard.ownsClipboard()
+                                      or QApplication.activeWindow() is not None):
+            self._clipboard_from_us.add(_digest(clipboard.text()))
+
+    def _clear_clipboard(self) -> None:
+        clipboard = QGuiApplication.clipboard()
+        if clipboard.ownsClipboard() or _digest(clipboard.text()) in self._clipboard_from_us:
+            clipboard.clear()
+        self._clipboard_from_us.clear()
+
+    def _remember_folder(self, folder: Path) -> None:
+        self.config.vault_folder = str(folder)
+        self.config.save()
+
+    def apply_language(self, language: str) -> None:
+        i18n.set_language(language)
+        QLocale.setDefault(QLocale(language))
+        if self._qt_translator is not None:
+            self.app.removeTranslator(self._qt_translator)
+            self._qt_translator = None
+        if language != "en":
+            translator = QTranslator()
+            path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            if translator.load(f"qtbase_{language}", path):
+                self.app.installTranslator(translator)
+                self._qt_translator = translator
+        self.app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if i18n.is_rtl_language()
+                                    else Qt.LayoutDirection.LeftToRight)
+
+    def show(self) -> None:
+        self.start.show()
+
+    def unlocked(self, folder: str) -> None:
+        self.start.hide()
+        self.start.clear_secrets()
+        self.main = MainWindow(self.worker, Path(folder).name)
+        self.main.lock_requested.connect(self.lock)
+        self.main.language_changed.connect(self.change_language)
+        self.main.settings_changed.connect(self._settings_changed)
+        self.main.show()
+        self.main.refresh()
+        self.worker.with_session(lambda s: (s.drafts(), s.settings()), self._after_unlock)
+        self.idle.start()
+
+    def _after_unlock(self, result: tuple[list[object], dict[str, str]]) -> None:
+        drafts, settings = result
+        self._settings_changed(settings)
+        if drafts and self.main is not None:
+            self.main.offer_drafts(drafts)  # type: ignore[arg-type]
+
+    def _settings_changed(self, settings: dict[str, str]) -> None:
+        self.idle.set_minutes(float(settings.get("autolock_minutes", DEFAULT_AUTOLOCK_MINUTES)))
+        if self.idle.timer.isActive():
+            self.idle.start()
+
+    def _focus_changed(self, _old: object, _new: object) -> None:
+        main = self.main
+        if main is not None and shiboken6.isValid(main.editor) and main.editor.dirty:
+            main.editor.autosave()
+
+    def change_language(self, language: str) -> None:
+        self.config.language = language
+        self.config.save()
+        self.apply_language(language)
+        # Every text is read when a widget is built: rebuild the windows in the new language.
+        old_start, visible = self.start, self.start.isVisible()
+        self.start = self._make_start()
+        old_start.close()
+        old_start.deleteLater()
+        if visible:
+            self.start.show()
+        if self.main is not None:
+            # Rebuild the window in the new language; the vault stays open.
+            old = self.main
+            if old.editor.dirty:
+                old.editor.autosave()
+            self.main = None
+            old.close()
+            old.deleteLater()
+            self.unlocked(str(self.config.folder))
+
+    def lock(self) -> None:
+        self.idle.stop()
+        if self.main is not None:
+            if self.main.editor.dirty:
+                self.main.editor.autosave()  # queued before the lock on the worker
+            self.main.clear()
+            self.main.hide()
+            self.main.deleteLater()
+            self.main = None
+        self.worker.lock_now()
+        self._clear_clipboard()
+        self.start.clear_secrets()
+        self.start.show_start()
+        self.start.show()
+
+    def shutdown(self) -> None:
+        if self.main is not None and self.main.editor.dirty:
+            self.main.editor.autosave()
+        self.worker.stop()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def private_qt_settings() -> Path:
+    """Point QSettings (and so QFileDialog's remembered folders) at a private temp
+    folder that is removed at exit, instead of ~/.config/QtProject.conf."""
+    folder = Path(tempfile.mkdtemp(prefix="testimony-qt-"))
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
+        QSettings.setPath(fmt, QSettings.Scope.SystemScope, str(folder))
+    return folder
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="testimony-app")
+    parser.add_argument("--version", action="version", version=f"testimony {__version__}")
+    parser.add_argument("--vault", metavar="DIR", help="vault folder to open")
+    parser.add_argument("--language", choices=sorted(i18n.LANGUAGES))
+    parser.add_argument("--debug", action="store_true")
+    args, qt_args = parser.parse_known_args(argv)
+    hygiene.install(debug=args.debug)
+    settings_dir = private_qt_settings()
+    app = QApplication([sys.argv[0], *qt_args])
+    app.setApplicationName("Testimony")
+    app.setApplicationVersion(__version__)
+    config = AppConfig.load()
+    if args.vault:
+        config.vault_folder = str(Path(args.vault).resolve())
+    if args.language:
+        config.language = args.language
+    controller = Controller(app, config)
+    controller.show()
+    try:
+        return int(app.exec())
+    finally:
+        controller.shutdown()
+        shutil.rmtree(settings_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

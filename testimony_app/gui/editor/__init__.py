@@ -1,0 +1,1 @@
+"""The testimony editor: one testimony with its witness, incidents and attachments."""

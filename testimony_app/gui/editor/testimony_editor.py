@@ -1,0 +1,569 @@
+"""Edit one testimony: interview, witness (identity marked protected), consent,
+narrative, assessment, incidents, attachments and history.
+
+The editor composes an interchange document (docs/FORMAT.md) and hands it to
+core to validate and save; it never touches SQL. Every change schedules an
+autosave of the whole form state into the vault (a draft) within five seconds;
+focus changes and closing save it at once.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from typing import Any
+
+from PySide6.QtCore import Qt, QTime, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTabWidget,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from testimony_app import i18n
+from testimony_app.core import vocab
+from testimony_app.core.errors import TestimonyError, ValidationFailed
+from testimony_app.core.store import Revision
+from testimony_app.gui.editor.attachments_panel import AttachmentsPanel
+from testimony_app.gui.editor.incidents_panel import IncidentsPanel
+from testimony_app.gui.widgets.bidi import follow_text_direction, set_document_auto_direction
+from testimony_app.gui.widgets.date_edit import DateWithPrecisionEdit
+from testimony_app.gui.widgets.place_picker import PlacePicker
+from testimony_app.gui.worker import VaultWorker
+from testimony_app.i18n import _
+
+AUTOSAVE_MS = 5000
+INTERVIEW_LANGUAGES = ["ar", "en", "ku", "tr", "fr"]
+
+
+def _combo(name: str, items: list[tuple[str, Any]]) -> QComboBox:
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    for label, data in items:
+        combo.addItem(label, data)
+    return combo
+
+
+def _vocab_combo(name: str, vocabulary: str, blank: str | None = None) -> QComboBox:
+    items: list[tuple[str, Any]] = [(blank, None)] if blank is not None else []
+    items += [(vocab.label(vocabulary, code, i18n.language()), code)
+              for code in vocab.ALL[vocabulary]]
+    return _combo(name, items)
+
+
+def _set_combo(combo: QComboBox, data: Any) -> None:
+    index = combo.findData(data)
+    combo.setCurrentIndex(max(index, 0))
+
+
+def missing_field_label(field: str) -> str:
+    return {"consent.recorded_by": _("who recorded the consent"),
+            "interview.date": _("the interview date"),
+            "incidents": _("at least one incident, or the reason there is none")}.get(field, field)
+
+
+class TestimonyEditor(QWidget):
+    saved = Signal(str)
+    autosaved = Signal(str)
+    closed = Signal()
+
+    def __init__(self, worker: VaultWorker, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        self._base: dict[str, Any] = {}
+        self._witness_base: dict[str, Any] = {}
+        self._exists = False
+        self.draft_id = str(uuid.uuid4())
+        self.dirty = False
+        self._loading = False
+        self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.autosave)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._scroll(self._build_interview()), _("Interview and witness"))
+        self.tabs.addTab(self._build_account(), _("Account"))
+        self.incidents = IncidentsPanel()
+        self.tabs.addTab(self.incidents, _("Incidents"))
+        self.attachments = AttachmentsPanel(worker)
+        self.attachments.need_saved_record.connect(self.save_now_blocking)
+        self.tabs.addTab(self.attachments, _("Attachments"))
+        self.history = QListWidget()
+        self.history.setAccessibleName(_("Revision history"))
+        self.tabs.addTab(self.history, _("History"))
+
+        self.heading = QLabel()
+        self.state = QLabel()
+        self.save_button = QPushButton(_("Save"))
+        self.save_button.setToolTip(_("Save (Ctrl+S)"))
+        self.save_button.clicked.connect(self.save)
+        self.finalise_button = QPushButton(_("Finalise…"))
+        self.finalise_button.clicked.connect(self.finalise)
+        back = QPushButton(_("Back to the list"))
+        back.clicked.connect(self.close_editor)
+        top = QHBoxLayout()
+        top.addWidget(back)
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.state)
+        top.addWidget(self.save_button)
+        top.addWidget(self.finalise_button)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.setVisible(False)
+        self.notice.setAccessibleName(_("Message"))
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.tabs, 1)
+        self.incidents.changed.connect(self.mark_dirty)
+        self.attachments.changed.connect(self._reload_history)
+
+    # -- building ---------------------------------------------------------------
+
+    @staticmethod
+    def _scroll(widget: QWidget) -> QScrollArea:
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setWidget(widget)
+        return area
+
+    def _watch(self, *widgets: QWidget) -> None:
+        for w in widgets:
+            for signal in ("changed", "textChanged", "currentIndexChanged", "valueChanged",
+                           "toggled", "timeChanged"):
+                if hasattr(w, signal):
+                    getattr(w, signal).connect(self.mark_dirty)
+                    break
+
+    def _build_interview(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        interview = QGroupBox(_("Interview"))
+        form = QFormLayout(interview)
+        self.title = QLineEdit()
+        self.title.setAccessibleName(_("Title"))
+        self.title.setPlaceholderText(_("A short label for lists; no names"))
+        follow_text_direction(self.title)
+        self.date = DateWithPrecisionEdit()
+        self.date.setAccessibleName(_("Interview date"))
+        self.has_time = QCheckBox(_("Time known"))
+        self.time = QTimeEdit(QTime(12, 0))
+        self.time.setAccessibleName(_("Interview time"))
+        time_row = QHBoxLayout()
+        time_row.addWidget(self.has_time)
+        time_row.addWidget(self.time)
+        time_row.addStretch(1)
+        self.place = PlacePicker()
+        self.place.setAccessibleName(_("Interview place"))
+        self.language = _combo(_("Interview language"),
+                               [(_("Arabic"), "ar"), (_("English"), "en"), (_("Kurdish"), "ku"),
+                                (_("Turkish"), "tr"), (_("French"), "fr")])
+        self.mode = _combo(_("Interview mode"),
+                           [(_("In person"), "in_person"), (_("By phone"), "phone"),
+                            (_("Remote (video or messaging)"), "remote"),
+                            (_("Written statement"), "written")])
+        self.interviewer = QLineEdit()
+        self.interviewer.setAccessibleName(_("Interviewer"))
+        form.addRow(_("Title"), self.title)
+        form.addRow(_("Date"), self.date)
+        form.addRow(_("Time"), time_row)
+        form.addRow(_("Place"), self.place)
+        form.addRow(_("Language"), self.language)
+        form.addRow(_("Mode"), self.mode)
+        form.addRow(_("Interviewer"), self.interviewer)
+        layout.addWidget(interview)
+
+        witness = QGroupBox(_("Witness"))
+        wform = QFormLayout(witness)
+        self.has_witness = QCheckBox(_("Record who the witness is"))
+        self.sex = _combo(_("Sex"), [(_("unknown"), "unknown"), (_("female"), "female"),
+                                     (_("male"), "male")])
+        self.age = QSpinBox()
+        self.age.setRange(0, 130)
+        self.age.setSpecialValueText(_("unknown"))
+        self.age.setAccessibleName(_("Age"))
+        self.occupation = _vocab_combo(_("Occupation"), "occupation", _("not recorded"))
+        wform.addRow(self.has_witness)
+        wform.addRow(_("Sex"), self.sex)
+        wform.addRow(_("Age"), self.age)
+        wform.addRow(_("Occupation"), self.occupation)
+        protected = QGroupBox(_("Protected: these fields identify the witness"))
+        protected.setStyleSheet("QGroupBox { border: 2px solid #b00020; margin-top: 1.2em; "
+                                "padding: 6px; } QGroupBox::title { color: #b00020; }")
+        pform = QFormLayout(protected)
+        self.name = QLineEdit()
+        self.father = QLineEdit()
+        self.mother = QLineEdit()
+        self.id_numbers = QLineEdit()
+        self.contact = QLineEdit()
+        for field, label in ((self.name, _("Name")), (self.father, _("Father's name")),
+                             (self.mother, _("Mother's name")),
+                             (self.id_numbers, _("ID numbers (comma separated)")),
+                             (self.contact, _("Contact"))):
+            field.setAccessibleName(label)
+            follow_text_direction(field)
+            pform.addRow(label, field)
+        self.public = QCheckBox(_("The name is already public (published elsewhere)"))
+        pform.addRow(self.public)
+        wform.addRow(protected)
+        layout.addWidget(witness)
+
+        consent = QGroupBox(_("Consent"))
+        cform = QFormLayout(consent)
+        self.scope = _vocab_combo(_("Consent scope"), "consent_scope")
+        self.recorded_by = QLineEdit()
+        self.recorded_by.setAccessibleName(_("Consent recorded by"))
+        self.restrictions = QLineEdit()
+        self.restrictions.setAccessibleName(_("Restrictions"))
+        follow_text_direction(self.restrictions)
+        cform.addRow(_("Scope"), self.scope)
+        cform.addRow(_("Recorded by"), self.recorded_by)
+        cform.addRow(_("Restrictions"), self.restrictions)
+        layout.addWidget(consent)
+
+        assessment = QGroupBox(_("Assessment"))
+        aform = QFormLayout(assessment)
+        self.reliability = _combo(_("Source reliability"), [(_("not assessed"), None)] + [
+            (letter, letter) for letter in "ABCDEF"])
+        self.credibility = _combo(_("Information credibility"), [(_("not assessed"), None)] + [
+            (str(n), n) for n in range(1, 7)])
+        aform.addRow(_("Source reliability (A–F)"), self.reliability)
+        aform.addRow(_("Information credibility (1–6)"), self.credibility)
+        layout.addWidget(assessment)
+        layout.addStretch(1)
+        self._watch(self.title, self.date, self.has_time, self.time, self.place, self.language,
+                    self.mode, self.interviewer, self.has_witness, self.sex, self.age,
+                    self.occupation, self.name, self.father, self.mother, self.id_numbers,
+                    self.contact, self.public, self.scope, self.recorded_by, self.restrictions,
+                    self.reliability, self.credibility)
+        self.language.currentIndexChanged.connect(
+            lambda _i: self.incidents.set_language(self.language.currentData()))
+        return page
+
+    def _build_account(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.narrative = QPlainTextEdit()
+        self.narrative.setAccessibleName(_("Narrative"))
+        self.narrative.setPlaceholderText(_("The account, in the witness's words."))
+        self.summary = QPlainTextEdit()
+        self.summary.setAccessibleName(_("Summary"))
+        self.summary.setMaximumHeight(120)
+        for edit in (self.narrative, self.summary):
+            set_document_auto_direction(edit)
+        layout.addWidget(QLabel(_("Narrative")))
+        layout.addWidget(self.narrative, 1)
+        layout.addWidget(QLabel(_("Summary")))
+        layout.addWidget(self.summary)
+        self._watch(self.narrative, self.summary)
+        return page
+
+    # -- state ------------------------------------------------------------------
+
+    def set_choices(self, places: list[tuple[str, str]], persons: list[tuple[str, str]]) -> None:
+        loading, self._loading = self._loading, True
+        try:
+            self.place.set_places(places)
+            self.incidents.set_choices(places, persons)
+        finally:
+            self._loading = loading
+
+    def new(self, defaults: dict[str, str] | None = None) -> None:
+        defaults = defaults or {}
+        testimony = {"id": str(uuid.uuid4()), "status": "draft", "consent": {"scope": "internal"},
+                     "interview": {"language": defaults.get("default_language", "ar"),
+                                   "mode": "in_person"}}
+        if defaults.get("default_place"):
+            testimony["interview"]["place"] = defaults["default_place"]
+        self.load({"format": "testimony/1", "testimonies": [testimony]}, exists=False)
+
+    def load(self, document: dict[str, Any], exists: bool = True,
+             draft_id: str | None = None) -> None:
+        self._loading = True
+        testimony = copy.deepcopy(document["testimonies"][0])
+        persons = {p["id"]: p for p in document.get("persons", [])}
+        self._base = testimony
+        self._exists = exists
+        self.draft_id = draft_id or str(uuid.uuid4())
+        interview = testimony.get("interview", {})
+        language = interview.get("language", "ar")
+        self.title.setText(testimony.get("title", ""))
+        self.date.set_value(interview.get("date"))
+        self.has_time.setChecked("time" in interview)
+        self.time.setTime(QTime.fromString(interview.get("time", "12:00"), "HH:mm"))
+        self.place.set_place_id(interview.get("place"))
+        _set_combo(self.language, language)
+        _set_combo(self.mode, interview.get("mode", "in_person"))
+        self.interviewer.setText(interview.get("interviewer", ""))
+        witness = persons.get(testimony.get("witness", ""), {})
+        self._witness_base = copy.deepcopy(witness)
+        identity = witness.get("identity", {})
+        self.has_witness.setChecked(bool(witness))
+        _set_combo(self.sex, witness.get("sex", "unknown"))
+        self.age.setValue(int(witness.get("age", 0)))
+        _set_combo(self.occupation, witness.get("occupation"))
+        name = identity.get("name", {})
+        self.name.setText(name.get(language) or next(iter(name.values()), ""))
+        self.father.setText(identity.get("father_name", ""))
+        self.mother.setText(identity.get("mother_name", ""))
+        self.id_numbers.setText(", ".join(identity.get("id_numbers", [])))
+        self.contact.setText(identity.get("contact", ""))
+        self.public.setChecked(bool(identity.get("public_domain", False)))
+        consent = testimony.get("consent", {})
+        _set_combo(self.scope, consent.get("scope", "internal"))
+        self.recorded_by.setText(consent.get("recorded_by", ""))
+        self.restrictions.setText(consent.get("restrictions", ""))
+        assessment = testimony.get("assessment", {})
+        _set_combo(self.reliability, assessment.get("reliability"))
+        _set_combo(self.credibility, assessment.get("credibility"))
+        self.narrative.setPlainText(testimony.get("narrative", {}).get(language, ""))
+        self.summary.setPlainText(testimony.get("summary", {}).get(language, ""))
+        self.incidents.set_language(language)
+        self.incidents.load(document.get("incidents", []),
+                            testimony.get("no_incident_reason", ""))
+        self.attachments.load(testimony["id"] if exists else None)
+        self._loading = False
+        self.dirty = False
+        self._update_heading()
+        self._reload_history()
+
+    @property
+    def testimony_id(self) -> str:
+        return str(self._base.get("id", ""))
+
+    def _update_heading(self) -> None:
+        status = _("finalised") if self._base.get("status") == "finalised" else _("draft")
+        self.heading.setText(_("Testimony ({status})").format(status=status))
+
+    def mark_dirty(self, *_args: object) -> None:
+        if self._loading:
+            return
+        self.dirty = True
+        self.state.setText(_("Unsaved changes"))
+        if not self._autosave.isActive():
+            self._autosave.start()
+
+    def document(self) -> dict[str, Any]:
+        """The form as an interchange document: testimony, witness, incidents, new places."""
+        language = self.language.currentData()
+        t = copy.deepcopy(self._base)
+        interview: dict[str, Any] = {"language": language, "mode": self.mode.currentData()}
+        date = self.date.value()
+        if date:
+            interview["date"] = date
+        if self.has_time.isChecked():
+            interview["time"] = self.time.time().toString("HH:mm")
+        new_places = []
+        place = self.place.place_id()
+        if place is None:
+            created = self.place.new_place(language)
+            if created:
+                new_places.append(created)
+                place = created["id"]
+        if place:
+            interview["place"] = place
+        if self.interviewer.text().strip():
+            interview["interviewer"] = self.interviewer.text().strip()
+        t["interview"] = interview
+        _put(t, "title", self.title.text().strip())
+        consent = {"scope": self.scope.currentData()}
+        _put(consent, "recorded_by", self.recorded_by.text().strip())
+        _put(consent, "restrictions", self.restrictions.text().strip())
+        t["consent"] = consent
+        for key, edit in (("narrative", self.narrative), ("summary", self.summary)):
+            texts = {k: v for k, v in t.get(key, {}).items() if k != language}
+            if edit.toPlainText().strip():
+                texts[language] = edit.toPlainText()
+            _put(t, key, texts)
+        assessment = {k: v for k, v in (("reliability", self.reliability.currentData()),
+                                        ("credibility", self.credibility.currentData())) if v}
+        _put(t, "assessment", assessment)
+        persons = []
+        if self.has_witness.isChecked():
+            person = self._witness()
+            persons.append(person)
+            t["witness"] = person["id"]
+        else:
+            t.pop("witness", None)
+        incidents, incident_places, reason = self.incidents.value(t["id"])
+        _put(t, "no_incident_reason", reason)
+        document: dict[str, Any] = {"format": "testimony/1"}
+        if new_places or incident_places:
+            document["places"] = new_places + incident_places
+        if persons:
+            document["persons"] = persons
+        document["testimonies"] = [t]
+        if incidents:
+            document["incidents"] = incidents
+        return document
+
+    def _witness(self) -> dict[str, Any]:
+        language = self.language.currentData()
+        person = copy.deepcopy(self._witness_base) or {"id": str(uuid.uuid4())}
+        person["sex"] = self.sex.currentData()
+        if self.age.value():
+            person["age"] = self.age.value()
+        else:
+            person.pop("age", None)
+        if self.occupation.currentData():
+            person["occupation"] = self.occupation.currentData()
+        else:
+            person.pop("occupation", None)
+        identity = copy.deepcopy(person.get("identity", {}))
+        names = {k: v for k, v in identity.get("name", {}).items() if k != language}
+        if self.name.text().strip():
+            names[language] = self.name.text().strip()
+        if names:
+            identity["name"] = names
+            identity["public_domain"] = self.public.isChecked()
+            _put(identity, "father_name", self.father.text().strip())
+            _put(identity, "mother_name", self.mother.text().strip())
+            _put(identity, "contact", self.contact.text().strip())
+            _put(identity, "id_numbers", [n.strip() for n in self.id_numbers.text().split(",")
+                                          if n.strip()])
+            person["identity"] = identity
+        else:
+            person.pop("identity", None)
+        return person
+
+    # -- saving -----------------------------------------------------------------
+
+    def autosave(self) -> None:
+        """Write the form state as a draft into the vault (not yet a revision)."""
+        self._autosave.stop()
+        if not self.dirty or not self.testimony_id:
+            return
+        state = {"document": self.document(), "exists": self._exists}
+        draft_id, record_id = self.draft_id, self.testimony_id
+
+        def done(at: str) -> None:
+            self.state.setText(_("Draft kept {time}").format(time=at[11:19]))
+            self.autosaved.emit(at)
+
+        self.worker.with_session(lambda s: s.save_draft(draft_id, record_id, "testimony", state),
+                                 done)
+
+    def save(self) -> None:
+        self._autosave.stop()
+        problems = self.incidents.problems()
+        if problems:
+            self.notify(_("Cannot save yet:") + "\n" + "\n".join(problems))
+            return
+        document = self.document()
+        draft_id, tid = self.draft_id, self.testimony_id
+
+        def job(session: Any) -> dict[str, Any]:
+            session.add_document(document)
+            session.discard_draft(draft_id)
+            return dict(session.testimony_document(tid))
+
+        self.worker.with_session(job, self._saved, self._save_failed)
+
+    def save_now_blocking(self) -> None:
+        """Save before an attachment can be added (it needs the record to exist)."""
+        if not self._exists:
+            self.save()
+
+    def _saved(self, document: dict[str, Any]) -> None:
+        self.load(document, exists=True)
+        self.notify("")
+        self.state.setText(_("Saved"))
+        self.saved.emit(self.testimony_id)
+
+    def _save_failed(self, error: BaseException) -> None:
+        if isinstance(error, ValidationFailed):
+            lines = [f"{path}: {reason}" for path, reason in error.problems[:20]]
+            self.notify(str(error) + "\n" + "\n".join(lines))
+        elif isinstance(error, TestimonyError):
+            self.notify(str(error))
+        else:
+            self.notify(_("Unexpected error ({type}).").format(type=type(error).__name__))
+
+    def finalise(self) -> None:
+        document = self.document()
+        draft_id, tid = self.draft_id, self.testimony_id
+
+        def job(session: Any) -> tuple[list[str], dict[str, Any]]:
+            session.add_document(document)
+            session.discard_draft(draft_id)
+            missing = session.finalise_problems(tid)
+            if not missing:
+                session.finalise(tid)
+            return missing, dict(session.testimony_document(tid))
+
+        def done(result: tuple[list[str], dict[str, Any]]) -> None:
+            missing, saved = result
+            self.load(saved, exists=True)
+            if missing:
+                self.notify(_("Saved as a draft. To finalise it, add:") + "\n• " +
+                            "\n• ".join(missing_field_label(m) for m in missing))
+            else:
+                self.state.setText(_("Finalised"))
+                self.notify("")
+                self.saved.emit(tid)
+
+        self.worker.with_session(job, done, self._save_failed)
+
+    def notify(self, text: str, error: bool = True) -> None:
+        """An inline message above the form (no modal box to block the person)."""
+        self.notice.setStyleSheet("color: #b00020" if error else "color: #1b5e20")
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
+    def _reload_history(self) -> None:
+        self.history.clear()
+        if not self._exists:
+            return
+        tid = self.testimony_id
+
+        def show(revisions: list[Revision]) -> None:
+            self.history.clear()
+            for r in reversed(revisions):
+                self.history.addItem(_("#{n} · {when} · {who} · {action}: {fields}").format(
+                    n=r.revision, when=r.at[:19].replace("T", " "), who=r.author,
+                    action=r.action, fields=", ".join(r.changed)))
+
+        self.worker.with_session(lambda s: s.history(tid), show)
+
+    def close_editor(self) -> None:
+        if self.dirty:
+            self.autosave()
+        self.closed.emit()
+
+    def clear(self) -> None:
+        """Forget everything shown (on lock); the caller autosaves first."""
+        self._autosave.stop()
+        self._loading = True
+        for field in (self.title, self.interviewer, self.name, self.father, self.mother,
+                      self.id_numbers, self.contact, self.recorded_by, self.restrictions):
+            field.clear()
+        self.narrative.clear()
+        self.summary.clear()
+        self.date.set_value(None)
+        self.incidents.clear()
+        self.attachments.clear()
+        self.history.clear()
+        self._base = {}
+        self._witness_base = {}
+        self._loading = False
+        self.dirty = False
+
+
+def _put(target: dict[str, Any], key: str, value: Any) -> None:
+    if value:
+        target[key] = value
+    else:
+        target.pop(key, None)

@@ -1,0 +1,86 @@
+"""Render each main screen in English and Arabic to PNG (`make screenshots`).
+
+Runs offscreen against a throwaway demo vault; the images land in
+docs/screenshots/ and are shown in the README.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from testimony_app import i18n  # noqa: E402
+from testimony_app.core import demo, vault  # noqa: E402
+from testimony_app.core.session import Session  # noqa: E402
+from testimony_app.gui.app import Controller  # noqa: E402
+from testimony_app.gui.config import AppConfig  # noqa: E402
+
+PASSPHRASE = "screenshots passphrase"  # noqa: S105 (a throwaway demo vault)
+
+
+def settle(app: QApplication, worker_idle: list[bool], ms: int = 400) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+    app.processEvents()
+
+
+def shoot(widget: QWidget, path: Path) -> None:
+    widget.grab().save(str(path))
+    print(path)
+
+
+def main(out: str = "docs/screenshots") -> int:
+    target = Path(out)
+    target.mkdir(parents=True, exist_ok=True)
+    app = QApplication([])
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "demo-vault"
+        session, _code = Session.create(folder, PASSPHRASE, vault.FLOOR)
+        demo.load(session)
+        first = session.list_testimonies()[0].id
+        session.close()
+        for language in ("en", "ar"):
+            controller = Controller(app, AppConfig(language=language, vault_folder=str(folder)))
+            controller.config.save = lambda *a, **k: None  # type: ignore[method-assign]
+            controller.show()
+            idle: list[bool] = []
+            settle(app, idle)
+            shoot(controller.start, target / f"unlock-{language}.png")
+            controller.start.passphrase.setText(PASSPHRASE)
+            controller.start._unlock()
+            while controller.main is None:
+                settle(app, idle, 200)
+            main_window = controller.main
+            settle(app, idle, 800)
+            for row, name in enumerate(("testimonies", "incidents", "people", "activity")):
+                main_window.nav.setCurrentRow(row)
+                settle(app, idle, 700)
+                shoot(main_window, target / f"{name}-{language}.png")
+            main_window.nav.setCurrentRow(0)
+            main_window.testimonies.search.setText("الجرحى" if language == "ar" else "checkpoint")
+            settle(app, idle, 900)
+            shoot(main_window, target / f"search-{language}.png")
+            main_window.open_testimony(first)
+            settle(app, idle, 900)
+            for index in range(main_window.editor.tabs.count() - 1):
+                main_window.editor.tabs.setCurrentIndex(index)
+                settle(app, idle, 500)
+                shoot(main_window, target / f"editor-{index + 1}-{language}.png")
+            controller.lock()
+            settle(app, idle, 500)
+            controller.shutdown()
+            controller.start.close()
+            i18n.set_language("en")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))

@@ -1,0 +1,84 @@
+"""Settings: language, auto-lock delay, key-derivation strength, interview defaults."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from testimony_app import i18n
+from testimony_app.i18n import _
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: dict[str, str], places: list[tuple[str, str]],
+                 kdf_label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Settings"))
+        form = QFormLayout()
+        self.language = QComboBox()
+        self.language.setAccessibleName(_("Language"))
+        for code, name in i18n.LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(self.language.findData(i18n.language()), 0))
+        self.autolock = QSpinBox()
+        self.autolock.setRange(1, 240)
+        self.autolock.setSuffix(_(" minutes"))
+        self.autolock.setAccessibleName(_("Lock after idle time"))
+        self.autolock.setValue(int(settings.get("autolock_minutes", "5")))
+        self.default_language = QComboBox()
+        self.default_language.setAccessibleName(_("Default interview language"))
+        for label, code in ((_("Arabic"), "ar"), (_("English"), "en"), (_("Kurdish"), "ku"),
+                            (_("Turkish"), "tr"), (_("French"), "fr")):
+            self.default_language.addItem(label, code)
+        self.default_language.setCurrentIndex(
+            max(self.default_language.findData(settings.get("default_language", "ar")), 0))
+        self.default_place = QComboBox()
+        self.default_place.setAccessibleName(_("Default interview place"))
+        self.default_place.addItem(_("none"), "")
+        for place_id, label in places:
+            self.default_place.addItem(label, place_id)
+        self.default_place.setCurrentIndex(
+            max(self.default_place.findData(settings.get("default_place", "")), 0))
+        form.addRow(_("Language"), self.language)
+        form.addRow(_("Lock after"), self.autolock)
+        form.addRow(_("Default interview language"), self.default_language)
+        form.addRow(_("Default interview place"), self.default_place)
+
+        kdf = QGroupBox(_("Key derivation strength"))
+        kform = QFormLayout(kdf)
+        kform.addRow(QLabel(_("Now: {params}").format(params=kdf_label)))
+        self.strength = QComboBox()
+        self.strength.setAccessibleName(_("Key derivation strength"))
+        self.strength.addItem(_("Keep as it is"), "")
+        self.strength.addItem(_("Standard (about 1 second to unlock)"), "standard")
+        self.strength.addItem(_("Strong (512 MiB, slower unlock)"), "strong")
+        self.strength.addItem(_("Maximum (1 GiB, slowest unlock)"), "maximum")
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName(_("Current passphrase"))
+        kform.addRow(_("New strength"), self.strength)
+        kform.addRow(_("Current passphrase"), self.passphrase)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok |
+                                   QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(kdf)
+        layout.addWidget(buttons)
+
+    def values(self) -> dict[str, str]:
+        return {"autolock_minutes": str(self.autolock.value()),
+                "default_language": self.default_language.currentData(),
+                "default_place": self.default_place.currentData()}

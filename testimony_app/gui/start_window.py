@@ -1,0 +1,419 @@
+"""Before the vault is open: first run (create or open a folder), unlock, recovery.
+
+Key derivation runs on the worker; the window shows a busy bar and stays
+responsive. The recovery code is shown once and confirmed by asking for two of
+its groups back.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from testimony_app import i18n
+from testimony_app.core import vault
+from testimony_app.core.errors import TestimonyError
+from testimony_app.core.session import Session, is_vault
+from testimony_app.gui.worker import Job, VaultWorker
+from testimony_app.i18n import _
+
+
+def strength(passphrase: str) -> tuple[int, str]:
+    """A rough 0–4 score and its words; the hard rule is the length minimum."""
+    if len(passphrase) < vault.MIN_PASSPHRASE:
+        return 0, _("Too short: at least {n} characters.").format(n=vault.MIN_PASSPHRASE)
+    classes = sum(any(test(c) for c in passphrase) for test in
+                  (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum()))
+    words = len(passphrase.split())
+    score = 1 + (len(passphrase) >= 16) + (classes >= 3 or words >= 4) + (len(passphrase) >= 24)
+    return score, [_("Weak"), _("Fair"), _("Good"), _("Strong"), _("Very strong")][score]
+
+
+def _secret_field(name: str) -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setAccessibleName(name)
+    return field
+
+
+class _Page(QWidget):
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.layout_ = QVBoxLayout(self)
+        heading = QLabel(title)
+        font = heading.font()
+        font.setPointSize(font.pointSize() + 6)
+        heading.setFont(font)
+        self.layout_.addWidget(heading)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setStyleSheet("color: #b00020")
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setVisible(False)
+        self.busy.setAccessibleName(_("Working"))
+
+    def finish(self) -> None:
+        self.layout_.addWidget(self.message)
+        self.layout_.addWidget(self.busy)
+        self.layout_.addStretch(1)
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        for button in self.findChildren(QPushButton):
+            button.setEnabled(not busy)
+
+
+class StartWindow(QWidget):
+    """Emits `unlocked` once the worker holds an open Session."""
+
+    unlocked = Signal(str)  # vault folder
+    language_chosen = Signal(str)
+
+    def __init__(self, worker: VaultWorker, folder: Path,
+                 remember_folder: Callable[[Path], None]) -> None:
+        super().__init__()
+        self.setWindowTitle("Testimony")
+        self.worker = worker
+        self.folder = folder
+        self._remember = remember_folder
+        self.stack = QStackedWidget()
+        self.language = QComboBox()
+        self.language.setAccessibleName(_("Language"))
+        for code, name in i18n.LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(self.language.findData(i18n.language()), 0))
+        self.language.currentIndexChanged.connect(
+            lambda _i: self.language_chosen.emit(self.language.currentData()))
+        top = QHBoxLayout()
+        top.addStretch(1)
+        top.addWidget(self.language)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.stack)
+        self._build_first_run()
+        self._build_create()
+        self._build_code()
+        self._build_unlock()
+        self._build_recover()
+        self.resize(620, 460)
+        self.show_start()
+
+    # -- pages ---------------------------------------------------------------
+
+    def _build_first_run(self) -> None:
+        page = _Page(_("Welcome to Testimony"))
+        text = QLabel(_("Testimonies are kept in an encrypted vault folder. Create a new vault "
+                        "on this computer, or open one you already have (for example on a USB "
+                        "stick)."))
+        text.setWordWrap(True)
+        page.layout_.addWidget(text)
+        create = QPushButton(_("Create a new vault"))
+        open_ = QPushButton(_("Open an existing vault folder…"))
+        create.clicked.connect(lambda: self.stack.setCurrentWidget(self.create_page))
+        open_.clicked.connect(self._choose_folder)
+        page.layout_.addWidget(create)
+        page.layout_.addWidget(open_)
+        page.finish()
+        self.first_page = page
+        self.stack.addWidget(page)
+
+    def _build_create(self) -> None:
+        page = _Page(_("Create a vault"))
+        form = QFormLayout()
+        self.create_folder = QLineEdit(str(self.folder))
+        self.create_folder.setAccessibleName(_("Vault folder"))
+        self.new_pass = _secret_field(_("Passphrase"))
+        self.new_pass2 = _secret_field(_("Repeat the passphrase"))
+        self.strength = QLabel()
+        self.new_pass.textChanged.connect(
+            lambda text: self.strength.setText(strength(text)[1]))
+        form.addRow(_("Vault folder"), self.create_folder)
+        form.addRow(_("Passphrase"), self.new_pass)
+        form.addRow(_("Repeat it"), self.new_pass2)
+        form.addRow(_("Strength"), self.strength)
+        page.layout_.addLayout(form)
+        hint = QLabel(_("Use a long phrase of several words that you will not forget. Nobody, "
+                        "including us, can open the vault without it or the recovery code."))
+        hint.setWordWrap(True)
+        page.layout_.addWidget(hint)
+        row = QHBoxLayout()
+        back = QPushButton(_("Back"))
+        back.clicked.connect(self.show_start)
+        self.create_button = QPushButton(_("Create vault"))
+        self.create_button.setDefault(True)
+        self.create_button.clicked.connect(self._create)
+        self.new_pass2.returnPressed.connect(self._create)
+        row.addWidget(back)
+        row.addStretch(1)
+        row.addWidget(self.create_button)
+        page.layout_.addLayout(row)
+        page.finish()
+        self.create_page = page
+        self.stack.addWidget(page)
+
+    def _build_code(self) -> None:
+        page = _Page(_("Your recovery code"))
+        text = QLabel(_("If you forget your passphrase, this code is the only way back in. "
+                        "Write it on paper now and keep it away from this computer. It will "
+                        "not be shown again."))
+        text.setWordWrap(True)
+        self.code_label = QLabel()
+        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        mono = QFont("monospace")
+        mono.setPointSize(mono.pointSize() + 4)
+        self.code_label.setFont(mono)
+        self.code_label.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        print_button = QPushButton(_("Print…"))
+        print_button.clicked.connect(self._print_code)
+        self.check_prompt = QLabel()
+        self.check_a = QLineEdit()
+        self.check_b = QLineEdit()
+        for field in (self.check_a, self.check_b):
+            field.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.check_a.setAccessibleName(_("First requested group"))
+        self.check_b.setAccessibleName(_("Second requested group"))
+        done = QPushButton(_("I have written it down"))
+        done.clicked.connect(self._confirm_code)
+        self.check_b.returnPressed.connect(self._confirm_code)
+        page.layout_.addWidget(text)
+        page.layout_.addWidget(self.code_label)
+        page.layout_.addWidget(print_button)
+        page.layout_.addWidget(self.check_prompt)
+        row = QHBoxLayout()
+        row.addWidget(self.check_a)
+        row.addWidget(self.check_b)
+        page.layout_.addLayout(row)
+        page.layout_.addWidget(done)
+        page.finish()
+        self.code_page = page
+        self.stack.addWidget(page)
+
+    def _build_unlock(self) -> None:
+        page = _Page(_("Unlock the vault"))
+        self.unlock_where = QLabel()
+        self.unlock_where.setTextFormat(Qt.TextFormat.PlainText)
+        self.passphrase = _secret_field(_("Passphrase"))
+        self.passphrase.returnPressed.connect(self._unlock)
+        unlock = QPushButton(_("Unlock"))
+        unlock.setDefault(True)
+        unlock.clicked.connect(self._unlock)
+        recover = QPushButton(_("Use the recovery code…"))
+        recover.setFlat(True)
+        recover.clicked.connect(lambda: self.stack.setCurrentWidget(self.recover_page))
+        other = QPushButton(_("Open another vault…"))
+        other.setFlat(True)
+        other.clicked.connect(self._choose_folder)
+        page.layout_.addWidget(self.unlock_where)
+        page.layout_.addWidget(self.passphrase)
+        page.layout_.addWidget(unlock)
+        row = QHBoxLayout()
+        row.addWidget(recover)
+        row.addWidget(other)
+        row.addStretch(1)
+        page.layout_.addLayout(row)
+        page.finish()
+        self.unlock_page = page
+        self.stack.addWidget(page)
+
+    def _build_recover(self) -> None:
+        page = _Page(_("Open with the recovery code"))
+        form = QFormLayout()
+        self.recovery_code = QLineEdit()
+        self.recovery_code.setAccessibleName(_("Recovery code"))
+        self.recovery_code.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.recover_pass = _secret_field(_("New passphrase"))
+        self.recover_pass2 = _secret_field(_("Repeat the new passphrase"))
+        form.addRow(_("Recovery code"), self.recovery_code)
+        form.addRow(_("New passphrase"), self.recover_pass)
+        form.addRow(_("Repeat it"), self.recover_pass2)
+        page.layout_.addLayout(form)
+        row = QHBoxLayout()
+        back = QPushButton(_("Back"))
+        back.clicked.connect(self.show_start)
+        go = QPushButton(_("Open and set the new passphrase"))
+        go.clicked.connect(self._recover)
+        row.addWidget(back)
+        row.addStretch(1)
+        row.addWidget(go)
+        page.layout_.addLayout(row)
+        page.finish()
+        self.recover_page = page
+        self.stack.addWidget(page)
+
+    # -- flows ------------------------------------------------------------------
+
+    def show_start(self) -> None:
+        for page in (self.first_page, self.create_page, self.unlock_page, self.recover_page):
+            page.message.clear()
+        if is_vault(self.folder):
+            self.unlock_where.setText(_("Vault: {name}").format(name=self.folder.name))
+            self.stack.setCurrentWidget(self.unlock_page)
+            self.passphrase.setFocus()
+        else:
+            self.stack.setCurrentWidget(self.first_page)
+
+    def clear_secrets(self) -> None:
+        for field in (self.passphrase, self.new_pass, self.new_pass2, self.recovery_code,
+                      self.recover_pass, self.recover_pass2, self.check_a, self.check_b):
+            field.clear()
+        self.code_label.clear()
+        self._code = ""
+
+    def _choose_folder(self) -> None:
+        dialog = QFileDialog(self, _("Choose the vault folder"))
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        if dialog.exec() and dialog.selectedFiles():
+            chosen = Path(dialog.selectedFiles()[0])
+            if is_vault(chosen):
+                self.folder = chosen
+                self._remember(chosen)
+                self.show_start()
+            else:
+                self.stack.currentWidget().message.setText(
+                    _("That folder is not a Testimony vault."))
+
+    def _fail(self, page: _Page) -> Callable[[BaseException], None]:
+        def show(error: BaseException) -> None:
+            page.set_busy(False)
+            if isinstance(error, TestimonyError):
+                page.message.setText(str(error))
+            else:
+                page.message.setText(_("Unexpected error ({type}).").format(
+                    type=type(error).__name__))
+        return show
+
+    def _open_job(self, opener: Callable[[], Session]) -> Callable[[Job], None]:
+        worker = self.worker
+
+        def job(_job: Job) -> None:
+            worker.set_session(opener())
+
+        return job
+
+    def _create(self) -> None:
+        page = self.create_page
+        passphrase, again = self.new_pass.text(), self.new_pass2.text()
+        if len(passphrase) < vault.MIN_PASSPHRASE:
+            page.message.setText(strength(passphrase)[1])
+            return
+        if passphrase != again:
+            page.message.setText(_("The two passphrases are not the same."))
+            return
+        folder = Path(self.create_folder.text()).expanduser()
+        page.set_busy(True)
+        page.message.setText(_("Creating the vault and deriving its key…"))
+        worker = self.worker
+
+        def job(_job: Job) -> str:
+            session, code = Session.create(folder, passphrase)
+            worker.set_session(session)
+            return code
+
+        def done(code: str) -> None:
+            page.set_busy(False)
+            self.folder = folder
+            self._remember(folder)
+            self.new_pass.clear()
+            self.new_pass2.clear()
+            self._show_code(code)
+
+        self.worker.run(job, done, self._fail(page))
+
+    def _show_code(self, code: str) -> None:
+        self._code = code
+        self.code_label.setText(code)
+        groups = code.split("-")
+        self._asked = sorted(secrets.SystemRandom().sample(range(len(groups)), 2))
+        self.check_prompt.setText(_("To check, type group {a} and group {b} of the code:").format(
+            a=self._asked[0] + 1, b=self._asked[1] + 1))
+        self.stack.setCurrentWidget(self.code_page)
+
+    def _confirm_code(self) -> None:
+        groups = self._code.split("-")
+        typed = [self.check_a.text(), self.check_b.text()]
+        ok = all(vault.normalise_group(t) == groups[i]
+                 for t, i in zip(typed, self._asked, strict=True))
+        if not ok:
+            self.code_page.message.setText(_("Those groups do not match the code. Look again."))
+            return
+        self.clear_secrets()
+        self.unlocked.emit(str(self.folder))
+
+    def _print_code(self) -> None:
+        from PySide6.QtGui import QPainter
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter()
+        if QPrintDialog(printer, self).exec():
+            painter = QPainter(printer)
+            painter.drawText(100, 100, _("Testimony recovery code:"))
+            painter.drawText(100, 160, self._code)
+            painter.end()
+
+    def _unlock(self) -> None:
+        page = self.unlock_page
+        passphrase = self.passphrase.text()
+        if not passphrase:
+            return
+        page.set_busy(True)
+        page.message.setText(_("Deriving the key…"))
+        folder = self.folder
+
+        def done(_result: object) -> None:
+            page.set_busy(False)
+            self.passphrase.clear()
+            page.message.clear()
+            self.unlocked.emit(str(folder))
+
+        def failed(error: BaseException) -> None:
+            self.passphrase.selectAll()
+            self._fail(page)(error)
+
+        self.worker.run(self._open_job(lambda: Session.open(folder, passphrase)), done, failed)
+
+    def _recover(self) -> None:
+        page = self.recover_page
+        code, new, again = (self.recovery_code.text(), self.recover_pass.text(),
+                            self.recover_pass2.text())
+        if len(new) < vault.MIN_PASSPHRASE:
+            page.message.setText(strength(new)[1])
+            return
+        if new != again:
+            page.message.setText(_("The two passphrases are not the same."))
+            return
+        page.set_busy(True)
+        folder, worker = self.folder, self.worker
+
+        def job(_job: Job) -> None:
+            session = Session.open_with_recovery(folder, code)
+            session.change_passphrase(new)
+            worker.set_session(session)
+
+        def done(_result: object) -> None:
+            page.set_busy(False)
+            self.clear_secrets()
+            self.unlocked.emit(str(folder))
+
+        self.worker.run(job, done, self._fail(page))

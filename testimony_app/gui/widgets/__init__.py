@@ -1,0 +1,1 @@
+"""Reusable input widgets: dates with precision, places, victims, incidents."""

@@ -1,0 +1,136 @@
+"""Choose a known place by typing any part of its name, or type a new one."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import uuid4
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QWidget
+
+from testimony_app.core.textnorm import normalize_for_search
+from testimony_app.gui.widgets.bidi import apply_text_direction, follow_text_direction
+from testimony_app.i18n import _
+
+__all__ = ["PlacePicker"]
+
+
+def _key(text: str) -> str:
+    """Text compared for "is this a known place": case, spacing, Arabic spelling
+    variants and tashkeel folded."""
+    return normalize_for_search(text)
+
+
+class PlacePicker(QComboBox):
+    """An editable combo box over known places (id, label such as "Kallaseh — Aleppo").
+
+    The completer matches any part of a label, ignoring case. Text that names no
+    known place is a new place (`new_place`). `set_places`, `set_place_id` load
+    silently; `changed` fires when the user edits or picks.
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._loading = False
+        self._ids: dict[str, str] = {}  # _key(label) -> place id
+        self._new_ids: dict[str, str] = {}  # _key(typed text) -> id of the new place
+        edit = QLineEdit()
+        self.setLineEdit(edit)  # editable, with a line edit we hold typed
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.setMinimumContentsLength(24)
+        self.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMaxVisibleItems(15)
+
+        completer = QCompleter(self.model(), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.setCompletionColumn(0)
+        self.setCompleter(completer)
+
+        edit.setPlaceholderText(_("Type part of a place name, or a new place"))
+        edit.setClearButtonEnabled(True)
+        follow_text_direction(edit)
+        self.setAccessibleName(_("Place"))
+        self.editTextChanged.connect(self._edited)
+        self.setCurrentIndex(-1)
+        self.setEditText("")
+
+    def setAccessibleName(self, name: str) -> None:  # noqa: N802 (Qt API)
+        """Name the combo box and its text field alike."""
+        super().setAccessibleName(name)
+        edit = self.lineEdit()
+        if edit is not None:
+            edit.setAccessibleName(name)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)
+        super().changeEvent(event)
+        edit = self.lineEdit()
+        if event.type() == QEvent.Type.LayoutDirectionChange and edit is not None:
+            # QComboBox imposes its own direction on its line edit; the text's wins.
+            apply_text_direction(edit)
+
+    # --- public API --------------------------------------------------------------
+
+    def set_places(self, places: list[tuple[str, str]]) -> None:
+        """Offer `places`, (id, label) pairs. Keeps the current choice or typed text."""
+        chosen, text = self.place_id(), self.currentText()
+        self._loading = True
+        try:
+            self.clear()
+            self._ids = {}
+            for place_id, label in places:
+                self._add(place_id, label)
+            index = self.findData(chosen) if chosen else -1
+            self.setCurrentIndex(index)
+            if index < 0:
+                self.setEditText(text)
+        finally:
+            self._loading = False
+
+    def set_place_id(self, place_id: str | None) -> None:
+        """Show the place `place_id` (kept even when it is not among the places
+        offered, labelled by its id), or nothing."""
+        self._loading = True
+        try:
+            if place_id is None:
+                self.setCurrentIndex(-1)
+                self.setEditText("")
+                return
+            index = self.findData(place_id)
+            if index < 0:
+                self._add(place_id, _("Place {id}").format(id=place_id))
+                index = self.count() - 1
+            self.setCurrentIndex(index)
+        finally:
+            self._loading = False
+
+    def place_id(self) -> str | None:
+        """The id of the known place the text names, or None."""
+        key = _key(self.currentText())
+        return self._ids.get(key) if key else None
+
+    def new_place(self, language: str) -> dict[str, Any] | None:
+        """A new place record for text that names no known place, else None.
+
+        {"id": uuid4, "name": {language: text}, "level": "site"}; the same text (up
+        to case and spacing) always gets the same id, so calling this on every edit
+        is harmless."""
+        text = " ".join(self.currentText().split())
+        if not _key(text) or self.place_id() is not None:
+            return None
+        place_id = self._new_ids.setdefault(_key(text), str(uuid4()))
+        return {"id": place_id, "name": {language: text}, "level": "site"}
+
+    # --- internals ---------------------------------------------------------------
+
+    def _add(self, place_id: str, label: str) -> None:
+        self.addItem(label, place_id)
+        self._ids.setdefault(_key(label), place_id)
+
+    def _edited(self, _text: str) -> None:
+        if not self._loading:
+            self.changed.emit()

@@ -1,0 +1,147 @@
+"""The researcher's flows through real widgets: lists, search, editor, save,
+finalise, attachments, autosave, lock."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QInputMethodEvent, QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from testimony_app.gui.main_window import MainWindow
+from tests.gui.conftest import wait_idle
+
+NARRATIVE_AR = "جمعوا كل الرجال عند الحاجز وأخذوا الأوراق والهواتف"
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type any script: one key event per character (keyClicks aborts on Arabic)."""
+    widget.setFocus()
+    for ch in text:
+        QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_unknown,
+                                                 Qt.KeyboardModifier.NoModifier, ch))
+
+
+def commit_text(widget: QWidget, text: str) -> None:
+    """As an input method (an Arabic keyboard layout) would deliver it."""
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def make_window(qtbot, worker) -> MainWindow:  # type: ignore[no-untyped-def]
+    window = MainWindow(worker, "vault")
+    qtbot.addWidget(window)
+    window.show()
+    window.refresh()
+    wait_idle(qtbot, worker)
+    return window
+
+
+def test_lists_show_the_demo_and_search_finds_arabic_and_english(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(qtbot, open_worker)
+    page = window.testimonies
+    qtbot.waitUntil(lambda: page.model.count == 8, timeout=10_000)
+    page.search.setText("checkpoint")
+    qtbot.waitUntil(lambda: 0 < page.model.count < 8, timeout=10_000)
+    english = page.model.count
+    page.search.clear()
+    qtbot.waitUntil(lambda: page.model.count == 8, timeout=10_000)
+    type_text(page.search, "مئه")  # مئة in the narrative, typed with ha
+    qtbot.waitUntil(lambda: 0 < page.model.count < 8, timeout=10_000)
+    assert english > 0
+    window.nav.setCurrentRow(1)
+    qtbot.waitUntil(lambda: window.incidents.model.count == 29, timeout=10_000)
+    window.incidents.type.setCurrentIndex(window.incidents.type.findData("summary_execution"))
+    qtbot.waitUntil(lambda: window.incidents.model.count == 8, timeout=10_000)
+    window.nav.setCurrentRow(2)
+    qtbot.waitUntil(lambda: window.people.model.count == 42, timeout=10_000)
+
+
+def test_new_testimony_with_incident_group_and_attachment(qtbot, open_worker,
+                                                          tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(qtbot, open_worker)
+    window.new_action.trigger()
+    editor = window.editor
+    assert window.stack.currentWidget() is editor
+    type_text(editor.title, "Checkpoint account")
+    editor.date.set_value({"precision": "day", "value": "2016-12-16"})
+    commit_text(editor.narrative, NARRATIVE_AR)
+    editor.has_witness.setChecked(True)
+    editor.sex.setCurrentIndex(editor.sex.findData("male"))
+    type_text(editor.name, "Canary Witness")
+    editor.recorded_by.setText("Field team A")
+    editor.tabs.setCurrentWidget(editor.incidents)
+    editor.incidents.add_incident()
+    editor.incidents.editor.set_value({
+        "type": "summary_execution", "verification": "unverified",
+        "date": {"precision": "approximate", "from": "2016-12-15", "to": "2016-12-17"},
+        "victims": [{"group": {"label": {"en": "men at the checkpoint"}, "count": 3,
+                               "qualifier": "exact"}, "status": "killed"}]})
+    assert editor.dirty
+    with qtbot.waitSignal(editor.saved, timeout=20_000):
+        editor.save()
+    tid = editor.testimony_id
+    document = open_worker.session.testimony_document(tid)
+    testimony = document["testimonies"][0]
+    assert testimony["narrative"]["ar"] == NARRATIVE_AR
+    assert testimony["title"] == "Checkpoint account"
+    assert document["persons"][0]["identity"]["name"]["ar"] == "Canary Witness"
+    assert document["incidents"][0]["victims"][0]["group"]["count"] == 3
+    assert document["incidents"][0]["testimonies"] == [tid]
+
+    photo = tmp_path / "photo.png"
+    from PySide6.QtGui import QColor, QImage
+
+    image = QImage(40, 30, QImage.Format.Format_RGB32)
+    image.fill(QColor("red"))
+    image.save(str(photo))
+    job = editor.attachments.add_file(photo)
+    qtbot.waitUntil(lambda: editor.attachments.table.rowCount() == 1, timeout=20_000)
+    assert not job.cancelled()
+    editor.attachments.table.selectRow(0)
+    qtbot.waitUntil(lambda: editor.attachments.preview.pixmap() is not None
+                    and not editor.attachments.preview.pixmap().isNull(), timeout=10_000)
+    qtbot.waitUntil(lambda: editor.history.count() >= 1, timeout=10_000)
+
+    # finalise: everything needed is there
+    with qtbot.waitSignal(editor.saved, timeout=20_000):
+        editor.finalise()
+    assert open_worker.session.record(tid).data["status"] == "finalised"
+    os.remove(photo)
+
+
+def test_finalise_says_what_is_missing(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(qtbot, open_worker)
+    window.new_testimony()
+    editor = window.editor
+    editor.date.set_value({"precision": "day", "value": "2016-12-20"})
+    commit_text(editor.narrative, "نص قصير")
+    editor.finalise()
+    qtbot.waitUntil(lambda: editor.notice.isVisible(), timeout=20_000)
+    text = editor.notice.text()
+    assert "who recorded the consent" in text
+    assert "at least one incident" in text
+    assert open_worker.session.record(editor.testimony_id).data["status"] == "draft"
+
+
+def test_autosave_keeps_a_draft_that_is_offered_back(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(qtbot, open_worker)
+    window.new_testimony()
+    editor = window.editor
+    editor._autosave.setInterval(50)
+    commit_text(editor.narrative, NARRATIVE_AR)
+    with qtbot.waitSignal(editor.autosaved, timeout=10_000):
+        pass
+    drafts = open_worker.session.drafts()
+    assert len(drafts) == 1
+    assert drafts[0].data["document"]["testimonies"][0]["narrative"]["ar"] == NARRATIVE_AR
+
+    second = make_window(qtbot, open_worker)
+    second.offer_drafts(drafts)
+    assert second.banner.isVisible()
+    second._restore_offered()
+    assert second.editor.narrative.toPlainText() == NARRATIVE_AR
+    assert second.stack.currentWidget() is second.editor

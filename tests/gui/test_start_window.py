@@ -1,0 +1,87 @@
+"""First run, unlock (right and wrong), recovery, and a responsive event loop."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+
+from testimony_app.gui.start_window import StartWindow, strength
+from tests.conftest import PASSPHRASE, Template
+
+
+def test_create_vault_shows_code_and_asks_two_groups_back(qtbot, worker, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "new-vault"
+    window = StartWindow(worker, folder, lambda _f: None)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.stack.currentWidget() is window.first_page
+    window.stack.setCurrentWidget(window.create_page)
+    window.create_folder.setText(str(folder))
+    window.new_pass.setText("short")
+    window.create_button.click()
+    assert "at least 12" in window.create_page.message.text()
+    window.new_pass.setText(PASSPHRASE)
+    window.new_pass2.setText(PASSPHRASE + "x")
+    window.create_button.click()
+    assert "not the same" in window.create_page.message.text()
+    window.new_pass2.setText(PASSPHRASE)
+
+    ticks: list[float] = []
+    timer = QTimer(interval=20)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
+    window.create_button.click()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.code_page, timeout=30_000)
+    timer.stop()
+    # Two Argon2id derivations ran on the worker; the GUI thread kept ticking.
+    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert len(ticks) > 20 and max(gaps) < 0.1, max(gaps)
+
+    code = window.code_label.text()
+    groups = code.split("-")
+    assert len(groups) == 8 and worker.session is not None
+    window.check_a.setText("WRONG")
+    window.check_b.setText("WRONG")
+    window._confirm_code()
+    assert "do not match" in window.code_page.message.text()
+    a, b = window._asked
+    window.check_a.setText(groups[a].lower())
+    window.check_b.setText(groups[b])
+    with qtbot.waitSignal(window.unlocked, timeout=5000):
+        window._confirm_code()
+    assert window.code_label.text() == ""
+
+
+def test_unlock_wrong_then_right(qtbot, worker, vault_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    window = StartWindow(worker, vault_dir, lambda _f: None)
+    qtbot.addWidget(window)
+    assert window.stack.currentWidget() is window.unlock_page
+    window.passphrase.setText("not the right passphrase")
+    window._unlock()
+    qtbot.waitUntil(lambda: "Wrong passphrase" in window.unlock_page.message.text(),
+                    timeout=30_000)
+    assert worker.session is None
+    window.passphrase.setText(PASSPHRASE)
+    with qtbot.waitSignal(window.unlocked, timeout=30_000):
+        window._unlock()
+    assert worker.session is not None
+    assert window.passphrase.text() == ""
+
+
+def test_recovery_code_path(qtbot, worker, vault_dir: Path, template: Template) -> None:  # type: ignore[no-untyped-def]
+    window = StartWindow(worker, vault_dir, lambda _f: None)
+    qtbot.addWidget(window)
+    window.stack.setCurrentWidget(window.recover_page)
+    window.recovery_code.setText(template.recovery_code)
+    window.recover_pass.setText("a brand new passphrase")
+    window.recover_pass2.setText("a brand new passphrase")
+    with qtbot.waitSignal(window.unlocked, timeout=30_000):
+        window._recover()
+    assert worker.session is not None
+
+
+def test_strength_words() -> None:
+    assert strength("short")[0] == 0
+    assert strength("correct horse battery staple")[0] >= 3
