@@ -216,7 +216,16 @@ CREATE TABLE received_attachments (
 );
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+# Sorting a 100 000-row list by any column is an index walk, not a full sort per page.
+_V4 = """
+CREATE INDEX records_kind_title ON records (kind, title);
+CREATE INDEX records_kind_status ON records (kind, status, sort_date);
+CREATE INDEX records_kind_updated ON records (kind, updated_at);
+CREATE INDEX records_kind_type ON records (kind, type, sort_date);
+CREATE INDEX records_kind_code ON records (kind, code);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 LATEST = len(MIGRATIONS)
 
 

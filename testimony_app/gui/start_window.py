@@ -213,6 +213,7 @@ class StartWindow(QWidget):
         self.unlock_where = QLabel()
         self.unlock_where.setTextFormat(Qt.TextFormat.PlainText)
         self.passphrase = _secret_field(_("Passphrase"))
+        self.passphrase.setPlaceholderText(_("Passphrase"))
         self.passphrase.returnPressed.connect(self._unlock)
         unlock = QPushButton(_("Unlock"))
         unlock.setDefault(True)

@@ -145,3 +145,66 @@ def test_autosave_keeps_a_draft_that_is_offered_back(qtbot, open_worker) -> None
     second._restore_offered()
     assert second.editor.narrative.toPlainText() == NARRATIVE_AR
     assert second.stack.currentWidget() is second.editor
+
+
+def test_a_long_list_is_fetched_lazily_and_scrolls_without_a_stall(qtbot, worker, session) -> None:  # type: ignore[no-untyped-def]
+    import time
+    import uuid
+
+    from PySide6.QtCore import QTimer
+
+    n = 3000
+    session.add_document({"format": "testimony/1", "testimonies": [
+        {"id": str(uuid.uuid4()), "title": f"testimony {i:05d}", "status": "draft",
+         "interview": {"date": {"precision": "day", "value": f"2016-12-{i % 28 + 1:02d}"},
+                       "language": "en", "mode": "phone"},
+         "consent": {"scope": "internal"}, "narrative": {"en": f"account number {i}"}}
+        for i in range(n)]})
+    worker.set_session(session)
+    window = make_window(qtbot, worker)
+    page = window.testimonies
+    qtbot.waitUntil(lambda: page.model.count == n, timeout=10_000)
+    ticks: list[float] = []
+    timer = QTimer(interval=10)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
+    bar = page.table.verticalScrollBar()
+    for step in range(0, 101, 5):
+        bar.setValue(bar.maximum() * step // 100)
+        qtbot.wait(20)
+    page.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+    qtbot.waitUntil(lambda: page.model.row(0) is not None
+                    and page.model.row(0)["title"] == f"testimony {n - 1:05d}", timeout=10_000)
+    timer.stop()
+    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert max(gaps) < 0.1, max(gaps)
+    # only the pages that were looked at were fetched, never the whole list
+    assert len(page.model._pages) < n // 200
+
+
+def test_audio_attachment_plays_from_memory(qtbot, open_worker, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import math
+    import struct
+    import wave
+
+    window = make_window(qtbot, open_worker)
+    first = open_worker.session.list_testimonies()[0].id
+    window.open_testimony(first)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.editor, timeout=10_000)
+    recording = tmp_path / "interview.wav"
+    with wave.open(str(recording), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(i / 8000 * 2 * math.pi
+                                                                        * 440)))
+                                 for i in range(16000)))
+    panel = window.editor.attachments
+    panel.add_file(recording)
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 1, timeout=20_000)
+    recording.unlink()  # the player works from the vault's bytes only
+    panel.table.selectRow(0)
+    qtbot.waitUntil(lambda: panel.player.duration_ms > 1900, timeout=20_000)
+    assert panel.player.isEnabled()
+    panel.clear()
+    assert panel.player.duration_ms == 0

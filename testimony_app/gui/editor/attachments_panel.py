@@ -25,6 +25,7 @@ from testimony_app.core.attachment import Attachment
 from testimony_app.core.errors import TestimonyError
 from testimony_app.core.session import Session
 from testimony_app.gui import fmt
+from testimony_app.gui.widgets.audio_player import AudioPlayer
 from testimony_app.gui.worker import Job, VaultWorker
 from testimony_app.i18n import _
 
@@ -58,7 +59,9 @@ class AttachmentsPanel(QWidget):
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
+        self.player = AudioPlayer()
         layout.addLayout(row)
+        layout.addWidget(self.player)
         layout.addWidget(self.preview, 1)
 
     def load(self, record_id: str | None) -> None:
@@ -124,10 +127,11 @@ class AttachmentsPanel(QWidget):
 
     def _preview(self) -> None:
         att = self._selected()
-        if att is None or not att.media_type.startswith("image/"):
+        self.player.stop()
+        if att is None or not att.media_type.startswith(("image/", "audio/")):
             self.preview.setText(_("No preview for this file.") if att else "")
             return
-        att_id = att.id
+        att_id, is_audio, filename = att.id, att.media_type.startswith("audio/"), att.filename
 
         def read(job: Job) -> bytes:
             sink = io.BytesIO()
@@ -135,6 +139,10 @@ class AttachmentsPanel(QWidget):
             return sink.getvalue()
 
         def show(data: bytes) -> None:
+            if is_audio:
+                self.preview.setText(_("Audio recording: use the player above."))
+                self.player.load(data, filename)
+                return
             image = QImage.fromData(data)
             if image.isNull():
                 self.preview.setText(_("This image cannot be shown."))
@@ -166,6 +174,7 @@ class AttachmentsPanel(QWidget):
                                                                    str(e)))
 
     def clear(self) -> None:
+        self.player.stop()
         self.record_id = None
         self._items = []
         self.table.setRowCount(0)
