@@ -10,12 +10,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, Qt, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, Qt, QTimer, QTranslator
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -190,6 +191,13 @@ def main(argv: list[str] | None = None) -> int:
         config.language = args.language
     controller = Controller(app, config)
     controller.show()
+    # SIGTERM (logout, shutdown) and Ctrl+C quit through the event loop, so the
+    # editor's draft is kept and the private settings folder removed.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_args: app.quit())
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)  # lets Python run signal handlers
+    wake.start(250)
     try:
         return int(app.exec())
     finally:

@@ -13,7 +13,7 @@ import copy
 import uuid
 from typing import Any
 
-from PySide6.QtCore import Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -43,7 +43,7 @@ from testimony_app.gui.widgets.bidi import follow_text_direction, set_document_a
 from testimony_app.gui.widgets.date_edit import DateWithPrecisionEdit
 from testimony_app.gui.widgets.place_picker import PlacePicker
 from testimony_app.gui.worker import VaultWorker
-from testimony_app.i18n import _
+from testimony_app.i18n import N_, _
 
 AUTOSAVE_MS = 5000
 INTERVIEW_LANGUAGES = ["ar", "en", "ku", "tr", "fr"]
@@ -67,6 +67,32 @@ def _vocab_combo(name: str, vocabulary: str, blank: str | None = None) -> QCombo
 def _set_combo(combo: QComboBox, data: Any) -> None:
     index = combo.findData(data)
     combo.setCurrentIndex(max(index, 0))
+
+
+_FIELD_LABELS = [
+    ("$.testimonies[0].interview.date", N_("Interview date")),
+    ("$.testimonies[0].interview.place", N_("Interview place")),
+    ("$.testimonies[0].interview", N_("Interview")),
+    ("$.testimonies[0].consent", N_("Consent")),
+    ("$.testimonies[0].narrative", N_("Narrative")),
+    ("$.testimonies[0].summary", N_("Summary")),
+    ("$.testimonies[0]", N_("Testimony")),
+    ("$.persons", N_("Witness")),
+    ("$.places", N_("Place")),
+    ("$.incidents", N_("Incidents")),
+]
+
+
+def field_label(path: str) -> str:
+    """A JSON path from core's validation, in the words of the form."""
+    for prefix, label in _FIELD_LABELS:
+        if path.startswith(prefix):
+            if prefix == "$.incidents" and path[len(prefix):].startswith("["):
+                number = path[len(prefix) + 1:].split("]", 1)[0]
+                if number.isdigit():
+                    return _("Incident {n}").format(n=int(number) + 1)
+            return _(label)
+    return path
 
 
 def missing_field_label(field: str) -> str:
@@ -283,9 +309,11 @@ class TestimonyEditor(QWidget):
 
     def new(self, defaults: dict[str, str] | None = None) -> None:
         defaults = defaults or {}
+        today = QDate.currentDate().toString("yyyy-MM-dd")  # interviews are written up the day
         testimony = {"id": str(uuid.uuid4()), "status": "draft", "consent": {"scope": "internal"},
                      "interview": {"language": defaults.get("default_language", "ar"),
-                                   "mode": "in_person"}}
+                                   "mode": "in_person",
+                                   "date": {"precision": "day", "value": today}}}
         if defaults.get("default_place"):
             testimony["interview"]["place"] = defaults["default_place"]
         self.load({"format": "testimony/1", "testimonies": [testimony]}, exists=False)
@@ -485,8 +513,8 @@ class TestimonyEditor(QWidget):
 
     def _save_failed(self, error: BaseException) -> None:
         if isinstance(error, ValidationFailed):
-            lines = [f"{path}: {reason}" for path, reason in error.problems[:20]]
-            self.notify(str(error) + "\n" + "\n".join(lines))
+            lines = [f"{field_label(path)}: {reason}" for path, reason in error.problems[:20]]
+            self.notify(_("Not saved yet. Please check:") + "\n" + "\n".join(lines))
         elif isinstance(error, TestimonyError):
             self.notify(str(error))
         else:

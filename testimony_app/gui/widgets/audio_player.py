@@ -45,9 +45,8 @@ class AudioPlayer(QWidget):
         return True
 
     def load(self, data: bytes, filename: str) -> None:
-        if not self._make_player():
+        if not self._make_player() or self.player is None:
             return
-        assert self.player is not None
         self.stop()
         buffer = QBuffer(self)
         buffer.setData(QByteArray(data))
