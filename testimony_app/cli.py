@@ -320,12 +320,59 @@ def cmd_recover(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_finalise(args: argparse.Namespace) -> int:
+    with open_session(args) as session:
+        missing = session.finalise_problems(args.id)
+        if missing:
+            raise InputError("finalise_missing", fields=", ".join(missing))
+        sealed = session.finalise(args.id)
+    if args.json:
+        out_json({"finalised": True, "sealed_identities": sealed})
+    else:
+        out(_("Finalised. Identities sealed to the organisation: {n}.").format(n=sealed))
+    return 0
+
+
+def cmd_people(args: argparse.Namespace) -> int:
+    with open_session(args) as session:
+        people = session.people()
+    if args.json:
+        out_json(people)
+        return 0
+    for p in people:
+        ident = p["identity"]
+        name = "" if not ident else next(iter(ident["name"].values()), "")
+        state = _("sealed") if p["sealed"] and not ident else (_("public") if p["public_domain"]
+                                                              else "")
+        dupes = (" " + _("possible duplicates: {codes}").format(
+            codes=", ".join(p["possible_duplicates"]))) if p["possible_duplicates"] else ""
+        out(f"{p['code']}  {p['sex']:7} {p.get('age', p.get('age_group', '')):<8} "
+            f"{p.get('occupation', ''):14} {state:8} {name}{dupes}")
+    return 0
+
+
 def cmd_delete(args: argparse.Namespace) -> int:
     if not args.yes:
         raise InputError("confirm_delete")
     with open_session(args) as session:
         session.delete(args.id)
     out(_("Deleted."))
+    return 0
+
+
+def cmd_destroy_keys(args: argparse.Namespace) -> int:
+    if not args.yes:
+        raise InputError("confirm_destroy")
+    with open_session(args) as session:
+        escrow = session.destroy_keys()
+    out(_("The keys of this vault were overwritten: nobody can open it any more, not even "
+          "with the passphrase or the recovery code."))
+    if escrow is not None:
+        out(_("A copy of the keys, encrypted to the organisation, is in {path}. Only the "
+              "coordinator can restore it ('testimony org restore-header'); the passphrase "
+              "is still needed after that.").format(path=escrow))
+    else:
+        out(_("This vault belongs to no organisation: no copy of the keys was kept."))
     return 0
 
 
@@ -428,10 +475,20 @@ def build_parser() -> argparse.ArgumentParser:
     command("check", cmd_check, _("check database, encryption, log chain and attachments"))
     command("passwd", cmd_passwd, _("change the passphrase"))
     command("recover", cmd_recover, _("open with the recovery code and set a new passphrase"))
+    p = command("finalise", cmd_finalise,
+                _("finalise a testimony and seal the identities it concerns"))
+    p.add_argument("id")
+    command("people", cmd_people,
+            _("persons: pseudonym, attributes, identity where visible, possible duplicates"))
     p = command("delete", cmd_delete, _("delete a record and its history for good"))
     p.add_argument("id")
     p.add_argument("--yes", action="store_true", help=_("do it without asking"))
     command("demo", cmd_demo, _("create or open a vault and load the Aleppo 2016 demo data"))
+    p = command("destroy-keys", cmd_destroy_keys,
+                _("panic: overwrite the vault's keys so that nobody can open it (an enrolled "
+                  "vault first leaves a copy only the organisation can restore)"),
+                json_output=False)
+    p.add_argument("--yes", action="store_true", help=_("do it without asking"))
     cli_sync.register(command)
     return parser
 

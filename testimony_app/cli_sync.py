@@ -113,6 +113,16 @@ def cmd_org_add_recipient(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_org_restore_header(args: argparse.Namespace) -> int:
+    cli = _cli()
+    with cli.open_session(args) as session:
+        vault_id = org.restore_header(session.conn, Path(args.escrow), Path(args.to),
+                                      session.author)
+    cli.out(_("The keys of vault {id} were restored in {path}; it opens again with its "
+              "passphrase or recovery code.").format(id=vault_id, path=args.to))
+    return 0
+
+
 # -- enrolment and people ----------------------------------------------------------
 
 
@@ -236,8 +246,7 @@ def cmd_export_bundle(args: argparse.Namespace) -> int:
 
 
 def _receipt_path(bundle_path: Path, folder: str | None, sequence: int) -> Path:
-    base = Path(folder) if folder else bundle_path.parent
-    return base / f"{bundle_path.stem}.receipt-{sequence}.age"
+    return receipt.default_path(bundle_path, sequence, Path(folder) if folder else None)
 
 
 def cmd_import_bundle(args: argparse.Namespace) -> int:
@@ -395,6 +404,12 @@ def _org_parser(parent: argparse.ArgumentParser) -> argparse.ArgumentParser:
                     _("also encrypt bundles to another age recipient (a second coordinator, "
                       "an escrow key)"))
     p.add_argument("recipient", help=_("an age recipient (age1…)"))
+    p = org_command("restore-header", cmd_org_restore_header,
+                    _("put back the keys of a researcher's vault from its escrow file "
+                      "(vault.key.escrow.age) after they were destroyed"))
+    p.add_argument("escrow", metavar="ESCROW", help=_("the escrow file"))
+    p.add_argument("--to", required=True, metavar="VAULTDIR",
+                   help=_("the researcher's vault folder"))
     return parent
 
 

@@ -229,6 +229,37 @@ def _stream(conn: Any, manifest: bytes, signature: bytes, ids: list[tuple[str, i
     yield b"\0" * (2 * BLOCK)
 
 
+@dataclass(frozen=True)
+class ExportPlan:
+    """What `export` would write now (nothing is written or marked by asking)."""
+
+    organisation: str
+    sequence: int
+    records: dict[str, int]  # by kind
+    attachments: int
+    attachment_bytes: int
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.records.values()) and not self.attachments
+
+
+def plan(session: Session, everything: bool = False) -> ExportPlan:
+    conn = session.conn
+    organisation = org.require_org(conn)
+    sequence = conn.execute("SELECT coalesce(max(sequence), 0) + 1 FROM sent_bundles"
+                            ).fetchone()[0]
+    kinds = {str(k): int(n) for k, n in conn.execute(
+        "SELECT r.kind, count(*) FROM records r LEFT JOIN sent_records s "
+        "ON s.record_id = r.id WHERE ? OR s.record_id IS NULL OR s.revision < r.revision "
+        "GROUP BY r.kind", (int(everything),))}
+    count, size = conn.execute(
+        "SELECT count(*), coalesce(sum(a.size), 0) FROM attachments a WHERE a.complete = 1 "
+        "AND (? OR NOT EXISTS (SELECT 1 FROM sent_attachments s "
+        "WHERE s.attachment_id = a.id))", (int(everything),)).fetchone()
+    return ExportPlan(organisation.name, int(sequence), kinds, int(count), int(size))
+
+
 def export(session: Session, target: Path, *, everything: bool = False,
            progress: Progress | None = None, cancelled: IsCancelled | None = None
            ) -> ExportResult:
@@ -471,8 +502,10 @@ class _Importer:
     """The push side of `pyrage.decrypt_io`: a tar parser and a member handler in one."""
 
     def __init__(self, session: Session, file_size: int, progress: Progress | None,
-                 cancelled: IsCancelled | None) -> None:
+                 cancelled: IsCancelled | None, allow_untrusted: bool = False) -> None:
         self.session = session
+        self.allow_untrusted = allow_untrusted  # a preview goes on to count, and says so
+        self.trusted = False
         self.conn = session.conn
         self.organisation = org.require_coordinator(self.conn)
         self.our_recipient = org.recipient_fingerprint(
@@ -653,9 +686,10 @@ class _Importer:
             raise _refuse("bundle_not_for_us")
         row = self.conn.execute("SELECT name, trusted FROM people WHERE fingerprint = ?",
                                 (manifest.fingerprint,)).fetchone()
-        if row is None or not row[1]:
+        if (row is None or not row[1]) and not self.allow_untrusted:
             raise _refuse("bundle_untrusted", fingerprint=manifest.fingerprint)
-        self.signer_name = str(row[0])
+        self.trusted = row is not None and bool(row[1])
+        self.signer_name = str(row[0]) if row is not None else ""
         self.manifest = manifest
         self.result = ImportResult(manifest.bundle_id, manifest.fingerprint, self.signer_name,
                                    manifest.device_id, manifest.sequence)
@@ -730,7 +764,7 @@ class _Importer:
         incoming = _stored_hash(interchange.canonical(data))
         current = _stored_hash(row[1])
         if incoming == current:
-            if line.kind != "person":
+            if line.kind != "person" or "sealed_identity" in data:
                 return "unchanged"
             ident = self.conn.execute("SELECT data FROM identities WHERE person_id = ?",
                                       (line.id,)).fetchone()
@@ -824,10 +858,43 @@ def _file_size(path: Path) -> int:
 def import_bundle(session: Session, path: Path, progress: Progress | None = None,
                   cancelled: IsCancelled | None = None) -> ImportResult:
     """Verify and import one bundle in one transaction: all of it, or nothing at all."""
+    return _import(session, path, progress, cancelled, dry_run=False)[0]
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What importing a bundle would do; nothing of it was committed."""
+
+    result: ImportResult  # counts, signer, sequence, and the gaps after this bundle
+    trusted: bool
+    words: str  # the signer's fingerprint read aloud
+    created_at: str
+    attachment_bytes: int
+
+
+def preview(session: Session, path: Path, progress: Progress | None = None,
+            cancelled: IsCancelled | None = None) -> Preview:
+    """Run every check and every step of `import_bundle`, then roll it all back.
+
+    A signer nobody trusted yet is not a refusal here: the preview says who it is
+    (to compare the fingerprint and trust it) and what the bundle would change. A
+    bundle refused for any other reason raises, and its refusal is logged, as an
+    import would.
+    """
+    result, importer = _import(session, path, progress, cancelled, dry_run=True)
+    manifest = importer.manifest
+    return Preview(result, importer.trusted, org.fingerprint_words(result.signer),
+                   manifest.created_at if manifest else "",
+                   sum(e.size for e in manifest.entries if e.attachment is not None)
+                   if manifest else 0)
+
+
+def _import(session: Session, path: Path, progress: Progress | None,
+            cancelled: IsCancelled | None, dry_run: bool) -> tuple[ImportResult, _Importer]:
     conn = session.conn
     identity = org.org_identity(conn)
     size = _file_size(path)
-    importer = _Importer(session, size, progress, cancelled)
+    importer = _Importer(session, size, progress, cancelled, allow_untrusted=dry_run)
     try:
         handle = path.open("rb")
     except OSError:
@@ -874,7 +941,7 @@ def import_bundle(session: Session, path: Path, progress: Progress | None = None
         if importer.result is None:
             raise _refuse("bundle_malformed") from None
         importer.result.already_imported = True
-        return importer.result
+        return importer.result, importer
     except Refused as exc:
         conn.execute("ROLLBACK")
         _note_refusal(session, exc.code, importer)
@@ -882,9 +949,13 @@ def import_bundle(session: Session, path: Path, progress: Progress | None = None
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    if dry_run:
+        conn.execute("ROLLBACK")
+        log.info("bundle previewed: sequence %d", result.sequence)
+        return result, importer
     conn.execute("COMMIT")
     log.info("bundle imported: sequence %d", result.sequence)
-    return result
+    return result, importer
 
 
 def _raise_decrypt_error() -> None:
@@ -926,6 +997,34 @@ def gaps(conn: Any) -> list[tuple[str, str, int]]:
         for n in missing_sequences(conn, fp, device):
             result.append((fp, row[0] if row else fp, n))
     return result
+
+
+@dataclass(frozen=True)
+class Researcher:
+    """A person whose key this vault knows, and what arrived from them."""
+
+    fingerprint: str
+    name: str
+    trusted: bool
+    words: str
+    bundles: int
+    last_sequence: int  # 0: nothing received yet
+    missing: tuple[int, ...]
+
+
+def researchers(conn: Any) -> list[Researcher]:
+    missing: dict[str, list[int]] = {}
+    for fp, _name, n in gaps(conn):
+        missing.setdefault(fp, []).append(n)
+    out = []
+    for person in org.people(conn):
+        count, last = conn.execute("SELECT count(*), coalesce(max(sequence), 0) FROM "
+                                   "received_bundles WHERE fingerprint = ?",
+                                   (person.fingerprint,)).fetchone()
+        out.append(Researcher(person.fingerprint, person.name, person.trusted,
+                              org.fingerprint_words(person.fingerprint), int(count), int(last),
+                              tuple(missing.get(person.fingerprint, ()))))
+    return out
 
 
 @dataclass(frozen=True)

@@ -99,9 +99,37 @@ def _best(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
     return error
 
 
+def _inline(node: Any, defs: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
+    """The schema with every local `{"$ref": "#/$defs/x"}` replaced by x itself.
+
+    jsonschema resolves a $ref through its registry on every use (a third of the
+    validation time of a large document); the schema has no recursive or remote
+    references, and a $ref never has sibling keywords, so the inlined schema
+    validates exactly alike and reports the same instance paths and keywords.
+    """
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and len(node) == 1 and ref.startswith("#/$defs/"):
+            name = ref.removeprefix("#/$defs/")
+            if name in defs and name not in seen:
+                return _inline(defs[name], defs, (*seen, name))
+        return {k: (v if k == "$defs" else _inline(v, defs, seen)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline(v, defs, seen) for v in node]
+    return node
+
+
+@cache
+def _validator() -> Any:
+    """Built once: the checked schema, references inlined (see `_inline`)."""
+    raw = schema()
+    jsonschema.Draft202012Validator.check_schema(raw)
+    return jsonschema.Draft202012Validator(_inline(raw, raw.get("$defs", {})))
+
+
 def validate(document: Any) -> None:
     """Raise ValidationFailed listing every problem; return when the document is valid."""
-    validator = jsonschema.Draft202012Validator(schema())
+    validator = _validator()
     # At most MAX_PROBLEMS: a hostile document can have millions of errors.
     errors = itertools.islice(validator.iter_errors(document), MAX_PROBLEMS)
     problems = [(_path(e.absolute_path), _reason(e)) for e in (_best(err) for err in errors)]

@@ -102,6 +102,16 @@ MESSAGES: dict[str, str] = {
                          "by the organisation; nothing was marked as received."),
     "confirm_purge": N_("Purging removes received records from this laptop for good; "
                        "add --yes to confirm."),
+    # panic: destroy the keys, restore them from escrow (issue 7)
+    "keys_destroyed": N_("The keys of the vault in {path} were destroyed; nobody can open it. "
+                        "If it belonged to an organisation, its coordinator can restore them "
+                        "from the escrow file."),
+    "confirm_destroy": N_("Destroying the keys makes this vault unreadable for everyone, you "
+                         "included; add --yes to confirm."),
+    "keys_intact": N_("The keys of the vault in {path} are intact; nothing was restored."),
+    "escrow_invalid": N_("This is not a key escrow file for this organisation, or it is "
+                        "damaged; nothing was restored."),
+    "escrow_mismatch": N_("This escrow file belongs to another vault; nothing was restored."),
 }
 
 

@@ -31,7 +31,7 @@ from pyrage import x25519
 
 from testimony_app.core import audit, outfile, safejson
 from testimony_app.core.db import transaction
-from testimony_app.core.errors import InputError, NotFound, WrongSecret
+from testimony_app.core.errors import InputError, NotFound, VaultError, WrongSecret
 
 log = logging.getLogger(__name__)
 
@@ -310,6 +310,38 @@ def export_identity(conn: Any, target: Path, passphrase: str, author: str) -> No
     outfile.write_new(target, pyrage.passphrase.encrypt(text.encode("ascii"), passphrase))
     with transaction(conn):
         audit.record(conn, author, "org_keys_exported", None)
+
+
+def restore_header(conn: Any, escrow: Path, folder: Path, author: str) -> str:
+    """Coordinator: decrypt a researcher's key escrow with the organisation's identity
+    and put the header back into the vault folder `folder`; returns the vault id.
+
+    The vault then opens again with the researcher's passphrase or recovery code
+    (the escrow holds the same wraps, never the data key in the clear).
+    """
+    from testimony_app.core import vault
+
+    identity = org_identity(conn)
+    try:
+        with escrow.open("rb") as handle:
+            raw = handle.read(MAX_ENROLMENT_BYTES + 1)
+    except OSError:
+        raise InputError("file_unreadable", path=str(escrow)) from None
+    if len(raw) > MAX_ENROLMENT_BYTES:
+        raise InputError("escrow_invalid")
+    try:
+        header = pyrage.decrypt(raw, [identity])
+    except Exception:  # pyrage: not age, not for us, damaged
+        raise InputError("escrow_invalid") from None
+    try:
+        restored = vault.restore_header(folder, header)
+    except VaultError as exc:
+        if exc.code == "not_a_vault":
+            raise InputError("escrow_invalid") from None
+        raise
+    with transaction(conn):
+        audit.record(conn, author, "header_restored", restored.vault_id)
+    return restored.vault_id
 
 
 # -- enrolment ---------------------------------------------------------------

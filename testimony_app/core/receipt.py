@@ -51,6 +51,12 @@ class Purged:
     kept: int  # received but changed since, or still referred to by records not received
 
 
+def default_path(bundle_path: Path, sequence: int, folder: Path | None = None) -> Path:
+    """Where a receipt goes unless told otherwise: next to its bundle."""
+    base = folder if folder is not None else bundle_path.parent
+    return base / f"{bundle_path.stem}.receipt-{sequence}.age"
+
+
 def write(session: Session, bundle_id: str, target: Path) -> None:
     """Write the receipt for an imported bundle (coordinator side)."""
     conn = session.conn

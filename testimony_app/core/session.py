@@ -165,6 +165,26 @@ class Session:
         with db.transaction(self.conn):
             audit.record(self.conn, self.author, "passphrase_changed")
 
+    def destroy_keys(self) -> Path | None:
+        """Panic: make this vault unopenable by anyone, then lock it.
+
+        On a vault enrolled in an organisation the header is first escrowed,
+        encrypted to the organisation's recipients (returned path), so that the
+        coordinator can restore it (`org.restore_header`); otherwise nothing can
+        undo this.
+        """
+        from testimony_app.core import org
+
+        organisation = org.organisation(self.conn)
+        recipients = list(organisation.recipients) if organisation else []
+        with db.transaction(self.conn):
+            audit.record(self.conn, self.author, "keys_destroyed", None,
+                         escrowed=bool(recipients))
+        try:
+            return vault.destroy_keys(self.folder, recipients)
+        finally:
+            self.close()
+
     # -- records --------------------------------------------------------------
 
     def add_document(self, document: Any, progress: store.Progress | None = None
@@ -209,9 +229,19 @@ class Session:
     def finalise_problems(self, ref: str) -> list[str]:
         return store.finalise_problems(self.conn, self.resolve(ref))
 
-    def finalise(self, ref: str) -> None:
-        """Mark a testimony finalised, or raise InputError naming what is missing."""
-        store.finalise(self.conn, self.resolve(ref), self.author)
+    def finalise(self, ref: str) -> int:
+        """Mark a testimony finalised (or raise InputError naming what is missing), then
+        seal the identities it concerns to the organisation; returns how many were sealed."""
+        from testimony_app.core import seal
+
+        testimony_id = self.resolve(ref)
+        store.finalise(self.conn, testimony_id, self.author)
+        return seal.seal_testimony(self.conn, testimony_id, self.author)
+
+    def people(self) -> list[dict[str, Any]]:
+        from testimony_app.core import seal
+
+        return seal.people(self.conn)
 
     def page(self, kind: str, filter_: listing.Filter, sort: str = "date",
              descending: bool = False, offset: int = 0, limit: int = 200,

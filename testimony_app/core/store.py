@@ -181,7 +181,15 @@ def _put(conn: Any, kind: str, rec: dict[str, Any], author: str) -> str:
     at = audit.now()
     row = conn.execute("SELECT rowid, data, revision FROM records WHERE id = ?",
                        (rec["id"],)).fetchone()
-    identity_changed = kind == "person" and _identity_changed(conn, rec["id"], identity)
+    if kind == "person" and identity is None and "sealed_identity" in rec:
+        # A sealed person: a coordinator's vault opens the seal; anywhere else the
+        # identity stays sealed and whatever identity is stored here is kept.
+        from testimony_app.core import seal
+
+        identity = seal.try_unseal(conn, rec["sealed_identity"])
+        identity_changed = identity is not None and _identity_changed(conn, rec["id"], identity)
+    else:
+        identity_changed = kind == "person" and _identity_changed(conn, rec["id"], identity)
     if row and row[1] == data and not identity_changed:
         return "unchanged"
     status, type_, sort_date, place, title = _columns(kind, rec)

@@ -7,6 +7,13 @@
 Changing the passphrase rewrites only vault.key, atomically (temp file, fsync,
 rename, fsync of the folder), so a kill at any point leaves exactly the old or the
 new header on disk.
+
+Destroying the keys (panic) overwrites both wraps in place with random bytes and
+leaves a tombstone header that names the vault and nothing else; on an enrolled
+vault the header is first escrowed, age-encrypted to the organisation's
+recipients, to `vault.key.escrow.age`, from which only the coordinator can put it
+back (`restore_header`). The escrow alone opens nothing: it holds the same wraps,
+so the passphrase or recovery code is still needed afterwards.
 """
 
 from __future__ import annotations
@@ -34,6 +41,8 @@ from testimony_app.core.errors import InputError, VaultError, WrongSecret
 log = logging.getLogger(__name__)
 
 HEADER_FILE = "vault.key"
+ESCROW_FILE = "vault.key.escrow.age"
+MAX_HEADER_BYTES = 64 * 1024
 DB_FILE = "vault.db"
 HEADER_FORMAT = "testimony-vault"
 HEADER_VERSION = 1
@@ -202,13 +211,27 @@ def read_header(folder: Path) -> Header:
         raise VaultError("no_vault", path=str(folder))
     try:
         raw = path.read_bytes()
-        if len(raw) > 64 * 1024:
+    except OSError:
+        raise VaultError("not_a_vault", path=str(folder)) from None
+    return parse_header(raw, folder)
+
+
+def _header_object(raw: bytes, folder: Path) -> dict[str, Any]:
+    try:
+        if len(raw) > MAX_HEADER_BYTES:
             raise ValueError
         obj = json.loads(raw)
-    except (OSError, ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise VaultError("not_a_vault", path=str(folder)) from None
     if not isinstance(obj, dict) or obj.get("format") != HEADER_FORMAT:
         raise VaultError("not_a_vault", path=str(folder))
+    return obj
+
+
+def parse_header(raw: bytes, folder: Path) -> Header:
+    obj = _header_object(raw, folder)
+    if "destroyed" in obj:
+        raise VaultError("keys_destroyed", path=str(folder))
     if obj.get("version") != HEADER_VERSION:
         raise VaultError("vault_newer" if isinstance(obj.get("version"), int)
                          and obj["version"] > HEADER_VERSION else "not_a_vault", path=str(folder))
@@ -328,3 +351,94 @@ def set_passphrase(folder: Path, data_key: bytes, new_passphrase: str,
     wraps["passphrase"] = _wrap(kek, data_key, header.vault_id, "passphrase",
                                 params.as_json(), salt)
     write_header(folder, Header(header.vault_id, header.created, wraps))
+
+
+# -- panic: destroy the keys, escrow them for the organisation -------------------
+
+
+def _overwrite(path: Path) -> None:
+    """Overwrite a file's bytes in place with random bytes and flush them to disk."""
+    try:
+        fd = os.open(path, os.O_WRONLY)
+    except FileNotFoundError:
+        return
+    try:
+        size = os.fstat(fd).st_size
+        os.write(fd, os.urandom(max(size, 1)))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_atomic(folder: Path, name: str, data: bytes) -> None:
+    target = folder / name
+    temp = folder / (name + ".tmp")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(temp, target)
+    fsync_dir(folder)
+
+
+def destroy_keys(folder: Path, escrow_recipients: list[str] | tuple[str, ...] = ()) -> Path | None:
+    """Make the vault unopenable by anyone, passphrase and recovery code included.
+
+    With `escrow_recipients` (age X25519 recipients: the organisation's), the
+    header is first written, encrypted to them, to ESCROW_FILE; that path is
+    returned. Then vault.key (and a leftover vault.key.tmp) is overwritten in place
+    with random bytes and replaced by a tombstone holding only the vault id.
+    Overwriting cannot reach copies an SSD or a journaling file system keeps
+    elsewhere; see SECURITY.md.
+    """
+    import pyrage
+    from pyrage import x25519
+
+    header = read_header(folder)
+    raw = (folder / HEADER_FILE).read_bytes()
+    escrow: Path | None = None
+    if escrow_recipients:
+        try:
+            recipients = [x25519.Recipient.from_str(r) for r in escrow_recipients]
+        except Exception:  # pyrage raises its own types for a malformed key
+            raise InputError("recipient_format") from None
+        _write_atomic(folder, ESCROW_FILE, pyrage.encrypt(raw, recipients))
+        escrow = folder / ESCROW_FILE
+    temp = folder / (HEADER_FILE + ".tmp")
+    _overwrite(temp)
+    temp.unlink(missing_ok=True)
+    _overwrite(folder / HEADER_FILE)
+    tombstone = json.dumps({"format": HEADER_FORMAT, "version": HEADER_VERSION,
+                            "vault_id": header.vault_id,
+                            "destroyed": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
+                           indent=1, sort_keys=True).encode() + b"\n"
+    _write_atomic(folder, HEADER_FILE, tombstone)
+    log.info("vault keys destroyed")
+    return escrow
+
+
+def restore_header(folder: Path, raw: bytes) -> Header:
+    """Put an escrowed header back into a vault whose keys were destroyed.
+
+    Refused when the folder's own keys are intact, or when its tombstone names
+    another vault. The vault then opens with its old passphrase or recovery code.
+    """
+    header = parse_header(raw, folder)
+    path = folder / HEADER_FILE
+    if path.exists():
+        try:
+            current = _header_object(path.read_bytes(), folder)
+        except (OSError, VaultError):
+            current = None  # overwritten but not yet replaced: nothing to keep
+        if current is not None:
+            if "destroyed" not in current:
+                raise VaultError("keys_intact", path=str(folder))
+            if current.get("vault_id") != header.vault_id:
+                raise VaultError("escrow_mismatch")
+    elif not (folder / DB_FILE).exists():
+        raise VaultError("no_vault", path=str(folder))
+    _write_atomic(folder, HEADER_FILE, raw)
+    log.info("vault header restored from escrow")
+    return header

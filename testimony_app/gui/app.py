@@ -16,7 +16,16 @@ import tempfile
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, Qt, QTimer, QTranslator
+from PySide6.QtCore import (
+    QByteArray,
+    QLibraryInfo,
+    QLocale,
+    QMimeData,
+    QSettings,
+    Qt,
+    QTimer,
+    QTranslator,
+)
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -29,6 +38,10 @@ from testimony_app.gui.start_window import StartWindow
 from testimony_app.gui.worker import VaultWorker
 
 DEFAULT_AUTOLOCK_MINUTES = 5
+# Text copied from the app is cleared this long after the last copy (and on lock and quit).
+CLIPBOARD_CLEAR_MS = 60_000
+# Clipboard managers (KDE Klipper, and others following it) keep no history of such data.
+SECRET_HINT = "x-kde-passwordManagerHint"  # noqa: S105 (a MIME type)
 
 
 class Controller:
@@ -43,6 +56,8 @@ class Controller:
         app.focusChanged.connect(self._focus_changed)
         self._qt_translator: QTranslator | None = None
         self._clipboard_from_us: set[str] = set()
+        self.clipboard_timer = QTimer(singleShot=True, interval=CLIPBOARD_CLEAR_MS)
+        self.clipboard_timer.timeout.connect(self._clear_clipboard)
         QGuiApplication.clipboard().dataChanged.connect(self._clipboard_changed)
         self.apply_language(config.language)
         self.start = self._make_start()
@@ -58,13 +73,24 @@ class Controller:
         clipboard = QGuiApplication.clipboard()
         if self.main is not None and (clipboard.ownsClipboard()
                                       or QApplication.activeWindow() is not None):
-            self._clipboard_from_us.add(_digest(clipboard.text()))
+            text = clipboard.text()
+            self._clipboard_from_us.add(_digest(text))
+            mime = clipboard.mimeData()
+            if text and (mime is None or not mime.hasFormat(SECRET_HINT)):
+                # Copied with a widget's own shortcut: put the same text back, marked
+                # secret (plain text only, so no rich-text copy lingers either).
+                marked = QMimeData()
+                marked.setText(text)
+                marked.setData(SECRET_HINT, QByteArray(b"secret"))
+                clipboard.setMimeData(marked)
+            self.clipboard_timer.start()
 
     def _clear_clipboard(self) -> None:
         clipboard = QGuiApplication.clipboard()
         if clipboard.ownsClipboard() or _digest(clipboard.text()) in self._clipboard_from_us:
             clipboard.clear()
         self._clipboard_from_us.clear()
+        self.clipboard_timer.stop()
 
     def _remember_folder(self, folder: Path) -> None:
         self.config.vault_folder = str(folder)
@@ -155,6 +181,7 @@ class Controller:
     def shutdown(self) -> None:
         if self.main is not None and self.main.editor.dirty:
             self.main.editor.autosave()
+        self._clear_clipboard()
         self.worker.stop()
 
 

@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         self.check_action = action(_("Check vault"), None, self._check)
         self.settings_action = action(_("Settings"), None, self.open_settings)
         self.lock_action = action(_("Lock"), "Ctrl+L", self.lock_requested.emit)
+        self.destroy_action = action(_("Destroy keys…"), None, self.destroy_keys)
 
     # -- navigation ---------------------------------------------------------------
 
@@ -206,6 +207,21 @@ class MainWindow(QMainWindow):
     def _check(self) -> None:
         self.nav.setCurrentRow(PAGES.index("activity"))
         self.activity.check()
+
+    def destroy_keys(self) -> None:
+        """Panic: after typing the confirmation word, the keys are overwritten and the
+        app locks (core: Session.destroy_keys; see SECURITY.md)."""
+        from testimony_app.gui.destroy_dialog import DestroyKeysDialog
+
+        if not DestroyKeysDialog(self).exec():
+            return
+
+        def failed(error: BaseException) -> None:
+            self._error(error)
+            self.lock_requested.emit()
+
+        self.worker.with_session(lambda s: s.destroy_keys(),
+                                 lambda _r: self.lock_requested.emit(), failed)
 
     def _autosaved(self, at: str) -> None:
         self.autosave_label.setText(_("Last autosave: {time} UTC").format(time=at[11:19]))

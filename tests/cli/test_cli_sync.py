@@ -118,3 +118,23 @@ def age_with_passphrase(argv: list[str], passphrase: str) -> None:
     _, status = os.waitpid(pid, 0)
     os.close(fd)
     assert os.waitstatus_to_exitcode(status) == 0, output
+
+
+def test_finalise_and_people_from_the_cli(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json as _json
+
+    from tests.conftest import SEEDS
+
+    vault = tmp_path / "v"
+    assert cli("demo", "--vault", str(vault)).code == 0
+    seeds = _json.loads(SEEDS.read_text())
+    draft = next(t for t in seeds["testimonies"] if t["status"] == "draft")
+    r = cli("finalise", draft["id"], "--json", "--vault", str(vault))
+    assert r.code == 0, r.err
+    assert _json.loads(r.out) == {"finalised": True, "sealed_identities": 0}  # not enrolled
+    r = cli("people", "--json", "--vault", str(vault))
+    assert r.code == 0
+    people = _json.loads(r.out)
+    assert len(people) == len(seeds["persons"])
+    assert any(p["public_domain"] for p in people)
+    assert all(p["code"].startswith("P-") for p in people)

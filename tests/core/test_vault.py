@@ -148,3 +148,15 @@ def test_recovery_code_normalisation() -> None:
     assert vault.normalise_recovery_code(code.lower().replace("-", " ")) == code.replace("-", "")
     assert vault.normalise_recovery_code(code.replace("1", "l").replace("0", "o")) == \
         code.replace("-", "")
+
+
+def test_kdf_strength_rewraps_the_key_under_the_same_passphrase(vault_dir: Path) -> None:
+    with Session.open(vault_dir, PASSPHRASE) as s:
+        with pytest.raises(WrongSecret):
+            s.set_kdf_strength("not the passphrase at all", "strong")
+        s.set_kdf_strength(PASSPHRASE, "strong")
+        assert s.kdf_params().memory_kib == 512 * 1024
+        assert s.activity()[-1].action == "kdf_changed"
+    with Session.open(vault_dir, PASSPHRASE) as s:
+        s.set_setting("autolock_minutes", "12")
+        assert s.settings()["autolock_minutes"] == "12"

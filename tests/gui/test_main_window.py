@@ -208,3 +208,28 @@ def test_audio_attachment_plays_from_memory(qtbot, open_worker, tmp_path: Path) 
     assert panel.player.isEnabled()
     panel.clear()
     assert panel.player.duration_ms == 0
+
+
+def test_settings_dialog_values_and_birth_date_round_trip(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+    from testimony_app.gui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog({"autolock_minutes": "7", "default_language": "en"},
+                            [("p1", "Aleppo")], "256 MiB", None)
+    qtbot.addWidget(dialog)
+    assert dialog.values()["autolock_minutes"] == "7"
+    dialog.default_place.setCurrentIndex(dialog.default_place.findData("p1"))
+    assert dialog.values() == {"autolock_minutes": "7", "default_language": "en",
+                               "default_place": "p1"}
+    window = make_window(qtbot, open_worker)
+    window.settings = {**dialog.values(), "default_place": ""}
+    window.new_testimony()
+    editor = window.editor
+    assert editor.language.currentData() == "en"
+    editor.has_witness.setChecked(True)
+    editor.name.setText("Canary Person")
+    editor.birth_date.set_value({"precision": "year", "value": "1990"})
+    with qtbot.waitSignal(editor.saved, timeout=20_000):
+        editor.save()
+    document = open_worker.session.testimony_document(editor.testimony_id)
+    assert document["persons"][0]["identity"]["birth_date"] == {"precision": "year",
+                                                                 "value": "1990"}

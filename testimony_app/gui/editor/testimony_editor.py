@@ -230,6 +230,13 @@ class TestimonyEditor(QWidget):
         protected.setStyleSheet("QGroupBox { border: 2px solid #b00020; margin-top: 1.2em; "
                                 "padding: 6px; } QGroupBox::title { color: #b00020; }")
         pform = QFormLayout(protected)
+        self.sealed_note = QLabel(_("Sealed: this identity was encrypted to the organisation when "
+                                    "the testimony was finalised; this computer can no longer "
+                                    "read it."))
+        self.sealed_note.setWordWrap(True)
+        self.sealed_note.setVisible(False)
+        pform.addRow(self.sealed_note)
+        self.protected = protected
         self.name = QLineEdit()
         self.father = QLineEdit()
         self.mother = QLineEdit()
@@ -242,6 +249,9 @@ class TestimonyEditor(QWidget):
             field.setAccessibleName(label)
             follow_text_direction(field)
             pform.addRow(label, field)
+        self.birth_date = DateWithPrecisionEdit()
+        self.birth_date.setAccessibleName(_("Birth date"))
+        pform.addRow(_("Birth date"), self.birth_date)
         self.public = QCheckBox(_("The name is already public (published elsewhere)"))
         pform.addRow(self.public)
         wform.addRow(protected)
@@ -273,8 +283,8 @@ class TestimonyEditor(QWidget):
         self._watch(self.title, self.date, self.has_time, self.time, self.place, self.language,
                     self.mode, self.interviewer, self.has_witness, self.sex, self.age,
                     self.occupation, self.name, self.father, self.mother, self.id_numbers,
-                    self.contact, self.public, self.scope, self.recorded_by, self.restrictions,
-                    self.reliability, self.credibility)
+                    self.contact, self.birth_date, self.public, self.scope,
+                    self.recorded_by, self.restrictions, self.reliability, self.credibility)
         self.language.currentIndexChanged.connect(
             lambda _i: self.incidents.set_language(self.language.currentData()))
         return page
@@ -349,7 +359,13 @@ class TestimonyEditor(QWidget):
         self.mother.setText(identity.get("mother_name", ""))
         self.id_numbers.setText(", ".join(identity.get("id_numbers", [])))
         self.contact.setText(identity.get("contact", ""))
+        self.birth_date.set_value(identity.get("birth_date"))
         self.public.setChecked(bool(identity.get("public_domain", False)))
+        sealed = "sealed_identity" in witness and not identity
+        self.sealed_note.setVisible(sealed)
+        for field in (self.name, self.father, self.mother, self.id_numbers, self.contact,
+                      self.birth_date, self.public):
+            field.setEnabled(not sealed)
         consent = testimony.get("consent", {})
         _set_combo(self.scope, consent.get("scope", "internal"))
         self.recorded_by.setText(consent.get("recorded_by", ""))
@@ -460,6 +476,7 @@ class TestimonyEditor(QWidget):
             _put(identity, "father_name", self.father.text().strip())
             _put(identity, "mother_name", self.mother.text().strip())
             _put(identity, "contact", self.contact.text().strip())
+            _put(identity, "birth_date", self.birth_date.value())
             _put(identity, "id_numbers", [n.strip() for n in self.id_numbers.text().split(",")
                                           if n.strip()])
             person["identity"] = identity
@@ -581,6 +598,7 @@ class TestimonyEditor(QWidget):
         self.narrative.clear()
         self.summary.clear()
         self.date.set_value(None)
+        self.birth_date.set_value(None)
         self.incidents.clear()
         self.attachments.clear()
         self.history.clear()
