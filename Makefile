@@ -32,7 +32,8 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy testimony_app/core
 
 pytest: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(PYTEST_ARGS)
+	# A memory cap: a runaway test fails on its own instead of taking the machine down.
+	ulimit -v 16000000; QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 

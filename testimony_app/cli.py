@@ -351,6 +351,64 @@ def cmd_people(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_redacted(args: argparse.Namespace) -> int:
+    from testimony_app.core import redact
+
+    options = redact.Options(auditor=args.auditor, profile=args.profile,
+                             date_from=args.date_from, date_until=args.date_until,
+                             threshold=args.threshold, coarsen_places=args.coarsen_places,
+                             coarsen_dates=args.coarsen_dates, zip=args.zip)
+    with open_session(args) as session:
+        manifest = redact.export(session, Path(args.to), options)
+    if args.json:
+        out_json({"to": args.to, "counts": manifest["counts"],
+                  "redaction_log": manifest["redaction_log"],
+                  "fingerprint": manifest["organisation"]["fingerprint"]})
+        return 0
+    out(_("Redacted export written to {path}.").format(path=args.to))
+    for kind, count in sorted(manifest["redaction_log"].items()):
+        out(f"  {kind}: {count}")
+    out(_("The auditor checks it with: testimony verify {path} --expect {fp}").format(
+        path=args.to, fp=manifest["organisation"]["fingerprint"]))
+    return 0
+
+
+def cmd_review_redaction(args: argparse.Namespace) -> int:
+    from testimony_app.core import redact
+
+    with open_session(args) as session:
+        testimony_id = session.resolve(args.id)
+        texts = redact.preview(session.conn, testimony_id, args.auditor)
+        if args.approve:
+            redact.approve(session.conn, testimony_id, session.author, args.auditor)
+    if args.json:
+        out_json({"id": testimony_id, "preview": texts, "approved": args.approve})
+        return 0
+    for language, text in texts.items():
+        out(f"[{language}] {text}")
+    out(_("Approved: this narrative will leave in redacted exports as shown.") if args.approve
+        else _("Not approved yet; add --approve once the preview hides every name."))
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from testimony_app.core import verify
+
+    problems, manifest = verify.verify(Path(args.path), args.expect)
+    if args.json:
+        out_json({"ok": not problems, "problems": problems,
+                  "fingerprint": manifest["organisation"]["fingerprint"] if manifest else None})
+    elif problems:
+        for problem in problems:
+            out(_("FAILED: {problem}").format(problem=problem))
+    else:
+        assert manifest is not None
+        out(_("Authentic and complete: signed by {name} ({fp}); every file and figure checks "
+              "out.").format(name=manifest["organisation"]["name"],
+                             fp=manifest["organisation"]["fingerprint"]))
+    return 1 if problems else 0
+
+
 def cmd_delete(args: argparse.Namespace) -> int:
     if not args.yes:
         raise InputError("confirm_delete")
@@ -480,6 +538,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     command("people", cmd_people,
             _("persons: pseudonym, attributes, identity where visible, possible duplicates"))
+    p = command("export-redacted", cmd_export_redacted,
+                _("write a redacted, signed export for an auditor (coordinator)"))
+    p.add_argument("--to", required=True, metavar="DIR")
+    p.add_argument("--auditor", default="auditor", help=_("who it is for (own pseudonyms)"))
+    p.add_argument("--profile", default="auditor", choices=["auditor"])
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
+    p.add_argument("--until", dest="date_until", metavar="YYYY-MM-DD")
+    p.add_argument("--threshold", type=int, default=5)
+    p.add_argument("--coarsen-places", choices=["city", "governorate"])
+    p.add_argument("--coarsen-dates", action="store_true")
+    p.add_argument("--zip", action="store_true")
+    p = command("review-redaction", cmd_review_redaction,
+                _("preview a narrative as it would leave, and approve it"))
+    p.add_argument("id")
+    p.add_argument("--auditor", default="auditor")
+    p.add_argument("--approve", action="store_true")
+    p = command("verify", cmd_verify,
+                _("check a redacted export (no vault or passphrase needed)"))
+    p.add_argument("path", metavar="DIR|ZIP")
+    p.add_argument("--expect", metavar="FINGERPRINT")
     p = command("delete", cmd_delete, _("delete a record and its history for good"))
     p.add_argument("id")
     p.add_argument("--yes", action="store_true", help=_("do it without asking"))
@@ -514,8 +592,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(str(exc) + "\n")
         return 1
     except db.DatabaseError as exc:
-        busy = "locked" in str(exc) or "busy" in str(exc)
-        sys.stderr.write(str(TestimonyError("vault_busy" if busy else "vault_damaged")) + "\n")
+        sys.stderr.write(str(TestimonyError(db.error_code(exc))) + "\n")
         return 1
     except KeyboardInterrupt:
         sys.stderr.write(_("Interrupted.") + "\n")

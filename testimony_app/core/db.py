@@ -101,6 +101,18 @@ def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
     return conn
 
 
+def error_code(exc: BaseException) -> str:
+    """The message code for a database error: a full disk is not a damaged vault.
+
+    SQLite rolls a failed write back, so the vault is as it was before it."""
+    text = str(exc).lower()
+    if "full" in text or "disk i/o" in text or "readonly" in text or "read-only" in text:
+        return "disk"
+    if "locked" in text or "busy" in text:
+        return "vault_busy"
+    return "vault_damaged"
+
+
 def read_pragmas(conn: Connection) -> dict[str, str]:
     return {name: str(conn.execute(f"PRAGMA {name}").fetchone()[0]) for name in PRAGMAS}
 

@@ -225,7 +225,19 @@ CREATE INDEX records_kind_type ON records (kind, type, sort_date);
 CREATE INDEX records_kind_code ON records (kind, code);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+# A coordinator's approval of a narrative's redaction preview, bound to the exact
+# redacted text (its SHA-256): a changed narrative or a new name needs a new review.
+_V5 = """
+CREATE TABLE narrative_reviews (
+    record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+    field TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    reviewed_at TEXT NOT NULL,
+    PRIMARY KEY (record_id, field)
+);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
 LATEST = len(MIGRATIONS)
 
 

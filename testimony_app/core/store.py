@@ -154,24 +154,41 @@ def _check_references(conn: Any, items: list[tuple[str, dict[str, Any]]],
                       known: dict[str, str]) -> None:
     problems: list[tuple[str, str]] = []
     positions: dict[str, int] = {}
+    # The kinds the vault already holds for every id involved, in a few queries
+    # instead of one or more per record.
+    wanted = {rec["id"] for _kind, rec in items}
+    wanted.update(target for kind, rec in items
+                  for _role, target, _k in interchange.references(kind, rec)
+                  if target not in known)
+    stored = _stored_kinds(conn, wanted)
     for kind, rec in items:
         index = positions.get(kind, 0)
         positions[kind] = index + 1
         path = f"$.{interchange.ARRAYS[kind]}[{index}]"
-        row = conn.execute("SELECT kind FROM records WHERE id = ?", (rec["id"],)).fetchone()
-        if row and row[0] != kind:
-            problems.append((f"{path}.id", f"this id belongs to a {row[0]} in the vault"))
+        existing = stored.get(rec["id"])
+        if existing is not None and existing != kind:
+            problems.append((f"{path}.id", f"this id belongs to a {existing} in the vault"))
         for role, target, target_kind in interchange.references(kind, rec):
             found = known.get(target)
             if found is None:
-                row = conn.execute("SELECT kind FROM records WHERE id = ?", (target,)).fetchone()
-                found = row[0] if row else None
+                found = stored.get(target)
             if found is None:
                 problems.append((path, f"{role} refers to a {target_kind} that does not exist"))
             elif found != target_kind:
                 problems.append((path, f"{role} must refer to a {target_kind}, not a {found}"))
     if problems:
         raise ValidationFailed(sorted(set(problems)))
+
+
+def _stored_kinds(conn: Any, ids: set[str]) -> dict[str, str]:
+    """id -> kind for those of `ids` that the vault holds."""
+    found: dict[str, str] = {}
+    pending = sorted(ids)
+    for start in range(0, len(pending), 500):
+        part = pending[start:start + 500]
+        found.update(conn.execute(
+            f"SELECT id, kind FROM records WHERE id IN ({','.join('?' * len(part))})", part))
+    return found
 
 
 def _put(conn: Any, kind: str, rec: dict[str, Any], author: str) -> str:
@@ -196,11 +213,11 @@ def _put(conn: Any, kind: str, rec: dict[str, Any], author: str) -> str:
     if row is None:
         revision, changed, action = 1, sorted(rec), "created"
         code = _unique_code(conn) if kind == "person" else None
-        conn.execute(
+        rowid = conn.execute(
             "INSERT INTO records (id, kind, code, data, revision, created_at, updated_at, "
             "status, type, sort_date, place_id, title) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (rec["id"], kind, code, data, 1, at, at, status, type_, sort_date, place, title))
-        rowid = conn.execute("SELECT rowid FROM records WHERE id = ?", (rec["id"],)).fetchone()[0]
+            (rec["id"], kind, code, data, 1, at, at, status, type_, sort_date, place, title)
+        ).lastrowid
     else:
         rowid, revision, action = row[0], row[2] + 1, "updated"
         changed = _changed(json.loads(row[1]), rec)

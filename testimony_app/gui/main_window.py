@@ -28,10 +28,11 @@ from testimony_app.gui.activity_page import ActivityPage
 from testimony_app.gui.editor.testimony_editor import TestimonyEditor
 from testimony_app.gui.list_page import ListPage
 from testimony_app.gui.settings_dialog import SettingsDialog
+from testimony_app.gui.sync.menu import SyncMenu
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.i18n import _
 
-PAGES = ("testimony", "incident", "person", "activity")
+PAGES = ("testimony", "incident", "person", "activity", "researchers")
 
 
 class MainWindow(QMainWindow):
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         outer.addLayout(layout, 1)
         self.setCentralWidget(central)
         self._build_toolbar()
+        self.sync = SyncMenu(self)  # Sync menu and Researchers page (issue 4)
         self.vault_label = QLabel(_("Vault: {name}").format(name=vault_name))
         self.autosave_label = QLabel()
         self.lock_label = QLabel(_("Unlocked"))
@@ -264,6 +266,7 @@ class MainWindow(QMainWindow):
         for page in (self.testimonies, self.incidents, self.people):
             page.clear()
         self.activity.clear()
+        self.sync.clear()
         self.autosave_label.clear()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

@@ -49,6 +49,7 @@ class Item:
     result: bundle.ImportResult | None = None
     receipt: Path | None = None
     receipt_error: str = ""
+    cancelled: bool = False
 
     @property
     def importable(self) -> bool:
@@ -169,7 +170,8 @@ class ImportDialog(QDialog):
         self.items = [Item(p) for p in paths]
         self.status.clear()
         self._fill()
-        self.table.selectRow(0)
+        if self.items:
+            self.table.setCurrentCell(0, 0)
         self._run_queue("preview", list(self.items))
 
     def _run_queue(self, mode: str, items: list[Item]) -> None:
@@ -186,6 +188,11 @@ class ImportDialog(QDialog):
             if self._mode == "import":
                 self._summarise()
                 self.imported.emit()
+            elif self._mode == "preview":
+                self.status.setText(_("Checked: {ready} of {count} bundles can be imported."
+                                      ).format(ready=fmt.number(sum(i.importable
+                                                                    for i in self.items)),
+                                               count=fmt.number(len(self.items))))
             self._mode = ""
             self._fill()
             self._update_buttons()
@@ -221,7 +228,8 @@ class ImportDialog(QDialog):
 
     def _failed(self, item: Item, error: BaseException) -> None:
         item.error = str(error)
-        if getattr(error, "code", "") == "cancelled":
+        item.cancelled = getattr(error, "code", "") == "cancelled"
+        if item.cancelled:
             self._queue = []
         self._fill()
         self._next()
@@ -285,7 +293,9 @@ class ImportDialog(QDialog):
             shown = item.result or p
             cells = [item.path.name, "", "", "", "", "", "", "", self._state(item)]
             if shown is not None and item.preview is not None:
-                cells[1] = shown.signer_name if item.preview.trusted else shown.signer[:9] + "…"
+                # a fingerprint reads left to right in any layout (an isolate keeps it so)
+                cells[1] = (shown.signer_name if item.preview.trusted
+                            else "\u2066" + shown.signer[:9] + "…\u2069")
                 cells[2] = fmt.number(shown.sequence)
                 for col, values in enumerate((shown.added, shown.updated, shown.unchanged,
                                               shown.conflicting), start=3):
@@ -296,14 +306,14 @@ class ImportDialog(QDialog):
                 cell.setToolTip(text)
                 self.table.setItem(row, col, cell)
         if 0 <= current < len(self.items):
-            self.table.selectRow(current)
+            self.table.setCurrentCell(current, 0)
         self._show_details()
 
     def _state(self, item: Item) -> str:
         if item.result is not None:
             return _("Already imported") if item.result.already_imported else _("Imported")
         if item.error:
-            return _("Refused")
+            return _("Cancelled") if item.cancelled else _("Refused")
         if item.preview is None:
             return _("Waiting")
         if item.preview.result.already_imported:

@@ -1,0 +1,361 @@
+"""Core benchmarks (no Qt): intake, search, unlock, export, import, memory.
+
+Every figure is measured in the same process run as its baseline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from bench.corpus import QUERIES, Corpus, texts
+from testimony_app.core import bundle, interchange, org, vault
+from testimony_app.core.session import Session
+
+PASSPHRASE = "correct horse battery staple"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Size:
+    name: str
+    testimonies: int       # intake, search, list
+    batch: int             # testimonies per add_document
+    export_testimonies: int
+    export_bytes: int      # attachments in the exported bundle
+    memory_bytes: int      # the one attachment of the memory row
+    runs: int
+
+
+SIZES = {
+    "full": Size("full", 100_000, 1000, 10_000, 1 << 30, 2 << 30, 3),
+    "small": Size("small", 2_000, 200, 500, 32 << 20, 256 << 20, 3),
+}
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def create_vault(folder: Path) -> tuple[Session, bytes]:
+    session, _code = Session.create(folder, PASSPHRASE, vault.FLOOR)
+    return session, bytes(session._key)
+
+
+# -- intake ---------------------------------------------------------------------
+
+
+def _baseline_db(path: Path) -> Any:
+    conn = sqlcipher3.connect(str(path), isolation_level=None)  # no key: plain SQLite
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("CREATE TABLE records (id TEXT PRIMARY KEY, kind TEXT, data TEXT)")
+    conn.execute("CREATE VIRTUAL TABLE search USING fts5 (record_id UNINDEXED, body, "
+                 "tokenize = 'unicode61 remove_diacritics 2')")
+    return conn
+
+
+def baseline_intake(path: Path, documents: list[dict[str, Any]]) -> float:
+    """The same records, as JSON, and their text in FTS5: plain SQLite, one transaction."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    conn = _baseline_db(path)
+    start = time.perf_counter()
+    conn.execute("BEGIN")
+    for doc in documents:
+        for kind, rec in interchange.records(doc):
+            cur = conn.execute("INSERT INTO records (id, kind, data) VALUES (?, ?, ?)",
+                               (rec["id"], kind, json.dumps(rec, ensure_ascii=False)))
+            body = texts(rec)
+            if body:
+                conn.execute("INSERT INTO search (rowid, record_id, body) VALUES (?, ?, ?)",
+                             (cur.lastrowid, rec["id"], body))
+    conn.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    conn.close()
+    return elapsed
+
+
+def intake(size: Size, work: Path) -> tuple[dict[str, Any], Path, bytes, Path]:
+    documents = list(Corpus().documents(size.testimonies, size.batch))
+    records = sum(1 for d in documents for _ in interchange.records(d))
+    base_path = work / "baseline.db"
+    baseline = median([baseline_intake(base_path, documents) for _ in range(size.runs)])
+    session, key = create_vault(work / "vault")
+    per_batch: list[float] = []
+    for doc in documents:
+        start = time.perf_counter()
+        session.add_document(doc)
+        per_batch.append(time.perf_counter() - start)
+    app = sum(per_batch)
+    session.close()
+    return ({"name": "intake", "unit": "s",
+             "detail": f"{size.testimonies} testimonies ({records} records) in batches of "
+                       f"{size.batch}; per batch median {median(per_batch) * 1000:.0f} ms; "
+                       f"app {app / records * 1000:.3f} ms/record, baseline "
+                       f"{baseline / records * 1000:.3f} ms/record",
+             "app": app, "baseline": baseline, "target": "ratio <= 1.5",
+             "ok": app / baseline <= 1.5},
+            work / "vault", key, base_path)
+
+
+# -- search -----------------------------------------------------------------------
+
+
+def _fts_plain(query: str) -> str:
+    words = query.split()
+    terms = ['"' + w.replace('"', '""') + '"' for w in words]
+    terms[-1] += "*"
+    return " ".join(terms)
+
+
+def search(size: Size, folder: Path, key: bytes, base_path: Path) -> list[dict[str, Any]]:
+    session = Session._open_with_key(folder, key)
+    base = sqlcipher3.connect(str(base_path), isolation_level=None)
+    base.execute("PRAGMA cache_size = -65536")  # same page cache as the app's
+    sql = ("SELECT s.record_id, coalesce(json_extract(r.data, '$.title'), ''), "
+           "snippet(search, 1, '[', ']', '…', 12) FROM search s "
+           "JOIN records r ON r.rowid = s.rowid WHERE search MATCH ? ORDER BY rank LIMIT 50")
+    app_t: list[float] = []
+    base_t: list[float] = []
+    for rep in range(size.runs + 1):  # the first round warms both caches, not counted
+        for q in QUERIES:
+            start = time.perf_counter()
+            session.search(q)
+            a = time.perf_counter() - start
+            start = time.perf_counter()
+            base.execute(sql, (_fts_plain(q),)).fetchall()
+            b = time.perf_counter() - start
+            if rep:
+                app_t.append(a)
+                base_t.append(b)
+    session.close()
+    base.close()
+    p50, p95 = percentile(app_t, 50), percentile(app_t, 95)
+    b50, b95 = percentile(base_t, 50), percentile(base_t, 95)
+    detail = f"{len(QUERIES)} Arabic and English queries × {size.runs}, limit 50, snippets"
+    return [
+        {"name": "search p95", "unit": "ms", "detail": detail, "app": p95 * 1000,
+         "baseline": b95 * 1000, "target": "ratio <= 1.2", "ok": p95 / b95 <= 1.2},
+        {"name": "search p50", "unit": "ms", "detail": detail, "app": p50 * 1000,
+         "baseline": b50 * 1000, "target": "app <= 10 ms", "ok": p50 <= 0.010},
+    ]
+
+
+# -- unlock -----------------------------------------------------------------------
+
+
+def unlock(size: Size, folder: Path, key: bytes) -> dict[str, Any]:
+    app_t: list[float] = []
+    base_t: list[float] = []
+    db_path = folder / vault.DB_FILE
+    for _ in range(max(7, size.runs)):
+        start = time.perf_counter()
+        Session._open_with_key(folder, key).close()
+        app_t.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        conn = sqlcipher3.connect(str(db_path), isolation_level=None)
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.close()
+        base_t.append(time.perf_counter() - start)
+    app, base = median(app_t) * 1000, median(base_t) * 1000
+    return {"name": "unlock (without Argon2id)", "unit": "ms",
+            "detail": f"vault of {size.testimonies} testimonies; median of {len(app_t)}",
+            "app": app, "baseline": base, "target": "app - baseline <= 50 ms",
+            "ok": app - base <= 50}
+
+
+# -- export, import, memory ------------------------------------------------------------
+
+
+@dataclass
+class Pair:
+    coordinator: Path
+    researcher: Path
+    key: bytes
+    recipient: str
+
+
+def make_pair(work: Path) -> Pair:
+    """A coordinator and a researcher enrolled to it (as tests/sync_fixtures.py)."""
+    template, key = create_vault(work / "template")
+    template.close()
+    coord_dir, res_dir = work / "coordinator", work / "researcher"
+    shutil.copytree(work / "template", coord_dir)
+    shutil.copytree(work / "template", res_dir)
+    with Session._open_with_key(coord_dir, key) as coordinator, \
+            Session._open_with_key(res_dir, key) as researcher:
+        researcher.conn.execute("UPDATE meta SET value = ? WHERE key = 'device_id'",
+                                (str(uuid.uuid4()),))
+        organisation = org.init_org(coordinator.conn, "Bench Organisation", coordinator.author)
+        code = org.write_enrolment(coordinator.conn, work / "enrol.age", coordinator.author)
+        org.apply_enrolment(researcher.conn, org.read_enrolment(work / "enrol.age", code),
+                            researcher.author)
+        fp = org.whoami(researcher.conn).fingerprint
+        org.trust(coordinator.conn, fp, "Researcher One", coordinator.author)
+        recipient = organisation.recipients[0]
+    return Pair(coord_dir, res_dir, key, recipient)
+
+
+def _random_file(path: Path, size: int) -> None:
+    with path.open("wb") as handle:
+        left = size
+        while left:
+            block = os.urandom(min(left, 1 << 20))
+            handle.write(block)
+            left -= len(block)
+
+
+def fill_researcher(size: Size, pair: Pair, plain: Path) -> None:
+    """Testimonies and attachments; the same plaintext (records.jsonl and the
+    attachment files) is left in `plain` for the baseline."""
+    plain.mkdir()
+    files = plain / "attachments"
+    files.mkdir()
+    with Session._open_with_key(pair.researcher, pair.key) as researcher:
+        corpus = Corpus(seed=7)
+        ids: list[str] = []
+        for doc in corpus.documents(size.export_testimonies, size.batch):
+            researcher.add_document(doc)
+            ids += [t["id"] for t in doc["testimonies"]]
+        pieces = 8
+        for i in range(pieces):
+            path = files / f"interview-{i}.flac"
+            _random_file(path, size.export_bytes // pieces)
+            researcher.attach(ids[i], path)
+        with (plain / "records.jsonl").open("w", encoding="utf-8") as out:
+            for record in researcher.list_records("testimony"):
+                out.write(interchange.canonical(record.data) + "\n")
+
+
+def ensure_age() -> str | None:
+    age = shutil.which("age")
+    if age:
+        return age
+    for cmd in (["apt-get", "install", "-y", "age"], ["sudo", "-n", "apt-get", "install", "-y",
+                                                      "age"]):
+        try:
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except (OSError, subprocess.CalledProcessError):
+            continue
+        if shutil.which("age"):
+            return shutil.which("age")
+    return None
+
+
+def baseline_export(plain: Path, recipient: str, target: Path, age: str) -> float:
+    target.unlink(missing_ok=True)
+    start = time.perf_counter()
+    tar = subprocess.Popen(["tar", "-cf", "-", "-C", str(plain), "."], stdout=subprocess.PIPE)
+    result = subprocess.run([age, "-r", recipient, "-o", str(target)], stdin=tar.stdout)
+    assert tar.stdout is not None
+    tar.stdout.close()
+    if tar.wait() != 0 or result.returncode != 0:
+        raise RuntimeError("tar | age failed")
+    return time.perf_counter() - start
+
+
+def export_import(size: Size, work: Path, pair: Pair, age: str | None
+                  ) -> tuple[list[dict[str, Any]], Path]:
+    plain = work / "plain"
+    fill_researcher(size, pair, plain)
+    base_t = ([baseline_export(plain, pair.recipient, work / "baseline.age", age)
+               for _ in range(size.runs)] if age else [])
+    export_t: list[float] = []
+    target = work / "bundle.age"
+    with Session._open_with_key(pair.researcher, pair.key) as researcher:
+        for _ in range(size.runs):
+            target.unlink(missing_ok=True)
+            start = time.perf_counter()
+            result = bundle.export(researcher, target, everything=True)
+            export_t.append(time.perf_counter() - start)
+    import_t: list[float] = []
+    for i in range(size.runs):
+        copy = work / f"coordinator-{i}"
+        shutil.copytree(pair.coordinator, copy)
+        with Session._open_with_key(copy, pair.key) as coordinator:
+            start = time.perf_counter()
+            bundle.import_bundle(coordinator, target)
+            import_t.append(time.perf_counter() - start)
+        if i < size.runs - 1:
+            shutil.rmtree(copy)
+    exp, imp = median(export_t), median(import_t)
+    detail = (f"{result.records} records, {result.attachments} attachments, "
+              f"{result.size / 2**20:.0f} MiB bundle")
+    base = median(base_t) if base_t else None
+    rows = [
+        {"name": "export", "unit": "s", "detail": detail + "; baseline tar | age -r",
+         "app": exp, "baseline": base, "target": "ratio <= 1.5",
+         "ok": None if base is None else exp / base <= 1.5},
+        {"name": "import", "unit": "s", "detail": detail + "; baseline: the export above",
+         "app": imp, "baseline": exp, "target": "ratio <= 2", "ok": imp / exp <= 2},
+    ]
+    return rows, target
+
+
+_CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+from testimony_app.core import bundle
+from testimony_app.core.session import Session
+what, folder, key, target = sys.argv[1], Path(sys.argv[2]), bytes.fromhex(sys.argv[3]), Path(sys.argv[4])
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with Session._open_with_key(folder, key) as s:
+    start = time.perf_counter()
+    if what == "export":
+        bundle.export(s, target, everything=True)
+    else:
+        bundle.import_bundle(s, target)
+    elapsed = time.perf_counter() - start
+print(json.dumps({"before_kib": before, "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  "seconds": elapsed}))
+"""
+
+
+def memory(size: Size, work: Path, pair: Pair) -> dict[str, Any]:
+    """Peak RSS of a process that exports (then one that imports) one big attachment."""
+    res, coord = work / "mem-researcher", work / "mem-coordinator"
+    shutil.copytree(pair.researcher, res)
+    shutil.copytree(pair.coordinator, coord)
+    big = work / "big.wav"
+    _random_file(big, size.memory_bytes)
+    with Session._open_with_key(res, pair.key) as researcher:
+        doc = Corpus(seed=11).batch(1)
+        researcher.add_document(doc)
+        researcher.attach(doc["testimonies"][0]["id"], big)
+    big.unlink()
+    target = work / "big.age"
+    peaks = {}
+    for what, folder in (("export", res), ("import", coord)):
+        out = subprocess.run([sys.executable, "-c", _CHILD, what, str(folder), pair.key.hex(),
+                              str(target)], check=True, capture_output=True, text=True,
+                             cwd=ROOT)
+        peaks[what] = json.loads(out.stdout.strip().splitlines()[-1])
+    target.unlink()
+    peak = max(p["peak_kib"] for p in peaks.values()) / 1024
+    return {"name": "memory (peak RSS)", "unit": "MiB",
+            "detail": f"{size.memory_bytes / 2**30:.2f} GiB attachment; export "
+                      f"{peaks['export']['peak_kib'] / 1024:.0f} MiB "
+                      f"({peaks['export']['seconds']:.1f} s), import "
+                      f"{peaks['import']['peak_kib'] / 1024:.0f} MiB "
+                      f"({peaks['import']['seconds']:.1f} s)",
+            "app": peak, "baseline": None, "target": "<= 200 MB", "ok": peak * 2**20 <= 200e6}
+

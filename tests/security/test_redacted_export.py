@@ -1,0 +1,152 @@
+"""Redacted exports: what an auditor receives holds no private identity, verifies
+without secrets, and fails verification on any change."""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+import subprocess
+import urllib.parse
+import uuid
+from pathlib import Path
+
+import pytest
+
+from testimony_app.core import bundle, redact, verify
+from tests.conftest import SEEDS
+from tests.sync_fixtures import Pair
+
+PRIVATE = ["Qorvandel Zibrakhan", "قُرْوَنْدَل زِبْرَخان", "Abu Qorvan", "Yusrindel Kammarosh"]
+SNHR_DECEMBER = 1897
+
+
+def encodings(text: str) -> list[bytes]:
+    forms = {text, *[w for w in text.split() if len(w) >= 5]}
+    out = []
+    for form in forms:
+        out += [form.encode("utf-8"), form.encode("utf-16-le"),
+                html.escape(form).encode(), form.encode("ascii", "xmlcharrefreplace"),
+                json.dumps(form).encode(), urllib.parse.quote(form).encode()]
+    return out
+
+
+@pytest.fixture
+def exported(pair: Pair, tmp_path: Path) -> tuple[Pair, Path, Path, str]:
+    researcher, coordinator = pair.researcher, pair.coordinator
+    researcher.add_json(SEEDS.read_bytes())
+    ids = [str(uuid.uuid4()) for _ in range(4)]
+    witness, victim, testimony, incident = ids
+    researcher.add_document({
+        "format": "testimony/1",
+        "persons": [
+            {"id": witness, "sex": "male", "identity": {
+                "name": {"en": PRIVATE[0], "ar": PRIVATE[1]}, "aliases": [PRIVATE[2]],
+                "public_domain": False}},
+            {"id": victim, "sex": "female", "age": 30, "identity": {
+                "name": {"en": PRIVATE[3]}, "public_domain": False}}],
+        "testimonies": [{"id": testimony, "witness": witness, "status": "draft",
+                         "interview": {"date": {"precision": "day", "value": "2016-12-16"},
+                                       "language": "en", "mode": "in_person"},
+                         "consent": {"scope": "publish_anonymised", "recorded_by": "team"},
+                         "narrative": {"en": "Muhammad Zibrakhan (Abo Qorvan) saw them take "
+                                             "Yusrindel at the checkpoint.",
+                                       "ar": "رأى زبرخان اعتقال يسريندل عند الحاجز"}}],
+        "incidents": [{"id": incident, "type": "arbitrary_arrest", "verification": "unverified",
+                       "date": {"precision": "day", "value": "2016-12-16"},
+                       "testimonies": [testimony],
+                       "victims": [{"person": victim, "status": "detained"}]}]})
+    researcher.finalise(testimony)
+    sent = tmp_path / "bundle.age"
+    bundle.export(researcher, sent)
+    bundle.import_bundle(coordinator, sent)
+    preview = redact.preview(coordinator.conn, testimony, "Auditor A")
+    assert "Zibrakhan" not in preview["en"] and "Qorvan" not in preview["en"]
+    assert "زبرخان" not in preview["ar"]
+    redact.approve(coordinator.conn, testimony, coordinator.author, "Auditor A")
+    a, b = tmp_path / "export-a", tmp_path / "export-b"
+    redact.export(coordinator, a, redact.Options(auditor="Auditor A"))
+    redact.export(coordinator, b, redact.Options(auditor="Auditor B", zip=True))
+    return pair, a, b, testimony
+
+
+def test_export_verifies_and_holds_no_private_identity(exported) -> None:  # type: ignore[no-untyped-def]
+    pair, a, b, testimony = exported
+    problems, manifest = verify.verify(a)
+    assert problems == []
+    assert manifest is not None
+    problems, _m = verify.verify(b, manifest["organisation"]["fingerprint"])
+    assert problems == []
+    assert subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=a,
+                          check=False).returncode == 0
+    blob = b"".join(p.read_bytes() for p in a.iterdir())
+    leaks = [n for name in PRIVATE for n in encodings(name) if n in blob]
+    assert leaks == []
+    assert b"Ali Awwad" in blob  # public-domain names may appear
+    records = json.loads((a / "records.json").read_text())
+    shared = next(t for t in records["testimonies"] if t["id"] == testimony)
+    assert "[A-" in shared["narrative"]["en"]
+    # the report's figures: SNHR's December row as published
+    snhr = [f for f in manifest["figures"] if f["source"] == "Syrian Network for Human Rights"
+            and f["month"] == "2016-12" and f["incident_type"] == "arbitrary_arrest"]
+    assert snhr[0]["victims"] == SNHR_DECEMBER
+    assert "1,897" in (a / "report.html").read_text()
+    assert manifest["redaction_log"]["identity withheld"] >= 2
+    assert not any(f["victims"] is not None and 0 < f["victims"] < 5
+                   for f in manifest["figures"] if f["source"] == "documented")
+
+
+def test_two_auditors_share_no_pseudonym(exported) -> None:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    _pair, a, b, _t = exported
+    codes_a = {p["pseudonym"] for p in json.loads((a / "records.json").read_text())["persons"]}
+    with zipfile.ZipFile(b) as archive:
+        codes_b = {p["pseudonym"] for p in json.loads(archive.read("records.json"))["persons"]}
+    assert codes_a and codes_b and not codes_a & codes_b
+
+
+def test_any_change_fails_verification(exported, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _pair, a, _b, _t = exported
+    for name in ("records.json", "report.html", "records.csv", "manifest.json", "SHA256SUMS"):
+        copy = tmp_path / f"copy-{name}"
+        shutil.copytree(a, copy)
+        data = bytearray((copy / name).read_bytes())
+        data[len(data) // 2] ^= 0x01
+        (copy / name).write_bytes(bytes(data))
+        assert verify.verify(copy)[0], name
+    # a record removed with every hash updated: the signed manifest still catches it
+    copy = tmp_path / "removed"
+    shutil.copytree(a, copy)
+    records = json.loads((copy / "records.json").read_text())
+    records["incidents"].pop()
+    (copy / "records.json").write_text(json.dumps(records))
+    manifest = json.loads((copy / "manifest.json").read_text())
+    import hashlib
+
+    data = (copy / "records.json").read_bytes()
+    manifest["files"]["records.json"] = {"sha256": hashlib.sha256(data).hexdigest(),
+                                         "size": len(data)}
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    problems = verify.verify(copy)[0]
+    assert any("signature" in p for p in problems)
+    (copy / "extra.txt").write_text("x")
+    assert verify.verify(copy)[0]
+
+
+def test_verify_from_the_command_line_needs_no_vault(exported, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _pair, a, b, _t = exported
+    fingerprint = json.loads((a / "manifest.json").read_text())["organisation"]["fingerprint"]
+    r = cli("verify", str(a), "--expect", fingerprint, TESTIMONY_PASSPHRASE="unused")
+    assert r.code == 0, r.out + r.err
+    assert "Authentic and complete" in r.out
+    r = cli("verify", str(b), "--json")
+    assert r.code == 0 and json.loads(r.out)["ok"] is True
+    copy = tmp_path / "tampered"
+    shutil.copytree(a, copy)
+    (copy / "records.csv").write_text("kind,id\n")
+    r = cli("verify", str(copy))
+    assert r.code == 1 and "records.csv was changed" in r.out
+    other = "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"
+    r = cli("verify", str(a), "--expect", other)
+    assert r.code == 1 and "not by the expected key" in r.out
