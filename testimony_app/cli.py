@@ -357,7 +357,8 @@ def cmd_export_redacted(args: argparse.Namespace) -> int:
     options = redact.Options(auditor=args.auditor, profile=args.profile,
                              date_from=args.date_from, date_until=args.date_until,
                              threshold=args.threshold, coarsen_places=args.coarsen_places,
-                             coarsen_dates=args.coarsen_dates, zip=args.zip)
+                             coarsen_dates=args.coarsen_dates, zip=args.zip,
+                             uwazi=args.format == "uwazi")
     with open_session(args) as session:
         manifest = redact.export(session, Path(args.to), options)
     if args.json:
@@ -549,6 +550,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coarsen-places", choices=["city", "governorate"])
     p.add_argument("--coarsen-dates", action="store_true")
     p.add_argument("--zip", action="store_true")
+    p.add_argument("--format", choices=["standard", "uwazi"], default="standard",
+                   help=_("uwazi: also write uwazi.zip for HURIDOCS Uwazi's CSV import"))
     p = command("review-redaction", cmd_review_redaction,
                 _("preview a narrative as it would leave, and approve it"))
     p.add_argument("id")

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from testimony_app.core import audit, dates, org, outfile, report, textnorm
+from testimony_app.core import audit, dates, org, outfile, report, textnorm, vocab
 from testimony_app.core.db import transaction
 from testimony_app.core.errors import InputError
 
@@ -50,6 +50,7 @@ class Options:
     coarsen_places: str | None = None  # "city" or "governorate"
     coarsen_dates: bool = False
     zip: bool = False
+    uwazi: bool = False  # also write uwazi.zip for HURIDOCS Uwazi's CSV import
 
 
 def auditor_key(conn: Any, auditor: str) -> bytes:
@@ -319,6 +320,54 @@ def _csv(records: dict[str, Any]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def _uwazi_date(day: str) -> str:
+    return day.replace("-", "/")
+
+
+def uwazi_zip(records: dict[str, Any]) -> bytes:
+    """A zip Uwazi's CSV import takes: import.csv at its root (docs/UWAZI.md)."""
+    places = {p["id"]: p for p in records.get("places", [])}
+
+    def place_path(place_id: str | None, language: str) -> str:
+        chain = []
+        while place_id and place_id in places:
+            place = places[place_id]
+            chain.append(place["name"].get(language) or next(iter(place["name"].values())))
+            place_id = place.get("parent")
+        # Uwazi thesauri nest two levels: the broadest place that is not the country,
+        # then the incident's own place.
+        chain = chain[:-1] if len(chain) > 1 else chain
+        return "::".join([chain[-1], chain[0]]) if len(chain) > 1 else "".join(chain)
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["title__en", "title__ar", "incident_type", "date", "date_range", "place",
+                     "perpetrator", "victims", "victim_status", "verification",
+                     "victim_pseudonyms", "source_ids"])
+    for i in records.get("incidents", []):
+        first, last = dates.start(i["date"]), dates.end(i["date"])
+        count = sum(v["group"]["count"] if "group" in v else 1 for v in i["victims"])
+        titles = {lang: f"{vocab.label('incident_type', i['type'], lang)} — "
+                        f"{first or last} — {place_path(i.get('place'), lang) or '-'}"
+                  for lang in ("en", "ar")}
+        writer.writerow([
+            titles["en"], titles["ar"], vocab.label("incident_type", i["type"]),
+            _uwazi_date(first) if first == last else "",
+            "" if first == last else f"{_uwazi_date(first)}:{_uwazi_date(last)[:10]}",
+            place_path(i.get("place"), "en"),
+            vocab.label("perpetrator", i["perpetrator"]["category"]) if "perpetrator" in i
+            else "", count,
+            "|".join(sorted({vocab.label("victim_status", v["status"])
+                             for v in i["victims"] if "status" in v})),
+            vocab.label("verification", i["verification"]),
+            "|".join(v["person"] for v in i["victims"] if "person" in v),
+            "|".join(i.get("sources", []))])
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
+        out.writestr("import.csv", buffer.getvalue().encode("utf-8"))
+    return archive.getvalue()
+
+
 def export(session: Any, target: Path, options: Options,
            progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Write the export folder (or .zip); returns its manifest."""
@@ -344,6 +393,8 @@ def export(session: Any, target: Path, options: Options,
         "redaction_log": dict(sorted(log.items())), "figures": figures,
     }
     files["report.html"] = report.render_html(manifest, records).encode("utf-8")
+    if options.uwazi:
+        files["uwazi.zip"] = uwazi_zip(records)
     manifest["files"] = {name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
                          for name, data in sorted(files.items())}
     manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1,

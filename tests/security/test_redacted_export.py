@@ -150,3 +150,22 @@ def test_verify_from_the_command_line_needs_no_vault(exported, cli, tmp_path: Pa
     other = "AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"
     r = cli("verify", str(a), "--expect", other)
     assert r.code == 1 and "not by the expected key" in r.out
+
+
+def test_uwazi_package(exported, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+    import zipfile
+
+    pair, _a, _b, _t = exported
+    target = tmp_path / "uwazi-export"
+    redact.export(pair.coordinator, target, redact.Options(auditor="Auditor A", uwazi=True))
+    assert verify.verify(target)[0] == []
+    with zipfile.ZipFile(target / "uwazi.zip") as archive:
+        assert archive.namelist() == ["import.csv"]
+        rows = list(csv.DictReader(io.StringIO(archive.read("import.csv").decode("utf-8"))))
+    assert rows and {"title__en", "title__ar", "date", "place"} <= set(rows[0])
+    assert all(r["title__en"] and r["title__ar"] for r in rows)
+    assert all(r["date"] or ":" in r["date_range"] for r in rows)
+    blob = (target / "uwazi.zip").read_bytes()
+    assert not any(n in blob for name in PRIVATE for n in encodings(name))
