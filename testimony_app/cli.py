@@ -402,8 +402,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     elif problems:
         for problem in problems:
             out(_("FAILED: {problem}").format(problem=problem))
-    else:
-        assert manifest is not None
+    elif manifest is not None:
         out(_("Authentic and complete: signed by {name} ({fp}); every file and figure checks "
               "out.").format(name=manifest["organisation"]["name"],
                              fp=manifest["organisation"]["fingerprint"]))

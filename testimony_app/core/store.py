@@ -187,7 +187,8 @@ def _stored_kinds(conn: Any, ids: set[str]) -> dict[str, str]:
     for start in range(0, len(pending), 500):
         part = pending[start:start + 500]
         found.update(conn.execute(
-            f"SELECT id, kind FROM records WHERE id IN ({','.join('?' * len(part))})", part))
+            f"SELECT id, kind FROM records WHERE id IN ({','.join('?' * len(part))})",  # noqa: S608
+            part))
     return found
 
 
