@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/
 	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench bench-small demo clean help translations screenshots
+.PHONY: run test lint typecheck pytest bench bench-small demo clean help translations screenshots package
 
 help:
 	@echo "make run    start Testimony (sets up $(VENV) if missing)"
@@ -54,3 +54,7 @@ translations: $(STAMP)
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m testimony_app.gui.screenshots docs/screenshots
+
+package: $(STAMP)
+	$(PY) -m pip install --quiet 'pyinstaller>=6.10'
+	bash packaging/build.sh

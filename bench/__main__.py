@@ -100,9 +100,15 @@ def main() -> int:
     out = HERE / "results.json"
     out.write_text(json.dumps({"size": size.name, "python": sys.version.split()[0],
                                "results": results}, indent=1, ensure_ascii=False) + "\n")
-    print(f"\nwritten: {out}")
+    print(f"\nwritten: {out}", flush=True)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Skip interpreter teardown: Qt objects of the GUI rows (workers, windows) being
+    # destroyed in arbitrary order at exit has aborted the process after the results
+    # were written; nothing is left to clean up by then.
+    os._exit(code)

@@ -338,7 +338,7 @@ def memory(size: Size, work: Path, pair: Pair) -> dict[str, Any]:
     big = work / "big.wav"
     _random_file(big, size.memory_bytes)
     with Session._open_with_key(res, pair.key) as researcher:
-        doc = Corpus(seed=11).batch(1)
+        doc = Corpus(seed=7).batch(1, with_places=True)
         researcher.add_document(doc)
         researcher.attach(doc["testimonies"][0]["id"], big)
     big.unlink()

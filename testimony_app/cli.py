@@ -482,6 +482,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("vault folder (default: $TESTIMONY_VAULT, else your data folder)"))
     common.add_argument("--passphrase-file", metavar="FILE",
                         help=_("read the passphrase from the first line of FILE"))
+    common.add_argument("--portable", action="store_true",
+                        help=_("keep the vault beside the program (a USB stick)"))
     common.add_argument("--debug", action="store_true",
                         help=_("show where an error happened (never with secrets)"))
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -579,6 +581,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8", errors="replace")
     args = build_parser().parse_args(argv)
     hygiene.install(debug=args.debug)
+    if getattr(args, "portable", False):
+        from testimony_app import portable
+
+        portable.enable()
     if args.command == "add":
         args.json_file = args.json_file or args.json_pos
         if not args.json_file:

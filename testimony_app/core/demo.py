@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,9 @@ def seed_path() -> Path:
     """The data set: $TESTIMONY_SEEDS, else seeds/ of the source tree."""
     candidates = [Path(os.environ["TESTIMONY_SEEDS"])] if "TESTIMONY_SEEDS" in os.environ else []
     candidates.append(Path(__file__).resolve().parents[2] / "seeds" / SEED_FILE)
+    bundled = getattr(sys, "_MEIPASS", None)  # the frozen app carries the data set
+    if bundled:
+        candidates.append(Path(bundled) / "seeds" / SEED_FILE)
     for path in candidates:
         if path.is_file():
             return path

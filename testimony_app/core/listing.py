@@ -41,6 +41,7 @@ INCIDENT_COLUMNS = [
 PERSON_COLUMNS = [
     Column("code", "r.code"), Column("sex", None), Column("age", None),
     Column("occupation", None), Column("public", "i.public_domain"), Column("name", None),
+    Column("duplicates", None),
 ]
 COLUMNS = {"testimony": TESTIMONY_COLUMNS, "incident": INCIDENT_COLUMNS,
            "person": PERSON_COLUMNS}
@@ -113,7 +114,29 @@ def page(conn: Any, kind: str, f: Filter, sort: str, descending: bool, offset: i
     for row in conn.execute(sql, [*params, limit, offset]):
         data = json.loads(row[1])
         rows.append(_display(kind, row, data, language))
+        if kind == "person":
+            rows[-1]["match_keys"] = data.get("match_keys", [])
+    if kind == "person":
+        _add_duplicates(conn, rows)
     return rows
+
+
+def _add_duplicates(conn: Any, rows: list[dict[str, Any]]) -> None:
+    """Each person's possible duplicates (others sharing a match key), for one page:
+    one query for the page's keys (see seal.people)."""
+    keys = sorted({k for row in rows for k in row["match_keys"]})
+    holders: dict[str, set[str]] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        sql = ("SELECT r.code, k.value FROM records r, "  # noqa: S608 (placeholders only)
+               "json_each(r.data, '$.match_keys') k WHERE r.kind = 'person' "
+               f"AND json_type(r.data, '$.match_keys') = 'array' AND k.value IN ({marks})")
+        for code, key in conn.execute(sql, chunk):
+            holders.setdefault(key, set()).add(code)
+    for row in rows:
+        same = {c for k in row.pop("match_keys") for c in holders.get(k, ())}
+        row["duplicates"] = ", ".join(sorted(same - {row["code"]}))
 
 
 def _text(value: Any, language: str) -> str:

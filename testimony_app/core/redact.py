@@ -147,6 +147,38 @@ def approve(conn: Any, testimony_id: str, author: str, auditor: str = "auditor")
         audit.record(conn, author, "redaction_approved", testimony_id)
 
 
+def withdraw(conn: Any, testimony_id: str, author: str) -> bool:
+    """Take back an approval: the narrative is withheld again. True if there was one."""
+    with transaction(conn):
+        cursor = conn.execute("DELETE FROM narrative_reviews WHERE record_id = ? "
+                              "AND field = 'narrative'", (testimony_id,))
+        if cursor.rowcount:
+            audit.record(conn, author, "redaction_withdrawn", testimony_id)
+    return bool(cursor.rowcount)
+
+
+def candidates(conn: Any, auditor: str = "auditor") -> list[dict[str, Any]]:
+    """Finalised testimonies whose consent lets them leave, for the review screen:
+    id, title, interview date, scope, whether there is a narrative, and whether its
+    preview for this auditor is approved as it is now."""
+    names = _private_names(conn, auditor_key(conn, auditor))
+    reviewed = {r[0]: r[1] for r in conn.execute(
+        "SELECT record_id, sha256 FROM narrative_reviews WHERE field = 'narrative'")}
+    out = []
+    for record_id, title, sort_date, data in conn.execute(
+            "SELECT id, title, sort_date, data FROM records WHERE kind = 'testimony' "
+            "AND status = 'finalised' ORDER BY sort_date, id"):
+        record = json.loads(data)
+        if record.get("consent", {}).get("scope") not in SHARED_SCOPES:
+            continue
+        narrative = record.get("narrative") or {}
+        texts = {lang: redact_text(text, names)[0] for lang, text in narrative.items()}
+        out.append({"id": record_id, "title": title or "", "date": sort_date or "",
+                    "scope": record["consent"]["scope"], "has_narrative": bool(narrative),
+                    "approved": bool(narrative) and reviewed.get(record_id) == _digest(texts)})
+    return out
+
+
 # -- export ------------------------------------------------------------------------
 
 

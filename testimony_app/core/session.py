@@ -37,6 +37,11 @@ def default_vault_dir() -> Path:
     env = os.environ.get("TESTIMONY_VAULT")
     if env:
         return Path(env)
+    from testimony_app import portable
+
+    carried = portable.root()
+    if carried is not None:
+        return carried / "vault"
     return Path(platformdirs.user_data_dir("Testimony", appauthor=False)) / "vault"
 
 

@@ -98,3 +98,25 @@ def verify(path: Path, expect: str | None = None) -> tuple[list[str], dict[str, 
     except (ValueError, KeyError, TypeError):
         problems.append(_("records.json cannot be read"))
     return problems, manifest
+
+
+def inspect(path: Path, expect: str | None = None
+            ) -> tuple[list[str], dict[str, Any] | None, dict[str, Any], dict[str, Any]]:
+    """(problems, manifest, shown_manifest, records) for an auditor's screen.
+
+    `manifest` is the signed manifest, or None when its signature fails;
+    `shown_manifest` and `records` are whatever can be read, trusted or not, so that
+    a failed export can still be looked at (next to the failure).
+    """
+    problems, manifest = verify(path, expect)
+    files, _problems = _read(path)
+
+    def load(name: str) -> dict[str, Any]:
+        try:
+            value = json.loads(files.get(name, b"{}"))
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    return problems, manifest, manifest if manifest is not None else load("manifest.json"), \
+        load("records.json")

@@ -26,11 +26,12 @@ from PySide6.QtCore import (
     QTimer,
     QTranslator,
 )
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
-from testimony_app import __version__, i18n
+from testimony_app import __version__, i18n, portable
 from testimony_app.core import hygiene
+from testimony_app.gui.audit.auditor_window import AuditorWindow
 from testimony_app.gui.config import AppConfig
 from testimony_app.gui.idle_lock import IdleLock
 from testimony_app.gui.main_window import MainWindow
@@ -50,6 +51,7 @@ class Controller:
         self.config = config
         self.worker = VaultWorker()
         self.main: MainWindow | None = None
+        self.auditor: AuditorWindow | None = None
         self.idle = IdleLock(DEFAULT_AUTOLOCK_MINUTES)
         self.idle.idle.connect(self.lock)
         app.installEventFilter(self.idle)
@@ -66,7 +68,16 @@ class Controller:
         start = StartWindow(self.worker, self.config.folder, self._remember_folder)
         start.unlocked.connect(self.unlocked)
         start.language_chosen.connect(self.change_language)
+        start.open_export_requested.connect(self.open_auditor)
         return start
+
+    def open_auditor(self) -> AuditorWindow:
+        """An auditor has no vault: a window that checks an export, beside the start."""
+        if self.auditor is None:
+            self.auditor = AuditorWindow()
+        self.auditor.show()
+        self.auditor.raise_()
+        return self.auditor
 
     def _clipboard_changed(self) -> None:
         """Remember (as a digest) text copied from our windows while the vault is open."""
@@ -97,19 +108,7 @@ class Controller:
         self.config.save()
 
     def apply_language(self, language: str) -> None:
-        i18n.set_language(language)
-        QLocale.setDefault(QLocale(language))
-        if self._qt_translator is not None:
-            self.app.removeTranslator(self._qt_translator)
-            self._qt_translator = None
-        if language != "en":
-            translator = QTranslator()
-            path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-            if translator.load(f"qtbase_{language}", path):
-                self.app.installTranslator(translator)
-                self._qt_translator = translator
-        self.app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if i18n.is_rtl_language()
-                                    else Qt.LayoutDirection.LeftToRight)
+        self._qt_translator = install_language(self.app, language, self._qt_translator)
 
     def show(self) -> None:
         self.start.show()
@@ -185,14 +184,57 @@ class Controller:
         self.worker.stop()
 
 
+def _icon_path() -> Path | None:
+    for base in (getattr(sys, "_MEIPASS", None), Path(__file__).resolve().parents[2]):
+        if base:
+            path = Path(base) / "resources" / "icons" / "testimony-256.png"
+            if path.exists():
+                return path
+    return None
+
+
+def install_language(app: QApplication, language: str,
+                     previous: QTranslator | None = None) -> QTranslator | None:
+    """Our catalog, Qt's own translations and the layout direction for `language`;
+    returns the Qt translator installed (to remove on the next change)."""
+    i18n.set_language(language)
+    QLocale.setDefault(QLocale(language))
+    if previous is not None:
+        app.removeTranslator(previous)
+    installed = None
+    if language != "en":
+        translator = QTranslator()
+        path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if translator.load(f"qtbase_{language}", path):
+            app.installTranslator(translator)
+            installed = translator
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if i18n.is_rtl_language()
+                           else Qt.LayoutDirection.LeftToRight)
+    return installed
+
+
+def open_export_window(app: QApplication, language: str, path: Path,
+                       expect: str | None = None) -> AuditorWindow:
+    """The auditor's start (`--open-export`): no vault, no worker, no passphrase; the
+    export is verified and shown."""
+    install_language(app, language)
+    window = AuditorWindow()
+    window.open_export(path, expect)
+    window.show()
+    return window
+
+
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def private_qt_settings() -> Path:
     """Point QSettings (and so QFileDialog's remembered folders) at a private temp
-    folder that is removed at exit, instead of ~/.config/QtProject.conf."""
-    folder = Path(tempfile.mkdtemp(prefix="testimony-qt-"))
+    folder that is removed at exit, instead of ~/.config/QtProject.conf. In portable
+    mode it sits on the stick too."""
+    carried = portable.root()
+    folder = Path(tempfile.mkdtemp(prefix=".testimony-qt-", dir=carried) if carried
+                  else tempfile.mkdtemp(prefix="testimony-qt-"))
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
         QSettings.setPath(fmt, QSettings.Scope.SystemScope, str(folder))
@@ -205,19 +247,36 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vault", metavar="DIR", help="vault folder to open")
     parser.add_argument("--language", choices=sorted(i18n.LANGUAGES))
     parser.add_argument("--debug", action="store_true")
+    parser.add_argument("--open-export", metavar="DIR|ZIP",
+                        help="check and browse a redacted export (no vault needed)")
+    parser.add_argument("--expect", metavar="FINGERPRINT",
+                        help="with --open-export: the organisation's expected fingerprint")
+    parser.add_argument("--portable", action="store_true",
+                        help="keep the vault and settings beside the program")
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     args, qt_args = parser.parse_known_args(argv)
+    if args.portable:
+        portable.enable()
     hygiene.install(debug=args.debug)
     settings_dir = private_qt_settings()
     app = QApplication([sys.argv[0], *qt_args])
     app.setApplicationName("Testimony")
     app.setApplicationVersion(__version__)
+    icon = _icon_path()
+    if icon is not None:
+        app.setWindowIcon(QIcon(str(icon)))
     config = AppConfig.load()
     if args.vault:
         config.vault_folder = str(Path(args.vault).resolve())
     if args.language:
         config.language = args.language
-    controller = Controller(app, config)
-    controller.show()
+    controller: Controller | None = None
+    if args.open_export:  # an auditor: the vault is skipped entirely
+        auditor = open_export_window(app, config.language, Path(args.open_export),  # noqa: F841
+                                     args.expect)
+    else:
+        controller = Controller(app, config)
+        controller.show()
     # SIGTERM (logout, shutdown) and Ctrl+C quit through the event loop, so the
     # editor's draft is kept and the private settings folder removed.
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -225,10 +284,18 @@ def main(argv: list[str] | None = None) -> int:
     wake = QTimer()
     wake.timeout.connect(lambda: None)  # lets Python run signal handlers
     wake.start(250)
+    if args.smoke_test:
+        # Packaging check: the unlock (or welcome) window painted, then a clean quit.
+        def painted() -> None:
+            print("ready", flush=True)  # noqa: T201
+            app.quit()
+
+        QTimer.singleShot(0, painted)
     try:
         return int(app.exec())
     finally:
-        controller.shutdown()
+        if controller is not None:
+            controller.shutdown()
         shutil.rmtree(settings_dir, ignore_errors=True)
 
 

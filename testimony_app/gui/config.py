@@ -18,6 +18,11 @@ from testimony_app.core.session import default_vault_dir
 
 
 def config_path() -> Path:
+    from testimony_app import portable
+
+    carried = portable.root()
+    if carried is not None:
+        return carried / "testimony-settings.json"
     return Path(platformdirs.user_config_dir("Testimony", appauthor=False)) / "settings.json"
 
 

@@ -37,7 +37,8 @@ def columns(kind: str) -> list[tuple[str, str]]:
                      ("updated", _("Last change"))],
         "person": [("code", _("Pseudonym")), ("sex", _("Sex")), ("age", _("Age")),
                    ("occupation", _("Occupation")), ("public", _("Name is public")),
-                   ("name", _("Name (protected)"))],
+                   ("name", _("Name (protected)")),
+                   ("duplicates", _("Possible duplicates"))],
     }[kind]
 
 

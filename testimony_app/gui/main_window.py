@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from testimony_app import i18n
 from testimony_app.core.drafts import Draft
 from testimony_app.gui.activity_page import ActivityPage
+from testimony_app.gui.audit.menu import AuditMenu
 from testimony_app.gui.editor.testimony_editor import TestimonyEditor
 from testimony_app.gui.list_page import ListPage
 from testimony_app.gui.settings_dialog import SettingsDialog
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_toolbar()
         self.sync = SyncMenu(self)  # Sync menu and Researchers page (issue 4)
+        self.audit = AuditMenu(self)  # Export for auditors, Open export (issue 5)
         self.vault_label = QLabel(_("Vault: {name}").format(name=vault_name))
         self.autosave_label = QLabel()
         self.lock_label = QLabel(_("Unlocked"))
@@ -267,6 +269,7 @@ class MainWindow(QMainWindow):
             page.clear()
         self.activity.clear()
         self.sync.clear()
+        self.audit.clear()
         self.autosave_label.clear()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

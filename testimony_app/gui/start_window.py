@@ -87,6 +87,7 @@ class StartWindow(QWidget):
 
     unlocked = Signal(str)  # vault folder
     language_chosen = Signal(str)
+    open_export_requested = Signal()  # an auditor, who has no vault
 
     def __init__(self, worker: VaultWorker, folder: Path,
                  remember_folder: Callable[[Path], None]) -> None:
@@ -132,6 +133,10 @@ class StartWindow(QWidget):
         open_.clicked.connect(self._choose_folder)
         page.layout_.addWidget(create)
         page.layout_.addWidget(open_)
+        self.open_export_button = QPushButton(_("Open an export to check it…"))
+        self.open_export_button.setFlat(True)
+        self.open_export_button.clicked.connect(self.open_export_requested.emit)
+        page.layout_.addWidget(self.open_export_button)
         page.finish()
         self.first_page = page
         self.stack.addWidget(page)
@@ -230,6 +235,10 @@ class StartWindow(QWidget):
         row = QHBoxLayout()
         row.addWidget(recover)
         row.addWidget(other)
+        check = QPushButton(_("Open an export to check it…"))
+        check.setFlat(True)
+        check.clicked.connect(self.open_export_requested.emit)
+        row.addWidget(check)
         row.addStretch(1)
         page.layout_.addLayout(row)
         page.finish()

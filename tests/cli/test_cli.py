@@ -225,3 +225,14 @@ def test_unexpected_errors_show_no_traceback_and_no_value(cli, demo_vault: Path)
     assert r.code == 1
     assert "Secretname" not in r.err + r.out
     assert "Traceback" not in r.err
+
+
+def test_portable_mode_keeps_everything_on_the_stick(cli, tmp_path: Path, isolated_env) -> None:  # type: ignore[no-untyped-def]
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    home = Path(isolated_env["HOME"])
+    before = sorted(p for p in home.rglob("*") if p.is_file())
+    assert cli("init", TESTIMONY_PORTABLE=str(stick)).code == 0
+    assert (stick / "vault" / "vault.key").exists()
+    assert cli("demo", TESTIMONY_PORTABLE=str(stick)).code == 0
+    assert sorted(p for p in home.rglob("*") if p.is_file()) == before
