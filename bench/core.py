@@ -23,7 +23,7 @@ from bench.corpus import QUERIES, Corpus, texts
 from testimony_app.core import bundle, interchange, org, vault
 from testimony_app.core.session import Session
 
-PASSPHRASE = "correct horse battery staple"
+PASSPHRASE = "correct horse battery staple"  # noqa: S105 - a throwaway bench vault
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -312,12 +312,17 @@ def export_import(size: Size, work: Path, pair: Pair, age: str | None
 
 
 _CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 from testimony_app.core import bundle
 from testimony_app.core.session import Session
-what, folder, key, target = sys.argv[1], Path(sys.argv[2]), bytes.fromhex(sys.argv[3]), Path(sys.argv[4])
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+what, folder, target = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[4])
+key = bytes.fromhex(sys.argv[3])
+def hwm():  # VmHWM starts afresh at exec; ru_maxrss would carry the parent's peak over
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+before = hwm()
 with Session._open_with_key(folder, key) as s:
     start = time.perf_counter()
     if what == "export":
@@ -325,7 +330,7 @@ with Session._open_with_key(folder, key) as s:
     else:
         bundle.import_bundle(s, target)
     elapsed = time.perf_counter() - start
-print(json.dumps({"before_kib": before, "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+print(json.dumps({"before_kib": before, "peak_kib": hwm(),
                   "seconds": elapsed}))
 """
 

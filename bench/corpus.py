@@ -15,21 +15,26 @@ from typing import Any
 
 FORMAT = "testimony/1"
 
-AR_WORDS = (
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+AR_WORDS = _words(
     "الحاجز المدرسة المستشفى القصف الطائرة المعتقل الجنود الميليشيا الإجلاء الحافلات "
     "الطريق الحي الشارع البيت العائلة الأطفال النساء الرجال الجرحى الشهداء المفقودين "
     "الاعتقال التعذيب السجن الزنزانة الضابط التحقيق الأوراق الهوية المال السيارة "
     "صباحا مساء ليلا يوم شهر أخذوا ضربوا قتلوا اعتقلوا نقلوا فتشوا هربنا رأيت سمعت قال "
     "أخي أبي أمي جاري صديقي الطبيب الممرض المسعف الدفاع المدني الكهرباء الماء الخبز"
-).split()
-EN_WORDS = (
+)
+EN_WORDS = _words(
     "checkpoint school hospital shelling airstrike detention soldiers militia evacuation "
     "buses road neighbourhood street house family children women men wounded killed missing "
     "arrest torture prison cell officer interrogation papers identity money car morning "
     "evening night day month took beat killed arrested moved searched fled saw heard said "
     "brother father mother neighbour friend doctor nurse paramedic civil defence electricity "
     "water bread bakery market mosque bridge square basement convoy crossing"
-).split()
+)
 AR_NAMES = ("محمد", "أحمد", "خالد", "عمر", "يوسف", "إبراهيم", "فاطمة", "مريم", "زينب",
             "عائشة", "حسن", "حسين", "علي", "سارة", "ليلى", "نور", "رامي", "سامر")
 AR_FAMILIES = ("الحلبي", "الأحمد", "حجار", "الخطيب", "الشامي", "العلي", "المصري", "قاسم",
@@ -40,7 +45,8 @@ EN_FAMILIES = ("Halabi", "Al-Ahmad", "Hajjar", "Khatib", "Shami", "Al-Ali", "Mas
                "Hassan", "Najjar", "Sabbagh", "Othman")
 PLACE_NAMES = (("Bustan al-Qasr", "بستان القصر"), ("Salah al-Din", "صلاح الدين"),
                ("al-Kallaseh", "الكلاسة"), ("al-Sukkari", "السكري"), ("al-Mashhad", "المشهد"),
-               ("al-Ansari", "الأنصاري"), ("al-Fardous", "الفردوس"), ("Bab al-Nairab", "باب النيرب"),
+               ("al-Ansari", "الأنصاري"), ("al-Fardous", "الفردوس"),
+               ("Bab al-Nairab", "باب النيرب"),
                ("al-Shaar", "الشعار"), ("Masaken Hanano", "مساكن هنانو"), ("al-Sakhour", "الصاخور"),
                ("Tariq al-Bab", "طريق الباب"), ("al-Ramouseh", "الراموسة"), ("Jibreen", "جبرين"))
 INCIDENT_TYPES = ("arbitrary_arrest", "enforced_disappearance", "summary_execution",

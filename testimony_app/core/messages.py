@@ -40,6 +40,7 @@ MESSAGES: dict[str, str] = {
     "file_exists": N_("{path} already exists; choose another name."),
     "not_found": N_("No record with id {id}."),
     "attachment_not_found": N_("No attachment with id {id}."),
+    "audio_format": N_("This audio format cannot be recorded."),
     "ambiguous_id": N_("The id {id} matches more than one record; give more characters."),
     "in_use": N_("Record {id} is still referred to by {count} other records; "
                 "remove those references first."),

@@ -237,7 +237,15 @@ CREATE TABLE narrative_reviews (
 );
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+# Audio recorded straight into the vault (issue 10): a JSON object per attachment,
+# {"recording": {...}} while and after it is recorded: format, state, duration,
+# markers. An incomplete attachment with a recording is completed at the next
+# unlock instead of being discarded like an interrupted file intake.
+_V6 = """
+ALTER TABLE attachments ADD COLUMN meta TEXT NOT NULL DEFAULT '{}';
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
 LATEST = len(MIGRATIONS)
 
 

@@ -122,9 +122,15 @@ class Session:
             if row is None or row[0] != header.vault_id:
                 raise VaultError("vault_damaged")
             session = cls(folder, conn, key, lock_fd)
+            # An interrupted recording is the interview itself: kept and completed.
+            # An interrupted file intake is dropped (the file is still where it was).
+            recovered = attachment.recover_recordings(conn, session.author)
             dropped = attachment.discard_incomplete(conn)
             with db.transaction(conn):
-                audit.record(conn, session.author, how, None, discarded_attachments=dropped)
+                audit.record(conn, session.author, how, None, discarded_attachments=dropped,
+                             recovered_recordings=recovered)
+            if recovered:
+                log.info("recovered %d interrupted recordings", recovered)
         except db.DatabaseError:
             conn.close()
             os.close(lock_fd)
@@ -312,6 +318,22 @@ class Session:
         att = attachment.get(self.conn, att_ref)
         attachment.stream(self.conn, att, sink)
         return att
+
+    # -- recordings (audio straight into the vault) ------------------------------
+
+    def begin_recording(self, ref: str, filename: str, rate: int, channels: int = 1,
+                        bits: int = 16) -> str:
+        return attachment.begin(self.conn, self.resolve(ref), filename, self.author,
+                                rate=rate, channels=channels, bits=bits)
+
+    def append_recording(self, att_id: str, data: bytes) -> int:
+        return attachment.append(self.conn, att_id, data)
+
+    def add_marker(self, att_id: str, at_ms: int, label: str) -> None:
+        attachment.add_marker(self.conn, att_id, at_ms, label)
+
+    def finish_recording(self, att_id: str) -> attachment.Attachment:
+        return attachment.finish(self.conn, att_id, self.author)
 
     def attachments(self, ref: str) -> list[attachment.Attachment]:
         return attachment.list_for(self.conn, self.resolve(ref))

@@ -100,14 +100,23 @@ def _search_once(text: str) -> str:
     s = unicodedata.normalize("NFKC", text.translate(_PRE_NFKC))
     # NFD splits precomposed letters (é, Arabic hamza/madda seats) so that the
     # marks can be dropped by category and the base letters mapped.
-    s = unicodedata.normalize("NFD", s.casefold()).translate(_TABLE)
-    kept: list[str] = []
-    for ch in s:
-        cat = unicodedata.category(ch)
-        if cat in _DROP_CATEGORIES:
-            continue
-        kept.append(" " if cat == "Cc" else ch)  # NUL, tabs etc. separate words
-    return " ".join(unicodedata.normalize("NFC", "".join(kept)).split())
+    s = unicodedata.normalize("NFD", s.casefold()).translate(_TABLE).translate(_BY_CATEGORY)
+    return " ".join(unicodedata.normalize("NFC", s).split())
+
+
+class _CategoryTable(dict[int, str | None]):
+    """str.translate table built as characters are met: marks and format characters
+    dropped, controls (NUL, tabs) turned into spaces that separate words, the rest
+    kept. Looked up in C after the first sight of a character, unlike a Python loop."""
+
+    def __missing__(self, code: int) -> str | None:
+        cat = unicodedata.category(chr(code))
+        value = None if cat in _DROP_CATEGORIES else (" " if cat == "Cc" else chr(code))
+        self[code] = value
+        return value
+
+
+_BY_CATEGORY = _CategoryTable()
 
 
 def normalize_for_search(text: str) -> str:

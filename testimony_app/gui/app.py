@@ -139,7 +139,10 @@ class Controller:
     def _focus_changed(self, _old: object, _new: object) -> None:
         main = self.main
         if main is not None and shiboken6.isValid(main.editor) and main.editor.dirty:
-            main.editor.autosave()
+            try:
+                main.editor.autosave()
+            except RuntimeError:
+                pass  # the window is being torn down (quit): closeEvent keeps the draft
 
     def change_language(self, language: str) -> None:
         self.config.language = language
@@ -165,6 +168,7 @@ class Controller:
     def lock(self) -> None:
         self.idle.stop()
         if self.main is not None:
+            self.main.editor.stop_recording()  # saved (queued) before the lock
             if self.main.editor.dirty:
                 self.main.editor.autosave()  # queued before the lock on the worker
             self.main.clear()
@@ -178,6 +182,8 @@ class Controller:
         self.start.show()
 
     def shutdown(self) -> None:
+        if self.main is not None and shiboken6.isValid(self.main.editor):
+            self.main.editor.stop_recording()
         if self.main is not None and self.main.editor.dirty:
             self.main.editor.autosave()
         self._clear_clipboard()

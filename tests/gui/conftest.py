@@ -51,3 +51,98 @@ def wait_idle(qtbot, worker) -> None:  # type: ignore[no-untyped-def]
     done = []
     worker.run(lambda _job: None, lambda _r: done.append(True))
     qtbot.waitUntil(lambda: bool(done), timeout=20_000)
+
+
+# -- a sound server for the recorder tests ------------------------------------------
+#
+# No sound card here: a private PulseAudio server, run as the current user in a temp
+# runtime folder. Qt 6.12's PulseAudio input asks for ~2 KiB buffers, and
+# module-sine-source (and a null sink left alone) deliver 2-second blocks, so Qt
+# keeps only a few milliseconds of each: the test microphone is the monitor of a null
+# sink that a low-latency `pacat` plays a 440 Hz tone into, remapped as a source.
+
+MIC = b"testmic"
+TONE_HZ = 440
+FEEDER = r"""
+import math, struct, sys
+rate = 16000
+block = struct.pack("<1600h", *(int(12000 * math.sin(2 * math.pi * 440 * i / rate))
+                               for i in range(1600)))
+try:
+    while True:
+        sys.stdout.buffer.write(block)
+except (BrokenPipeError, KeyboardInterrupt):
+    pass
+"""
+
+
+@pytest.fixture
+def sound_server(_private_sound_server: str | None) -> str:
+    """PULSE_SERVER of a private PulseAudio with a 440 Hz microphone; skips (saying
+    why) when `pulseaudio` is missing or cannot start."""
+    if _private_sound_server is None:
+        pytest.skip(_NO_SERVER[0] if _NO_SERVER else "no PulseAudio test server")
+    return _private_sound_server
+
+
+_NO_SERVER: list[str] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_sound_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | None]:
+    """Started before any widget touches Qt Multimedia: its PulseAudio connection is
+    made once per process, so PULSE_SERVER must be set before the first editor."""
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    if not (shutil.which("pulseaudio") and shutil.which("pacat") and shutil.which("pactl")):
+        _NO_SERVER.append("Debian's pulseaudio (pulseaudio, pacat, pactl) is not installed")
+        yield None
+        return
+    runtime = tmp_path_factory.mktemp("pulse")
+    socket = runtime / "native"
+    server = f"unix:{socket}"
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "HOME": str(runtime),
+           "PULSE_RUNTIME_PATH": str(runtime / "run"), "PULSE_STATE_PATH": str(runtime / "st"),
+           "PULSE_SERVER": server}
+    daemon = subprocess.Popen(
+        ["pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "-n", "--use-pid-file=no",
+         f"--load=module-native-protocol-unix socket={socket} auth-anonymous=1",
+         f"--load=module-sine-source frequency={TONE_HZ} rate=16000",
+         "--load=module-null-sink sink_name=virt",
+         f"--load=module-remap-source master=virt.monitor source_name={MIC.decode()}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    procs: list[subprocess.Popen[bytes]] = [daemon]
+    try:
+        deadline = time.monotonic() + 10
+        while subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode:
+            if daemon.poll() is not None or time.monotonic() > deadline:
+                _NO_SERVER.append("the PulseAudio test server did not start")
+                yield None
+                return
+            time.sleep(0.1)
+        subprocess.run(["pactl", "set-default-source", MIC.decode()], env=env, check=True,
+                       capture_output=True)
+        feeder = subprocess.Popen([sys.executable, "-c", FEEDER], stdout=subprocess.PIPE)
+        procs.append(feeder)
+        procs.append(subprocess.Popen(
+            ["pacat", "--latency-msec=10", "--format=s16le", "--rate=16000", "--channels=1",
+             "-d", "virt"], stdin=feeder.stdout, env=env))
+        previous = {k: os.environ.get(k) for k in ("PULSE_SERVER",)}
+        os.environ["PULSE_SERVER"] = server
+        yield server
+        for k, v in previous.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QProgressDialog,
     QPushButton,
@@ -25,7 +27,7 @@ from testimony_app.core.attachment import Attachment
 from testimony_app.core.errors import TestimonyError
 from testimony_app.core.session import Session
 from testimony_app.gui import fmt
-from testimony_app.gui.widgets.audio_player import AudioPlayer
+from testimony_app.gui.widgets.audio_player import AudioPlayer, clock
 from testimony_app.gui.worker import Job, VaultWorker
 from testimony_app.i18n import _
 
@@ -62,6 +64,13 @@ class AttachmentsPanel(QWidget):
         self.player = AudioPlayer()
         layout.addLayout(row)
         layout.addWidget(self.player)
+        # A recording's markers: a click plays from there.
+        self.marker_list = QListWidget()
+        self.marker_list.setAccessibleName(_("Markers"))
+        self.marker_list.setMaximumHeight(110)
+        self.marker_list.setVisible(False)
+        self.marker_list.itemClicked.connect(self._marker_clicked)
+        layout.addWidget(self.marker_list)
         layout.addWidget(self.preview, 1)
 
     def load(self, record_id: str | None) -> None:
@@ -128,6 +137,7 @@ class AttachmentsPanel(QWidget):
     def _preview(self) -> None:
         att = self._selected()
         self.player.stop()
+        self._show_markers(att)
         if att is None or not att.media_type.startswith(("image/", "audio/")):
             self.preview.setText(_("No preview for this file.") if att else "")
             return
@@ -152,6 +162,18 @@ class AttachmentsPanel(QWidget):
 
         self.worker.run(read, show)
 
+    def _show_markers(self, att: Attachment | None) -> None:
+        self.marker_list.clear()
+        markers = (att.recording or {}).get("markers", []) if att else []
+        for marker in markers:
+            item = QListWidgetItem(f"{clock(int(marker['ms']))}  {marker['label']}")
+            item.setData(Qt.ItemDataRole.UserRole, int(marker["ms"]))
+            self.marker_list.addItem(item)
+        self.marker_list.setVisible(bool(markers))
+
+    def _marker_clicked(self, item: QListWidgetItem) -> None:
+        self.player.seek(int(item.data(Qt.ItemDataRole.UserRole)))
+
     def _save_copy(self) -> None:
         att = self._selected()
         if att is None:
@@ -175,6 +197,8 @@ class AttachmentsPanel(QWidget):
 
     def clear(self) -> None:
         self.player.stop()
+        self.marker_list.clear()
+        self.marker_list.setVisible(False)
         self.record_id = None
         self._items = []
         self.table.setRowCount(0)

@@ -35,13 +35,16 @@ from PySide6.QtWidgets import (
 
 from testimony_app import i18n
 from testimony_app.core import vocab
+from testimony_app.core.attachment import Attachment
 from testimony_app.core.errors import TestimonyError, ValidationFailed
 from testimony_app.core.store import Revision
 from testimony_app.gui.editor.attachments_panel import AttachmentsPanel
 from testimony_app.gui.editor.incidents_panel import IncidentsPanel
+from testimony_app.gui.widgets.audio_player import clock
 from testimony_app.gui.widgets.bidi import follow_text_direction, set_document_auto_direction
 from testimony_app.gui.widgets.date_edit import DateWithPrecisionEdit
 from testimony_app.gui.widgets.place_picker import PlacePicker
+from testimony_app.gui.widgets.recorder import Recorder
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.i18n import N_, _
 
@@ -150,8 +153,13 @@ class TestimonyEditor(QWidget):
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.setVisible(False)
         self.notice.setAccessibleName(_("Message"))
+        # Above the tabs: recording goes on while the researcher types in any of them.
+        self.recorder = Recorder(worker)
+        self.recorder.need_saved_record.connect(self.save_now_blocking)
+        self.recorder.finished.connect(self._recording_saved)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.recorder)
         layout.addWidget(self.notice)
         layout.addWidget(self.tabs, 1)
         self.incidents.changed.connect(self.mark_dirty)
@@ -379,6 +387,7 @@ class TestimonyEditor(QWidget):
         self.incidents.load(document.get("incidents", []),
                             testimony.get("no_incident_reason", ""))
         self.attachments.load(testimony["id"] if exists else None)
+        self.recorder.set_record(testimony["id"] if exists else None)
         self._loading = False
         self.dirty = False
         self._update_heading()
@@ -574,16 +583,37 @@ class TestimonyEditor(QWidget):
             return
         tid = self.testimony_id
 
-        def show(revisions: list[Revision]) -> None:
+        def show(result: tuple[list[Revision], list[Attachment]]) -> None:
+            revisions, attachments = result
             self.history.clear()
             for r in reversed(revisions):
                 self.history.addItem(_("#{n} · {when} · {who} · {action}: {fields}").format(
                     n=r.revision, when=r.at[:19].replace("T", " "), who=r.author,
                     action=r.action, fields=", ".join(r.changed)))
+            for att in attachments:
+                rec = att.recording
+                if rec is None:
+                    continue
+                text = (_("Recorded {when} · {length} · {count} markers · recovered after "
+                          "an interruption") if rec.get("state") == "recovered" else
+                        _("Recorded {when} · {length} · {count} markers"))
+                self.history.addItem(text.format(
+                    when=str(rec.get("started_at", ""))[:19].replace("T", " "),
+                    length=clock(int(rec.get("duration_ms", 0))),
+                    count=len(rec.get("markers", []))))
 
-        self.worker.with_session(lambda s: s.history(tid), show)
+        self.worker.with_session(lambda s: (s.history(tid), s.attachments(tid)), show)
+
+    def stop_recording(self) -> None:
+        """Stop and save a recording in progress (before a lock or leaving the editor)."""
+        self.recorder.stop()
+
+    def _recording_saved(self, _att: object) -> None:
+        self.attachments.load(self.attachments.record_id)
+        self._reload_history()
 
     def close_editor(self) -> None:
+        self.stop_recording()
         if self.dirty:
             self.autosave()
         self.closed.emit()
@@ -591,6 +621,7 @@ class TestimonyEditor(QWidget):
     def clear(self) -> None:
         """Forget everything shown (on lock); the caller autosaves first."""
         self._autosave.stop()
+        self.recorder.clear()
         self._loading = True
         for field in (self.title, self.interviewer, self.name, self.father, self.mother,
                       self.id_numbers, self.contact, self.recorded_by, self.restrictions):

@@ -83,6 +83,12 @@ class AudioPlayer(QWidget):
     def duration_ms(self) -> int:
         return 0 if self.player is None else int(self.player.duration())
 
+    def seek(self, ms: int) -> None:
+        """Jump to `ms` into the recording (a marker)."""
+        if self.player is not None:
+            self.player.setPosition(max(int(ms), 0))
+            self._position(max(int(ms), 0))
+
     def _seek(self, value: int) -> None:
         if self.player is not None:
             self.player.setPosition(value)
@@ -104,5 +110,8 @@ class AudioPlayer(QWidget):
         self.play_button.setText(_("Pause") if playing else _("Play"))
 
 
-def _clock(ms: int) -> str:
-    return QTime(0, 0).addMSecs(max(ms, 0)).toString("m:ss")
+def clock(ms: int) -> str:
+    return QTime(0, 0).addMSecs(max(ms, 0)).toString("H:mm:ss" if ms >= 3_600_000 else "m:ss")
+
+
+_clock = clock
