@@ -8,6 +8,7 @@ forget what was shown, clear the clipboard if it holds our text.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import shutil
 import signal
@@ -139,10 +140,9 @@ class Controller:
     def _focus_changed(self, _old: object, _new: object) -> None:
         main = self.main
         if main is not None and shiboken6.isValid(main.editor) and main.editor.dirty:
-            try:
+            # RuntimeError: the window is being torn down (quit); closeEvent kept the draft
+            with contextlib.suppress(RuntimeError):
                 main.editor.autosave()
-            except RuntimeError:
-                pass  # the window is being torn down (quit): closeEvent keeps the draft
 
     def change_language(self, language: str) -> None:
         self.config.language = language
@@ -264,45 +264,55 @@ def main(argv: list[str] | None = None) -> int:
     if args.portable:
         portable.enable()
     hygiene.install(debug=args.debug)
-    settings_dir = private_qt_settings()
-    app = QApplication([sys.argv[0], *qt_args])
-    app.setApplicationName("Testimony")
-    app.setApplicationVersion(__version__)
-    icon = _icon_path()
-    if icon is not None:
-        app.setWindowIcon(QIcon(str(icon)))
-    config = AppConfig.load()
-    if args.vault:
-        config.vault_folder = str(Path(args.vault).resolve())
-    if args.language:
-        config.language = args.language
-    controller: Controller | None = None
-    if args.open_export:  # an auditor: the vault is skipped entirely
-        auditor = open_export_window(app, config.language, Path(args.open_export),  # noqa: F841
-                                     args.expect)
-    else:
-        controller = Controller(app, config)
-        controller.show()
-    # SIGTERM (logout, shutdown) and Ctrl+C quit through the event loop, so the
-    # editor's draft is kept and the private settings folder removed.
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_args: app.quit())
-    wake = QTimer()
-    wake.timeout.connect(lambda: None)  # lets Python run signal handlers
-    wake.start(250)
-    if args.smoke_test:
-        # Packaging check: the unlock (or welcome) window painted, then a clean quit.
-        def painted() -> None:
-            print("ready", flush=True)  # noqa: T201
-            app.quit()
 
-        QTimer.singleShot(0, painted)
+    # SIGTERM (logout, shutdown) and Ctrl+C: before the event loop runs they end
+    # start-up through the finally below; once it runs they quit through it, so the
+    # editor's draft is kept. Either way the private settings folder is removed.
+    def stop(*_args: object) -> None:
+        running = QApplication.instance()
+        if running is None:
+            raise SystemExit(1)
+        running.quit()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, stop)
+    settings_dir: Path | None = None
+    controller: Controller | None = None
     try:
+        settings_dir = private_qt_settings()
+        app = QApplication([sys.argv[0], *qt_args])
+        app.setApplicationName("Testimony")
+        app.setApplicationVersion(__version__)
+        icon = _icon_path()
+        if icon is not None:
+            app.setWindowIcon(QIcon(str(icon)))
+        config = AppConfig.load()
+        if args.vault:
+            config.vault_folder = str(Path(args.vault).resolve())
+        if args.language:
+            config.language = args.language
+        if args.open_export:  # an auditor: the vault is skipped entirely
+            auditor = open_export_window(app, config.language,  # noqa: F841
+                                         Path(args.open_export), args.expect)
+        else:
+            controller = Controller(app, config)
+            controller.show()
+        wake = QTimer()
+        wake.timeout.connect(lambda: None)  # lets Python run signal handlers
+        wake.start(250)
+        if args.smoke_test:
+            # Packaging check: the unlock (or welcome) window painted, then a clean quit.
+            def painted() -> None:
+                print("ready", flush=True)  # noqa: T201
+                app.quit()
+
+            QTimer.singleShot(0, painted)
         return int(app.exec())
     finally:
         if controller is not None:
             controller.shutdown()
-        shutil.rmtree(settings_dir, ignore_errors=True)
+        if settings_dir is not None:
+            shutil.rmtree(settings_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

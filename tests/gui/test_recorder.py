@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 
 from testimony_app.core.session import Session
 from tests.conftest import PASSPHRASE, ROOT, Template
-from tests.gui.conftest import MIC, TONE_HZ, wait_idle
+from tests.gui.conftest import MIC, TONE_HZ
 from tests.gui.test_controller import make_controller, unlock
 from tests.gui.test_main_window import NARRATIVE_AR, commit_text, make_window
 
@@ -69,8 +69,6 @@ def test_record_while_typing_with_markers_then_play_from_a_marker(
     recorder = editor.recorder
     assert recorder.select_device(MIC), "the test microphone is not listed"
     qtbot.mouseClick(recorder.record_button, Qt.MouseButton.LeftButton)  # saves first
-    qtbot.wait(3000)
-    print("DBG", editor.notice.text(), "|", recorder.message.text(), editor._exists, recorder.record_id, recorder._start_when_saved)
     qtbot.waitUntil(lambda: recorder.recording, timeout=20_000)
     tid = editor.testimony_id
     # the researcher types notes and autosave runs: the recording goes on

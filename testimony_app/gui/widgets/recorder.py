@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QTime, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -170,9 +171,10 @@ class Recorder(QWidget):
 
     @property
     def paused(self) -> bool:
-        mm = self._multimedia()
-        return bool(self._source is not None and mm is not None
-                    and self._source.state() == mm.QAudio.State.SuspendedState)
+        if self._source is None:
+            return False
+        state = self._source.state()
+        return bool(state == type(state).SuspendedState)
 
     def set_record(self, record_id: str | None) -> None:
         """The testimony shown in the editor; a recording of another one is saved first."""
@@ -223,8 +225,8 @@ class Recorder(QWidget):
             fmt.setChannelCount(min(max(preferred.channelCount(), 1), 2))
         source = mm.QAudioSource(dev, fmt, self)
         io = source.start()
-        log.warning("DBG %r %r %r", io, source.error(), source.state())
-        if io is None or source.error() != mm.QAudio.Error.NoError:
+        error = source.error()
+        if io is None or error != type(error).NoError:  # QtAudio.Error in Qt 6.8+
             source.stop()
             source.deleteLater()
             self._say(_("The microphone cannot be opened. Check that it is connected and "
@@ -297,6 +299,8 @@ class Recorder(QWidget):
             return _session(job).finish_recording(_att(take))
 
         def done(att: Attachment) -> None:
+            if not shiboken6.isValid(self):  # locked meanwhile: saved all the same
+                return
             rec = att.recording or {}
             self._say(_("Recording saved in the vault ({length}).").format(
                 length=_clock(int(rec.get("duration_ms", 0)))), error=False)
@@ -330,9 +334,16 @@ class Recorder(QWidget):
         take.pending.clear()
         self._since_flush = 0
         self.worker.run(lambda job: _session(job).append_recording(_att(take), data),
-                        self.chunk_saved.emit, self._failed)
+                        self._chunk_saved, self._failed)
+
+    def _chunk_saved(self, size: int) -> None:
+        if shiboken6.isValid(self):  # the editor may be gone (locked) by now
+            self.chunk_saved.emit(size)
 
     def _failed(self, error: BaseException) -> None:
+        log.warning("recording job failed [%s]", type(error).__name__)
+        if not shiboken6.isValid(self):
+            return
         if isinstance(error, TestimonyError):
             self._say(str(error))
         else:
