@@ -462,7 +462,7 @@ def _parse_manifest(raw: bytes) -> _Manifest:
                 raise ValueError("entry name")
             entries.append(_Entry(name, size, sha, meta))
         return _Manifest(raw, _uuid(obj["bundle_id"]), _uuid(obj["organisation"]),
-                         _int(obj["sequence"], 1, 1 << 53), _text(obj["created_at"], 40),
+                         _int(obj["sequence"], 1, 1 << 31), _text(obj["created_at"], 40),
                          sender["fingerprint"], key, recipient, _uuid(sender["device_id"]),
                          recipients, entries)
     except (ValueError, KeyError, TypeError):
@@ -981,11 +981,26 @@ def _note_refusal(session: Session, code: str, importer: _Importer) -> None:
                      signer=manifest.fingerprint if manifest else None)
 
 
+MAX_GAPS_REPORTED = 100
+
+
 def missing_sequences(conn: Any, fp: str, device_id: str) -> list[int]:
-    seqs = {r[0] for r in conn.execute(
+    """The first missing sequence numbers (at most MAX_GAPS_REPORTED): a signed bundle
+    with an absurd sequence number must not make the importer count to it."""
+    seqs = sorted(r[0] for r in conn.execute(
         "SELECT sequence FROM received_bundles WHERE fingerprint = ? AND device_id = ?",
-        (fp, device_id))}
-    return [n for n in range(1, max(seqs, default=0)) if n not in seqs]
+        (fp, device_id)))
+    missing: list[int] = []
+    previous = 0
+    for seq in seqs:
+        number = previous + 1
+        while number < seq and len(missing) < MAX_GAPS_REPORTED:
+            missing.append(number)
+            number += 1
+        if len(missing) >= MAX_GAPS_REPORTED:
+            break
+        previous = seq
+    return missing
 
 
 def gaps(conn: Any) -> list[tuple[str, str, int]]:
