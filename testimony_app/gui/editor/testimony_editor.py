@@ -33,8 +33,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from testimony_app import i18n
-from testimony_app.core import vocab
 from testimony_app.core.attachment import Attachment
 from testimony_app.core.errors import TestimonyError, ValidationFailed
 from testimony_app.core.store import Revision
@@ -45,6 +43,7 @@ from testimony_app.gui.widgets.bidi import follow_text_direction, set_document_a
 from testimony_app.gui.widgets.date_edit import DateWithPrecisionEdit
 from testimony_app.gui.widgets.place_picker import PlacePicker
 from testimony_app.gui.widgets.recorder import Recorder
+from testimony_app.gui.widgets.vocab_combo import select, vocab_combo
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.i18n import N_, _
 
@@ -58,18 +57,6 @@ def _combo(name: str, items: list[tuple[str, Any]]) -> QComboBox:
     for label, data in items:
         combo.addItem(label, data)
     return combo
-
-
-def _vocab_combo(name: str, vocabulary: str, blank: str | None = None) -> QComboBox:
-    items: list[tuple[str, Any]] = [(blank, None)] if blank is not None else []
-    items += [(vocab.label(vocabulary, code, i18n.language()), code)
-              for code in vocab.ALL[vocabulary]]
-    return _combo(name, items)
-
-
-def _set_combo(combo: QComboBox, data: Any) -> None:
-    index = combo.findData(data)
-    combo.setCurrentIndex(max(index, 0))
 
 
 _FIELD_LABELS = [
@@ -229,7 +216,7 @@ class TestimonyEditor(QWidget):
         self.age.setRange(0, 130)
         self.age.setSpecialValueText(_("unknown"))
         self.age.setAccessibleName(_("Age"))
-        self.occupation = _vocab_combo(_("Occupation"), "occupation", _("not recorded"))
+        self.occupation = vocab_combo("occupation", _("Occupation"), _("not recorded"))
         wform.addRow(self.has_witness)
         wform.addRow(_("Sex"), self.sex)
         wform.addRow(_("Age"), self.age)
@@ -267,7 +254,7 @@ class TestimonyEditor(QWidget):
 
         consent = QGroupBox(_("Consent"))
         cform = QFormLayout(consent)
-        self.scope = _vocab_combo(_("Consent scope"), "consent_scope")
+        self.scope = vocab_combo("consent_scope", _("Consent scope"))
         self.recorded_by = QLineEdit()
         self.recorded_by.setAccessibleName(_("Consent recorded by"))
         self.restrictions = QLineEdit()
@@ -351,16 +338,16 @@ class TestimonyEditor(QWidget):
         self.has_time.setChecked("time" in interview)
         self.time.setTime(QTime.fromString(interview.get("time", "12:00"), "HH:mm"))
         self.place.set_place_id(interview.get("place"))
-        _set_combo(self.language, language)
-        _set_combo(self.mode, interview.get("mode", "in_person"))
+        select(self.language, language)
+        select(self.mode, interview.get("mode", "in_person"))
         self.interviewer.setText(interview.get("interviewer", ""))
         witness = persons.get(testimony.get("witness", ""), {})
         self._witness_base = copy.deepcopy(witness)
         identity = witness.get("identity", {})
         self.has_witness.setChecked(bool(witness))
-        _set_combo(self.sex, witness.get("sex", "unknown"))
+        select(self.sex, witness.get("sex", "unknown"))
         self.age.setValue(int(witness.get("age", 0)))
-        _set_combo(self.occupation, witness.get("occupation"))
+        select(self.occupation, witness.get("occupation"))
         name = identity.get("name", {})
         self.name.setText(name.get(language) or next(iter(name.values()), ""))
         self.father.setText(identity.get("father_name", ""))
@@ -375,12 +362,12 @@ class TestimonyEditor(QWidget):
                       self.birth_date, self.public):
             field.setEnabled(not sealed)
         consent = testimony.get("consent", {})
-        _set_combo(self.scope, consent.get("scope", "internal"))
+        select(self.scope, consent.get("scope", "internal"))
         self.recorded_by.setText(consent.get("recorded_by", ""))
         self.restrictions.setText(consent.get("restrictions", ""))
         assessment = testimony.get("assessment", {})
-        _set_combo(self.reliability, assessment.get("reliability"))
-        _set_combo(self.credibility, assessment.get("credibility"))
+        select(self.reliability, assessment.get("reliability"))
+        select(self.credibility, assessment.get("credibility"))
         self.narrative.setPlainText(testimony.get("narrative", {}).get(language, ""))
         self.summary.setPlainText(testimony.get("summary", {}).get(language, ""))
         self.incidents.set_language(language)

@@ -9,7 +9,6 @@ from uuid import uuid4
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -17,8 +16,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from testimony_app import i18n
-from testimony_app.core import vocab
 from testimony_app.gui.widgets.bidi import (
     MultilingualText,
     follow_text_direction,
@@ -27,34 +24,13 @@ from testimony_app.gui.widgets.bidi import (
 from testimony_app.gui.widgets.date_edit import DateWithPrecisionEdit
 from testimony_app.gui.widgets.place_picker import PlacePicker
 from testimony_app.gui.widgets.victims_editor import VictimsEditor
+from testimony_app.gui.widgets.vocab_combo import select, vocab_combo
 from testimony_app.i18n import _
 
 __all__ = ["IncidentEditor"]
 
 # Fields this editor does not show but must not lose. "testimonies" is the caller's.
 _KEPT = ("sources",)
-
-
-def _vocab_combo(vocabulary: str, name: str, placeholder: str | None) -> QComboBox:
-    combo = QComboBox()
-    if placeholder is not None:
-        combo.addItem(placeholder, None)
-    for code in vocab.ALL[vocabulary]:
-        combo.addItem(vocab.label(vocabulary, code, i18n.language()), code)
-    combo.setAccessibleName(name)
-    return combo
-
-
-def _select(combo: QComboBox, code: str | None) -> None:
-    """Select `code` (None: the first item), adding it, labelled by itself, if new."""
-    if code is None:
-        combo.setCurrentIndex(0)
-        return
-    index = combo.findData(code)
-    if index < 0:
-        combo.addItem(str(code), code)
-        index = combo.count() - 1
-    combo.setCurrentIndex(index)
 
 
 class IncidentEditor(QWidget):
@@ -73,13 +49,13 @@ class IncidentEditor(QWidget):
         self._kept: dict[str, Any] = {}
         self._description_text = MultilingualText()
 
-        self._type = _vocab_combo("incident_type", _("Incident type"),
+        self._type = vocab_combo("incident_type", _("Incident type"),
                                   _("Choose the type of incident…"))
         self._date = DateWithPrecisionEdit()
         self._date.setAccessibleName(_("Incident date"))
         self._place = PlacePicker()
         self._place.setAccessibleName(_("Incident place"))
-        self._perpetrator = _vocab_combo("perpetrator", _("Perpetrator"), _("(not given)"))
+        self._perpetrator = vocab_combo("perpetrator", _("Perpetrator"), _("(not given)"))
         self._perpetrator_text = QLineEdit()
         self._perpetrator_text.setAccessibleName(_("Perpetrator, in the source's words"))
         self._perpetrator_text.setPlaceholderText(_("Unit, group or commander, as the "
@@ -93,7 +69,7 @@ class IncidentEditor(QWidget):
         self._description.setTabChangesFocus(True)
         self._description.setMinimumHeight(80)
         set_document_auto_direction(self._description)
-        self._verification = _vocab_combo("verification", _("Verification"), None)
+        self._verification = vocab_combo("verification", _("Verification"), None)
         self._victims = VictimsEditor()
         self._victims.setAccessibleName(_("Victims"))
 
@@ -131,15 +107,15 @@ class IncidentEditor(QWidget):
         with self._quiet():
             self._id = incident.get("id")
             self._kept = {k: incident[k] for k in _KEPT if k in incident}
-            _select(self._type, incident.get("type"))
+            select(self._type, incident.get("type"))
             self._date.set_value(incident.get("date"))
             self._place.set_place_id(incident.get("place"))
             perpetrator = incident.get("perpetrator") or {}
-            _select(self._perpetrator, perpetrator.get("category"))
+            select(self._perpetrator, perpetrator.get("category"))
             self._perpetrator_text.setText(perpetrator.get("description", ""))
             self._description_text = MultilingualText(incident.get("description"))
             self._description.setPlainText(self._description_text.text)
-            _select(self._verification, incident.get("verification", "unverified"))
+            select(self._verification, incident.get("verification", "unverified"))
             self._victims.set_value(incident.get("victims", []))
 
     def value(self, language: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:

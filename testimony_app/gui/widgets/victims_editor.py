@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from testimony_app import i18n
 from testimony_app.core import vocab
 from testimony_app.gui.widgets.bidi import MultilingualText, follow_text_direction
+from testimony_app.gui.widgets.vocab_combo import select, vocab_combo
 from testimony_app.i18n import _
 
 __all__ = ["BREAKDOWN", "MAX_COUNT", "VictimsEditor"]
@@ -57,28 +58,6 @@ class _Victim:
     count: int = 0
     qualifier: str = "exact"
     breakdown: dict[str, int] = field(default_factory=dict)
-
-
-def _vocab_combo(vocabulary: str, name: str) -> QComboBox:
-    combo = QComboBox()
-    combo.addItem(_("(not given)"), None)
-    for code in vocab.ALL[vocabulary]:
-        combo.addItem(vocab.label(vocabulary, code, i18n.language()), code)
-    combo.setAccessibleName(name)
-    return combo
-
-
-def _select(combo: QComboBox, code: str | None) -> None:
-    """Select `code` (None: the "not given" first item), adding it, labelled by itself,
-    if the combo does not offer it."""
-    if code is None:
-        combo.setCurrentIndex(0)
-        return
-    index = combo.findData(code)
-    if index < 0:
-        combo.addItem(str(code), code)
-        index = combo.count() - 1
-    combo.setCurrentIndex(index)
 
 
 def _spin(name: str) -> QSpinBox:
@@ -151,7 +130,8 @@ class VictimsEditor(QWidget):
             grid.addWidget(caption, 0, column)
             grid.addWidget(spin, 1, column)
             self._breakdown[key] = spin
-        self._group_status = _vocab_combo("victim_status", _("Status of the group"))
+        self._group_status = vocab_combo("victim_status", _("Status of the group"),
+                                         _("(not given)"))
         group_page = QWidget()
         group_form = QFormLayout(group_page)
         group_form.addRow(_("Who"), self._label)
@@ -165,7 +145,8 @@ class VictimsEditor(QWidget):
         self._person.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self._person.setMinimumContentsLength(24)
-        self._person_status = _vocab_combo("victim_status", _("Status of the person"))
+        self._person_status = vocab_combo("victim_status", _("Status of the person"),
+                                          _("(not given)"))
         person_page = QWidget()
         person_form = QFormLayout(person_page)
         person_form.addRow(_("Person"), self._person)
@@ -406,15 +387,15 @@ class VictimsEditor(QWidget):
         self._show_page(_GROUP)
         self._label.setText(victim.label.text)
         self._count.setValue(victim.count)
-        _select(self._qualifier, victim.qualifier)
+        select(self._qualifier, victim.qualifier)
         for key, spin in self._breakdown.items():
             spin.setValue(victim.breakdown.get(key, 0))
-        _select(self._group_status, victim.status)
+        select(self._group_status, victim.status)
 
     def _load_person(self, victim: _Victim) -> None:
         self._show_page(_PERSON)
-        _select(self._person, victim.person)
-        _select(self._person_status, victim.status)
+        select(self._person, victim.person)
+        select(self._person_status, victim.status)
 
     def _show_problems(self, row: int | None) -> None:
         problems = self._row_problems(row) if row is not None else []
