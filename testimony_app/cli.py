@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from testimony_app import __version__, cli_sync
-from testimony_app.core import db, demo, hygiene, interchange, vocab
+from testimony_app.core import db, demo, hygiene, interchange, outfile, vocab
 from testimony_app.core.errors import InputError, TestimonyError, ValidationFailed
 from testimony_app.core.session import Session, default_vault_dir, is_vault
 from testimony_app.i18n import _
@@ -127,15 +127,12 @@ def cmd_add(args: argparse.Namespace) -> int:
 def _read_file(path: str) -> bytes:
     """Read at most the largest document allowed, from a file or - (standard input)."""
     limit = interchange.MAX_DOCUMENT_BYTES
-    try:
-        if path == "-":
-            raw = sys.stdin.buffer.read(limit + 1)
-        else:
-            with open(path, "rb") as handle:
-                raw = handle.read(limit + 1)
-    except OSError:
-        raise InputError("file_unreadable", path=path) from None
-    if len(raw) > limit:
+    if path == "-":
+        stdin = sys.stdin.buffer.read(limit + 1)
+        raw: bytes | None = stdin if len(stdin) <= limit else None
+    else:
+        raw = outfile.read_limited(Path(path), limit)
+    if raw is None:
         raise InputError("too_large", limit_mib=limit // (1024 * 1024))
     return raw
 

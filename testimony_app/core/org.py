@@ -322,12 +322,8 @@ def restore_header(conn: Any, escrow: Path, folder: Path, author: str) -> str:
     from testimony_app.core import vault
 
     identity = org_identity(conn)
-    try:
-        with escrow.open("rb") as handle:
-            raw = handle.read(MAX_ENROLMENT_BYTES + 1)
-    except OSError:
-        raise InputError("file_unreadable", path=str(escrow)) from None
-    if len(raw) > MAX_ENROLMENT_BYTES:
+    raw = outfile.read_limited(escrow, MAX_ENROLMENT_BYTES)
+    if raw is None:
         raise InputError("escrow_invalid")
     try:
         header = pyrage.decrypt(raw, [identity])
@@ -376,12 +372,8 @@ def write_enrolment(conn: Any, target: Path, author: str) -> str:
 
 def read_enrolment(path: Path, code: str) -> Enrolment:
     code = normalise_code(code)
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_ENROLMENT_BYTES + 1)
-    except OSError:
-        raise InputError("file_unreadable", path=str(path)) from None
-    if len(raw) > MAX_ENROLMENT_BYTES:
+    raw = outfile.read_limited(path, MAX_ENROLMENT_BYTES)
+    if raw is None:
         raise InputError("enrolment_malformed")
     try:
         payload = pyrage.passphrase.decrypt(raw, code)

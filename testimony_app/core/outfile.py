@@ -1,4 +1,6 @@
-"""New files the app writes for the user (bundles, receipts, enrolment, keys), atomically.
+"""Files the app reads from and writes for the user (bundles, receipts, enrolment, keys).
+
+Reads are bounded; writes are atomic.
 
 The content goes to a hidden temporary file in the target's folder, is flushed to
 disk, and only then appears under its name (a hard link, which never replaces a
@@ -47,6 +49,18 @@ def new_file(target: Path) -> Iterator[BinaryIO]:
         raise InputError("disk") from None
     finally:
         temp.unlink(missing_ok=True)
+
+
+def read_limited(path: Path, limit: int) -> bytes | None:
+    """A file the user gave (enrolment, escrow, receipt, document), read to at most
+    `limit` bytes: None when it is larger, so a huge file is refused without filling
+    memory. An unreadable file is the user's error, said with its path."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
+    except OSError:
+        raise InputError("file_unreadable", path=str(path)) from None
+    return None if len(raw) > limit else raw
 
 
 def write_new(target: Path, data: bytes) -> None:

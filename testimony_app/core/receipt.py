@@ -24,7 +24,7 @@ from pyrage import x25519
 from testimony_app.core import audit, org, outfile, safejson, store
 from testimony_app.core.bundle import Refused, content_hash
 from testimony_app.core.db import transaction
-from testimony_app.core.errors import InputError, NotFound
+from testimony_app.core.errors import NotFound
 
 if TYPE_CHECKING:
     from testimony_app.core.session import Session
@@ -87,12 +87,8 @@ def accept(session: Session, path: Path) -> Accepted:
     """Verify a receipt (researcher side) and mark what it lists as safely received."""
     conn = session.conn
     organisation = org.require_org(conn)
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_RECEIPT + 1)
-    except OSError:
-        raise InputError("file_unreadable", path=str(path)) from None
-    if len(raw) > MAX_RECEIPT:
+    raw = outfile.read_limited(path, MAX_RECEIPT)
+    if raw is None:
         raise _refused()
     try:
         payload = pyrage.decrypt(raw, [org.age_identity(conn)])

@@ -21,6 +21,8 @@ import io
 import json
 import re
 import secrets
+import shutil
+import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Callable
@@ -454,8 +456,18 @@ def _write(target: Path, files: dict[str, bytes], as_zip: bool) -> None:
         return
     if target.exists():
         raise InputError("file_exists", path=str(target))
-    temp = target.with_name(f".{target.name}.part")
-    temp.mkdir(mode=0o700)
-    for name, data in files.items():
-        outfile.write_new(temp / name, data)
-    temp.rename(target)  # the folder appears whole or not at all
+    try:
+        temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part",
+                                     dir=target.parent))
+    except FileNotFoundError:
+        raise InputError("file_unreadable", path=str(target.parent)) from None
+    except OSError:
+        raise InputError("disk") from None
+    try:
+        for name, data in files.items():
+            outfile.write_new(temp / name, data)
+        temp.rename(target)  # the folder appears whole or not at all
+    except OSError:
+        raise InputError("disk") from None
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)

@@ -169,3 +169,23 @@ def test_uwazi_package(exported, tmp_path: Path) -> None:  # type: ignore[no-unt
     assert all(r["date"] or ":" in r["date_range"] for r in rows)
     blob = (target / "uwazi.zip").read_bytes()
     assert not any(n in blob for name in PRIVATE for n in encodings(name))
+
+
+def test_an_export_that_cannot_be_written_leaves_nothing(exported, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from testimony_app.core.errors import InputError
+
+    pair, a, _b, _t = exported
+    with pytest.raises(InputError) as existing:
+        redact.export(pair.coordinator, a, redact.Options(auditor="Auditor A"))
+    assert existing.value.code == "file_exists"
+    leftover = tmp_path / ".export-c.stale.part"  # an earlier crash's partial folder
+    leftover.mkdir()
+    target = tmp_path / "export-c"
+    redact.export(pair.coordinator, target, redact.Options(auditor="Auditor A"))
+    assert verify.verify(target)[0] == []
+    with pytest.raises(InputError) as missing:
+        redact.export(pair.coordinator, tmp_path / "no-such-folder" / "x",
+                      redact.Options(auditor="Auditor A"))
+    assert missing.value.code == "file_unreadable"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".export-c")) == [
+        ".export-c.stale.part"]

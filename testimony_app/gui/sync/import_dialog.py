@@ -9,15 +9,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QProgressBar,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -31,6 +28,7 @@ from testimony_app.gui.sync.common import (
     file_dialog,
     mono_label,
     plain_label,
+    read_only_table,
     session_of,
     size_text,
 )
@@ -74,8 +72,6 @@ def _import_and_receipt(job: Job, path: Path
 class ImportDialog(QDialog):
     imported = Signal()
 
-    COLUMNS = 9
-
     def __init__(self, worker: VaultWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.worker = worker
@@ -94,18 +90,9 @@ class ImportDialog(QDialog):
         top.addWidget(intro, 1)
         top.addWidget(self.choose_button)
 
-        self.table = QTableWidget(0, self.COLUMNS)
-        self.table.setAccessibleName(_("Bundles"))
-        self.table.setHorizontalHeaderLabels([
+        self.table = read_only_table(_("Bundles"), [
             _("File"), _("From"), _("Bundle"), _("New"), _("Updated"), _("Unchanged"),
             _("Conflicting"), _("Attachments"), _("State")])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode
-                                                           .ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.currentCellChanged.connect(lambda *_a: self._show_details())
 
         details = QGroupBox(_("Sender"))

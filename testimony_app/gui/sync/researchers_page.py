@@ -6,13 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -20,7 +17,12 @@ from PySide6.QtWidgets import (
 
 from testimony_app.core import bundle, org
 from testimony_app.gui import fmt
-from testimony_app.gui.sync.common import mono_label, plain_label, session_of
+from testimony_app.gui.sync.common import (
+    mono_label,
+    plain_label,
+    read_only_table,
+    session_of,
+)
 from testimony_app.gui.sync.trust_dialog import TrustDialog
 from testimony_app.gui.worker import Job, VaultWorker
 from testimony_app.i18n import _
@@ -60,18 +62,9 @@ class ResearchersPage(QWidget):
         form.addRow(_("Organisation:"), self.organisation)
 
         self.people_box = QGroupBox(_("Researchers"))
-        self.table = QTableWidget(0, 6)
-        self.table.setAccessibleName(_("Researchers"))
-        self.table.setHorizontalHeaderLabels([_("Name"), _("Fingerprint"), _("Words"),
-                                              _("Trusted"), _("Last bundle"),
-                                              _("Missing bundles")])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode
-                                                           .ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = read_only_table(_("Researchers"), [
+            _("Name"), _("Fingerprint"), _("Words"), _("Trusted"), _("Last bundle"),
+            _("Missing bundles")])
         self.table.currentCellChanged.connect(lambda *_a: self._update_buttons())
         self.trust_button = QPushButton(_("Trust…"))
         self.trust_button.clicked.connect(lambda: self.open_trust())
