@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from testimony_app import __version__, cli_sync
+from testimony_app import __version__, cli_corroboration, cli_duplicates, cli_sync
 from testimony_app.core import db, demo, hygiene, interchange, outfile, vocab
 from testimony_app.core.errors import InputError, TestimonyError, ValidationFailed
 from testimony_app.core.session import Session, default_vault_dir, is_vault
@@ -569,6 +569,8 @@ def build_parser() -> argparse.ArgumentParser:
                 json_output=False)
     p.add_argument("--yes", action="store_true", help=_("do it without asking"))
     cli_sync.register(command)
+    cli_corroboration.register(command)
+    cli_duplicates.register(command)
     return parser
 
 

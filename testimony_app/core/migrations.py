@@ -245,7 +245,16 @@ _V6 = """
 ALTER TABLE attachments ADD COLUMN meta TEXT NOT NULL DEFAULT '{}';
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
+# Issue 6: corroboration of incidents (links between incidents, decisions, sources).
+_V7 = ""
+
+# Issue 6: persons merged after a duplicates review (reversible; nothing deleted).
+_V8 = ""
+
+# Issue 5: names in a narrative tagged to persons (spans stored as references).
+_V9 = ""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
 LATEST = len(MIGRATIONS)
 
 

@@ -30,10 +30,12 @@ from testimony_app.gui.editor.testimony_editor import TestimonyEditor
 from testimony_app.gui.list_page import ListPage
 from testimony_app.gui.settings_dialog import SettingsDialog
 from testimony_app.gui.sync.menu import SyncMenu
+from testimony_app.gui.workspace.menu import Workspace
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.i18n import _
 
-PAGES = ("testimony", "incident", "person", "activity", "researchers")
+PAGES = ("testimony", "incident", "person", "activity", "researchers",
+         "figures", "corroboration", "duplicates")
 
 
 class MainWindow(QMainWindow):
@@ -89,6 +91,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self.sync = SyncMenu(self)  # Sync menu and Researchers page (issue 4)
         self.audit = AuditMenu(self)  # Export for auditors, Open export (issue 5)
+        self.workspace = Workspace(self)  # Figures, Corroboration, Duplicates (issue 6)
         self.vault_label = QLabel(_("Vault: {name}").format(name=vault_name))
         self.autosave_label = QLabel()
         self.lock_label = QLabel(_("Unlocked"))
@@ -270,6 +273,7 @@ class MainWindow(QMainWindow):
         self.activity.clear()
         self.sync.clear()
         self.audit.clear()
+        self.workspace.clear()
         self.autosave_label.clear()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

@@ -75,6 +75,7 @@ class SyncMenu(QObject):
 
     def _changed(self) -> None:
         self.window.refresh()
+        self.window.workspace.refresh()
         if self.window.nav.currentRow() == self.row:
             self.page.reload()
 

@@ -1,0 +1,1 @@
+"""The coordinator's workspace (issue 6): figures, corroboration, duplicates."""

@@ -1,0 +1,20 @@
+"""Incidents that several testimonies describe: suggestions to confirm or reject, sources counted."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from testimony_app.gui.worker import VaultWorker
+
+
+class CorroborationPage(QWidget):
+    def __init__(self, worker: VaultWorker, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        QVBoxLayout(self).addWidget(QLabel())
+
+    def reload(self) -> None:
+        """Load from the vault (on the worker); called when the page is shown."""
+
+    def clear(self) -> None:
+        """Forget everything shown (on lock)."""
