@@ -7,12 +7,13 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/
 	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench bench-small demo clean help translations screenshots package
+.PHONY: run test lint typecheck pytest bench bench-small demo demo-workspace clean help translations screenshots package
 
 help:
 	@echo "make run    start Testimony (sets up $(VENV) if missing)"
 	@echo "make test   lint, type-check and run every test"
 	@echo "make demo   create ./demo-vault with the Aleppo 2016 demo data"
+	@echo "make demo-workspace   create ./demo-workspace: a coordinator with two researchers' bundles"
 	@echo "make bench  benchmarks against named baselines (BENCH_SIZE=small for a quick run)"
 
 $(STAMP): pyproject.toml
@@ -39,6 +40,9 @@ test: lint typecheck pytest
 
 demo: $(STAMP)
 	TESTIMONY_VAULT=$${TESTIMONY_VAULT:-demo-vault} $(VENV)/bin/testimony demo
+
+demo-workspace: $(STAMP)
+	TESTIMONY_VAULT=$${TESTIMONY_VAULT:-demo-workspace} $(VENV)/bin/testimony demo --workspace
 
 bench: $(STAMP)
 	$(PY) -m bench $(BENCH_ARGS)

@@ -434,16 +434,22 @@ def cmd_destroy_keys(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     folder = vault_dir(args)
     code = None
-    if is_vault(folder):
+    if args.workspace:
+        if is_vault(folder):
+            raise TestimonyError("vault_exists", path=str(folder))
+        session, code = demo.build_workspace(folder, read_passphrase(args, confirm=True))
+        with session:
+            counts = session.counts()
+    elif is_vault(folder):
         session = Session.open(folder, read_passphrase(args))
     else:
         session, code = Session.create(folder, read_passphrase(args, confirm=True))
-    with session:
-        result = demo.load(session)
-        counts = session.counts()
+    if not args.workspace:
+        with session:
+            demo.load(session)
+            counts = session.counts()
     if args.json:
-        out_json({"vault": str(folder), "recovery_code": code, "added": len(result.added),
-                  "updated": len(result.updated), "counts": counts})
+        out_json({"vault": str(folder), "recovery_code": code, "counts": counts})
         return 0
     if code:
         out(_("Created a vault in {folder}").format(folder=folder))
@@ -562,7 +568,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("delete", cmd_delete, _("delete a record and its history for good"))
     p.add_argument("id")
     p.add_argument("--yes", action="store_true", help=_("do it without asking"))
-    command("demo", cmd_demo, _("create or open a vault and load the Aleppo 2016 demo data"))
+    p = command("demo", cmd_demo,
+                _("create or open a vault and load the Aleppo 2016 demo data"))
+    p.add_argument("--workspace", action="store_true",
+                   help=_("create a coordinator's vault holding, besides the demo data, the "
+                          "bundles of two researchers whose accounts overlap"))
     p = command("destroy-keys", cmd_destroy_keys,
                 _("panic: overwrite the vault's keys so that nobody can open it (an enrolled "
                   "vault first leaves a copy only the organisation can restore)"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,3 +32,65 @@ def seed_path() -> Path:
 
 def load(session: Session) -> AddResult:
     return session.add_json(seed_path().read_bytes())
+
+
+WORKSPACE_SEED_FILE = "workspace-demo.json"
+DEMO_ORGANISATION = "Demo organisation"
+
+
+def workspace_seed_path() -> Path:
+    return seed_path().with_name(WORKSPACE_SEED_FILE)
+
+
+def build_workspace(folder: Path, passphrase: str,
+                    progress: Callable[[int, int], None] | None = None) -> tuple[Session, str]:
+    """A coordinator's vault as it looks after real work: the Aleppo 2016 data set,
+    an organisation, and the bundles of two enrolled researchers whose accounts
+    overlap (seeds/workspace-demo.json). Each researcher gets a real vault of its
+    own, in a scratch folder beside `folder`: enrolled, fed, every testimony
+    finalised (so identities are sealed), exported as a bundle and imported here.
+    The scratch vaults are removed afterwards. Returns the open coordinator's
+    session and its recovery code."""
+    import json
+    import secrets
+    import shutil
+    import tempfile
+
+    from testimony_app.core import bundle, org
+    from testimony_app.core.session import Session
+
+    seed = json.loads(workspace_seed_path().read_bytes())
+    researchers = seed["researchers"]
+    steps = 2 + 2 * len(researchers)
+    tick = progress or (lambda _d, _t: None)
+    session, code = Session.create(folder, passphrase)
+    try:
+        load(session)
+        org.init_org(session.conn, DEMO_ORGANISATION, session.author)
+        tick(1, steps)
+        scratch = Path(tempfile.mkdtemp(prefix=".testimony-demo-", dir=folder.parent))
+        try:
+            for number, entry in enumerate(researchers):
+                where = scratch / str(number)
+                where.mkdir()
+                enrolment = org.write_enrolment(session.conn, where / "enrol.age", session.author)
+                researcher, _code = Session.create(where / "vault", secrets.token_urlsafe(24))
+                with researcher:
+                    org.apply_enrolment(researcher.conn, org.read_enrolment(
+                        where / "enrol.age", enrolment), researcher.author)
+                    org.trust(session.conn, org.whoami(researcher.conn).fingerprint,
+                              entry["name"], session.author)
+                    researcher.add_document(entry["document"])
+                    for testimony in entry["document"]["testimonies"]:
+                        researcher.finalise(testimony["id"])
+                    tick(2 + 2 * number, steps)
+                    bundle.export(researcher, where / "bundle.age")
+                bundle.import_bundle(session, where / "bundle.age")
+                tick(3 + 2 * number, steps)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    except BaseException:
+        session.close()
+        raise
+    tick(steps, steps)
+    return session, code
