@@ -230,15 +230,25 @@ def _name_once(text: str) -> str:
             out[-1] += tok  # a stray space after Arabic al- is a typo: glue it
         else:
             out.append(tok)
+    # A title in front of a name is not part of it: "Dr. Mahmoud" is "Mahmoud".
+    while len(out) > 1 and out[0] in _TITLES:
+        out.pop(0)
     return " ".join(out)
+
+
+# Titles as they come out of the steps above (Arabic: already normalised, ة→ه).
+_TITLES = frozenset({"dr", "doctor", "haj", "hajj", "hajji", "sheikh", "shaikh", "shaykh",
+                     "sheikha", "eng", "ustaz", "ustadh", "imam",
+                     "د", "دكتور", "الدكتور", "الحاج", "الحاجه", "حاج", "الشيخ", "شيخ",
+                     "الشيخه", "المهندس", "الاستاذ", "الامام"})
 
 
 def normalize_name(text: str) -> str:
     """Canonical form of a person's name for cross-researcher matching.
 
     Builds on normalize_for_search, then folds punctuation, common Latin
-    transliteration variants of Arabic names and Abd al-/Abu/Umm/bin particles.
-    Glued Latin articles ("Aljadla") are left as is. Idempotent.
+    transliteration variants of Arabic names and Abd al-/Abu/Umm/bin particles,
+    and drops titles in front (Dr., Haj, Sheikh, الحاج). Glued Latin articles ("Aljadla") are left as is. Idempotent.
     """
     return _fixed_point(_name_once, text)
 

@@ -203,3 +203,15 @@ def test_single_code_points_idempotent() -> None:
 )
 def test_is_rtl(text: str, expected: bool) -> None:
     assert is_rtl(text) is expected
+
+
+@pytest.mark.parametrize(("titled", "plain"), [
+    ("Dr. Mahmoud Alsato", "Mahmoud Alsato"),
+    ("Haj Hammoud Alaswad", "Hammoud Alaswad"),
+    ("الحاج حمود الأسود", "حمود الأسود"),
+    ("د. محمود الساطو", "محمود الساطو"),
+    ("Sheikh Dr. Ahmad", "Ahmad"),
+])
+def test_titles_in_front_of_a_name_are_not_part_of_it(titled: str, plain: str) -> None:
+    assert normalize_name(titled) == normalize_name(plain)
+    assert normalize_name("Dr") == "dr"  # a title alone stays: there is nothing else
