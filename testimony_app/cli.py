@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from testimony_app import __version__, cli_corroboration, cli_duplicates, cli_sync
-from testimony_app.core import db, demo, hygiene, interchange, outfile, vocab
+from testimony_app.core import db, demo, hygiene, interchange, outfile, stats, vocab
 from testimony_app.core.errors import InputError, TestimonyError, ValidationFailed
 from testimony_app.core.session import Session, default_vault_dir, is_vault
 from testimony_app.i18n import _
@@ -191,6 +191,13 @@ def _count(n: int, qualifier: str) -> str:
 
 def cmd_show(args: argparse.Namespace) -> int:
     with open_session(args) as session:
+        if args.provenance:
+            prov = session.provenance(args.id)
+            if args.json:
+                out_json(prov.as_json())
+            else:
+                cli_corroboration.print_provenance(prov)
+            return 0
         if args.history:
             revisions = session.history(args.id)
             if args.json:
@@ -244,16 +251,22 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     with open_session(args) as session:
-        figures = session.stats(args.by)
+        figures = session.stats(args.by, args.level if args.by == "place" else None)
+    if args.csv:
+        sys.stdout.write(stats.to_csv(figures))
+        return 0
     if args.json:
         out_json(figures.rows)
         return 0
-    first = {"month": "month", "type": None, "place": "place"}[args.by]
-    head = ([first] if first else []) + ["incident type", "source", "victims", "women",
-                                         "children"]
+    first = {"month": _("month"), "place": _("place"), "sex": _("sex"),
+             "age_group": _("age group"), "status": _("victim status"),
+             "perpetrator": _("perpetrator")}.get(figures.by)
+    head = ([first] if first else []) + [_("incident type"), _("source"), _("victims"),
+                                         _("women"), _("children")]
     table = [head]
     for row in figures.rows:
-        cells = [row[first]] if first else []
+        cells = [row["month"] if figures.by == "month" else stats.row_label(figures, row)
+                 ] if first else []
         prefix = {"exact": "", "at_least": "≥", "approximately": "~"}[row["qualifier"]]
         cells += [vocab.label("incident_type", row["incident_type"]), row["source"],
                   f"{prefix}{row['victims']}", str(row["women"]), str(row["children"])]
@@ -267,9 +280,41 @@ def cmd_stats(args: argparse.Namespace) -> int:
         for agg in figures.not_by_month:
             out(f"  {agg['from']}..{agg['to']}  {agg['source']}: "
                 f"{_count(agg['victims'], agg['qualifier'])}")
+    if figures.covered:
+        out()
+        out(_("Reported for part of a period the same source gave a larger figure for "
+              "(counted through that figure, not again; see 'testimony discrepancies'):"))
+        for agg in figures.covered:
+            out(f"  {agg['from']}..{agg['to']}  {agg['source']}: "
+                f"{_count(agg['victims'], agg['qualifier'])}")
     out()
     out(_("'documented' rows are cases recorded in this vault; other rows are figures "
           "reported by that source. They are never added together."))
+    return 0
+
+
+def cmd_discrepancies(args: argparse.Namespace) -> int:
+    with open_session(args) as session:
+        found = session.discrepancies()
+    if args.json:
+        out_json([d.as_json() for d in found])
+        return 0
+    if not found:
+        out(_("No reported figures disagree."))
+        return 0
+    roles = {"reported": _("reported"), "total": _("total for the whole"),
+             "sum_of_parts": _("sum of its parts")}
+    for d in found:
+        out(f"{d.start or '..'}..{d.end}  {vocab.label('incident_type', d.incident_type)}"
+            f"  {d.place or _('(no place)')}")
+        for f in d.figures:
+            extra = "".join(f"  {word} {getattr(f, name)}" for name, word in (
+                ("women", _("women")), ("children", _("children")))
+                if name in d.differs and getattr(f, name) is not None)
+            out(f"    {stats.qualified(f.count, f.qualifier):>22}  {roles[f.role]:20} "
+                f"{f.source}{extra}  [{', '.join(i[:8] for i in f.record_ids)}]")
+    out()
+    out(_("Both figures are kept; which one is right is for you to judge from the sources."))
     return 0
 
 
@@ -518,6 +563,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("show", cmd_show, _("show one record as a JSON document"))
     p.add_argument("id", help=_("id, id prefix, or pseudonym code"))
     p.add_argument("--history", action="store_true", help=_("list its revisions"))
+    p.add_argument("--provenance", action="store_true",
+                   help=_("where it came from: researcher, device, bundle, sequence, "
+                          "when recorded and imported, revisions"))
     p = command("search", cmd_search, _("full-text search (Arabic and Latin)"))
     p.add_argument("query", nargs="?",
                    help=_("words to find; leave out (or -) to type them at a prompt, which "
@@ -531,8 +579,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("attachment")
     p.add_argument("--to", required=True, metavar="FILE")
     p.add_argument("--quiet", action="store_true")
-    p = command("stats", cmd_stats, _("figures by month, incident type or place"))
-    p.add_argument("--by", choices=["month", "type", "place"], default="month")
+    p = command("stats", cmd_stats, _("figures by month, incident type, place, sex, age "
+                                      "group, victim status or perpetrator"))
+    p.add_argument("--by", choices=list(stats.GROUPINGS), default="month")
+    p.add_argument("--level", choices=list(stats.LEVELS),
+                   help=_("with --by place: count each place under its enclosing place "
+                          "at this level"))
+    p.add_argument("--csv", action="store_true", help=_("print CSV (UTF-8, header row)"))
+    command("discrepancies", cmd_discrepancies,
+            _("reported figures that disagree, each with its source"))
     p = command("log", cmd_log, _("the activity log"))
     p.add_argument("--limit", type=int)
     command("check", cmd_check, _("check database, encryption, log chain and attachments"))

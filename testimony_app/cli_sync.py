@@ -64,7 +64,7 @@ def cmd_org_show(args: argparse.Namespace) -> int:
         organisation = org.require_org(session.conn)
     data = {"organisation": organisation.id, "name": organisation.name,
             "role": organisation.role, "fingerprint": organisation.fingerprint,
-            "recipients": list(organisation.recipients)}
+            "recipients": list(organisation.recipients), "settings": organisation.settings}
     if args.json:
         cli.out_json(data)
         return 0
@@ -74,6 +74,8 @@ def cmd_org_show(args: argparse.Namespace) -> int:
         fingerprint=organisation.fingerprint))
     for recipient in organisation.recipients:
         cli.out(_("Bundles are encrypted to: {recipient}").format(recipient=recipient))
+    cli.out(_("Seal whole testimonies on finalise: {value}").format(
+        value=_("on") if organisation.settings.get("seal_whole_testimony") else _("off")))
     return 0
 
 
@@ -110,6 +112,20 @@ def cmd_org_add_recipient(args: argparse.Namespace) -> int:
     else:
         cli.out(_("Bundles will be encrypted to {count} recipients; send researchers a new "
                   "enrolment file.").format(count=len(organisation.recipients)))
+    return 0
+
+
+def cmd_org_set(args: argparse.Namespace) -> int:
+    cli = _cli()
+    name = args.setting.replace("-", "_")
+    value = {"on": True, "off": False}.get(args.value.lower())
+    with cli.open_session(args) as session:
+        organisation = org.set_setting(session.conn, name, value, session.author)
+    if args.json:
+        cli.out_json({"settings": organisation.settings})
+    else:
+        cli.out(_("Setting changed. It reaches researchers with their next receipt or a new "
+                  "enrolment file."))
     return 0
 
 
@@ -404,6 +420,12 @@ def _org_parser(parent: argparse.ArgumentParser) -> argparse.ArgumentParser:
                     _("also encrypt bundles to another age recipient (a second coordinator, "
                       "an escrow key)"))
     p.add_argument("recipient", help=_("an age recipient (age1…)"))
+    p = org_command("set", cmd_org_set,
+                    _("change an organisation setting (coordinator): seal-whole-testimony "
+                      "on|off seals a researcher's whole testimony on finalise, not only "
+                      "identities and tagged names"))
+    p.add_argument("setting", choices=["seal-whole-testimony"])
+    p.add_argument("value", choices=["on", "off"])
     p = org_command("restore-header", cmd_org_restore_header,
                     _("put back the keys of a researcher's vault from its escrow file "
                       "(vault.key.escrow.age) after they were destroyed"))

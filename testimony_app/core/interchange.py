@@ -172,6 +172,10 @@ def _semantic_problems(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
                 breakdown = group.get("breakdown", {})
                 if sum(breakdown.values()) > group["count"]:
                     yield f"{group_path}.breakdown", "adds up to more than the count"
+            if kind == "testimony" and record.get("tags"):
+                from testimony_app.core import narrative_tags
+
+                yield from narrative_tags.problems(path, record)
 
 
 def _groups(kind: str, record: dict[str, Any], path: str) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -207,6 +211,8 @@ def references(kind: str, record: dict[str, Any]) -> Iterator[tuple[str, str, st
             yield "witness", record["witness"], "person"
         if "source" in record:
             yield "source", record["source"], "source"
+        for person in dict.fromkeys(tag["person"] for tag in record.get("tags", ())):
+            yield "tagged", person, "person"
     elif kind == "incident":
         if "place" in record:
             yield "place", record["place"], "place"

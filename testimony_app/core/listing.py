@@ -167,6 +167,10 @@ def _text(value: Any, language: str) -> str:
 def _display(kind: str, row: Any, data: dict[str, Any], language: str) -> dict[str, Any]:
     if kind == "testimony":
         title = row[2] or _text(data.get("summary"), language)[:80]
+        if not title and "sealed" in data:  # wholly sealed on finalise (core/seal.py)
+            from testimony_app.i18n import _
+
+            title = _("Sealed: readable by the organisation only")
         return {"id": row[0], "date": row[4] or "", "title": title, "status": row[3],
                 "witness": row[7] or "", "incidents": row[8], "updated": row[5],
                 "rtl_title": bool(title) and _is_rtl(title)}

@@ -113,6 +113,30 @@ MESSAGES: dict[str, str] = {
     "escrow_invalid": N_("This is not a key escrow file for this organisation, or it is "
                         "damaged; nothing was restored."),
     "escrow_mismatch": N_("This escrow file belongs to another vault; nothing was restored."),
+    # names tagged in narratives, whole testimonies sealed on finalise (issue 5)
+    "testimony_sealed": N_("This testimony was sealed to the organisation when it was "
+                          "finalised; it can no longer be opened or changed on this computer. "
+                          "Nothing was changed."),
+    "org_setting": N_("Unknown organisation setting or value; known settings: {known} "
+                     "(on or off)."),
+    # duplicate persons: merge, undo, "not the same person" (issue 6)
+    "not_a_person": N_("Record {id} is not a person; give a pseudonym code such as P-7K3Q-M2XD."),
+    "same_person_twice": N_("Give two different persons."),
+    "already_merged": N_("{person} is already merged into {into}; undo that merge first "
+                        "('testimony unmerge {person}')."),
+    "already_same": N_("{a} and {b} are already merged as one person; nothing was changed."),
+    "not_merged": N_("{person} is not merged into another person; there is nothing to undo."),
+    "marked_distinct": N_("{a} and {b} were marked as not the same person; undo that decision "
+                         "first ('testimony not-duplicates {a} {b} --undo')."),
+    "not_marked_distinct": N_("{a} and {b} were not marked as different persons; there is "
+                             "nothing to undo."),
+    # corroboration of incidents (issue 6)
+    "not_an_incident": N_("That record is not an incident; give the ids of two incidents."),
+    "same_incident": N_("Give two different incidents."),
+    "nothing_to_undo": N_("Nothing was decided about these two incidents; there is nothing "
+                         "to undo."),
+    "verification_status": N_("That is not a verification status; use unverified, "
+                             "partially_verified, verified or disputed."),
 }
 
 

@@ -246,13 +246,94 @@ ALTER TABLE attachments ADD COLUMN meta TEXT NOT NULL DEFAULT '{}';
 """
 
 # Issue 6: corroboration of incidents (links between incidents, decisions, sources).
-_V7 = ""
+# Every decision on a pair of incidents (incident_a < incident_b), append-only: the
+# newest row of a pair is its state ('undone' = undecided again), the older rows say
+# who decided what and when.
+_V7 = """
+CREATE TABLE corroboration (
+    seq INTEGER PRIMARY KEY,
+    incident_a TEXT NOT NULL,
+    incident_b TEXT NOT NULL,
+    decision TEXT NOT NULL CHECK (decision IN ('confirmed', 'rejected', 'undone')),
+    score REAL,
+    author TEXT NOT NULL,
+    at TEXT NOT NULL,
+    CHECK (incident_a < incident_b)
+);
+CREATE INDEX corroboration_pair ON corroboration (incident_a, incident_b, seq);
+CREATE INDEX corroboration_b ON corroboration (incident_b);
+CREATE TRIGGER corroboration_append_only BEFORE UPDATE ON corroboration
+BEGIN SELECT RAISE(ABORT, 'corroboration decisions are append-only'); END;
+"""
 
 # Issue 6: persons merged after a duplicates review (reversible; nothing deleted).
-_V8 = ""
+# One row per decision: 'merged' (person_id merged into other_id) or 'distinct'
+# (person_id < other_id, "not the same person"). Undoing sets undone_at; a row is
+# never deleted nor otherwise changed, so the history of decisions stays.
+_V8 = """
+CREATE TABLE person_decisions (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('merged', 'distinct')),
+    person_id TEXT NOT NULL,
+    other_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    author TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '{}',
+    undone_at TEXT,
+    undone_by TEXT,
+    CHECK (person_id != other_id),
+    CHECK (kind = 'merged' OR person_id < other_id)
+);
+CREATE UNIQUE INDEX person_decisions_merged ON person_decisions (person_id)
+    WHERE kind = 'merged' AND undone_at IS NULL;
+CREATE UNIQUE INDEX person_decisions_distinct ON person_decisions (person_id, other_id)
+    WHERE kind = 'distinct' AND undone_at IS NULL;
+CREATE INDEX person_decisions_other ON person_decisions (other_id);
+CREATE TRIGGER person_decisions_kept BEFORE DELETE ON person_decisions
+BEGIN SELECT RAISE(ABORT, 'decisions about persons are kept'); END;
+CREATE TRIGGER person_decisions_undo_only BEFORE UPDATE ON person_decisions
+WHEN OLD.undone_at IS NOT NULL OR NEW.undone_at IS NULL OR NEW.kind IS NOT OLD.kind
+    OR NEW.person_id IS NOT OLD.person_id OR NEW.other_id IS NOT OLD.other_id
+    OR NEW.at IS NOT OLD.at OR NEW.author IS NOT OLD.author OR NEW.detail IS NOT OLD.detail
+BEGIN SELECT RAISE(ABORT, 'a decision about persons is only ever undone'); END;
+"""
 
-# Issue 5: names in a narrative tagged to persons (spans stored as references).
-_V9 = ""
+# Issue 5: names in a narrative tagged to persons (the tags live in the testimony
+# record). Finalising on a researcher's vault seals them, and the testimony's
+# earlier revisions must lose their plaintext too: a revision's `data` (and nothing
+# else, never the current revision) may be rewritten once per one-time permit,
+# which core/seal.py inserts in the sealing transaction and the AFTER trigger
+# consumes. `revision_seals` keeps the SHA-256 a revision had before its first
+# rewrite, so that bundles still list the history a coordinator already knows.
+_V9 = """
+CREATE TABLE seal_permits (
+    record_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    PRIMARY KEY (record_id, revision)
+);
+
+CREATE TABLE revision_seals (
+    record_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    PRIMARY KEY (record_id, revision)
+);
+
+DROP TRIGGER revisions_append_only;
+CREATE TRIGGER revisions_append_only BEFORE UPDATE ON revisions
+WHEN NEW.record_id IS NOT OLD.record_id OR NEW.revision IS NOT OLD.revision
+    OR NEW.at IS NOT OLD.at OR NEW.author IS NOT OLD.author
+    OR NEW.action IS NOT OLD.action OR NEW.changed IS NOT OLD.changed
+    OR OLD.revision >= (SELECT revision FROM records WHERE id = OLD.record_id)
+    OR NOT EXISTS (SELECT 1 FROM seal_permits p
+                   WHERE p.record_id = OLD.record_id AND p.revision = OLD.revision)
+BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END;
+CREATE TRIGGER revisions_seal_permit_used AFTER UPDATE ON revisions
+BEGIN DELETE FROM seal_permits
+      WHERE record_id = OLD.record_id AND revision = OLD.revision; END;
+CREATE TRIGGER revision_seals_kept BEFORE UPDATE ON revision_seals
+BEGIN SELECT RAISE(ABORT, 'revision seals are kept'); END;
+"""
 
 MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
 LATEST = len(MIGRATIONS)

@@ -295,6 +295,53 @@ def add_recipient(conn: Any, recipient: str, author: str) -> Organisation:
     return require_coordinator(conn)
 
 
+# Organisation settings the coordinator sets; they reach researchers with the
+# enrolment file and with every receipt (signed by the organisation). `version`
+# goes up with each change, so an older receipt never undoes a newer setting.
+SETTINGS: dict[str, type] = {"seal_whole_testimony": bool}
+
+
+def set_setting(conn: Any, name: str, value: Any, author: str) -> Organisation:
+    """Coordinator: change an organisation setting (see SETTINGS)."""
+    current = require_coordinator(conn)
+    if name not in SETTINGS or not isinstance(value, SETTINGS[name]):
+        raise InputError("org_setting", known=", ".join(sorted(SETTINGS)))
+    settings: dict[str, Any] = {**current.settings, name: value,
+                                "version": int(current.settings.get("version", 0)) + 1}
+    with transaction(conn):
+        _set_meta(conn, "org.settings", json.dumps(settings, sort_keys=True))
+        audit.record(conn, author, "org_setting", None, setting=name,
+                     value=1 if value else 0)
+    return require_coordinator(conn)
+
+
+def clean_settings(settings: Any) -> dict[str, Any] | None:
+    """Known settings of the right type from a signed payload; None if it is not one."""
+    if not isinstance(settings, dict):
+        return None
+    version = settings.get("version", 0)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+        return None
+    out: dict[str, Any] = {"version": version}
+    for name, kind in SETTINGS.items():
+        if isinstance(settings.get(name), kind):
+            out[name] = settings[name]
+    return out
+
+
+def apply_settings(conn: Any, settings: Any, author: str) -> bool:
+    """Researcher: take the organisation's settings from a verified receipt when they
+    are newer than the ones held here (the caller checked the signature)."""
+    current = require_org(conn)
+    cleaned = clean_settings(settings)
+    if (current.role != ROLE_MEMBER or cleaned is None
+            or cleaned["version"] <= int(current.settings.get("version", 0))):
+        return False
+    _set_meta(conn, "org.settings", json.dumps(cleaned, sort_keys=True))
+    audit.record(conn, author, "org_settings_received", None, version=cleaned["version"])
+    return True
+
+
 def export_identity(conn: Any, target: Path, passphrase: str, author: str) -> None:
     """The organisation's age identity as an age passphrase-encrypted identity file.
 
@@ -416,7 +463,7 @@ def apply_enrolment(conn: Any, enrolment: Enrolment, author: str) -> Organisatio
             "org.recipients": json.dumps(list(enrolment.recipients)),
             "org.signing_public": _b64(enrolment.signing_key),
             "org.matching_key": _b64(enrolment.matching_key),
-            "org.settings": json.dumps(enrolment.settings),
+            "org.settings": json.dumps(clean_settings(enrolment.settings) or {}, sort_keys=True),
         }.items():
             _set_meta(conn, k, v)
         audit.record(conn, author, "enrolled", enrolment.org_id,

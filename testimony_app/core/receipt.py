@@ -68,7 +68,8 @@ def write(session: Session, bundle_id: str, target: Path) -> None:
     summary = json.loads(row[4])
     body = {"format": FORMAT, "organisation": organisation.id, "bundle_id": bundle_id,
             "signer": row[0], "device_id": row[1], "sequence": row[2], "received_at": row[3],
-            "records": summary["records"], "attachments": summary["attachments"]}
+            "records": summary["records"], "attachments": summary["attachments"],
+            "settings": organisation.settings}  # the organisation's settings, signed
     body_bytes = safejson.dumps(body)
     signature = org.org_signing_key(conn).sign(SIG_CONTEXT + body_bytes)
     payload = safejson.dumps({"receipt": body,
@@ -126,6 +127,8 @@ def accept(session: Session, path: Path) -> Accepted:
                          [(i, h, sent[0], at) for i, h in attachments])
         conn.execute("UPDATE sent_bundles SET receipt_at = ? WHERE bundle_id = ?",
                      (at, bundle_id))
+        if "settings" in body:
+            org.apply_settings(conn, body["settings"], session.author)
         audit.record(conn, session.author, "receipt_accepted", bundle_id,
                      records=len(records), attachments=len(attachments))
     return Accepted(bundle_id, int(sent[0]), len(records), len(attachments))

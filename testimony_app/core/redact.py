@@ -30,7 +30,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from testimony_app.core import audit, dates, org, outfile, report, textnorm, vocab
+from testimony_app.core import (
+    audit,
+    dates,
+    narrative_tags,
+    org,
+    outfile,
+    report,
+    seal,
+    textnorm,
+    vocab,
+)
 from testimony_app.core.db import transaction
 from testimony_app.core.errors import InputError
 
@@ -38,7 +48,9 @@ EXPORT_FORMAT = "testimony-redacted/1"
 SHARED_SCOPES = {"partners", "publish_anonymised", "publish_named"}
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _PARTICLES = {"al", "abu", "umm", "bin", "abd", "el", "ibn", "ben", "bint"}
-_WORD = re.compile(r"\w[\w'’ʼ-]*", re.UNICODE)
+# Marks (Arabic diacritics, combining accents) belong to their word: without them a
+# name written with tashkeel would be cut into letters and escape redaction.
+_WORD = re.compile(rf"\w[\w{narrative_tags.MARKS}'’ʼ-]*", re.UNICODE)
 _ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و", "ب", "ل", "ف")
 
 
@@ -124,15 +136,44 @@ def _private_names(conn: Any, key: bytes) -> dict[str, str]:
     return names
 
 
+def _kept_tags(conn: Any) -> set[str]:
+    """Persons whose tagged names may stay in a narrative: public-domain names of
+    people who are nobody's witness."""
+    return {r[0] for r in conn.execute(
+        "SELECT person_id FROM identities WHERE public_domain = 1 AND person_id NOT IN "
+        "(SELECT to_id FROM links WHERE role = 'witness')")}
+
+
+def _narrative(conn: Any, record: dict[str, Any], names: dict[str, str], key: bytes,
+               kept: set[str]) -> dict[str, tuple[str, int]]:
+    """Per language: the narrative as it would leave, and how many names were replaced.
+
+    Sealed testimonies are read opened (coordinator); every tagged name (or the token
+    a researcher's vault put in its place) becomes this auditor's pseudonym, then the
+    known names left untagged are replaced as well.
+    """
+    record = seal.opened(conn, record)
+    out = {}
+    for lang, text in (record.get("narrative") or {}).items():
+        spans = [(t["start"], t["end"], f"[{pseudonym(key, t['person'])}]")
+                 for t in record.get("tags") or ()
+                 if t["field"] == "narrative" and t["lang"] == lang and t["person"] not in kept]
+        tagged, _where = narrative_tags.replace_spans(text, spans)
+        redacted, count = redact_text(tagged, names)
+        out[lang] = (redacted, count + len(spans))
+    return out
+
+
 def preview(conn: Any, testimony_id: str, auditor: str = "auditor") -> dict[str, str]:
     """The narrative of a testimony as it would leave, per language."""
-    names = _private_names(conn, auditor_key(conn, auditor))
+    key = auditor_key(conn, auditor)
+    names = _private_names(conn, key)
     row = conn.execute("SELECT data FROM records WHERE id = ? AND kind = 'testimony'",
                        (testimony_id,)).fetchone()
     if row is None:
         raise InputError("not_a_testimony")
-    narrative = json.loads(row[0]).get("narrative", {})
-    return {lang: redact_text(text, names)[0] for lang, text in narrative.items()}
+    texts = _narrative(conn, json.loads(row[0]), names, key, _kept_tags(conn))
+    return {lang: pair[0] for lang, pair in texts.items()}
 
 
 def _digest(texts: dict[str, str]) -> str:
@@ -163,7 +204,9 @@ def candidates(conn: Any, auditor: str = "auditor") -> list[dict[str, Any]]:
     """Finalised testimonies whose consent lets them leave, for the review screen:
     id, title, interview date, scope, whether there is a narrative, and whether its
     preview for this auditor is approved as it is now."""
-    names = _private_names(conn, auditor_key(conn, auditor))
+    key = auditor_key(conn, auditor)
+    names = _private_names(conn, key)
+    kept = _kept_tags(conn)
     reviewed = {r[0]: r[1] for r in conn.execute(
         "SELECT record_id, sha256 FROM narrative_reviews WHERE field = 'narrative'")}
     out = []
@@ -173,8 +216,9 @@ def candidates(conn: Any, auditor: str = "auditor") -> list[dict[str, Any]]:
         record = json.loads(data)
         if record.get("consent", {}).get("scope") not in SHARED_SCOPES:
             continue
-        narrative = record.get("narrative") or {}
-        texts = {lang: redact_text(text, names)[0] for lang, text in narrative.items()}
+        narrative = seal.opened(conn, record).get("narrative") or {}
+        texts = {lang: pair[0] for lang, pair in
+                 _narrative(conn, record, names, key, kept).items()}
         out.append({"id": record_id, "title": title or "", "date": sort_date or "",
                     "scope": record["consent"]["scope"], "has_narrative": bool(narrative),
                     "approved": bool(narrative) and reviewed.get(record_id) == _digest(texts)})
@@ -226,8 +270,12 @@ def build(conn: Any, options: Options) -> tuple[dict[str, Any], Counter[str]]:
         "SELECT person_id, data FROM identities")}
     witnesses = {r[0] for r in conn.execute("SELECT to_id FROM links WHERE role = 'witness'")}
 
+    kept = _kept_tags(conn)
     testimonies, shared = [], set()
-    for t in _load(conn, "testimony"):
+    for stored in _load(conn, "testimony"):
+        t = seal.opened(conn, stored)  # a wholly sealed testimony, opened
+        if "witness" in t:
+            witnesses.add(t["witness"])
         if not _in_scope(t["interview"]["date"], options):
             continue
         if t["consent"]["scope"] not in SHARED_SCOPES or t["status"] != "finalised":
@@ -243,7 +291,7 @@ def build(conn: Any, options: Options) -> tuple[dict[str, Any], Counter[str]]:
         if "assessment" in t:
             out["assessment"] = t["assessment"]
         if t.get("narrative"):
-            texts = {lang: redact_text(text, names) for lang, text in t["narrative"].items()}
+            texts = _narrative(conn, t, names, key, kept)
             redacted = {lang: pair[0] for lang, pair in texts.items()}
             if reviewed.get(t["id"]) == _digest(redacted):
                 out["narrative"] = redacted

@@ -12,6 +12,16 @@ identity, unseals it on import.
 
 Names already in the public domain are not sealed.
 
+Names tagged in a testimony's narrative or summary (core/narrative_tags.py) are
+sealed too, on a researcher's vault: each tagged stretch is replaced by the
+person's pseudonym token (`[P-7K3Q-M2XD]`) and its words travel encrypted in the
+tag (`sealed`). When the organisation asks for it (`seal_whole_testimony`), the
+whole testimony is sealed instead and the laptop keeps a stub (id, status,
+interview date, language and mode, consent scope). Either way the testimony's
+earlier revisions are rewritten to the sealed form, once each and only through a
+one-time permit the append-only trigger checks (migration 9; SECURITY.md), and
+the revision's original SHA-256 is kept so that sync still recognises it.
+
 A match key is HMAC-SHA256(organisation matching key, normalised name): two
 researchers' records of the same person meet at the coordinator without
 anyone comparing names. The key is secret because names are guessable.
@@ -24,13 +34,15 @@ import hashlib
 import hmac
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import pyrage
 from pyrage import x25519
 
-from testimony_app.core import interchange, org, textnorm
+from testimony_app.core import interchange, narrative_tags, org, textnorm
 from testimony_app.core.db import transaction
+from testimony_app.core.errors import InputError, IntegrityError
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +67,35 @@ def seal_identity(identity: dict[str, Any], recipients: tuple[str, ...]) -> dict
     sealed = pyrage.encrypt(plaintext, [x25519.Recipient.from_str(r) for r in recipients])
     return {"format": SEAL_FORMAT, "data": base64.b64encode(sealed).decode("ascii"),
             "recipients": sorted(org.recipient_fingerprint(r) for r in recipients)}
+
+
+def _seal_bytes(plaintext: bytes, recipients: tuple[str, ...]) -> dict[str, Any]:
+    sealed = pyrage.encrypt(plaintext, [x25519.Recipient.from_str(r) for r in recipients])
+    return {"format": SEAL_FORMAT, "data": base64.b64encode(sealed).decode("ascii"),
+            "recipients": sorted(org.recipient_fingerprint(r) for r in recipients)}
+
+
+def _padded(obj: dict[str, Any]) -> bytes:
+    """Canonical JSON padded with spaces to a multiple of 64 bytes, so that the size
+    of a seal says little about the length of the name inside."""
+    data = interchange.canonical(obj).encode("utf-8")
+    return data + b" " * (-len(data) % 64)
+
+
+def seal_span(text: str, recipients: tuple[str, ...]) -> dict[str, Any]:
+    return _seal_bytes(_padded({"text": text}), recipients)
+
+
+def _coordinator_identity(conn: Any) -> x25519.Identity | None:
+    current = org.organisation(conn)
+    if current is None or current.role != org.ROLE_COORDINATOR:
+        return None
+    return org.org_identity(conn)
+
+
+def _open(identity: x25519.Identity, sealed: dict[str, Any]) -> Any:
+    return json.loads(pyrage.decrypt(base64.b64decode(sealed["data"], validate=True),
+                                     [identity]).decode("utf-8"))
 
 
 def try_unseal(conn: Any, sealed: dict[str, Any]) -> dict[str, Any] | None:
@@ -95,60 +136,256 @@ def people(conn: Any) -> list[dict[str, Any]]:
             "public_domain": bool(ident and ident.get("public_domain")),
             "sealed": "sealed_identity" in record,
             "identity": ident, "match_keys": record.get("match_keys", [])})
+    from testimony_app.core import duplicates  # late: duplicates imports this module
+
+    merged = duplicates.canonical(conn)
+    code_of = {p["id"]: p["code"] for p in out}
     for person in out:
         same = {c for key in person["match_keys"] for c in by_key.get(key, [])}
         person["possible_duplicates"] = sorted(same - {person["code"]})
+        # The code of the person this one was merged into (issue 6), or None.
+        person["merged_into"] = code_of.get(merged.get(person["id"], ""))
         del person["match_keys"]
     return out
 
 
 def persons_of(conn: Any, testimony_id: str) -> list[str]:
-    """The witness and the individual victims of the incidents the testimony reports."""
+    """The witness, the individual victims of the incidents the testimony reports, and
+    the persons its narrative tags name."""
     ids = [r[0] for r in conn.execute(
-        "SELECT to_id FROM links WHERE from_id = ? AND role = 'witness'", (testimony_id,))]
+        "SELECT to_id FROM links WHERE from_id = ? AND role IN ('witness', 'tagged')",
+        (testimony_id,))]
     ids += [r[0] for r in conn.execute(
         "SELECT v.to_id FROM links r JOIN links v ON v.from_id = r.from_id "
         "WHERE r.to_id = ? AND r.role = 'reported_by' AND v.role = 'victim'", (testimony_id,))]
     return sorted(set(ids))
 
 
-def seal_testimony(conn: Any, testimony_id: str, author: str) -> int:
-    """Seal the identities a finalised testimony concerns; returns how many were sealed.
+# -- what finalising seals -----------------------------------------------------------
 
-    Does nothing on a vault that belongs to no organisation (there is no one to
-    seal to) and for names already in the public domain. Idempotent.
+# The fields of a testimony that tagged names live in; an earlier revision's are
+# replaced by the sealed ones.
+TAGGED_FIELDS = ("narrative", "summary", "tags")
+# What a wholly sealed testimony keeps in the clear: what lists and counts need.
+STUB_INTERVIEW = ("date", "language", "mode")
+SETTING_WHOLE = "seal_whole_testimony"
+
+
+@dataclass(frozen=True)
+class Sealed:
+    identities: int = 0
+    spans: int = 0
+    whole: bool = False
+
+
+def token(code: str) -> str:
+    """What a sealed name becomes in the text: the person's pseudonym code."""
+    return f"[{code}]"
+
+
+def stub(record: dict[str, Any]) -> dict[str, Any]:
+    """The part of a testimony a wholly sealed one keeps readable (no blob)."""
+    interview = record["interview"]
+    kept = {k: interview[k] for k in STUB_INTERVIEW if k in interview}
+    kept["date"] = {k: v for k, v in kept["date"].items() if k != "text"}
+    return {"id": record["id"], "status": record["status"], "interview": kept,
+            "consent": {"scope": record["consent"]["scope"]}}
+
+
+def _seal_identities(conn: Any, testimony_id: str, author: str,
+                     current: org.Organisation) -> int:
+    from testimony_app.core import store
+
+    key = org.matching_key(conn)
+    sealed = 0
+    for person_id in persons_of(conn, testimony_id):
+        row = conn.execute("SELECT data FROM identities WHERE person_id = ?",
+                           (person_id,)).fetchone()
+        if row is None:
+            continue
+        identity = json.loads(row[0])
+        record = store.get(conn, person_id, with_identity=False).data
+        record["match_keys"] = match_keys(key, identity)
+        if identity.get("public_domain"):
+            if record != store.get(conn, person_id, with_identity=False).data:
+                store.put_records(conn, [("person", {**record, "identity": identity})],
+                                  author)
+            continue
+        record["sealed_identity"] = seal_identity(identity, current.recipients)
+        # Remove every plaintext copy first, then record the sealed person.
+        conn.execute("DELETE FROM identities WHERE person_id = ?", (person_id,))
+        conn.execute("DELETE FROM identity_revisions WHERE person_id = ?", (person_id,))
+        store.put_records(conn, [("person", record)], author)
+        sealed += 1
+    return sealed
+
+
+def _seal_tags(conn: Any, data: dict[str, Any], recipients: tuple[str, ...]
+               ) -> tuple[dict[str, Any], int]:
+    """The testimony with every tagged name (but public-domain ones) replaced by its
+    person's token and sealed into the tag; and how many were sealed."""
+    public = {r[0] for r in conn.execute("SELECT person_id FROM identities "
+                                         "WHERE public_domain = 1")}
+    record = dict(data)
+    if record.get("tags"):
+        extra = narrative_tags.repeats(record, skip=public)
+        if extra:
+            record["tags"] = [*record["tags"], *extra]
+    tags = record.get("tags") or []
+    wanted = [i for i, t in enumerate(tags) if "sealed" not in t and t["person"] not in public]
+    if not wanted:
+        return data, 0
+    codes = dict(conn.execute(
+        f"SELECT id, code FROM records WHERE kind = 'person' AND id IN "  # noqa: S608
+        f"({','.join('?' * len(wanted))})", [tags[i]["person"] for i in wanted]).fetchall())
+    seals = {}
+    for i in wanted:
+        tag = tags[i]
+        seals[i] = seal_span(record[tag["field"]][tag["lang"]][tag["start"]:tag["end"]],
+                             recipients)
+    record = narrative_tags.apply(record, {i: token(codes.get(tags[i]["person"]) or "P-?")
+                                           for i in wanted})
+    record["tags"] = [{**t, "sealed": seals[i]} if i in seals else t
+                      for i, t in enumerate(record["tags"])]
+    return record, len(wanted)
+
+
+def _rewrite_history(conn: Any, testimony_id: str, sealed: dict[str, Any], whole: bool) -> int:
+    """Rewrite the testimony's earlier revisions to their sealed form.
+
+    Each UPDATE needs a one-time permit (`seal_permits`) that the append-only trigger
+    checks and an AFTER trigger consumes; only `data` may change, never the current
+    revision. The SHA-256 of what a revision held before its first rewrite is kept
+    in `revision_seals`, so that bundles still list the history a coordinator knows.
+    """
+    current = conn.execute("SELECT revision FROM records WHERE id = ?",
+                           (testimony_id,)).fetchone()[0]
+    rows = conn.execute("SELECT revision, data FROM revisions WHERE record_id = ? "
+                        "AND revision < ? ORDER BY revision", (testimony_id, current)).fetchall()
+    rewritten = 0
+    for revision, data in rows:
+        old = json.loads(data)
+        if whole:
+            new = stub({**sealed, **{k: old[k] for k in ("status", "interview", "consent")
+                                      if k in old}})
+        else:
+            new = {k: v for k, v in old.items() if k not in TAGGED_FIELDS}
+            new.update({k: sealed[k] for k in TAGGED_FIELDS if k in sealed})
+        text = interchange.canonical(new)
+        if text == data:
+            continue
+        conn.execute("INSERT OR IGNORE INTO revision_seals (record_id, revision, sha256) "
+                     "VALUES (?, ?, ?)", (testimony_id, revision,
+                                          hashlib.sha256(data.encode("utf-8")).hexdigest()))
+        conn.execute("INSERT INTO seal_permits (record_id, revision) VALUES (?, ?)",
+                     (testimony_id, revision))
+        conn.execute("UPDATE revisions SET data = ? WHERE record_id = ? AND revision = ?",
+                     (text, testimony_id, revision))
+        rewritten += 1
+    if conn.execute("SELECT count(*) FROM seal_permits").fetchone()[0]:
+        raise IntegrityError("integrity", what="seal permits")  # rolls everything back
+    return rewritten
+
+
+def seal(conn: Any, testimony_id: str, author: str) -> Sealed:
+    """Seal what a finalised testimony holds that names people; what was sealed.
+
+    Everywhere in an organisation: the identities of its witness, victims and tagged
+    persons (not public-domain names). On a researcher's vault, also its tagged
+    names, or the whole testimony when the organisation's `seal_whole_testimony`
+    is on; then its earlier revisions, drafts and conflicts lose their plaintext,
+    the search index is rebuilt from the sealed form, and a checkpoint moves the
+    zeroed pages out of the WAL. Does nothing on a vault that belongs to no
+    organisation (there is no one to seal to). Idempotent.
     """
     from testimony_app.core import audit, store
 
     current = org.organisation(conn)
     if current is None or not current.recipients:
-        return 0
-    key = org.matching_key(conn)
-    sealed = 0
+        return Sealed()
+    spans, whole = 0, False
     with transaction(conn):
-        for person_id in persons_of(conn, testimony_id):
-            row = conn.execute("SELECT data FROM identities WHERE person_id = ?",
-                               (person_id,)).fetchone()
-            if row is None:
-                continue
-            identity = json.loads(row[0])
-            record = store.get(conn, person_id, with_identity=False).data
-            record["match_keys"] = match_keys(key, identity)
-            if identity.get("public_domain"):
-                if record != store.get(conn, person_id, with_identity=False).data:
-                    store.put_records(conn, [("person", {**record, "identity": identity})],
-                                      author)
-                continue
-            record["sealed_identity"] = seal_identity(identity, current.recipients)
-            # Remove every plaintext copy first, then record the sealed person.
-            conn.execute("DELETE FROM identities WHERE person_id = ?", (person_id,))
-            conn.execute("DELETE FROM identity_revisions WHERE person_id = ?", (person_id,))
-            store.put_records(conn, [("person", record)], author)
-            sealed += 1
+        identities = _seal_identities(conn, testimony_id, author, current)
+        if current.role == org.ROLE_MEMBER:
+            data = store.get(conn, testimony_id, with_identity=False).data
+            if "sealed" not in data:
+                if current.settings.get(SETTING_WHOLE) is True:
+                    new = {**stub(data), "sealed": _seal_bytes(
+                        _padded(data), current.recipients)}
+                    whole = True
+                else:
+                    new, spans = _seal_tags(conn, data, current.recipients)
+                if new != data:
+                    store.put_records(conn, [("testimony", new)], author)
+                    _rewrite_history(conn, testimony_id, new, whole)
+            conn.execute("DELETE FROM conflicts WHERE record_id = ?", (testimony_id,))
         conn.execute("DELETE FROM drafts WHERE record_id = ?", (testimony_id,))
-        if sealed:
-            audit.record(conn, author, "sealed", testimony_id, identities=sealed)
+        if identities or spans or whole:
+            audit.record(conn, author, "sealed", testimony_id, identities=identities,
+                         spans=spans, whole=int(whole))
     # secure_delete zeroed the freed cells; the checkpoint puts those pages back in
     # the main file and truncates the WAL, which held the old ones.
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return sealed
+    return Sealed(identities, spans, whole)
+
+
+def seal_testimony(conn: Any, testimony_id: str, author: str) -> int:
+    """`seal`, returning how many identities were sealed."""
+    return seal(conn, testimony_id, author).identities
+
+
+# -- opening, on the coordinator's vault ------------------------------------------------
+
+
+def opened(conn: Any, record: dict[str, Any]) -> dict[str, Any]:
+    """A testimony as the coordinator reads it: a wholly sealed one opened, tagged
+    names put back in the text (tags no longer sealed). Anywhere else, or when a
+    seal cannot be opened, the record as it is."""
+    has_tags = any("sealed" in t for t in record.get("tags") or ())
+    if "sealed" not in record and not has_tags:
+        return record
+    identity = _coordinator_identity(conn)
+    if identity is None:
+        return record
+    if "sealed" in record:
+        try:
+            full = _open(identity, record["sealed"])
+            interchange.validate({"format": interchange.FORMAT, "testimonies": [full]})
+            if not isinstance(full, dict) or full.get("id") != record["id"]:
+                raise ValueError("another record")
+        except Exception:  # noqa: BLE001 - a seal we cannot open stays sealed
+            log.warning("a sealed testimony could not be opened")
+            return record
+        record = full
+    replace: dict[int, str] = {}
+    for i, tag in enumerate(record.get("tags") or ()):
+        if "sealed" not in tag:
+            continue
+        try:
+            text = _open(identity, tag["sealed"])["text"]
+            if not isinstance(text, str) or not text.strip():
+                raise ValueError("empty")
+        except Exception:  # noqa: BLE001
+            log.warning("a sealed name could not be opened")
+            continue
+        replace[i] = text
+    if not replace:
+        return record
+    try:
+        out = narrative_tags.apply(record, replace)
+    except (ValueError, KeyError):
+        return record
+    out["tags"] = [{k: v for k, v in t.items() if k != "sealed"} if i in replace else t
+                   for i, t in enumerate(out["tags"])]
+    return out
+
+
+def is_stub(record: dict[str, Any]) -> bool:
+    return "sealed" in record
+
+
+def check_update(conn: Any, old: dict[str, Any], new: dict[str, Any]) -> None:
+    """A wholly sealed testimony cannot be changed where it cannot be opened (only
+    replaced by another sealed version, as a bundle would)."""
+    if "sealed" in old and "sealed" not in new and opened(conn, old) is old:
+        raise InputError("testimony_sealed")

@@ -19,10 +19,14 @@ import platformdirs
 from testimony_app.core import (
     attachment,
     audit,
+    corroboration,
     db,
+    discrepancy,
     drafts,
     interchange,
     listing,
+    outfile,
+    provenance,
     stats,
     store,
     vault,
@@ -254,6 +258,42 @@ class Session:
 
         return seal.people(self.conn)
 
+    def known_persons(self) -> list[Any]:
+        """Persons whose names this vault can read (narrative tag suggestions)."""
+        from testimony_app.core import narrative_tags
+
+        return list(narrative_tags.known_persons(self.conn))
+
+    # -- duplicate persons (issue 6): suggestions, merge, undo --------------------
+
+    def duplicates(self, names: bool = True, language: str = "en",
+                   min_score: int | None = None) -> Any:
+        """Suggested pairs, merges and "not the same" decisions (a duplicates.Review)."""
+        from testimony_app.core import duplicates
+
+        return duplicates.review(self.conn, names=names, language=language,
+                                 min_score=duplicates.MIN_SCORE if min_score is None
+                                 else min_score)
+
+    def merge_persons(self, kept: str, merged: str) -> Any:
+        """Record that `merged` is the same person as `kept` (ids or codes); reversible."""
+        from testimony_app.core import duplicates
+
+        return duplicates.merge(self.conn, self.resolve(kept), self.resolve(merged),
+                                self.author)
+
+    def unmerge_person(self, merged: str) -> Any:
+        from testimony_app.core import duplicates
+
+        return duplicates.unmerge(self.conn, self.resolve(merged), self.author)
+
+    def mark_not_duplicates(self, a: str, b: str, undo: bool = False) -> Any:
+        """Record (or with `undo`, withdraw) that two persons are not the same person."""
+        from testimony_app.core import duplicates
+
+        act = duplicates.unmark_distinct if undo else duplicates.mark_distinct
+        return act(self.conn, self.resolve(a), self.resolve(b), self.author)
+
     def page(self, kind: str, filter_: listing.Filter, sort: str = "date",
              descending: bool = False, offset: int = 0, limit: int = 200,
              language: str = "en") -> list[dict[str, Any]]:
@@ -338,10 +378,67 @@ class Session:
     def attachments(self, ref: str) -> list[attachment.Attachment]:
         return attachment.list_for(self.conn, self.resolve(ref))
 
+    # -- provenance and corroboration (issue 6) ------------------------------------
+
+    def provenance(self, ref: str) -> provenance.Provenance:
+        """Which researcher, device and bundle a record came from, and its revisions."""
+        return provenance.provenance(self.conn, self.resolve(ref))
+
+    def corroboration_suggestions(self, limit: int | None = None
+                                  ) -> list[corroboration.Suggestion]:
+        return corroboration.suggestions(self.conn, limit)
+
+    def corroboration_clusters(self, everything: bool = False) -> list[corroboration.Cluster]:
+        return corroboration.clusters(self.conn, everything)
+
+    def corroboration_of(self, ref: str) -> corroboration.Cluster:
+        return corroboration.cluster_of(self.conn, self.resolve(ref))
+
+    def corroboration_history(self, a: str, b: str) -> list[corroboration.Decision]:
+        return corroboration.decision_history(self.conn, self.resolve(a), self.resolve(b))
+
+    def confirm_corroboration(self, a: str, b: str) -> corroboration.Decision:
+        return corroboration.confirm(self.conn, self.resolve(a), self.resolve(b), self.author)
+
+    def reject_corroboration(self, a: str, b: str) -> corroboration.Decision:
+        return corroboration.reject(self.conn, self.resolve(a), self.resolve(b), self.author)
+
+    def undo_corroboration(self, a: str, b: str) -> corroboration.Decision:
+        return corroboration.undo(self.conn, self.resolve(a), self.resolve(b), self.author)
+
+    def set_verification(self, ref: str, status: str, whole_cluster: bool = True) -> list[str]:
+        """Accept or change the verification status of an incident (and, by default, of
+        every incident confirmed as the same event); returns the ids changed."""
+        return corroboration.set_verification(self.conn, self.resolve(ref), status,
+                                              self.author, whole_cluster)
+
     # -- figures, log, checks ------------------------------------------------
 
-    def stats(self, by: str = "month") -> stats.Figures:
-        return stats.compute(self.conn, by)
+    def stats(self, by: str = "month", level: str | None = None,
+              language: str = "en") -> stats.Figures:
+        """Figures by month, type, place (at `level`), sex, age_group, status or perpetrator."""
+        return stats.compute(self.conn, by, level, language)
+
+    def stats_csv(self, target: Path, by: str = "month", level: str | None = None,
+                  language: str = "en") -> int:
+        """Write the figures to a new CSV file; logged as an export. Returns the rows."""
+        rows = stats.write_csv(stats.compute(self.conn, by, level, language), target)
+        with db.transaction(self.conn):
+            audit.record(self.conn, self.author, "figures_exported", None, format="csv",
+                         by=stats.grouping(by), rows=rows)
+        return rows
+
+    def save_chart(self, target: Path, png: bytes, by: str = "month") -> None:
+        """Write a chart image (PNG bytes from the GUI) to a new file; logged as an export."""
+        with outfile.new_file(target) as handle:
+            handle.write(png)
+        with db.transaction(self.conn):
+            audit.record(self.conn, self.author, "figures_exported", None, format="png",
+                         by=stats.grouping(by))
+
+    def discrepancies(self, language: str = "en") -> list[discrepancy.Discrepancy]:
+        """Reported figures that disagree, each with its source and records."""
+        return discrepancy.find(self.conn, language)
 
     def activity(self, limit: int | None = None) -> list[audit.Entry]:
         return audit.entries(self.conn, limit)

@@ -115,14 +115,15 @@ def _index(conn: Any, rowid: int, record_id: str, kind: str, record: dict[str, A
 _ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 
 
+# A word (a run of non-space, as str.split() cuts them) that starts with a prefix,
+# and the rest of it when that rest is 2 letters or more. The prefixes differ in
+# their first letter, so at most one can match a word: the same as trying them in
+# turn, without a Python loop over every word of every narrative.
+_STEM = re.compile(r"(?<!\S)(?:" + "|".join(map(re.escape, _ARABIC_PREFIXES)) + r")(\S{2,})")
+
+
 def _stems(body: str) -> str:
-    stems = []
-    for word in body.split():
-        for prefix in _ARABIC_PREFIXES:
-            if word.startswith(prefix) and len(word) - len(prefix) >= 2:
-                stems.append(word[len(prefix):])
-                break
-    return " ".join(stems)
+    return " ".join(_STEM.findall(body))
 
 
 def _changed(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
@@ -137,9 +138,12 @@ def add_document(conn: Any, document: Any, author: str,
     result = AddResult()
     with transaction(conn):
         known = {rec["id"]: kind for kind, rec in items}
-        _check_references(conn, items, known)
+        stored = _check_references(conn, items, known)
+        put: set[str] = set()
         for done, (kind, rec) in enumerate(items, 1):
-            outcome = _put(conn, kind, rec, author)
+            outcome = _put(conn, kind, rec, author,
+                           new=rec["id"] not in stored and rec["id"] not in put)
+            put.add(rec["id"])
             {"added": result.added, "updated": result.updated,
              "unchanged": result.unchanged}[outcome].append(rec["id"])
             if progress and (done % 100 == 0 or done == len(items)):
@@ -151,7 +155,9 @@ def add_document(conn: Any, document: Any, author: str,
 
 
 def _check_references(conn: Any, items: list[tuple[str, dict[str, Any]]],
-                      known: dict[str, str]) -> None:
+                      known: dict[str, str]) -> dict[str, str]:
+    """Raise ValidationFailed for ids and references that do not fit; return the
+    kinds already stored for the ids involved (the records' own and their targets)."""
     problems: list[tuple[str, str]] = []
     positions: dict[str, int] = {}
     # The kinds the vault already holds for every id involved, in a few queries
@@ -178,6 +184,7 @@ def _check_references(conn: Any, items: list[tuple[str, dict[str, Any]]],
                 problems.append((path, f"{role} must refer to a {target_kind}, not a {found}"))
     if problems:
         raise ValidationFailed(sorted(set(problems)))
+    return stored
 
 
 def _stored_kinds(conn: Any, ids: set[str]) -> dict[str, str]:
@@ -192,13 +199,16 @@ def _stored_kinds(conn: Any, ids: set[str]) -> dict[str, str]:
     return found
 
 
-def _put(conn: Any, kind: str, rec: dict[str, Any], author: str) -> str:
+def _put(conn: Any, kind: str, rec: dict[str, Any], author: str, *, new: bool = False) -> str:
+    """Add or update one record. `new`: the caller saw, in this transaction, that the
+    vault holds no record with this id (nothing to read back, no old links: they
+    cascade with their record), which saves two statements per record in a bulk add."""
     rec = dict(rec)
     identity = rec.pop("identity", None) if kind == "person" else None
     data = interchange.canonical(rec)
     at = audit.now()
-    row = conn.execute("SELECT rowid, data, revision FROM records WHERE id = ?",
-                       (rec["id"],)).fetchone()
+    row = None if new else conn.execute(
+        "SELECT rowid, data, revision FROM records WHERE id = ?", (rec["id"],)).fetchone()
     if kind == "person" and identity is None and "sealed_identity" in rec:
         # A sealed person: a coordinator's vault opens the seal; anywhere else the
         # identity stays sealed and whatever identity is stored here is kept.
@@ -210,7 +220,14 @@ def _put(conn: Any, kind: str, rec: dict[str, Any], author: str) -> str:
         identity_changed = kind == "person" and _identity_changed(conn, rec["id"], identity)
     if row and row[1] == data and not identity_changed:
         return "unchanged"
-    status, type_, sort_date, place, title = _columns(kind, rec)
+    view = rec  # what lists, links and search see: a coordinator reads sealed text
+    if kind == "testimony" and ('"sealed"' in data or (row and '"sealed"' in row[1])):
+        from testimony_app.core import seal
+
+        if row is not None:
+            seal.check_update(conn, json.loads(row[1]), rec)
+        view = seal.opened(conn, rec)
+    status, type_, sort_date, place, title = _columns(kind, view)
     if row is None:
         revision, changed, action = 1, sorted(rec), "created"
         code = _unique_code(conn) if kind == "person" else None
@@ -233,11 +250,12 @@ def _put(conn: Any, kind: str, rec: dict[str, Any], author: str) -> str:
         "INSERT INTO revisions (record_id, revision, at, author, action, changed, data) "
         "VALUES (?,?,?,?,?,?,?)",
         (rec["id"], revision, at, author, action, json.dumps(changed), data))
-    conn.execute("DELETE FROM links WHERE from_id = ?", (rec["id"],))
+    if not new:
+        conn.execute("DELETE FROM links WHERE from_id = ?", (rec["id"],))
     conn.executemany("INSERT OR IGNORE INTO links (from_id, to_id, role) VALUES (?,?,?)",
                      [(rec["id"], target, role)
-                      for role, target, _k in interchange.references(kind, rec)])
-    _index(conn, rowid, rec["id"], kind, rec)
+                      for role, target, _k in interchange.references(kind, view)])
+    _index(conn, rowid, rec["id"], kind, view)
     return "added" if revision == 1 else "updated"
 
 
@@ -321,6 +339,12 @@ def document(conn: Any, record_id: str) -> dict[str, Any]:
     files = attachment.list_for(conn, record_id)
     if files:
         meta["attachments"] = [a.as_json() for a in files]
+    if rec.kind == "testimony":
+        from testimony_app.core import seal
+
+        opened = seal.opened(conn, rec.data)
+        if opened is not rec.data:  # a coordinator reads the sealed names
+            meta["unsealed"] = opened
     return {"format": interchange.FORMAT, "meta": meta,
             interchange.ARRAYS[rec.kind]: [rec.data]}
 
@@ -331,9 +355,12 @@ def testimony_document(conn: Any, record_id: str) -> dict[str, Any]:
     rec = get(conn, record_id)
     if rec.kind != "testimony":
         raise InputError("not_a_testimony")
-    document: dict[str, Any] = {"format": interchange.FORMAT, "testimonies": [rec.data]}
-    if "witness" in rec.data:
-        document["persons"] = [get(conn, rec.data["witness"]).data]
+    from testimony_app.core import seal
+
+    data = seal.opened(conn, rec.data)  # a coordinator reads what was sealed
+    document: dict[str, Any] = {"format": interchange.FORMAT, "testimonies": [data]}
+    if "witness" in data:
+        document["persons"] = [get(conn, data["witness"]).data]
     incident_ids = [r[0] for r in conn.execute(
         "SELECT l.from_id FROM links l JOIN records i ON i.id = l.from_id WHERE l.to_id = ? "
         "AND l.role = 'reported_by' ORDER BY i.sort_date, i.id", (record_id,))]
@@ -416,16 +443,51 @@ def fts_query(query: str) -> str:
 
 
 def search(conn: Any, query: str, limit: int = 50, kind: str | None = None) -> list[SearchHit]:
-    sql = ("SELECT s.record_id, s.kind, coalesce(r.title, ''), "
-           "snippet(search, 2, '[', ']', '…', 12) FROM search s "
-           "JOIN records r ON r.rowid = s.rowid WHERE search MATCH ?")
-    params: list[Any] = [fts_query(query)]
+    """The best `limit` matches, best first (bm25; equal scores in index order).
+
+    In two steps, for speed (bench/README.md): the best rowids by `bm25()` in
+    SQLite's own top-N sort, then a snippet, record id and kind for those rows
+    only. `ORDER BY rank` (bm25 too: no other rank function is configured) made
+    FTS5 sort every match in a nested query, and a one-step query ordered by
+    bm25() would read every match's content to make snippets it then drops.
+    """
+    match = fts_query(query)
+    top, titles = _best(conn, match, limit, kind, join=False)
+    if len(titles) < len(top):  # index entries without their record: skip them as a join does
+        top, titles = _best(conn, match, limit, kind, join=True)
+    if not top:
+        return []
+    # FTS5 reads a row's content (record id, kind, text) only when a column asks
+    # for it: behind the CASE, for the chosen rows alone.
+    ids = json.dumps(top)
+    wanted = set(top)
+    found = {row[0]: row[1:] for row in conn.execute(
+        "WITH chosen(id) AS (SELECT value FROM json_each(?1)) SELECT rowid, "
+        "CASE WHEN rowid IN chosen THEN record_id END, "
+        "CASE WHEN rowid IN chosen THEN kind END, "
+        "CASE WHEN rowid IN chosen THEN snippet(search, 2, '[', ']', '…', 12) END "
+        "FROM search WHERE search MATCH ?2", (ids, match)) if row[0] in wanted}
+    return [SearchHit(found[r][0], found[r][1], titles[r], found[r][2]) for r in top]
+
+
+def _best(conn: Any, match: str, limit: int, kind: str | None, *, join: bool
+          ) -> tuple[list[int], dict[int, str]]:
+    """The rowids of the best `limit` matches, and the titles of their records."""
+    sql = "SELECT s.rowid FROM search s "
+    if join:
+        sql += "JOIN records r ON r.rowid = s.rowid "
+    sql += "WHERE search MATCH ?"
+    params: list[Any] = [match]
     if kind:
         sql += " AND s.kind = ?"
         params.append(kind)
-    sql += " ORDER BY rank LIMIT ?"
+    sql += " ORDER BY bm25(search), s.rowid LIMIT ?"
     params.append(limit)
-    return [SearchHit(*row) for row in conn.execute(sql, params)]
+    top = [row[0] for row in conn.execute(sql, params)]
+    titles = dict(conn.execute("SELECT rowid, coalesce(title, '') FROM records "
+                               "WHERE rowid IN (SELECT value FROM json_each(?))",
+                               (json.dumps(top),))) if top else {}
+    return top, titles
 
 
 def finalise_problems(conn: Any, record_id: str) -> list[str]:
@@ -434,6 +496,8 @@ def finalise_problems(conn: Any, record_id: str) -> list[str]:
     if rec.kind != "testimony":
         raise InputError("not_a_testimony")
     data = rec.data
+    if "sealed" in data:  # wholly sealed when it was finalised (core/seal.py)
+        return []
     missing = []
     if not data.get("consent", {}).get("recorded_by"):
         missing.append("consent.recorded_by")
@@ -479,6 +543,7 @@ def delete(conn: Any, record_id: str, author: str) -> None:
         conn.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
         conn.execute("DELETE FROM records WHERE id = ?", (record_id,))
         conn.execute("DELETE FROM revisions WHERE record_id = ?", (record_id,))
+        conn.execute("DELETE FROM revision_seals WHERE record_id = ?", (record_id,))
         audit.record(conn, author, "delete", record_id, kind=rec.kind, attachments=len(ids))
     # Old pages of the deleted rows stay readable in the WAL (to whoever has the key)
     # until a checkpoint copies the secure-deleted pages back: do it now.
@@ -502,5 +567,11 @@ def put_records(conn: Any, items: list[tuple[str, dict[str, Any]]], author: str)
     `items` are (kind, record) pairs in dependency order, already checked with
     `interchange.validate`; references are checked here. Returns each outcome.
     """
-    _check_references(conn, items, {rec["id"]: kind for kind, rec in items})
-    return [_put(conn, kind, rec, author) for kind, rec in items]
+    stored = _check_references(conn, items, {rec["id"]: kind for kind, rec in items})
+    put: set[str] = set()
+    outcomes = []
+    for kind, rec in items:
+        outcomes.append(_put(conn, kind, rec, author,
+                             new=rec["id"] not in stored and rec["id"] not in put))
+        put.add(rec["id"])
+    return outcomes

@@ -30,8 +30,8 @@ from testimony_app.gui.editor.testimony_editor import TestimonyEditor
 from testimony_app.gui.list_page import ListPage
 from testimony_app.gui.settings_dialog import SettingsDialog
 from testimony_app.gui.sync.menu import SyncMenu
-from testimony_app.gui.workspace.menu import Workspace
 from testimony_app.gui.worker import VaultWorker
+from testimony_app.gui.workspace.menu import Workspace
 from testimony_app.i18n import _
 
 PAGES = ("testimony", "incident", "person", "activity", "researchers",

@@ -17,8 +17,7 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from testimony_app import i18n  # noqa: E402
-from testimony_app.core import demo, vault  # noqa: E402
-from testimony_app.core.session import Session  # noqa: E402
+from testimony_app.core import demo  # noqa: E402
 from testimony_app.gui.app import Controller  # noqa: E402
 from testimony_app.gui.config import AppConfig  # noqa: E402
 
@@ -42,9 +41,10 @@ def main(out: str = "docs/screenshots") -> int:
     target.mkdir(parents=True, exist_ok=True)
     app = QApplication([])
     with tempfile.TemporaryDirectory() as tmp:
+        # The workspace demo: the Aleppo data set plus two researchers' bundles, so
+        # that the coordinator's pages (corroboration, duplicates) have work to show.
         folder = Path(tmp) / "demo-vault"
-        session, _code = Session.create(folder, PASSPHRASE, vault.FLOOR)
-        demo.load(session)
+        session, _code = demo.build_workspace(folder, PASSPHRASE)
         first = session.list_testimonies()[0].id
         session.close()
         for language in ("en", "ar"):
@@ -64,6 +64,22 @@ def main(out: str = "docs/screenshots") -> int:
                 main_window.nav.setCurrentRow(row)
                 settle(app, idle, 700)
                 shoot(main_window, target / f"{name}-{language}.png")
+            # Figures (issue 6): the report's monthly arrest table, chart and discrepancies.
+            main_window.nav.setCurrentRow(main_window.workspace.row_of(
+                main_window.workspace.figures))
+            settle(app, idle, 1200)
+            shoot(main_window, target / f"figures-{language}.png")
+            workspace = main_window.workspace
+            for name, page in (("corroboration", workspace.corroboration),
+                               ("duplicates", workspace.duplicates)):
+                main_window.nav.setCurrentRow(workspace.row_of(page))
+                settle(app, idle, 1500)
+                page.suggestion_table.selectRow(0)  # the best suggestion, shown in detail
+                settle(app, idle, 700)
+                shoot(main_window, target / f"{name}-{language}.png")
+            main_window.nav.setCurrentRow(main_window.sync.row)
+            settle(app, idle, 900)
+            shoot(main_window, target / f"researchers-{language}.png")
             main_window.nav.setCurrentRow(0)
             main_window.testimonies.search.setText("الجرحى" if language == "ar" else "checkpoint")
             settle(app, idle, 900)

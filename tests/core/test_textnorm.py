@@ -215,3 +215,16 @@ def test_is_rtl(text: str, expected: bool) -> None:
 def test_titles_in_front_of_a_name_are_not_part_of_it(titled: str, plain: str) -> None:
     assert normalize_name(titled) == normalize_name(plain)
     assert normalize_name("Dr") == "dr"  # a title alone stays: there is nothing else
+
+
+def test_stable_characters_are_a_fixed_point_alone_and_in_pairs() -> None:
+    """normalize_for_search skips its second round when one round left only these
+    characters: each must be stable alone, next to any other, and across a space."""
+    stable = [chr(c) for c in range(0x10000) if textnorm._STABLE.fullmatch(chr(c))
+              and chr(c) != " "]
+    assert len(stable) > 100
+    for a in stable:
+        assert textnorm._search_once(a) == a
+        for b in stable:
+            assert textnorm._search_once(a + b) == a + b
+            assert textnorm._search_once(f"{a} {b}") == f"{a} {b}"

@@ -38,10 +38,12 @@ from testimony_app.core.errors import TestimonyError, ValidationFailed
 from testimony_app.core.store import Revision
 from testimony_app.gui.editor.attachments_panel import AttachmentsPanel
 from testimony_app.gui.editor.incidents_panel import IncidentsPanel
+from testimony_app.gui.editor.narrative_tags import NarrativeTagger, merged_tags, people_of
 from testimony_app.gui.widgets.audio_player import clock
 from testimony_app.gui.widgets.bidi import follow_text_direction, set_document_auto_direction
 from testimony_app.gui.widgets.date_edit import DateWithPrecisionEdit
 from testimony_app.gui.widgets.place_picker import PlacePicker
+from testimony_app.gui.widgets.provenance_panel import ProvenancePanel
 from testimony_app.gui.widgets.recorder import Recorder
 from testimony_app.gui.widgets.vocab_combo import select, vocab_combo
 from testimony_app.gui.worker import VaultWorker
@@ -119,6 +121,8 @@ class TestimonyEditor(QWidget):
         self.history = QListWidget()
         self.history.setAccessibleName(_("Revision history"))
         self.tabs.addTab(self.history, _("History"))
+        self.provenance = ProvenancePanel(worker)  # read-only: where it came from (issue 6)
+        self.tabs.addTab(self.provenance, _("Provenance"))
 
         self.heading = QLabel()
         self.state = QLabel()
@@ -295,8 +299,16 @@ class TestimonyEditor(QWidget):
         self.summary.setMaximumHeight(120)
         for edit in (self.narrative, self.summary):
             set_document_auto_direction(edit)
+        # Names tagged to persons (sealed on finalise) and suggested ones.
+        self.narrative_tags = NarrativeTagger(self.narrative, "narrative")
+        self.summary_tags = NarrativeTagger(self.summary, "summary")
+        for tagger in (self.narrative_tags, self.summary_tags):
+            tagger.changed.connect(self.mark_dirty)
+        self.name.textChanged.connect(lambda _t: self._refresh_people())
+        self.has_witness.toggled.connect(lambda _on: self._refresh_people())
         layout.addWidget(QLabel(_("Narrative")))
         layout.addWidget(self.narrative, 1)
+        layout.addWidget(self.narrative_tags.hint)
         layout.addWidget(QLabel(_("Summary")))
         layout.addWidget(self.summary)
         self._watch(self.narrative, self.summary)
@@ -311,6 +323,30 @@ class TestimonyEditor(QWidget):
             self.incidents.set_choices(places, persons)
         finally:
             self._loading = loading
+        self._person_labels = dict(persons)
+        self._refresh_people()
+
+    def _known_persons(self, result: tuple[list[Any], Any]) -> None:
+        self._known, self._matcher = result
+        self._refresh_people()
+
+    def _refresh_people(self) -> None:
+        """Who names in the narrative can be tagged to, and whose names are suggested:
+        the people this vault can read, and the witness as typed in the form."""
+        from testimony_app.core.narrative_tags import KnownPerson
+
+        witness_id = str(self._witness_base.get("id") or getattr(self, "_witness_id", ""))
+        people = [p for p in getattr(self, "_known", []) if p.id != witness_id]
+        labels = dict(getattr(self, "_person_labels", {}))
+        if self.has_witness.isChecked():
+            name = self.name.text().strip()
+            people.insert(0, KnownPerson(witness_id, labels.get(witness_id, ""),
+                                         (name,) if name else ()))
+            labels[witness_id] = _("The witness") + (
+                f" ({labels[witness_id]})" if witness_id in labels else "")
+        prefer = {*getattr(self, "_prefer", set()), witness_id}
+        for tagger in (self.narrative_tags, self.summary_tags):
+            tagger.set_people(people, labels, prefer, getattr(self, "_matcher", None))
 
     def new(self, defaults: dict[str, str] | None = None) -> None:
         defaults = defaults or {}
@@ -370,6 +406,18 @@ class TestimonyEditor(QWidget):
         select(self.credibility, assessment.get("credibility"))
         self.narrative.setPlainText(testimony.get("narrative", {}).get(language, ""))
         self.summary.setPlainText(testimony.get("summary", {}).get(language, ""))
+        for tagger in (self.narrative_tags, self.summary_tags):
+            tagger.load(testimony.get("tags", []), language,
+                        testimony.get(tagger.field, {}).get(language, ""))
+        self._witness_id = str(witness.get("id") or uuid.uuid4())
+        self._prefer = people_of(document)
+        self._refresh_people()
+        self.worker.with_session(_known_and_matcher, self._known_persons)
+        # Wholly sealed on finalise (organisation setting): a stub nobody here can open.
+        stub = "sealed" in testimony
+        self.tabs.setEnabled(not stub)
+        self.save_button.setEnabled(not stub)
+        self.finalise_button.setEnabled(not stub)
         self.incidents.set_language(language)
         self.incidents.load(document.get("incidents", []),
                             testimony.get("no_incident_reason", ""))
@@ -379,6 +427,12 @@ class TestimonyEditor(QWidget):
         self.dirty = False
         self._update_heading()
         self._reload_history()
+        sealed_text = _("This testimony was sealed to the organisation when it was finalised; "
+                        "it can no longer be opened or changed on this computer.")
+        if stub:
+            self.notify(sealed_text, error=False)
+        elif self.notice.text() == sealed_text:
+            self.notify("")
 
     @property
     def testimony_id(self) -> str:
@@ -428,6 +482,8 @@ class TestimonyEditor(QWidget):
             if edit.toPlainText().strip():
                 texts[language] = edit.toPlainText()
             _put(t, key, texts)
+        _put(t, "tags", merged_tags(self._base.get("tags", []), language,
+                                    (self.narrative_tags, self.summary_tags)))
         assessment = {k: v for k, v in (("reliability", self.reliability.currentData()),
                                         ("credibility", self.credibility.currentData())) if v}
         _put(t, "assessment", assessment)
@@ -452,7 +508,7 @@ class TestimonyEditor(QWidget):
 
     def _witness(self) -> dict[str, Any]:
         language = self.language.currentData()
-        person = copy.deepcopy(self._witness_base) or {"id": str(uuid.uuid4())}
+        person = copy.deepcopy(self._witness_base) or {"id": self._witness_id}
         person["sex"] = self.sex.currentData()
         if self.age.value():
             person["age"] = self.age.value()
@@ -509,6 +565,9 @@ class TestimonyEditor(QWidget):
         def job(session: Any) -> dict[str, Any]:
             session.add_document(document)
             session.discard_draft(draft_id)
+            if (document["testimonies"][0].get("status") == "finalised"
+                    and not session.finalise_problems(tid)):
+                session.finalise(tid)  # names tagged since are sealed too
             return dict(session.testimony_document(tid))
 
         self.worker.with_session(job, self._saved, self._save_failed)
@@ -534,6 +593,9 @@ class TestimonyEditor(QWidget):
             self.notify(_("Unexpected error ({type}).").format(type=type(error).__name__))
 
     def finalise(self) -> None:
+        # No autosave may follow the sealing with the words it just sealed.
+        self._autosave.stop()
+        self.dirty = False
         document = self.document()
         draft_id, tid = self.draft_id, self.testimony_id
 
@@ -556,7 +618,11 @@ class TestimonyEditor(QWidget):
                 self.notify("")
                 self.saved.emit(tid)
 
-        self.worker.with_session(job, done, self._save_failed)
+        def failed(error: BaseException) -> None:
+            self.mark_dirty()  # nothing was saved: the form is kept as a draft again
+            self._save_failed(error)
+
+        self.worker.with_session(job, done, failed)
 
     def notify(self, text: str, error: bool = True) -> None:
         """An inline message above the form (no modal box to block the person)."""
@@ -567,6 +633,7 @@ class TestimonyEditor(QWidget):
     def _reload_history(self) -> None:
         self.history.clear()
         if not self._exists:
+            self.provenance.clear()
             return
         tid = self.testimony_id
 
@@ -590,6 +657,7 @@ class TestimonyEditor(QWidget):
                     count=len(rec.get("markers", []))))
 
         self.worker.with_session(lambda s: (s.history(tid), s.attachments(tid)), show)
+        self.provenance.load(tid)
 
     def stop_recording(self) -> None:
         """Stop and save a recording in progress (before a lock or leaving the editor)."""
@@ -615,15 +683,28 @@ class TestimonyEditor(QWidget):
             field.clear()
         self.narrative.clear()
         self.summary.clear()
+        self.narrative_tags.clear()
+        self.summary_tags.clear()
+        self._known, self._person_labels, self._matcher = [], {}, None
         self.date.set_value(None)
         self.birth_date.set_value(None)
         self.incidents.clear()
         self.attachments.clear()
         self.history.clear()
+        self.provenance.clear()
         self._base = {}
         self._witness_base = {}
         self._loading = False
         self.dirty = False
+
+
+def _known_and_matcher(session: Any) -> tuple[list[Any], Any]:
+    """In the worker: the people whose names this vault can read, and a matcher over
+    them (built there: a vault may know many)."""
+    from testimony_app.core.narrative_tags import Matcher
+
+    known = session.known_persons()
+    return known, Matcher(known)
 
 
 def _put(target: dict[str, Any], key: str, value: Any) -> None:

@@ -1,20 +1,300 @@
-"""Incidents that several testimonies describe: suggestions to confirm or reject, sources counted."""
+"""Incidents that several testimonies describe: suggestions to confirm or reject, sources counted.
+
+Above, the suggestions, best first, with their reasons and who reported each side;
+below, the incidents confirmed as the same event (or reported by several independent
+sources), with the number of sources, the suggested verification status and a combo
+to accept or change it. Beside them, the provenance of the incident selected. Every
+vault call runs on the worker; every text from a record is shown as plain text.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from collections.abc import Callable
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from testimony_app import i18n
+from testimony_app.core import vocab
+from testimony_app.core.corroboration import Cluster, IncidentInfo, Suggestion, date_text
+from testimony_app.core.session import Session
+from testimony_app.gui import fmt
+from testimony_app.gui.sync.common import plain_label, read_only_table
+from testimony_app.gui.widgets.provenance_panel import ProvenancePanel
+from testimony_app.gui.widgets.vocab_combo import select, vocab_combo
 from testimony_app.gui.worker import VaultWorker
+from testimony_app.i18n import _
+
+SHOWN = 500  # best suggestions listed; the rest come up as these are decided
+
+
+def _label(vocabulary: str, code: str) -> str:
+    return vocab.label(vocabulary, code, i18n.language())
+
+
+def _side(info: IncidentInfo) -> str:
+    return _("{date} · {place} · reported by {who}").format(
+        date=date_text(info.date), place=info.place_label(i18n.language()) or _("no place"),
+        who=info.researcher_label())
 
 
 class CorroborationPage(QWidget):
     def __init__(self, worker: VaultWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.worker = worker
-        QVBoxLayout(self).addWidget(QLabel())
+        self.suggestions: list[Suggestion] = []
+        self.clusters: list[Cluster] = []
+        self.last_decision: tuple[str, str] | None = None
+        self._cluster_side = False  # the incidents listed beside come from a group
+        self.summary = plain_label()
+        self.summary.setAccessibleName(_("Corroboration summary"))
+        self.message = plain_label()
+        self.message.setAccessibleName(_("Corroboration status"))
+        refresh = QPushButton(_("Refresh"))
+        refresh.clicked.connect(self.reload)
+
+        self.suggestion_table = read_only_table(_("Suggestions"), [
+            _("Score"), _("Type"), _("First incident"), _("Second incident"), _("Why")])
+        self.suggestion_table.currentCellChanged.connect(lambda *_a: self._selected())
+        self.confirm_button = QPushButton(_("Confirm: same event"))
+        self.confirm_button.clicked.connect(lambda: self.decide("confirm"))
+        self.reject_button = QPushButton(_("Reject: different events"))
+        self.reject_button.clicked.connect(lambda: self.decide("reject"))
+        self.undo_button = QPushButton(_("Undo last decision"))
+        self.undo_button.clicked.connect(self.undo_last)
+        buttons = QHBoxLayout()
+        for button in (self.confirm_button, self.reject_button, self.undo_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        suggestions_box = QGroupBox(_("Suggestions: incidents that may be the same event"))
+        box = QVBoxLayout(suggestions_box)
+        box.addWidget(self.suggestion_table, 1)
+        box.addLayout(buttons)
+
+        self.cluster_table = read_only_table(_("Corroborated incidents"), [
+            _("Incidents"), _("Type"), _("Dates"), _("Places"), _("Independent sources"),
+            _("Suggested status"), _("Current status")])
+        self.cluster_table.currentCellChanged.connect(lambda *_a: self._selected(True))
+        self.status_combo = vocab_combo("verification", _("Verification status"))
+        self.accept_button = QPushButton(_("Accept suggested status"))
+        self.accept_button.clicked.connect(self.accept_suggested)
+        self.set_button = QPushButton(_("Set this status"))
+        self.set_button.clicked.connect(
+            lambda: self.set_status(str(self.status_combo.currentData())))
+        row = QHBoxLayout()
+        row.addWidget(self.accept_button)
+        row.addWidget(self.status_combo)
+        row.addWidget(self.set_button)
+        row.addStretch(1)
+        clusters_box = QGroupBox(_("Corroborated incidents: the same event in several sources"))
+        box = QVBoxLayout(clusters_box)
+        box.addWidget(self.cluster_table, 1)
+        box.addLayout(row)
+
+        self.incidents = QListWidget()
+        self.incidents.setAccessibleName(_("Incidents of the selection"))
+        self.incidents.currentItemChanged.connect(lambda *_a: self._show_provenance())
+        self.unlink_button = QPushButton(_("Take this incident out of the group"))
+        self.unlink_button.clicked.connect(self.unlink)
+        self.provenance = ProvenancePanel(worker)
+        detail = QGroupBox(_("Provenance of the selected incident"))
+        box = QVBoxLayout(detail)
+        box.addWidget(self.incidents)
+        box.addWidget(self.unlink_button)
+        box.addWidget(self.provenance, 2)
+
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(suggestions_box)
+        left.addWidget(clusters_box)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(refresh)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.message)
+        layout.addWidget(split, 1)
+        self._update_buttons()
+
+    # -- loading ---------------------------------------------------------------------
 
     def reload(self) -> None:
         """Load from the vault (on the worker); called when the page is shown."""
+        self.worker.with_session(
+            lambda s: (s.corroboration_suggestions(SHOWN), s.corroboration_clusters()),
+            self._show, self._failed)
+
+    def _failed(self, error: BaseException) -> None:
+        self.message.setText(str(error))
+
+    def _show(self, result: tuple[list[Suggestion], list[Cluster]]) -> None:
+        self.suggestions, self.clusters = result
+        table = self.suggestion_table
+        table.setRowCount(len(self.suggestions))
+        for r, s in enumerate(self.suggestions):
+            cells = [fmt.locale().toString(s.score, "f", 2), _label("incident_type", s.a.type),
+                     _side(s.a), _side(s.b),
+                     "; ".join(reason.text(i18n.language()) for reason in s.reasons)]
+            for c, text in enumerate(cells):
+                table.setItem(r, c, QTableWidgetItem(text))
+        table.resizeColumnsToContents()
+        table = self.cluster_table
+        table.setRowCount(len(self.clusters))
+        for r, cluster in enumerate(self.clusters):
+            current = {i.verification for i in cluster.incidents}
+            cells = [fmt.number(len(cluster.incidents)),
+                     ", ".join(sorted({_label("incident_type", i.type)
+                                       for i in cluster.incidents})),
+                     ", ".join(dict.fromkeys(date_text(i.date) for i in cluster.incidents)),
+                     ", ".join(dict.fromkeys(i.place_label(i18n.language()) or "—"
+                                             for i in cluster.incidents)),
+                     fmt.number(cluster.sources), _label("verification", cluster.suggested),
+                     _label("verification", current.pop()) if len(current) == 1
+                     else _("differing")]
+            for c, text in enumerate(cells):
+                table.setItem(r, c, QTableWidgetItem(text))
+        table.resizeColumnsToContents()
+        self.summary.setText(_("{suggestions} suggestions to review; {clusters} corroborated "
+                               "incidents or groups.").format(
+            suggestions=fmt.number(len(self.suggestions)),
+            clusters=fmt.number(len(self.clusters))))
+        for table in (self.suggestion_table, self.cluster_table):
+            # rows moved: nothing stays selected that could now mean another incident
+            table.blockSignals(True)
+            table.setCurrentCell(-1, -1)
+            table.blockSignals(False)
+        self.incidents.clear()
+        self.provenance.clear()
+        self._update_buttons()
+
+    # -- selection -------------------------------------------------------------------
+
+    def selected_suggestion(self) -> Suggestion | None:
+        row = self.suggestion_table.currentRow()
+        return self.suggestions[row] if 0 <= row < len(self.suggestions) else None
+
+    def selected_cluster(self) -> Cluster | None:
+        row = self.cluster_table.currentRow()
+        return self.clusters[row] if 0 <= row < len(self.clusters) else None
+
+    def _selected(self, cluster_side: bool = False) -> None:
+        """A row was chosen in one table: list its incidents beside them."""
+        infos: list[IncidentInfo] = []
+        if cluster_side:
+            cluster = self.selected_cluster()
+            if cluster is not None:
+                infos = list(cluster.incidents)
+                select(self.status_combo, cluster.suggested)
+        else:
+            suggestion = self.selected_suggestion()
+            if suggestion is not None:
+                infos = [suggestion.a, suggestion.b]
+        self._cluster_side = cluster_side
+        self.incidents.clear()
+        for info in infos:
+            item = QListWidgetItem(f"{_label('incident_type', info.type)} · {_side(info)}")
+            item.setData(Qt.ItemDataRole.UserRole, info.id)
+            self.incidents.addItem(item)
+        if infos:
+            self.incidents.setCurrentRow(0)
+        self._update_buttons()
+
+    def _show_provenance(self) -> None:
+        item = self.incidents.currentItem()
+        self.provenance.load(None if item is None else str(item.data(Qt.ItemDataRole.UserRole)))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        has_suggestion = self.selected_suggestion() is not None
+        cluster = self.selected_cluster()
+        self.confirm_button.setEnabled(has_suggestion)
+        self.reject_button.setEnabled(has_suggestion)
+        self.undo_button.setEnabled(self.last_decision is not None)
+        for widget in (self.accept_button, self.status_combo, self.set_button):
+            widget.setEnabled(cluster is not None)
+        self.accept_button.setEnabled(cluster is not None and not cluster.agreed)
+        self.unlink_button.setEnabled(
+            self._cluster_side and cluster is not None
+            and len(cluster.incidents) > 1 and self.incidents.currentItem() is not None)
+
+    # -- actions ---------------------------------------------------------------------
+
+    def _run(self, fn: Callable[[Session], object], text: str) -> None:
+        def done(_result: object) -> None:
+            self.message.setText(text)
+            self.reload()
+
+        self.worker.with_session(fn, done, self._failed)
+
+    def decide(self, how: str) -> None:
+        suggestion = self.selected_suggestion()
+        if suggestion is None:
+            return
+        a, b = suggestion.a.id, suggestion.b.id
+        self.last_decision = (a, b)
+        if how == "confirm":
+            self._run(lambda s: s.confirm_corroboration(a, b),
+                      _("Confirmed: the two incidents are the same event."))
+        else:
+            self._run(lambda s: s.reject_corroboration(a, b),
+                      _("Rejected: the two incidents are different events."))
+
+    def undo_last(self) -> None:
+        if self.last_decision is None:
+            return
+        a, b = self.last_decision
+        self.last_decision = None
+        self._run(lambda s: s.undo_corroboration(a, b),
+                  _("Undone: the two incidents are undecided again."))
+
+    def accept_suggested(self) -> None:
+        cluster = self.selected_cluster()
+        if cluster is not None:
+            self.set_status(cluster.suggested)
+
+    def set_status(self, status: str) -> None:
+        cluster = self.selected_cluster()
+        if cluster is None:
+            return
+        first = cluster.ids[0]
+        self._run(lambda s: s.set_verification(first, status),
+                  _("Verification status set to {status} for the incidents of the group.")
+                  .format(status=_label("verification", status)))
+
+    def unlink(self) -> None:
+        cluster, item = self.selected_cluster(), self.incidents.currentItem()
+        if cluster is None or item is None:
+            return
+        incident = str(item.data(Qt.ItemDataRole.UserRole))
+        links = [(d.a, d.b) for d in cluster.links if incident in (d.a, d.b)]
+
+        def job(s: Session) -> None:
+            for a, b in links:
+                s.undo_corroboration(a, b)
+
+        self._run(job, _("The incident was taken out of the group; its links were undone."))
 
     def clear(self) -> None:
         """Forget everything shown (on lock)."""
+        self.suggestions, self.clusters, self.last_decision = [], [], None
+        self.suggestion_table.setRowCount(0)
+        self.cluster_table.setRowCount(0)
+        self.incidents.clear()
+        self.provenance.clear()
+        self.message.clear()
+        self.summary.clear()
+        self._update_buttons()

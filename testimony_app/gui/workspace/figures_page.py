@@ -1,20 +1,487 @@
-"""Figures by month, type, place, sex, age group, status and perpetrator, with charts."""
+"""Figures by month, type, place, sex, age group, status and perpetrator, with charts.
+
+Cases documented here and each source's reported figures sit side by side (a
+column and a bar series each) and are never added together; every count keeps
+its qualifier ("at least 1,897"). Below, the figures that disagree, each with its
+source. Figures come from the vault through the worker; CSV is written by the
+core, the chart image through the session, so both exports are logged.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import html
+from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, Qt
+from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from testimony_app import i18n
+from testimony_app.core import stats, vocab
+from testimony_app.core.discrepancy import Discrepancy
+from testimony_app.core.errors import TestimonyError
+from testimony_app.core.stats import DOCUMENTED, Figures
+from testimony_app.gui import fmt
 from testimony_app.gui.worker import VaultWorker
+from testimony_app.gui.workspace.bar_chart import BarChart, Series
+from testimony_app.i18n import N_, _
+
+GROUPINGS = [("month", N_("Month")), ("type", N_("Incident type")), ("place", N_("Place")),
+             ("sex", N_("Sex")), ("age_group", N_("Age group")),
+             ("status", N_("Victim status")), ("perpetrator", N_("Perpetrator"))]
+LEVELS = [("governorate", N_("Governorate")), ("city", N_("City")),
+          ("district", N_("District")), ("neighbourhood", N_("Neighbourhood")),
+          ("", N_("As recorded"))]
+TITLES = {"month": N_("Victims of {type}, by month"),
+          "type": N_("Victims by incident type"),
+          "place": N_("Victims of {type}, by place"),
+          "sex": N_("Victims of {type}, by sex"),
+          "age_group": N_("Victims of {type}, by age group"),
+          "status": N_("Victims of {type}, by victim status"),
+          "perpetrator": N_("Victims of {type}, by perpetrator")}
+NOTES_SHOWN = 6  # lines per list under the table; the CSV export has them all
+DEFAULT_TYPE = "arbitrary_arrest"  # the report's monthly table, when the vault has it
+
+
+def month_label(code: str) -> str:
+    """'2016-12' as the UI language writes a month ('Dec 2016', 'ديسمبر ٢٠١٦')."""
+    date = QDate.fromString(code + "-01", "yyyy-MM-dd")
+    return fmt.locale().toString(date, "MMM yyyy") if date.isValid() else code
+
+
+def period_label(start: str, end: str) -> str:
+    """A period in words: one month as the month, else 'first – last'."""
+    first, last = QDate.fromString(start, "yyyy-MM-dd"), QDate.fromString(end, "yyyy-MM-dd")
+    if first.isValid() and last.isValid() and first.day() == 1 \
+            and last == first.addMonths(1).addDays(-1):
+        return month_label(start[:7])
+    def day(d: QDate) -> str:
+        return fmt.locale().toString(d, "d MMM yyyy") if d.isValid() else "…"
+
+    return f"{day(first)} – {day(last)}"
+
+
+def months_between(first: str, last: str) -> list[str]:
+    """Every month from first to last (YYYY-MM), so that a gap shows as a gap."""
+    year, month = (int(x) for x in first.split("-"))
+    out: list[str] = []
+    while f"{year:04d}-{month:02d}" <= last and len(out) < 1200:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def source_label(source: str) -> str:
+    return _("Documented here") if source == DOCUMENTED else source
+
+
+def _message(error: BaseException) -> str:
+    """Words for a failure: ours say what to do; any other never shows its message,
+    which could quote a record."""
+    if isinstance(error, TestimonyError):
+        return str(error)
+    return _("The figures could not be shown ({type}).").format(type=type(error).__name__)
+
+
+def plain_tip(text: str) -> str:
+    """A tooltip showing `text` as it is: escaped inside <qt>, so Qt neither renders
+    markup a record may hold nor shows the escapes."""
+    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
+
+
+def _item(text: str, tooltip: str = "", number: bool = False) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    if tooltip:
+        item.setToolTip(plain_tip(tooltip))
+    if number:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignTrailing | Qt.AlignmentFlag.AlignVCenter)
+    return item
 
 
 class FiguresPage(QWidget):
     def __init__(self, worker: VaultWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.worker = worker
-        QVBoxLayout(self).addWidget(QLabel())
+        self.figures: Figures | None = None
+        self.found: list[Discrepancy] = []
+        self._generation = 0
+
+        self.grouping = QComboBox()
+        self.grouping.setAccessibleName(_("Group by"))
+        for code, text in GROUPINGS:
+            self.grouping.addItem(_(text), code)
+        self.level = QComboBox()
+        self.level.setAccessibleName(_("Place level"))
+        for code, text in LEVELS:
+            self.level.addItem(_(text), code)
+        self.level_label = QLabel(_("Level:"))
+        self.type = QComboBox()
+        self.type.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.type.setAccessibleName(_("Incident type"))
+        self.type_label = QLabel(_("Incident type:"))
+        self.export_button = QPushButton(_("Export CSV…"))
+        self.png_button = QPushButton(_("Save chart as PNG…"))
+        for button in (self.export_button, self.png_button):
+            button.setAccessibleName(button.text())
+        self.grouping.currentIndexChanged.connect(self._grouping_changed)
+        self.level.currentIndexChanged.connect(lambda _i: self.reload())
+        self.type.currentIndexChanged.connect(lambda _i: self._render())
+        self.export_button.clicked.connect(self.export_csv)
+        self.png_button.clicked.connect(self.save_png)
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel(_("Group by:")))
+        controls.addWidget(self.grouping)
+        controls.addWidget(self.level_label)
+        controls.addWidget(self.level)
+        controls.addWidget(self.type_label)
+        controls.addWidget(self.type)
+        controls.addStretch(1)
+        controls.addWidget(self.export_button)
+        controls.addWidget(self.png_button)
+
+        explain = QLabel(_("Cases documented in this vault and figures reported by other "
+                           "sources are shown side by side and never added together. "
+                           "≥ means at least, ~ approximately."))
+        explain.setWordWrap(True)
+        self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+
+        self.chart = BarChart()
+        self.table = QTableWidget(0, 0)
+        self.table.setAccessibleName(_("Figures"))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.notes = QLabel()
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)  # source names are record text
+        self.notes.setWordWrap(True)
+        table_box = QWidget()
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addWidget(self.table, 1)
+        table_layout.addWidget(self.notes)
+
+        self.discrepancies = QTextEdit()
+        self.discrepancies.setAccessibleName(_("Discrepancies"))
+        self.discrepancies.setReadOnly(True)
+        self.discrepancies.setAcceptRichText(False)
+        self.discrepancies_title = QLabel(_("Discrepancies"))
+        bold = self.discrepancies_title.font()
+        bold.setBold(True)
+        self.discrepancies_title.setFont(bold)
+        disc_box = QWidget()
+        disc_layout = QVBoxLayout(disc_box)
+        disc_layout.setContentsMargins(0, 0, 0, 0)
+        disc_layout.addWidget(self.discrepancies_title)
+        disc_layout.addWidget(self.discrepancies, 1)
+
+        upper = QSplitter(Qt.Orientation.Horizontal)
+        upper.addWidget(self.chart)
+        upper.addWidget(disc_box)
+        upper.setStretchFactor(0, 3)
+        upper.setStretchFactor(1, 2)
+        upper.setChildrenCollapsible(False)
+        upper.setSizes([600, 400])
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(upper)
+        self.splitter.addWidget(table_box)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([350, 250])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(explain)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.status)
+        self._update_controls()
+
+    # -- choices ------------------------------------------------------------------------
+
+    def by(self) -> str:
+        return str(self.grouping.currentData())
+
+    def place_level(self) -> str | None:
+        return (self.level.currentData() or None) if self.by() == "place" else None
+
+    def incident_type(self) -> str | None:
+        """The type shown (None when grouping by type: every type is a category)."""
+        return None if self.by() == "type" else (self.type.currentData() or None)
+
+    def _update_controls(self) -> None:
+        place = self.by() == "place"
+        self.level.setVisible(place)
+        self.level_label.setVisible(place)
+        self.type.setVisible(self.by() != "type")
+        self.type_label.setVisible(self.by() != "type")
+
+    def _grouping_changed(self, _index: int = 0) -> None:
+        self._update_controls()
+        self.reload()
+
+    # -- loading ------------------------------------------------------------------------
 
     def reload(self) -> None:
         """Load from the vault (on the worker); called when the page is shown."""
+        self._generation += 1
+        generation = self._generation
+        by, level, language = self.by(), self.place_level(), i18n.language()
+
+        def job(session: Any) -> tuple[Figures, list[Discrepancy]]:
+            return session.stats(by, level, language), session.discrepancies(language)
+
+        def done(result: tuple[Figures, list[Discrepancy]]) -> None:
+            if generation == self._generation:  # not a late answer to an older question
+                self._show(*result)
+
+        self.worker.with_session(job, done, self._failed)
+
+    def _failed(self, error: BaseException) -> None:
+        self.status.setText(_message(error))
+
+    def _show(self, figures: Figures, found: list[Discrepancy]) -> None:
+        self.figures, self.found = figures, found
+        types = sorted({r["incident_type"] for r in figures.rows}
+                       | {a["incident_type"] for a in figures.not_by_month + figures.covered},
+                       key=lambda t: vocab.label("incident_type", t, i18n.language()))
+        wanted = self.type.currentData() or DEFAULT_TYPE
+        self.type.blockSignals(True)
+        self.type.clear()
+        for code in types:
+            self.type.addItem(vocab.label("incident_type", code, i18n.language()), code)
+        index = self.type.findData(wanted)
+        self.type.setCurrentIndex(index if index >= 0 else 0)
+        self.type.blockSignals(False)
+        self._render()
+        self._show_discrepancies()
+
+    # -- table and chart ----------------------------------------------------------------
+
+    def _render(self) -> None:
+        figures = self.figures
+        if figures is None:
+            return
+        by = figures.by  # the combo may already ask for the next grouping
+        type_ = None if by == "type" else (self.type.currentData() or None)
+        if type_ is None and by != "type" and figures.rows:
+            type_ = figures.rows[0]["incident_type"]  # never several types in one cell
+        rows = [r for r in figures.rows if type_ is None or r["incident_type"] == type_]
+        field = stats.CATEGORY[by]
+        sources = sorted({r["source"] for r in rows},
+                         key=lambda s: (s != DOCUMENTED, s.casefold()))
+        codes = list(dict.fromkeys(r[field] for r in rows))
+        if by == "month" and codes:
+            codes = months_between(min(codes), max(codes))
+        labels = {r[field]: stats.row_label(figures, r, i18n.language()) for r in rows}
+        if by == "month":
+            labels = {c: month_label(c) for c in codes}
+        cell = {(r[field], r["source"]): r for r in rows}
+
+        breakdown = by not in ("sex", "age_group")
+        columns: list[tuple[str, str]] = []  # (source, "victims" | "women" | "children")
+        for source in sources:
+            columns.append((source, "victims"))
+            if breakdown:
+                for part in ("women", "children"):
+                    if any(r[part] for r in rows if r["source"] == source):
+                        columns.append((source, part))
+        words = {"victims": _("victims"), "women": _("women"), "children": _("children")}
+        first = dict(GROUPINGS)[by]
+        self.table.clear()
+        self.table.setColumnCount(1 + len(columns))
+        self.table.setRowCount(len(codes))
+        self.table.setHorizontalHeaderItem(0, QTableWidgetItem(_(first)))
+        for col, (source, part) in enumerate(columns, start=1):
+            # The source heads its first column; its women and children follow it.
+            name = source_label(source)
+            short = name if len(name) <= 32 else name[:31] + "…"
+            header = QTableWidgetItem(f"{short if part == 'victims' else ''}\n{words[part]}")
+            header.setToolTip(plain_tip(f"{name}: {words[part]}"))
+            header.setData(Qt.ItemDataRole.UserRole, (source, part))
+            self.table.setHorizontalHeaderItem(col, header)
+        for row_index, code in enumerate(codes):
+            self.table.setItem(row_index, 0, _item(labels.get(code, code), labels.get(code, "")))
+            for col, (source, part) in enumerate(columns, start=1):
+                row = cell.get((code, source))
+                if row is None:
+                    self.table.setItem(row_index, col, _item(""))
+                    continue
+                if part == "victims":
+                    text = stats.qualified(row["victims"], row["qualifier"], fmt.number)
+                    tip = _("{source}: {count} victims in {n} records").format(
+                        source=source_label(source), count=text, n=fmt.number(row["records"]))
+                else:
+                    text, tip = fmt.number(row[part]), ""
+                self.table.setItem(row_index, col, _item(text, tip, number=True))
+        self.table.resizeColumnsToContents()
+        self.table.resizeRowsToContents()
+
+        series = [Series(source_label(s),
+                         [cell[c, s]["victims"] if (c, s) in cell else None for c in codes],
+                         [cell[c, s]["qualifier"] if (c, s) in cell else "exact" for c in codes])
+                  for s in sources]
+        type_label = vocab.label("incident_type", type_ or "", i18n.language()) if type_ else ""
+        self.chart.set_data(_(TITLES[by]).format(type=type_label),
+                            [labels.get(c, c) for c in codes], series,
+                            _("Each source is its own bar; bars are never added together. "
+                              "≥ at least, ~ approximately."))
+        self._show_notes(figures, type_)
+
+    def _show_notes(self, figures: Figures, type_: str | None) -> None:
+        lines = []
+        for title, entries in (
+                (_("Reported for periods longer than a month (not in the monthly rows):"),
+                 figures.not_by_month),
+                (_("Reported for part of a period the same source also gave a total for "
+                   "(counted through that total, not again):"), figures.covered)):
+            chosen = [a for a in entries if type_ is None or a["incident_type"] == type_]
+            if not chosen:
+                continue
+            lines.append(title)
+            if len(chosen) > NOTES_SHOWN:
+                more = len(chosen) - NOTES_SHOWN + 1
+                chosen = chosen[:NOTES_SHOWN - 1]
+            else:
+                more = 0
+            for agg in chosen:
+                what = "" if type_ else vocab.label("incident_type", agg["incident_type"],
+                                                    i18n.language()) + ", "
+                lines.append("  • {}, {}: {}{}".format(
+                    period_label(agg["from"], agg["to"]), source_label(agg["source"]), what,
+                    stats.qualified(agg["victims"], agg["qualifier"], fmt.number)))
+            if more:
+                lines.append("  " + _("… and {n} more (all are in the CSV export)").format(
+                    n=fmt.number(more)))
+        if figures.by == "month" and any(r["source"] == DOCUMENTED for r in figures.rows):
+            lines.append(_("A documented incident whose date spans several months is "
+                           "counted in the month it starts."))
+        self.notes.setText("\n".join(lines))
+        self.notes.setVisible(bool(lines))
+
+    # -- discrepancies --------------------------------------------------------------------
+
+    def _show_discrepancies(self) -> None:
+        """Each disagreement and its figures, written as plain text (names come from
+        records) with bold headings through character formats, never markup."""
+        self.discrepancies.clear()
+        kinds = {"sources_differ": _("Sources give different figures:"),
+                 "total_vs_parts": _("A total and the sum of its parts differ:")}
+        roles = {"reported": _("reported by"), "total": _("total reported by"),
+                 "sum_of_parts": _("sum of {n} parts reported by")}
+        language = i18n.language()
+        cursor = self.discrepancies.textCursor()
+        plain, bold = QTextCharFormat(), QTextCharFormat()
+        bold.setFontWeight(QFont.Weight.Bold)
+        for number, found in enumerate(self.found):
+            if number:
+                cursor.insertText("\n\n", plain)
+            cursor.insertText("{} · {} · {}".format(
+                vocab.label("incident_type", found.incident_type, language),
+                found.place or _("(no place)"), period_label(found.start, found.end)), bold)
+            cursor.insertText("\n" + kinds.get(found.kind, found.kind), plain)
+            for figure in found.figures:
+                extra = []
+                if "women" in found.differs and figure.women is not None:
+                    extra.append(_("{n} women").format(n=fmt.number(figure.women)))
+                if "children" in found.differs and figure.children is not None:
+                    extra.append(_("{n} children").format(n=fmt.number(figure.children)))
+                cursor.insertText("\n  • ", plain)
+                cursor.insertText(" ".join([stats.qualified(figure.count, figure.qualifier,
+                                                            fmt.number), *extra]), bold)
+                cursor.insertText(" — {} {} ({})".format(
+                    roles.get(figure.role, figure.role).format(
+                        n=fmt.number(len(figure.record_ids))),
+                    figure.source, ", ".join(i[:8] for i in figure.record_ids)), plain)
+        self.discrepancies.moveCursor(QTextCursor.MoveOperation.Start)
+        self.discrepancies_title.setText(
+            _("Discrepancies: {n}").format(n=fmt.number(len(self.found))) if self.found
+            else _("Discrepancies: none among the reported figures"))
+
+    # -- exports --------------------------------------------------------------------------
+
+    def _ask_target(self, title: str, suffix: str, name: str, pattern: str) -> Path | None:
+        dialog = QFileDialog(self, title)
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setOption(QFileDialog.Option.DontConfirmOverwrite, True)  # the save refuses
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix(suffix)
+        dialog.setNameFilters([pattern, _("All files (*)")])
+        dialog.selectFile(name)
+        if dialog.exec() and dialog.selectedFiles():
+            return Path(dialog.selectedFiles()[0])
+        return None
+
+    def export_csv(self) -> None:
+        target = self._ask_target(_("Export figures as CSV"), "csv",
+                                  f"figures-by-{self.by()}.csv", _("CSV files (*.csv)"))
+        if target is not None:
+            self.export_csv_to(target)
+
+    def export_csv_to(self, target: Path) -> None:
+        """Every figure of this grouping (all incident types), written by the core."""
+        by, level, language = self.by(), self.place_level(), i18n.language()
+        self.status.setText(_("Exporting…"))
+
+        def done(rows: int) -> None:
+            self.status.setText(_("Saved {rows} figures to {path}.").format(
+                rows=fmt.number(rows), path=str(target)))
+
+        self.worker.with_session(lambda s: s.stats_csv(target, by, level, language), done,
+                                 self._export_failed)
+
+    def save_png(self) -> None:
+        target = self._ask_target(_("Save chart as PNG"), "png", f"figures-by-{self.by()}.png",
+                                  _("PNG images (*.png)"))
+        if target is not None:
+            self.save_png_to(target)
+
+    def chart_png(self) -> bytes:
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        self.chart.grab().save(buffer, "PNG")
+        buffer.close()
+        return bytes(data.data())
+
+    def save_png_to(self, target: Path) -> None:
+        png, by = self.chart_png(), self.by()
+
+        def done(_result: object) -> None:
+            self.status.setText(_("Saved the chart to {path}.").format(path=str(target)))
+
+        self.worker.with_session(lambda s: s.save_chart(target, png, by), done,
+                                 self._export_failed)
+
+    def _export_failed(self, error: BaseException) -> None:
+        self.status.setText(_message(error))
 
     def clear(self) -> None:
         """Forget everything shown (on lock)."""
+        self._generation += 1
+        self.figures, self.found = None, []
+        self.table.clear()
+        self.table.setRowCount(0)
+        self.table.setColumnCount(0)
+        self.chart.clear()
+        self.discrepancies.clear()
+        self.notes.clear()
+        self.status.clear()
+        self.type.blockSignals(True)
+        self.type.clear()
+        self.type.blockSignals(False)

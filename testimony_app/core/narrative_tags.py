@@ -1,0 +1,391 @@
+"""Names in a narrative (or summary) tagged to persons (issue 5).
+
+A testimony's `tags` list says which stretches of its free text name which
+person (docs/FORMAT.md):
+
+    {"field": "narrative", "lang": "ar", "start": 12, "end": 27, "person": "<uuid>"}
+
+Offsets are code points into `record[field][lang]`, `end` exclusive. On an
+enrolled researcher's laptop, finalising replaces each tagged stretch by the
+person's pseudonym token and seals the original words (core/seal.py); the tag
+then carries them, encrypted, under `sealed`.
+
+This module holds what does not need a database: validation, replacing spans
+while keeping every tag's offsets right, and suggestions (known names and their
+spelling variants, kunya and article forms, found in a text).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from testimony_app.core import textnorm
+
+FIELDS = ("narrative", "summary")
+MAX_TAGS = 10_000
+
+# Words that belong to a name when they stand next to one (Abu Qorvan, Umm Ali,
+# bin Zaid, al Halabi, Abd al-Karim), normalised as textnorm.normalize_name does.
+PARTICLES = frozenset({
+    "al", "abu", "umm", "bin", "abd", "el", "bint",
+    "\u0627\u0628\u0648",  # abu
+    "\u0627\u0645",  # umm
+    "\u0628\u0646",  # bin (and ibn, folded by normalize_name)
+    "\u0628\u0646\u062a",  # bint
+    "\u0639\u0628\u062f",  # abd
+    "\u0627\u0644",  # al-
+})
+# Letters Arabic glues in front of a word: and, with, for, then; and the article.
+_GLUED = ("\u0648\u0627\u0644", "\u0628\u0627\u0644", "\u0643\u0627\u0644",
+          "\u0641\u0627\u0644", "\u0644\u0644", "\u0627\u0644",
+          "\u0648", "\u0628", "\u0644", "\u0641")
+_ARTICLE = "\u0627\u0644"
+_GLUED_SHORTEST_FIRST = sorted(_GLUED, key=len)  # keep the article in the span
+# A word: letters and digits with the marks written on them (Arabic diacritics and
+# tatweel, Latin combining accents: Python's \w leaves them out), apostrophes, hyphens.
+MARKS = ("\u0300-\u036f\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06dc"
+         "\u06df-\u06e8\u06ea-\u06ed\u200c")
+_WORD = re.compile(rf"\w[\w{MARKS}'\u2019\u02bc-]*", re.UNICODE)
+_GAP = re.compile(r"[ \t\u00a0\u200c\u200f\u200e]{1,3}")
+
+
+# -- validation -------------------------------------------------------------------
+
+
+def problems(path: str, record: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """What is wrong with a testimony's tags, as (JSON path, reason) pairs.
+
+    Reasons are our words, never a value from the record (it may be a name).
+    """
+    tags = record.get("tags") or []
+    spans: dict[tuple[str, str], list[tuple[int, int, int]]] = {}
+    for i, tag in enumerate(tags):
+        where = f"{path}.tags[{i}]"
+        texts = record.get(tag["field"])
+        text = texts.get(tag["lang"]) if isinstance(texts, dict) else None
+        start, end = tag["start"], tag["end"]
+        if text is None:
+            yield where, f"tags a {tag['field']} text in a language the record does not have"
+        elif end <= start:
+            yield where, "ends before it starts (a tag covers at least one character)"
+        elif end > len(text):
+            yield where, "reaches past the end of the text"
+        elif not text[start:end].strip():
+            yield where, "covers only spaces"
+        else:
+            spans.setdefault((tag["field"], tag["lang"]), []).append((start, end, i))
+    for group in spans.values():
+        group.sort()
+        for (_s1, end1, _i1), (start2, _e2, i2) in zip(group, group[1:], strict=False):
+            if start2 < end1:
+                yield f"{path}.tags[{i2}]", "overlaps another tag"
+
+
+def persons(record: dict[str, Any]) -> list[str]:
+    """The persons a testimony's tags refer to, each once, in order."""
+    return list(dict.fromkeys(tag["person"] for tag in record.get("tags") or []))
+
+
+# -- replacing spans --------------------------------------------------------------
+
+
+def replace_spans(text: str, spans: Sequence[tuple[int, int, str | None]]
+                  ) -> tuple[str, list[tuple[int, int]]]:
+    """Replace non-overlapping spans of `text` (None: keep that span's text).
+
+    Returns the new text and, for each span in the order given, where it now is.
+    """
+    order = sorted(range(len(spans)), key=lambda k: spans[k][0])
+    pieces: list[str] = []
+    where: list[tuple[int, int]] = [(0, 0)] * len(spans)
+    cursor = length = 0
+    for k in order:
+        start, end, replacement = spans[k]
+        if start < cursor or end < start or end > len(text):
+            raise ValueError("spans overlap or lie outside the text")
+        pieces.append(text[cursor:start])
+        length += start - cursor
+        middle = text[start:end] if replacement is None else replacement
+        pieces.append(middle)
+        where[k] = (length, length + len(middle))
+        length += len(middle)
+        cursor = end
+    pieces.append(text[cursor:])
+    return "".join(pieces), where
+
+
+def apply(record: dict[str, Any], replace: dict[int, str]) -> dict[str, Any]:
+    """A copy of a testimony with the text of tag number i replaced by replace[i],
+    every tag's offsets following (tags not in `replace` keep their text)."""
+    out = dict(record)
+    tags = [dict(t) for t in record.get("tags") or []]
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, tag in enumerate(tags):
+        groups.setdefault((tag["field"], tag["lang"]), []).append(i)
+    for (field, lang), members in groups.items():
+        if not any(i in replace for i in members):
+            continue
+        texts = dict(out[field])
+        new_text, where = replace_spans(
+            texts[lang], [(tags[i]["start"], tags[i]["end"], replace.get(i)) for i in members])
+        texts[lang] = new_text
+        out[field] = texts
+        for i, (start, end) in zip(members, where, strict=True):
+            tags[i]["start"], tags[i]["end"] = start, end
+    if tags:
+        out["tags"] = tags
+    return out
+
+
+def repeats(record: dict[str, Any], skip: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """New tags for the other occurrences, as whole words, of a tagged text in the
+    same record (the name said twice, tagged once), to the same person.
+
+    Sealed tags are left out (their text is a token), and so are persons in `skip`.
+    """
+    skipped = set(skip)
+    tags = record.get("tags") or []
+    wanted: dict[str, str] = {}
+    for tag in tags:
+        if "sealed" in tag or tag["person"] in skipped:
+            continue
+        text = record[tag["field"]][tag["lang"]][tag["start"]:tag["end"]].strip()
+        if len(text) >= 2:
+            wanted.setdefault(text, tag["person"])
+    if not wanted:
+        return []
+    taken: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for tag in tags:
+        taken.setdefault((tag["field"], tag["lang"]), []).append((tag["start"], tag["end"]))
+    pattern = re.compile("|".join(
+        rf"(?<!\w){re.escape(t)}(?!\w)" for t in sorted(wanted, key=len, reverse=True)))
+    added: list[dict[str, Any]] = []
+    for field in FIELDS:
+        for lang, text in (record.get(field) or {}).items():
+            spans = taken.setdefault((field, lang), [])
+            for match in pattern.finditer(text):
+                start, end = match.span()
+                if any(start < e and s < end for s, e in spans):
+                    continue
+                spans.append((start, end))
+                added.append({"field": field, "lang": lang, "start": start, "end": end,
+                              "person": wanted[match.group(0)]})
+    return added
+
+
+# -- suggestions ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownPerson:
+    """A person whose names this vault may read (identity not sealed)."""
+
+    id: str
+    code: str
+    names: tuple[str, ...]  # names in every script and aliases
+    relatives: tuple[str, ...] = ()  # father's and mother's names
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    start: int
+    end: int
+    person: str
+    others: tuple[str, ...] = ()  # other persons the same words could name
+
+
+def _parts(name: str) -> set[str]:
+    parts = set()
+    for part in textnorm.normalize_name(name).split():
+        if len(part) >= 2 and part not in PARTICLES:
+            parts.add(part)
+            if part.startswith(_ARTICLE) and len(part) - len(_ARTICLE) >= 2:
+                parts.add(part[len(_ARTICLE):])
+    return parts
+
+
+def _skip_letters(word: str, letters: int) -> int:
+    """How many characters of `word` hold its first `letters` letters (marks and
+    tatweel in between belong to them)."""
+    seen = i = 0
+    while i < len(word) and seen < letters:
+        if unicodedata.category(word[i]).startswith("L") and word[i] != "\u0640":
+            seen += 1
+        i += 1
+    while i < len(word) and (unicodedata.category(word[i]) == "Mn" or word[i] == "\u0640"):
+        i += 1
+    return i
+
+
+@dataclass
+class _Word:
+    start: int
+    end: int
+    strong: frozenset[str]
+    weak: frozenset[str]
+    particle: bool
+
+
+_NOBODY: frozenset[str] = frozenset()
+_CACHE = 50_000  # normalised words kept between two suggestions (typing pauses)
+AMBIGUOUS = 5  # more people than this share the words: not a suggestion by itself
+
+
+class Matcher:
+    """Finds where known persons are named in a text.
+
+    A suggestion starts at a word that is part of someone's name or alias (in any
+    spelling variant textnorm folds: Arabic with or without diacritics, hamza
+    forms, Latin transliterations), takes in a kunya or article right before it
+    (Abu, Umm, al-) and the words right after it that belong to the same person
+    (more of the name, bin/ibn and the father's name).
+    """
+
+    def __init__(self, people: Iterable[KnownPerson],
+                 extra: Iterable[tuple[str, str]] = (), base: Matcher | None = None) -> None:
+        strong: dict[str, set[str]] = {}
+        weak: dict[str, set[str]] = {}
+        self.codes: dict[str, str] = dict(base.codes) if base else {}
+        for person in people:
+            self.codes[person.id] = person.code
+            for name in person.names:
+                for part in _parts(name):
+                    strong.setdefault(part, set()).add(person.id)
+            for name in person.relatives:
+                for part in _parts(name):
+                    weak.setdefault(part, set()).add(person.id)
+        for person_id, text in extra:  # words already tagged to someone
+            for part in _parts(text):
+                strong.setdefault(part, set()).add(person_id)
+        # Layers, newest first: a matcher over a whole vault is built once (in a
+        # worker) and a few names typed in a form are laid over it.
+        self._layers: list[tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]] = [
+            ({k: frozenset(v) for k, v in strong.items()},
+             {k: frozenset(v) for k, v in weak.items()}), *(base._layers if base else [])]
+        self._normalised: dict[str, str] = base._normalised if base else {}
+
+    def extended(self, people: Iterable[KnownPerson],
+                 extra: Iterable[tuple[str, str]] = ()) -> Matcher:
+        """This matcher with more people and tagged words laid over it."""
+        return Matcher(people, extra, base=self)
+
+    def __bool__(self) -> bool:
+        return any(strong for strong, _weak in self._layers)
+
+    def _lookup(self, piece: str) -> tuple[frozenset[str], frozenset[str]]:
+        strong: frozenset[str] = _NOBODY
+        weak: frozenset[str] = _NOBODY
+        for layer_strong, layer_weak in self._layers:
+            found = layer_strong.get(piece)
+            if found:
+                strong = strong | found if strong else found
+            found = layer_weak.get(piece)
+            if found:
+                weak = weak | found if weak else found
+        return strong, weak
+
+    def _word(self, match: re.Match[str]) -> _Word:
+        word = match.group(0)
+        start = match.start()
+        norm = self._normalised.get(word)
+        if norm is None:
+            if len(self._normalised) > _CACHE:
+                self._normalised.clear()
+            norm = self._normalised[word] = textnorm.normalize_name(word)
+        pieces = norm.split()
+        strong: frozenset[str] = _NOBODY
+        weak: frozenset[str] = _NOBODY
+        for piece in (norm, *pieces) if len(pieces) > 1 else (norm,):
+            more_strong, more_weak = self._lookup(piece)
+            strong = strong | more_strong if strong else more_strong
+            weak = weak | more_weak if weak else more_weak
+        if not strong and len(pieces) == 1:
+            for prefix in _GLUED_SHORTEST_FIRST:  # "and Muhammad" written as one word
+                if norm.startswith(prefix) and len(norm) - len(prefix) >= 2:
+                    found = self._lookup(norm[len(prefix):])[0]
+                    if found:
+                        strong = found
+                        start += _skip_letters(word, len(prefix))
+                        break
+        particle = bool(pieces) and all(p in PARTICLES for p in pieces)
+        return _Word(start, match.end(), strong, weak, particle)
+
+    def suggest(self, text: str, taken: Iterable[tuple[int, int]] = (),
+                prefer: Iterable[str] = ()) -> list[Suggestion]:
+        """Spans of `text` that name a known person, not overlapping `taken`.
+
+        Words a great many people share ("Muhammad" alone, in a large vault) are
+        suggested only for this testimony's own people (`prefer`).
+        """
+        if not self:
+            return []
+        words = [self._word(m) for m in _WORD.finditer(text)]
+        busy = sorted(taken)
+        preferred = frozenset(prefer)
+        out: list[Suggestion] = []
+
+        def next_to(a: _Word, b: _Word) -> bool:
+            return _GAP.fullmatch(text[a.end:b.start]) is not None
+
+        i = 0
+        while i < len(words):
+            if not words[i].strong:
+                i += 1
+                continue
+            candidates = words[i].strong
+            first = last = i
+            while first > 0 and words[first - 1].particle and next_to(words[first - 1],
+                                                                       words[first]):
+                first -= 1
+            k = i + 1
+            while k < len(words) and next_to(words[k - 1], words[k]):
+                hit = (candidates & words[k].strong) | (candidates & words[k].weak)
+                if hit:
+                    candidates = hit
+                    last = k
+                    k += 1
+                elif words[k].particle:
+                    k += 1  # kept only if a word of the same person follows
+                else:
+                    break
+            start, end = words[first].start, words[last].end
+            ranked = self._rank(candidates, preferred, words[i:last + 1])
+            if ranked and not any(start < e and s < end for s, e in busy):
+                out.append(Suggestion(start, end, ranked[0], tuple(ranked[1:])))
+            i = last + 1
+        return out
+
+    def _rank(self, candidates: frozenset[str], preferred: frozenset[str],
+              run: list[_Word]) -> list[str]:
+        """Candidates best first: this testimony's people, then who has the most words
+        of the run in their names. Too many: only this testimony's people, if any."""
+        if len(candidates) > AMBIGUOUS:
+            return sorted(candidates & preferred, key=lambda p: self.codes.get(p, p))
+
+        def score(person: str) -> int:
+            return sum(person in w.strong or person in w.weak for w in run)
+
+        return sorted(candidates, key=lambda p: (p not in preferred, -score(p),
+                                                 self.codes.get(p, p)))
+
+
+def known_persons(conn: Any) -> list[KnownPerson]:
+    """Every person whose identity this vault can read, with their names."""
+    import json
+
+    out = []
+    for person_id, code, data in conn.execute(
+            "SELECT r.id, r.code, i.data FROM identities i JOIN records r ON r.id = i.person_id "
+            "ORDER BY r.code"):
+        identity = json.loads(data)
+        names = [str(n) for n in identity.get("name", {}).values()]
+        names += [str(a) for a in identity.get("aliases", [])]
+        relatives = [str(identity[k]) for k in ("father_name", "mother_name") if identity.get(k)]
+        out.append(KnownPerson(person_id, code or "", tuple(n for n in names if n.strip()),
+                               tuple(relatives), bool(identity.get("public_domain"))))
+    return out

@@ -1,0 +1,125 @@
+"""Where a record came from, read-only: researcher (trusted name and fingerprint),
+device, bundle and sequence, when it was recorded and imported, and its revisions on
+the researcher's device and in this vault. Shown beside a testimony in the editor and
+beside an incident on the Corroboration page."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QListWidget, QVBoxLayout, QWidget
+
+from testimony_app.core.provenance import Provenance
+from testimony_app.gui import fmt
+from testimony_app.gui.sync.common import mono_label, plain_label
+from testimony_app.gui.worker import VaultWorker
+from testimony_app.i18n import N_, _
+
+OUTCOMES = {"added": N_("added"), "updated": N_("updated"), "unchanged": N_("unchanged"),
+            "conflicting": N_("conflicting: kept aside")}
+
+
+def outcome_label(code: str | None) -> str:
+    return _(OUTCOMES[code]) if code in OUTCOMES else (code or "")
+
+
+class ProvenancePanel(QWidget):
+    def __init__(self, worker: VaultWorker, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        self.record_id: str | None = None
+        self.provenance: Provenance | None = None
+        self.origin = plain_label()
+        self.origin.setAccessibleName(_("Origin"))
+        self.researcher = plain_label(selectable=True)
+        self.fingerprint = mono_label()
+        self.trusted = plain_label()
+        self.device = mono_label()
+        self.bundle = mono_label()
+        self.sequence = plain_label()
+        self.recorded = plain_label(selectable=True)
+        self.imported = plain_label()
+        form = QFormLayout()
+        self.fields: list[QLabel] = []
+        for text, label in ((N_("Researcher:"), self.researcher),
+                            (N_("Fingerprint:"), self.fingerprint),
+                            (N_("Trusted:"), self.trusted), (N_("Device:"), self.device),
+                            (N_("Bundle:"), self.bundle), (N_("Sequence:"), self.sequence),
+                            (N_("Recorded:"), self.recorded), (N_("Imported:"), self.imported)):
+            label.setAccessibleName(_(text).rstrip(":"))
+            form.addRow(_(text), label)
+            self.fields.append(label)
+        self.revisions = QListWidget()
+        self.revisions.setAccessibleName(_("Provenance and revisions"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.origin)
+        layout.addLayout(form)
+        layout.addWidget(plain_label(_("Bundles and revisions, newest first:")))
+        layout.addWidget(self.revisions, 1)
+
+    def load(self, record_id: str | None) -> None:
+        """Show the provenance of a record (read on the worker); None empties the panel."""
+        self.clear()
+        self.record_id = record_id
+        if record_id is None:
+            return
+
+        def shown(prov: Provenance) -> None:
+            if prov.record_id == self.record_id:
+                self.show_provenance(prov)
+
+        self.worker.with_session(lambda s: s.provenance(record_id), shown,
+                                 lambda e: self.origin.setText(str(e)))
+
+    def show_provenance(self, prov: Provenance) -> None:
+        self.provenance = prov
+        when = fmt.timestamp
+        if prov.local:
+            self.origin.setText(_("Made in this vault; not received in a bundle."))
+        else:
+            self.origin.setText(_("Received from {name} in bundle {sequence}.").format(
+                name=prov.researcher or _("an unknown researcher"),
+                sequence=fmt.number(prov.sequence or 0)))
+        self.researcher.setText(prov.researcher or "—")
+        self.fingerprint.setText(prov.fingerprint or "—")
+        self.trusted.setText("—" if prov.trusted is None else
+                             _("yes") if prov.trusted else _("no, no longer trusted"))
+        self.device.setText(prov.device_id or "—")
+        self.bundle.setText(prov.bundle_id or "—")
+        self.sequence.setText("—" if prov.sequence is None else _("{n} ({outcome})").format(
+            n=fmt.number(prov.sequence), outcome=outcome_label(prov.outcome)))
+        self.recorded.setText(_("{when} by {who}").format(when=when(prov.recorded_at),
+                                                          who=prov.recorded_by))
+        self.imported.setText(when(prov.imported_at) if prov.imported_at else "—")
+        lines: list[tuple[str, str]] = []
+        for rev in prov.revisions:
+            lines.append((rev.at, _("In this vault: #{n} · {when} · {who} · {action}").format(
+                n=rev.revision, when=when(rev.at), who=rev.author, action=rev.action)))
+        for orig in prov.origin_revisions:
+            lines.append((orig.at, _("On the researcher's device: #{n} · {when} · {who} · "
+                                     "{action}").format(n=orig.revision, when=when(orig.at),
+                                                        who=orig.author, action=orig.action)))
+        for a in prov.arrivals:
+            lines.append((a.imported_at, _("Bundle {sequence} from {name} imported {when}: "
+                                           "{outcome}").format(
+                sequence=fmt.number(a.sequence), name=a.researcher or a.fingerprint,
+                when=when(a.imported_at), outcome=outcome_label(a.outcome))))
+        if prov.conflicts:
+            lines.append(("", _("{count} conflicting versions kept aside").format(
+                count=fmt.number(prov.conflicts))))
+        self.revisions.clear()
+        for _at, text in sorted(lines, key=lambda item: item[0], reverse=True):
+            self.revisions.addItem(text)
+
+    def text(self) -> str:
+        """Everything shown, as plain text (for tests and screen readers)."""
+        parts = [self.origin.text(), *(f.text() for f in self.fields)]
+        parts += [self.revisions.item(i).text() for i in range(self.revisions.count())]
+        return "\n".join(parts)
+
+    def clear(self) -> None:
+        self.record_id = None
+        self.provenance = None
+        self.origin.clear()
+        for label in self.fields:
+            label.clear()
+        self.revisions.clear()

@@ -1,0 +1,261 @@
+"""Corroboration on crafted cases: the same arrest in an English and an Arabic account,
+from two researchers' bundles, beside look-alikes; decisions, clusters, independent
+sources, the suggested status and accepting it. Real vaults and real bundles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from testimony_app.core import corroboration
+from testimony_app.core.errors import InputError
+from testimony_app.core.session import Session
+from tests.corroboration_fixtures import (  # noqa: F401
+    Trio,
+    day,
+    document,
+    incident,
+    interview_record,
+    load_two_accounts,
+    place,
+    trio,
+    trio_template,
+    witness,
+)
+
+
+def pairs(session: Session) -> list[frozenset[str]]:
+    return [frozenset((s.a.id, s.b.id)) for s in session.corroboration_suggestions()]
+
+
+def codes(suggestion: corroboration.Suggestion) -> list[str]:
+    return [r.code for r in suggestion.reasons]
+
+
+def test_arabic_and_english_accounts_from_two_researchers(trio: Trio) -> None:  # noqa: F811
+    accounts, _ids = load_two_accounts(trio)
+    c = trio.coordinator
+    found = c.corroboration_suggestions()
+    # Exactly two pairs: the arrest itself, and the al-Midan arrest of researcher one,
+    # which lies in Aleppo on a day within "mid-December". Not the looting (other type),
+    # the October arrest (other dates), Idlib (other city) nor al-Midan of Damascus
+    # (same name and level, but in another city).
+    assert pairs(c) == [frozenset((accounts.english_arrest, accounts.arabic_arrest)),
+                        frozenset((accounts.midan_one, accounts.arabic_arrest))]
+    best = found[0]
+    assert best.score > found[1].score
+    assert best.a.id == accounts.arabic_arrest  # 10 December sorts before the 14th
+    assert codes(best) == ["same_type", "dates_overlap", "nested_place", "same_perpetrator",
+                           "different_researchers"]
+    assert best.reasons[1].params == {"start": "2016-12-14", "end": "2016-12-14"}
+    assert {r.text() for r in best.reasons} >= {
+        "same type: Arbitrary arrest", "one place lies within the other",
+        "reported by different researchers"}
+    # who reported each side, under the names the coordinator trusts them by
+    assert [fp for fp, _n in best.b.researchers] == [trio.fp_one]
+    assert best.b.researcher_label() == "Researcher One"
+    assert best.a.researcher_label() == "Researcher Two"
+    assert best.b.place_label("en") == "al-Kalasa — Aleppo — Aleppo Governorate"
+    assert best.a.place_label("ar") == "حلب"
+    # the same rules, asked about one pair; and a pair the rules exclude
+    assert corroboration.compare(c.conn, accounts.english_arrest,
+                                 accounts.arabic_arrest).score == best.score
+    assert corroboration.compare(c.conn, accounts.english_arrest, accounts.other_type) is None
+    assert corroboration.compare(c.conn, accounts.midan_one, accounts.midan_two) is None
+    # JSON is plain data
+    data = best.as_json()
+    assert data["a"]["date_text"] == "~2016-12-10–2016-12-20"
+    assert data["reasons"][0] == {"code": "same_type", "type": "arbitrary_arrest",
+                                  "text": "same type: Arbitrary arrest"}
+
+
+def test_confirm_reject_undo_clusters_and_status(trio: Trio) -> None:  # noqa: F811
+    accounts, _ids = load_two_accounts(trio)
+    c = trio.coordinator
+    assert c.corroboration_clusters() == []  # nothing corroborated yet
+    decision = c.confirm_corroboration(accounts.english_arrest, accounts.arabic_arrest)
+    assert decision.decision == "confirmed" and decision.author == c.author
+    assert decision.score is not None and decision.score > 0.5
+    assert c.activity(1)[0].action == "corroboration"
+    # the confirmed pair is no longer suggested, nor is a pair inside the same cluster
+    assert frozenset((accounts.english_arrest, accounts.arabic_arrest)) not in pairs(c)
+    [cluster] = c.corroboration_clusters()
+    assert set(cluster.ids) == {accounts.english_arrest, accounts.arabic_arrest}
+    assert cluster.sources == 2 and cluster.suggested == "partially_verified"
+    assert not cluster.agreed
+    assert c.corroboration_of(accounts.arabic_arrest).ids == cluster.ids
+    # a single incident is its own cluster
+    alone = c.corroboration_of(accounts.other_city)
+    assert alone.ids == (accounts.other_city,) and alone.sources == 1
+    assert alone.suggested == "unverified"
+
+    c.reject_corroboration(accounts.midan_one, accounts.arabic_arrest)
+    assert c.corroboration_suggestions() == []
+    # undo puts the pair back among the suggestions; who and when are kept
+    c.undo_corroboration(accounts.arabic_arrest, accounts.midan_one)
+    assert pairs(c) == [frozenset((accounts.midan_one, accounts.arabic_arrest))]
+    history = c.corroboration_history(accounts.midan_one, accounts.arabic_arrest)
+    assert [h.decision for h in history] == ["rejected", "undone"]
+    assert all(h.author == c.author and h.at for h in history)
+    with pytest.raises(InputError) as error:
+        c.undo_corroboration(accounts.midan_one, accounts.arabic_arrest)
+    assert error.value.code == "nothing_to_undo"
+    with pytest.raises(InputError) as error:
+        c.confirm_corroboration(accounts.midan_one, accounts.midan_one)
+    assert error.value.code == "same_incident"
+    testimony_id = c.record(accounts.english_arrest).data["testimonies"][0]
+    with pytest.raises(InputError) as error:
+        c.confirm_corroboration(accounts.midan_one, testimony_id)
+    assert error.value.code == "not_an_incident"
+
+    # accepting the suggested status: a new revision of each incident, logged
+    before = c.record(accounts.english_arrest).revision
+    changed = c.set_verification(accounts.english_arrest, cluster.suggested)
+    assert set(changed) == set(cluster.ids)
+    for rid in cluster.ids:
+        assert c.record(rid).data["verification"] == "partially_verified"
+    assert c.record(accounts.english_arrest).revision == before + 1
+    assert c.history(accounts.english_arrest)[-1].changed == ["verification"]
+    logged = [e for e in c.activity(5) if e.action == "verification"]
+    assert {e.target for e in logged} == set(cluster.ids)
+    assert logged[0].detail == {"status": "partially_verified",
+                                "suggested": "partially_verified", "sources": 2}
+    assert c.corroboration_of(accounts.english_arrest).agreed
+    # the coordinator may overrule it, for one incident only
+    assert c.set_verification(accounts.arabic_arrest, "verified", whole_cluster=False) == [
+        accounts.arabic_arrest]
+    assert c.record(accounts.english_arrest).data["verification"] == "partially_verified"
+    with pytest.raises(InputError) as error:
+        c.set_verification(accounts.arabic_arrest, "true")
+    assert error.value.code == "verification_status"
+    # unlinking splits the cluster again
+    c.undo_corroboration(accounts.english_arrest, accounts.arabic_arrest)
+    assert c.corroboration_clusters() == []
+    assert c.check() == []
+
+
+def _second_account(vaults: Trio, ids: dict[str, str], witness_id: str | None = None,
+                    name: dict[str, str] | None = None, perpetrator: str | None = None
+                    ) -> str:
+    """Researcher two records another account of the arrest (another testimony), sends
+    it, and the coordinator imports it. Returns the new incident's id."""
+    records: dict[str, list[dict[str, Any]]] = {}
+    if witness_id is None:
+        person = witness(name or {"en": "Someone Else"})
+        records["persons"] = [person]
+        witness_id = person["id"]
+    t = interview_record(witness_id, "ar", "رواية أخرى عن الاعتقال.", "شهادة ثانية")
+    aleppo = vaults.two.record(ids["arabic_arrest"]).data["place"]
+    arrest = incident(t["id"], "arbitrary_arrest", day("2016-12-14"), aleppo, perpetrator)
+    vaults.two.add_document(document(**records, testimonies=[t], incidents=[arrest]))
+    vaults.two.finalise(t["id"])
+    vaults.send(vaults.two, "two-" + arrest["id"][:8])
+    return str(arrest["id"])
+
+
+def test_two_testimonies_from_the_same_witness_are_one_source(trio: Trio) -> None:  # noqa: F811
+    accounts, ids = load_two_accounts(trio)
+    c = trio.coordinator
+    again = _second_account(trio, ids, witness_id=ids["witness_two"])
+    c.confirm_corroboration(accounts.english_arrest, accounts.arabic_arrest)
+    suggestion = next(s for s in c.corroboration_suggestions() if again in (s.a.id, s.b.id)
+                      and accounts.arabic_arrest in (s.a.id, s.b.id))
+    assert "shared_source" in codes(suggestion)
+    c.confirm_corroboration(again, accounts.arabic_arrest)
+    cluster = c.corroboration_of(again)
+    assert len(cluster.ids) == 3 and cluster.sources == 2
+    assert cluster.suggested == "partially_verified"
+
+
+def test_the_same_witness_recorded_by_both_researchers_is_one_source(trio: Trio) -> None:  # noqa: F811
+    """Researcher two meets researcher one's witness again: another person record, but
+    the same name in another spelling, so the same match key once sealed."""
+    accounts, ids = load_two_accounts(trio)
+    c = trio.coordinator
+    again = _second_account(trio, ids, name={"en": "Muhammad Al Halabi"})
+    witness_one = c.record(ids["witness_one"]).data
+    witness_again = c.record(c.record(c.record(again).data["testimonies"][0]).data["witness"])
+    assert set(witness_one["match_keys"]) & set(witness_again.data["match_keys"])
+    c.confirm_corroboration(accounts.english_arrest, again)
+    assert c.corroboration_of(again).sources == 1
+    c.confirm_corroboration(accounts.english_arrest, accounts.arabic_arrest)
+    cluster = c.corroboration_of(again)
+    assert len(cluster.ids) == 3 and cluster.sources == 2
+
+
+def test_three_sources_verified_and_disagreement_disputed(trio: Trio) -> None:  # noqa: F811
+    accounts, ids = load_two_accounts(trio)
+    c = trio.coordinator
+    third = _second_account(trio, ids, name={"en": "A Third Witness"},
+                            perpetrator="pro_government_militia")
+    c.confirm_corroboration(accounts.english_arrest, accounts.arabic_arrest)
+    c.confirm_corroboration(third, accounts.arabic_arrest)
+    cluster = c.corroboration_of(third)
+    assert cluster.sources == 3 and cluster.suggested == "verified"
+    fourth = _second_account(trio, ids, name={"en": "A Fourth Witness"},
+                             perpetrator="armed_opposition")
+    suggestion = corroboration.compare(c.conn, fourth, accounts.english_arrest)
+    assert suggestion is not None and "perpetrators_differ" in codes(suggestion)
+    c.confirm_corroboration(fourth, accounts.english_arrest)
+    cluster = c.corroboration_of(fourth)
+    assert cluster.sources == 4 and cluster.suggested == "disputed"
+    assert [r.code for r in cluster.reasons] == ["sources", "perpetrators_differ"]
+
+
+def test_dates_with_precision(session: Session) -> None:
+    """Intervals from each precision: a month holds its days, 'before' and 'after' are
+    open, a year is wide; only overlapping ones are suggested."""
+    city = place({"en": "Aleppo"}, "city")
+    people = [witness({"en": f"Witness {n}"}) for n in range(6)]
+    ts = [interview_record(p["id"], "en", "account", f"t{n}") for n, p in enumerate(people)]
+    when = [day("2016-12-14"), {"precision": "month", "value": "2016-12"},
+            {"precision": "before", "value": "2016-12-01"},
+            {"precision": "after", "value": "2016-12-20"},
+            {"precision": "year", "value": "2015"},
+            {"precision": "range", "from": "2016-11-25", "to": "2016-12-02"}]
+    incidents = [incident(t["id"], "torture", w, city["id"]) for t, w in zip(ts, when,
+                                                                             strict=True)]
+    session.add_document(document(places=[city], persons=people, testimonies=ts,
+                                  incidents=incidents))
+    ids = [i["id"] for i in incidents]
+    found = {frozenset((s.a.id, s.b.id)): s for s in session.corroboration_suggestions()}
+    expected = {(0, 1), (1, 3), (1, 5), (2, 4), (2, 5), (1, 2)}
+    assert set(found) == {frozenset((ids[x], ids[y])) for x, y in expected}
+    # the day inside the month ranks above the open-ended pairs
+    assert found[frozenset((ids[0], ids[1]))].score > found[frozenset((ids[2], ids[4]))].score
+    # made in this vault: reported by no researcher but this vault
+    assert found[frozenset((ids[0], ids[1]))].a.researcher_label() == "this vault"
+
+
+def test_place_names_match_across_languages_only_at_the_same_level(session: Session) -> None:
+    gov = place({"en": "Aleppo", "ar": "حلب"}, "governorate")
+    city = place({"ar": "حلب"}, "city")
+    other = place({"ar": "حَلَب"}, "city")  # diacritics do not make another place
+    people = [witness({"en": f"W {n}"}) for n in range(3)]
+    ts = [interview_record(p["id"], "en", "account", f"t{n}") for n, p in enumerate(people)]
+    at_gov, at_city, at_other = (incident(t["id"], "looting", day("2016-12-14"), p["id"])
+                                 for t, p in zip(ts, (gov, city, other), strict=True))
+    session.add_document(document(places=[gov, city, other], persons=people, testimonies=ts,
+                                  incidents=[at_gov, at_city, at_other]))
+    assert pairs(session) == [frozenset((at_city["id"], at_other["id"]))]
+    assert codes(session.corroboration_suggestions()[0])[2] == "same_place_name"
+
+
+def test_no_place_is_a_weaker_suggestion_and_no_testimony_none(session: Session) -> None:
+    city = place({"en": "Aleppo"}, "city")
+    people = [witness({"en": f"W {n}"}) for n in range(3)]
+    ts = [interview_record(p["id"], "en", "account", f"t{n}") for n, p in enumerate(people)]
+    placed = incident(ts[0]["id"], "looting", day("2016-12-14"), city["id"])
+    unplaced = incident(ts[1]["id"], "looting", day("2016-12-14"), None)
+    same = incident(ts[2]["id"], "looting", day("2016-12-14"), city["id"])
+    sourced_only = incident(ts[2]["id"], "looting", day("2016-12-14"), city["id"])
+    sourced_only["testimonies"] = []
+    session.add_document(document(places=[city], persons=people, testimonies=ts,
+                                  incidents=[placed, unplaced, same, sourced_only]))
+    found = session.corroboration_suggestions()
+    assert [frozenset((s.a.id, s.b.id)) for s in found][0] == frozenset(
+        (placed["id"], same["id"]))
+    assert "place_unknown" in codes(found[-1]) and found[-1].score < found[0].score
+    assert all(sourced_only["id"] not in (s.a.id, s.b.id) for s in found)
+    assert len(session.corroboration_suggestions(limit=1)) == 1

@@ -1,0 +1,138 @@
+"""The Corroboration page and the editor's Provenance tab through real widgets, on a
+coordinator's vault that imported two researchers' bundles (real vaults, real bundles):
+a coordinator sees, without any command line, which incidents are corroborated."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from testimony_app.gui.main_window import MainWindow
+from testimony_app.gui.worker import VaultWorker
+from testimony_app.gui.workspace.corroboration_page import CorroborationPage
+from tests.corroboration_fixtures import (  # noqa: F401
+    Accounts,
+    Trio,
+    load_two_accounts,
+    trio,
+    trio_template,
+)
+from tests.gui.conftest import wait_idle
+from tests.sync_fixtures import pair_template  # noqa: F401
+
+
+@pytest.fixture
+def coordinator(qtbot, trio: Trio) -> Iterator[tuple[VaultWorker, Accounts, dict[str, str]]]:  # type: ignore[no-untyped-def]  # noqa: F811
+    """The coordinator's worker, after both researchers' bundles were imported."""
+    accounts, ids = load_two_accounts(trio)
+    worker = VaultWorker()
+    worker.set_session(trio.coordinator)
+    yield worker, accounts, ids
+    wait_idle(qtbot, worker)
+    worker.set_session(None)
+    worker.stop()
+
+
+def cell(table, row: int, column: int) -> str:  # type: ignore[no-untyped-def]
+    item = table.item(row, column)
+    return "" if item is None else item.text()
+
+
+def test_review_confirm_accept_and_undo(qtbot, coordinator) -> None:  # type: ignore[no-untyped-def]
+    worker, accounts, _ids = coordinator
+    page = CorroborationPage(worker)
+    qtbot.addWidget(page)
+    page.show()
+    assert not page.confirm_button.isEnabled()
+    page.reload()
+    qtbot.waitUntil(lambda: page.suggestion_table.rowCount() == 2, timeout=20_000)
+    assert page.cluster_table.rowCount() == 0
+    # ranked, with the reasons and who reported each side
+    assert cell(page.suggestion_table, 0, 1) == "Arbitrary arrest"
+    assert "Researcher Two" in cell(page.suggestion_table, 0, 2)
+    assert "Researcher One" in cell(page.suggestion_table, 0, 3)
+    assert "al-Kalasa — Aleppo" in cell(page.suggestion_table, 0, 3)
+    why = cell(page.suggestion_table, 0, 4)
+    assert "one place lies within the other" in why and "same perpetrator" in why
+    assert float(cell(page.suggestion_table, 0, 0)) > float(cell(page.suggestion_table, 1, 0))
+
+    # selecting a suggestion lists both incidents; the first one's provenance is shown
+    page.suggestion_table.setCurrentCell(0, 0)
+    assert page.incidents.count() == 2 and page.confirm_button.isEnabled()
+    qtbot.waitUntil(lambda: "Researcher Two" in page.provenance.text(), timeout=20_000)
+    assert "Received from Researcher Two in bundle 1." in page.provenance.text()
+    page.incidents.setCurrentRow(1)
+    qtbot.waitUntil(lambda: "Researcher One" in page.provenance.text(), timeout=20_000)
+
+    page.confirm_button.click()
+    qtbot.waitUntil(lambda: page.cluster_table.rowCount() == 1, timeout=20_000)
+    assert page.suggestion_table.rowCount() == 1
+    assert page.message.text() == "Confirmed: the two incidents are the same event."
+    assert cell(page.cluster_table, 0, 0) == "2"
+    assert cell(page.cluster_table, 0, 4) == "2"  # independent sources
+    assert cell(page.cluster_table, 0, 5) == "Partially verified"
+    assert cell(page.cluster_table, 0, 6) == "Unverified"
+
+    # accept the suggested status: both incidents get it
+    page.cluster_table.setCurrentCell(0, 0)
+    assert page.status_combo.currentData() == "partially_verified"
+    assert page.accept_button.isEnabled()
+    page.accept_button.click()
+    qtbot.waitUntil(lambda: cell(page.cluster_table, 0, 6) == "Partially verified",
+                    timeout=20_000)
+    session = worker.session
+    assert {session.record(i).data["verification"]
+            for i in (accounts.english_arrest, accounts.arabic_arrest)} == {"partially_verified"}
+    # or change it
+    page.cluster_table.setCurrentCell(0, 0)
+    assert not page.accept_button.isEnabled()  # already agreed
+    page.status_combo.setCurrentIndex(page.status_combo.findData("disputed"))
+    page.set_button.click()
+    qtbot.waitUntil(lambda: cell(page.cluster_table, 0, 6) == "Disputed", timeout=20_000)
+
+    # reject the other suggestion, then undo that
+    page.suggestion_table.setCurrentCell(0, 0)
+    page.reject_button.click()
+    qtbot.waitUntil(lambda: page.suggestion_table.rowCount() == 0, timeout=20_000)
+    assert page.undo_button.isEnabled()
+    page.undo_button.click()
+    qtbot.waitUntil(lambda: page.suggestion_table.rowCount() == 1, timeout=20_000)
+
+    # take an incident out of the group: the link is undone, the pair suggested again
+    page.cluster_table.setCurrentCell(0, 0)
+    page.incidents.setCurrentRow(0)
+    assert page.unlink_button.isEnabled()
+    page.unlink_button.click()
+    qtbot.waitUntil(lambda: page.cluster_table.rowCount() == 0, timeout=20_000)
+    assert page.suggestion_table.rowCount() == 2
+    page.clear()
+    assert page.suggestion_table.rowCount() == 0 and page.provenance.text().strip() == ""
+
+
+def test_coordinator_sees_corroboration_and_provenance_in_the_window(qtbot, coordinator) -> None:  # type: ignore[no-untyped-def]
+    worker, accounts, ids = coordinator
+    worker.session.confirm_corroboration(accounts.english_arrest, accounts.arabic_arrest)
+    window = MainWindow(worker, "vault")
+    qtbot.addWidget(window)
+    window.show()
+    page = window.workspace.corroboration
+    window.nav.setCurrentRow(window.workspace.row_of(page))
+    qtbot.waitUntil(lambda: page.cluster_table.rowCount() == 1, timeout=20_000)
+    assert cell(page.cluster_table, 0, 4) == "2"
+    assert cell(page.cluster_table, 0, 5) == "Partially verified"
+
+    # the testimony editor shows where the testimony came from
+    window.open_testimony(ids["testimony_one"])
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.editor, timeout=20_000)
+    panel = window.editor.provenance
+    qtbot.waitUntil(lambda: "Researcher One" in panel.text(), timeout=20_000)
+    text = panel.text()
+    assert "Received from Researcher One in bundle 1." in text
+    assert worker.session.provenance(ids["testimony_one"]).fingerprint in text
+    assert "On the researcher's device: #1" in text
+    tabs = [window.editor.tabs.tabText(i) for i in range(window.editor.tabs.count())]
+    assert "Provenance" in tabs
+    window.editor.clear()
+    assert panel.text().strip() == ""
+    wait_idle(qtbot, worker)

@@ -1,0 +1,360 @@
+"""Finalise seals the names tagged in a narrative, or the whole testimony: a forced
+unlock of the researcher's laptop finds none of them, in any file or page; the
+coordinator reads and searches them after import."""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from testimony_app.core import bundle, org, receipt, redact, textnorm
+from testimony_app.core.db import DatabaseError
+from testimony_app.core.errors import InputError
+from testimony_app.core.session import Session
+from tests.pages import plaintext_of_vault
+from tests.sync_fixtures import Pair
+
+WITNESS = "Qorvandel Zibrakhan"
+TAGGED = "Marvelline Oskatrub"  # a person recorded only by the tag: no identity
+TAGGED_AR = "مَرْفيلين أُسكاتروب"
+SUMMARY_NAME = "Tasqueline Vardemir"
+WHOLE = "Brimsolvent Ekkaderin"  # only in a wholly sealed testimony
+WHOLE_AR = "بِرِمسولفنت إكادرين"
+
+
+def needles(*names: str) -> list[bytes]:
+    out = []
+    for name in names:
+        forms = {name, textnorm.normalize_for_search(name), *name.split(),
+                 *textnorm.normalize_for_search(name).split()}
+        for form in forms:
+            if len(form) >= 5:
+                out += [form.encode(enc) for enc in ("utf-8", "utf-16-le", "utf-16-be")]
+    return out
+
+
+def leaks(folder: Path, key: bytes, names: tuple[str, ...]) -> list[str]:
+    """Every file of the vault folder as it is on disk, and every page decrypted."""
+    blobs = {p.name: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    blobs["(decrypted pages)"] = plaintext_of_vault(folder, key)
+    return [f"{where}: {needle[:10]!r}" for where, blob in blobs.items()
+            for needle in needles(*names) if needle in blob]
+
+
+def case() -> tuple[dict[str, Any], dict[str, str]]:
+    ids = {k: str(uuid.uuid4()) for k in ("witness", "tagged", "testimony", "incident")}
+    en = (f"At the checkpoint they took {TAGGED}. The officer shouted at {WITNESS} "
+          f"and later at {TAGGED} again.")
+    ar = f"أخذوا {TAGGED_AR} عند الحاجز"
+    summary = f"{SUMMARY_NAME} was taken."
+
+    def at(text: str, name: str) -> tuple[int, int]:
+        start = text.index(name)
+        return start, start + len(name)
+
+    tags = []
+    for field, lang, text, name, person in (
+            ("narrative", "en", en, TAGGED, ids["tagged"]),
+            ("narrative", "en", en, WITNESS, ids["witness"]),
+            ("narrative", "ar", ar, TAGGED_AR, ids["tagged"]),
+            ("summary", "en", summary, SUMMARY_NAME, ids["tagged"])):
+        start, end = at(text, name)
+        tags.append({"field": field, "lang": lang, "start": start, "end": end, "person": person})
+    document = {
+        "format": "testimony/1",
+        "persons": [
+            {"id": ids["witness"], "sex": "male", "identity": {
+                "name": {"en": WITNESS}, "public_domain": False}},
+            {"id": ids["tagged"], "sex": "female"}],
+        "testimonies": [{
+            "id": ids["testimony"], "witness": ids["witness"], "status": "draft",
+            "title": "Checkpoint account",
+            "interview": {"date": {"precision": "day", "value": "2016-12-15"},
+                          "language": "en", "mode": "in_person"},
+            "consent": {"scope": "publish_anonymised", "recorded_by": "team A"},
+            "narrative": {"en": en, "ar": ar}, "summary": {"en": summary}, "tags": tags}],
+        "incidents": [{"id": ids["incident"], "type": "arbitrary_arrest",
+                       "date": {"precision": "day", "value": "2016-12-15"},
+                       "verification": "unverified", "testimonies": [ids["testimony"]],
+                       "victims": [{"person": ids["tagged"], "status": "detained"}]}]}
+    return document, ids
+
+
+def test_finalise_seals_tagged_names_and_the_coordinator_reads_them(
+        pair: Pair, tmp_path: Path) -> None:
+    researcher, coordinator = pair.researcher, pair.coordinator
+    document, ids = case()
+    tid = ids["testimony"]
+    # a first version without the tags, sent to the coordinator before finalising
+    untagged = copy.deepcopy(document)
+    del untagged["testimonies"][0]["tags"]
+    researcher.add_document(untagged)
+    early = tmp_path / "early.age"
+    bundle.export(researcher, early)
+    bundle.import_bundle(coordinator, early)
+    researcher.add_document(document)
+    researcher.save_draft("d1", tid, "testimony", {"document": document})
+    revisions = len(researcher.history(tid))
+    # the hunt finds the names while the testimony is a draft (it can see them)
+    folder, key = researcher.folder, bytes(researcher._key)
+    researcher.close()
+    assert len(leaks(folder, key, (TAGGED, TAGGED_AR, SUMMARY_NAME))) >= 6
+    researcher = pair.researcher = Session._open_with_key(folder, key)
+    assert researcher.finalise(tid) == 1  # the witness's identity
+
+    # The researcher's vault, opened with the right key: tokens, sealed words.
+    shown = researcher.show(tid)["testimonies"][0]
+    codes = {k: researcher.record(ids[k]).code for k in ("witness", "tagged")}
+    code_of = {ids[k]: code for k, code in codes.items()}
+    en = shown["narrative"]["en"]
+    assert en.count(f"[{codes['tagged']}]") == 2  # the untagged repeat was sealed too
+    assert f"[{codes['witness']}]" in en and TAGGED not in en
+    for tag in shown["tags"]:
+        text = shown[tag["field"]][tag["lang"]][tag["start"]:tag["end"]]
+        assert text == f"[{code_of[tag['person']]}]"
+        assert tag["sealed"]["format"] == "age"
+    history = researcher.history(tid)
+    assert len(history) == revisions + 2  # finalised, then sealed; none removed
+    assert researcher.search("Marvelline") == [] and researcher.search("Oskatrub") == []
+    assert researcher.search("أسكاتروب") == []
+    assert researcher.drafts() == []
+    assert researcher.check() == []
+    assert researcher.conn.execute("SELECT count(*) FROM seal_permits").fetchone()[0] == 0
+    for (data,) in researcher.conn.execute("SELECT data FROM revisions WHERE record_id = ?",
+                                           (tid,)):
+        assert TAGGED not in data and SUMMARY_NAME not in data and "مَرْفيلين" not in data
+    folder, key = researcher.folder, bytes(researcher._key)
+    researcher.close()
+    found = leaks(folder, key, (TAGGED, TAGGED_AR, SUMMARY_NAME, WITNESS))
+    assert found == [], found
+
+    # The coordinator: the finalised version follows the early one (no conflict),
+    # and shows and finds the names.
+    researcher = pair.researcher = Session._open_with_key(folder, key)
+    late = tmp_path / "late.age"
+    bundle.export(researcher, late)
+    result = bundle.import_bundle(coordinator, late)
+    assert tid in result.updated and not result.conflicting
+    unsealed = coordinator.show(tid)["meta"]["unsealed"]
+    assert unsealed["narrative"]["en"] == document["testimonies"][0]["narrative"]["en"]
+    assert unsealed["narrative"]["ar"] == document["testimonies"][0]["narrative"]["ar"]
+    assert unsealed["summary"]["en"].startswith(SUMMARY_NAME)
+    assert all("sealed" not in t for t in unsealed["tags"])
+    editor_view = coordinator.testimony_document(tid)["testimonies"][0]
+    assert TAGGED in editor_view["narrative"]["en"]
+    assert [h.id for h in coordinator.search("Oskatrub")] == [tid]
+    assert [h.id for h in coordinator.search("اسكاتروب")] == [tid]
+    # the stored record is the researcher's, so the same bundle changes nothing
+    assert coordinator.show(tid)["testimonies"][0] == researcher.show(tid)["testimonies"][0]
+    assert bundle.import_bundle(coordinator, late).already_imported
+
+    # A redacted export: every tagged name (or token) becomes this auditor's pseudonym.
+    preview = redact.preview(coordinator.conn, tid, "Auditor A")
+    assert TAGGED not in preview["en"] and codes["tagged"] not in preview["en"]
+    assert preview["en"].count(f"[{redact.pseudonym(redact.auditor_key(coordinator.conn, 'Auditor A'), ids['tagged'])}]") == 2  # noqa: E501
+    assert "أسكاتروب" not in preview["ar"] and "[A-" in preview["ar"]
+    redact.approve(coordinator.conn, tid, coordinator.author, "Auditor A")
+    records, log = redact.build(coordinator.conn, redact.Options(auditor="Auditor A"))
+    out = next(t for t in records["testimonies"] if t["id"] == tid)
+    assert out["narrative"] == preview
+    blob = json.dumps(records, ensure_ascii=False).encode()
+    assert [n for n in needles(TAGGED, TAGGED_AR, WITNESS) if n in blob] == []
+    assert codes["tagged"].encode() not in blob
+    assert log["name replaced by pseudonym in a narrative"] >= 4
+    researcher.close()
+
+
+def test_a_finalised_testimony_edited_later_is_sealed_again(pair: Pair) -> None:
+    researcher = pair.researcher
+    document, ids = case()
+    tid = ids["testimony"]
+    researcher.add_document(document)
+    researcher.finalise(tid)
+    sealed = researcher.show(tid)["testimonies"][0]
+    # The researcher adds a sentence naming someone and tags it.
+    later = copy.deepcopy(sealed)
+    addition = " Then Quellorin Draveth was taken."
+    start = len(later["narrative"]["en"]) + len(" Then ")
+    later["narrative"]["en"] += addition
+    later["tags"].append({"field": "narrative", "lang": "en", "start": start,
+                          "end": start + len("Quellorin Draveth"), "person": ids["tagged"]})
+    researcher.add_document({"format": "testimony/1", "testimonies": [later]})
+    researcher.finalise(tid)
+    again = researcher.show(tid)["testimonies"][0]
+    assert "Quellorin" not in again["narrative"]["en"]
+    assert sum("sealed" in t for t in again["tags"]) == len(again["tags"])
+    # the seals made the first time are carried over unchanged
+    assert sealed["tags"][0]["sealed"] in [t.get("sealed") for t in again["tags"]]
+    folder, key = researcher.folder, bytes(researcher._key)
+    researcher.close()
+    assert leaks(folder, key, ("Quellorin Draveth", TAGGED)) == []
+
+
+def test_revisions_stay_append_only_outside_a_seal(session: Session) -> None:
+    document, ids = case()
+    session.add_document(document)
+    tid = ids["testimony"]
+    edited = copy.deepcopy(document)
+    edited["testimonies"][0]["title"] = "Another title"
+    session.add_document(edited)  # revisions 1 and 2
+    conn = session.conn
+
+    def update(sql: str, *params: object) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(sql, params)
+        finally:
+            conn.execute("ROLLBACK")
+
+    rewrite = "UPDATE revisions SET data = '{}' WHERE record_id = ? AND revision = ?"
+    with pytest.raises(DatabaseError, match="append-only"):
+        update(rewrite, tid, 1)  # no permit
+    conn.execute("INSERT INTO seal_permits (record_id, revision) VALUES (?, 1), (?, 2)",
+                 (tid, tid))
+    with pytest.raises(DatabaseError, match="append-only"):
+        update("UPDATE revisions SET author = 'x' WHERE record_id = ? AND revision = 1", tid)
+    with pytest.raises(DatabaseError, match="append-only"):
+        update(rewrite, tid, 2)  # the current revision, even with a permit
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute(rewrite, (tid, 1))  # one permitted rewrite of the data...
+    with pytest.raises(DatabaseError, match="append-only"):
+        conn.execute(rewrite.replace("'{}'", "'[]'"), (tid, 1))  # ...and only one
+    conn.execute("ROLLBACK")
+    conn.execute("DELETE FROM seal_permits")
+    with pytest.raises(DatabaseError, match="kept"):
+        update("DELETE FROM revisions WHERE record_id = ?", tid)
+
+
+def _turn_on_whole_sealing(pair: Pair, tmp_path: Path) -> None:
+    """The coordinator sets it; it reaches the researcher with the next receipt."""
+    researcher, coordinator = pair.researcher, pair.coordinator
+    org.set_setting(coordinator.conn, "seal_whole_testimony", True, coordinator.author)
+    stale = receipt_for(pair, tmp_path / "first")
+    org.set_setting(coordinator.conn, "seal_whole_testimony", False, coordinator.author)
+    org.set_setting(coordinator.conn, "seal_whole_testimony", True, coordinator.author)
+    fresh = receipt_for(pair, tmp_path / "second")
+    receipt.accept(researcher, fresh)
+    assert org.require_org(researcher.conn).settings["seal_whole_testimony"] is True
+    receipt.accept(researcher, stale)  # an older receipt does not undo a newer setting
+    assert org.require_org(researcher.conn).settings["version"] == 3
+
+
+def receipt_for(pair: Pair, folder: Path) -> Path:
+    folder.mkdir()
+    pair.researcher.add_document({"format": "testimony/1", "sources": [{
+        "id": str(uuid.uuid4()), "name": "A report", "kind": "media"}]})
+    sent = folder / "bundle.age"
+    result = bundle.export(pair.researcher, sent)
+    imported = bundle.import_bundle(pair.coordinator, sent)
+    target = folder / "receipt.age"
+    receipt.write(pair.coordinator, imported.bundle_id, target)
+    assert result.bundle_id == imported.bundle_id
+    return target
+
+
+def test_whole_testimony_sealing(pair: Pair, tmp_path: Path) -> None:
+    researcher, coordinator = pair.researcher, pair.coordinator
+    _turn_on_whole_sealing(pair, tmp_path)
+    document, ids = case()
+    tid = ids["testimony"]
+    record = document["testimonies"][0]
+    record["narrative"]["en"] += f" {WHOLE} saw it."
+    record["narrative"]["ar"] += f" رآه {WHOLE_AR}"
+    record["interview"]["interviewer"] = WHOLE
+    record["consent"]["restrictions"] = WHOLE_AR
+    record["title"] = f"Account of {WHOLE}"
+    record["no_incident_reason"] = WHOLE
+    researcher.add_document(document)
+    researcher.finalise(tid)
+
+    stub = researcher.show(tid)["testimonies"][0]
+    assert set(stub) == {"id", "status", "interview", "consent", "sealed"}
+    assert stub["interview"] == {"date": {"precision": "day", "value": "2016-12-15"},
+                                 "language": "en", "mode": "in_person"}
+    row = researcher.page("testimony", __import__(
+        "testimony_app.core.listing", fromlist=["Filter"]).Filter())[0]
+    assert row["title"].startswith("Sealed") and row["status"] == "finalised"
+    with pytest.raises(InputError) as refused:
+        researcher.add_document({"format": "testimony/1", "testimonies": [record]})
+    assert refused.value.code == "testimony_sealed"
+    assert researcher.search("Brimsolvent") == [] and researcher.search("checkpoint") == []
+    assert researcher.finalise(tid) == 0  # finalising again changes nothing
+    assert researcher.show(tid)["testimonies"][0] == stub
+    assert researcher.check() == []
+    folder, key = researcher.folder, bytes(researcher._key)
+    researcher.close()
+    found = leaks(folder, key, (WHOLE, WHOLE_AR, TAGGED, TAGGED_AR, SUMMARY_NAME, WITNESS,
+                                "Checkpoint account"))
+    assert found == [], found
+
+    researcher = Session._open_with_key(folder, key)
+    sent = tmp_path / "whole.age"
+    bundle.export(researcher, sent)
+    bundle.import_bundle(coordinator, sent)
+    full = coordinator.testimony_document(tid)
+    opened = full["testimonies"][0]
+    assert opened["interview"]["interviewer"] == WHOLE
+    assert opened["narrative"]["en"] == record["narrative"]["en"]
+    assert opened["witness"] == ids["witness"]
+    assert full["persons"][0]["identity"]["name"]["en"] == WITNESS
+    assert [h.id for h in coordinator.search("Brimsolvent")] == [tid]
+    assert [h.id for h in coordinator.search("اكادرين")] == [tid]
+    assert coordinator.show(tid)["meta"]["unsealed"]["title"] == record["title"]
+    researcher.close()
+
+
+def test_a_cli_session_leaves_no_sealed_name_in_any_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Every file under the person's home, temp and config folders (vaults, logs,
+    temp files), after finalising from the command line: tagged names first, then,
+    once the organisation asks for it (a new enrolment file), a whole testimony."""
+    def ok(*args: str, **env: str) -> str:
+        r = cli(*args, **env)
+        assert r.code == 0, r.err
+        return r.out
+
+    home = tmp_path / "home"
+    coord, res = str(home / "office"), str(home / "usb" / "vault")
+    ok("init", "--vault", coord)
+    ok("org", "init", "--name", "Team", "--vault", coord)
+    enrol = home / "usb" / "enrol.age"
+    enrol.parent.mkdir(parents=True)
+    code = json.loads(ok("org", "enrollment", "--to", str(enrol), "--vault", coord,
+                         "--json"))["code"]
+    ok("init", "--enroll", str(enrol), "--vault", res, TESTIMONY_ENROLMENT_CODE=code)
+    document, ids = case()
+    document["testimonies"][0]["no_incident_reason"] = "context"
+    del document["incidents"]
+    second = copy.deepcopy(document["testimonies"][0])
+    second.update(id=str(uuid.uuid4()), narrative={"en": f"{WHOLE} spoke."}, tags=[],
+                  title=WHOLE, summary={"ar": WHOLE_AR})
+    document["testimonies"].append(second)
+    source = tmp_path / "input.json"  # the person's own file, removed before the hunt
+    source.write_text(json.dumps(document, ensure_ascii=False))
+    ok("add", "--json", str(source), "--vault", res)
+    source.unlink()
+    ok("finalise", ids["testimony"], "--vault", res)
+    assert TAGGED not in ok("show", ids["testimony"], "--vault", res)
+
+    ok("org", "set", "seal-whole-testimony", "on", "--vault", coord)
+    assert json.loads(ok("org", "show", "--json", "--vault", coord))["settings"][
+        "seal_whole_testimony"] is True
+    enrol.unlink()
+    code = json.loads(ok("org", "enrollment", "--to", str(enrol), "--vault", coord,
+                         "--json"))["code"]
+    ok("enroll", str(enrol), "--vault", res, TESTIMONY_ENROLMENT_CODE=code)
+    ok("finalise", second["id"], "--vault", res)
+    assert WHOLE not in ok("list", "--vault", res)
+    assert ok("search", "Brimsolvent", "--vault", res).strip() == "No matches."
+    r = cli("add", "--json", "-", "--vault", res, stdin=json.dumps(
+        {"format": "testimony/1", "testimonies": [second]}).encode())
+    assert r.code == 1 and "sealed" in r.err and WHOLE not in r.err + r.out
+    found = [f"{p.relative_to(tmp_path)}: {n[:10]!r}"
+             for p in tmp_path.rglob("*") if p.is_file()
+             for n in needles(TAGGED, TAGGED_AR, SUMMARY_NAME, WITNESS, WHOLE, WHOLE_AR)
+             if n in p.read_bytes()]
+    assert found == [], found
