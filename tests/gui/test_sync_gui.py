@@ -277,6 +277,32 @@ def test_researchers_page_lists_the_trusted_researcher(qtbot, workers, pair: Pai
     assert not mine.people_box.isVisible()
 
 
+def test_the_coordinator_sets_whole_testimony_sealing_on_the_researchers_page(  # type: ignore[no-untyped-def]
+        qtbot, workers, pair: Pair) -> None:  # noqa: F811
+    rw, cw = workers
+    page = ResearchersPage(cw)
+    qtbot.addWidget(page)
+    page.show()
+    page.reload()
+    qtbot.waitUntil(lambda: page.seal_whole.isVisible(), timeout=20_000)
+    assert page.seal_whole.isEnabled() and not page.seal_whole.isChecked()
+    page.seal_whole.click()
+    qtbot.waitUntil(lambda: "Whole testimonies will be sealed" in page.message.text(),
+                    timeout=20_000)
+    wait_idle(qtbot, cw)
+    settings = org.organisation(pair.coordinator.conn).settings  # type: ignore[union-attr]
+    assert settings["seal_whole_testimony"] is True
+    # the researcher sees the organisation's setting but cannot change it
+    mine = ResearchersPage(rw)
+    qtbot.addWidget(mine)
+    mine.show()
+    mine.reload()
+    qtbot.waitUntil(lambda: mine.seal_whole.isVisible(), timeout=20_000)
+    assert not mine.seal_whole.isEnabled()
+    page.clear()
+    assert not page.seal_whole.isVisible()
+
+
 def test_receipt_accept_then_purge_with_confirmation(qtbot, workers, pair: Pair) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     rw, _cw = workers
     demo(pair.researcher, pair.folder, attachment_mib=1)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -60,6 +61,15 @@ class ResearchersPage(QWidget):
         form.addRow(_("Fingerprint:"), self.my_fingerprint)
         form.addRow(_("Read aloud:"), self.my_words)
         form.addRow(_("Organisation:"), self.organisation)
+        # For the most exposed teams: finalise seals the whole testimony, not only the
+        # names in it. The coordinator sets it; researchers receive it with enrolment
+        # and receipts, and see it here read-only.
+        self.seal_whole = QCheckBox(_("Seal whole testimonies when they are finalised "
+                                      "(the researcher keeps only a sealed stub)"))
+        self.seal_whole.setAccessibleName(_("Seal whole testimonies"))
+        self.seal_whole.setVisible(False)
+        self.seal_whole.clicked.connect(self.set_seal_whole)
+        form.addRow("", self.seal_whole)
 
         self.people_box = QGroupBox(_("Researchers"))
         self.table = read_only_table(_("Researchers"), [
@@ -103,6 +113,10 @@ class ResearchersPage(QWidget):
                                         "coordinator)").format(name=organisation.name))
         coordinator = organisation is not None and organisation.role == org.ROLE_COORDINATOR
         self.people_box.setVisible(coordinator)
+        self.seal_whole.setVisible(organisation is not None)
+        self.seal_whole.setEnabled(coordinator)
+        self.seal_whole.setChecked(bool(organisation is not None and organisation.settings.get(
+            "seal_whole_testimony")))
         self.table.setRowCount(len(data.researchers))
         for r, person in enumerate(data.researchers):
             missing = ", ".join(fmt.number(n) for n in person.missing)
@@ -151,6 +165,21 @@ class ResearchersPage(QWidget):
             _("No longer trusted: {name}. Bundles signed by this key will be refused.").format(
                 name=name)), lambda e: self.message.setText(str(e)))
 
+    def set_seal_whole(self, on: bool) -> Job:
+        def job(j: Job) -> org.Organisation:
+            s = session_of(j)
+            return org.set_setting(s.conn, "seal_whole_testimony", on, s.author)
+
+        def failed(error: BaseException) -> None:
+            self.seal_whole.setChecked(not on)
+            self.message.setText(str(error))
+
+        text = (_("Whole testimonies will be sealed on finalise; researchers receive the "
+                  "setting with their next receipt.") if on else
+                _("Only identities and tagged names will be sealed on finalise; researchers "
+                  "receive the setting with their next receipt."))
+        return self.worker.run(job, lambda _o: self._changed(text), failed)
+
     def _changed(self, text: str) -> None:
         self.message.setText(text)
         self.reload()
@@ -158,5 +187,6 @@ class ResearchersPage(QWidget):
     def clear(self) -> None:
         self.data = None
         self.table.setRowCount(0)
+        self.seal_whole.setVisible(False)
         for label in (self.my_fingerprint, self.my_words, self.organisation, self.message):
             label.clear()
