@@ -36,8 +36,9 @@ def _when(decision: Any) -> str:
 def cmd_duplicates(args: argparse.Namespace) -> int:
     cli = _cli()
     with cli.open_session(args) as session:
-        review = session.duplicates(names=not args.no_names, language=i18n.language(),
-                                    min_score=args.min_score)
+        # The table shows codes only: names are read out only for --json that asks.
+        review = session.duplicates(names=args.json and not args.no_names,
+                                    language=i18n.language(), min_score=args.min_score)
     if args.json:
         cli.out_json(review.as_json())
         return 0

@@ -4,7 +4,8 @@ clusters, independent sources and a suggested verification status.
 **Suggestions.** Two incidents are suggested as possibly the same event when
 
 - neither has been decided on (confirmed or rejected) and they are not already in
-  the same cluster;
+  the same cluster, nor in two clusters a person said differ (a pair of them was
+  rejected);
 - each is reported by a testimony, and no testimony reports both (a testimony that
   reports two incidents describes two events);
 - they have the same type;
@@ -243,6 +244,14 @@ class _Incident:
 
 
 @dataclass(frozen=True)
+class _Features:
+    width: int  # days the date spans (OPEN_WIDTH when open-ended)
+    victims: frozenset[str]  # roots in the person union
+    researchers: frozenset[str]  # fingerprints of whoever sent the incident or its testimonies
+    sources: frozenset[str]  # witnesses (as roots), testimonies and sources it rests on
+
+
+@dataclass(frozen=True)
 class _Place:
     level: str
     names: frozenset[str]
@@ -290,6 +299,7 @@ class _Snapshot:
             self.same.union("p:" + merged, "p:" + into)
         self.researchers = researchers_of(conn, sorted(self.incidents) + testimony_ids)
         self._same_place: dict[tuple[str, str], bool] = {}
+        self._features: dict[str, _Features] = {}
 
     # places
 
@@ -336,18 +346,43 @@ class _Snapshot:
 
     # sources
 
+    def _testimony_keys(self, tid: str) -> set[str]:
+        """What makes a testimony the same source as another: its witness (as a person
+        merged or sharing a match key stands for one) and the source it was taken from."""
+        witness, source = self.testimonies.get(tid, (None, None))
+        keys = {"t:" + tid}
+        if witness:
+            keys.add(self.same.find("p:" + witness))
+        if source:
+            keys.add("s:" + source)
+        return keys
+
+    def features(self, incident: _Incident) -> _Features:
+        """What the pair rules read of one incident, worked out once."""
+        found = self._features.get(incident.id)
+        if found is None:
+            sources = {key for tid in incident.testimonies for key in self._testimony_keys(tid)}
+            sources |= {"s:" + s for s in incident.data.get("sources", [])}
+            found = self._features[incident.id] = _Features(
+                _width(incident),
+                frozenset(self.same.find("p:" + v) for v in incident.victims),
+                frozenset(fp for rid in (incident.id, *incident.testimonies)
+                          for fp, _n in self.researchers.get(rid, [])),
+                frozenset(sources))
+        return found
+
     def source_roots(self, *incidents: _Incident) -> list[set[str]]:
-        """The independent sources of each incident, as union-find roots (comparable
-        across the incidents given: every union is made before any root is read)."""
+        """The independent sources of each incident, as roots comparable across the
+        incidents given. A fresh union over these incidents only (the person union is
+        never changed), so that the answer does not depend on what was asked before."""
+        union = _Union()
         for incident in incidents:
             for tid in incident.testimonies:
-                witness, source = self.testimonies.get(tid, (None, None))
-                if witness:
-                    self.same.union("t:" + tid, "p:" + witness)
-                if source:
-                    self.same.union("t:" + tid, "s:" + source)
-        return [{self.same.find("t:" + t) for t in incident.testimonies}
-                | {self.same.find("s:" + s) for s in incident.data.get("sources", [])}
+                for key in self._testimony_keys(tid):
+                    union.union("t:" + tid, key)
+        return [{union.find(key) for tid in incident.testimonies
+                 for key in self._testimony_keys(tid)}
+                | {union.find("s:" + s) for s in incident.data.get("sources", [])}
                 for incident in incidents]
 
     def info(self, incident: _Incident) -> IncidentInfo:
@@ -470,7 +505,8 @@ def _score(snap: _Snapshot, a: _Incident, b: _Incident) -> tuple[float, list[Rea
     if place is None:
         return None
     reasons = [Reason("same_type", {"type": a.data["type"]})]
-    width = max(_width(a), _width(b))
+    fa, fb = snap.features(a), snap.features(b)
+    width = max(fa.width, fb.width)
     if width <= 1:
         reasons.append(Reason("same_day", {"date": start}))
         date_score = 1.0
@@ -481,8 +517,7 @@ def _score(snap: _Snapshot, a: _Incident, b: _Incident) -> tuple[float, list[Rea
         date_score = 0.8 if width <= 10 else 0.6 if width <= 31 else 0.4 if width <= 366 else 0.2
     reasons.append(Reason(place[0]))
     score = 0.1 + 0.45 * date_score + 0.45 * place[1]
-    victims_a = {snap.same.find("p:" + v) for v in a.victims}
-    if victims_a & {snap.same.find("p:" + v) for v in b.victims}:
+    if fa.victims & fb.victims:
         reasons.append(Reason("shared_victim"))
         score += 0.1
     pa, pb = a.perpetrator, b.perpetrator
@@ -492,13 +527,12 @@ def _score(snap: _Snapshot, a: _Incident, b: _Incident) -> tuple[float, list[Rea
     elif pa and pb:
         reasons.append(Reason("perpetrators_differ"))
         score -= 0.15
-    fps_a = {fp for rid in (a.id, *a.testimonies) for fp, _n in snap.researchers.get(rid, [])}
-    fps_b = {fp for rid in (b.id, *b.testimonies) for fp, _n in snap.researchers.get(rid, [])}
-    if fps_a and fps_b and not fps_a & fps_b:
+    if fa.researchers and fb.researchers and not fa.researchers & fb.researchers:
         reasons.append(Reason("different_researchers"))
         score += 0.05
-    roots_a, roots_b = snap.source_roots(a, b)
-    if roots_a & roots_b:
+    # A chain joining a testimony of one to a testimony of the other must step over a
+    # witness or a source both rest on: sharing one is sharing a source.
+    if fa.sources & fb.sources:
         reasons.append(Reason("shared_source"))
         score -= 0.1
     return round(min(1.0, max(0.0, score)), 2), reasons
@@ -530,6 +564,10 @@ def suggestions(conn: Any, limit: int | None = None) -> list[Suggestion]:
     decided = decisions(conn)
     clusters = _components(snap.incidents, [k for k, d in decided.items()
                                             if d.decision == CONFIRMED])
+    # Two clusters a person said differ somewhere (b is not c) are not offered through
+    # another pair (a, with b, beside c): confirming it would contradict that.
+    apart = {frozenset((clusters.find(a), clusters.find(b)))
+             for (a, b), d in decided.items() if d.decision == REJECTED}
     by_type: dict[str, list[_Incident]] = {}
     for incident in snap.incidents.values():
         if incident.testimonies:
@@ -543,7 +581,8 @@ def suggestions(conn: Any, limit: int | None = None) -> list[Suggestion]:
                     break
                 if (min(a.id, b.id), max(a.id, b.id)) in decided:
                     continue
-                if clusters.find(a.id) == clusters.find(b.id):
+                roots = frozenset((clusters.find(a.id), clusters.find(b.id)))
+                if len(roots) == 1 or roots in apart:
                     continue
                 scored = _score(snap, a, b)
                 if scored is not None:
@@ -598,9 +637,13 @@ def clusters(conn: Any, everything: bool = False) -> list[Cluster]:
         by_root.setdefault(union.find(d.a), []).append(d)
     out = []
     for root, ids in groups.items():
-        cluster = _cluster(snap, ids, by_root.get(root, []))
-        if everything or len(ids) > 1 or cluster.sources > 1:
-            out.append(cluster)
+        if not everything and len(ids) == 1:
+            # A single incident is listed only with two or more sources: count them
+            # before building what is shown of it.
+            [alone] = snap.source_roots(snap.incidents[ids[0]])
+            if len(alone) < 2:
+                continue
+        out.append(_cluster(snap, ids, by_root.get(root, [])))
     out.sort(key=lambda c: (-len(c.incidents), -c.sources,
                             dates.sort_key(c.incidents[0].date), c.ids))
     return out

@@ -73,7 +73,7 @@ def _breakdown(agg: dict[str, Any], name: str) -> int | None:
 
 
 def _figure(agg: dict[str, Any], role: str, sources: dict[str, str]) -> Figure:
-    return Figure(role, sources.get(agg["source"], stats.UNKNOWN_SOURCE), agg["source"],
+    return Figure(role, stats.source_label(sources, agg["source"]), agg["source"],
                   int(agg["count"]), agg["qualifier"], _breakdown(agg, "women"),
                   _breakdown(agg, "children"), dates.start(agg["period"]),
                   dates.end(agg["period"]), (agg["id"],))
@@ -113,6 +113,18 @@ def _apart(a: stats.Span, b: stats.Span) -> bool:
     return bool(a.place and b.place) and a.place not in b.chain and b.place not in a.chain
 
 
+def _all_apart(parts: list[stats.Span]) -> bool:
+    """`_apart` for every two of `parts` (sorted by start): once one starts after
+    another ends, so do all that follow it, so a year of daily parts is one sweep."""
+    for i, a in enumerate(parts):
+        for b in parts[i + 1:]:
+            if b.start > a.end:
+                break
+            if not _apart(a, b):
+                return False
+    return True
+
+
 def _inside(total: stats.Span, candidates: list[stats.Span]) -> list[stats.Span]:
     """The same source's figures for a period and place within the total's."""
     out = []
@@ -136,8 +148,7 @@ def _total_vs_parts(total: stats.Span, candidates: list[stats.Span], places: sta
     covered = stats.covering(inside)
     parts = sorted((sp for sp in inside if sp.id not in covered),
                    key=lambda sp: (sp.start, sp.end, sp.id))
-    if len(parts) < 2 or not all(_apart(a, b) for i, a in enumerate(parts)
-                                 for b in parts[i + 1:]):
+    if len(parts) < 2 or not _all_apart(parts):
         return None
     women = [_breakdown(p.agg, "women") for p in parts]
     children = [_breakdown(p.agg, "children") for p in parts]
@@ -165,7 +176,7 @@ def find(conn: Any, language: str = "en") -> list[Discrepancy]:
     """Every disagreement among reported figures, ordered by period, type and place."""
     aggregates = stats.load(conn, "aggregate")
     places = stats.Places(stats.load(conn, "place"), language)
-    sources = {s["id"]: s["name"] for s in stats.load(conn, "source")}
+    sources = stats.source_labels(stats.load(conn, "source"))
     found: list[Discrepancy] = []
 
     alike: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}

@@ -264,6 +264,8 @@ CREATE INDEX corroboration_pair ON corroboration (incident_a, incident_b, seq);
 CREATE INDEX corroboration_b ON corroboration (incident_b);
 CREATE TRIGGER corroboration_append_only BEFORE UPDATE ON corroboration
 BEGIN SELECT RAISE(ABORT, 'corroboration decisions are append-only'); END;
+CREATE TRIGGER corroboration_kept BEFORE DELETE ON corroboration
+BEGIN SELECT RAISE(ABORT, 'corroboration decisions are append-only'); END;
 """
 
 # Issue 6: persons merged after a duplicates review (reversible; nothing deleted).
@@ -292,7 +294,8 @@ CREATE INDEX person_decisions_other ON person_decisions (other_id);
 CREATE TRIGGER person_decisions_kept BEFORE DELETE ON person_decisions
 BEGIN SELECT RAISE(ABORT, 'decisions about persons are kept'); END;
 CREATE TRIGGER person_decisions_undo_only BEFORE UPDATE ON person_decisions
-WHEN OLD.undone_at IS NOT NULL OR NEW.undone_at IS NULL OR NEW.kind IS NOT OLD.kind
+WHEN OLD.undone_at IS NOT NULL OR NEW.undone_at IS NULL OR NEW.id IS NOT OLD.id
+    OR NEW.kind IS NOT OLD.kind
     OR NEW.person_id IS NOT OLD.person_id OR NEW.other_id IS NOT OLD.other_id
     OR NEW.at IS NOT OLD.at OR NEW.author IS NOT OLD.author OR NEW.detail IS NOT OLD.detail
 BEGIN SELECT RAISE(ABORT, 'a decision about persons is only ever undone'); END;

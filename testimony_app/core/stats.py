@@ -139,6 +139,22 @@ def _split(by: str, category: str, count: int, breakdown: dict[str, int]) -> lis
     return [p for p in parts if p.victims]
 
 
+def source_labels(records: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """source id -> the name its figures are shown under. A name two source records
+    share, or that is a word of this module ("documented"), gets the id's first
+    characters: figures of two records are never put in one row."""
+    names = {s["id"]: str(s["name"]) for s in records}
+    count: dict[str, int] = {}
+    for name in names.values():
+        count[name] = count.get(name, 0) + 1
+    return {sid: name if count[name] == 1 and name not in (DOCUMENTED, UNKNOWN_SOURCE)
+            else f"{name} ({sid[:8]})" for sid, name in names.items()}
+
+
+def source_label(labels: dict[str, str], source_id: str) -> str:
+    return labels.get(source_id) or f"{UNKNOWN_SOURCE} ({str(source_id)[:8]})"
+
+
 def load(conn: Any, kind: str) -> list[dict[str, Any]]:
     return [json.loads(r[0]) for r in conn.execute(
         "SELECT data FROM records WHERE kind = ? ORDER BY sort_date, id", (kind,))]
@@ -246,7 +262,7 @@ def compute(conn: Any, by: str = "month", level: str | None = None,
     merged = duplicates.canonical(conn)
     persons = {p["id"]: p for p in load(conn, "person")}
     places = Places(load(conn, "place"), language)
-    sources = {s["id"]: s["name"] for s in load(conn, "source")}
+    sources = source_labels(load(conn, "source"))
     rows: dict[tuple[str, ...], Row] = {}
     not_by_month: list[dict[str, Any]] = []
     covered: list[dict[str, Any]] = []
@@ -263,8 +279,10 @@ def compute(conn: Any, by: str = "month", level: str | None = None,
         return {CATEGORY[by]: category, "incident_type": type_, "source": source}
 
     def add(key: dict[str, str], record_id: str, part: _Part | None, qualifier: str,
-            person: str | None = None) -> None:
-        row = rows.setdefault(tuple(key.values()), Row(key))
+            person: str | None = None, origin: str = "") -> None:
+        """Count into the row of `key`; `origin` (a source id, "" for documented cases)
+        keeps each source's rows apart whatever the names say."""
+        row = rows.setdefault((origin, *key.values()), Row(key))
         row.ids.add(record_id)
         if part is None:
             return
@@ -320,7 +338,7 @@ def compute(conn: Any, by: str = "month", level: str | None = None,
     within = covering(span(agg, places, group) for agg in aggregates
                       if (group := groups[agg["id"]]) is not None)
     for agg in aggregates:
-        source = sources.get(agg["source"], UNKNOWN_SOURCE)
+        source = source_label(sources, agg["source"])
         breakdown = agg.get("breakdown", {})
         entry = {"id": agg["id"], "incident_type": agg["incident_type"], "source": source,
                  "from": dates.start(agg["period"]), "to": dates.end(agg["period"]),
@@ -334,7 +352,8 @@ def compute(conn: Any, by: str = "month", level: str | None = None,
             continue
         for part in _split(by, "unknown", agg["count"], breakdown):
             add(key_for(part.category, dates.month(agg["period"]), agg["incident_type"],
-                        source, agg.get("place")), agg["id"], part, agg["qualifier"])
+                        source, agg.get("place")), agg["id"], part, agg["qualifier"],
+                origin=str(agg["source"]))
 
     ordered = sorted(rows.values(), key=lambda r: tuple(r.key.values()))
     return Figures(by, [r.as_json() for r in ordered], not_by_month, covered, level)
@@ -391,13 +410,15 @@ COMMON_COLUMNS = ["incident_type", "source", "qualifier", "victims", "women", "c
 LEAD_COLUMNS = {"month": ["month"], "type": [], "place": ["place", "place_id", "place_level"],
                 "sex": ["sex"], "age_group": ["age_group"], "status": ["victim_status"],
                 "perpetrator": ["perpetrator"]}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n",
+                 "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and their full-width forms
 
 
 def safe_cell(value: Any) -> str:
-    """A CSV cell a spreadsheet will not run: text starting like a formula gets a '."""
+    """A CSV cell a spreadsheet will not run: text starting like a formula (after any
+    spaces, which some spreadsheets skip) gets a '."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if text.lstrip(" ").startswith(FORMULA_START) else text
 
 
 def csv_rows(figures: Figures) -> list[list[str]]:

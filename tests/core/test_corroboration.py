@@ -4,6 +4,7 @@ sources, the suggested status and accepting it. Real vaults and real bundles."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -259,3 +260,65 @@ def test_no_place_is_a_weaker_suggestion_and_no_testimony_none(session: Session)
     assert "place_unknown" in codes(found[-1]) and found[-1].score < found[0].score
     assert all(sourced_only["id"] not in (s.a.id, s.b.id) for s in found)
     assert len(session.corroboration_suggestions(limit=1)) == 1
+
+
+def test_a_shared_report_does_not_make_two_victims_one_person(session: Session) -> None:
+    """Two witnesses whose accounts were taken from the same report are one source, but
+    not one person: a pair naming each as a victim shares no victim, whatever pairs
+    were scored before it (and `compare` says the same as the suggestions)."""
+    city = place({"en": "Aleppo"}, "city")
+    report = {"id": str(uuid.uuid4()), "name": "A report",
+              "kind": "organisation"}
+    w1, w2, w3, w4 = (witness({"en": f"Witness {n}"}) for n in range(4))
+    t1 = {**interview_record(w1["id"], "en", "account", "t1"), "source": report["id"]}
+    t2 = {**interview_record(w2["id"], "en", "account", "t2"), "source": report["id"]}
+    t3, t4 = (interview_record(w["id"], "en", "account", n) for w, n in ((w3, "t3"), (w4, "t4")))
+    # Scored first (earlier): two accounts from the report.
+    x = incident(t1["id"], "torture", day("2016-11-02"), city["id"])
+    y = incident(t2["id"], "torture", day("2016-11-02"), city["id"])
+    # Then two other events, whose victims are the report's two witnesses.
+    p = incident(t3["id"], "torture", day("2016-12-14"), city["id"],
+                 victims=[{"person": w1["id"], "status": "detained"}])
+    q = incident(t4["id"], "torture", day("2016-12-14"), city["id"],
+                 victims=[{"person": w2["id"], "status": "detained"}])
+    session.add_document(document(places=[city], sources=[report],
+                                  persons=[w1, w2, w3, w4], testimonies=[t1, t2, t3, t4],
+                                  incidents=[x, y, p, q]))
+    found = {frozenset((s.a.id, s.b.id)): s for s in session.corroboration_suggestions()}
+    assert "shared_source" in codes(found[frozenset((x["id"], y["id"]))])
+    pq = found[frozenset((p["id"], q["id"]))]
+    assert "shared_victim" not in codes(pq) and "shared_source" not in codes(pq)
+    alone = corroboration.compare(session.conn, p["id"], q["id"])
+    assert alone is not None and alone.score == pq.score
+    # Confirmed, the report's two accounts are one independent source.
+    session.confirm_corroboration(x["id"], y["id"])
+    assert session.corroboration_of(x["id"]).sources == 1
+
+
+def test_a_rejection_holds_for_the_incidents_confirmed_with_either(session: Session) -> None:
+    """a is b (confirmed), b is not c (rejected): a and c are not offered, for confirming
+    them would make b and c one event. Undoing the rejection offers both pairs again."""
+    city = place({"en": "Aleppo"}, "city")
+    people = [witness({"en": f"W {n}"}) for n in range(3)]
+    ts = [interview_record(p["id"], "en", "account", f"t{n}") for n, p in enumerate(people)]
+    a, b, c = (incident(t["id"], "looting", day("2016-12-14"), city["id"]) for t in ts)
+    session.add_document(document(places=[city], persons=people, testimonies=ts,
+                                  incidents=[a, b, c]))
+    assert len(pairs(session)) == 3
+    session.confirm_corroboration(a["id"], b["id"])
+    session.reject_corroboration(b["id"], c["id"])
+    assert pairs(session) == []
+    session.undo_corroboration(b["id"], c["id"])
+    assert set(pairs(session)) == {frozenset((a["id"], c["id"])), frozenset((b["id"], c["id"]))}
+
+
+def test_decisions_cannot_be_edited_or_deleted_behind_the_app(workspace: Session) -> None:
+    """The history of corroboration decisions is append-only in the database itself."""
+    import sqlcipher3
+
+    suggestion = workspace.corroboration_suggestions()[0]
+    workspace.confirm_corroboration(suggestion.a.id, suggestion.b.id)
+    for statement in ("UPDATE corroboration SET decision = 'rejected'",
+                      "DELETE FROM corroboration"):
+        with pytest.raises(sqlcipher3.IntegrityError, match="append-only"):
+            workspace.conn.execute(statement)

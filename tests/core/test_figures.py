@@ -298,7 +298,8 @@ def test_csv_one_row_per_figure_with_source_and_qualifier(demo_session: Session,
 
 def test_csv_arabic_and_formula_injection(session: Session, tmp_path: Path) -> None:
     sources = [{"id": str(uuid.uuid4()), "name": name, "kind": "organisation"}
-               for name in ("=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "الشبكة")]
+               for name in ("=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "الشبكة",
+                            "  =1+2", "\uff1dSUM(A1)")]
     place = {"id": str(uuid.uuid4()), "name": {"en": "=cmd", "ar": "حلب"},
              "level": "city"}
     aggregates = [_aggregate(s["id"], 3, "approximately",
@@ -308,9 +309,9 @@ def test_csv_arabic_and_formula_injection(session: Session, tmp_path: Path) -> N
     text = stats.to_csv(session.stats("place"))
     table = read_csv(text)
     cells = [c for row in table[1:] for c in row]
-    assert {"'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "الشبكة", "'=cmd"} \
-        <= set(cells)
-    assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
+    assert {"'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "الشبكة", "'=cmd",
+            "'  =1+2", "'\uff1dSUM(A1)"} <= set(cells)
+    assert not any(c.lstrip().startswith(("=", "+", "-", "@", "\uff1d")) for c in cells)
     arabic = read_csv(stats.to_csv(session.stats("place", language="ar")))
     assert {row[0] for row in arabic[1:]} == {"حلب"}
     target = tmp_path / "ar.csv"
@@ -359,3 +360,29 @@ def test_covering_is_the_plain_definition(figures: list[Any]) -> None:
     for inner, outer in found.items():
         assert covers(next(a for a in aggs if a["id"] == outer),
                       next(a for a in aggs if a["id"] == inner))
+
+
+def test_a_source_is_never_counted_in_another_sources_row(session: Session) -> None:
+    """A source named like the documented cases, and two source records with one name
+    (two researchers each entered the same report), keep rows of their own: nothing
+    is added to the cases documented here, nor one record's figure to the other's."""
+    named = {"id": str(uuid.uuid4()), "name": stats.DOCUMENTED, "kind": "organisation"}
+    twins = [{"id": str(uuid.uuid4()), "name": "SNHR", "kind": "organisation"}
+             for _ in range(2)]
+    december = {"precision": "month", "value": "2016-12"}
+    aggregates = [_aggregate(s["id"], 100, "exact", december) for s in (named, *twins)]
+    case = {"id": str(uuid.uuid4()), "type": "arbitrary_arrest", "verification": "unverified",
+            "date": {"precision": "day", "value": "2016-12-03"},
+            "victims": [{"group": {"count": 2, "qualifier": "exact"}, "status": "detained"}]}
+    _add(session, sources=[named, *twins], aggregates=aggregates, incidents=[case])
+    for by in ("month", "type", "sex"):
+        rows = session.stats(by).rows
+        mine = [r for r in rows if r["source"] == stats.DOCUMENTED]
+        assert sum(r["victims"] for r in mine) == 2, by
+        others = [r for r in rows if r["source"] != stats.DOCUMENTED]
+        assert sorted(r["victims"] for r in others if r["victims"]) == [100, 100, 100], by
+        assert len({r["source"] for r in others}) == 3, by
+    table = read_csv(stats.to_csv(session.stats("month")))
+    assert sorted(row[2] for row in table[1:]) == sorted(
+        [stats.DOCUMENTED, f"documented ({named['id'][:8]})",
+         *(f"SNHR ({t['id'][:8]})" for t in twins)])

@@ -136,3 +136,25 @@ def test_coordinator_sees_corroboration_and_provenance_in_the_window(qtbot, coor
     window.editor.clear()
     assert panel.text().strip() == ""
     wait_idle(qtbot, worker)
+
+
+def test_an_answer_arriving_after_lock_is_dropped(qtbot, coordinator) -> None:  # type: ignore[no-untyped-def]
+    worker, _accounts, _ids = coordinator
+    page = CorroborationPage(worker)
+    qtbot.addWidget(page)
+    page.show()
+    page.reload()
+    qtbot.waitUntil(lambda: page.suggestion_table.rowCount() == 2, timeout=20_000)
+    page.suggestion_table.setCurrentCell(0, 0)
+    page.reload()
+    page.decide("confirm")  # its reload would come after the lock
+    page.clear()
+    wait_idle(qtbot, worker)
+    qtbot.wait(50)
+    assert page.suggestions == [] and page.clusters == []
+    assert page.suggestion_table.rowCount() == 0 and page.cluster_table.rowCount() == 0
+    assert page.summary.text() == "" and page.message.text() == ""
+    assert page.last_decision is None and not page.undo_button.isEnabled()
+    # an error other than ours is named by its type, never by its message
+    page._failed(ValueError("Mohammed al-Halabi"))
+    assert "Mohammed" not in page.message.text() and "ValueError" in page.message.text()

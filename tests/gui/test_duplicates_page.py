@@ -122,3 +122,19 @@ def test_the_main_window_offers_the_page(qtbot, coordinator) -> None:  # type: i
     window.workspace.clear()
     assert page.suggestion_table.rowCount() == 0
     wait_idle(qtbot, coordinator)
+
+
+def test_a_review_arriving_after_lock_is_dropped(qtbot, coordinator) -> None:  # type: ignore[no-untyped-def]
+    """The lock clears the page while a review (with names) is still on the worker: it
+    must not fill the page again."""
+    page = open_page(qtbot, coordinator)
+    page.suggestion_table.setCurrentCell(0, 0)
+    page.reload()
+    page.merge()  # and an action whose reload would follow it
+    page.clear()
+    wait_idle(qtbot, coordinator)
+    qtbot.wait(50)
+    assert page.review is None and page.suggestion_table.rowCount() == 0
+    assert page.decision_table.rowCount() == 0 and page.message.text() == ""
+    shown = [cell(page.compare_table, r, c) for r in range(len(ROWS)) for c in range(2)]
+    assert not any(name in text for name in NAMES.values() for text in shown)

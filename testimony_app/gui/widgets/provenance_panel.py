@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QListWidget, QVBoxLayout, QWidget
 
+from testimony_app.core.errors import TestimonyError
 from testimony_app.core.provenance import Provenance
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import mono_label, plain_label
@@ -67,8 +68,16 @@ class ProvenancePanel(QWidget):
             if prov.record_id == self.record_id:
                 self.show_provenance(prov)
 
-        self.worker.with_session(lambda s: s.provenance(record_id), shown,
-                                 lambda e: self.origin.setText(str(e)))
+        def failed(error: BaseException) -> None:
+            if record_id != self.record_id:
+                return  # cleared (locked) or another record asked for since
+            # Our errors say what to do; any other is named by its type only: its
+            # message could quote a record.
+            self.origin.setText(str(error) if isinstance(error, TestimonyError) else
+                                _("Something went wrong ({code}).").format(
+                                    code=type(error).__name__))
+
+        self.worker.with_session(lambda s: s.provenance(record_id), shown, failed)
 
     def show_provenance(self, prov: Provenance) -> None:
         self.provenance = prov

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from testimony_app import i18n
 from testimony_app.core import vocab
 from testimony_app.core.corroboration import Cluster, IncidentInfo, Suggestion, date_text
+from testimony_app.core.errors import TestimonyError
 from testimony_app.core.session import Session
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import plain_label, read_only_table
@@ -36,6 +37,15 @@ from testimony_app.gui.worker import VaultWorker
 from testimony_app.i18n import _
 
 SHOWN = 500  # best suggestions listed; the rest come up as these are decided
+CLUSTERS_SHOWN = 2000  # rows built on the GUI thread; `testimony corroborate` lists all
+
+
+def _error_text(error: BaseException) -> str:
+    """A TestimonyError's own words; anything else by its type only (its message may
+    hold a value from the vault)."""
+    if isinstance(error, TestimonyError):
+        return str(error)
+    return _("Something went wrong ({code}).").format(code=type(error).__name__)
 
 
 def _label(vocabulary: str, code: str) -> str:
@@ -55,6 +65,8 @@ class CorroborationPage(QWidget):
         self.suggestions: list[Suggestion] = []
         self.clusters: list[Cluster] = []
         self.last_decision: tuple[str, str] | None = None
+        self._generation = 0  # bumped by reload() and clear(): older answers are dropped
+        self._epoch = 0  # bumped by clear() (lock): nothing asked for before is shown
         self._cluster_side = False  # the incidents listed beside come from a group
         self.summary = plain_label()
         self.summary.setAccessibleName(_("Corroboration summary"))
@@ -134,15 +146,33 @@ class CorroborationPage(QWidget):
 
     def reload(self) -> None:
         """Load from the vault (on the worker); called when the page is shown."""
+        self._generation += 1
+        generation = self._generation
+
+        def done(result: tuple[list[Suggestion], list[Cluster]]) -> None:
+            if generation == self._generation:  # not after a lock, nor an older question
+                self._show(result)
+
         self.worker.with_session(
             lambda s: (s.corroboration_suggestions(SHOWN), s.corroboration_clusters()),
-            self._show, self._failed)
+            done, self._when_current(self._failed))
+
+    def _when_current(self, fn: Callable[[BaseException], None]
+                      ) -> Callable[[BaseException], None]:
+        epoch = self._epoch
+
+        def call(error: BaseException) -> None:
+            if epoch == self._epoch:
+                fn(error)
+
+        return call
 
     def _failed(self, error: BaseException) -> None:
-        self.message.setText(str(error))
+        self.message.setText(_error_text(error))
 
     def _show(self, result: tuple[list[Suggestion], list[Cluster]]) -> None:
-        self.suggestions, self.clusters = result
+        self.suggestions, clusters = result
+        self.clusters = clusters[:CLUSTERS_SHOWN]
         table = self.suggestion_table
         table.setRowCount(len(self.suggestions))
         for r, s in enumerate(self.suggestions):
@@ -168,10 +198,13 @@ class CorroborationPage(QWidget):
             for c, text in enumerate(cells):
                 table.setItem(r, c, QTableWidgetItem(text))
         table.resizeColumnsToContents()
-        self.summary.setText(_("{suggestions} suggestions to review; {clusters} corroborated "
-                               "incidents or groups.").format(
-            suggestions=fmt.number(len(self.suggestions)),
-            clusters=fmt.number(len(self.clusters))))
+        summary = _("{suggestions} suggestions to review; {clusters} corroborated "
+                    "incidents or groups.").format(
+            suggestions=fmt.number(len(self.suggestions)), clusters=fmt.number(len(clusters)))
+        if len(clusters) > CLUSTERS_SHOWN:
+            summary += " " + _("The best {shown} are listed.").format(
+                shown=fmt.number(CLUSTERS_SHOWN))
+        self.summary.setText(summary)
         for table in (self.suggestion_table, self.cluster_table):
             # rows moved: nothing stays selected that could now mean another incident
             table.blockSignals(True)
@@ -233,31 +266,41 @@ class CorroborationPage(QWidget):
 
     # -- actions ---------------------------------------------------------------------
 
-    def _run(self, fn: Callable[[Session], object], text: str) -> None:
-        def done(_result: object) -> None:
-            self.message.setText(text)
-            self.reload()
+    _KEEP: tuple[str, str] = ("", "")  # _run(): leave "Undo last decision" as it is
 
-        self.worker.with_session(fn, done, self._failed)
+    def _run(self, fn: Callable[[Session], object], text: str,
+             last: tuple[str, str] | None = _KEEP) -> None:
+        """Run an action on the worker; once it succeeded say `text`, set what "Undo
+        last decision" takes back to `last` (a pair, or None), and reload."""
+        epoch = self._epoch
+
+        def done(_result: object) -> None:
+            if epoch == self._epoch:  # the page was not cleared (locked) meanwhile
+                if last is not self._KEEP:
+                    self.last_decision = last
+                self.message.setText(text)
+                self.reload()
+
+        self.worker.with_session(fn, done, self._when_current(self._failed))
 
     def decide(self, how: str) -> None:
         suggestion = self.selected_suggestion()
         if suggestion is None:
             return
         a, b = suggestion.a.id, suggestion.b.id
-        self.last_decision = (a, b)
         if how == "confirm":
             self._run(lambda s: s.confirm_corroboration(a, b),
-                      _("Confirmed: the two incidents are the same event."))
+                      _("Confirmed: the two incidents are the same event."), (a, b))
         else:
             self._run(lambda s: s.reject_corroboration(a, b),
-                      _("Rejected: the two incidents are different events."))
+                      _("Rejected: the two incidents are different events."), (a, b))
 
     def undo_last(self) -> None:
         if self.last_decision is None:
             return
         a, b = self.last_decision
-        self.last_decision = None
+        self.last_decision = None  # taken back once, whatever else is clicked meanwhile
+        self._update_buttons()
         self._run(lambda s: s.undo_corroboration(a, b),
                   _("Undone: the two incidents are undecided again."))
 
@@ -289,8 +332,11 @@ class CorroborationPage(QWidget):
         self._run(job, _("The incident was taken out of the group; its links were undone."))
 
     def clear(self) -> None:
-        """Forget everything shown (on lock)."""
+        """Forget everything shown (on lock); answers still on their way are dropped."""
+        self._generation += 1
+        self._epoch += 1
         self.suggestions, self.clusters, self.last_decision = [], [], None
+        self._cluster_side = False
         self.suggestion_table.setRowCount(0)
         self.cluster_table.setRowCount(0)
         self.incidents.clear()

@@ -82,6 +82,7 @@ class DuplicatesPage(QWidget):
         super().__init__(parent)
         self.worker = worker
         self.review: Review | None = None
+        self._generation = 0  # bumped by clear(): answers asked for before are dropped
         self.message = plain_label()
         self.message.setAccessibleName(_("Duplicates status"))
         refresh = QPushButton(_("Refresh"))
@@ -143,7 +144,18 @@ class DuplicatesPage(QWidget):
         """Load from the vault (on the worker); called when the page is shown."""
         language = i18n.language()
         self.worker.with_session(lambda s: s.duplicates(names=True, language=language),
-                                 self._show, self._failed)
+                                 self._current(self._show), self._current(self._failed))
+
+    def _current(self, fn: Callable[[Any], None]) -> Callable[[Any], None]:
+        """`fn`, dropped if the page is cleared (locked) before the answer comes: a late
+        review would put names back on a locked window."""
+        generation = self._generation
+
+        def call(value: Any) -> None:
+            if generation == self._generation:
+                fn(value)
+
+        return call
 
     def _failed(self, error: BaseException) -> None:
         self.message.setText(_error_text(error))
@@ -230,7 +242,8 @@ class DuplicatesPage(QWidget):
         for button in (self.keep_left_button, self.keep_right_button, self.distinct_button,
                        self.undo_button):
             button.setEnabled(False)
-        self.worker.with_session(action, lambda _r: self.reload(), self._failed)
+        self.worker.with_session(action, self._current(lambda _r: self.reload()),
+                                 self._current(self._failed))
 
     def merge(self, keep_left: bool = True) -> None:
         suggestion = self.selected()
@@ -259,7 +272,8 @@ class DuplicatesPage(QWidget):
             self._act(lambda s: s.mark_not_duplicates(a, b, undo=True))
 
     def clear(self) -> None:
-        """Forget everything shown (on lock)."""
+        """Forget everything shown (on lock); answers still on their way are dropped."""
+        self._generation += 1
         self.review = None
         self.suggestion_table.setRowCount(0)
         self.decision_table.setRowCount(0)
