@@ -21,6 +21,8 @@ events of seeds/aleppo-2016-report.txt (December 2016, east Aleppo):
 * The same victims spelt differently: Alsato (A: "Mahmoud al-Sato", محمود الساطو;
   B: "Dr. Mahmoud Alsatu"; the report: "Dr. Mahmoud Alsato") and Abo al-Ward
   (A: محمد أبو الورد; B: "Muhammad Abu al-Ward").
+* The victims' names in the narratives are tagged to them, so finalising replaces
+  them by pseudonym codes on the researchers' laptops (the coordinator reads them).
 * Witnesses are CLEARLY FICTIONAL people (their descriptions say so) with
   private identities, so that finalising seals them.
 
@@ -114,6 +116,15 @@ def testimony(key: str, title: str, date: dict[str, Any], interviewer: str, lang
             "status": "draft"}
 
 
+def tagged(testimony_: dict[str, Any], lang: str, words: str, person_key: str) -> None:
+    """Tag the first occurrence of `words` in the narrative to a person (the editor's
+    "Tag as person…"): on finalise the researcher's copy keeps the person's code."""
+    start = testimony_["narrative"][lang].index(words)
+    testimony_.setdefault("tags", []).append(
+        {"field": "narrative", "lang": lang, "start": start, "end": start + len(words),
+         "person": uid(f"person:{person_key}")})
+
+
 def incident(key: str, type_: str, date: dict[str, Any], place: str, description: dict[str, str],
              victims: list[dict[str, Any]], testimonies: list[str], perpetrator: str,
              perpetrator_text: str) -> dict[str, Any]:
@@ -158,6 +169,9 @@ def researcher_a() -> dict[str, Any]:
                          "أُعدموا في حي الشعار بعد أن ذهبوا مع أسرتهم إلى منطقة الحكومة. "
                          "واعتُقل أربعة رجال من عائلة واحدة في حي الميسر."}),
     ]
+    tagged(testimonies[0], "ar", "محمود الساطو", "a:alsato")
+    tagged(testimonies[1], "ar", "أبو حذيفة", "a:alsato")
+    tagged(testimonies[2], "ar", "محمد أبو الورد", "a:abo-al-ward")
     incidents = [
         incident("a:alsato-arrest", "arbitrary_arrest", day("2016-12-14"),
                  place_id("West Aleppo"),
@@ -216,6 +230,8 @@ def researcher_b() -> dict[str, Any]:
                          "aside in Jibreen and heard they were executed. In late November "
                          "my neighbour was arrested in Hanano."}),
     ]
+    tagged(testimonies[0], "en", "Dr. Mahmoud Alsatu", "b:alsato")
+    tagged(testimonies[1], "en", "Muhammad Abu al-Ward", "b:abo-al-ward")
     incidents = [
         incident("b:alsato-arrest", "arbitrary_arrest",
                  span("2016-12-12", "2016-12-16", "mid-December"), place_id("Aleppo"),

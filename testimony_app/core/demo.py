@@ -42,6 +42,14 @@ def workspace_seed_path() -> Path:
     return seed_path().with_name(WORKSPACE_SEED_FILE)
 
 
+def workspace_testimony_id(key: str) -> str:
+    """The id seeds/make_workspace_demo.py gives testimony `key` (e.g. "a:nour-1")."""
+    import uuid
+
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, "https://testimony.invalid/seeds/workspace-demo")
+    return str(uuid.uuid5(namespace, f"testimony:{key}"))
+
+
 def build_workspace(folder: Path, passphrase: str,
                     progress: Callable[[int, int], None] | None = None) -> tuple[Session, str]:
     """A coordinator's vault as it looks after real work: the Aleppo 2016 data set,

@@ -90,6 +90,13 @@ def main(out: str = "docs/screenshots") -> int:
                 main_window.editor.tabs.setCurrentIndex(index)
                 settle(app, idle, 500)
                 shoot(main_window, target / f"editor-{index + 1}-{language}.png")
+            # A researcher's testimony at the coordinator: the names tagged in its
+            # narrative are highlighted (they travelled sealed and were opened here).
+            main_window.open_testimony(demo.workspace_testimony_id("a:nour-1"))
+            settle(app, idle, 900)
+            main_window.editor.tabs.setCurrentIndex(1)
+            settle(app, idle, 700)
+            shoot(main_window, target / f"editor-tags-{language}.png")
             controller.lock()
             settle(app, idle, 500)
             controller.shutdown()
