@@ -20,7 +20,7 @@ from typing import Any
 import sqlcipher3
 
 from bench.corpus import QUERIES, Corpus, texts
-from testimony_app.core import bundle, interchange, org, vault
+from testimony_app.core import bundle, interchange, org, redact, vault, verify
 from testimony_app.core.session import Session
 
 PASSPHRASE = "correct horse battery staple"  # noqa: S105 - a throwaway bench vault
@@ -336,10 +336,14 @@ print(json.dumps({"before_kib": before, "peak_kib": hwm(),
 
 
 def memory(size: Size, work: Path, pair: Pair) -> dict[str, Any]:
-    """Peak RSS of a process that exports (then one that imports) one big attachment."""
-    res, coord = work / "mem-researcher", work / "mem-coordinator"
-    shutil.copytree(pair.researcher, res)
-    shutil.copytree(pair.coordinator, coord)
+    """Peak RSS of a process that exports (then one that imports) one big attachment.
+
+    In a pair of its own, holding one testimony and the attachment: the export row's
+    researcher also holds 10 000 testimonies, whose parsed records (held in memory
+    by an import until they are applied) would be what this row measured."""
+    (work / "mem").mkdir()
+    pair = make_pair(work / "mem")
+    res, coord = pair.researcher, pair.coordinator
     big = work / "big.wav"
     _random_file(big, size.memory_bytes)
     with Session._open_with_key(res, pair.key) as researcher:
@@ -364,3 +368,53 @@ def memory(size: Size, work: Path, pair: Pair) -> dict[str, Any]:
                       f"({peaks['import']['seconds']:.1f} s)",
             "app": peak, "baseline": None, "target": "<= 200 MB", "ok": peak * 2**20 <= 200e6}
 
+
+# -- redacted export ------------------------------------------------------------------
+
+
+def baseline_redacted(conn: Any, target: Path) -> float:
+    """The same records as JSON, as they are stored: no redaction, no report, no
+    signature, no check; read from the same vault and written to a new folder."""
+    start = time.perf_counter()
+    target.mkdir()
+    records: dict[str, list[Any]] = {}
+    for kind, data in conn.execute("SELECT kind, data FROM records ORDER BY sort_date, id"):
+        records.setdefault(kind, []).append(json.loads(data))
+    (target / "records.json").write_bytes(json.dumps(
+        records, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
+    return time.perf_counter() - start
+
+
+def redacted(size: Size, folder: Path, key: bytes, work: Path) -> dict[str, Any]:
+    """`redact.export` of the intake corpus (made a coordinator's vault here: only a
+    coordinator exports for auditors), then `verify` on the folder, as the CLI's
+    export-redacted and an auditor's verify do."""
+    app_t: list[float] = []
+    base_t: list[float] = []
+    with Session._open_with_key(folder, key) as session:
+        if org.organisation(session.conn) is None:
+            org.init_org(session.conn, "Bench Organisation", session.author)
+        records = sum(session.counts().values())
+        options = redact.Options(auditor="Bench auditor")
+        redact.auditor_key(session.conn, options.auditor)  # made once, at the first export
+        for i in range(size.runs):
+            target = work / f"redacted-{i}"
+            start = time.perf_counter()
+            manifest = redact.export(session, target, options)
+            problems, _checked = verify.verify(target, manifest["organisation"]["fingerprint"])
+            app_t.append(time.perf_counter() - start)
+            if problems:
+                raise RuntimeError(f"the redacted export does not verify: {problems[:3]}")
+            shutil.rmtree(target)
+            plain = work / f"redacted-plain-{i}"
+            base_t.append(baseline_redacted(session.conn, plain))
+            shutil.rmtree(plain)
+    app, base = median(app_t), median(base_t)
+    log = manifest["redaction_log"]
+    counts = ", ".join(f"{n} {k}" for k, n in manifest["counts"].items() if n)
+    withheld = log.get("narrative withheld (not reviewed)", 0)
+    return {"name": "redacted export", "unit": "s",
+            "detail": f"{records} records in the vault; exported {counts} (consent and "
+                      f"status filter; {withheld} narratives withheld, none reviewed); "
+                      f"then verify; baseline the stored records as JSON",
+            "app": app, "baseline": base, "target": "ratio <= 2", "ok": app / base <= 2}

@@ -11,6 +11,14 @@ Recordings (`begin`, `append`, `add_marker`, `finish`) grow while the interview
 goes on: every `append` commits, so a crash or a power cut loses only what had not
 been handed over yet, and `recover_recordings` completes what was kept at the next
 unlock instead of discarding it.
+
+Sealed attachments (`seal_content`): when a testimony is wholly sealed on a
+researcher's vault, each of its attachments is stream-encrypted (age) to the
+organisation, the ciphertext stored as chunks in place of the plaintext ones, in
+one transaction (secure_delete zeroes the old pages). `size` and `sha256` are then
+those of the ciphertext; the original's name, size, SHA-256 and recording details
+travel sealed in `meta["sealed"]`. Such an attachment cannot be read, played or
+extracted here; bundles carry it as it is and the coordinator opens it on import.
 """
 
 from __future__ import annotations
@@ -26,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
+import pyrage
+
 from testimony_app.core import audit
 from testimony_app.core.db import transaction
 from testimony_app.core.errors import Cancelled, InputError, IntegrityError, NotFound
@@ -33,6 +43,7 @@ from testimony_app.i18n import _
 
 CHUNK = 1024 * 1024
 BATCH = 16  # chunks per transaction during intake
+SEALED_NAME = "sealed"  # the file name a sealed attachment keeps on a researcher's vault
 
 Progress = Callable[[int, int], None]
 IsCancelled = Callable[[], bool]
@@ -55,9 +66,17 @@ class Attachment:
         rec = self.meta.get("recording")
         return rec if isinstance(rec, dict) else None
 
+    @property
+    def sealed(self) -> bool:
+        """Sealed for the organisation: its content here is age ciphertext."""
+        return "sealed" in self.meta
+
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "filename": self.filename, "media_type": self.media_type,
-                "size": self.size, "sha256": self.sha256, "created_at": self.created_at}
+        out = {"id": self.id, "filename": self.filename, "media_type": self.media_type,
+               "size": self.size, "sha256": self.sha256, "created_at": self.created_at}
+        if self.sealed:
+            out["sealed"] = True
+        return out
 
 
 def _safe_name(name: str) -> str:
@@ -70,6 +89,7 @@ def add(conn: Any, record_id: str, source: BinaryIO, filename: str, author: str,
         cancelled: IsCancelled | None = None) -> Attachment:
     if not conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone():
         raise NotFound("not_found", id=record_id)
+    _refuse_sealed_record(conn, record_id)
     att_id = str(uuid.uuid4())
     name = _safe_name(filename)
     media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
@@ -127,6 +147,15 @@ def add_file(conn: Any, record_id: str, path: Path, author: str,
         return add(conn, record_id, handle, path.name, author, size, progress, cancelled)
 
 
+def _refuse_sealed_record(conn: Any, record_id: str) -> None:
+    """Nothing is added to a record sealed here: it would stay in plaintext."""
+    from testimony_app.core import seal  # late: seal imports this module
+
+    if seal.closed(conn, record_id):
+        kind = conn.execute("SELECT kind FROM records WHERE id = ?", (record_id,)).fetchone()[0]
+        raise InputError("incident_sealed" if kind == "incident" else "testimony_sealed")
+
+
 def _remove(conn: Any, att_id: str) -> None:
     with transaction(conn):
         conn.execute("DELETE FROM attachment_chunks WHERE attachment_id = ?", (att_id,))
@@ -172,8 +201,19 @@ class Sink(Protocol):
     def write(self, data: bytes, /) -> int: ...
 
 
-def stream(conn: Any, att: Attachment, sink: Sink, progress: Progress | None = None) -> None:
-    """Write the attachment to `sink`, checking its SHA-256 at the end."""
+def refuse_sealed(att: Attachment) -> None:
+    """A sealed attachment is not read, played or extracted here (only the
+    organisation can open it)."""
+    if att.sealed:
+        raise InputError("attachment_sealed", id=att.id[:8])
+
+
+def stream(conn: Any, att: Attachment, sink: Sink, progress: Progress | None = None,
+           *, sealed_ok: bool = False) -> None:
+    """Write the attachment to `sink`, checking its SHA-256 at the end. A sealed one
+    is refused unless `sealed_ok` (its ciphertext, for checks)."""
+    if not sealed_ok:
+        refuse_sealed(att)
     digest = hashlib.sha256()
     written = 0
     seq = 0
@@ -197,6 +237,7 @@ def extract(conn: Any, ref: str, target: Path, author: str,
             progress: Progress | None = None) -> Attachment:
     """Copy an attachment out to `target` (a file the user chose), atomically."""
     att = get(conn, ref)
+    refuse_sealed(att)
     if target.exists():
         raise InputError("file_exists", path=str(target))
     temp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
@@ -232,7 +273,7 @@ def verify_all(conn: Any) -> list[str]:
     for row in conn.execute(sql).fetchall():
         att = _row(row)
         try:
-            stream(conn, att, _NullSink())
+            stream(conn, att, _NullSink(), sealed_ok=True)
         except IntegrityError:
             problems.append(_("attachment {id} does not match its SHA-256").format(id=att.id))
     incomplete = recordings = 0
@@ -297,6 +338,7 @@ def begin(conn: Any, record_id: str, filename: str, author: str, *, rate: int,
     """Start a recording attached to `record_id`; returns the attachment id."""
     if not conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone():
         raise NotFound("not_found", id=record_id)
+    _refuse_sealed_record(conn, record_id)
     if bits not in (8, 16, 24, 32) or not 0 < channels <= 8 or not 0 < rate <= 384_000:
         raise InputError("audio_format")
     att_id = str(uuid.uuid4())
@@ -372,6 +414,11 @@ def finish(conn: Any, att_id: str, author: str, *, recovered: bool = False) -> A
         audit.record(conn, author, "recording_recovered" if recovered else "recorded", record_id,
                      attachment=att_id, size=size, duration_ms=rec["duration_ms"],
                      markers=len(rec.get("markers", [])), started_at=rec.get("started_at"))
+        from testimony_app.core import seal  # late: seal imports this module
+
+        sealed = seal.seal_recording(conn, att_id)
+    if sealed:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     row = conn.execute(f"SELECT {_COLS} FROM attachments WHERE id = ?",  # noqa: S608
                        (att_id,)).fetchone()
     return _row(row)
@@ -390,3 +437,129 @@ def recover_recordings(conn: Any, author: str) -> int:
 class _NullSink:
     def write(self, data: bytes) -> int:
         return len(data)
+
+
+# -- sealing (core/seal.py decides what and to whom) ------------------------------
+
+
+def _seq(index: int, staged: bool) -> int:
+    """Chunk `index` of an attachment, or of the other form of it staged beside it
+    (at negative seq numbers) while one is turned into the other."""
+    return -1 - index if staged else index
+
+
+class ChunkReader:
+    """An attachment's chunks (or its staged ones) as a file-like object for pyrage;
+    one chunk in memory at a time. `size` and `digest` cover what was read."""
+
+    def __init__(self, conn: Any, att_id: str, *, staged: bool = False) -> None:
+        self._conn, self._id, self._staged = conn, att_id, staged
+        self._index = 0
+        self._block = b""
+        self._offset = 0
+        self.size = 0
+        self.digest = hashlib.sha256()
+        self.error: BaseException | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            if self._offset >= len(self._block):
+                row = self._conn.execute(
+                    "SELECT data FROM attachment_chunks WHERE attachment_id = ? AND seq = ?",
+                    (self._id, _seq(self._index, self._staged))).fetchone()
+                if row is None:
+                    return b""
+                self._block, self._offset = bytes(row[0]), 0
+                self._index += 1
+                self.size += len(self._block)
+                self.digest.update(self._block)
+            end = len(self._block) if size < 0 else self._offset + size
+            chunk = self._block[self._offset:end]
+            self._offset += len(chunk)
+            return chunk
+        except BaseException as exc:  # pyrage wraps it; the caller re-raises it
+            self.error = exc
+            raise
+
+
+class ChunkWriter:
+    """Takes what pyrage writes and stores it as chunk rows (or staged ones)."""
+
+    def __init__(self, conn: Any, att_id: str, *, staged: bool = False) -> None:
+        self._conn, self._id, self._staged = conn, att_id, staged
+        self._index = 0
+        self._buffer = bytearray()
+        self.size = 0
+        self.digest = hashlib.sha256()
+        self.error: BaseException | None = None
+
+    def write(self, data: bytes) -> int:
+        try:
+            self._buffer += data
+            self.size += len(data)
+            self.digest.update(data)
+            while len(self._buffer) >= CHUNK:
+                self._put(bytes(self._buffer[:CHUNK]))
+                del self._buffer[:CHUNK]
+            return len(data)
+        except BaseException as exc:
+            self.error = exc
+            raise
+
+    def close(self) -> None:
+        if self._buffer:
+            self._put(bytes(self._buffer))
+            self._buffer = bytearray()
+
+    def _put(self, block: bytes) -> None:
+        # A zeroblob filled in place, as bundle import does (bench/README.md).
+        rowid = self._conn.execute(
+            "INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (?,?,zeroblob(?))",
+            (self._id, _seq(self._index, self._staged), len(block))).lastrowid
+        with self._conn.open_blob("attachment_chunks", "data", rowid) as blob:
+            blob.write(block)
+        self._index += 1
+
+
+def seal_content(conn: Any, att_id: str, recipients: list[Any],
+                 seal_info: Callable[[dict[str, Any]], dict[str, Any]]) -> bool:
+    """Replace a complete attachment's plaintext by its age encryption to `recipients`,
+    inside the caller's transaction; False if it was sealed already.
+
+    The ciphertext is staged beside the plaintext chunk by chunk (bounded memory),
+    the plaintext chunks deleted (secure_delete zeroes their pages; the caller
+    checkpoints after commit), the staged ones renumbered. `seal_info` seals the
+    name, size, SHA-256 and recording details of the original; the row keeps a
+    neutral name and the ciphertext's size and SHA-256. A receipt that confirmed
+    the plaintext confirms the sealed form; otherwise it is sent again, sealed.
+    """
+    row = conn.execute("SELECT filename, size, sha256, meta FROM attachments WHERE id = ? "
+                       "AND complete = 1", (att_id,)).fetchone()
+    if row is None:
+        raise NotFound("attachment_not_found", id=att_id[:8])
+    meta = _load_meta(row[3])
+    if "sealed" in meta:
+        return False
+    sealed = seal_info({"filename": row[0], "size": row[1], "sha256": row[2], "meta": meta})
+    reader = ChunkReader(conn, att_id)
+    writer = ChunkWriter(conn, att_id, staged=True)
+    try:
+        pyrage.encrypt_io(reader, writer, recipients)
+    except Exception:
+        raise (reader.error or writer.error
+               or IntegrityError("integrity", what=f"attachment {att_id} could not be sealed")
+               ) from None
+    writer.close()
+    if reader.size != row[1] or reader.digest.hexdigest() != row[2]:
+        raise IntegrityError("integrity", what=f"attachment {att_id} does not match its SHA-256")
+    sha = writer.digest.hexdigest()
+    conn.execute("DELETE FROM attachment_chunks WHERE attachment_id = ? AND seq >= 0", (att_id,))
+    conn.execute("UPDATE attachment_chunks SET seq = -1 - seq WHERE attachment_id = ? "
+                 "AND seq < 0", (att_id,))
+    conn.execute("UPDATE attachments SET filename = ?, size = ?, sha256 = ?, meta = ? "
+                 "WHERE id = ?", (SEALED_NAME, writer.size, sha,
+                                  json.dumps({"sealed": sealed}), att_id))
+    if not conn.execute("UPDATE received_attachments SET sha256 = ? WHERE attachment_id = ? "
+                        "AND sha256 = ?", (sha, att_id, row[2])).rowcount:
+        conn.execute("DELETE FROM sent_attachments WHERE attachment_id = ?", (att_id,))
+    return True

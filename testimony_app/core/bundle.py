@@ -9,7 +9,9 @@ a tar stream (GNU format, regular files only):
                          every entry that follows, in order
     manifest.sig         Ed25519 over "testimony-bundle/1 signature\\n" + manifest
     records.jsonl        one record per line, with the hashes of its revisions
-    attachments/<id>     each attachment, as recorded at intake
+    attachments/<id>     each attachment, as recorded at intake, or as sealed for
+                         the organisation (its seal in the manifest entry,
+                         format "testimony-bundle/2"; docs/FORMAT.md)
 
 Export streams all of it through `pyrage.encrypt_io` into a temporary file
 that appears under its name only when complete. Import streams the file through
@@ -49,6 +51,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FORMAT = "testimony-bundle/1"
+# The same, with attachments sealed for the organisation (an entry's "sealed"):
+# written only when a bundle holds one, so that older importers refuse it whole.
+FORMAT_SEALED = "testimony-bundle/2"
+MAX_SEAL = 16 * 1024 * 1024  # characters of an attachment entry's sealed details
 SIG_CONTEXT = b"testimony-bundle/1 signature\n"
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
@@ -308,11 +314,14 @@ def export(session: Session, target: Path, *, everything: bool = False,
                             "attachment": {"id": att.id, "record_id": att.record_id,
                                            "filename": att.filename,
                                            "media_type": att.media_type,
-                                           "created_at": att.created_at}})
+                                           "created_at": att.created_at,
+                                           **({"sealed": att.meta["sealed"]}
+                                              if att.sealed else {})}})
         bundle_id = str(uuid.uuid4())
         created = audit.now()
         manifest = safejson.dumps({
-            "format": FORMAT, "bundle_id": bundle_id, "created_at": created,
+            "format": FORMAT_SEALED if any(a.sealed for a in atts) else FORMAT,
+            "bundle_id": bundle_id, "created_at": created,
             "organisation": organisation.id, "sequence": sequence,
             "sender": {"fingerprint": me.fingerprint,
                        "signing_key": base64.b64encode(me.signing_key).decode("ascii"),
@@ -429,12 +438,25 @@ class _Manifest:
     entries: list[_Entry]
 
 
+def _sealed_details(obj: Any) -> None:
+    """The shape of an attachment entry's seal (what it holds is checked on import)."""
+    sealed = _keys(obj, {"format", "data"}, {"recipients"})
+    if sealed["format"] != "age" or not isinstance(sealed["data"], str) \
+            or not 0 < len(sealed["data"]) <= MAX_SEAL:
+        raise ValueError("sealed attachment")
+    recipients = sealed.get("recipients", [])
+    if not isinstance(recipients, list) or len(recipients) > 20 \
+            or not all(isinstance(r, str) and _HEX32.match(r) for r in recipients):
+        raise ValueError("sealed attachment")
+
+
 def _parse_manifest(raw: bytes) -> _Manifest:
     try:
         obj = _keys(safejson.loads(raw), {"format", "bundle_id", "created_at", "organisation",
                                          "sequence", "sender", "recipients", "entries"})
-        if obj["format"] != FORMAT:
+        if obj["format"] not in (FORMAT, FORMAT_SEALED):
             raise ValueError("format")
+        sealed_ok = obj["format"] == FORMAT_SEALED
         sender = _keys(obj["sender"], {"fingerprint", "signing_key", "age_recipient",
                                        "device_id"})
         key = base64.b64decode(_text(sender["signing_key"], 100), validate=True)
@@ -466,12 +488,15 @@ def _parse_manifest(raw: bytes) -> _Manifest:
                 _int(entry.get("records", 0), 0, 10_000_000)
             elif name.startswith(ATTACHMENTS):
                 meta = _keys(entry.get("attachment"), {"id", "record_id", "filename",
-                                                       "media_type", "created_at"})
+                                                       "media_type", "created_at"},
+                             {"sealed"} if sealed_ok else frozenset())
                 if name != ATTACHMENTS + _uuid(meta["id"]) or "records" in entry:
                     raise ValueError("attachment entry")
                 _uuid(meta["record_id"])
                 for k in ("filename", "media_type", "created_at"):
                     _text(meta[k], 300)
+                if "sealed" in meta:
+                    _sealed_details(meta["sealed"])
             else:
                 raise ValueError("entry name")
             entries.append(_Entry(name, size, sha, meta))
@@ -522,8 +547,8 @@ class _Importer:
         self.trusted = False
         self.conn = session.conn
         self.organisation = org.require_coordinator(self.conn)
-        self.our_recipient = org.recipient_fingerprint(
-            str(org.org_identity(self.conn).to_public()))
+        self.identity = org.org_identity(self.conn)  # also opens sealed attachments
+        self.our_recipient = org.recipient_fingerprint(str(self.identity.to_public()))
         self.file_size = file_size
         self.progress = progress
         self.cancelled = cancelled
@@ -546,6 +571,7 @@ class _Importer:
         self.att_chunk = bytearray()
         self.att_seq = 0
         self.att_store = False
+        self.att_sealed: dict[str, Any] | None = None  # what a sealed attachment's seal holds
         self.done = 0
         self.result: ImportResult | None = None
         self.error: BaseException | None = None
@@ -804,8 +830,23 @@ class _Importer:
                            (meta["id"],)).fetchone()
         if self.entry is None:
             raise _refuse("bundle_malformed")
+        # A sealed attachment (docs/FORMAT.md): the entry is its ciphertext; its seal
+        # holds the original's name, size and SHA-256, which this vault keeps.
+        self.att_sealed = None
+        size, sha, filename, extra = self.entry.size, self.entry.sha256, meta["filename"], {}
+        if "sealed" in meta:
+            from testimony_app.core import seal
+
+            try:
+                self.att_sealed = seal.open_attachment_info(self.identity, meta["sealed"])
+            except ValueError:
+                raise _refuse("bundle_sealed_unreadable") from None
+            size, sha = self.att_sealed["size"], self.att_sealed["sha256"]
+            filename = self.att_sealed["filename"]
+            recording = self.att_sealed.get("meta", {}).get("recording")
+            extra = {"recording": recording} if isinstance(recording, dict) else {}
         if row is not None:
-            if row[0] != meta["record_id"] or row[1] != self.entry.sha256 or not row[2]:
+            if row[0] != meta["record_id"] or row[1] != sha or not row[2]:
                 raise _refuse("bundle_damaged")
             self.att_store = False
             return
@@ -813,11 +854,11 @@ class _Importer:
                             (meta["record_id"],)).fetchone():
             raise _refuse("bundle_missing_references")
         conn.execute("INSERT INTO attachments (id, record_id, filename, media_type, size, "
-                     "sha256, chunk_size, created_at, complete) VALUES (?,?,?,?,?,?,?,?,0)",
-                     (meta["id"], meta["record_id"],
-                      attachment._safe_name(meta["filename"]),
-                      meta["media_type"][:100], self.entry.size, self.entry.sha256,
-                      attachment.CHUNK, meta["created_at"]))
+                     "sha256, chunk_size, created_at, complete, meta) "
+                     "VALUES (?,?,?,?,?,?,?,?,0,?)",
+                     (meta["id"], meta["record_id"], attachment._safe_name(filename),
+                      meta["media_type"][:100], size, sha, attachment.CHUNK,
+                      meta["created_at"], json.dumps(extra, ensure_ascii=False)))
         self.att_store = True
         self.att_seq = 0
         self.att_chunk = bytearray()
@@ -835,9 +876,12 @@ class _Importer:
             raise _refuse("bundle_malformed")
         # A zeroblob filled in place: binding a 1 MiB parameter copies it into memory
         # SQLCipher locks and wipes, ~1.6x slower per chunk (bench/README.md).
+        # A sealed attachment's ciphertext is staged at negative seq numbers, opened
+        # into the real chunks once all of it has arrived and checked out.
+        seq = -1 - self.att_seq if self.att_sealed is not None else self.att_seq
         rowid = self.conn.execute(
             "INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (?,?,zeroblob(?))",
-            (self.entry.attachment["id"], self.att_seq, len(block))).lastrowid
+            (self.entry.attachment["id"], seq, len(block))).lastrowid
         with self.conn.open_blob("attachment_chunks", "data", rowid) as blob:
             blob.write(block)
         self.att_seq += 1
@@ -852,10 +896,30 @@ class _Importer:
             if self.att_chunk:
                 self._flush_chunk(bytes(self.att_chunk))
                 self.att_chunk = bytearray()
+            if self.att_sealed is not None:
+                self._open_sealed(att_id, self.att_sealed)
             self.conn.execute("UPDATE attachments SET complete = 1 WHERE id = ?", (att_id,))
             self.result.attachments_added.append(att_id)
         else:
             self.result.attachments_unchanged.append(att_id)
+
+    def _open_sealed(self, att_id: str, info: dict[str, Any]) -> None:
+        """Decrypt the staged ciphertext, streaming, into plaintext chunks; refuse the
+        bundle unless it opens and matches the original's size and SHA-256."""
+        reader = attachment.ChunkReader(self.conn, att_id, staged=True)
+        writer = attachment.ChunkWriter(self.conn, att_id)
+        try:
+            pyrage.decrypt_io(reader, writer, [self.identity])
+        except Exception:
+            failed = writer.error or reader.error
+            if failed is not None:
+                raise failed from None  # the database's, not the seal's
+            raise _refuse("bundle_sealed_unreadable") from None
+        writer.close()
+        if writer.size != info["size"] or writer.digest.hexdigest() != info["sha256"]:
+            raise _refuse("bundle_sealed_unreadable")
+        self.conn.execute("DELETE FROM attachment_chunks WHERE attachment_id = ? AND seq < 0",
+                          (att_id,))
 
     # the end
 

@@ -28,6 +28,22 @@ category, +0.05 when different researchers reported them, −0.15 when the
 perpetrator categories differ, −0.1 when the accounts share a source (the same
 witness or the same report). Suggestions are ranked by score.
 
+**Candidates.** So that 100 000 records are not hundreds of millions of pairs,
+incidents meet only through their places (the same place, one of the same name and
+level, one that lies within the other; an incident without a place meets every
+incident of its type) and only when their dates overlap. Each incident then takes
+at most MAX_PARTNERS partners: best first by the date and place parts of the score,
+nearest in time first among equals (`_candidates`, which looks at no more than
+MAX_SCAN incidents of one place and date class); a pair is scored when either
+incident took the other. Pairs already decided or in one cluster do not count, so
+each decision brings the next ones up. With fewer candidates than that, every pair
+the rules allow is scored. What can be missed is in a crowd: among a thousand
+arrests in one city in one month, or for an open-ended, year-long or placeless
+incident among thousands of its type, a pair whose incidents both have
+MAX_PARTNERS closer (or as close and nearer in time) partners. Asked for the best
+N only (the Corroboration page), pairs are scored in the order of the most they
+can score, until no pair left can enter the first N.
+
 **Decisions.** A person confirms or rejects a pair; each decision is kept with who
 and when (append-only), and can be undone (the pair is undecided again). Confirmed
 pairs link incidents into **clusters** (connected components).
@@ -52,8 +68,11 @@ entry in the activity log.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date as Date
 from typing import Any
@@ -267,8 +286,7 @@ class _Snapshot:
         if incident_ids is None:
             rows = conn.execute("SELECT id, data FROM records WHERE kind = 'incident'").fetchall()
         else:
-            rows = _rows(conn, "SELECT id, data FROM records WHERE kind = 'incident' AND id IN",
-                         sorted(set(incident_ids)))
+            rows = _rows(conn, "incident", sorted(set(incident_ids)))
         self.incidents: dict[str, _Incident] = {}
         for rid, raw in rows:
             data = json.loads(raw)
@@ -284,22 +302,22 @@ class _Snapshot:
             self.places[rid] = _Place(data["level"], names, data.get("parent"), data["name"])
         testimony_ids = sorted({t for i in self.incidents.values() for t in i.testimonies})
         self.testimonies: dict[str, tuple[str | None, str | None]] = {}
-        for rid, raw in _rows(conn, "SELECT id, data FROM records WHERE kind = 'testimony' "
-                                    "AND id IN", testimony_ids):
+        for rid, raw in _rows(conn, "testimony", testimony_ids):
             data = json.loads(raw)
             self.testimonies[rid] = (data.get("witness"), data.get("source"))
         person_ids = sorted({w for w, _s in self.testimonies.values() if w}
                             | {v for i in self.incidents.values() for v in i.victims})
         self.same = _Union()
-        for rid, raw in _rows(conn, "SELECT id, data FROM records WHERE kind = 'person' "
-                                    "AND id IN", person_ids):
+        for rid, raw in _rows(conn, "person", person_ids):
             for key in json.loads(raw).get("match_keys", []):
                 self.same.union("p:" + rid, "k:" + str(key))
         for merged, into in duplicates.canonical(conn).items():
             self.same.union("p:" + merged, "p:" + into)
         self.researchers = researchers_of(conn, sorted(self.incidents) + testimony_ids)
         self._same_place: dict[tuple[str, str], bool] = {}
+        self._relations: dict[tuple[str, str], tuple[str, float] | None] = {}
         self._features: dict[str, _Features] = {}
+        self._infos: dict[str, IncidentInfo] = {}
 
     # places
 
@@ -337,12 +355,17 @@ class _Snapshot:
             return "place_unknown", 0.2
         if p == q:
             return "same_place", 1.0
+        key = (p, q) if p < q else (q, p)
+        if key in self._relations:
+            return self._relations[key]
+        found: tuple[str, float] | None = None
         if self.same_place(p, q):
-            return "same_place_name", 0.9
-        if (any(self.same_place(a, q) for a in self.ancestors(p))
+            found = "same_place_name", 0.9
+        elif (any(self.same_place(a, q) for a in self.ancestors(p))
                 or any(self.same_place(a, p) for a in self.ancestors(q))):
-            return "nested_place", 0.6
-        return None
+            found = "nested_place", 0.6
+        self._relations[key] = found
+        return found
 
     # sources
 
@@ -386,6 +409,12 @@ class _Snapshot:
                 for incident in incidents]
 
     def info(self, incident: _Incident) -> IncidentInfo:
+        found = self._infos.get(incident.id)
+        if found is None:
+            found = self._infos[incident.id] = self._info(incident)
+        return found
+
+    def _info(self, incident: _Incident) -> IncidentInfo:
         data = incident.data
         place = data.get("place")
         chain = [place, *self.ancestors(place)] if place else []
@@ -401,12 +430,22 @@ class _Snapshot:
             tuple(seen))
 
 
-def _rows(conn: Any, sql: str, ids: list[str]) -> list[tuple[Any, ...]]:
+def _rows(conn: Any, kind: str, ids: list[str]) -> list[tuple[Any, ...]]:
+    """(id, data) of the records of a kind among `ids`. Many are read in one scan of
+    the kind: thousands of lookups by id cost ten times more."""
+    if len(ids) > _LOOKUPS:
+        wanted = set(ids)
+        return [row for row in conn.execute(
+            "SELECT id, data FROM records WHERE kind = ?", (kind,)) if row[0] in wanted]
     out: list[tuple[Any, ...]] = []
     for start in range(0, len(ids), 500):
         part = ids[start:start + 500]
-        out += conn.execute(f"{sql} ({','.join('?' * len(part))})", part).fetchall()
+        out += conn.execute("SELECT id, data FROM records WHERE kind = ? AND id IN "  # noqa: S608
+                            f"({','.join('?' * len(part))})", (kind, *part)).fetchall()
     return out
+
+
+_LOOKUPS = 2000
 
 
 # -- decisions ------------------------------------------------------------------------
@@ -492,8 +531,10 @@ def _components(ids: Iterable[str], links: Iterable[tuple[str, str]]) -> _Union:
     return union
 
 
-def _score(snap: _Snapshot, a: _Incident, b: _Incident) -> tuple[float, list[Reason]] | None:
-    """Score and reasons for a pair, or None when the rules rule it out."""
+def _score(snap: _Snapshot, a: _Incident, b: _Incident,
+           explain: bool = True) -> tuple[float, list[Reason]] | None:
+    """Score and reasons for a pair, or None when the rules rule it out. Without
+    `explain`, the same score and no reasons (ranking many pairs)."""
     if not a.testimonies or not b.testimonies or a.testimonies & b.testimonies:
         return None
     if a.data["type"] != b.data["type"]:
@@ -504,38 +545,62 @@ def _score(snap: _Snapshot, a: _Incident, b: _Incident) -> tuple[float, list[Rea
     place = snap.place_relation(a.data.get("place"), b.data.get("place"))
     if place is None:
         return None
-    reasons = [Reason("same_type", {"type": a.data["type"]})]
+    reasons: list[Reason] = []
     fa, fb = snap.features(a), snap.features(b)
     width = max(fa.width, fb.width)
     if width <= 1:
-        reasons.append(Reason("same_day", {"date": start}))
         date_score = 1.0
+        if explain:
+            reasons += [Reason("same_type", {"type": a.data["type"]}),
+                        Reason("same_day", {"date": start})]
     else:
-        reasons.append(Reason("dates_overlap", {
-            "start": start if start != "0001-01-01" else "…",
-            "end": end if end != "9999-12-31" else "…"}))
-        date_score = 0.8 if width <= 10 else 0.6 if width <= 31 else 0.4 if width <= 366 else 0.2
-    reasons.append(Reason(place[0]))
+        date_score = _date_score(width)
+        if explain:
+            reasons += [Reason("same_type", {"type": a.data["type"]}),
+                        Reason("dates_overlap", {
+                            "start": start if start != "0001-01-01" else "…",
+                            "end": end if end != "9999-12-31" else "…"})]
+    found = [place[0]]
     score = 0.1 + 0.45 * date_score + 0.45 * place[1]
     if fa.victims & fb.victims:
-        reasons.append(Reason("shared_victim"))
+        found.append("shared_victim")
         score += 0.1
     pa, pb = a.perpetrator, b.perpetrator
     if pa and pb and pa == pb:
-        reasons.append(Reason("same_perpetrator", {"perpetrator": pa}))
+        found.append("same_perpetrator")
         score += 0.05
     elif pa and pb:
-        reasons.append(Reason("perpetrators_differ"))
+        found.append("perpetrators_differ")
         score -= 0.15
     if fa.researchers and fb.researchers and not fa.researchers & fb.researchers:
-        reasons.append(Reason("different_researchers"))
+        found.append("different_researchers")
         score += 0.05
     # A chain joining a testimony of one to a testimony of the other must step over a
     # witness or a source both rest on: sharing one is sharing a source.
     if fa.sources & fb.sources:
-        reasons.append(Reason("shared_source"))
+        found.append("shared_source")
         score -= 0.1
+    if explain:
+        reasons += [Reason(code, {"perpetrator": pa} if code == "same_perpetrator" else {})
+                    for code in found]
     return round(min(1.0, max(0.0, score)), 2), reasons
+
+
+def _date_score(width: int) -> float:
+    return 1.0 if width <= 1 else 0.8 if width <= 10 else 0.6 if width <= 31 else (
+        0.4 if width <= 366 else 0.2)
+
+
+def _ceiling(snap: _Snapshot, a: _Incident, b: _Incident) -> float:
+    """The most a pair `_score` allows can score: its date and place parts with every
+    bonus and no malus, added up the same way."""
+    place = snap.place_relation(a.data.get("place"), b.data.get("place"))
+    date_score = _date_score(max(snap.features(a).width, snap.features(b).width))
+    score = 0.1 + 0.45 * date_score + 0.45 * (place[1] if place else 1.0)
+    score += 0.1
+    score += 0.05
+    score += 0.05
+    return round(min(1.0, max(0.0, score)), 2)
 
 
 def _width(incident: _Incident) -> int:
@@ -558,8 +623,160 @@ def compare(conn: Any, a: str, b: str) -> Suggestion | None:
     return Suggestion(snap.info(first), snap.info(second), found[0], tuple(found[1]))
 
 
+# How candidate pairs are found. Incidents of a type are filed in lanes: by place
+# (where they are, and every place they lie in), then by date class (the widths at
+# which the date score steps down, open-ended dates apart), each lane sorted by date.
+# An incident walks the lanes its pairs can be in, best first by the date and place
+# parts of the score, nearest in time first among equals, and takes the incidents
+# whose dates overlap its own.
+MAX_PARTNERS = 12  # partners an incident takes (a pair is scored when either of its
+                   # incidents took the other)
+MAX_SCAN = 500  # incidents one walk of one lane looks at, at most
+_DATE_STEPS = (1, 10, 31, 366)  # as in _score
+_DATE_TENTHS = (10, 8, 6, 4, 2)  # the date score, in tenths
+_OPEN_START, _OPEN_END = len(_DATE_STEPS) + 1, len(_DATE_STEPS) + 2
+_NAMESAKES = 200  # places of one name and level checked two by two, at most
+
+
+@dataclass
+class _Timed:
+    incident: _Incident
+    start: int  # ordinal days (open ends: 0001-01-01 and 9999-12-31)
+    end: int
+    anchor: int  # where "near in time" is measured from: the middle, or the known end
+    kind: int  # date class: index in _DATE_STEPS (len: wider), _OPEN_START, _OPEN_END
+
+
+def _timed(incident: _Incident, width: int) -> _Timed:
+    start, end = _days(incident.start), _days(incident.end)
+    if incident.start == "0001-01-01":
+        return _Timed(incident, start, end, end, _OPEN_START)
+    if incident.end == "9999-12-31":
+        return _Timed(incident, start, end, start, _OPEN_END)
+    kind = next((i for i, step in enumerate(_DATE_STEPS) if width <= step), len(_DATE_STEPS))
+    return _Timed(incident, start, end, (start + end) // 2, kind)
+
+
+class _Lane:
+    """Incidents of one type, one place role and one date class, sorted by anchor."""
+
+    def __init__(self, kind: int, items: list[_Timed]) -> None:
+        self.kind = kind
+        self.items = sorted(items, key=lambda t: (t.anchor, t.incident.id))
+        self.anchors = [t.anchor for t in self.items]
+        # b overlaps a when b.start <= a.end and b.end >= a.start, so its anchor lies
+        # within [a.start - after, a.end + before]:
+        self.before = max(t.anchor - t.start for t in self.items)
+        self.after = max(t.end - t.anchor for t in self.items)
+
+    def span(self, a: _Timed) -> tuple[int, int]:
+        """Where the incidents that may overlap a's dates are: items[lo:hi]."""
+        return (bisect_left(self.anchors, a.start - self.after),
+                bisect_right(self.anchors, a.end + self.before))
+
+    def walk(self, a: _Timed, lo: int, hi: int) -> Iterator[tuple[int, str, _Timed]]:
+        """(distance, id, incident) of the incidents of items[lo:hi] whose dates overlap
+        a's, nearest to a's anchor first."""
+        anchors, target = self.anchors, a.anchor
+        right = min(max(bisect_left(anchors, target, lo, hi), lo), hi)
+        left = right - 1
+        for _step in range(MAX_SCAN):
+            if left >= lo and (right >= hi or target - anchors[left] <= anchors[right] - target):
+                b, left = self.items[left], left - 1
+            elif right < hi:
+                b, right = self.items[right], right + 1
+            else:
+                return
+            if b.start <= a.end and b.end >= a.start:
+                yield abs(b.anchor - target), b.incident.id, b
+
+
+def _candidates(snap: _Snapshot, incidents: list[_Incident],
+                usable: Any) -> set[tuple[str, str]]:
+    """Pairs worth scoring (see MAX_PARTNERS), as (earlier, later) by (start, id)."""
+    # Places that are the same (same_place) share a class: a chain of them too, which
+    # is more than same_place says, never less.
+    classes = _Union()
+    by_name: dict[tuple[str, str], list[str]] = {}
+    for pid, known in snap.places.items():
+        classes.find(pid)
+        for name in known.names:
+            by_name.setdefault((known.level, name), []).append(pid)
+    for namesakes in by_name.values():
+        if len(namesakes) > _NAMESAKES:  # too many to check two by two: one class
+            for p in namesakes[1:]:
+                classes.union(namesakes[0], p)
+            continue
+        for p, q in itertools.combinations(namesakes, 2):
+            if classes.find(p) != classes.find(q) and snap.same_place(p, q):
+                classes.union(p, q)
+    timed = {i.id: _timed(i, snap.features(i).width) for i in incidents}
+    filed: dict[tuple[str, ...], dict[int, list[_Timed]]] = {}
+    roles: dict[tuple[str, str], list[tuple[tuple[str, ...], int]]] = {}  # by (type, place)
+    for incident in incidents:
+        t, kind, place = timed[incident.id], incident.data["type"], incident.data.get("place")
+        keys: list[tuple[str, ...]] = [(kind, "all")]
+        if not place:
+            keys.append((kind, "none"))
+            roles[(kind, "")] = [((kind, "all"), 2)]
+        else:
+            here = classes.find(place)
+            above = [classes.find(p) for p in snap.ancestors(place)]
+            keys += [(kind, "at", here), *((kind, "in", c) for c in above)]
+            # The lanes its pairs are in, and the place score (tenths) they promise.
+            roles[(kind, place)] = [((kind, "at", here), 10), ((kind, "in", here), 6),
+                                    *(((kind, "at", c), 6) for c in above), ((kind, "none"), 2)]
+        for key in keys:
+            filed.setdefault(key, {}).setdefault(t.kind, []).append(t)
+    lanes = {key: [_Lane(k, items) for k, items in by_kind.items()]
+             for key, by_kind in filed.items()}
+    plans: dict[tuple[str, str, int], list[list[_Lane]]] = {}
+
+    def plan(incident: _Incident, a: _Timed) -> list[list[_Lane]]:
+        """The lanes to walk for an incident, in groups of equal promise, best first."""
+        key = (incident.data["type"], incident.data.get("place") or "", a.kind)
+        found = plans.get(key)
+        if found is None:
+            by_rank: dict[int, list[_Lane]] = {}
+            for lanes_key, place_tenths in roles[key[:2]]:
+                for lane in lanes.get(lanes_key, ()):
+                    date_tenths = _DATE_TENTHS[min(max(a.kind, lane.kind), len(_DATE_STEPS))]
+                    by_rank.setdefault(date_tenths + place_tenths, []).append(lane)
+            found = plans[key] = [by_rank[rank] for rank in sorted(by_rank, reverse=True)]
+        return found
+
+    pairs: set[tuple[str, str]] = set()
+    for incident in incidents:
+        a = timed[incident.id]
+        mine = (incident.start, incident.id)
+        taken: set[str] = set()
+        for group in plan(incident, a):
+            walks = []
+            for lane in group:
+                lo, hi = lane.span(a)
+                if lo < hi:
+                    walks.append(lane.walk(a, lo, hi))
+            if not walks:
+                continue
+            merged = walks[0] if len(walks) == 1 else heapq.merge(
+                *walks, key=lambda w: (w[0], w[1]))
+            for _distance, _id, b in merged:
+                other = b.incident
+                if other.id in taken or other is incident or not usable(incident, other):
+                    continue
+                taken.add(other.id)
+                pairs.add((incident.id, other.id) if mine < (other.start, other.id)
+                          else (other.id, incident.id))
+                if len(taken) >= MAX_PARTNERS:
+                    break
+            if len(taken) >= MAX_PARTNERS:
+                break
+    return pairs
+
+
 def suggestions(conn: Any, limit: int | None = None) -> list[Suggestion]:
-    """Pairs of incidents that may be the same event, best first (see the module doc)."""
+    """Pairs of incidents that may be the same event, best first (see the module doc:
+    at most MAX_PARTNERS taken by each incident)."""
     snap = _Snapshot(conn)
     decided = decisions(conn)
     clusters = _components(snap.incidents, [k for k, d in decided.items()
@@ -568,30 +785,52 @@ def suggestions(conn: Any, limit: int | None = None) -> list[Suggestion]:
     # another pair (a, with b, beside c): confirming it would contradict that.
     apart = {frozenset((clusters.find(a), clusters.find(b)))
              for (a, b), d in decided.items() if d.decision == REJECTED}
-    by_type: dict[str, list[_Incident]] = {}
-    for incident in snap.incidents.values():
-        if incident.testimonies:
-            by_type.setdefault(incident.data["type"], []).append(incident)
-    found: list[tuple[float, str, str, str, str, list[Reason]]] = []
-    for items in by_type.values():
-        items.sort(key=lambda i: (i.start, i.id))
-        for index, a in enumerate(items):
-            for b in items[index + 1:]:
-                if b.start > a.end:
-                    break
-                if (min(a.id, b.id), max(a.id, b.id)) in decided:
-                    continue
-                roots = frozenset((clusters.find(a.id), clusters.find(b.id)))
-                if len(roots) == 1 or roots in apart:
-                    continue
-                scored = _score(snap, a, b)
-                if scored is not None:
-                    found.append((scored[0], a.start, a.id, b.id, b.start, scored[1]))
-    found.sort(key=lambda f: (-f[0], f[1], f[2], f[3]))
+
+    linked = {rid: clusters.find(rid) for pair in decided for rid in pair}
+
+    def usable(a: _Incident, b: _Incident) -> bool:
+        """What the rules and the decisions allow, before the score (checked again)."""
+        if a.testimonies & b.testimonies:
+            return False
+        if a.id in linked and b.id in linked:  # others are alone in their cluster
+            if (min(a.id, b.id), max(a.id, b.id)) in decided:
+                return False
+            roots = frozenset((linked[a.id], linked[b.id]))
+            if len(roots) == 1 or roots in apart:
+                return False
+        return snap.place_relation(a.data.get("place"), b.data.get("place")) is not None
+
+    reported = [i for i in snap.incidents.values() if i.testimonies and i.start <= i.end]
+    # With a limit, pairs are scored by what they can score at most, best first,
+    # until no pair left can enter the first `limit` (ties included).
+    prune = limit is not None and limit > 0
+    by_ceiling: dict[float, list[tuple[_Incident, _Incident]]] = {}
+    for a_id, b_id in _candidates(snap, reported, usable):
+        a, b = snap.incidents[a_id], snap.incidents[b_id]
+        by_ceiling.setdefault(_ceiling(snap, a, b) if prune else 1.0, []).append((a, b))
+    found: list[tuple[float, str, str, str]] = []
+    explained: dict[tuple[str, str], list[Reason]] = {}  # without a limit: all, at once
+    for ceiling in sorted(by_ceiling, reverse=True):
+        if prune and limit is not None and len(found) >= limit and (
+                ceiling < -heapq.nsmallest(limit, found)[-1][0]):
+            break
+        for a, b in by_ceiling[ceiling]:
+            scored = _score(snap, a, b, explain=not prune)
+            if scored is not None:
+                found.append((-scored[0], a.start, a.id, b.id))
+                if not prune:
+                    explained[(a.id, b.id)] = scored[1]
+    found.sort()
     if limit is not None:
         found = found[:limit]
-    return [Suggestion(snap.info(snap.incidents[a]), snap.info(snap.incidents[b]), score,
-                       tuple(reasons)) for score, _s, a, b, _t, reasons in found]
+    out = []
+    for rank, _start, a_id, b_id in found:
+        a, b = snap.incidents[a_id], snap.incidents[b_id]
+        reasons = explained.get((a_id, b_id))
+        if reasons is None:
+            reasons = (_score(snap, a, b) or (0.0, []))[1]
+        out.append(Suggestion(snap.info(a), snap.info(b), -rank, tuple(reasons)))
+    return out
 
 
 # -- clusters, sources, status ---------------------------------------------------------

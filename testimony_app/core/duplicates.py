@@ -23,9 +23,27 @@ together), and are scored 0-100:
   (city or finer) +8, at different places -5;
 - a man and a woman are never suggested.
 
-Pairs scoring MIN_SCORE or more are offered. Near matches are found by blocking:
-names meet only when the first letters of their first and last parts agree (two
-letters of one, one of the other), so 10 000 persons do not mean 10^8 comparisons.
+Pairs scoring MIN_SCORE or more are offered. Persons sharing a match key or a
+document number are always compared (unless more than MAX_SHARED share it). Names
+are compared only within blocks (namematch.block_keys, on consonant skeletons, so
+in either script and whatever the vowels): the same given and family names; the
+whole name as it is or with one letter left out; and, in blocks of at most MAX_NEAR
+persons, the same given name with a family name one letter apart. Up to MAX_BLOCK
+persons of a block are compared all with all. A larger block (100 000 persons hold
+hundreds of Muhammad al-Halabi) is put in order twice, by middle names then birth
+year, and by birth year then middle names (those with one), and each person is
+compared with the WINDOW persons after it in each order. So 100 000 persons mean
+some hundred thousand comparisons, not 5 x 10^9. What can be missed:
+
+- names whose skeletons differ in two letters or more (a consonant differing in the
+  given and in the family name; a name without its middle parts whose given name is
+  one consonant apart), unless the given names agree and the family names are one
+  letter apart in a block of at most MAX_NEAR persons;
+- in a block larger than MAX_BLOCK (more persons than that share a given and a family
+  name, or a whole name), a pair more than WINDOW persons apart in both orders: two
+  persons of one name born years apart or of unknown birth year, or a name without
+  its middle parts (or with middle names spelt with other consonants) among many of
+  the same birth year.
 
 Names and birth years never leave this module except in `Side.names` and
 `Side.birth_year` when the caller asks for them; reasons, errors and the activity
@@ -45,13 +63,21 @@ from typing import Any
 from testimony_app.core import audit, dates, org, seal
 from testimony_app.core.db import transaction
 from testimony_app.core.errors import InputError
-from testimony_app.core.namematch import Likeness, Name, block_keys, compare
+from testimony_app.core.namematch import Likeness, Name, block_keys, compare, middle
 from testimony_app.i18n import N_, _
 
 MIN_SCORE = 50
 # A match key or document number shared by more persons than this is too common to
 # say anything (a one-word alias); such groups are not turned into pairs.
 MAX_SHARED = 50
+# Groups sharing a blocking key are compared all with all up to MAX_BLOCK of them; in
+# a larger block (a common given and family name), each with the WINDOW that follow
+# it in the order of their middle names and birth years.
+MAX_BLOCK = 40
+WINDOW = 10
+# A family name one letter apart (namematch.block_keys, `near`) joins a block only
+# while the block has at most MAX_NEAR groups.
+MAX_NEAR = 20
 
 # Ranks of place levels; places ranked FINE or finer say where someone was.
 _LEVEL_RANK = {"country": 0, "governorate": 1, "city": 2, "village": 2, "district": 3,
@@ -368,6 +394,13 @@ def _load(conn: Any, only: set[str] | None = None) -> dict[str, _Group]:
     except InputError:
         key = None
     groups: dict[str, _Group] = {}
+    prepared: dict[str, Name | None] = {}  # names repeat: each is prepared once per call
+
+    def prepare(text: str) -> Name | None:
+        if text not in prepared:
+            prepared[text] = Name.of(text)
+        return prepared[text]
+
     rows = conn.execute(
         "SELECT r.id, r.code, r.created_at, r.data, i.data FROM records r "
         "LEFT JOIN identities i ON i.person_id = r.id WHERE r.kind = 'person'").fetchall()
@@ -395,7 +428,7 @@ def _load(conn: Any, only: set[str] | None = None) -> dict[str, _Group]:
         if key is not None:
             group.keys.update(seal.match_keys(key, identity))
         for text in seal.names_of(identity):
-            name = Name.of(text)
+            name = prepare(text)
             if name is not None:
                 group.texts.append(text)
                 group.names.append(name)
@@ -406,7 +439,7 @@ def _load(conn: Any, only: set[str] | None = None) -> dict[str, _Group]:
             group.births.append(birth)
         for field_name, target in (("father_name", group.fathers),
                                    ("mother_name", group.mothers)):
-            parent = Name.of(str(identity.get(field_name, "")))
+            parent = prepare(str(identity.get(field_name, "")))
             if parent is not None:
                 target.append(parent)
     _add_places(conn, groups, roots)
@@ -533,22 +566,69 @@ def _pairs_sharing(index: dict[str, set[str]], limit: int | None) -> Iterable[tu
         yield from itertools.combinations(sorted(members), 2)
 
 
+def _order(group: _Group) -> tuple[str, int, str, str]:
+    """Where a group stands in a large block: by its middle names, then its birth
+    year, then its whole name."""
+    name = min(group.names, key=lambda n: (middle(n), n.flat), default=None)
+    birth = min((b[0] for b in group.births), default=0)
+    if name is None:
+        return ("", birth, "", group.root)
+    return (middle(name), birth, name.flat, group.root)
+
+
+def _block_pairs(groups: dict[str, _Group], members: set[str]) -> Iterable[tuple[str, str]]:
+    """Every pair of a block of at most MAX_BLOCK groups. In a larger one, each group
+    with the WINDOW groups after it by middle names (then birth year), and the WINDOW
+    after it by birth year (then middle names) among those with a birth year: the
+    same middle names, and the same birth year whatever the middle names."""
+    if len(members) <= MAX_BLOCK:
+        yield from itertools.combinations(sorted(members), 2)
+        return
+    keys = {root: _order(groups[root]) for root in members}
+    by_middle = sorted(members, key=keys.__getitem__)
+    by_birth = sorted((r for r in members if keys[r][1]), key=lambda r: (keys[r][1], *keys[r]))
+    for ordered in (by_middle, by_birth):
+        for index, a in enumerate(ordered):
+            for b in ordered[index + 1:index + 1 + WINDOW]:
+                yield (a, b) if a < b else (b, a)
+
+
 def _candidates(groups: dict[str, _Group]) -> set[tuple[str, str]]:
     by_key: dict[str, set[str]] = defaultdict(set)
     by_document: dict[str, set[str]] = defaultdict(set)
     by_block: dict[str, set[str]] = defaultdict(set)
+    near: dict[str, set[str]] = defaultdict(set)  # family names one letter apart
     for root, group in groups.items():
         for match_key in group.keys:
             by_key[match_key].add(root)
         for document in group.documents:
             by_document[document].add(root)
         for name in group.names:
-            for block in block_keys(name):
+            exact = block_keys(name, near=False)
+            for block in exact:
                 by_block[block].add(root)
+            for block in block_keys(name) - exact:
+                near[block].add(root)
     pairs: set[tuple[str, str]] = set()
     pairs.update(_pairs_sharing(by_key, MAX_SHARED))
     pairs.update(_pairs_sharing(by_document, MAX_SHARED))
-    pairs.update(_pairs_sharing(by_block, None))
+    # A family name one letter apart joins a block only while it stays small: in a
+    # crowd, a typo is still met through the whole name one letter apart.
+    for block, members in near.items():
+        exact = by_block.get(block, set())
+        if len(members | exact) <= MAX_NEAR:
+            pairs.update(itertools.combinations(sorted(members), 2))
+            pairs.update((a, b) if a < b else (b, a)
+                         for a in members for b in exact if a != b)
+    seen: set[frozenset[str]] = set()
+    for members in by_block.values():
+        if len(members) < 2:
+            continue
+        frozen = frozenset(members)  # a name's keys often hold the same few groups
+        if frozen in seen:
+            continue
+        seen.add(frozen)
+        pairs.update(_block_pairs(groups, members))
     return pairs
 
 
@@ -620,8 +700,15 @@ def review(conn: Any, *, names: bool = True, min_score: int = MIN_SCORE,
     codes = {r[0]: r[1] for r in conn.execute("SELECT id, code FROM records WHERE kind = 'person'")}
     labels = _place_labels(conn, language)
     recorders = _recorders(conn)
-    suggestions = [Suggestion(_side(a, codes, labels, recorders, names),
-                              _side(b, codes, labels, recorders, names), score, tuple(reasons))
+    sides: dict[str, Side] = {}  # a group is in many suggestions: one Side each
+
+    def side(group: _Group) -> Side:
+        found = sides.get(group.root)
+        if found is None:
+            found = sides[group.root] = _side(group, codes, labels, recorders, names)
+        return found
+
+    suggestions = [Suggestion(side(a), side(b), score, tuple(reasons))
                    for score, reasons, a, b in scored]
     persons = sum(len(g.members) for g in groups.values())
     sealed = sum(g.sealed for g in groups.values())

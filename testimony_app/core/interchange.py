@@ -14,11 +14,14 @@ import re
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from testimony_app.core.errors import InputError, ValidationFailed
+
+if TYPE_CHECKING:
+    # Imported by the first validation: jsonschema takes ~60 ms to import, a third
+    # of what the app did before painting its start window (bench/README.md).
+    import jsonschema
 
 FORMAT = "testimony/1"
 KINDS = ("source", "place", "person", "testimony", "incident", "aggregate")
@@ -93,6 +96,8 @@ def _reason(error: jsonschema.ValidationError) -> str:
 def _best(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
     # For oneOf, report the branch that got furthest, when there is a clear one.
     if error.validator == "oneOf" and error.context:
+        import jsonschema
+
         deepest = jsonschema.exceptions.best_match(error.context)
         if deepest is not None and len(deepest.absolute_path) >= len(error.absolute_path):
             return _best(deepest)
@@ -122,6 +127,8 @@ def _inline(node: Any, defs: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
 @cache
 def _validator() -> Any:
     """Built once: the checked schema, references inlined (see `_inline`)."""
+    import jsonschema
+
     raw = schema()
     jsonschema.Draft202012Validator.check_schema(raw)
     return jsonschema.Draft202012Validator(_inline(raw, raw.get("$defs", {})))

@@ -117,6 +117,16 @@ MESSAGES: dict[str, str] = {
     "testimony_sealed": N_("This testimony was sealed to the organisation when it was "
                           "finalised; it can no longer be opened or changed on this computer. "
                           "Nothing was changed."),
+    "attachment_sealed": N_("Attachment {id} was sealed for the organisation when its "
+                           "testimony was finalised; it can no longer be opened, played or "
+                           "saved on this computer."),
+    "incident_sealed": N_("This incident was sealed for the organisation with the testimony "
+                         "that reports it; it can no longer be changed on this computer. "
+                         "Nothing was changed."),
+    "bundle_sealed_unreadable": N_("This bundle holds an attachment sealed for the "
+                                  "organisation that this vault cannot open (sealed to another "
+                                  "key, damaged, or not matching its SHA-256); "
+                                  "nothing was imported."),
     "org_setting": N_("Unknown organisation setting or value; known settings: {known} "
                      "(on or off)."),
     # duplicate persons: merge, undo, "not the same person" (issue 6)

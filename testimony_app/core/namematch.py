@@ -177,14 +177,16 @@ def compare(a: Name, b: Name) -> Likeness | None:
         return Likeness("same_name", 0)
     if a.arabic == b.arabic:
         limit = allowed_edits(max(len(a.normalised), len(b.normalised)))
-        edits = levenshtein(a.normalised, b.normalised, limit)
+        # More edits than one count only spread over parts that are each alike: "Karim
+        # Abd X" and "Karim Ali X" are two edits apart, and two people; "Mahmoud
+        # al-Sato" and "Mahmoud Alsatu" are one person (spelling: too far apart as a
+        # whole). Otherwise the distance is wanted only up to one (cheaper).
+        alike = len(a.parts) == len(b.parts) and all(
+            _part_alike(x, y) for x, y in zip(a.parts, b.parts, strict=True))
+        edits = levenshtein(a.normalised, b.normalised, limit if alike else 1)
         if edits <= 1:
             return Likeness("name_distance", edits)
-        # More edits count only spread over parts that are each alike: "Karim Abd X"
-        # and "Karim Ali X" are two edits apart, and two people; "Mahmoud al-Sato"
-        # and "Mahmoud Alsatu" are one person (spelling: too far apart as a whole).
-        if len(a.parts) == len(b.parts) and all(
-                _part_alike(x, y) for x, y in zip(a.parts, b.parts, strict=True)):
+        if alike:
             return Likeness("name_distance", edits) if edits <= limit else (
                 Likeness("spelling", 0))
     else:
@@ -218,14 +220,61 @@ def _parts_within(short: Name, long: Name) -> bool:
     return True
 
 
-def block_keys(name: Name) -> set[str]:
-    """Keys under which a name is compared with others: the first letters of its first
-    and last parts (two of one, one of the other), so that a typo in either part
-    still meets. Script-independent: built from the skeleton."""
-    parts = name.skeleton
-    if not parts:
+def _deletions(part: str) -> set[str]:
+    """`part` with one letter left out, each way (none for a part of one letter). Two
+    strings one edit apart share one of these or one is the other's."""
+    if len(part) < 2:
         return set()
-    first, last = parts[0], parts[-1]
-    if len(parts) == 1:
-        return {first[:2] + "|"}
-    return {first[:2] + "|" + last[:1], first[:1] + "|" + last[:2]}
+    return {part[:i] + part[i + 1:] for i in range(len(part))}
+
+
+def _given_and_rest(name: Name) -> tuple[str, tuple[str, ...]]:
+    parts = name.skeleton
+    if len(parts) >= 2 and parts[0] == "bd":
+        return parts[0] + parts[1], parts[2:]
+    return parts[0], parts[1:]
+
+
+def given_and_family(name: Name) -> tuple[str, str | None]:
+    """The skeleton of the given name and of the family name (the last part; None for a
+    name of one part). "Abd" and the part after it are one given name (Abd al-Rahman):
+    alone, "Abd" would put every Abd al-Something in one block."""
+    given, rest = _given_and_rest(name)
+    return given, (rest[-1] if rest else None)
+
+
+def middle(name: Name) -> str:
+    """The skeleton of the parts between the given and the family name."""
+    return " ".join(_given_and_rest(name)[1][:-1])
+
+
+def block_keys(name: Name, near: bool = True) -> set[str]:
+    """Keys under which a name is compared with others. Script-independent (built from
+    the skeleton, so vowels, doubled letters, articles and the script do not count):
+
+    - the given and the family name (`g|f`): every spelling, in either script, of the
+      same given and family names, whatever the parts between (a name given without
+      its middle parts);
+    - the whole skeleton, as it is and with any one letter left out (`=...`): a
+      one-letter difference anywhere, the first letter included, and names whose parts
+      are cut differently (Nour al-Din, Noureddine);
+    - with `near`, the given name with one letter of the family name left out: a
+      family name one letter apart (Hajjar, Hajjaj) even where the middle parts differ.
+      These keys share the `g|f` form: "Hajj" meets "Hajjar" left without its r.
+
+    Not met: names whose skeletons differ by two letters or more, unless their given
+    names are the same and their family names one letter apart (a consonant differing
+    in both the given and the family name; a given name one consonant apart and the
+    middle parts left out or spelt with other consonants). The given name is not
+    blocked with a letter left out: one letter turns Muhammad into Ahmad or Mahmud,
+    and compare() keeps those apart anyway.
+    """
+    if not name.skeleton:
+        return set()
+    keys = {"=" + name.flat} | {"=" + d for d in _deletions(name.flat)}
+    given, family = given_and_family(name)
+    if family is not None:
+        keys.add(given + "|" + family)
+        if near:
+            keys.update(given + "|" + d for d in _deletions(family))
+    return keys

@@ -110,18 +110,30 @@ def _word_forms(word: str) -> set[str]:
     return forms
 
 
-def redact_text(text: str, names: dict[str, str]) -> tuple[str, int]:
+def redact_text(text: str, names: dict[str, str],
+                memo: dict[str, str | None] | None = None) -> tuple[str, int]:
     """Replace every word that is a known name part (in any spelling variant,
-    with or without a glued article or kunya) by the person's token."""
+    with or without a glued article or kunya) by the person's token.
+
+    `memo` (word -> token or None, for these `names` only) saves normalising the same
+    word again: an export of many narratives spent 95% of its time there
+    (bench/README.md). The caller drops it with the export.
+    """
     replaced = 0
+    seen: dict[str, str | None] = {} if memo is None else memo
 
     def swap(match: re.Match[str]) -> str:
         nonlocal replaced
-        for form in _word_forms(match.group(0)):
-            if form in names:
-                replaced += 1
-                return names[form]
-        return match.group(0)
+        word = match.group(0)
+        if word in seen:
+            token = seen[word]
+        else:
+            token = next((names[form] for form in _word_forms(word) if form in names), None)
+            seen[word] = token
+        if token is None:
+            return word
+        replaced += 1
+        return token
 
     return _WORD.sub(swap, text), replaced
 
@@ -145,7 +157,8 @@ def _kept_tags(conn: Any) -> set[str]:
 
 
 def _narrative(conn: Any, record: dict[str, Any], names: dict[str, str], key: bytes,
-               kept: set[str]) -> dict[str, tuple[str, int]]:
+               kept: set[str], memo: dict[str, str | None] | None = None
+               ) -> dict[str, tuple[str, int]]:
     """Per language: the narrative as it would leave, and how many names were replaced.
 
     Sealed testimonies are read opened (coordinator); every tagged name (or the token
@@ -159,7 +172,7 @@ def _narrative(conn: Any, record: dict[str, Any], names: dict[str, str], key: by
                  for t in record.get("tags") or ()
                  if t["field"] == "narrative" and t["lang"] == lang and t["person"] not in kept]
         tagged, _where = narrative_tags.replace_spans(text, spans)
-        redacted, count = redact_text(tagged, names)
+        redacted, count = redact_text(tagged, names, memo)
         out[lang] = (redacted, count + len(spans))
     return out
 
@@ -207,6 +220,7 @@ def candidates(conn: Any, auditor: str = "auditor") -> list[dict[str, Any]]:
     key = auditor_key(conn, auditor)
     names = _private_names(conn, key)
     kept = _kept_tags(conn)
+    memo: dict[str, str | None] = {}
     reviewed = {r[0]: r[1] for r in conn.execute(
         "SELECT record_id, sha256 FROM narrative_reviews WHERE field = 'narrative'")}
     out = []
@@ -218,7 +232,7 @@ def candidates(conn: Any, auditor: str = "auditor") -> list[dict[str, Any]]:
             continue
         narrative = seal.opened(conn, record).get("narrative") or {}
         texts = {lang: pair[0] for lang, pair in
-                 _narrative(conn, record, names, key, kept).items()}
+                 _narrative(conn, record, names, key, kept, memo).items()}
         out.append({"id": record_id, "title": title or "", "date": sort_date or "",
                     "scope": record["consent"]["scope"], "has_narrative": bool(narrative),
                     "approved": bool(narrative) and reviewed.get(record_id) == _digest(texts)})
@@ -271,6 +285,7 @@ def build(conn: Any, options: Options) -> tuple[dict[str, Any], Counter[str]]:
     witnesses = {r[0] for r in conn.execute("SELECT to_id FROM links WHERE role = 'witness'")}
 
     kept = _kept_tags(conn)
+    memo: dict[str, str | None] = {}  # word -> token, for this export's names
     testimonies, shared = [], set()
     for stored in _load(conn, "testimony"):
         t = seal.opened(conn, stored)  # a wholly sealed testimony, opened
@@ -291,7 +306,7 @@ def build(conn: Any, options: Options) -> tuple[dict[str, Any], Counter[str]]:
         if "assessment" in t:
             out["assessment"] = t["assessment"]
         if t.get("narrative"):
-            texts = _narrative(conn, t, names, key, kept)
+            texts = _narrative(conn, t, names, key, kept, memo)
             redacted = {lang: pair[0] for lang, pair in texts.items()}
             if reviewed.get(t["id"]) == _digest(redacted):
                 out["narrative"] = redacted
@@ -343,8 +358,8 @@ def build(conn: Any, options: Options) -> tuple[dict[str, Any], Counter[str]]:
                                 **({"status": v["status"]} if "status" in v else {})})
         out["victims"] = victims
         incidents.append(out)
-    persons_needed |= {w for w in witnesses
-                       if any(t.get("witness") == pseudonym(key, w) for t in testimonies)}
+    cited = {t["witness"] for t in testimonies if "witness" in t}  # pseudonyms
+    persons_needed |= {w for w in witnesses if pseudonym(key, w) in cited}
 
     persons = []
     for p in _load(conn, "person"):

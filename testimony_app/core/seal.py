@@ -22,6 +22,13 @@ earlier revisions are rewritten to the sealed form, once each and only through a
 one-time permit the append-only trigger checks (migration 9; SECURITY.md), and
 the revision's original SHA-256 is kept so that sync still recognises it.
 
+A wholly sealed testimony takes with it its attachments (their content is
+stream-encrypted to the organisation in place of the plaintext chunks; file
+name, size, SHA-256 and recording markers travel sealed beside it) and the
+free text of the incidents only wholly sealed testimonies report (description,
+perpetrator description, group labels, the source's words for the date). An
+incident another, open testimony reports keeps its text.
+
 A match key is HMAC-SHA256(organisation matching key, normalised name): two
 researchers' records of the same person meet at the coordinator without
 anyone comparing names. The key is secret because names are guessable.
@@ -34,6 +41,8 @@ import hashlib
 import hmac
 import json
 import logging
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +56,7 @@ from testimony_app.core.errors import InputError, IntegrityError
 log = logging.getLogger(__name__)
 
 SEAL_FORMAT = "age"
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def names_of(identity: dict[str, Any]) -> list[str]:
@@ -176,6 +186,8 @@ class Sealed:
     identities: int = 0
     spans: int = 0
     whole: bool = False
+    incidents: int = 0
+    attachments: int = 0
 
 
 def token(code: str) -> str:
@@ -191,6 +203,39 @@ def stub(record: dict[str, Any]) -> dict[str, Any]:
     return {"id": record["id"], "status": record["status"], "interview": kept,
             "consent": {"scope": record["consent"]["scope"]}}
 
+
+def incident_stub(record: dict[str, Any]) -> dict[str, Any]:
+    """An incident without its free text (no blob): description, perpetrator
+    description, victim groups' labels and the source's own words for the date."""
+    out = {k: v for k, v in record.items() if k not in ("description", "sealed")}
+    out["date"] = {k: v for k, v in record["date"].items() if k != "text"}
+    if "perpetrator" in record:
+        out["perpetrator"] = {"category": record["perpetrator"]["category"]}
+    if "victims" in record:
+        out["victims"] = [{**v, "group": {k: g for k, g in v["group"].items() if k != "label"}}
+                          if "group" in v else v for v in record["victims"]]
+    return out
+
+
+def _incident_text(stub_: dict[str, Any], full: dict[str, Any]) -> dict[str, Any]:
+    """The incident as stored (`stub_`, whatever changed since), with the free text
+    of the sealed version `full` put back where it still fits."""
+    out = {k: v for k, v in stub_.items() if k != "sealed"}
+    if "description" in full and "description" not in out:
+        out["description"] = full["description"]
+    if "text" in full["date"] and "text" not in out["date"]:
+        out["date"] = {**out["date"], "text": full["date"]["text"]}
+    theirs, ours = full.get("perpetrator") or {}, out.get("perpetrator")
+    if ours is not None and "description" in theirs and "description" not in ours:
+        out["perpetrator"] = {**ours, "description": theirs["description"]}
+    if "victims" in out:
+        victims = list(out["victims"])
+        for i, (old, new) in enumerate(zip(full.get("victims") or [], victims, strict=False)):
+            if "group" in old and "group" in new and "label" in old["group"] \
+                    and "label" not in new["group"]:
+                victims[i] = {**new, "group": {**new["group"], "label": old["group"]["label"]}}
+        out["victims"] = victims
+    return out
 
 def _seal_identities(conn: Any, testimony_id: str, author: str,
                      current: org.Organisation) -> int:
@@ -250,8 +295,9 @@ def _seal_tags(conn: Any, data: dict[str, Any], recipients: tuple[str, ...]
     return record, len(wanted)
 
 
-def _rewrite_history(conn: Any, testimony_id: str, sealed: dict[str, Any], whole: bool) -> int:
-    """Rewrite the testimony's earlier revisions to their sealed form.
+def _rewrite_history(conn: Any, record_id: str,
+                     rewrite: Callable[[dict[str, Any]], dict[str, Any]]) -> int:
+    """Rewrite a record's earlier revisions to their sealed form, `rewrite(old)`.
 
     Each UPDATE needs a one-time permit (`seal_permits`) that the append-only trigger
     checks and an AFTER trigger consumes; only `data` may change, never the current
@@ -259,32 +305,89 @@ def _rewrite_history(conn: Any, testimony_id: str, sealed: dict[str, Any], whole
     in `revision_seals`, so that bundles still list the history a coordinator knows.
     """
     current = conn.execute("SELECT revision FROM records WHERE id = ?",
-                           (testimony_id,)).fetchone()[0]
+                           (record_id,)).fetchone()[0]
     rows = conn.execute("SELECT revision, data FROM revisions WHERE record_id = ? "
-                        "AND revision < ? ORDER BY revision", (testimony_id, current)).fetchall()
+                        "AND revision < ? ORDER BY revision", (record_id, current)).fetchall()
     rewritten = 0
     for revision, data in rows:
-        old = json.loads(data)
-        if whole:
-            new = stub({**sealed, **{k: old[k] for k in ("status", "interview", "consent")
-                                      if k in old}})
-        else:
-            new = {k: v for k, v in old.items() if k not in TAGGED_FIELDS}
-            new.update({k: sealed[k] for k in TAGGED_FIELDS if k in sealed})
-        text = interchange.canonical(new)
+        text = interchange.canonical(rewrite(json.loads(data)))
         if text == data:
             continue
         conn.execute("INSERT OR IGNORE INTO revision_seals (record_id, revision, sha256) "
-                     "VALUES (?, ?, ?)", (testimony_id, revision,
+                     "VALUES (?, ?, ?)", (record_id, revision,
                                           hashlib.sha256(data.encode("utf-8")).hexdigest()))
         conn.execute("INSERT INTO seal_permits (record_id, revision) VALUES (?, ?)",
-                     (testimony_id, revision))
+                     (record_id, revision))
         conn.execute("UPDATE revisions SET data = ? WHERE record_id = ? AND revision = ?",
-                     (text, testimony_id, revision))
+                     (text, record_id, revision))
         rewritten += 1
     if conn.execute("SELECT count(*) FROM seal_permits").fetchone()[0]:
         raise IntegrityError("integrity", what="seal permits")  # rolls everything back
     return rewritten
+
+
+def _history_rewrite(sealed: dict[str, Any], whole: bool
+                     ) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """How an earlier revision of a testimony sealed into `sealed` is rewritten."""
+    def rewrite(old: dict[str, Any]) -> dict[str, Any]:
+        if whole:
+            return stub({**sealed, **{k: old[k] for k in ("status", "interview", "consent")
+                                      if k in old}})
+        new = {k: v for k, v in old.items() if k not in TAGGED_FIELDS}
+        new.update({k: sealed[k] for k in TAGGED_FIELDS if k in sealed})
+        return new
+    return rewrite
+
+
+def _seal_incidents(conn: Any, testimony_id: str, author: str,
+                    recipients: tuple[str, ...]) -> tuple[int, list[str]]:
+    """Seal the free text of the incidents that only wholly sealed testimonies report
+    (this one among them); how many were sealed now, and every such incident."""
+    from testimony_app.core import store
+
+    sealed_now, closed = 0, []
+    incidents = [r[0] for r in conn.execute(
+        "SELECT DISTINCT from_id FROM links WHERE to_id = ? AND role = 'reported_by' "
+        "ORDER BY from_id", (testimony_id,))]
+    for incident_id in incidents:
+        reporters = [json.loads(r[0]) for r in conn.execute(
+            "SELECT r.data FROM links l JOIN records r ON r.id = l.to_id "
+            "WHERE l.from_id = ? AND l.role = 'reported_by'", (incident_id,))]
+        if not all("sealed" in t for t in reporters):
+            continue  # another testimony, still open here, reports it: its text stays
+        data = store.get(conn, incident_id, with_identity=False).data
+        closed.append(incident_id)
+        if "sealed" in data:
+            continue
+        stubbed = incident_stub(data)
+        if stubbed == data:
+            continue  # no free text to seal
+        store.put_records(conn, [("incident", {**stubbed, "sealed": _seal_bytes(
+            _padded(data), recipients)})], author)
+        _rewrite_history(conn, incident_id, incident_stub)
+        sealed_now += 1
+    return sealed_now, closed
+
+
+def _attachment_sealer(recipients: tuple[str, ...]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def seal_info(info: dict[str, Any]) -> dict[str, Any]:
+        return _seal_bytes(_padded(info), recipients)
+    return seal_info
+
+
+def _seal_attachments(conn: Any, record_ids: list[str], recipients: tuple[str, ...]) -> int:
+    """Seal the content of every complete attachment of these records (core/attachment.py)."""
+    from testimony_app.core import attachment
+
+    ages = [x25519.Recipient.from_str(r) for r in recipients]
+    sealed = 0
+    for record_id in record_ids:
+        for (att_id,) in conn.execute("SELECT id FROM attachments WHERE record_id = ? AND "
+                                      "complete = 1 ORDER BY created_at, id",
+                                      (record_id,)).fetchall():
+            sealed += attachment.seal_content(conn, att_id, ages,
+                                              _attachment_sealer(recipients))
+    return sealed
 
 
 def seal(conn: Any, testimony_id: str, author: str) -> Sealed:
@@ -293,40 +396,98 @@ def seal(conn: Any, testimony_id: str, author: str) -> Sealed:
     Everywhere in an organisation: the identities of its witness, victims and tagged
     persons (not public-domain names). On a researcher's vault, also its tagged
     names, or the whole testimony when the organisation's `seal_whole_testimony`
-    is on; then its earlier revisions, drafts and conflicts lose their plaintext,
-    the search index is rebuilt from the sealed form, and a checkpoint moves the
-    zeroed pages out of the WAL. Does nothing on a vault that belongs to no
-    organisation (there is no one to seal to). Idempotent.
+    is on, with its attachments and the free text of the incidents only sealed
+    testimonies report; then its earlier revisions, drafts and conflicts lose their
+    plaintext, the search index is rebuilt from the sealed form, and a checkpoint
+    moves the zeroed pages out of the WAL. Does nothing on a vault that belongs to
+    no organisation (there is no one to seal to). Idempotent.
     """
-    from testimony_app.core import audit, store
-
     current = org.organisation(conn)
     if current is None or not current.recipients:
         return Sealed()
-    spans, whole = 0, False
     with transaction(conn):
-        identities = _seal_identities(conn, testimony_id, author, current)
-        if current.role == org.ROLE_MEMBER:
-            data = store.get(conn, testimony_id, with_identity=False).data
-            if "sealed" not in data:
-                if current.settings.get(SETTING_WHOLE) is True:
-                    new = {**stub(data), "sealed": _seal_bytes(
-                        _padded(data), current.recipients)}
-                    whole = True
-                else:
-                    new, spans = _seal_tags(conn, data, current.recipients)
-                if new != data:
-                    store.put_records(conn, [("testimony", new)], author)
-                    _rewrite_history(conn, testimony_id, new, whole)
-            conn.execute("DELETE FROM conflicts WHERE record_id = ?", (testimony_id,))
-        conn.execute("DELETE FROM drafts WHERE record_id = ?", (testimony_id,))
-        if identities or spans or whole:
-            audit.record(conn, author, "sealed", testimony_id, identities=identities,
-                         spans=spans, whole=int(whole))
+        result = _seal_in(conn, testimony_id, author, current)
     # secure_delete zeroed the freed cells; the checkpoint puts those pages back in
     # the main file and truncates the WAL, which held the old ones.
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return Sealed(identities, spans, whole)
+    return result
+
+
+def _seal_in(conn: Any, testimony_id: str, author: str, current: org.Organisation) -> Sealed:
+    """`seal` inside the caller's transaction, without the checkpoint."""
+    from testimony_app.core import audit, store
+
+    spans, whole, incidents, attachments = 0, False, 0, 0
+    identities = _seal_identities(conn, testimony_id, author, current)
+    if current.role == org.ROLE_MEMBER:
+        data = store.get(conn, testimony_id, with_identity=False).data
+        if "sealed" not in data:
+            if current.settings.get(SETTING_WHOLE) is True:
+                new = {**stub(data), "sealed": _seal_bytes(
+                    _padded(data), current.recipients)}
+                whole = True
+            else:
+                new, spans = _seal_tags(conn, data, current.recipients)
+            if new != data:
+                store.put_records(conn, [("testimony", new)], author)
+                _rewrite_history(conn, testimony_id, _history_rewrite(new, whole))
+            data = new
+        if "sealed" in data:
+            # A stub here: what hangs off it goes too (again, if an earlier version
+            # of the app sealed the record alone).
+            incidents, closed = _seal_incidents(conn, testimony_id, author,
+                                                current.recipients)
+            attachments = _seal_attachments(conn, [testimony_id, *closed],
+                                            current.recipients)
+        conn.execute("DELETE FROM conflicts WHERE record_id = ?", (testimony_id,))
+    conn.execute("DELETE FROM drafts WHERE record_id = ?", (testimony_id,))
+    if identities or spans or whole or incidents or attachments:
+        audit.record(conn, author, "sealed", testimony_id, identities=identities,
+                     spans=spans, whole=int(whole), incidents=incidents,
+                     attachments=attachments)
+    return Sealed(identities, spans, whole, incidents, attachments)
+
+
+def seal_changed(conn: Any, record_ids: list[str], author: str) -> bool:
+    """Inside the caller's transaction (`store.add_document`), on a researcher's vault:
+    seal, as finalising does, every finalised testimony among the records just added
+    or updated, or that they belong to (its incidents, its witness, tagged persons
+    and victims). Whether anything was sealed (the caller then checkpoints)."""
+    current = org.organisation(conn)
+    if current is None or current.role != org.ROLE_MEMBER or not current.recipients:
+        return False
+    rows = conn.execute(
+        "WITH changed(id) AS (SELECT value FROM json_each(?)), touched(id) AS ("
+        "SELECT id FROM changed "
+        "UNION SELECT l.to_id FROM links l JOIN changed c ON c.id = l.from_id "
+        "WHERE l.role = 'reported_by' "
+        "UNION SELECT l.from_id FROM links l JOIN changed c ON c.id = l.to_id "
+        "WHERE l.role IN ('witness', 'tagged') "
+        "UNION SELECT r.to_id FROM links v JOIN changed c ON c.id = v.to_id "
+        "JOIN links r ON r.from_id = v.from_id WHERE v.role = 'victim' "
+        "AND r.role = 'reported_by') "
+        "SELECT r.id FROM records r JOIN touched t ON t.id = r.id "
+        "WHERE r.kind = 'testimony' AND r.status = 'finalised' ORDER BY r.id",
+        (json.dumps(sorted(set(record_ids))),)).fetchall()
+    sealed = False
+    for (testimony_id,) in rows:
+        sealed = _seal_in(conn, testimony_id, author, current) != Sealed() or sealed
+    return sealed
+
+
+def seal_recording(conn: Any, att_id: str) -> bool:
+    """Inside the caller's transaction: a recording finished after its record was
+    sealed here (it was still running at finalise) is sealed at once."""
+    from testimony_app.core import attachment
+
+    current = org.organisation(conn)
+    row = conn.execute("SELECT record_id FROM attachments WHERE id = ?", (att_id,)).fetchone()
+    if (current is None or current.role != org.ROLE_MEMBER or not current.recipients
+            or row is None or not closed(conn, row[0])):
+        return False
+    return attachment.seal_content(conn, att_id, [x25519.Recipient.from_str(r)
+                                                  for r in current.recipients],
+                                   _attachment_sealer(current.recipients))
 
 
 def seal_testimony(conn: Any, testimony_id: str, author: str) -> int:
@@ -384,8 +545,78 @@ def is_stub(record: dict[str, Any]) -> bool:
     return "sealed" in record
 
 
-def check_update(conn: Any, old: dict[str, Any], new: dict[str, Any]) -> None:
+def check_update(conn: Any, old: dict[str, Any], new: dict[str, Any],
+                 kind: str = "testimony") -> None:
     """A wholly sealed testimony cannot be changed where it cannot be opened (only
-    replaced by another sealed version, as a bundle would)."""
-    if "sealed" in old and "sealed" not in new and opened(conn, old) is old:
+    replaced by another sealed version, as a bundle would); an incident whose text
+    was sealed cannot be changed there at all."""
+    if "sealed" not in old or view(conn, kind, old) is not old:
+        return
+    if kind == "incident" and new != old:
+        raise InputError("incident_sealed")
+    if "sealed" not in new:
         raise InputError("testimony_sealed")
+
+
+def opened_incident(conn: Any, record: dict[str, Any]) -> dict[str, Any]:
+    """An incident as the coordinator reads it: the free text sealed with it put back
+    into the record as stored. Anywhere else, or when the seal cannot be opened, the
+    record as it is."""
+    if "sealed" not in record:
+        return record
+    identity = _coordinator_identity(conn)
+    if identity is None:
+        return record
+    try:
+        full = _open(identity, record["sealed"])
+        interchange.validate({"format": interchange.FORMAT, "incidents": [full]})
+        if not isinstance(full, dict) or full.get("id") != record["id"]:
+            raise ValueError("another record")
+        return _incident_text(record, full)
+    except Exception:  # noqa: BLE001 - a seal we cannot open stays sealed
+        log.warning("a sealed incident could not be opened")
+        return record
+
+
+def view(conn: Any, kind: str, record: dict[str, Any]) -> dict[str, Any]:
+    """What this vault reads of a record: a sealed testimony or incident opened on the
+    coordinator's vault; the record itself (the same object) anywhere else."""
+    if kind == "testimony":
+        return opened(conn, record)
+    if kind == "incident":
+        return opened_incident(conn, record)
+    return record
+
+
+def closed(conn: Any, record_id: str) -> bool:
+    """Whether a record is sealed and this vault cannot open it (a researcher's)."""
+    row = conn.execute("SELECT kind, data FROM records WHERE id = ?", (record_id,)).fetchone()
+    if row is None or '"sealed"' not in row[1]:
+        return False
+    data = json.loads(row[1])
+    return "sealed" in data and view(conn, row[0], data) is data
+
+
+def open_attachment_info(identity: x25519.Identity, sealed: dict[str, Any]) -> dict[str, Any]:
+    """What an attachment's seal holds (file name, size, SHA-256 of the original and
+    its recording details), opened with the organisation's identity; ValueError when
+    it cannot be opened or does not hold what it should."""
+    try:
+        info = _open(identity, sealed)
+    except Exception:  # noqa: BLE001 - pyrage, base64 and JSON errors alike
+        raise ValueError("sealed attachment") from None
+    if (not isinstance(info, dict) or not isinstance(info.get("filename"), str)
+            or not isinstance(info.get("size"), int) or isinstance(info["size"], bool)
+            or info["size"] < 0 or not isinstance(info.get("sha256"), str)
+            or not _HEX64.match(info["sha256"]) or not isinstance(info.get("meta", {}), dict)):
+        raise ValueError("sealed attachment")
+    recording = info.get("meta", {}).get("recording")
+    if recording is not None:
+        markers = recording.get("markers", []) if isinstance(recording, dict) else None
+        if not isinstance(markers, list) or not all(
+                isinstance(m, dict) and isinstance(m.get("ms"), int)
+                and isinstance(m.get("label"), str) and len(m["label"]) <= 500
+                for m in markers):
+            raise ValueError("sealed attachment")
+    result: dict[str, Any] = info
+    return result

@@ -12,45 +12,36 @@ import logging
 import os
 import uuid
 from pathlib import Path
-from typing import Any, BinaryIO
-
-import platformdirs
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from testimony_app.core import (
     attachment,
     audit,
-    corroboration,
     db,
-    discrepancy,
     drafts,
     interchange,
     listing,
     outfile,
     provenance,
-    stats,
     store,
     vault,
 )
 from testimony_app.core.errors import VaultError
 from testimony_app.i18n import _
 
+if TYPE_CHECKING:
+    # Imported by the methods that use it: it pulls in duplicates, seal and
+    # namematch, ~80 ms before the start window could be painted (bench/README.md);
+    # so do stats and discrepancy.
+    from testimony_app.core import corroboration, discrepancy, stats
+
 log = logging.getLogger(__name__)
 
 
-def default_vault_dir() -> Path:
-    env = os.environ.get("TESTIMONY_VAULT")
-    if env:
-        return Path(env)
-    from testimony_app import portable
-
-    carried = portable.root()
-    if carried is not None:
-        return carried / "vault"
-    return Path(platformdirs.user_data_dir("Testimony", appauthor=False)) / "vault"
-
-
-def is_vault(folder: Path) -> bool:
-    return (folder / vault.HEADER_FILE).exists()
+# Where a vault lives and whether a folder holds one: in vault.py, so that the start
+# window can ask without importing this facade and all it uses (bench/README.md).
+default_vault_dir = vault.default_vault_dir
+is_vault = vault.is_vault
 
 
 LOCK_FILE = "vault.lock"
@@ -250,8 +241,17 @@ class Session:
         from testimony_app.core import seal
 
         testimony_id = self.resolve(ref)
-        store.finalise(self.conn, testimony_id, self.author)
-        return seal.seal_testimony(self.conn, testimony_id, self.author)
+        before = self._sealed_persons(testimony_id)
+        store.finalise(self.conn, testimony_id, self.author)  # sealed in its transaction
+        seal.seal_testimony(self.conn, testimony_id, self.author)  # idempotent: already done
+        return self._sealed_persons(testimony_id) - before
+
+    def _sealed_persons(self, testimony_id: str) -> int:
+        from testimony_app.core import seal
+
+        ids = seal.persons_of(self.conn, testimony_id)
+        return sum(1 for i in ids if "sealed_identity" in store.get(
+            self.conn, i, with_identity=False).data)
 
     def people(self) -> list[dict[str, Any]]:
         from testimony_app.core import seal
@@ -386,29 +386,45 @@ class Session:
 
     def corroboration_suggestions(self, limit: int | None = None
                                   ) -> list[corroboration.Suggestion]:
+        from testimony_app.core import corroboration
+
         return corroboration.suggestions(self.conn, limit)
 
     def corroboration_clusters(self, everything: bool = False) -> list[corroboration.Cluster]:
+        from testimony_app.core import corroboration
+
         return corroboration.clusters(self.conn, everything)
 
     def corroboration_of(self, ref: str) -> corroboration.Cluster:
+        from testimony_app.core import corroboration
+
         return corroboration.cluster_of(self.conn, self.resolve(ref))
 
     def corroboration_history(self, a: str, b: str) -> list[corroboration.Decision]:
+        from testimony_app.core import corroboration
+
         return corroboration.decision_history(self.conn, self.resolve(a), self.resolve(b))
 
     def confirm_corroboration(self, a: str, b: str) -> corroboration.Decision:
+        from testimony_app.core import corroboration
+
         return corroboration.confirm(self.conn, self.resolve(a), self.resolve(b), self.author)
 
     def reject_corroboration(self, a: str, b: str) -> corroboration.Decision:
+        from testimony_app.core import corroboration
+
         return corroboration.reject(self.conn, self.resolve(a), self.resolve(b), self.author)
 
     def undo_corroboration(self, a: str, b: str) -> corroboration.Decision:
+        from testimony_app.core import corroboration
+
         return corroboration.undo(self.conn, self.resolve(a), self.resolve(b), self.author)
 
     def set_verification(self, ref: str, status: str, whole_cluster: bool = True) -> list[str]:
         """Accept or change the verification status of an incident (and, by default, of
         every incident confirmed as the same event); returns the ids changed."""
+        from testimony_app.core import corroboration
+
         return corroboration.set_verification(self.conn, self.resolve(ref), status,
                                               self.author, whole_cluster)
 
@@ -417,11 +433,15 @@ class Session:
     def stats(self, by: str = "month", level: str | None = None,
               language: str = "en") -> stats.Figures:
         """Figures by month, type, place (at `level`), sex, age_group, status or perpetrator."""
+        from testimony_app.core import stats
+
         return stats.compute(self.conn, by, level, language)
 
     def stats_csv(self, target: Path, by: str = "month", level: str | None = None,
                   language: str = "en") -> int:
         """Write the figures to a new CSV file; logged as an export. Returns the rows."""
+        from testimony_app.core import stats
+
         rows = stats.write_csv(stats.compute(self.conn, by, level, language), target)
         with db.transaction(self.conn):
             audit.record(self.conn, self.author, "figures_exported", None, format="csv",
@@ -430,6 +450,8 @@ class Session:
 
     def save_chart(self, target: Path, png: bytes, by: str = "month") -> None:
         """Write a chart image (PNG bytes from the GUI) to a new file; logged as an export."""
+        from testimony_app.core import stats
+
         with outfile.new_file(target) as handle:
             handle.write(png)
         with db.transaction(self.conn):
@@ -438,6 +460,8 @@ class Session:
 
     def discrepancies(self, language: str = "en") -> list[discrepancy.Discrepancy]:
         """Reported figures that disagree, each with its source and records."""
+        from testimony_app.core import discrepancy
+
         return discrepancy.find(self.conn, language)
 
     def activity(self, limit: int | None = None) -> list[audit.Entry]:

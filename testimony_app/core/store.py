@@ -131,8 +131,14 @@ def _changed(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 
 
 def add_document(conn: Any, document: Any, author: str,
-                 progress: Progress | None = None) -> AddResult:
-    """Validate, then add or update every record in one transaction: all or nothing."""
+                 progress: Progress | None = None, *, seal_finalised: bool = True) -> AddResult:
+    """Validate, then add or update every record in one transaction: all or nothing.
+
+    On a researcher's vault, a finalised testimony added or updated (or whose
+    incidents or persons were) is sealed in the same transaction, as finalising
+    does (core/seal.py); `finalise` seals on its own and passes False.
+    """
+    sealed = False
     interchange.validate(document)
     items = list(interchange.records(document))
     result = AddResult()
@@ -151,6 +157,12 @@ def add_document(conn: Any, document: Any, author: str,
         if result.added or result.updated:
             audit.record(conn, author, "add", None, added=len(result.added),
                          updated=len(result.updated), unchanged=len(result.unchanged))
+            if seal_finalised:
+                from testimony_app.core import seal
+
+                sealed = seal.seal_changed(conn, [*result.added, *result.updated], author)
+    if sealed:  # the zeroed pages out of the WAL, as after finalising
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return result
 
 
@@ -221,12 +233,13 @@ def _put(conn: Any, kind: str, rec: dict[str, Any], author: str, *, new: bool = 
     if row and row[1] == data and not identity_changed:
         return "unchanged"
     view = rec  # what lists, links and search see: a coordinator reads sealed text
-    if kind == "testimony" and ('"sealed"' in data or (row and '"sealed"' in row[1])):
+    if kind in ("testimony", "incident") and ('"sealed"' in data
+                                              or (row and '"sealed"' in row[1])):
         from testimony_app.core import seal
 
         if row is not None:
-            seal.check_update(conn, json.loads(row[1]), rec)
-        view = seal.opened(conn, rec)
+            seal.check_update(conn, json.loads(row[1]), rec, kind)
+        view = seal.view(conn, kind, rec)
     status, type_, sort_date, place, title = _columns(kind, view)
     if row is None:
         revision, changed, action = 1, sorted(rec), "created"
@@ -339,10 +352,10 @@ def document(conn: Any, record_id: str) -> dict[str, Any]:
     files = attachment.list_for(conn, record_id)
     if files:
         meta["attachments"] = [a.as_json() for a in files]
-    if rec.kind == "testimony":
+    if rec.kind in ("testimony", "incident"):
         from testimony_app.core import seal
 
-        opened = seal.opened(conn, rec.data)
+        opened = seal.view(conn, rec.kind, rec.data)
         if opened is not rec.data:  # a coordinator reads the sealed names
             meta["unsealed"] = opened
     return {"format": interchange.FORMAT, "meta": meta,
@@ -364,7 +377,8 @@ def testimony_document(conn: Any, record_id: str) -> dict[str, Any]:
     incident_ids = [r[0] for r in conn.execute(
         "SELECT l.from_id FROM links l JOIN records i ON i.id = l.from_id WHERE l.to_id = ? "
         "AND l.role = 'reported_by' ORDER BY i.sort_date, i.id", (record_id,))]
-    document["incidents"] = [get(conn, i).data for i in incident_ids]
+    document["incidents"] = [seal.opened_incident(conn, get(conn, i).data)
+                             for i in incident_ids]
     return document
 
 
@@ -516,6 +530,8 @@ def finalise(conn: Any, record_id: str, author: str) -> None:
         raise InputError("finalise_missing", fields=", ".join(missing))
     rec = get(conn, record_id, with_identity=False)
     if rec.data["status"] != "finalised":
+        # The status change and the seal commit together: a crash in between must not
+        # leave a finalised testimony with its names in plaintext.
         add_document(conn, {"format": interchange.FORMAT,
                             "testimonies": [{**rec.data, "status": "finalised"}]}, author)
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import platformdirs
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -47,6 +48,22 @@ DB_FILE = "vault.db"
 HEADER_FORMAT = "testimony-vault"
 HEADER_VERSION = 1
 MIN_PASSPHRASE = 12
+
+
+def default_vault_dir() -> Path:
+    env = os.environ.get("TESTIMONY_VAULT")
+    if env:
+        return Path(env)
+    from testimony_app import portable
+
+    carried = portable.root()
+    if carried is not None:
+        return carried / "vault"
+    return Path(platformdirs.user_data_dir("Testimony", appauthor=False)) / "vault"
+
+
+def is_vault(folder: Path) -> bool:
+    return (folder / HEADER_FILE).exists()
 
 # Floor from DESIGN.md: never below 256 MiB, t=3, p=4. Ceiling so that a forged
 # header cannot make unlock allocate the machine's memory or run for an hour.

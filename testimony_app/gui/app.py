@@ -15,6 +15,7 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import (
@@ -32,12 +33,16 @@ from PySide6.QtWidgets import QApplication
 
 from testimony_app import __version__, i18n, portable
 from testimony_app.core import hygiene
-from testimony_app.gui.audit.auditor_window import AuditorWindow
 from testimony_app.gui.config import AppConfig
 from testimony_app.gui.idle_lock import IdleLock
-from testimony_app.gui.main_window import MainWindow
 from testimony_app.gui.start_window import StartWindow
 from testimony_app.gui.worker import VaultWorker
+
+if TYPE_CHECKING:
+    # Imported when first needed (unlock, an export to check): they pull in most of
+    # the app, which the start window does not need to be painted (bench/README.md).
+    from testimony_app.gui.audit.auditor_window import AuditorWindow
+    from testimony_app.gui.main_window import MainWindow
 
 DEFAULT_AUTOLOCK_MINUTES = 5
 # Text copied from the app is cleared this long after the last copy (and on lock and quit).
@@ -54,8 +59,7 @@ class Controller:
         self.main: MainWindow | None = None
         self.auditor: AuditorWindow | None = None
         self.idle = IdleLock(DEFAULT_AUTOLOCK_MINUTES)
-        self.idle.idle.connect(self.lock)
-        app.installEventFilter(self.idle)
+        self.idle.idle.connect(self.lock)  # watches the app's input while started
         app.focusChanged.connect(self._focus_changed)
         self._qt_translator: QTranslator | None = None
         self._clipboard_from_us: set[str] = set()
@@ -75,6 +79,8 @@ class Controller:
     def open_auditor(self) -> AuditorWindow:
         """An auditor has no vault: a window that checks an export, beside the start."""
         if self.auditor is None:
+            from testimony_app.gui.audit.auditor_window import AuditorWindow
+
             self.auditor = AuditorWindow()
         self.auditor.show()
         self.auditor.raise_()
@@ -117,6 +123,8 @@ class Controller:
     def unlocked(self, folder: str) -> None:
         self.start.hide()
         self.start.clear_secrets()
+        from testimony_app.gui.main_window import MainWindow
+
         self.main = MainWindow(self.worker, Path(folder).name)
         self.main.lock_requested.connect(self.lock)
         self.main.language_changed.connect(self.change_language)
@@ -224,6 +232,8 @@ def open_export_window(app: QApplication, language: str, path: Path,
     """The auditor's start (`--open-export`): no vault, no worker, no passphrase; the
     export is verified and shown."""
     install_language(app, language)
+    from testimony_app.gui.audit.auditor_window import AuditorWindow
+
     window = AuditorWindow()
     window.open_export(path, expect)
     window.show()

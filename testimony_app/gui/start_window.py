@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
@@ -30,9 +31,13 @@ from PySide6.QtWidgets import (
 from testimony_app import i18n
 from testimony_app.core import vault
 from testimony_app.core.errors import TestimonyError
-from testimony_app.core.session import Session, is_vault
 from testimony_app.gui.worker import Job, VaultWorker
 from testimony_app.i18n import _
+
+if TYPE_CHECKING:
+    # The facade is imported when a vault is created or opened, not before this
+    # window is painted (bench/README.md: ~60 ms of the start).
+    from testimony_app.core.session import Session
 
 
 def strength(passphrase: str) -> tuple[int, str]:
@@ -275,7 +280,7 @@ class StartWindow(QWidget):
     def show_start(self) -> None:
         for page in (self.first_page, self.create_page, self.unlock_page, self.recover_page):
             page.message.clear()
-        if is_vault(self.folder):
+        if vault.is_vault(self.folder):
             self.unlock_where.setText(_("Vault: {name}").format(name=self.folder.name))
             self.stack.setCurrentWidget(self.unlock_page)
             self.passphrase.setFocus()
@@ -296,7 +301,7 @@ class StartWindow(QWidget):
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
         if dialog.exec() and dialog.selectedFiles():
             chosen = Path(dialog.selectedFiles()[0])
-            if is_vault(chosen):
+            if vault.is_vault(chosen):
                 self.folder = chosen
                 self._remember(chosen)
                 self.show_start()
@@ -337,6 +342,8 @@ class StartWindow(QWidget):
         worker = self.worker
 
         def job(_job: Job) -> str:
+            from testimony_app.core.session import Session
+
             session, code = Session.create(folder, passphrase)
             worker.set_session(session)
             return code
@@ -401,7 +408,12 @@ class StartWindow(QWidget):
             self.passphrase.selectAll()
             self._fail(page)(error)
 
-        self.worker.run(self._open_job(lambda: Session.open(folder, passphrase)), done, failed)
+        def opener() -> Session:
+            from testimony_app.core.session import Session
+
+            return Session.open(folder, passphrase)
+
+        self.worker.run(self._open_job(opener), done, failed)
 
     def _recover(self) -> None:
         page = self.recover_page
@@ -417,6 +429,8 @@ class StartWindow(QWidget):
         folder, worker = self.folder, self.worker
 
         def job(_job: Job) -> None:
+            from testimony_app.core.session import Session
+
             session = Session.open_with_recovery(folder, code)
             session.change_passphrase(new)
             worker.set_session(session)

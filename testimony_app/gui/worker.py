@@ -14,12 +14,14 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from testimony_app.core.errors import TestimonyError
-from testimony_app.core.session import Session
+
+if TYPE_CHECKING:
+    from testimony_app.core.session import Session
 
 log = logging.getLogger(__name__)
 

@@ -4,12 +4,15 @@ sources, the suggested status and accepting it. Real vaults and real bundles."""
 
 from __future__ import annotations
 
+import itertools
+import random
 import uuid
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
-from testimony_app.core import corroboration
+from testimony_app.core import corroboration, dates
 from testimony_app.core.errors import InputError
 from testimony_app.core.session import Session
 from tests.corroboration_fixtures import (  # noqa: F401
@@ -322,3 +325,100 @@ def test_decisions_cannot_be_edited_or_deleted_behind_the_app(workspace: Session
                       "DELETE FROM corroboration"):
         with pytest.raises(sqlcipher3.IntegrityError, match="append-only"):
             workspace.conn.execute(statement)
+
+
+# -- large vaults: candidate pairs by place and date, a bounded number each -------------
+
+
+def _random_date(rng: random.Random) -> dict[str, Any]:
+    d = date(2016, 1, 1) + timedelta(days=rng.randrange(366))
+    kind = rng.random()
+    if kind < 0.4:
+        return day(d.isoformat())
+    if kind < 0.55:
+        return {"precision": "month", "value": d.isoformat()[:7]}
+    if kind < 0.7:
+        return {"precision": "approximate", "from": d.isoformat(),
+                "to": (d + timedelta(days=rng.choice((3, 9, 20, 60)))).isoformat()}
+    if kind < 0.8:
+        return {"precision": "year", "value": str(d.year)}
+    if kind < 0.9:
+        return {"precision": "range", "from": d.isoformat(),
+                "to": (d + timedelta(days=rng.choice((400, 900)))).isoformat()}
+    return {"precision": rng.choice(("before", "after")), "value": d.isoformat()}
+
+
+def test_without_a_crowd_every_pair_the_rules_allow_is_offered(
+        session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocking by place and date leaves out no pair the rules allow: against every
+    pair scored one by one, on places with twins (same name and level, with and
+    without a parent, in two cities) and dates of every precision. With the default
+    cap the suggestions are some of those, scored the same."""
+    rng = random.Random(3)
+    country = place({"en": "Syria"}, "country")
+    gov = place({"en": "Aleppo Governorate"}, "governorate", country["id"])
+    aleppo = place({"en": "Aleppo", "ar": "حلب"}, "city", gov["id"])
+    aleppo_again = place({"ar": "حلب"}, "city")
+    idlib = place({"en": "Idlib"}, "city", gov["id"])
+    hoods = [place({"en": name}, "neighbourhood", city["id"])
+             for name in ("al-Midan", "Salah al-Din") for city in (aleppo, idlib, aleppo_again)]
+    places = [country, gov, aleppo, aleppo_again, idlib, *hoods]
+    people = [witness({"en": f"W {n}"}) for n in range(40)]
+    ts = [interview_record(p["id"], "en", "account", f"t{n}") for n, p in enumerate(people)]
+    incidents = [incident(rng.choice(ts)["id"], rng.choice(("torture", "looting")),
+                          _random_date(rng), rng.choice(places)["id"] if rng.random() < 0.9
+                          else None,
+                          rng.choice((None, "armed_opposition", "government_forces")))
+                 for _ in range(160)]
+    session.add_document(document(places=places, persons=people, testimonies=ts,
+                                  incidents=incidents))
+    snap = corroboration._Snapshot(session.conn)
+    expected = {}
+    for a, b in itertools.combinations(snap.incidents.values(), 2):
+        scored = corroboration._score(snap, a, b)
+        if scored is not None:
+            expected[frozenset((a.id, b.id))] = scored[0]
+    everything = session.corroboration_suggestions()
+    capped = {frozenset((s.a.id, s.b.id)): s.score for s in everything}
+    assert capped.items() <= expected.items() and len(capped) < len(expected)
+    for limit in (1, 7, 60):  # the best first, as if every pair were ranked
+        assert session.corroboration_suggestions(limit) == everything[:limit]
+    monkeypatch.setattr(corroboration, "MAX_PARTNERS", 10**6)
+    found = session.corroboration_suggestions()
+    assert {frozenset((s.a.id, s.b.id)): s.score for s in found} == expected
+    assert all((dates.start(s.a.date), s.a.id) <= (dates.start(s.b.date), s.b.id) for s in found)
+
+
+def test_the_same_arrest_is_found_among_thousands(session: Session) -> None:
+    """1 500 arrests in one city in December (some with a month, a year or an open
+    date), from 30 accounts: each incident is compared with its best partners only.
+    Two accounts of one arrest at the same place on the same day are still offered,
+    and so are two accounts both dated "before 1 June" in the city."""
+    rng = random.Random(11)
+    city = place({"en": "Aleppo"}, "city")
+    hoods = [place({"en": f"Quarter {n}"}, "neighbourhood", city["id"]) for n in range(6)]
+    people = [witness({"en": f"W {n}"}) for n in range(34)]
+    ts = [interview_record(p["id"], "en", "account", f"t{n}") for n, p in enumerate(people)]
+    crowd = []
+    for k in range(1500):
+        r = rng.random()
+        when = (day(f"2016-12-{rng.randint(1, 31):02d}") if r < 0.8 else
+                {"precision": "month", "value": "2016-12"} if r < 0.9 else
+                {"precision": "year", "value": "2016"} if r < 0.95 else
+                {"precision": "before", "value": "2016-12-20"})
+        crowd.append(incident(ts[k % 30]["id"], "arbitrary_arrest", when,
+                              rng.choice([city, *hoods])["id"]))
+    one, other = (incident(t["id"], "arbitrary_arrest", day("2016-12-14"), hoods[2]["id"],
+                           "pro_government_militia") for t in ts[30:32])
+    early = [incident(t["id"], "arbitrary_arrest", {"precision": "before", "value": "2016-06-01"},
+                      city["id"]) for t in ts[32:34]]
+    session.add_document(document(places=[city, *hoods], persons=people, testimonies=ts,
+                                  incidents=[*crowd, one, other, *early]))
+    found = session.corroboration_suggestions()
+    assert len(found) <= corroboration.MAX_PARTNERS * 1504  # every pair: over a million
+    by_pair = {frozenset((s.a.id, s.b.id)): s for s in found}
+    pair = by_pair[frozenset((one["id"], other["id"]))]
+    assert codes(pair) == ["same_type", "same_day", "same_place", "same_perpetrator"]
+    assert pair.score == 1.0 and found[0].score == 1.0
+    assert codes(by_pair[frozenset(i["id"] for i in early)]) == [
+        "same_type", "dates_overlap", "same_place"]

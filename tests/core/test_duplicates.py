@@ -288,3 +288,60 @@ def test_the_workspace_demo_shows_the_same_victims_reported_twice(workspace: Ses
               if s.a.recorded_by and s.b.recorded_by and s.a.recorded_by != s.b.recorded_by]
     assert len(across) >= 2
     assert all(s.a.names is None for s in review.suggestions)
+
+
+# -- large vaults: blocking that stays small and still finds near misses ----------------
+
+
+MIDDLES = ["Ahmad", "Khalid", "Yusuf", "Ali", "Hasan", "Umar", "Ibrahim", "Mustafa", "Samir",
+           "Walid", "Fadi", "Rami", "Bilal", "Hamza", "Mahmoud", "Jamal", "Nabil", "Ziad",
+           "Tariq", "Salim"]
+
+
+def _crowd_group(key: str, text: str, born: int | None) -> _Group:
+    name = Name.of(text)
+    assert name is not None
+    return _Group(key, key, "", {"sex": "male"}, names=[name],
+                  births=[(born, born)] if born else [])
+
+
+def test_a_typo_in_a_family_name_is_found_among_thousands_of_muhammads() -> None:
+    """6 000 men called Muhammad in three families: blocks far too large to compare all
+    with all. A family name one consonant apart (Halabi, Halafi) still meets its twin,
+    and the candidates stay far below every pair."""
+    rng = random.Random(7)
+    groups: dict[str, _Group] = {}
+    for i in range(6000):
+        text = f"Muhammad {rng.choice(MIDDLES)} {rng.choice(['al-Halabi', 'Hajjar', 'Khatib'])}"
+        groups[f"c{i:04d}"] = _crowd_group(f"c{i:04d}", text, rng.choice([None, *range(1950,
+                                                                                       2006)]))
+    groups["x"] = _crowd_group("x", "Muhammad Yusuf al-Halabi", 1983)
+    groups["y"] = _crowd_group("y", "Mohammed Yousef al-Halafi", 1983)
+    groups["z"] = _crowd_group("z", "محمد يوسف الحلبي", 1983)
+    found = _candidates(groups)
+    assert len(found) < 6003 * 150  # every pair would be 18 million
+    for pair in (("x", "y"), ("x", "z"), ("y", "z")):
+        assert pair in found
+        scored = duplicates._score(groups[pair[0]], groups[pair[1]])
+        assert scored is not None and scored[0] >= duplicates.MIN_SCORE
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Nabil Hajjar", "Mabil Hajjar"),  # the first letter
+    ("Samir Khalil Hajjar", "Samir Khalil Hajjaj"),
+    ("Muhammad Hajjar", "Muhammad Khalid Hajjaj"),  # middle left out, and a typo
+    ("Mohammad Abdul Rahman al-Hassan", "محمد عبد الرحمن الحسن"),
+    ("Abd al-Rahman Ahmad Halabi", "عبدالرحمن الحلبي"),
+])
+def test_names_alike_share_a_block(a: str, b: str) -> None:
+    x, y = Name.of(a), Name.of(b)
+    assert x is not None and y is not None and compare(x, y) is not None
+    assert block_keys(x) & block_keys(y)
+
+
+def test_abd_and_the_name_after_it_are_one_given_name() -> None:
+    """Abd al-Rahman and Abd al-Karim of one family do not share a block by their
+    given and family names (they would put every Abd al-Something together)."""
+    x, y = Name.of("Abd al-Rahman Halabi"), Name.of("Abd al-Karim Halabi")
+    assert x is not None and y is not None
+    assert not block_keys(x) & block_keys(y)

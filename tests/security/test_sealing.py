@@ -111,3 +111,23 @@ def test_finalise_on_a_vault_without_organisation_seals_nothing(demo_session: Se
     assert demo_session.finalise(testimony.id) == 0
     assert json.loads(json.dumps(demo_session.show(testimony.id)))["testimonies"][0][
         "status"] == "finalised"
+
+
+def test_finalising_and_sealing_commit_together(pair: Pair) -> None:
+    """If sealing fails, the testimony is not left finalised with its names in plaintext:
+    the status change and the seal are one transaction."""
+    import pytest
+
+    researcher = pair.researcher
+    document, testimony, (witness, _victim, _public) = case()
+    researcher.add_document(document)
+    # A recipient that cannot be encrypted to: sealing fails midway.
+    researcher.conn.execute("UPDATE meta SET value = ? WHERE key = 'org.recipients'",
+                            (json.dumps(["age1notarecipient"]),))
+    import pyrage
+
+    with pytest.raises(pyrage.RecipientError):
+        researcher.finalise(testimony)
+    assert researcher.record(testimony).data["status"] == "draft"
+    assert researcher.conn.execute("SELECT count(*) FROM identities WHERE person_id = ?",
+                                   (witness,)).fetchone()[0] == 1

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app.core.attachment import Attachment
-from testimony_app.core.errors import TestimonyError
+from testimony_app.core.errors import InputError, TestimonyError
 from testimony_app.core.session import Session
 from testimony_app.gui import fmt
 from testimony_app.gui.widgets.audio_player import AudioPlayer, clock
@@ -138,6 +138,9 @@ class AttachmentsPanel(QWidget):
         att = self._selected()
         self.player.stop()
         self._show_markers(att)
+        if att is not None and att.sealed:  # only the organisation can open it
+            self.preview.setText(str(InputError("attachment_sealed", id=att.id[:8])))
+            return
         if att is None or not att.media_type.startswith(("image/", "audio/")):
             self.preview.setText(_("No preview for this file.") if att else "")
             return
