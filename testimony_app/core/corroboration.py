@@ -592,8 +592,8 @@ def _date_score(width: int) -> float:
 
 
 def _ceiling(snap: _Snapshot, a: _Incident, b: _Incident) -> float:
-    """The most a pair `_score` allows can score: its date and place parts with every
-    bonus and no malus, added up the same way."""
+    """The highest score `_score` can give a pair: its date and place parts with every
+    bonus and no malus, added up in the same order."""
     place = snap.place_relation(a.data.get("place"), b.data.get("place"))
     date_score = _date_score(max(snap.features(a).width, snap.features(b).width))
     score = 0.1 + 0.45 * date_score + 0.45 * (place[1] if place else 1.0)
@@ -638,7 +638,7 @@ _OPEN_START, _OPEN_END = len(_DATE_STEPS) + 1, len(_DATE_STEPS) + 2
 _NAMESAKES = 200  # places of one name and level checked two by two, at most
 
 
-@dataclass
+@dataclass(slots=True)
 class _Timed:
     incident: _Incident
     start: int  # ordinal days (open ends: 0001-01-01 and 9999-12-31)
@@ -678,7 +678,7 @@ class _Lane:
         """(distance, id, incident) of the incidents of items[lo:hi] whose dates overlap
         a's, nearest to a's anchor first."""
         anchors, target = self.anchors, a.anchor
-        right = min(max(bisect_left(anchors, target, lo, hi), lo), hi)
+        right = bisect_left(anchors, target, lo, hi)
         left = right - 1
         for _step in range(MAX_SCAN):
             if left >= lo and (right >= hi or target - anchors[left] <= anchors[right] - target):
@@ -811,15 +811,16 @@ def suggestions(conn: Any, limit: int | None = None) -> list[Suggestion]:
     found: list[tuple[float, str, str, str]] = []
     explained: dict[tuple[str, str], list[Reason]] = {}  # without a limit: all, at once
     for ceiling in sorted(by_ceiling, reverse=True):
-        if prune and limit is not None and len(found) >= limit and (
-                ceiling < -heapq.nsmallest(limit, found)[-1][0]):
-            break
+        if prune and limit is not None and len(found) >= limit and ceiling < -found[-1][0]:
+            break  # found: the best `limit` so far, in order
         for a, b in by_ceiling[ceiling]:
             scored = _score(snap, a, b, explain=not prune)
             if scored is not None:
                 found.append((-scored[0], a.start, a.id, b.id))
                 if not prune:
                     explained[(a.id, b.id)] = scored[1]
+        if prune and limit is not None:
+            found = heapq.nsmallest(limit, found)
     found.sort()
     if limit is not None:
         found = found[:limit]
