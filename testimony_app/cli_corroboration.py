@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from testimony_app.cli_sync import nested_command
 from testimony_app.core import corroboration, vocab
 from testimony_app.core.provenance import Provenance
 from testimony_app.i18n import _, language
@@ -187,17 +188,7 @@ def _subcommands(parent: argparse.ArgumentParser) -> None:
 
     def action(name: str, handler: Callable[[argparse.Namespace], int],
                text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=text, description=text)
-        p.set_defaults(handler=handler)
-        p.add_argument("--vault", metavar="DIR", default=argparse.SUPPRESS,
-                       help=_("vault folder"))
-        p.add_argument("--passphrase-file", metavar="FILE", default=argparse.SUPPRESS,
-                       help=_("read the passphrase from the first line of FILE"))
-        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                       help=_("show where an error happened (never with secrets)"))
-        p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                       help=_("print JSON"))
-        return p
+        return nested_command(sub, name, handler, text)
 
     pair: list[tuple[str, Callable[[argparse.Namespace], int], str]] = [
         ("confirm", cmd_confirm, _("confirm that two incidents are the same event")),

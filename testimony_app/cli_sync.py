@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from testimony_app.core import bundle, org, receipt
 from testimony_app.core.errors import InputError, TestimonyError
@@ -394,17 +395,7 @@ def _org_parser(parent: argparse.ArgumentParser) -> argparse.ArgumentParser:
 
     def org_command(name: str, handler: Callable[[argparse.Namespace], int],
                     text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=text, description=text)
-        p.set_defaults(handler=handler)
-        p.add_argument("--vault", metavar="DIR", default=argparse.SUPPRESS,
-                       help=_("vault folder"))
-        p.add_argument("--passphrase-file", metavar="FILE", default=argparse.SUPPRESS,
-                       help=_("read the passphrase from the first line of FILE"))
-        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                       help=_("show where an error happened (never with secrets)"))
-        p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                       help=_("print JSON"))
-        return p
+        return nested_command(sub, name, handler, text)
 
     p = org_command("init", cmd_org_init, _("make this vault an organisation's coordinator "
                                             "vault (new organisation keys)"))
@@ -433,6 +424,23 @@ def _org_parser(parent: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("--to", required=True, metavar="VAULTDIR",
                    help=_("the researcher's vault folder"))
     return parent
+
+
+def nested_command(sub: Any, name: str, handler: Callable[[argparse.Namespace], int],
+                   text: str) -> argparse.ArgumentParser:
+    """A second-level command (`testimony org init`, `testimony corroborate confirm`)
+    taking the common options after its own name too; SUPPRESS keeps the values
+    given before it."""
+    p: argparse.ArgumentParser = sub.add_parser(name, help=text, description=text)
+    p.set_defaults(handler=handler)
+    p.add_argument("--vault", metavar="DIR", default=argparse.SUPPRESS, help=_("vault folder"))
+    p.add_argument("--passphrase-file", metavar="FILE", default=argparse.SUPPRESS,
+                   help=_("read the passphrase from the first line of FILE"))
+    p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                   help=_("show where an error happened (never with secrets)"))
+    p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                   help=_("print JSON"))
+    return p
 
 
 def register(command: Command) -> None:
