@@ -121,6 +121,12 @@ class VaultWorker(QObject):
     def session(self) -> Session | None:
         return self._executor.session
 
+    @property
+    def idle(self) -> bool:
+        """No job is queued or running. The session's connection is the worker's while
+        one is: a caller on another thread waits for this before touching it."""
+        return self._pending == 0
+
     @Slot(object, object, object)
     def _finished(self, job: Job, result: Any, error: BaseException | None) -> None:
         self._pending -= 1

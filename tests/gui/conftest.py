@@ -47,10 +47,19 @@ def open_worker(worker, vault_dir: Path, template: Template, demo_document: byte
 
 
 def wait_idle(qtbot, worker) -> None:  # type: ignore[no-untyped-def]
-    """Wait until every job sent to the worker so far has finished."""
+    """Wait until every job sent to the worker so far has finished, and the jobs their
+    callbacks sent (a reload after a decision) too. A test then may use the session
+    directly: one connection used from two threads at once fails (sqlcipher3's
+    statement cache is not thread-safe)."""
     done = []
     worker.run(lambda _job: None, lambda _r: done.append(True))
-    qtbot.waitUntil(lambda: bool(done), timeout=20_000)
+    qtbot.waitUntil(lambda: bool(done) and worker.idle, timeout=20_000)
+
+
+def idle_session(qtbot, worker):  # type: ignore[no-untyped-def]
+    """The worker's session, once the worker is idle (see wait_idle)."""
+    wait_idle(qtbot, worker)
+    return worker.session
 
 
 # -- a sound server for the recorder tests ------------------------------------------

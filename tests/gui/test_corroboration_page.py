@@ -18,7 +18,7 @@ from tests.corroboration_fixtures import (  # noqa: F401
     trio,
     trio_template,
 )
-from tests.gui.conftest import wait_idle
+from tests.gui.conftest import idle_session, wait_idle
 from tests.sync_fixtures import pair_template  # noqa: F401
 
 
@@ -81,7 +81,7 @@ def test_review_confirm_accept_and_undo(qtbot, coordinator) -> None:  # type: ig
     page.accept_button.click()
     qtbot.waitUntil(lambda: cell(page.cluster_table, 0, 6) == "Partially verified",
                     timeout=20_000)
-    session = worker.session
+    session = idle_session(qtbot, worker)
     assert {session.record(i).data["verification"]
             for i in (accounts.english_arrest, accounts.arabic_arrest)} == {"partially_verified"}
     # or change it
@@ -112,7 +112,8 @@ def test_review_confirm_accept_and_undo(qtbot, coordinator) -> None:  # type: ig
 
 def test_coordinator_sees_corroboration_and_provenance_in_the_window(qtbot, coordinator) -> None:  # type: ignore[no-untyped-def]
     worker, accounts, ids = coordinator
-    worker.session.confirm_corroboration(accounts.english_arrest, accounts.arabic_arrest)
+    idle_session(qtbot, worker).confirm_corroboration(accounts.english_arrest,
+                                                      accounts.arabic_arrest)
     window = MainWindow(worker, "vault")
     qtbot.addWidget(window)
     window.show()
@@ -129,7 +130,7 @@ def test_coordinator_sees_corroboration_and_provenance_in_the_window(qtbot, coor
     qtbot.waitUntil(lambda: "Researcher One" in panel.text(), timeout=20_000)
     text = panel.text()
     assert "Received from Researcher One in bundle 1." in text
-    assert worker.session.provenance(ids["testimony_one"]).fingerprint in text
+    assert idle_session(qtbot, worker).provenance(ids["testimony_one"]).fingerprint in text
     assert "On the researcher's device: #1" in text
     tabs = [window.editor.tabs.tabText(i) for i in range(window.editor.tabs.count())]
     assert "Provenance" in tabs

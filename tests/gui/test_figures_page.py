@@ -14,7 +14,7 @@ from testimony_app import i18n
 from testimony_app.gui.main_window import MainWindow
 from testimony_app.gui.workspace.bar_chart import PALETTE, BarChart
 from testimony_app.gui.workspace.figures_page import FiguresPage
-from tests.gui.conftest import wait_idle
+from tests.gui.conftest import idle_session, wait_idle
 
 SNHR = "Syrian Network for Human Rights"
 MONTHS = ["Jul 2016", "Aug 2016", "Sep 2016", "Oct 2016", "Nov 2016", "Dec 2016", "Jan 2017"]
@@ -147,7 +147,7 @@ def test_exports(qtbot, open_worker, tmp_path: Path) -> None:  # type: ignore[no
     page.save_png_to(png)
     qtbot.waitUntil(lambda: "already exists" in page.status.text(), timeout=20_000)
     assert png.read_bytes() == before
-    actions = [e.action for e in open_worker.session.activity()]
+    actions = [e.action for e in idle_session(qtbot, open_worker).activity()]
     assert actions.count("figures_exported") == 2
 
 

@@ -11,7 +11,7 @@ from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from testimony_app.gui.main_window import MainWindow
-from tests.gui.conftest import wait_idle
+from tests.gui.conftest import idle_session, wait_idle
 
 NARRATIVE_AR = "جمعوا كل الرجال عند الحاجز وأخذوا الأوراق والهواتف"
 
@@ -84,7 +84,7 @@ def test_new_testimony_with_incident_group_and_attachment(qtbot, open_worker,
     with qtbot.waitSignal(editor.saved, timeout=20_000):
         editor.save()
     tid = editor.testimony_id
-    document = open_worker.session.testimony_document(tid)
+    document = idle_session(qtbot, open_worker).testimony_document(tid)
     testimony = document["testimonies"][0]
     assert testimony["narrative"]["ar"] == NARRATIVE_AR
     assert testimony["title"] == "Checkpoint account"
@@ -109,7 +109,7 @@ def test_new_testimony_with_incident_group_and_attachment(qtbot, open_worker,
     # finalise: everything needed is there
     with qtbot.waitSignal(editor.saved, timeout=20_000):
         editor.finalise()
-    assert open_worker.session.record(tid).data["status"] == "finalised"
+    assert idle_session(qtbot, open_worker).record(tid).data["status"] == "finalised"
     os.remove(photo)
 
 
@@ -124,7 +124,7 @@ def test_finalise_says_what_is_missing(qtbot, open_worker) -> None:  # type: ign
     text = editor.notice.text()
     assert "who recorded the consent" in text
     assert "at least one incident" in text
-    assert open_worker.session.record(editor.testimony_id).data["status"] == "draft"
+    assert idle_session(qtbot, open_worker).record(editor.testimony_id).data["status"] == "draft"
 
 
 def test_autosave_keeps_a_draft_that_is_offered_back(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
@@ -135,7 +135,7 @@ def test_autosave_keeps_a_draft_that_is_offered_back(qtbot, open_worker) -> None
     commit_text(editor.narrative, NARRATIVE_AR)
     with qtbot.waitSignal(editor.autosaved, timeout=10_000):
         pass
-    drafts = open_worker.session.drafts()
+    drafts = idle_session(qtbot, open_worker).drafts()
     assert len(drafts) == 1
     assert drafts[0].data["document"]["testimonies"][0]["narrative"]["ar"] == NARRATIVE_AR
 
@@ -188,7 +188,7 @@ def test_audio_attachment_plays_from_memory(qtbot, open_worker, tmp_path: Path) 
     import wave
 
     window = make_window(qtbot, open_worker)
-    first = open_worker.session.list_testimonies()[0].id
+    first = idle_session(qtbot, open_worker).list_testimonies()[0].id
     window.open_testimony(first)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.editor, timeout=10_000)
     recording = tmp_path / "interview.wav"
@@ -230,6 +230,6 @@ def test_settings_dialog_values_and_birth_date_round_trip(qtbot, open_worker) ->
     editor.birth_date.set_value({"precision": "year", "value": "1990"})
     with qtbot.waitSignal(editor.saved, timeout=20_000):
         editor.save()
-    document = open_worker.session.testimony_document(editor.testimony_id)
+    document = idle_session(qtbot, open_worker).testimony_document(editor.testimony_id)
     assert document["persons"][0]["identity"]["birth_date"] == {"precision": "year",
                                                                  "value": "1990"}

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QPlainTextEdit
 
 from testimony_app.gui.editor.narrative_tags import PersonPicker, to_code_points, to_qt
 from testimony_app.gui.worker import VaultWorker
-from tests.gui.conftest import wait_idle
+from tests.gui.conftest import idle_session, wait_idle
 from tests.gui.test_main_window import commit_text, make_window, type_text
 from tests.sync_fixtures import Pair, pair, pair_template  # noqa: F401
 
@@ -50,7 +50,7 @@ def tagged_words(editor: Any) -> list[tuple[str, str]]:
 
 def test_select_tag_and_the_tag_follows_typing(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
     document, pid = person_document()
-    open_worker.session.add_document(document)
+    idle_session(qtbot, open_worker).add_document(document)
     window = make_window(qtbot, open_worker)
     window.new_testimony()
     editor = window.editor
@@ -85,7 +85,7 @@ def test_select_tag_and_the_tag_follows_typing(qtbot, open_worker) -> None:  # t
 
 def test_suggestion_accepted_saved_and_reloaded(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
     document, pid = person_document()
-    open_worker.session.add_document(document)
+    idle_session(qtbot, open_worker).add_document(document)
     window = make_window(qtbot, open_worker)
     window.new_testimony()
     editor = window.editor
@@ -109,7 +109,7 @@ def test_suggestion_accepted_saved_and_reloaded(qtbot, open_worker) -> None:  # 
     with qtbot.waitSignal(editor.saved, timeout=20_000):
         editor.save()
     tid = editor.testimony_id
-    stored = open_worker.session.show(tid)["testimonies"][0]
+    stored = idle_session(qtbot, open_worker).show(tid)["testimonies"][0]
     assert [stored["narrative"]["ar"][t["start"]:t["end"]] for t in stored["tags"]] == [
         NAME_AR, NAME_AR]
     # the editor reloaded the saved document: the tags are still there
@@ -122,7 +122,7 @@ def test_suggestion_accepted_saved_and_reloaded(qtbot, open_worker) -> None:  # 
 
 def test_autosave_keeps_the_tags(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
     document, pid = person_document()
-    open_worker.session.add_document(document)
+    idle_session(qtbot, open_worker).add_document(document)
     window = make_window(qtbot, open_worker)
     window.new_testimony()
     editor = window.editor
@@ -133,10 +133,10 @@ def test_autosave_keeps_the_tags(qtbot, open_worker) -> None:  # type: ignore[no
     with qtbot.waitSignal(editor.autosaved, timeout=10_000):
         editor.narrative_tags.tag_selection(pid)
     wait_idle(qtbot, open_worker)
-    draft = open_worker.session.drafts()[-1].data["document"]
+    draft = idle_session(qtbot, open_worker).drafts()[-1].data["document"]
     assert draft["testimonies"][0]["tags"][0]["person"] == pid
     second = make_window(qtbot, open_worker)
-    second.restore_draft(open_worker.session.drafts()[-1])
+    second.restore_draft(idle_session(qtbot, open_worker).drafts()[-1])
     assert tagged_words(second.editor) == [(NAME_AR, pid)]
 
 
@@ -155,7 +155,7 @@ def test_the_witness_typed_in_the_form_can_be_tagged(qtbot, open_worker) -> None
     editor.recorded_by.setText("team")
     with qtbot.waitSignal(editor.saved, timeout=20_000):
         editor.save()
-    stored = open_worker.session.show(editor.testimony_id)["testimonies"][0]
+    stored = idle_session(qtbot, open_worker).show(editor.testimony_id)["testimonies"][0]
     assert stored["tags"][0]["person"] == witness
 
 

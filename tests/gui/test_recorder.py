@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 
 from testimony_app.core.session import Session
 from tests.conftest import PASSPHRASE, ROOT, Template
-from tests.gui.conftest import MIC, TONE_HZ
+from tests.gui.conftest import MIC, TONE_HZ, idle_session
 from tests.gui.test_controller import make_controller, unlock
 from tests.gui.test_main_window import NARRATIVE_AR, commit_text, make_window
 
@@ -112,7 +112,7 @@ def test_record_while_typing_with_markers_then_play_from_a_marker(
     panel.marker_list.itemClicked.emit(panel.marker_list.item(0))
     qtbot.waitUntil(lambda: abs(panel.player.player.position() - rec["markers"][0]["ms"]) < 300,
                     timeout=10_000)
-    assert open_worker.session.record(tid)
+    assert idle_session(qtbot, open_worker).record(tid)
     # no audio anywhere outside the vault
     roots = [Path(os.environ["HOME"]), Path(tempfile.gettempdir()), vault_dir,
              *(Path(os.environ[v]) for v in ("XDG_CONFIG_HOME", "XDG_DATA_HOME",

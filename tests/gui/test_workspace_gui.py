@@ -55,6 +55,7 @@ def test_corroborated_incidents_same_victims_and_figures_without_a_command_line(
     page = space.corroboration
     window.nav.setCurrentRow(space.row_of(page))
     qtbot.waitUntil(lambda: page.suggestion_table.rowCount() > 3, timeout=30_000)
+    wait_idle(qtbot, window.worker)  # the window's reads are done: the test may read too
     top = {frozenset((s.a.id, s.b.id)) for s in session.corroboration_suggestions()[:3]}
     assert top == {frozenset((uid(f"incident:a:{k}"), uid(f"incident:b:{k}")))
                    for k in ("alsato-arrest", "shelling", "abo-al-ward")}
@@ -64,6 +65,7 @@ def test_corroborated_incidents_same_victims_and_figures_without_a_command_line(
     page.suggestion_table.setCurrentCell(row, 0)
     page.confirm_button.click()
     qtbot.waitUntil(lambda: "Confirmed" in page.message.text(), timeout=30_000)
+    wait_idle(qtbot, window.worker)  # and the reload the decision started
     cluster = next(c for c in session.corroboration_clusters()
                    if uid("incident:a:alsato-arrest") in {i.id for i in c.incidents})
     # Researcher A's witness spoke twice (one source), researcher B's once: two sources.
@@ -79,6 +81,7 @@ def test_corroborated_incidents_same_victims_and_figures_without_a_command_line(
     dup = space.duplicates
     window.nav.setCurrentRow(space.row_of(dup))
     qtbot.waitUntil(lambda: dup.suggestion_table.rowCount() >= 2, timeout=30_000)
+    wait_idle(qtbot, window.worker)
     codes = {p["id"]: p["code"] for p in session.people()}
     a, b = codes[uid("person:a:abo-al-ward")], codes[uid("person:b:abo-al-ward")]
     assert any({cell(dup.suggestion_table, r, 1), cell(dup.suggestion_table, r, 2)} == {a, b}
