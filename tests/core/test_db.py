@@ -54,3 +54,23 @@ def test_revisions_and_activity_are_append_only(demo_session: Session) -> None:
                 "UPDATE activity SET actor = 'x'", "DELETE FROM activity"):
         with pytest.raises(Exception, match="append-only|kept"):
             conn.execute(sql)
+
+
+def test_lookaside_is_enlarged_and_sqlcipher_still_encrypts(tmp_path: Path) -> None:
+    """db shuts SQLite down and up again at import to set a larger lookaside
+    (bench/README.md). On this platform that must take, and SQLCipher must come back
+    encrypting: a new database has no plaintext header, and another key is refused."""
+    import platform
+    import sys
+
+    if sys.platform.startswith("linux") and platform.machine() in ("x86_64", "aarch64"):
+        assert db.LOOKASIDE_ENLARGED
+    path = tmp_path / "vault.db"
+    conn = db.connect(path, b"k" * 32, create=True)
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("INSERT INTO t VALUES ('canary-lookaside')")
+    conn.close()
+    raw = path.read_bytes()
+    assert not raw.startswith(b"SQLite format 3") and b"canary-lookaside" not in raw
+    with pytest.raises(VaultError):
+        db.connect(path, b"j" * 32)
