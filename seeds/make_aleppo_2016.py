@@ -1226,7 +1226,7 @@ def build_aggregates() -> list:
           "قدّرت اللجنة الدولية للصليب الأحمر في تقديرها النهائي في 23 كانون الأول/ديسمبر 2016 أن "
           "نحو 34000 شخص غادروا شرق حلب.")))
     ag.append(aggregate(
-        "who-patients-referred", "who", "forced_displacement",
+        "who-patients-referred", "who", "other",
         span("2016-12-15", "2016-12-23", "during the evacuation"), "east-aleppo", 811, "exact",
         {"women": 100, "children": 150},
         t("\"In total, 811 patients were referred to hospitals in west Aleppo and Idleb, including 100 "
