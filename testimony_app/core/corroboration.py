@@ -77,7 +77,7 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 from typing import Any
 
-from testimony_app.core import audit, dates, duplicates, store, textnorm, vocab
+from testimony_app.core import audit, dates, duplicates, seal, store, textnorm, vocab
 from testimony_app.core.db import transaction
 from testimony_app.core.errors import InputError
 from testimony_app.core.provenance import researchers_of
@@ -308,9 +308,9 @@ class _Snapshot:
         person_ids = sorted({w for w, _s in self.testimonies.values() if w}
                             | {v for i in self.incidents.values() for v in i.victims})
         self.same = _Union()
-        for rid, raw in _rows(conn, "person", person_ids):
-            for key in json.loads(raw).get("match_keys", []):
-                self.same.union("p:" + rid, "k:" + str(key))
+        for rid, keys in seal.keys_by_person(conn, person_ids).items():
+            for key in keys:
+                self.same.union("p:" + rid, "k:" + key)
         for merged, into in duplicates.canonical(conn).items():
             self.same.union("p:" + merged, "p:" + into)
         self.researchers = researchers_of(conn, sorted(self.incidents) + testimony_ids)

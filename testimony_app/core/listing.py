@@ -137,28 +137,31 @@ def page(conn: Any, kind: str, f: Filter, sort: str, descending: bool, offset: i
     for row in (fetched[r] for r in rowids if r in fetched):
         data = json.loads(row[1])
         rows.append(_display(kind, row, data, language))
-        if kind == "person":
-            rows[-1]["match_keys"] = data.get("match_keys", [])
     if kind == "person":
-        _add_duplicates(conn, rows)
+        _add_duplicates(conn, rows, [fetched[r][0] for r in rowids if r in fetched])
     return rows
 
 
-def _add_duplicates(conn: Any, rows: list[dict[str, Any]]) -> None:
-    """Each person's possible duplicates (others sharing a match key), for one page:
-    one query for the page's keys (see seal.people)."""
-    keys = sorted({k for row in rows for k in row["match_keys"]})
+def _add_duplicates(conn: Any, rows: list[dict[str, Any]], ids: list[str]) -> None:
+    """Each person's possible duplicates (others sharing a match key), for one page
+    (`rows`, of persons `ids`): one query for the page's keys (see seal.people)."""
+    from testimony_app.core import seal
+
+    mine = seal.keys_by_person(conn, ids)
+    keys = sorted({k for person_keys in mine.values() for k in person_keys})
     holders: dict[str, set[str]] = {}
     for start in range(0, len(keys), 500):
         chunk = keys[start:start + 500]
         marks = ",".join("?" * len(chunk))
         sql = ("SELECT r.code, k.value FROM records r, "  # noqa: S608 (placeholders only)
                "json_each(r.data, '$.match_keys') k WHERE r.kind = 'person' "
-               f"AND json_type(r.data, '$.match_keys') = 'array' AND k.value IN ({marks})")
-        for code, key in conn.execute(sql, chunk):
+               f"AND json_type(r.data, '$.match_keys') = 'array' AND k.value IN ({marks}) "
+               "UNION SELECT r.code, k.key FROM person_keys k JOIN records r "
+               f"ON r.id = k.person_id WHERE k.key IN ({marks})")
+        for code, key in conn.execute(sql, chunk + chunk):
             holders.setdefault(key, set()).add(code)
-    for row in rows:
-        same = {c for k in row.pop("match_keys") for c in holders.get(k, ())}
+    for row, person_id in zip(rows, ids, strict=True):
+        same = {c for k in mine.get(person_id, ()) for c in holders.get(k, ())}
         row["duplicates"] = ", ".join(sorted(same - {row["code"]}))
 
 

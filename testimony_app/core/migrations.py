@@ -7,6 +7,8 @@ Each migration runs in one transaction with the version bump.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 from testimony_app.core.errors import VaultError
@@ -338,7 +340,33 @@ CREATE TRIGGER revision_seals_kept BEFORE UPDATE ON revision_seals
 BEGIN SELECT RAISE(ABORT, 'revision seals are kept'); END;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
+# A person's match keys (HMAC of each normalised name under the organisation's
+# matching key) live here, never in the person record, and only while the identity
+# they come from is visible in this vault: sealing deletes them with the identity.
+# Kept beside a sealed identity, the keys and the matching key (which enrolment
+# gives researchers) let anyone holding the vault key test guessed names offline.
+# Made from the visible identities of a vault that has a matching key.
+_V10_SQL = """
+CREATE TABLE person_keys (
+    person_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    PRIMARY KEY (person_id, key)
+) WITHOUT ROWID;
+CREATE INDEX person_keys_by_key ON person_keys (key);
+"""
+
+
+def _v10(conn: Any) -> None:
+    from testimony_app.core import seal  # late: seal imports the store, which imports this
+
+    for statement in _statements(_V10_SQL):
+        conn.execute(statement)
+    for person_id, data in conn.execute("SELECT person_id, data FROM identities").fetchall():
+        seal.store_keys(conn, person_id, json.loads(data))
+
+
+MIGRATIONS: list[str | Callable[[Any], None]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9,
+                                                 _v10]
 LATEST = len(MIGRATIONS)
 
 
@@ -349,8 +377,12 @@ def migrate(conn: Any) -> None:
     for number in range(current + 1, LATEST + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _statements(MIGRATIONS[number - 1]):
-                conn.execute(statement)
+            step = MIGRATIONS[number - 1]
+            if callable(step):
+                step(conn)
+            else:
+                for statement in _statements(step):
+                    conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {number}")
         except BaseException:
             conn.execute("ROLLBACK")

@@ -72,6 +72,46 @@ def match_keys(key: bytes, identity: dict[str, Any]) -> list[str]:
                            hashlib.sha256).hexdigest() for n in normalised if n)
 
 
+def store_keys(conn: Any, person_id: str, identity: dict[str, Any] | None) -> None:
+    """Keep `person_keys` in step with the identity this vault sees of a person: its
+    match keys while it is visible and the vault has a matching key, none once it
+    is gone or sealed (migration 10 says why never beside a sealed identity)."""
+    conn.execute("DELETE FROM person_keys WHERE person_id = ?", (person_id,))
+    if identity is None:
+        return
+    try:
+        key = org.matching_key(conn)
+    except InputError:  # not of an organisation: nothing to match across researchers
+        return
+    conn.executemany("INSERT OR IGNORE INTO person_keys (person_id, key) VALUES (?, ?)",
+                     [(person_id, k) for k in match_keys(key, identity)])
+
+
+def keys_by_person(conn: Any, person_ids: list[str] | None = None) -> dict[str, set[str]]:
+    """Each person's match keys: from `person_keys`, and any a record brought along
+    (records written before migration 10, or made elsewhere)."""
+    out: dict[str, set[str]] = {}
+    if person_ids is None:
+        rows = conn.execute("SELECT person_id, key FROM person_keys").fetchall()
+        rows += conn.execute("SELECT r.id, k.value FROM records r, "
+                             "json_each(r.data, '$.match_keys') k WHERE r.kind = 'person' "
+                             "AND json_type(r.data, '$.match_keys') = 'array'").fetchall()
+    else:
+        rows = []
+        for start in range(0, len(person_ids), 500):
+            part = person_ids[start:start + 500]
+            marks = ",".join("?" * len(part))
+            rows += conn.execute(f"SELECT person_id, key FROM person_keys "  # noqa: S608
+                                 f"WHERE person_id IN ({marks})", part).fetchall()
+            rows += conn.execute(f"SELECT r.id, k.value FROM records r, "  # noqa: S608
+                                 "json_each(r.data, '$.match_keys') k WHERE r.kind = 'person' "
+                                 "AND json_type(r.data, '$.match_keys') = 'array' "
+                                 f"AND r.id IN ({marks})", part).fetchall()
+    for person_id, key in rows:
+        out.setdefault(person_id, set()).add(str(key))
+    return out
+
+
 def seal_identity(identity: dict[str, Any], recipients: tuple[str, ...]) -> dict[str, Any]:
     plaintext = interchange.canonical(identity).encode("utf-8")
     sealed = pyrage.encrypt(plaintext, [x25519.Recipient.from_str(r) for r in recipients])
@@ -134,18 +174,19 @@ def people(conn: Any) -> list[dict[str, Any]]:
         "SELECT r.id, r.code, r.data, i.data FROM records r LEFT JOIN identities i "
         "ON i.person_id = r.id WHERE r.kind = 'person' ORDER BY r.code").fetchall()
     by_key: dict[str, list[str]] = {}
+    keys = keys_by_person(conn)
     out = []
     for person_id, code, data, identity in rows:
         record = json.loads(data)
         ident = json.loads(identity) if identity else None
-        for key in record.get("match_keys", []):
+        for key in keys.get(person_id, ()):
             by_key.setdefault(key, []).append(code)
         out.append({
             "id": person_id, "code": code, "sex": record["sex"],
             **{k: record[k] for k in ("age", "age_group", "occupation") if k in record},
             "public_domain": bool(ident and ident.get("public_domain")),
             "sealed": "sealed_identity" in record,
-            "identity": ident, "match_keys": record.get("match_keys", [])})
+            "identity": ident, "match_keys": sorted(keys.get(person_id, ()))})
     from testimony_app.core import duplicates  # late: duplicates imports this module
 
     merged = duplicates.canonical(conn)
@@ -241,7 +282,6 @@ def _seal_identities(conn: Any, testimony_id: str, author: str,
                      current: org.Organisation) -> int:
     from testimony_app.core import store
 
-    key = org.matching_key(conn)
     sealed = 0
     for person_id in persons_of(conn, testimony_id):
         row = conn.execute("SELECT data FROM identities WHERE person_id = ?",
@@ -249,17 +289,18 @@ def _seal_identities(conn: Any, testimony_id: str, author: str,
         if row is None:
             continue
         identity = json.loads(row[0])
-        record = store.get(conn, person_id, with_identity=False).data
-        record["match_keys"] = match_keys(key, identity)
         if identity.get("public_domain"):
-            if record != store.get(conn, person_id, with_identity=False).data:
-                store.put_records(conn, [("person", {**record, "identity": identity})],
-                                  author)
             continue
+        record = store.get(conn, person_id, with_identity=False).data
+        # No match keys in the sealed record, nor left in person_keys: with the
+        # matching key this vault holds they would confirm a guessed name. The
+        # coordinator makes its own when it opens the seal.
+        record.pop("match_keys", None)
         record["sealed_identity"] = seal_identity(identity, current.recipients)
         # Remove every plaintext copy first, then record the sealed person.
         conn.execute("DELETE FROM identities WHERE person_id = ?", (person_id,))
         conn.execute("DELETE FROM identity_revisions WHERE person_id = ?", (person_id,))
+        conn.execute("DELETE FROM person_keys WHERE person_id = ?", (person_id,))
         store.put_records(conn, [("person", record)], author)
         sealed += 1
     return sealed

@@ -287,6 +287,9 @@ def _put_identity(conn: Any, person_id: str, identity: dict[str, Any] | None, at
         data = interchange.canonical(identity)
         conn.execute("INSERT OR REPLACE INTO identities (person_id, data, public_domain) "
                      "VALUES (?,?,?)", (person_id, data, int(identity["public_domain"])))
+    from testimony_app.core import seal
+
+    seal.store_keys(conn, person_id, identity)
     revision = conn.execute("SELECT coalesce(max(revision), 0) + 1 FROM identity_revisions "
                             "WHERE person_id = ?", (person_id,)).fetchone()[0]
     conn.execute("INSERT INTO identity_revisions (person_id, revision, at, data) "
@@ -556,6 +559,7 @@ def delete(conn: Any, record_id: str, author: str) -> None:
             conn.execute("DELETE FROM attachment_chunks WHERE attachment_id = ?", (att,))
             conn.execute("DELETE FROM attachments WHERE id = ?", (att,))
         conn.execute("DELETE FROM identity_revisions WHERE person_id = ?", (record_id,))
+        conn.execute("DELETE FROM person_keys WHERE person_id = ?", (record_id,))
         conn.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
         conn.execute("DELETE FROM records WHERE id = ?", (record_id,))
         conn.execute("DELETE FROM revisions WHERE record_id = ?", (record_id,))

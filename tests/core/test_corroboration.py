@@ -178,9 +178,11 @@ def test_the_same_witness_recorded_by_both_researchers_is_one_source(trio: Trio)
     accounts, ids = load_two_accounts(trio)
     c = trio.coordinator
     again = _second_account(trio, ids, name={"en": "Muhammad Al Halabi"})
-    witness_one = c.record(ids["witness_one"]).data
-    witness_again = c.record(c.record(c.record(again).data["testimonies"][0]).data["witness"])
-    assert set(witness_one["match_keys"]) & set(witness_again.data["match_keys"])
+    from testimony_app.core import seal
+
+    witness_again = c.record(c.record(again).data["testimonies"][0]).data["witness"]
+    keys = seal.keys_by_person(c.conn, [ids["witness_one"], witness_again])
+    assert keys[ids["witness_one"]] & keys[witness_again]
     c.confirm_corroboration(accounts.english_arrest, again)
     assert c.corroboration_of(again).sources == 1
     c.confirm_corroboration(accounts.english_arrest, accounts.arabic_arrest)

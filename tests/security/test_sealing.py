@@ -7,7 +7,7 @@ import json
 import uuid
 from pathlib import Path
 
-from testimony_app.core import bundle, textnorm
+from testimony_app.core import bundle, org, seal, textnorm
 from testimony_app.core.session import Session
 from tests.pages import plaintext_of_vault
 from tests.sync_fixtures import Pair
@@ -64,16 +64,22 @@ def test_finalise_seals_and_the_coordinator_unseals(pair: Pair, tmp_path: Path) 
     shown = researcher.show(witness)["persons"][0]
     assert "identity" not in shown
     assert shown["sealed_identity"]["format"] == "age"
-    assert shown["match_keys"] and shown["age"] == 20
+    assert "match_keys" not in shown and shown["age"] == 20
     assert researcher.show(public)["persons"][0]["identity"]["name"]["en"] == PUBLIC
     assert researcher.drafts() == []
     assert researcher.check() == []
     folder, key = researcher.folder, bytes(researcher._key)
+    matching = org.matching_key(researcher.conn)
     researcher.close()
     plain = plaintext_of_vault(folder, key)
     found = [n for n in needles() if n in plain]
     assert found == [], found
     assert PUBLIC.encode() in plain  # public names are not sealed
+    # No match key of a sealed name is left: with the matching key the vault holds,
+    # one would confirm a guessed name offline (a dictionary attack).
+    guessed = [k.encode() for name in (WITNESS, WITNESS_AR, "Abu Qorvan", VICTIM)
+               for k in seal.match_keys(matching, {"name": {"en": name}})]
+    assert guessed and not [k for k in guessed if k in plain]
 
     # The coordinator imports the bundle and sees the identities again.
     researcher = Session._open_with_key(folder, key)
@@ -85,6 +91,9 @@ def test_finalise_seals_and_the_coordinator_unseals(pair: Pair, tmp_path: Path) 
     assert seen["identity"]["name"]["ar"] == WITNESS_AR
     assert seen["sealed_identity"] == shown["sealed_identity"]
     assert coordinator.show(victim)["persons"][0]["identity"]["father_name"] == "Zibrakhan"
+    # ... and makes the match keys itself, from the identity it opened.
+    assert seal.keys_by_person(coordinator.conn, [witness])[witness] == set(
+        seal.match_keys(org.matching_key(coordinator.conn), seen["identity"]))
     # the same bundle again, and the record shown back: nothing changes
     assert bundle.import_bundle(coordinator, target).already_imported
     assert coordinator.add_document(coordinator.show(witness)).unchanged == [witness]
@@ -92,8 +101,6 @@ def test_finalise_seals_and_the_coordinator_unseals(pair: Pair, tmp_path: Path) 
 
 
 def test_match_keys_meet_across_spellings(pair: Pair) -> None:
-    from testimony_app.core import org, seal
-
     key = org.matching_key(pair.researcher.conn)
     a = seal.match_keys(key, {"name": {"en": "Mohammad Abo al-Ward"}})
     b = seal.match_keys(key, {"name": {"en": "Muhammad Abu Al Ward"}})
