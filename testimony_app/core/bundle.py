@@ -149,13 +149,16 @@ def _pending(conn: Any, everything: bool
 
 def _record_line(conn: Any, record_id: str) -> tuple[bytes, str, int]:
     rec = store.get(conn, record_id)
-    # A revision rewritten when its testimony was sealed is listed with the hash it
-    # had before (core/seal.py), which a coordinator may already hold.
+    # A revision rewritten when its testimony was sealed also carries the hash it had
+    # before, sealed to the organisation (core/seal.py): the coordinator may hold
+    # that version, and only it may read which it was.
     history = [{"revision": r[0], "at": r[1], "author": r[2], "action": r[3],
-                "sha256": r[5] or _stored_hash(r[4])} for r in conn.execute(
-        "SELECT v.revision, v.at, v.author, v.action, v.data, s.sha256 FROM revisions v "
-        "LEFT JOIN revision_seals s ON s.record_id = v.record_id AND s.revision = v.revision "
-        "WHERE v.record_id = ? ORDER BY v.revision", (record_id,))]
+                "sha256": _stored_hash(r[4]), **({"sealed_sha256": r[5]} if r[5] else {})}
+               for r in conn.execute(
+        "SELECT v.revision, v.at, v.author, v.action, v.data, s.sealed FROM revisions v "
+        "LEFT JOIN sealed_revision_hashes s ON s.record_id = v.record_id "
+        "AND s.revision = v.revision WHERE v.record_id = ? ORDER BY v.revision",
+        (record_id,))]
     digest = content_hash(rec.data)
     line = safejson.dumps({"kind": rec.kind, "id": rec.id, "revision": rec.revision,
                            "sha256": digest, "data": rec.data, "history": history[-MAX_HISTORY:]})
@@ -525,10 +528,13 @@ def _parse_line(raw: bytes) -> _Line:
         if not isinstance(history, list) or len(history) > MAX_HISTORY:
             raise ValueError("history")
         for item in history:
-            h = _keys(item, {"revision", "at", "author", "action", "sha256"})
+            h = _keys(item, {"revision", "at", "author", "action", "sha256"},
+                      {"sealed_sha256"})
             _int(h["revision"], 1, 1 << 53)
             for k in ("at", "author", "action"):
                 _text(h[k], 300)
+            if "sealed_sha256" in h:
+                _text(h["sealed_sha256"], 2000)
             if not isinstance(h["sha256"], str) or not _HEX64.match(h["sha256"]):
                 raise ValueError("history hash")
         return _Line(kind, record_id, _int(obj["revision"], 1, 1 << 53), obj["sha256"], data,
@@ -792,6 +798,16 @@ class _Importer:
             getattr(self.result, self.outcomes[line.id]).append(line.id)
         self.records_done = True
 
+    def _history_hashes(self, history: list[dict[str, Any]]) -> set[str]:
+        """The hashes a line's history lists, with those sealed to the organisation
+        opened (this is a coordinator's vault)."""
+        from testimony_app.core import seal
+
+        found = {h["sha256"] for h in history}
+        found.update(h for h in (seal.open_hash(self.identity, item["sealed_sha256"])
+                                 for item in history if "sealed_sha256" in item) if h)
+        return found
+
     def _decide(self, line: _Line) -> str:
         row = self.conn.execute("SELECT kind, data FROM records WHERE id = ?",
                                 (line.id,)).fetchone()
@@ -811,7 +827,7 @@ class _Importer:
             old = ident[0] if ident else None
             new = None if identity is None else interchange.canonical(identity)
             return "unchanged" if old == new else "updated"
-        if current in {h["sha256"] for h in line.history}:
+        if current in self._history_hashes(line.history):
             return "updated"
         ours = {_stored_hash(r[0]) for r in self.conn.execute(
             "SELECT data FROM revisions WHERE record_id = ?", (line.id,))}

@@ -365,8 +365,40 @@ def _v10(conn: Any) -> None:
         seal.store_keys(conn, person_id, json.loads(data))
 
 
+# The SHA-256 a revision had before sealing rewrote it is kept sealed to the
+# organisation (age), not in the clear: the sealed record shows everything but the
+# name, so a clear hash of the old version confirms a guessed name. Bundles carry
+# the sealed hash; the coordinator opens it to recognise the history it holds.
+# Hashes kept in the clear by migration 9 are sealed here, then deleted securely.
+_V11_SQL = """
+CREATE TABLE sealed_revision_hashes (
+    record_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    sealed TEXT NOT NULL,
+    PRIMARY KEY (record_id, revision)
+);
+CREATE TRIGGER sealed_revision_hashes_kept BEFORE UPDATE ON sealed_revision_hashes
+BEGIN SELECT RAISE(ABORT, 'revision seals are kept'); END;
+"""
+
+
+def _v11(conn: Any) -> None:
+    from testimony_app.core import seal  # late, as in _v10
+
+    for statement in _statements(_V11_SQL):
+        conn.execute(statement)
+    rows = conn.execute("SELECT record_id, revision, sha256 FROM revision_seals").fetchall()
+    recipients = seal.recipients_or_none(conn)
+    if rows and recipients:
+        conn.executemany("INSERT INTO sealed_revision_hashes (record_id, revision, sealed) "
+                         "VALUES (?, ?, ?)", [(r, v, seal.seal_hash(h, recipients))
+                                              for r, v, h in rows])
+    conn.execute("DROP TRIGGER revision_seals_kept")
+    conn.execute("DROP TABLE revision_seals")
+
+
 MIGRATIONS: list[str | Callable[[Any], None]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9,
-                                                 _v10]
+                                                 _v10, _v11]
 LATEST = len(MIGRATIONS)
 
 

@@ -125,6 +125,41 @@ def _seal_bytes(plaintext: bytes, recipients: tuple[str, ...]) -> dict[str, Any]
             "recipients": sorted(org.recipient_fingerprint(r) for r in recipients)}
 
 
+def seal_hash(sha256: str, recipients: tuple[str, ...]) -> str:
+    """A revision's former SHA-256 (hex), sealed to the organisation: base64 age."""
+    sealed = pyrage.encrypt(sha256.encode("ascii"),
+                            [x25519.Recipient.from_str(r) for r in recipients])
+    return base64.b64encode(sealed).decode("ascii")
+
+
+def open_hash(identity: x25519.Identity, sealed: str) -> str | None:
+    """The hex SHA-256 inside `seal_hash`'s output, or None if it is not for us."""
+    try:
+        sha = pyrage.decrypt(base64.b64decode(sealed, validate=True), [identity]).decode("ascii")
+    except Exception:  # noqa: BLE001 - a seal we cannot open is no history we know
+        return None
+    return sha if re.fullmatch(r"[0-9a-f]{64}", sha) else None
+
+
+def recipients_or_none(conn: Any) -> tuple[str, ...] | None:
+    current = org.organisation(conn)
+    return current.recipients if current is not None and current.recipients else None
+
+
+def _forget_hashes(conn: Any, record_ids: list[str]) -> None:
+    """Drop the hashes of what sealed records held before (what was sent and what the
+    coordinator confirmed): beside the sealed form they confirm a guessed name. A
+    changed record is unconfirmed until its next receipt anyway. (A sealed
+    attachment's confirmation moves to its ciphertext: attachment.py.)"""
+    for start in range(0, len(record_ids), 500):
+        part = record_ids[start:start + 500]
+        marks = ",".join("?" * len(part))
+        conn.execute(f"UPDATE sent_records SET sha256 = '' WHERE record_id IN ({marks})",  # noqa: S608
+                     part)
+        conn.execute(f"DELETE FROM received_records WHERE record_id IN ({marks})",  # noqa: S608
+                     part)
+
+
 def _padded(obj: dict[str, Any]) -> bytes:
     """Canonical JSON padded with spaces to a multiple of 64 bytes, so that the size
     of a seal says little about the length of the name inside."""
@@ -279,10 +314,10 @@ def _incident_text(stub_: dict[str, Any], full: dict[str, Any]) -> dict[str, Any
     return out
 
 def _seal_identities(conn: Any, testimony_id: str, author: str,
-                     current: org.Organisation) -> int:
+                     current: org.Organisation) -> list[str]:
     from testimony_app.core import store
 
-    sealed = 0
+    sealed: list[str] = []
     for person_id in persons_of(conn, testimony_id):
         row = conn.execute("SELECT data FROM identities WHERE person_id = ?",
                            (person_id,)).fetchone()
@@ -302,7 +337,7 @@ def _seal_identities(conn: Any, testimony_id: str, author: str,
         conn.execute("DELETE FROM identity_revisions WHERE person_id = ?", (person_id,))
         conn.execute("DELETE FROM person_keys WHERE person_id = ?", (person_id,))
         store.put_records(conn, [("person", record)], author)
-        sealed += 1
+        sealed.append(person_id)
     return sealed
 
 
@@ -337,13 +372,15 @@ def _seal_tags(conn: Any, data: dict[str, Any], recipients: tuple[str, ...]
 
 
 def _rewrite_history(conn: Any, record_id: str,
-                     rewrite: Callable[[dict[str, Any]], dict[str, Any]]) -> int:
+                     rewrite: Callable[[dict[str, Any]], dict[str, Any]],
+                     recipients: tuple[str, ...]) -> int:
     """Rewrite a record's earlier revisions to their sealed form, `rewrite(old)`.
 
     Each UPDATE needs a one-time permit (`seal_permits`) that the append-only trigger
     checks and an AFTER trigger consumes; only `data` may change, never the current
     revision. The SHA-256 of what a revision held before its first rewrite is kept
-    in `revision_seals`, so that bundles still list the history a coordinator knows.
+    sealed to the organisation (`sealed_revision_hashes`, migration 11), so that
+    bundles still let the coordinator recognise the history it knows.
     """
     current = conn.execute("SELECT revision FROM records WHERE id = ?",
                            (record_id,)).fetchone()[0]
@@ -354,9 +391,11 @@ def _rewrite_history(conn: Any, record_id: str,
         text = interchange.canonical(rewrite(json.loads(data)))
         if text == data:
             continue
-        conn.execute("INSERT OR IGNORE INTO revision_seals (record_id, revision, sha256) "
-                     "VALUES (?, ?, ?)", (record_id, revision,
-                                          hashlib.sha256(data.encode("utf-8")).hexdigest()))
+        if not conn.execute("SELECT 1 FROM sealed_revision_hashes WHERE record_id = ? "
+                            "AND revision = ?", (record_id, revision)).fetchone():
+            conn.execute("INSERT INTO sealed_revision_hashes (record_id, revision, sealed) "
+                         "VALUES (?, ?, ?)", (record_id, revision, seal_hash(
+                             hashlib.sha256(data.encode("utf-8")).hexdigest(), recipients)))
         conn.execute("INSERT INTO seal_permits (record_id, revision) VALUES (?, ?)",
                      (record_id, revision))
         conn.execute("UPDATE revisions SET data = ? WHERE record_id = ? AND revision = ?",
@@ -405,7 +444,7 @@ def _seal_incidents(conn: Any, testimony_id: str, author: str,
             continue  # no free text to seal
         store.put_records(conn, [("incident", {**stubbed, "sealed": _seal_bytes(
             _padded(data), recipients)})], author)
-        _rewrite_history(conn, incident_id, incident_stub)
+        _rewrite_history(conn, incident_id, incident_stub, recipients)
         sealed_now += 1
     return sealed_now, closed
 
@@ -459,7 +498,9 @@ def _seal_in(conn: Any, testimony_id: str, author: str, current: org.Organisatio
     from testimony_app.core import audit, store
 
     spans, whole, incidents, attachments = 0, False, 0, 0
-    identities = _seal_identities(conn, testimony_id, author, current)
+    sealed_persons = _seal_identities(conn, testimony_id, author, current)
+    identities = len(sealed_persons)
+    closed: list[str] = []
     if current.role == org.ROLE_MEMBER:
         data = store.get(conn, testimony_id, with_identity=False).data
         if "sealed" not in data:
@@ -471,7 +512,8 @@ def _seal_in(conn: Any, testimony_id: str, author: str, current: org.Organisatio
                 new, spans = _seal_tags(conn, data, current.recipients)
             if new != data:
                 store.put_records(conn, [("testimony", new)], author)
-                _rewrite_history(conn, testimony_id, _history_rewrite(new, whole))
+                _rewrite_history(conn, testimony_id, _history_rewrite(new, whole),
+                                 current.recipients)
             data = new
         if "sealed" in data:
             # A stub here: what hangs off it goes too (again, if an earlier version
@@ -483,6 +525,7 @@ def _seal_in(conn: Any, testimony_id: str, author: str, current: org.Organisatio
         conn.execute("DELETE FROM conflicts WHERE record_id = ?", (testimony_id,))
     conn.execute("DELETE FROM drafts WHERE record_id = ?", (testimony_id,))
     if identities or spans or whole or incidents or attachments:
+        _forget_hashes(conn, [testimony_id, *sealed_persons, *closed])
         audit.record(conn, author, "sealed", testimony_id, identities=identities,
                      spans=spans, whole=int(whole), incidents=incidents,
                      attachments=attachments)

@@ -563,7 +563,7 @@ def delete(conn: Any, record_id: str, author: str) -> None:
         conn.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
         conn.execute("DELETE FROM records WHERE id = ?", (record_id,))
         conn.execute("DELETE FROM revisions WHERE record_id = ?", (record_id,))
-        conn.execute("DELETE FROM revision_seals WHERE record_id = ?", (record_id,))
+        conn.execute("DELETE FROM sealed_revision_hashes WHERE record_id = ?", (record_id,))
         audit.record(conn, author, "delete", record_id, kind=rec.kind, attachments=len(ids))
     # Old pages of the deleted rows stay readable in the WAL (to whoever has the key)
     # until a checkpoint copies the secure-deleted pages back: do it now.

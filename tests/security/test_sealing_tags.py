@@ -358,3 +358,65 @@ def test_a_cli_session_leaves_no_sealed_name_in_any_file(cli, tmp_path: Path) ->
              for n in needles(TAGGED, TAGGED_AR, SUMMARY_NAME, WITNESS, WHOLE, WHOLE_AR)
              if n in p.read_bytes()]
     assert found == [], found
+
+
+def test_no_hash_of_a_sealed_version_is_kept(pair: Pair, tmp_path: Path) -> None:
+    """A clear SHA-256 of a version from before sealing confirms a guessed name
+    (everything else of it can be rebuilt from the sealed version), so none is left
+    on the laptop: not of earlier revisions, not of what was sent or confirmed. The
+    coordinator still takes the finalised testimony as an update of what it holds."""
+    import hashlib
+
+    researcher, coordinator = pair.researcher, pair.coordinator
+    document, ids = case()
+    tid, witness = ids["testimony"], ids["witness"]
+    researcher.add_document(document)
+    receipt.accept(researcher, receipt_for(pair, tmp_path / "early"))
+    conn = researcher.conn
+    old = {h for (h,) in conn.execute(
+        "SELECT sha256 FROM sent_records WHERE record_id IN (?1, ?2) UNION "
+        "SELECT sha256 FROM received_records WHERE record_id IN (?1, ?2)", (tid, witness))}
+    old |= {hashlib.sha256(d.encode()).hexdigest() for (d,) in conn.execute(
+        "SELECT data FROM revisions WHERE record_id = ?", (tid,))}
+    assert len(old) == 2  # the testimony's and the witness's (identity included)
+    assert researcher.finalise(tid) == 1
+    folder, key = researcher.folder, bytes(researcher._key)
+    researcher.close()
+    plain = plaintext_of_vault(folder, key)
+    assert [h for h in old if h.encode() in plain] == []
+
+    researcher = pair.researcher = Session._open_with_key(folder, key)
+    late = tmp_path / "late.age"
+    bundle.export(researcher, late)
+    result = bundle.import_bundle(coordinator, late)
+    assert tid in result.updated and not result.conflicting
+    assert witness in result.updated + result.unchanged
+
+
+def test_migration_11_seals_the_hashes_an_older_version_kept(pair: Pair) -> None:
+    """A vault sealed by an older version kept former revision hashes in the clear
+    (revision_seals): opening it seals them to the organisation and deletes them."""
+    from testimony_app.core import seal
+
+    researcher = pair.researcher
+    conn = researcher.conn
+    clear = "ab" * 32
+    conn.execute("CREATE TABLE revision_seals (record_id TEXT NOT NULL, revision INTEGER "
+                 "NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (record_id, revision))")
+    conn.execute("CREATE TRIGGER revision_seals_kept BEFORE UPDATE ON revision_seals "
+                 "BEGIN SELECT RAISE(ABORT, 'kept'); END")
+    conn.execute("INSERT INTO revision_seals VALUES ('r1', 1, ?)", (clear,))
+    conn.execute("DROP TABLE sealed_revision_hashes")
+    conn.execute("PRAGMA user_version = 10")
+    folder, key = researcher.folder, bytes(researcher._key)
+    researcher.close()
+    researcher = pair.researcher = Session._open_with_key(folder, key)
+    [(sealed,)] = researcher.conn.execute("SELECT sealed FROM sealed_revision_hashes "
+                                          "WHERE record_id = 'r1' AND revision = 1")
+    assert clear not in sealed
+    assert seal.open_hash(org.org_identity(pair.coordinator.conn), sealed) == clear
+    assert not researcher.conn.execute("SELECT 1 FROM sqlite_master WHERE name = "
+                                       "'revision_seals'").fetchone()
+    researcher.close()
+    assert clear.encode() not in plaintext_of_vault(folder, key)
+    pair.researcher = Session._open_with_key(folder, key)
