@@ -469,6 +469,10 @@ def apply_enrolment(conn: Any, enrolment: Enrolment, author: str) -> Organisatio
         audit.record(conn, author, "enrolled", enrolment.org_id,
                      organisation_key=fingerprint(enrolment.signing_key))
     _installation_keys(conn)
+    # Testimonies finalised before joining had no one to be sealed to: they are now.
+    from testimony_app.core import seal  # late: seal imports this module
+
+    seal.seal_finalised(conn, author)
     return require_org(conn)
 
 

@@ -338,7 +338,31 @@ def _seal_identities(conn: Any, testimony_id: str, author: str,
         conn.execute("DELETE FROM person_keys WHERE person_id = ?", (person_id,))
         store.put_records(conn, [("person", record)], author)
         sealed.append(person_id)
+    _scrub_drafts(conn, sealed)
     return sealed
+
+
+def _scrub_drafts(conn: Any, person_ids: list[str]) -> None:
+    """Drafts of other testimonies (the editor's autosave) may show a person sealed
+    now, identity and all: each gets the sealed person record instead, which is
+    also what restoring and saving the draft must write back."""
+    from testimony_app.core import store
+
+    wanted = set(person_ids)
+    if not wanted:
+        return
+    for draft_id, raw in conn.execute("SELECT id, data FROM drafts").fetchall():
+        data = json.loads(raw)
+        document = data.get("document") if isinstance(data, dict) else None
+        persons = document.get("persons") if isinstance(document, dict) else None
+        if not isinstance(persons, list):
+            continue
+        hits = [i for i, p in enumerate(persons) if isinstance(p, dict) and p.get("id") in wanted]
+        for i in hits:
+            persons[i] = store.get(conn, persons[i]["id"], with_identity=False).data
+        if hits:
+            conn.execute("UPDATE drafts SET data = ? WHERE id = ?",
+                         (json.dumps(data, ensure_ascii=False), draft_id))
 
 
 def _seal_tags(conn: Any, data: dict[str, Any], recipients: tuple[str, ...]
@@ -577,6 +601,17 @@ def seal_recording(conn: Any, att_id: str) -> bool:
 def seal_testimony(conn: Any, testimony_id: str, author: str) -> int:
     """`seal`, returning how many identities were sealed."""
     return seal(conn, testimony_id, author).identities
+
+
+def seal_finalised(conn: Any, author: str) -> int:
+    """Seal every finalised testimony (idempotent), as finalising would have: for a
+    vault that joins an organisation after finalising some. Returns how many
+    testimonies had something sealed now."""
+    ids = [r[0] for r in conn.execute("SELECT id FROM records WHERE kind = 'testimony' "
+                                      "AND status = 'finalised' ORDER BY rowid")]
+    done = [seal(conn, testimony_id, author) for testimony_id in ids]
+    return sum(1 for r in done if r.identities or r.spans or r.whole or r.incidents
+               or r.attachments)
 
 
 # -- opening, on the coordinator's vault ------------------------------------------------

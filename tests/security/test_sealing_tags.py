@@ -420,3 +420,55 @@ def test_migration_11_seals_the_hashes_an_older_version_kept(pair: Pair) -> None
     researcher.close()
     assert clear.encode() not in plaintext_of_vault(folder, key)
     pair.researcher = Session._open_with_key(folder, key)
+
+
+def test_testimonies_finalised_before_enrolment_are_sealed_when_joining(
+        pair: Pair, template, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Finalised on a vault of no organisation (nothing to seal to), then enrolled:
+    joining seals them as finalising would have."""
+    import shutil
+
+    folder = tmp_path / "late-joiner"
+    shutil.copytree(template.folder, folder)
+    researcher = Session._open_with_key(folder, template.key)
+    document, ids = case()
+    researcher.add_document(document)
+    assert researcher.finalise(ids["testimony"]) == 0  # no organisation yet
+    assert researcher.search("Oskatrub")
+    code = org.write_enrolment(pair.coordinator.conn, tmp_path / "enrol.age",
+                               pair.coordinator.author)
+    org.apply_enrolment(researcher.conn, org.read_enrolment(tmp_path / "enrol.age", code),
+                        researcher.author)
+    assert researcher.search("Oskatrub") == []
+    assert researcher.conn.execute("SELECT count(*) FROM identities").fetchone()[0] == 0
+    researcher.close()
+    found = leaks(folder, template.key, (TAGGED, TAGGED_AR, SUMMARY_NAME, WITNESS))
+    assert found == [], found
+
+
+def test_another_testimonys_draft_loses_the_sealed_identity(pair: Pair) -> None:
+    """The editor's autosave of a second interview with the same witness holds the
+    witness's identity; finalising the first seals it there too, and the draft,
+    restored and saved, keeps the person sealed."""
+    researcher = pair.researcher
+    document, ids = case()
+    researcher.add_document(document)
+    second = copy.deepcopy(document["testimonies"][0])
+    second.update(id=str(uuid.uuid4()), narrative={"en": "A second interview."})
+    del second["tags"]
+    researcher.add_document({"format": "testimony/1", "testimonies": [second]})
+    shown = researcher.testimony_document(second["id"])
+    assert shown["persons"][0]["identity"]["name"]["en"] == WITNESS
+    researcher.save_draft("autosave", second["id"], "testimony", {"document": shown})
+    assert researcher.finalise(ids["testimony"]) == 1
+    [draft] = researcher.drafts()
+    assert WITNESS not in json.dumps(draft.data, ensure_ascii=False)
+    restored = draft.data["document"]
+    assert "sealed_identity" in restored["persons"][0]
+    researcher.add_document(restored)  # the editor saves the restored draft
+    assert "sealed_identity" in researcher.record(ids["witness"]).data
+    folder, key = researcher.folder, bytes(researcher._key)
+    researcher.close()
+    found = leaks(folder, key, (WITNESS,))
+    assert found == [], found
+    pair.researcher = Session._open_with_key(folder, key)
