@@ -50,6 +50,7 @@ _GLUED_SHORTEST_FIRST = sorted(_GLUED, key=len)  # keep the article in the span
 MARKS = ("\u0300-\u036f\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06dc"
          "\u06df-\u06e8\u06ea-\u06ed\u200c")
 _WORD = re.compile(rf"\w[\w{MARKS}'\u2019\u02bc-]*", re.UNICODE)
+_POSSESSIVE = re.compile(r"\w['\u2019\u02bc]s$")
 _GAP = re.compile(r"[ \t\u00a0\u200c\u200f\u200e]{1,3}")
 
 
@@ -141,9 +142,15 @@ def apply(record: dict[str, Any], replace: dict[int, str]) -> dict[str, Any]:
     return out
 
 
-def repeats(record: dict[str, Any], skip: Iterable[str] = ()) -> list[dict[str, Any]]:
-    """New tags for the other occurrences, as whole words, of a tagged text in the
-    same record (the name said twice, tagged once), to the same person.
+def repeats(record: dict[str, Any], skip: Iterable[str] = (),
+            people: Iterable[KnownPerson] = ()) -> list[dict[str, Any]]:
+    """New tags for the other places in the same record that name a tagged person:
+    whole-word repeats of a tagged text (the name said twice, tagged once), then,
+    through the `Matcher`, every spelling textnorm folds together (without
+    diacritics, in another case, with a glued و/ب/ال, a part of the name alone) and
+    the names of `people`: the tagged persons whose identities this vault can read.
+    Used when sealing, which errs on the side of hiding: a word one of them shares
+    with someone else is sealed too.
 
     Sealed tags are left out (their text is a token), and so are persons in `skip`.
     """
@@ -163,17 +170,24 @@ def repeats(record: dict[str, Any], skip: Iterable[str] = ()) -> list[dict[str, 
         taken.setdefault((tag["field"], tag["lang"]), []).append((tag["start"], tag["end"]))
     pattern = re.compile("|".join(
         rf"(?<!\w){re.escape(t)}(?!\w)" for t in sorted(wanted, key=len, reverse=True)))
+    persons_wanted = set(wanted.values())
+    matcher = Matcher([p for p in people if p.id in persons_wanted],
+                      extra=[(person, text) for text, person in wanted.items()])
     added: list[dict[str, Any]] = []
     for field in FIELDS:
         for lang, text in (record.get(field) or {}).items():
             spans = taken.setdefault((field, lang), [])
-            for match in pattern.finditer(text):
-                start, end = match.span()
+            found = [(m.start(), m.end(), wanted[m.group(0)]) for m in pattern.finditer(text)]
+            for start, end, person in found:
                 if any(start < e and s < end for s, e in spans):
                     continue
                 spans.append((start, end))
                 added.append({"field": field, "lang": lang, "start": start, "end": end,
-                              "person": wanted[match.group(0)]})
+                              "person": person})
+            for suggestion in matcher.suggest(text, taken=spans, prefer=persons_wanted):
+                spans.append((suggestion.start, suggestion.end))
+                added.append({"field": field, "lang": lang, "start": suggestion.start,
+                              "end": suggestion.end, "person": suggestion.person})
     return added
 
 
@@ -312,8 +326,13 @@ class Matcher:
                         strong = found
                         start += _skip_letters(word, len(prefix))
                         break
+        end = match.end()
+        if not strong and _POSSESSIVE.search(word):  # "Oskatrub's mother": the name alone
+            found = self._lookup(textnorm.normalize_name(word[:-2]))[0]
+            if found:
+                strong, end = found, end - 2
         particle = bool(pieces) and all(p in PARTICLES for p in pieces)
-        return _Word(start, match.end(), strong, weak, particle)
+        return _Word(start, end, strong, weak, particle)
 
     def suggest(self, text: str, taken: Iterable[tuple[int, int]] = (),
                 prefer: Iterable[str] = ()) -> list[Suggestion]:
@@ -374,14 +393,24 @@ class Matcher:
                                                  self.codes.get(p, p)))
 
 
-def known_persons(conn: Any) -> list[KnownPerson]:
-    """Every person whose identity this vault can read, with their names."""
+def known_persons(conn: Any, only: Iterable[str] | None = None) -> list[KnownPerson]:
+    """Every person whose identity this vault can read (or those of them in `only`),
+    with their names."""
     import json
 
+    sql = ("SELECT r.id, r.code, i.data FROM identities i JOIN records r "
+           "ON r.id = i.person_id")
+    if only is None:
+        rows = conn.execute(sql + " ORDER BY r.code").fetchall()
+    else:
+        ids, rows = sorted(set(only)), []
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            rows += conn.execute(f"{sql} WHERE r.id IN ({','.join('?' * len(part))})",  # noqa: S608
+                                 part).fetchall()
+        rows.sort(key=lambda r: r[1] or "")
     out = []
-    for person_id, code, data in conn.execute(
-            "SELECT r.id, r.code, i.data FROM identities i JOIN records r ON r.id = i.person_id "
-            "ORDER BY r.code"):
+    for person_id, code, data in rows:
         identity = json.loads(data)
         names = [str(n) for n in identity.get("name", {}).values()]
         names += [str(a) for a in identity.get("aliases", [])]

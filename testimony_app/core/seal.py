@@ -365,15 +365,17 @@ def _scrub_drafts(conn: Any, person_ids: list[str]) -> None:
                          (json.dumps(data, ensure_ascii=False), draft_id))
 
 
-def _seal_tags(conn: Any, data: dict[str, Any], recipients: tuple[str, ...]
-               ) -> tuple[dict[str, Any], int]:
-    """The testimony with every tagged name (but public-domain ones) replaced by its
-    person's token and sealed into the tag; and how many were sealed."""
+def _seal_tags(conn: Any, data: dict[str, Any], recipients: tuple[str, ...],
+               people: list[narrative_tags.KnownPerson]) -> tuple[dict[str, Any], int]:
+    """The testimony with every tagged name (but public-domain ones), and every other
+    spelling of it or of `people`'s names (the tagged persons, read before their
+    identities were sealed), replaced by its person's token and sealed into the tag;
+    and how many were sealed."""
     public = {r[0] for r in conn.execute("SELECT person_id FROM identities "
                                          "WHERE public_domain = 1")}
     record = dict(data)
     if record.get("tags"):
-        extra = narrative_tags.repeats(record, skip=public)
+        extra = narrative_tags.repeats(record, skip=public, people=people)
         if extra:
             record["tags"] = [*record["tags"], *extra]
     tags = record.get("tags") or []
@@ -522,6 +524,8 @@ def _seal_in(conn: Any, testimony_id: str, author: str, current: org.Organisatio
     from testimony_app.core import audit, store
 
     spans, whole, incidents, attachments = 0, False, 0, 0
+    tagged = narrative_tags.persons(store.get(conn, testimony_id, with_identity=False).data)
+    people = narrative_tags.known_persons(conn, tagged)  # before their identities are sealed
     sealed_persons = _seal_identities(conn, testimony_id, author, current)
     identities = len(sealed_persons)
     closed: list[str] = []
@@ -533,7 +537,7 @@ def _seal_in(conn: Any, testimony_id: str, author: str, current: org.Organisatio
                     _padded(data), current.recipients)}
                 whole = True
             else:
-                new, spans = _seal_tags(conn, data, current.recipients)
+                new, spans = _seal_tags(conn, data, current.recipients, people)
             if new != data:
                 store.put_records(conn, [("testimony", new)], author)
                 _rewrite_history(conn, testimony_id, _history_rewrite(new, whole),

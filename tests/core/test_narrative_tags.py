@@ -111,13 +111,44 @@ def test_apply_keeps_every_offset_right() -> None:
 
 
 def test_repeats_of_a_tagged_name_are_found_as_whole_words() -> None:
+    """Sealing errs on the side of hiding: "Bob" of "Bob Rayyan" is a part of the
+    tagged name, so it goes too; "Rayyan" is not."""
     record = {"narrative": {"en": "Bob Ray left. Later Bob Ray came back; Bob Rayyan did not."},
               "summary": {"en": "About Bob Ray."},
               "tags": [{"field": "narrative", "lang": "en", "start": 0, "end": 7,
                         "person": "b"}]}
     found = narrative_tags.repeats(record)
-    assert [(t["field"], t["start"]) for t in found] == [("narrative", 20), ("summary", 6)]
+    assert [(t["field"], t["start"], t["end"]) for t in found] == [
+        ("narrative", 20, 27), ("narrative", 39, 42), ("summary", 6, 13)]
     assert narrative_tags.repeats(record, skip={"b"}) == []
+
+
+def test_repeats_find_other_spellings_and_the_known_names() -> None:
+    """What finalise seals beside a tag: the name without diacritics, in capitals,
+    with a glued و, broken over a line, a possessive, the surname alone, and the
+    tagged person's name in the other script (from the identity, when readable)."""
+    ar_tagged, ar_plain = "مَرْفيلين أُسكاتروب", "مرفيلين أسكاتروب"
+    ar = f"أخذوا {ar_tagged}. رأينا {ar_plain} و{ar_plain} ووالدة أسكاتروب."
+    en = ("They took Marvelline Oskatrub. MARVELLINE OSKATRUB was moved; Marvelline\n"
+          "Oskatrub's mother said Oskatrub was beaten. Ahmad Hassan saw it.")
+    record = {"narrative": {"ar": ar, "en": en},
+              "tags": [{"field": "narrative", "lang": "ar", "start": ar.index(ar_tagged),
+                        "end": ar.index(ar_tagged) + len(ar_tagged), "person": "m"},
+                       {"field": "narrative", "lang": "en", "start": 10, "end": 29,
+                        "person": "m"}]}
+    found = narrative_tags.repeats(record)
+    sealed = narrative_tags.apply({**record, "tags": record["tags"] + found},
+                                  {i: "[P]" for i in range(len(record["tags"]) + len(found))})
+    assert sealed["narrative"]["ar"] == "أخذوا [P]. رأينا [P] و[P] ووالدة [P]."
+    assert sealed["narrative"]["en"] == ("They took [P]. [P] was moved; [P]\n[P]'s mother "
+                                         "said [P] was beaten. Ahmad Hassan saw it.")
+    only_en = {"narrative": {"en": "They took Marvelline Oskatrub.", "ar": f"رأينا {ar_plain}."},
+               "tags": [{"field": "narrative", "lang": "en", "start": 10, "end": 29,
+                         "person": "m"}]}
+    assert narrative_tags.repeats(only_en) == []  # the Arabic name is unknown here ...
+    known = [KnownPerson("m", "P-M", ("Marvelline Oskatrub", ar_tagged))]
+    [tag] = narrative_tags.repeats(only_en, people=known)  # ... but not to the identity
+    assert (tag["lang"], only_en["narrative"]["ar"][tag["start"]:tag["end"]]) == ("ar", ar_plain)
 
 
 PEOPLE = [
