@@ -550,6 +550,10 @@ def _seal_in(conn: Any, testimony_id: str, author: str, current: org.Organisatio
                                                 current.recipients)
             attachments = _seal_attachments(conn, [testimony_id, *closed],
                                             current.recipients)
+        # A sealed person's files (a photo, an identity document) show who it is.
+        persons = [p for p in persons_of(conn, testimony_id) if "sealed_identity" in
+                   store.get(conn, p, with_identity=False).data]
+        attachments += _seal_attachments(conn, persons, current.recipients)
         conn.execute("DELETE FROM conflicts WHERE record_id = ?", (testimony_id,))
     conn.execute("DELETE FROM drafts WHERE record_id = ?", (testimony_id,))
     if identities or spans or whole or incidents or attachments:

@@ -304,3 +304,28 @@ def test_attachments_sent_before_finalise_stay_confirmed_or_go_again_sealed(
     assert researcher.conn.execute("SELECT count(*) FROM received_attachments ra JOIN "
                                    "attachments a ON a.id = ra.attachment_id "
                                    "AND a.sha256 = ra.sha256").fetchone()[0] == 2
+
+
+def test_a_sealed_persons_files_are_sealed_with_the_identity(pair: Pair, tmp_path: Path) -> None:
+    """Tag sealing, not whole: the witness's identity is sealed on finalise, and so
+    are the files attached to the witness (a photo of an ID card shows who it is);
+    the coordinator gets them back byte for byte."""
+    researcher, coordinator = pair.researcher, pair.coordinator
+    document, ids = case()
+    researcher.add_document(document)
+    content = canary_bytes(70_000)
+    photo = researcher.attach_stream(ids["witness"], io.BytesIO(content), f"{WITNESS} id.jpg")
+    assert researcher.finalise(ids["testimony"]) == 1
+    [kept] = researcher.attachments(ids["witness"])
+    assert kept.sealed and WITNESS not in kept.filename
+    folder, key = researcher.folder, bytes(researcher._key)
+    researcher.close()
+    found = leaks(folder, key, (WITNESS, AUDIO))
+    assert found == [], found
+    researcher = pair.researcher = Session._open_with_key(folder, key)
+    bundle.import_bundle(coordinator, bundle.export(researcher, tmp_path / "b.age").path)
+    [theirs] = coordinator.attachments(ids["witness"])
+    assert theirs.filename == f"{WITNESS} id.jpg" and theirs.sha256 == photo.sha256
+    sink = io.BytesIO()
+    coordinator.read_attachment(photo.id, sink)
+    assert sink.getvalue() == content
