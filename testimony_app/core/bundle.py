@@ -833,7 +833,7 @@ class _Importer:
             "SELECT data FROM revisions WHERE record_id = ?", (line.id,))}
         for (history,) in self.conn.execute("SELECT history FROM provenance WHERE "
                                             "record_id = ?", (line.id,)):
-            ours.update(h["sha256"] for h in json.loads(history))
+            ours.update(self._history_hashes(json.loads(history)))
         if incoming in ours:
             return "unchanged"  # an older version of what this vault already holds
         return "conflicting"

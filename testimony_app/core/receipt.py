@@ -119,6 +119,7 @@ def accept(session: Session, path: Path) -> Accepted:
     except (ValueError, KeyError, TypeError):
         raise _refused() from None
     at = audit.now()
+    records, attachments = _not_of_sealed_versions(conn, records, attachments)
     with transaction(conn):
         conn.executemany("INSERT OR REPLACE INTO received_records (record_id, sha256, sequence, "
                          "at) VALUES (?,?,?,?)", [(i, h, sent[0], at) for i, h in records])
@@ -132,6 +133,28 @@ def accept(session: Session, path: Path) -> Accepted:
         audit.record(conn, session.author, "receipt_accepted", bundle_id,
                      records=len(records), attachments=len(attachments))
     return Accepted(bundle_id, int(sent[0]), len(records), len(attachments))
+
+
+def _not_of_sealed_versions(conn: Any, records: list[tuple[str, str]],
+                            attachments: list[tuple[str, str]]
+                            ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The confirmations to keep: none of a version sealed since it was sent. A
+    receipt that arrives after finalising lists the hashes of the plaintext
+    versions; kept beside the sealed ones, they would confirm a guessed name
+    (SECURITY.md). Such a record is unconfirmed until its next receipt anyway."""
+    sealed: dict[str, str] = {}
+    ids = [i for i, _h in records]
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        for (record_id,) in conn.execute(
+                f"SELECT id FROM records WHERE id IN ({','.join('?' * len(part))}) "  # noqa: S608
+                "AND instr(data, '\"sealed') > 0", part):
+            sealed[record_id] = content_hash(store.get(conn, record_id).data)
+    kept = [(i, h) for i, h in records if i not in sealed or sealed[i] == h]
+    current = dict(conn.execute("SELECT id, sha256 FROM attachments").fetchall()) \
+        if attachments else {}
+    kept_files = [(i, h) for i, h in attachments if current.get(i, h) == h]
+    return kept, kept_files
 
 
 def _purgeable(conn: Any) -> set[str]:

@@ -472,3 +472,39 @@ def test_another_testimonys_draft_loses_the_sealed_identity(pair: Pair) -> None:
     found = leaks(folder, key, (WITNESS,))
     assert found == [], found
     pair.researcher = Session._open_with_key(folder, key)
+
+
+def test_a_late_receipt_and_a_late_bundle_after_finalise(pair: Pair, tmp_path: Path) -> None:
+    """Draft sent (A), changed and sent again (A2, delayed), finalised and sent (B).
+    The coordinator takes B as an update and A2, arriving last, as an older version
+    (not a conflict); A's receipt, accepted after finalising, leaves no hash of the
+    plaintext versions on the laptop."""
+    import hashlib
+
+    researcher, coordinator = pair.researcher, pair.coordinator
+    document, ids = case()
+    tid, witness = ids["testimony"], ids["witness"]
+    researcher.add_document(document)
+    a = bundle.export(researcher, tmp_path / "a.age")
+    imported_a = bundle.import_bundle(coordinator, a.path)
+    changed = copy.deepcopy(document)
+    changed["testimonies"][0]["title"] = "Checkpoint account, second visit"
+    researcher.add_document(changed)
+    a2 = bundle.export(researcher, tmp_path / "a2.age")
+    plain = {hashlib.sha256(d.encode()).hexdigest() for (d,) in researcher.conn.execute(
+        "SELECT data FROM revisions WHERE record_id = ?", (tid,))}
+    plain |= {bundle.content_hash(researcher.record(i).data) for i in (tid, witness)}
+    plain |= {bundle.content_hash({**researcher.record(witness).data,
+                                   "identity": document["persons"][0]["identity"]})}
+    assert researcher.finalise(tid) == 1
+    b = bundle.export(researcher, tmp_path / "b.age")
+    assert tid in bundle.import_bundle(coordinator, b.path).updated
+    late = bundle.import_bundle(coordinator, a2.path)
+    assert tid in late.unchanged and not late.conflicting
+    receipt.write(coordinator, imported_a.bundle_id, tmp_path / "a.receipt")
+    receipt.accept(researcher, tmp_path / "a.receipt")
+    folder, key = researcher.folder, bytes(researcher._key)
+    researcher.close()
+    pages = plaintext_of_vault(folder, key)
+    assert [h for h in plain if h.encode() in pages] == []
+    pair.researcher = Session._open_with_key(folder, key)
