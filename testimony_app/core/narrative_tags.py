@@ -172,7 +172,7 @@ def repeats(record: dict[str, Any], skip: Iterable[str] = (),
         rf"(?<!\w){re.escape(t)}(?!\w)" for t in sorted(wanted, key=len, reverse=True)))
     persons_wanted = set(wanted.values())
     matcher = Matcher([p for p in people if p.id in persons_wanted],
-                      extra=[(person, text) for text, person in wanted.items()])
+                      extra=[(person, _name_words(text)) for text, person in wanted.items()])
     added: list[dict[str, Any]] = []
     for field in FIELDS:
         for lang, text in (record.get(field) or {}).items():
@@ -184,11 +184,64 @@ def repeats(record: dict[str, Any], skip: Iterable[str] = (),
                 spans.append((start, end))
                 added.append({"field": field, "lang": lang, "start": start, "end": end,
                               "person": person})
-            for suggestion in matcher.suggest(text, taken=spans, prefer=persons_wanted):
-                spans.append((suggestion.start, suggestion.end))
-                added.append({"field": field, "lang": lang, "start": suggestion.start,
-                              "end": suggestion.end, "person": suggestion.person})
-    return added
+            # A run that touches a tag ("Qorvandel" before a tagged "Zibrakhan") keeps
+            # what lies outside the tag.
+            for suggestion in matcher.suggest(text, prefer=persons_wanted):
+                for start, end in _outside(text, suggestion.start, suggestion.end, spans):
+                    spans.append((start, end))
+                    added.append({"field": field, "lang": lang, "start": start, "end": end,
+                                  "person": suggestion.person})
+    # Exact repeats first; a record holds at most MAX_TAGS tags (interchange schema).
+    return added[:max(0, MAX_TAGS - len(tags))]
+
+
+def _outside(text: str, start: int, end: int, taken: list[tuple[int, int]]
+             ) -> list[tuple[int, int]]:
+    """The parts of text[start:end] outside every span in `taken`, trimmed, that
+    hold a letter."""
+    pieces = [(start, end)]
+    for s, e in taken:
+        pieces = [q for a, b in pieces for q in ((a, min(b, s)), (max(a, e), b)) if q[0] < q[1]]
+    out = []
+    for a, b in pieces:
+        while a < b and not text[a].isalnum():
+            a += 1
+        while b > a and not (text[b - 1].isalnum() or unicodedata.category(text[b - 1]) == "Mn"):
+            b -= 1
+        if a < b:
+            out.append((a, b))
+    return out
+
+
+# Words a tag can hold that are no part of a name ("the doctor", "his brother"):
+# sealing every "the" of a narrative because one tag began with it would hide the
+# text and swell the record. Latin words in lower case are left out for the same
+# reason (names are written with a capital); Arabic has no case, hence its list.
+_COMMON_WORDS = (
+    "the a an of and or in on at to from with by for his her their my our your this that "
+    "these those mr mrs ms miss sir dr doctor officer soldier man woman men women boy girl "
+    "child old young brother sister father mother son daughter uncle aunt cousin wife "
+    "husband neighbour neighbor friend "
+    "\u0641\u064a \u0645\u0646 \u0639\u0644\u0649 \u0627\u0644\u0649 \u0639\u0646 "
+    "\u0645\u0639 \u0647\u0630\u0627 \u0647\u0630\u0647 \u0630\u0644\u0643 "
+    "\u0627\u0644\u062a\u064a \u0627\u0644\u0630\u064a \u0627\u062e\u064a "
+    "\u0627\u062e\u062a\u064a \u0648\u0627\u0644\u062f\u064a "
+    "\u0648\u0627\u0644\u062f\u062a\u064a \u0627\u0628\u0646\u064a "
+    "\u062c\u0627\u0631\u0646\u0627 \u0627\u0644\u0637\u0628\u064a\u0628 "
+    "\u0627\u0644\u0636\u0627\u0628\u0637 \u0627\u0644\u0631\u062c\u0644 "
+    "\u0627\u0644\u0645\u0631\u0627\u0629")
+_common: frozenset[str] | None = None
+
+
+def _name_words(text: str) -> str:
+    """The words of a tagged text that may be part of a name."""
+    global _common
+    if _common is None:
+        _common = frozenset(textnorm.normalize_name(w) for w in _COMMON_WORDS.split())
+    kept = [w for w in _WORD.findall(text)
+            if not (w[0].isascii() and w[0].islower())
+            and textnorm.normalize_name(w) not in _common]
+    return " ".join(kept)
 
 
 # -- suggestions ------------------------------------------------------------------

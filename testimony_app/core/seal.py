@@ -344,8 +344,9 @@ def _seal_identities(conn: Any, testimony_id: str, author: str,
 
 def _scrub_drafts(conn: Any, person_ids: list[str]) -> None:
     """Drafts of other testimonies (the editor's autosave) may show a person sealed
-    now, identity and all: each gets the sealed person record instead, which is
-    also what restoring and saving the draft must write back."""
+    now, identity and all: each loses the identity and gets the seal instead, so
+    that restoring and saving the draft keeps the person sealed (and any unsaved
+    change to the person's other fields)."""
     from testimony_app.core import store
 
     wanted = set(person_ids)
@@ -359,7 +360,10 @@ def _scrub_drafts(conn: Any, person_ids: list[str]) -> None:
             continue
         hits = [i for i, p in enumerate(persons) if isinstance(p, dict) and p.get("id") in wanted]
         for i in hits:
-            persons[i] = store.get(conn, persons[i]["id"], with_identity=False).data
+            stored = store.get(conn, persons[i]["id"], with_identity=False).data
+            persons[i] = {**{k: v for k, v in persons[i].items()
+                             if k not in ("identity", "match_keys")},
+                          "sealed_identity": stored["sealed_identity"]}
         if hits:
             conn.execute("UPDATE drafts SET data = ? WHERE id = ?",
                          (json.dumps(data, ensure_ascii=False), draft_id))

@@ -213,3 +213,23 @@ def test_a_name_many_people_share_is_suggested_only_for_this_testimony() -> None
     # a narrowed matcher laid over a big one: the form's witness is found too
     wider = matcher.extended([KnownPerson("w", "", ("Zaynoun Tarbel",))])
     assert spans("Zaynoun came.", wider) == [("Zaynoun", "w", ())]
+
+
+def test_repeats_seal_the_rest_of_a_name_next_to_a_tag_and_not_common_words() -> None:
+    """Only "Zibrakhan" tagged: "Qorvandel" right before it (the same person's name,
+    known from the identity) is sealed too. A descriptive tag ("The doctor") does
+    not make every "the" of the text a name."""
+    text = "They took Qorvandel Zibrakhan. Later Qorvandel was released; the doctor left."
+    record = {"narrative": {"en": text},
+              "tags": [{"field": "narrative", "lang": "en", "start": 20, "end": 29,
+                        "person": "q"},
+                       {"field": "narrative", "lang": "en", "start": text.index("the doctor"),
+                        "end": text.index("the doctor") + 10, "person": "d"}]}
+    known = [KnownPerson("q", "P-Q", ("Qorvandel Zibrakhan",))]
+    found = narrative_tags.repeats(record, people=known)
+    assert sorted((text[t["start"]:t["end"]], t["person"]) for t in found) == [
+        ("Qorvandel", "q"), ("Qorvandel", "q")]
+    only_descriptive = {"narrative": {"en": "The doctor saw the men at the checkpoint."},
+                        "tags": [{"field": "narrative", "lang": "en", "start": 0, "end": 10,
+                                  "person": "d"}]}
+    assert narrative_tags.repeats(only_descriptive) == []

@@ -459,6 +459,7 @@ def test_another_testimonys_draft_loses_the_sealed_identity(pair: Pair) -> None:
     researcher.add_document({"format": "testimony/1", "testimonies": [second]})
     shown = researcher.testimony_document(second["id"])
     assert shown["persons"][0]["identity"]["name"]["en"] == WITNESS
+    shown["persons"][0]["occupation"] = "tradesperson"  # chosen, not saved yet
     researcher.save_draft("autosave", second["id"], "testimony", {"document": shown})
     assert researcher.finalise(ids["testimony"]) == 1
     [draft] = researcher.drafts()
@@ -467,6 +468,7 @@ def test_another_testimonys_draft_loses_the_sealed_identity(pair: Pair) -> None:
     assert "sealed_identity" in restored["persons"][0]
     researcher.add_document(restored)  # the editor saves the restored draft
     assert "sealed_identity" in researcher.record(ids["witness"]).data
+    assert researcher.record(ids["witness"]).data["occupation"] == "tradesperson"
     folder, key = researcher.folder, bytes(researcher._key)
     researcher.close()
     found = leaks(folder, key, (WITNESS,))
