@@ -51,8 +51,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FORMAT = "testimony-bundle/1"
-# The same, with attachments sealed for the organisation (an entry's "sealed"):
-# written only when a bundle holds one, so that older importers refuse it whole.
+# The same, with sealed material: attachments sealed for the organisation (an
+# entry's "sealed") or a history hash sealed to it ("sealed_sha256"): written only
+# when a bundle holds one, so that older importers refuse it whole.
 FORMAT_SEALED = "testimony-bundle/2"
 MAX_SEAL = 16 * 1024 * 1024  # characters of an attachment entry's sealed details
 SIG_CONTEXT = b"testimony-bundle/1 signature\n"
@@ -299,8 +300,10 @@ def export(session: Session, target: Path, *, everything: bool = False,
         records_size = 0
         sent: list[tuple[str, int, str]] = []
         kept: list[bytes] = []  # the first lines, up to LINES_KEPT bytes: not made twice
+        sealed_history = False
         for record_id, _revision in ids:
             line, record_hash, revision = _record_line(conn, record_id)
+            sealed_history = sealed_history or b'"sealed_sha256"' in line
             digest.update(line)
             records_size += len(line)
             sent.append((record_id, revision, record_hash))
@@ -323,7 +326,8 @@ def export(session: Session, target: Path, *, everything: bool = False,
         bundle_id = str(uuid.uuid4())
         created = audit.now()
         manifest = safejson.dumps({
-            "format": FORMAT_SEALED if any(a.sealed for a in atts) else FORMAT,
+            "format": (FORMAT_SEALED if sealed_history or any(a.sealed for a in atts)
+                       else FORMAT),
             "bundle_id": bundle_id, "created_at": created,
             "organisation": organisation.id, "sequence": sequence,
             "sender": {"fingerprint": me.fingerprint,

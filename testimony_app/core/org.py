@@ -121,6 +121,9 @@ class Enrolment:
 # -- meta ------------------------------------------------------------------
 
 
+SEAL_PENDING = "org.seal_pending"
+
+
 def get_meta(conn: Any, key: str) -> str | None:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return None if row is None else str(row[0])
@@ -464,6 +467,9 @@ def apply_enrolment(conn: Any, enrolment: Enrolment, author: str) -> Organisatio
             "org.signing_public": _b64(enrolment.signing_key),
             "org.matching_key": _b64(enrolment.matching_key),
             "org.settings": json.dumps(clean_settings(enrolment.settings) or {}, sort_keys=True),
+            # Until every testimony finalised before joining is sealed (below, and
+            # again at each unlock if this was interrupted): seal.seal_finalised.
+            SEAL_PENDING: "1",
         }.items():
             _set_meta(conn, k, v)
         audit.record(conn, author, "enrolled", enrolment.org_id,

@@ -622,8 +622,16 @@ def seal_finalised(conn: Any, author: str) -> int:
     ids = [r[0] for r in conn.execute("SELECT id FROM records WHERE kind = 'testimony' "
                                       "AND status = 'finalised' ORDER BY rowid")]
     done = [seal(conn, testimony_id, author) for testimony_id in ids]
+    conn.execute("DELETE FROM meta WHERE key = ?", (org.SEAL_PENDING,))
     return sum(1 for r in done if r.identities or r.spans or r.whole or r.incidents
                or r.attachments)
+
+
+def resume_pending(conn: Any, author: str) -> None:
+    """Finish `seal_finalised` if joining the organisation was interrupted before it
+    sealed everything (called at unlock)."""
+    if org.get_meta(conn, org.SEAL_PENDING):
+        seal_finalised(conn, author)
 
 
 # -- opening, on the coordinator's vault ------------------------------------------------

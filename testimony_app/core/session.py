@@ -126,6 +126,9 @@ class Session:
                              recovered_recordings=recovered)
             if recovered:
                 log.info("recovered %d interrupted recordings", recovered)
+            from testimony_app.core import seal  # late: a start without an organisation
+
+            seal.resume_pending(conn, session.author)
         except db.DatabaseError:
             conn.close()
             os.close(lock_fd)

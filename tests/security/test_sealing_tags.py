@@ -391,6 +391,19 @@ def test_no_hash_of_a_sealed_version_is_kept(pair: Pair, tmp_path: Path) -> None
     result = bundle.import_bundle(coordinator, late)
     assert tid in result.updated and not result.conflicting
     assert witness in result.updated + result.unchanged
+    # The sealed history hash makes it a testimony-bundle/2: older importers refuse it.
+    import io
+    import tarfile
+
+    import pyrage
+
+    inner = pyrage.decrypt(late.read_bytes(), [org.org_identity(coordinator.conn)])
+    with tarfile.open(fileobj=io.BytesIO(inner)) as tar:
+        member = tar.extractfile("manifest.json")
+        assert member is not None
+        assert json.loads(member.read())["format"] == "testimony-bundle/2"
+        records = tar.extractfile("records.jsonl")
+        assert records is not None and b'"sealed_sha256"' in records.read()
 
 
 def test_migration_11_seals_the_hashes_an_older_version_kept(pair: Pair) -> None:
@@ -437,8 +450,23 @@ def test_testimonies_finalised_before_enrolment_are_sealed_when_joining(
     assert researcher.search("Oskatrub")
     code = org.write_enrolment(pair.coordinator.conn, tmp_path / "enrol.age",
                                pair.coordinator.author)
-    org.apply_enrolment(researcher.conn, org.read_enrolment(tmp_path / "enrol.age", code),
-                        researcher.author)
+    # Interrupted after joining, before sealing (the laptop died): the next unlock
+    # finishes it.
+    from testimony_app.core import seal
+
+    def dies(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    real, seal.seal_finalised = seal.seal_finalised, dies  # type: ignore[assignment]
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            org.apply_enrolment(researcher.conn, org.read_enrolment(tmp_path / "enrol.age",
+                                                                    code), researcher.author)
+    finally:
+        seal.seal_finalised = real  # type: ignore[assignment]
+    assert org.require_org(researcher.conn) and researcher.search("Oskatrub")
+    researcher.close()
+    researcher = Session._open_with_key(folder, template.key)
     assert researcher.search("Oskatrub") == []
     assert researcher.conn.execute("SELECT count(*) FROM identities").fetchone()[0] == 0
     researcher.close()
