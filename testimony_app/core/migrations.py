@@ -397,8 +397,18 @@ def _v11(conn: Any) -> None:
     conn.execute("DROP TABLE revision_seals")
 
 
+def _v12(conn: Any) -> None:
+    """What earlier versions left beside sealed material on a researcher's vault:
+    match keys in sealed person records (and the revision that sealed them), and the
+    hashes of sent and confirmed versions of sealed records (migrations 10 and 11
+    say why each confirms a guessed name)."""
+    from testimony_app.core import seal
+
+    seal.upgrade_sealed(conn)
+
+
 MIGRATIONS: list[str | Callable[[Any], None]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9,
-                                                 _v10, _v11]
+                                                 _v10, _v11, _v12]
 LATEST = len(MIGRATIONS)
 
 

@@ -627,6 +627,30 @@ def seal_finalised(conn: Any, author: str) -> int:
                or r.attachments)
 
 
+def upgrade_sealed(conn: Any) -> None:
+    """Migration 12: drop the match keys an earlier version kept in sealed person
+    records (a new revision, and the earlier ones rewritten under permits), and the
+    hashes of what was sent and confirmed of every sealed record."""
+    from testimony_app.core import store
+
+    current = org.organisation(conn)
+    if current is None or current.role != org.ROLE_MEMBER or not current.recipients:
+        return  # nothing was sealed here; a coordinator holds the identities anyway
+    recipients = current.recipients
+    keyed = [r[0] for r in conn.execute(
+        "SELECT id FROM records WHERE kind = 'person' AND instr(data, '\"sealed_identity\"') > 0 "
+        "AND instr(data, '\"match_keys\"') > 0")]
+    for person_id in keyed:
+        record = store.get(conn, person_id, with_identity=False).data
+        record.pop("match_keys", None)
+        store.put_records(conn, [("person", record)], "upgrade")
+        _rewrite_history(conn, person_id,
+                         lambda old: {k: v for k, v in old.items() if k != "match_keys"},
+                         recipients)
+    _forget_hashes(conn, [r[0] for r in conn.execute(
+        "SELECT id FROM records WHERE instr(data, '\"sealed') > 0")])
+
+
 def resume_pending(conn: Any, author: str) -> None:
     """Finish `seal_finalised` if joining the organisation was interrupted before it
     sealed everything (called at unlock)."""

@@ -538,3 +538,45 @@ def test_a_late_receipt_and_a_late_bundle_after_finalise(pair: Pair, tmp_path: P
     pages = plaintext_of_vault(folder, key)
     assert [h for h in plain if h.encode() in pages] == []
     pair.researcher = Session._open_with_key(folder, key)
+
+
+def test_migration_12_clears_what_an_older_version_left_beside_sealed_persons(
+        pair: Pair, tmp_path: Path) -> None:
+    """An older version kept match keys in a sealed person's record and the hashes of
+    what was sent: opening the vault drops both (the record gets a new revision, the
+    one before is rewritten)."""
+    from testimony_app.core import seal
+
+    researcher = pair.researcher
+    document, ids = case()
+    witness = ids["witness"]
+    researcher.add_document(document)
+    researcher.finalise(ids["testimony"])
+    conn = researcher.conn
+    keys = seal.match_keys(org.matching_key(conn), {"name": {"en": WITNESS}})
+    from testimony_app.core import interchange
+
+    revision = researcher.record(witness).revision
+    text = interchange.canonical({**researcher.record(witness).data, "match_keys": keys})
+    # The old state, record and its revision (the trigger lets a revision change only
+    # under a permit and when it is not the current one: made so for a moment).
+    conn.execute("UPDATE records SET data = ?, revision = revision + 1 WHERE id = ?",
+                 (text, witness))
+    conn.execute("INSERT INTO seal_permits VALUES (?, ?)", (witness, revision))
+    conn.execute("UPDATE revisions SET data = ? WHERE record_id = ? AND revision = ?",
+                 (text, witness, revision))
+    conn.execute("UPDATE records SET revision = ? WHERE id = ?", (revision, witness))
+    assert keys[0] in conn.execute("SELECT data FROM revisions WHERE record_id = ? AND "
+                                   "revision = ?", (witness, revision)).fetchone()[0]
+    conn.execute("INSERT OR REPLACE INTO sent_records VALUES (?, 1, ?, 1)", (witness, "cd" * 32))
+    conn.execute("PRAGMA user_version = 11")
+    folder, key = researcher.folder, bytes(researcher._key)
+    researcher.close()
+    researcher = pair.researcher = Session._open_with_key(folder, key)
+    assert "match_keys" not in researcher.record(witness).data
+    assert researcher.conn.execute("SELECT sha256 FROM sent_records WHERE record_id = ?",
+                                   (witness,)).fetchone()[0] == ""
+    researcher.close()
+    pages = plaintext_of_vault(folder, key)
+    assert [k for k in keys if k.encode() in pages] == [] and b"cd" * 32 not in pages
+    pair.researcher = Session._open_with_key(folder, key)
