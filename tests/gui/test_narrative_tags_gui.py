@@ -227,3 +227,21 @@ def test_finalised_on_a_researcher_vault_shows_tokens(qtbot, researcher_worker, 
     assert "يسريندل" not in stored["narrative"]["ar"]
     assert all("sealed" in t for t in stored["tags"]) and len(stored["tags"]) == 2
     assert "يسريندل" not in editor.narrative.toPlainText()
+
+
+def test_clearing_the_editor_on_lock_highlights_nothing_outside_the_text(  # type: ignore[no-untyped-def]
+        qtbot, open_worker, qtlog) -> None:
+    """Locking clears the editor; the tags go first, so that no highlight follows the
+    text out of the document (Qt: "QTextCursor::setPosition: Position out of range")."""
+    document, pid = person_document()
+    idle_session(qtbot, open_worker).add_document(document)
+    window = make_window(qtbot, open_worker)
+    window.new_testimony()
+    editor = window.editor
+    commit_text(editor.narrative, NARRATIVE_AR)
+    start = NARRATIVE_AR.index(NAME_AR)
+    select(editor.narrative, start, start + len(NAME_AR))
+    assert editor.narrative_tags.tag_selection(pid)
+    editor.clear()
+    assert editor.narrative.toPlainText() == "" and editor.narrative_tags.tags == []
+    assert not [r for r in qtlog.records if "out of range" in r.message]

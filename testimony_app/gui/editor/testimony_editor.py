@@ -681,10 +681,12 @@ class TestimonyEditor(QWidget):
         for field in (self.title, self.interviewer, self.name, self.father, self.mother,
                       self.id_numbers, self.contact, self.recorded_by, self.restrictions):
             field.clear()
-        self.narrative.clear()
-        self.summary.clear()
+        # The tags first: cleared after, they would follow the text out of the
+        # document and highlight positions that no longer exist.
         self.narrative_tags.clear()
         self.summary_tags.clear()
+        self.narrative.clear()
+        self.summary.clear()
         self._known, self._person_labels, self._matcher = [], {}, None
         self.date.set_value(None)
         self.birth_date.set_value(None)
