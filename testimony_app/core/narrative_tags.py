@@ -229,18 +229,25 @@ _COMMON_WORDS = (
     "\u0648\u0627\u0644\u062f\u062a\u064a \u0627\u0628\u0646\u064a "
     "\u062c\u0627\u0631\u0646\u0627 \u0627\u0644\u0637\u0628\u064a\u0628 "
     "\u0627\u0644\u0636\u0627\u0628\u0637 \u0627\u0644\u0631\u062c\u0644 "
-    "\u0627\u0644\u0645\u0631\u0627\u0629")
+    "\u0627\u0644\u0645\u0631\u0627\u0629 \u0627\u0644\u0643\u0628\u064a\u0631 "
+    "\u0627\u0644\u0635\u063a\u064a\u0631 \u0643\u0628\u064a\u0631 "
+    "\u0635\u063a\u064a\u0631 \u0627\u0644\u0634\u0627\u0628 "
+    "\u0627\u0644\u0639\u062c\u0648\u0632")
 _common: frozenset[str] | None = None
 
 
 def _name_words(text: str) -> str:
-    """The words of a tagged text that may be part of a name."""
+    """The words of a tagged text that may be part of a name: not a common word, and,
+    when the tag writes some word with a capital, not a Latin word in lower case
+    ("al-Zibrakhan" keeps "Zibrakhan"; "zibrakhan", all in lower case, is kept)."""
     global _common
     if _common is None:
         _common = frozenset(textnorm.normalize_name(w) for w in _COMMON_WORDS.split())
-    kept = [w for w in _WORD.findall(text)
-            if not (w[0].isascii() and w[0].islower())
-            and textnorm.normalize_name(w) not in _common]
+    pieces = [p for w in _WORD.findall(text) for p in w.split("-") if p]
+    capitals = any(p[0].isupper() for p in pieces)
+    kept = [p for p in pieces
+            if not (capitals and p[0].isascii() and p[0].islower())
+            and textnorm.normalize_name(p) not in _common]
     return " ".join(kept)
 
 

@@ -337,6 +337,8 @@ def _seal_identities(conn: Any, testimony_id: str, author: str,
         conn.execute("DELETE FROM identity_revisions WHERE person_id = ?", (person_id,))
         conn.execute("DELETE FROM person_keys WHERE person_id = ?", (person_id,))
         store.put_records(conn, [("person", record)], author)
+        # Keys an earlier revision brought along (an imported document) go too.
+        _rewrite_history(conn, person_id, _without_match_keys, current.recipients)
         sealed.append(person_id)
     _scrub_drafts(conn, sealed)
     return sealed
@@ -627,6 +629,10 @@ def seal_finalised(conn: Any, author: str) -> int:
                or r.attachments)
 
 
+def _without_match_keys(old: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in old.items() if k != "match_keys"}
+
+
 def upgrade_sealed(conn: Any) -> None:
     """Migration 12: drop the match keys an earlier version kept in sealed person
     records (a new revision, and the earlier ones rewritten under permits), and the
@@ -644,9 +650,7 @@ def upgrade_sealed(conn: Any) -> None:
         record = store.get(conn, person_id, with_identity=False).data
         record.pop("match_keys", None)
         store.put_records(conn, [("person", record)], "upgrade")
-        _rewrite_history(conn, person_id,
-                         lambda old: {k: v for k, v in old.items() if k != "match_keys"},
-                         recipients)
+        _rewrite_history(conn, person_id, _without_match_keys, recipients)
     _forget_hashes(conn, [r[0] for r in conn.execute(
         "SELECT id FROM records WHERE instr(data, '\"sealed') > 0")])
 
@@ -655,7 +659,11 @@ def resume_pending(conn: Any, author: str) -> None:
     """Finish `seal_finalised` if joining the organisation was interrupted before it
     sealed everything (called at unlock)."""
     if org.get_meta(conn, org.SEAL_PENDING):
-        seal_finalised(conn, author)
+        try:
+            seal_finalised(conn, author)
+        except Exception as exc:  # noqa: BLE001 - the vault must still open; tried again next time
+            log.warning("sealing after enrolment failed (%s); retried at the next unlock",
+                        type(exc).__name__)
 
 
 # -- opening, on the coordinator's vault ------------------------------------------------

@@ -233,3 +233,15 @@ def test_repeats_seal_the_rest_of_a_name_next_to_a_tag_and_not_common_words() ->
                         "tags": [{"field": "narrative", "lang": "en", "start": 0, "end": 10,
                                   "person": "d"}]}
     assert narrative_tags.repeats(only_descriptive) == []
+
+
+def test_repeats_from_a_tag_with_an_article_or_in_lower_case() -> None:
+    """"al-Zibrakhan" or "zibrakhan" tagged (no identity to read): the other
+    spellings of the name are found from the tag alone."""
+    for tagged in ("al-Zibrakhan", "zibrakhan", "abu-Zibrakhan"):
+        text = f"They took {tagged} at dawn. Later Zibrakhan, then ZIBRAKHAN, was seen."
+        record = {"narrative": {"en": text},
+                  "tags": [{"field": "narrative", "lang": "en", "start": 10,
+                            "end": 10 + len(tagged), "person": "z"}]}
+        found = [text[t["start"]:t["end"]] for t in narrative_tags.repeats(record)]
+        assert found == ["Zibrakhan", "ZIBRAKHAN"], (tagged, found)

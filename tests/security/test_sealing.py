@@ -138,3 +138,21 @@ def test_finalising_and_sealing_commit_together(pair: Pair) -> None:
     assert researcher.record(testimony).data["status"] == "draft"
     assert researcher.conn.execute("SELECT count(*) FROM identities WHERE person_id = ?",
                                    (witness,)).fetchone()[0] == 1
+
+
+def test_match_keys_a_document_brought_do_not_stay_beside_the_seal(pair: Pair) -> None:
+    """A person added with match keys (a document from elsewhere), sealed later: no
+    revision keeps them. A document with a sealed person and keys: not kept either."""
+    researcher = pair.researcher
+    document, testimony, (witness, _victim, _public) = case()
+    key = org.matching_key(researcher.conn)
+    keys = seal.match_keys(key, document["persons"][0]["identity"])
+    document["persons"][0]["match_keys"] = keys
+    researcher.add_document(document)
+    assert researcher.finalise(testimony) == 2
+    stored = " ".join(d for (d,) in researcher.conn.execute(
+        "SELECT data FROM revisions WHERE record_id = ?", (witness,)))
+    assert not [k for k in keys if k in stored]
+    sealed = researcher.show(witness)["persons"][0]
+    researcher.add_document({"format": "testimony/1", "persons": [{**sealed, "match_keys": keys}]})
+    assert "match_keys" not in researcher.record(witness).data
