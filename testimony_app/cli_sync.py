@@ -158,13 +158,18 @@ def read_enrolment(path: str) -> org.Enrolment:
     return org.read_enrolment(Path(path), read_code())
 
 
-def print_enrolled(organisation: org.Organisation, me: org.Me, as_json: bool) -> None:
+def print_enrolled(organisation: org.Organisation, me: org.Me, as_json: bool,
+                   sealed: int = 0) -> None:
     cli = _cli()
     if as_json:
         cli.out_json({"organisation": organisation.id, "name": organisation.name,
-                      "fingerprint": me.fingerprint, "words": me.words})
+                      "fingerprint": me.fingerprint, "words": me.words,
+                      "sealed_testimonies": sealed})
         return
     cli.out(_("This vault now belongs to {name}.").format(name=organisation.name))
+    if sealed:
+        cli.out(_("Testimonies finalised earlier, now sealed for the organisation: "
+                  "{count}").format(count=sealed))
     cli.out(_("Read your fingerprint to the coordinator: {fingerprint}").format(
         fingerprint=me.fingerprint))
     cli.out("    " + me.words)
@@ -174,9 +179,13 @@ def cmd_enroll(args: argparse.Namespace) -> int:
     cli = _cli()
     enrolment = read_enrolment(args.file)
     with cli.open_session(args) as session:
+        # Joining seals what was finalised before (each sealing is in the log).
+        count = "SELECT count(*) FROM activity WHERE action = 'sealed'"
+        before = session.conn.execute(count).fetchone()[0]
         organisation = org.apply_enrolment(session.conn, enrolment, session.author)
+        sealed = session.conn.execute(count).fetchone()[0] - before
         me = org.whoami(session.conn)
-    print_enrolled(organisation, me, args.json)
+    print_enrolled(organisation, me, args.json, sealed)
     return 0
 
 

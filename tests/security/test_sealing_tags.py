@@ -346,7 +346,10 @@ def test_a_cli_session_leaves_no_sealed_name_in_any_file(cli, tmp_path: Path) ->
     enrol.unlink()
     code = json.loads(ok("org", "enrollment", "--to", str(enrol), "--vault", coord,
                          "--json"))["code"]
-    ok("enroll", str(enrol), "--vault", res, TESTIMONY_ENROLMENT_CODE=code)
+    # Joining again with whole sealing on seals the finalised testimony wholly now.
+    joined = json.loads(ok("enroll", str(enrol), "--vault", res, "--json",
+                           TESTIMONY_ENROLMENT_CODE=code))
+    assert joined["sealed_testimonies"] == 1
     ok("finalise", second["id"], "--vault", res)
     assert WHOLE not in ok("list", "--vault", res)
     assert ok("search", "Brimsolvent", "--vault", res).strip() == "No matches."
