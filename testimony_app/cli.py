@@ -97,7 +97,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         if enrolment is not None:
             from testimony_app.core import org
 
-            joined = org.apply_enrolment(session.conn, enrolment, session.author)
+            joined, _sealed = org.apply_enrolment(session.conn, enrolment, session.author)
             if not args.json:
                 cli_sync.print_enrolled(joined, org.whoami(session.conn), False)
     if args.json:

@@ -179,11 +179,7 @@ def cmd_enroll(args: argparse.Namespace) -> int:
     cli = _cli()
     enrolment = read_enrolment(args.file)
     with cli.open_session(args) as session:
-        # Joining seals what was finalised before (each sealing is in the log).
-        count = "SELECT count(*) FROM activity WHERE action = 'sealed'"
-        before = session.conn.execute(count).fetchone()[0]
-        organisation = org.apply_enrolment(session.conn, enrolment, session.author)
-        sealed = session.conn.execute(count).fetchone()[0] - before
+        organisation, sealed = org.apply_enrolment(session.conn, enrolment, session.author)
         me = org.whoami(session.conn)
     print_enrolled(organisation, me, args.json, sealed)
     return 0

@@ -455,8 +455,10 @@ def read_enrolment(path: Path, code: str) -> Enrolment:
         raise InputError("enrolment_malformed") from None
 
 
-def apply_enrolment(conn: Any, enrolment: Enrolment, author: str) -> Organisation:
-    """Join this vault to the organisation (again, to update recipients and settings)."""
+def apply_enrolment(conn: Any, enrolment: Enrolment, author: str
+                    ) -> tuple[Organisation, int]:
+    """Join this vault to the organisation (again, to update recipients and settings).
+    Returns it, and how many finalised testimonies joining sealed."""
     with transaction(conn):
         role = get_meta(conn, "org.role")
         if role == ROLE_COORDINATOR or (role and get_meta(conn, "org.id") != enrolment.org_id):
@@ -478,8 +480,8 @@ def apply_enrolment(conn: Any, enrolment: Enrolment, author: str) -> Organisatio
     # Testimonies finalised before joining had no one to be sealed to: they are now.
     from testimony_app.core import seal  # late: seal imports this module
 
-    seal.seal_finalised(conn, author)
-    return require_org(conn)
+    sealed = seal.seal_finalised(conn, author)
+    return require_org(conn), sealed
 
 
 # -- trust -------------------------------------------------------------------

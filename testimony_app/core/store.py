@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from testimony_app.core import audit, dates, interchange, pseudonym, textnorm
+from testimony_app.core import audit, dates, interchange, org, pseudonym, textnorm
 from testimony_app.core.db import transaction
 from testimony_app.core.errors import InputError, NotFound, ValidationFailed
 from testimony_app.i18n import _
@@ -218,8 +218,7 @@ def _put(conn: Any, kind: str, rec: dict[str, Any], author: str, *, new: bool = 
     rec = dict(rec)
     identity = rec.pop("identity", None) if kind == "person" else None
     if kind == "person" and "sealed_identity" in rec and "match_keys" in rec \
-            and conn.execute("SELECT 1 FROM meta WHERE key = 'org.role' AND value = 'member'"
-                             ).fetchone():
+            and org.get_meta(conn, "org.role") == org.ROLE_MEMBER:
         # Beside a seal on a researcher's vault, match keys confirm a guessed name
         # (seal.py): a document that brings them along does not keep them here.
         del rec["match_keys"]

@@ -48,14 +48,19 @@ def tagged_words(editor: Any) -> list[tuple[str, str]]:
             for t in editor.narrative_tags.value("ar")]
 
 
-def test_select_tag_and_the_tag_follows_typing(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+def new_narrative(qtbot, open_worker) -> tuple[Any, str, int]:  # type: ignore[no-untyped-def]
+    """A new testimony in the window, the Arabic narrative typed, its person known:
+    the editor, the person's id and where the name starts."""
     document, pid = person_document()
     idle_session(qtbot, open_worker).add_document(document)
     window = make_window(qtbot, open_worker)
     window.new_testimony()
-    editor = window.editor
-    commit_text(editor.narrative, NARRATIVE_AR)
-    start = NARRATIVE_AR.index(NAME_AR)
+    commit_text(window.editor.narrative, NARRATIVE_AR)
+    return window.editor, pid, NARRATIVE_AR.index(NAME_AR)
+
+
+def test_select_tag_and_the_tag_follows_typing(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+    editor, pid, start = new_narrative(qtbot, open_worker)
     # a selection with a space on either side: the tag covers the words only
     select(editor.narrative, start - 1, start + len(NAME_AR) + 1)
     assert editor.narrative_tags.tag_selection(pid)
@@ -233,13 +238,7 @@ def test_clearing_the_editor_on_lock_highlights_nothing_outside_the_text(  # typ
         qtbot, open_worker, qtlog) -> None:
     """Locking clears the editor; the tags go first, so that no highlight follows the
     text out of the document (Qt: "QTextCursor::setPosition: Position out of range")."""
-    document, pid = person_document()
-    idle_session(qtbot, open_worker).add_document(document)
-    window = make_window(qtbot, open_worker)
-    window.new_testimony()
-    editor = window.editor
-    commit_text(editor.narrative, NARRATIVE_AR)
-    start = NARRATIVE_AR.index(NAME_AR)
+    editor, pid, start = new_narrative(qtbot, open_worker)
     select(editor.narrative, start, start + len(NAME_AR))
     assert editor.narrative_tags.tag_selection(pid)
     editor.clear()
