@@ -10,6 +10,7 @@ accident.
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -43,7 +44,10 @@ def read(language: str) -> Catalog:
 def update(language: str) -> tuple[int, int]:
     """Rewrite the catalog; returns (strings, untranslated)."""
     old = read(language)
-    catalog = Catalog(locale=language, project="Testimony", charset="utf-8")
+    # A fixed date and no line numbers: the catalog changes only when a string does,
+    # so two branches that add strings in different files merge without conflicts.
+    catalog = Catalog(locale=language, project="Testimony", charset="utf-8",
+                      creation_date=datetime(2026, 1, 1, tzinfo=UTC))
     untranslated = 0
     for message, locations in sorted(extract().items()):
         previous = old.get(message)
@@ -52,7 +56,8 @@ def update(language: str) -> tuple[int, int]:
         catalog.add(message, translation, locations=locations[:3])
     CATALOG_DIR.mkdir(exist_ok=True)
     with (CATALOG_DIR / f"{language}.po").open("wb") as handle:
-        write_po(handle, catalog, width=100, omit_header=False, sort_output=True)
+        write_po(handle, catalog, width=100, omit_header=False, sort_output=True,
+                 include_lineno=False)
     return len(catalog), untranslated
 
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 MESSAGES: dict[str, str] = {
     "error": N_("Something went wrong ({code})."),
     "vault": N_("The vault could not be used ({code})."),
+    "input": N_("That input is not acceptable; nothing was changed."),
     "wrong_secret": N_("Wrong passphrase or not a Testimony vault. Nothing was changed."),
     "wrong_recovery_code": N_("Wrong recovery code or not a Testimony vault. Nothing was changed."),
     "no_vault": N_("There is no Testimony vault in {path}. Create one with 'testimony init'."),
