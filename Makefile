@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/
 	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench bench-small demo demo-workspace clean help translations screenshots package
+.PHONY: system-packages run test lint typecheck pytest bench bench-small demo demo-workspace clean help translations screenshots package
 
 help:
 	@echo "make run    start Testimony (sets up $(VENV) if missing)"
@@ -23,7 +23,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-run: $(STAMP)
+# Debian packages beyond the wheels (Qt's libraries, fonts, audio, age): installed when
+# root, otherwise one line says what to install; tests that need them skip and say why.
+system-packages:
+	@bash scripts/system-packages.sh
+
+run: system-packages $(STAMP)
 	@if $(PY) -c 'import testimony_app.gui.app' 2>/dev/null; then $(VENV)/bin/testimony-app; else $(VENV)/bin/testimony --help; fi
 
 lint: $(STAMP)
@@ -36,7 +41,7 @@ pytest: $(STAMP)
 	# A memory cap: a runaway test fails on its own instead of taking the machine down.
 	ulimit -v 16000000; QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(PYTEST_ARGS)
 
-test: lint typecheck pytest
+test: system-packages lint typecheck pytest
 
 demo: $(STAMP)
 	TESTIMONY_VAULT=$${TESTIMONY_VAULT:-demo-vault} $(VENV)/bin/testimony demo
