@@ -316,7 +316,7 @@ def test_receipt_accept_then_purge_with_confirmation(qtbot, workers, pair: Pair)
     dialog.show()
     dialog.accept_receipt(path)
     qtbot.waitUntil(lambda: dialog.purge_button.isVisible(), timeout=20_000)
-    text = dialog.result.text()
+    text = dialog.outcome.text()
     assert f"bundle 1, with {exported.records} records and 1 attachments" in text
     assert f"{exported.records} records arrived safely" in text
     dialog.purge_button.click()
@@ -326,7 +326,7 @@ def test_receipt_accept_then_purge_with_confirmation(qtbot, workers, pair: Pair)
     with qtbot.waitSignal(dialog.purged, timeout=30_000) as blocker:
         dialog.confirm_button.click()
     assert blocker.args[0].records == exported.records
-    assert "Removed" in dialog.result.text() and not dialog.confirm_box.isVisible()
+    assert "Removed" in dialog.outcome.text() and not dialog.confirm_box.isVisible()
     wait_idle(qtbot, rw)
     assert pair.researcher.list_testimonies() == []
 
@@ -337,7 +337,7 @@ def test_receipt_accept_then_purge_with_confirmation(qtbot, workers, pair: Pair)
     bad.write_bytes(bytes(data))
     dialog.accept_receipt(bad)
     qtbot.waitUntil(lambda: dialog.job is None, timeout=20_000)
-    assert "receipt" in dialog.result.text() and not dialog.purge_button.isVisible()
+    assert "receipt" in dialog.outcome.text() and not dialog.purge_button.isVisible()
 
 
 def test_window_stays_responsive_during_export_and_import(qtbot, workers, pair: Pair) -> None:  # type: ignore[no-untyped-def]  # noqa: F811

@@ -53,8 +53,8 @@ class ReceiptDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.choose_button)
-        self.result = plain_label(selectable=True)
-        self.result.setAccessibleName(_("Receipt result"))
+        self.outcome = plain_label(selectable=True)
+        self.outcome.setAccessibleName(_("Receipt result"))
 
         self.purge_button = QPushButton(_("Remove received records from this laptop…"))
         self.purge_button.setVisible(False)
@@ -88,7 +88,7 @@ class ReceiptDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(row)
-        layout.addWidget(self.result)
+        layout.addWidget(self.outcome)
         purge_row = QHBoxLayout()
         purge_row.addWidget(self.purge_button)
         purge_row.addStretch(1)
@@ -105,7 +105,7 @@ class ReceiptDialog(QDialog):
 
     def accept_receipt(self, path: Path) -> Job:
         self.path_edit.setText(str(path))
-        self.result.setText(_("Checking the receipt…"))
+        self.outcome.setText(_("Checking the receipt…"))
         self.purge_button.setVisible(False)
         self.confirm_box.setVisible(False)
         self.job = self.worker.run(lambda j: _accept(j, path), self._accepted, self._failed)
@@ -133,13 +133,13 @@ class ReceiptDialog(QDialog):
                            "if it is seized.").format(count=fmt.number(self.purgeable)))
         else:
             lines.append(_("Nothing can be removed from this laptop yet."))
-        self.result.setText("\n".join(lines))
+        self.outcome.setText("\n".join(lines))
         self.purge_button.setVisible(self.purgeable > 0)
 
     def _failed(self, error: BaseException) -> None:
         self.job = None
         self._busy(False)
-        self.result.setText(str(error))
+        self.outcome.setText(str(error))
 
     def ask_purge(self) -> None:
         """The explicit confirmation step, inline: a tick box, then a second button."""
@@ -154,7 +154,7 @@ class ReceiptDialog(QDialog):
     def purge(self) -> Job | None:
         if not self.confirm_check.isChecked() or self.job is not None:
             return None
-        self.result.setText(_("Removing…"))
+        self.outcome.setText(_("Removing…"))
         self.job = self.worker.run(lambda j: receipt.purge_received(session_of(j)),
                                    self._purged, self._failed)
         self._busy(True)
@@ -166,7 +166,7 @@ class ReceiptDialog(QDialog):
         self.confirm_box.setVisible(False)
         self.purge_button.setVisible(False)
         self.confirm_check.setChecked(False)
-        self.result.setText(_("Removed {records} records and {attachments} attachments that "
+        self.outcome.setText(_("Removed {records} records and {attachments} attachments that "
                               "the organisation confirmed; {kept} kept.").format(
             records=fmt.number(purged.records), attachments=fmt.number(purged.attachments),
             kept=fmt.number(purged.kept)))
