@@ -32,6 +32,8 @@ def import_only_app_errors(pair: Pair, path: Path) -> None:
     start = time.monotonic()
     with contextlib.suppress(errors.TestimonyError):  # anything else fails the test
         bundle.import_bundle(pair.coordinator, path)
+    # A hang guard with a wide margin (refusals take well under a second), not a
+    # measurement: bench/ measures import speed.
     assert time.monotonic() - start < 20
     assert counts(pair) == before
     # RSS in KiB on Linux: the reader never grows with hostile input
@@ -87,7 +89,6 @@ def test_an_absurd_sequence_number_is_counted_cheaply(pair: Pair) -> None:
     for number, seq in enumerate((1, 2**31 - 1)):
         conn.execute("INSERT INTO received_bundles VALUES (?, 'FP', 'dev', ?, '', '', '{}')",
                      (f"b{number}", seq))
-    start = time.monotonic()
+    # Bounded work, not a timing: a report of every gap would list 2**31 numbers.
     missing = bundle.missing_sequences(conn, "FP", "dev")
-    assert time.monotonic() - start < 1
     assert missing == list(range(2, 2 + bundle.MAX_GAPS_REPORTED))
