@@ -202,3 +202,21 @@ def test_an_export_that_cannot_be_written_leaves_nothing(exported, tmp_path: Pat
     assert missing.value.code == "file_unreadable"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".export-c")) == [
         ".export-c.stale.part"]
+
+
+def test_suppressed_figures_cannot_be_recomputed_from_any_file(exported, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.security.disclosure_attack import hidden_cells, read_export, recover
+
+    pair, a, b, _t = exported
+    target = tmp_path / "threshold-10"
+    redact.export(pair.coordinator, target,
+                  redact.Options(auditor="Auditor A", threshold=10, uwazi=True))
+    assert verify.verify(target)[0] == []
+    for export in (a, b, target):
+        files = read_export(export)
+        assert hidden_cells(files)  # the demo data has small figures
+        assert recover(files) == {}, export.name
+    manifest = json.loads((target / "manifest.json").read_text())
+    assert manifest["threshold"] == manifest["policy"]["threshold"] == 10
+    assert "&lt;10" in (target / "report.html").read_text()
+    assert "&lt;5" not in (target / "report.html").read_text()
