@@ -355,6 +355,7 @@ def export(session: Any, target: Path, options: Options,
            progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Write the export folder (or .zip); returns its manifest."""
     conn = session.conn
+    options.profile_()  # a threshold or level out of bounds is refused before anything
     organisation = org.require_coordinator(conn)
     result = disclose(conn, options)
     manifest = manifest_of(result, {
