@@ -70,13 +70,15 @@ def place_path(places: dict[str, dict[str, Any]], place_id: str | None, language
     """`Governorate::Place`: Uwazi thesauri nest two levels, so the broadest place that
     is not the country, then the incident's own place."""
     chain: list[str] = []
-    while place_id and place_id in places and len(chain) < 32:
+    seen = 0
+    while place_id and place_id in places and seen < 32:
         place = places[place_id]
         names = place["name"]
-        chain.append(str(names.get(language) or names.get("en")
-                         or next(iter(names.values()), "")))
+        if place.get("level") != "country" or not chain:
+            chain.append(str(names.get(language) or names.get("en")
+                             or next(iter(names.values()), "")))
         place_id = place.get("parent")
-    chain = chain[:-1] if len(chain) > 1 else chain
+        seen += 1
     return "::".join([chain[-1], chain[0]]) if len(chain) > 1 else "".join(chain)
 
 
