@@ -351,6 +351,21 @@ def render(result: disclosure.Disclosure, manifest: dict[str, Any],
     return files
 
 
+def signed(files: dict[str, bytes], manifest: dict[str, Any],
+           sign: Callable[[bytes], bytes]) -> dict[str, bytes]:
+    """The files with the manifest listing them, its signature and SHA256SUMS."""
+    manifest["files"] = {name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+                         for name, data in sorted(files.items())}
+    manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1,
+                                sort_keys=True).encode("utf-8")
+    files = {**files, "manifest.json": manifest_bytes,
+             "manifest.sig": base64.b64encode(sign(manifest_bytes)) + b"\n"}
+    sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
+                   for name, data in sorted(files.items()) if name != "manifest.sig")
+    files["SHA256SUMS"] = sums.encode("ascii")
+    return files
+
+
 def export(session: Any, target: Path, options: Options,
            progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Write the export folder (or .zip); returns its manifest."""
@@ -362,17 +377,8 @@ def export(session: Any, target: Path, options: Options,
         "id": organisation.id, "name": organisation.name,
         "signing_key": base64.b64encode(organisation.signing_key).decode(),
         "fingerprint": organisation.fingerprint}, audit.now())
-    files = render(result, manifest, options.uwazi)
-    manifest["files"] = {name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
-                         for name, data in sorted(files.items())}
-    manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1,
-                                sort_keys=True).encode("utf-8")
-    files["manifest.json"] = manifest_bytes
-    files["manifest.sig"] = base64.b64encode(
-        org.org_signing_key(conn).sign(manifest_bytes)) + b"\n"
-    sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
-                   for name, data in sorted(files.items()) if name != "manifest.sig")
-    files["SHA256SUMS"] = sums.encode("ascii")
+    files = signed(render(result, manifest, options.uwazi), manifest,
+                   org.org_signing_key(conn).sign)
     _write(target, files, options.zip)
     with transaction(conn):
         audit.record(conn, session.author, "export_redacted", None, auditor_hash=hashlib.sha256(

@@ -253,3 +253,53 @@ def test_threshold_is_bounded() -> None:
         with pytest.raises(InputError) as refused:
             disclosure.Profile(threshold=threshold)
         assert refused.value.code == "threshold"
+
+
+def test_verify_fails_an_export_whose_records_undo_a_suppression(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Signed by the organisation or not, records that still list the victims of a
+    suppressed figure fail `verify`; the policy's own export passes."""
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from testimony_app.core import org, verify
+
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    organisation = {"id": "org", "name": "Org", "signing_key": base64.b64encode(public).decode(),
+                    "fingerprint": org.fingerprint(public)}
+    holdings = disclosure.Holdings(
+        sources=[{"id": "s", "name": "S", "kind": "organisation"}], places=[],
+        persons=[], testimonies=[],
+        incidents=[{"id": f"i{n}", "type": type_, "verification": "verified",
+                    "date": {"precision": "month", "value": "2016-12"}, "sources": ["s"],
+                    "victims": [{"group": {"count": count, "qualifier": "exact"}}]}
+                   for n, (type_, count) in enumerate((("torture", 1), ("torture", 2),
+                                                       ("arbitrary_arrest", 30)))],
+        aggregates=[], identities={}, witnesses=frozenset(), pseudonym=lambda p: f"A-{p}",
+        narrate=lambda t: None)
+    for name, threshold, undo in (("good", 5, False), ("undone", 5, True),
+                                  ("large", 40, False)):
+        result = disclosure.decide(copy.deepcopy(holdings),
+                                   disclosure.Profile(threshold=threshold))
+        manifest = redact.manifest_of(result, organisation, "2026-01-01T00:00:00Z")
+        files = redact.render(result, manifest)
+        if undo:  # the victims put back, the figures left suppressed
+            records = copy.deepcopy(result.records)
+            records["incidents"] = copy.deepcopy(holdings.incidents)
+            files["records.json"] = json.dumps(records).encode()
+        folder = tmp_path / name
+        folder.mkdir()
+        for file_name, data in redact.signed(files, manifest, key.sign).items():
+            (folder / file_name).write_bytes(data)
+        problems, _manifest = verify.verify(folder, organisation["fingerprint"])
+        if undo:
+            assert "records.json shows the victims of a suppressed figure (2016-12, torture)" \
+                in problems
+        else:
+            assert problems == [], name
+    figures = json.loads((tmp_path / "large" / "manifest.json").read_text())["figures"]
+    assert [f["victims"] for f in figures] == [None, None]  # 30 < 40: suppressed, verified
+    figures = json.loads((tmp_path / "good" / "manifest.json").read_text())["figures"]
+    assert [f["victims"] for f in figures] == [30, None]  # recomputed from the records
