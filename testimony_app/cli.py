@@ -404,7 +404,7 @@ def cmd_export_redacted(args: argparse.Namespace) -> int:
     with open_session(args) as session:
         manifest = redact.export(session, Path(args.to), options)
     if args.json:
-        out_json({"to": args.to, "counts": manifest["counts"],
+        out_json({"to": args.to, "counts": manifest["counts"], "policy": manifest["policy"],
                   "redaction_log": manifest["redaction_log"],
                   "fingerprint": manifest["organisation"]["fingerprint"]})
         return 0
@@ -605,7 +605,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", default="auditor", choices=["auditor"])
     p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
     p.add_argument("--until", dest="date_until", metavar="YYYY-MM-DD")
-    p.add_argument("--threshold", type=int, default=5)
+    p.add_argument("--threshold", type=int, default=5,
+                   help=_("suppress documented counts below this, in every file (2 to 100)"))
     p.add_argument("--coarsen-places", choices=["city", "governorate"])
     p.add_argument("--coarsen-dates", action="store_true")
     p.add_argument("--zip", action="store_true")

@@ -46,3 +46,18 @@ def month(date: dict[str, Any]) -> str | None:
         return None
     first, last = start(date)[:7], end(date)[:7]
     return first if first == last else None
+
+
+def text(date: dict[str, Any]) -> str:
+    """The date at the precision held, never a day it does not hold: 2016-12-14,
+    2016-12, 2016, a span as 2016-12-12/2016-12-13 (approximate bounds end in ~),
+    open spans as ../2016-12-15 and 2016-12-15/.. (ISO 8601-2 intervals)."""
+    precision = date["precision"]
+    if precision in ("range", "approximate"):
+        mark = "~" if precision == "approximate" else ""
+        return f"{date['from']}{mark}/{date['to']}{mark}"
+    if precision == "before":
+        return f"../{date['value']}"
+    if precision == "after":
+        return f"{date['value']}/.."
+    return str(date["value"])

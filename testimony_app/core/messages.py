@@ -51,6 +51,10 @@ MESSAGES: dict[str, str] = {
     "seeds_missing": N_("The demo data set was not found."),
     "confirm_delete": N_("Deleting is permanent; add --yes to confirm."),
     "not_a_testimony": N_("That record is not a testimony."),
+    "threshold": N_("The threshold for small counts must be from {low} to {high}; "
+                    "nothing was exported."),
+    "place_level": N_("Places can be coarsened to the city or the governorate only; "
+                      "nothing was exported."),
     "finalise_missing": N_("This testimony cannot be finalised yet; missing: {fields}."),
     "disk": N_("Writing failed (disk full or not writable); nothing was changed."),
     # sync bundles, enrolment, receipts (issue 4)

@@ -6,9 +6,11 @@ every time), non-identifying attributes, names already in the public domain
 (never a witness's), testimonies whose consent allows it, narratives only once a
 coordinator approved their redaction preview (else withheld and counted), free
 text that could name someone withheld, documented counts below the threshold
-suppressed, places and dates optionally coarsened. The redaction log says what
-kinds were removed and how many, never the values. The folder carries a
-SHA-256 manifest signed with the organisation's Ed25519 key.
+suppressed, places and dates optionally coarsened. What each value becomes is
+decided once, by the disclosure policy (core/disclosure.py); every file here is
+rendered from its result. The redaction log says what kinds were removed and how
+many, never the values. The folder carries a SHA-256 manifest signed with the
+organisation's Ed25519 key.
 """
 
 from __future__ import annotations
@@ -33,19 +35,20 @@ from typing import Any
 from testimony_app.core import (
     audit,
     dates,
+    disclosure,
     narrative_tags,
     org,
     outfile,
     report,
     seal,
     textnorm,
-    vocab,
+    uwazi,
 )
 from testimony_app.core.db import transaction
 from testimony_app.core.errors import InputError
 
-EXPORT_FORMAT = "testimony-redacted/1"
-SHARED_SCOPES = {"partners", "publish_anonymised", "publish_named"}
+EXPORT_FORMAT = disclosure.EXPORT_FORMAT
+SHARED_SCOPES = set(disclosure.SHARED_SCOPES)
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _PARTICLES = {"al", "abu", "umm", "bin", "abd", "el", "ibn", "ben", "bint"}
 # Marks (Arabic diacritics, combining accents) belong to their word: without them a
@@ -65,6 +68,13 @@ class Options:
     coarsen_dates: bool = False
     zip: bool = False
     uwazi: bool = False  # also write uwazi.zip for HURIDOCS Uwazi's CSV import
+
+    def profile_(self) -> disclosure.Profile:
+        """The part of the options the disclosure policy decides by."""
+        return disclosure.Profile(
+            auditor=self.auditor, name=self.profile, date_from=self.date_from,
+            date_until=self.date_until, threshold=self.threshold,
+            coarsen_places=self.coarsen_places, coarsen_dates=self.coarsen_dates)
 
 
 def auditor_key(conn: Any, auditor: str) -> bytes:
@@ -247,261 +257,128 @@ def _load(conn: Any, kind: str) -> list[dict[str, Any]]:
         "SELECT data FROM records WHERE kind = ? ORDER BY sort_date, id", (kind,))]
 
 
-def _in_scope(date: dict[str, Any], options: Options) -> bool:
-    if options.date_from and dates.end(date) < options.date_from:
-        return False
-    return not (options.date_until and dates.start(date) > options.date_until)
+def holdings(conn: Any, auditor: str) -> disclosure.Holdings:
+    """What the vault holds, as the disclosure policy reads it for this auditor:
+    records opened, identities, and each narrative's redaction with its review."""
+    key = auditor_key(conn, auditor)
+    names = _private_names(conn, key)
+    kept = _kept_tags(conn)
+    memo: dict[str, str | None] = {}  # word -> token, for this export's names
+    reviewed = {r[0]: r[1] for r in conn.execute(
+        "SELECT record_id, sha256 FROM narrative_reviews WHERE field = 'narrative'")}
+
+    def narrate(testimony: dict[str, Any]) -> disclosure.Narrative:
+        texts = _narrative(conn, testimony, names, key, kept, memo)
+        redacted = {lang: pair[0] for lang, pair in texts.items()}
+        return disclosure.Narrative(redacted, sum(n for _text, n in texts.values()),
+                                    reviewed.get(testimony["id"]) == _digest(redacted))
+
+    return disclosure.Holdings(
+        sources=_load(conn, "source"), places=_load(conn, "place"),
+        persons=_load(conn, "person"),
+        testimonies=[seal.opened(conn, t) for t in _load(conn, "testimony")],
+        incidents=_load(conn, "incident"), aggregates=_load(conn, "aggregate"),
+        identities={r[0]: json.loads(r[1]) for r in conn.execute(
+            "SELECT person_id, data FROM identities")},
+        witnesses=frozenset(r[0] for r in conn.execute(
+            "SELECT to_id FROM links WHERE role = 'witness'")),
+        pseudonym=lambda person_id: pseudonym(key, person_id), narrate=narrate)
 
 
-def _coarse_date(date: dict[str, Any], options: Options) -> dict[str, Any]:
-    month = dates.month(date)
-    if options.coarsen_dates and month:
-        return {"precision": "month", "value": month}
-    return {k: v for k, v in date.items() if k != "text"}  # the source's words may quote
+def disclose(conn: Any, options: Options) -> disclosure.Disclosure:
+    """The export as the disclosure policy decides it."""
+    return disclosure.decide(holdings(conn, options.auditor), options.profile_())
 
 
 def build(conn: Any, options: Options) -> tuple[dict[str, Any], Counter[str]]:
     """The records that leave, and the redaction log (kinds and counts only)."""
-    log: Counter[str] = Counter()
-    key = auditor_key(conn, options.auditor)
-    names = _private_names(conn, key)
-    places = {p["id"]: p for p in _load(conn, "place")}
-    levels = ["country", "governorate", "city"]
-
-    def place_ref(place_id: str | None) -> str | None:
-        if not place_id or not options.coarsen_places:
-            return place_id
-        keep = levels[: levels.index(options.coarsen_places) + 1]
-        current = places.get(place_id)
-        while current and current["level"] not in keep and current.get("parent"):
-            log["place coarsened"] += 1
-            current = places.get(current["parent"])
-        return current["id"] if current else None
-
-    reviewed = {r[0]: r[1] for r in conn.execute(
-        "SELECT record_id, sha256 FROM narrative_reviews WHERE field = 'narrative'")}
-    identities = {r[0]: json.loads(r[1]) for r in conn.execute(
-        "SELECT person_id, data FROM identities")}
-    witnesses = {r[0] for r in conn.execute("SELECT to_id FROM links WHERE role = 'witness'")}
-
-    kept = _kept_tags(conn)
-    memo: dict[str, str | None] = {}  # word -> token, for this export's names
-    testimonies, shared = [], set()
-    for stored in _load(conn, "testimony"):
-        t = seal.opened(conn, stored)  # a wholly sealed testimony, opened
-        if "witness" in t:
-            witnesses.add(t["witness"])
-        if not _in_scope(t["interview"]["date"], options):
-            continue
-        if t["consent"]["scope"] not in SHARED_SCOPES or t["status"] != "finalised":
-            log["testimony withheld (consent or status)"] += 1
-            continue
-        shared.add(t["id"])
-        out: dict[str, Any] = {"id": t["id"], "status": t["status"],
-                               "consent_scope": t["consent"]["scope"],
-                               "interview": {"date": _coarse_date(t["interview"]["date"],
-                                                                  options),
-                                             "language": t["interview"]["language"],
-                                             "mode": t["interview"]["mode"]}}
-        if "assessment" in t:
-            out["assessment"] = t["assessment"]
-        if t.get("narrative"):
-            texts = _narrative(conn, t, names, key, kept, memo)
-            redacted = {lang: pair[0] for lang, pair in texts.items()}
-            if reviewed.get(t["id"]) == _digest(redacted):
-                out["narrative"] = redacted
-                log["name replaced by pseudonym in a narrative"] += sum(
-                    n for _text, n in texts.values())
-            else:
-                log["narrative withheld (not reviewed)"] += 1
-        for field in ("title", "summary"):
-            if field in t:
-                log[f"{field} withheld (free text)"] += 1
-        if "witness" in t:
-            out["witness"] = pseudonym(key, t["witness"])
-            log["witness identity withheld"] += 1 if t["witness"] in identities else 0
-        testimonies.append(out)
-
-    persons_needed: set[str] = set()
-    incidents = []
-    for i in _load(conn, "incident"):
-        if not _in_scope(i["date"], options):
-            continue
-        if not i.get("sources") and not any(t in shared for t in i.get("testimonies", [])):
-            log["incident withheld (its testimonies may not leave)"] += 1
-            continue
-        out = {"id": i["id"], "type": i["type"], "date": _coarse_date(i["date"], options),
-               "verification": i["verification"],
-               "testimonies": [t for t in i.get("testimonies", []) if t in shared]}
-        if i.get("place"):
-            out["place"] = place_ref(i["place"])
-        if "perpetrator" in i:
-            out["perpetrator"] = {"category": i["perpetrator"]["category"]}
-            if "description" in i["perpetrator"]:
-                log["perpetrator description withheld (free text)"] += 1
-        if "description" in i:
-            log["incident description withheld (free text)"] += 1
-        if "sources" in i:
-            out["sources"] = i["sources"]
-        victims = []
-        for v in i.get("victims", []):
-            if "person" in v:
-                persons_needed.add(v["person"])
-                victims.append({"person": pseudonym(key, v["person"]),
-                                **({"status": v["status"]} if "status" in v else {})})
-            else:
-                group = {k: v["group"][k] for k in ("count", "qualifier", "breakdown")
-                         if k in v["group"]}
-                if "label" in v["group"]:
-                    log["victim group label withheld (free text)"] += 1
-                victims.append({"group": group,
-                                **({"status": v["status"]} if "status" in v else {})})
-        out["victims"] = victims
-        incidents.append(out)
-    cited = {t["witness"] for t in testimonies if "witness" in t}  # pseudonyms
-    persons_needed |= {w for w in witnesses if pseudonym(key, w) in cited}
-
-    persons = []
-    for p in _load(conn, "person"):
-        if p["id"] not in persons_needed:
-            continue
-        out = {"pseudonym": pseudonym(key, p["id"]), "sex": p["sex"]}
-        if "age" in p or "age_group" in p:
-            out["age_group"] = p.get("age_group") or (
-                "child" if int(p["age"]) < 18 else "adult")
-        if "occupation" in p:
-            out["occupation"] = p["occupation"]
-        identity = identities.get(p["id"])
-        if identity and identity.get("public_domain") and p["id"] not in witnesses:
-            out["public_name"] = identity["name"]
-            log["public-domain name kept"] += 1
-        elif identity or "sealed_identity" in p:
-            log["identity withheld"] += 1
-        persons.append(out)
-
-    aggregates = [{k: a[k] for k in ("id", "source", "incident_type", "period", "count",
-                                     "qualifier", "breakdown") if k in a}
-                  for a in _load(conn, "aggregate") if _in_scope(a["period"], options)]
-    for a in aggregates:
-        a["period"] = _coarse_date(a["period"], options) if dates.month(a["period"]) \
-            else {k: v for k, v in a["period"].items() if k != "text"}
-    used_places = {i.get("place") for i in incidents}
-    place_out: list[dict[str, Any]] = []
-    for pid in sorted(p for p in used_places if p):
-        chain = pid
-        while chain and chain in places:
-            place = places[chain]
-            if not any(x["id"] == chain for x in place_out):
-                place_out.append({k: place[k] for k in ("id", "name", "level", "parent")
-                                  if k in place})
-            chain = place.get("parent")
-    records = {"format": EXPORT_FORMAT,
-               "sources": [{k: s[k] for k in ("id", "name", "kind") if k in s}
-                           for s in _load(conn, "source")],
-               "places": place_out, "persons": persons, "testimonies": testimonies,
-               "incidents": incidents, "aggregates": aggregates}
-    return records, log
+    result = disclose(conn, options)
+    return result.records, result.log
 
 
-def _csv(records: dict[str, Any]) -> bytes:
+def records_csv(result: disclosure.Disclosure) -> bytes:
+    """One row per incident and per other source's figure. An incident under a
+    suppressed figure has no victim count (`victims` says `withheld`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["kind", "id", "date", "type", "victims", "qualifier", "verification"])
-    for i in records["incidents"]:
-        count = sum(v["group"]["count"] if "group" in v else 1 for v in i["victims"])
-        writer.writerow(["incident", i["id"], dates.sort_key(i["date"]), i["type"], count,
-                         "", i["verification"]])
-    for a in records["aggregates"]:
-        writer.writerow(["aggregate", a["id"], dates.sort_key(a["period"]), a["incident_type"],
+    persons = {p["pseudonym"]: p for p in result.records["persons"]}
+    for i in result.records["incidents"]:
+        counts = report.incident_counts(i, persons)
+        writer.writerow(["incident", i["id"], dates.text(i["date"]), i["type"],
+                         "withheld" if counts["victims"] is None else counts["victims"],
+                         counts["qualifier"], i["verification"]])
+    for a in result.records["aggregates"]:
+        writer.writerow(["aggregate", a["id"], dates.text(a["period"]), a["incident_type"],
                          a["count"], a["qualifier"], ""])
     return buffer.getvalue().encode("utf-8")
 
 
-def _uwazi_date(day: str) -> str:
-    return day.replace("-", "/")
-
-
 def uwazi_zip(records: dict[str, Any]) -> bytes:
-    """A zip Uwazi's CSV import takes: import.csv at its root (docs/UWAZI.md)."""
-    places = {p["id"]: p for p in records.get("places", [])}
+    """The Uwazi package of an export's records (core/uwazi.py)."""
+    return uwazi.package(records)
 
-    def place_path(place_id: str | None, language: str) -> str:
-        chain = []
-        while place_id and place_id in places:
-            place = places[place_id]
-            chain.append(place["name"].get(language) or next(iter(place["name"].values())))
-            place_id = place.get("parent")
-        # Uwazi thesauri nest two levels: the broadest place that is not the country,
-        # then the incident's own place.
-        chain = chain[:-1] if len(chain) > 1 else chain
-        return "::".join([chain[-1], chain[0]]) if len(chain) > 1 else "".join(chain)
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["title__en", "title__ar", "incident_type", "date", "date_range", "place",
-                     "perpetrator", "victims", "victim_status", "verification",
-                     "victim_pseudonyms", "source_ids"])
-    for i in records.get("incidents", []):
-        first, last = dates.start(i["date"]), dates.end(i["date"])
-        count = sum(v["group"]["count"] if "group" in v else 1 for v in i["victims"])
-        titles = {lang: f"{vocab.label('incident_type', i['type'], lang)} — "
-                        f"{first or last} — {place_path(i.get('place'), lang) or '-'}"
-                  for lang in ("en", "ar")}
-        writer.writerow([
-            titles["en"], titles["ar"], vocab.label("incident_type", i["type"]),
-            _uwazi_date(first) if first == last else "",
-            "" if first == last else f"{_uwazi_date(first)}:{_uwazi_date(last)[:10]}",
-            place_path(i.get("place"), "en"),
-            vocab.label("perpetrator", i["perpetrator"]["category"]) if "perpetrator" in i
-            else "", count,
-            "|".join(sorted({vocab.label("victim_status", v["status"])
-                             for v in i["victims"] if "status" in v})),
-            vocab.label("verification", i["verification"]),
-            "|".join(v["person"] for v in i["victims"] if "person" in v),
-            "|".join(i.get("sources", []))])
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:
-        out.writestr("import.csv", buffer.getvalue().encode("utf-8"))
-    return archive.getvalue()
+def manifest_of(result: disclosure.Disclosure, organisation: dict[str, Any],
+                created: str) -> dict[str, Any]:
+    """The manifest before its file list: scope, policy, counts, the redaction log
+    (kinds and counts, never values) and the figures."""
+    profile = result.profile
+    return {
+        "format": EXPORT_FORMAT, "created": created, "profile": profile.name,
+        "auditor": profile.auditor, "threshold": profile.threshold,
+        "organisation": organisation,
+        "scope": {"from": profile.date_from, "until": profile.date_until,
+                  "coarsen_places": profile.coarsen_places,
+                  "coarsen_dates": profile.coarsen_dates},
+        "policy": result.policy,
+        "counts": {k: len(v) for k, v in result.records.items() if isinstance(v, list)},
+        "redaction_log": dict(sorted(result.log.items())), "figures": result.figures,
+    }
+
+
+def render(result: disclosure.Disclosure, manifest: dict[str, Any],
+           with_uwazi: bool = False) -> dict[str, bytes]:
+    """Every data file of the export, each rendered from the policy's result only."""
+    files: dict[str, bytes] = {
+        "records.json": json.dumps(result.records, ensure_ascii=False, indent=1,
+                                   sort_keys=True).encode("utf-8"),
+        "records.csv": records_csv(result),
+        "report.html": report.render_html(manifest, result.records).encode("utf-8"),
+    }
+    if with_uwazi:
+        files["uwazi.zip"] = uwazi_zip(result.records)
+    return files
+
+
+def signed(files: dict[str, bytes], manifest: dict[str, Any],
+           sign: Callable[[bytes], bytes]) -> dict[str, bytes]:
+    """The files with the manifest listing them, its signature and SHA256SUMS."""
+    manifest["files"] = {name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+                         for name, data in sorted(files.items())}
+    manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1,
+                                sort_keys=True).encode("utf-8")
+    files = {**files, "manifest.json": manifest_bytes,
+             "manifest.sig": base64.b64encode(sign(manifest_bytes)) + b"\n"}
+    sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
+                   for name, data in sorted(files.items()) if name != "manifest.sig")
+    files["SHA256SUMS"] = sums.encode("ascii")
+    return files
 
 
 def export(session: Any, target: Path, options: Options,
            progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Write the export folder (or .zip); returns its manifest."""
     conn = session.conn
+    options.profile_()  # a threshold or level out of bounds is refused before anything
     organisation = org.require_coordinator(conn)
-    records, log = build(conn, options)
-    figures = report.figures(records, options.threshold)
-    files: dict[str, bytes] = {
-        "records.json": json.dumps(records, ensure_ascii=False, indent=1,
-                                   sort_keys=True).encode("utf-8"),
-        "records.csv": _csv(records),
-    }
-    manifest: dict[str, Any] = {
-        "format": EXPORT_FORMAT, "created": audit.now(), "profile": options.profile,
-        "auditor": options.auditor, "threshold": options.threshold,
-        "organisation": {"id": organisation.id, "name": organisation.name,
-                         "signing_key": base64.b64encode(organisation.signing_key).decode(),
-                         "fingerprint": organisation.fingerprint},
-        "scope": {"from": options.date_from, "until": options.date_until,
-                  "coarsen_places": options.coarsen_places,
-                  "coarsen_dates": options.coarsen_dates},
-        "counts": {k: len(v) for k, v in records.items() if isinstance(v, list)},
-        "redaction_log": dict(sorted(log.items())), "figures": figures,
-    }
-    files["report.html"] = report.render_html(manifest, records).encode("utf-8")
-    if options.uwazi:
-        files["uwazi.zip"] = uwazi_zip(records)
-    manifest["files"] = {name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
-                         for name, data in sorted(files.items())}
-    manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1,
-                                sort_keys=True).encode("utf-8")
-    files["manifest.json"] = manifest_bytes
-    files["manifest.sig"] = base64.b64encode(
-        org.org_signing_key(conn).sign(manifest_bytes)) + b"\n"
-    sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
-                   for name, data in sorted(files.items()) if name != "manifest.sig")
-    files["SHA256SUMS"] = sums.encode("ascii")
+    result = disclose(conn, options)
+    manifest = manifest_of(result, {
+        "id": organisation.id, "name": organisation.name,
+        "signing_key": base64.b64encode(organisation.signing_key).decode(),
+        "fingerprint": organisation.fingerprint}, audit.now())
+    files = signed(render(result, manifest, options.uwazi), manifest,
+                   org.org_signing_key(conn).sign)
     _write(target, files, options.zip)
     with transaction(conn):
         audit.record(conn, session.author, "export_redacted", None, auditor_hash=hashlib.sha256(

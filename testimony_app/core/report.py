@@ -10,97 +10,183 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from testimony_app.core import dates, vocab
+from testimony_app.core import dates, stats, vocab
 
-SUPPRESSED = None  # a suppressed cell is null in JSON and "<5" in the report
+SUPPRESSED = None  # a suppressed cell is null in JSON and "<threshold" in the report
+# An incident under a suppressed figure carries this instead of its victims: the parts
+# of the figure that are shown, and the qualifier (core/disclosure.py).
+WITHHELD = "victims_withheld"
+PARTS = ("victims", "women", "children")
+PREFIXES = {"exact": "", "at_least": "≥ ", "perhaps_more": "≥ ", "approximately": "~ ",
+            "at_most": "≤ "}
 
 
-def _children(breakdown: dict[str, int]) -> int:
-    return sum(int(breakdown.get(k, 0)) for k in ("girls", "boys", "children"))
+def _number(value: Any) -> int:
+    """A count in a breakdown: an integer, or a part given with its own qualifier."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return value
+    if isinstance(value, dict):
+        return _number(value.get("count", 0))
+    return 0
+
+
+def _children(breakdown: dict[str, Any]) -> int:
+    return sum(_number(breakdown.get(k, 0)) for k in ("girls", "boys", "children"))
+
+
+def cell_of(incident: dict[str, Any]) -> tuple[str, str]:
+    """The figure an incident is counted in: the month it starts (or ends) in, its type."""
+    date = incident["date"]
+    return dates.month(date) or dates.sort_key(date)[:7], str(incident["type"])
+
+
+def cells(incidents: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for incident in incidents:
+        out.setdefault(cell_of(incident), []).append(incident)
+    return out
+
+
+def incident_counts(incident: dict[str, Any], persons: dict[str, dict[str, Any]]
+                    ) -> dict[str, Any]:
+    """Victims, women and children of one incident (None where withheld), and the
+    qualifier of its count."""
+    if WITHHELD in incident:
+        marker = incident[WITHHELD] if isinstance(incident[WITHHELD], dict) else {}
+        qualifier = str(marker.get("qualifier", "exact"))
+        shown = {part: marker[part] if isinstance(marker.get(part), int)
+                 and not isinstance(marker.get(part), bool) else None for part in PARTS}
+        return {**shown, "qualifier": qualifier, "qualifiers": {qualifier}}
+    victims = women = children = 0
+    qualifiers: set[str] = set()
+    for victim in incident.get("victims", []):
+        if "group" in victim:
+            group = victim["group"]
+            breakdown = group.get("breakdown", {})
+            victims += _number(group["count"])
+            women += _number(breakdown.get("women", 0))
+            children += _children(breakdown)
+            qualifiers.add(str(group["qualifier"]))
+        else:
+            person = persons.get(victim["person"], {})
+            victims += 1
+            qualifiers.add("exact")
+            if person.get("age_group") == "child":
+                children += 1
+            elif person.get("sex") == "female":
+                women += 1
+    return {"victims": victims, "women": women, "children": children,
+            "qualifier": stats.combine(qualifiers), "qualifiers": qualifiers}
+
+
+def tally_incidents(incidents: list[dict[str, Any]], persons: dict[str, dict[str, Any]]
+                    ) -> dict[str, Any]:
+    """One figure's parts summed over its incidents; a part any incident withholds is
+    None, and listed in `partial` when other incidents show it."""
+    totals: dict[str, Any] = {part: 0 for part in PARTS}
+    shown: dict[str, int] = {part: 0 for part in PARTS}
+    qualifiers: set[str] = set()
+    for incident in incidents:
+        counts = incident_counts(incident, persons)
+        qualifiers |= counts["qualifiers"]
+        for part in PARTS:
+            if counts[part] is None:
+                totals[part] = None
+            else:
+                shown[part] += 1
+                if totals[part] is not None:
+                    totals[part] += counts[part]
+    totals["partial"] = {part for part in PARTS
+                         if totals[part] is None and shown[part]}
+    totals["qualifiers"] = qualifiers
+    totals["records"] = len(incidents)
+    return totals
+
+
+def suppressed_parts(totals: dict[str, Any], threshold: int) -> set[str]:
+    """The parts of a documented figure that are not shown: withheld, or from 1 to
+    threshold-1; all of them when the victims are."""
+    hidden = {part for part in PARTS
+              if totals[part] is None or 0 < totals[part] < threshold}
+    return set(PARTS) if "victims" in hidden else hidden
 
 
 def figures(records: dict[str, Any], threshold: int) -> list[dict[str, Any]]:
     """Victims by month, incident type and source, documented apart from reported.
 
-    Documented counts from 1 to threshold-1 are suppressed (they could point to a
-    person); no totals across rows are published, so a suppressed cell cannot be
-    recomputed from them. Figures other organisations published are shown as they
-    were published.
+    Documented counts from 1 to threshold-1 are suppressed, and so is a part that the
+    records withhold (core/disclosure.py says which). No totals across rows are
+    published. Figures other organisations published are shown as they were published.
     """
     persons = {p["pseudonym"]: p for p in records.get("persons", [])}
     sources = {s["id"]: s["name"] for s in records.get("sources", [])}
     rows: dict[tuple[str, str, str], dict[str, Any]] = {}
-
-    def row(month: str, type_: str, source: str) -> dict[str, Any]:
-        return rows.setdefault((month, type_, source), {
-            "month": month, "incident_type": type_, "source": source, "victims": 0,
-            "women": 0, "children": 0, "records": 0, "qualifiers": set()})
-
-    for incident in records.get("incidents", []):
-        month = dates.month(incident["date"]) or dates.sort_key(incident["date"])[:7]
-        r = row(month, incident["type"], "documented")
-        r["records"] += 1
-        for victim in incident.get("victims", []):
-            if "group" in victim:
-                group = victim["group"]
-                r["victims"] += group["count"]
-                r["women"] += int(group.get("breakdown", {}).get("women", 0))
-                r["children"] += _children(group.get("breakdown", {}))
-                r["qualifiers"].add(group["qualifier"])
-            else:
-                person = persons.get(victim["person"], {})
-                r["victims"] += 1
-                r["qualifiers"].add("exact")
-                if person.get("age_group") == "child":
-                    r["children"] += 1
-                elif person.get("sex") == "female":
-                    r["women"] += 1
+    for (month, type_), members in cells(records.get("incidents", [])).items():
+        totals = tally_incidents(members, persons)
+        hidden = suppressed_parts(totals, threshold)
+        rows[(month, type_, "documented")] = {
+            "month": month, "incident_type": type_, "source": "documented",
+            **{part: SUPPRESSED if part in hidden else totals[part] for part in PARTS},
+            "records": totals["records"], "qualifier": stats.combine(totals["qualifiers"])}
+    reported: dict[tuple[str, str, str], dict[str, Any]] = {}
     for agg in records.get("aggregates", []):
         agg_month = dates.month(agg["period"])
         if agg_month is None:
             continue
-        r = row(agg_month, agg["incident_type"], sources.get(agg["source"], "?"))
+        key = (agg_month, agg["incident_type"], sources.get(agg["source"], "?"))
+        r = reported.setdefault(key, {
+            "month": key[0], "incident_type": key[1], "source": key[2], "victims": 0,
+            "women": 0, "children": 0, "records": 0, "qualifiers": set()})
         r["records"] += 1
-        r["victims"] += agg["count"]
-        r["women"] += int(agg.get("breakdown", {}).get("women", 0))
+        r["victims"] += _number(agg["count"])
+        r["women"] += _number(agg.get("breakdown", {}).get("women", 0))
         r["children"] += _children(agg.get("breakdown", {}))
-        r["qualifiers"].add(agg["qualifier"])
+        r["qualifiers"].add(str(agg["qualifier"]))
+    for key, r in reported.items():
+        r["qualifier"] = stats.combine(r.pop("qualifiers"))
+        rows.setdefault(key, r)
+    return [rows[key] for key in sorted(rows)]
+
+
+def exposed(records: dict[str, Any], threshold: int) -> list[tuple[str, str, str]]:
+    """Figures whose suppression the records undo: (month, type, part) for a suppressed
+    part that every incident under it still shows, or that some of them show."""
+    persons = {p["pseudonym"]: p for p in records.get("persons", [])}
     out = []
-    for key in sorted(rows):
-        r = rows[key]
-        q = r.pop("qualifiers")
-        r["qualifier"] = ("exact" if q <= {"exact"} else
-                          "at_least" if q <= {"exact", "at_least", "perhaps_more"}
-                          else "approximately")
-        if r["source"] == "documented":
-            for cell in ("victims", "women", "children"):
-                if 0 < r[cell] < threshold:
-                    r[cell] = SUPPRESSED
-        out.append(r)
+    for (month, type_), members in sorted(cells(records.get("incidents", [])).items()):
+        totals = tally_incidents(members, persons)
+        for part in PARTS:
+            if part in suppressed_parts(totals, threshold) and (
+                    totals[part] is not None or part in totals["partial"]):
+                out.append((month, type_, part))
     return out
 
 
-def _cell(value: int | None) -> str:
-    return "&lt;5" if value is None else f"{value:,}"
+def _cell(value: int | None, threshold: int) -> str:
+    return f"&lt;{threshold}" if value is None else f"{value:,}"
 
 
 def render_html(manifest: dict[str, Any], records: dict[str, Any], language: str = "en") -> str:
     """A self-contained, printable page. Every value is escaped: it came from records."""
     rtl = language == "ar"
     esc = html.escape
+    threshold = int(manifest["threshold"])
     rows = []
     for f in manifest["figures"]:
-        prefix = {"exact": "", "at_least": "≥ ", "approximately": "~ "}[f["qualifier"]]
+        prefix = PREFIXES.get(f["qualifier"], "~ ")
         rows.append(
             f"<tr><td>{esc(f['month'])}</td>"
             f"<td>{esc(vocab.label('incident_type', f['incident_type'], language))}</td>"
-            f"<td>{esc(f['source'])}</td><td class=n>{prefix}{_cell(f['victims'])}</td>"
-            f"<td class=n>{_cell(f['women'])}</td><td class=n>{_cell(f['children'])}</td></tr>")
+            f"<td>{esc(f['source'])}</td><td class=n>{prefix}{_cell(f['victims'], threshold)}"
+            f"</td><td class=n>{_cell(f['women'], threshold)}</td>"
+            f"<td class=n>{_cell(f['children'], threshold)}</td></tr>")
     peak = max((f["victims"] or 0 for f in manifest["figures"]), default=0) or 1
     bars = "".join(
         f"<div class=bar><span>{esc(f['month'])} · {esc(f['source'])}</span>"
         f"<i style='width:{max(1, int(300 * (f['victims'] or 0) / peak))}px'></i>"
-        f"<b>{_cell(f['victims'])}</b></div>"
+        f"<b>{_cell(f['victims'], threshold)}</b></div>"
         for f in manifest["figures"] if f["incident_type"] == "arbitrary_arrest")
     log = "".join(f"<li>{esc(k)}: {v}</li>" for k, v in sorted(manifest["redaction_log"].items()))
     counts = "".join(f"<li>{esc(k)}: {v}</li>" for k, v in sorted(manifest["counts"].items()))
@@ -122,7 +208,8 @@ background:#6a1b9a}}@media print{{body{{margin:0}}}}</style></head><body>
 <p>Check it with <code>testimony verify</code> or <code>sha256sum -c SHA256SUMS</code>.</p>
 <h2>Figures</h2><p>Cases documented by the organisation are shown apart from figures other
 sources reported; they are never added together. Documented counts below
-{manifest['threshold']} are suppressed (&lt;{manifest['threshold']}).</p>
+{threshold} are suppressed (&lt;{threshold}), and the incidents under a suppressed
+figure carry no part of it in any file of this export.</p>
 <table><tr><th>Month</th><th>Type</th><th>Source</th><th>Victims</th><th>Women</th>
 <th>Children</th></tr>{''.join(rows)}</table>
 <h2>Arrests by month</h2>{bars}

@@ -2,8 +2,10 @@
 
 Checks the Ed25519 signature over the manifest (and, with --expect, that it is
 the organisation's key the auditor was told about), every file's SHA-256 and
-size, that nothing is missing or extra, that SHA256SUMS agrees, and recomputes
-the report's figures from records.json. Every failure is named.
+size, that nothing is missing or extra, that SHA256SUMS agrees, recomputes the
+report's figures from records.json (a suppressed figure from the parts its
+incidents still show), and checks that no incident under a suppressed figure
+shows what it hides. Every failure is named.
 """
 
 from __future__ import annotations
@@ -92,9 +94,15 @@ def verify(path: Path, expect: str | None = None) -> tuple[list[str], dict[str, 
         problems.append(_("SHA256SUMS does not match the files"))
     try:
         records = json.loads(files.get("records.json", b"{}"))
-        recomputed = report.figures(records, int(manifest["threshold"]))
+        threshold = int(manifest["threshold"])
+        recomputed = report.figures(records, threshold)
         if recomputed != manifest.get("figures"):
             problems.append(_("the figures do not follow from records.json"))
+        # A suppressed figure must stay suppressed in the data: no incident under it
+        # may still carry the count it hides.
+        for month, type_, part in report.exposed(records, threshold):
+            problems.append(_("records.json shows the {part} of a suppressed figure "
+                              "({month}, {type})").format(part=part, month=month, type=type_))
     except (ValueError, KeyError, TypeError):
         problems.append(_("records.json cannot be read"))
     return problems, manifest

@@ -236,3 +236,13 @@ def test_portable_mode_keeps_everything_on_the_stick(cli, tmp_path: Path, isolat
     assert (stick / "vault" / "vault.key").exists()
     assert cli("demo", TESTIMONY_PORTABLE=str(stick)).code == 0
     assert sorted(p for p in home.rglob("*") if p.is_file()) == before
+
+
+def test_export_redacted_refuses_a_threshold_out_of_bounds(cli, demo_vault: Path,  # type: ignore[no-untyped-def]
+                                                          tmp_path: Path) -> None:
+    for threshold in ("1", "101"):
+        r = cli("export-redacted", "--to", str(tmp_path / "x"), "--threshold", threshold,
+                "--vault", str(demo_vault))
+        assert r.code == 1
+        assert "threshold for small counts must be from 2 to 100" in r.err
+        assert not (tmp_path / "x").exists()

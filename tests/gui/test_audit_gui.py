@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QPushButton
 
-from testimony_app.core import bundle, org, redact, seal
+from testimony_app.core import bundle, org, redact, seal, verify
 from testimony_app.core.session import Session
 from testimony_app.gui.app import open_export_window
 from testimony_app.gui.audit.auditor_window import AuditorWindow
@@ -90,6 +90,7 @@ def test_approve_one_withhold_another_and_export(qtbot, coordinator, pair: Pair)
     assert not dialog.review.withhold_button.isEnabled()
 
     target = pair.folder / "export-a"
+    dialog.threshold.setValue(3)  # honoured in the figures, the records and the report
     dialog.set_target(target)
     assert dialog.export_button.isEnabled()
     with qtbot.waitSignal(dialog.exported, timeout=60_000) as blocker:
@@ -100,6 +101,9 @@ def test_approve_one_withhold_another_and_export(qtbot, coordinator, pair: Pair)
     testimonies = {t["id"]: t for t in records["testimonies"]}
     assert testimonies[approved]["narrative"]["en"] == shown  # the redacted narrative
     assert "narrative" not in testimonies[withheld]
+    assert manifest["threshold"] == manifest["policy"]["threshold"] == 3
+    assert "&lt;3" in (target / "report.html").read_text()
+    assert verify.verify(target)[0] == []
     assert manifest["redaction_log"]["narrative withheld (not reviewed)"] == 4
     assert dialog.result_box.isVisibleTo(dialog)
     assert "narrative withheld (not reviewed): 4" in dialog.log.toPlainText()

@@ -82,8 +82,9 @@ def test_export_verifies_and_holds_no_private_identity(exported) -> None:  # typ
     blob = b"".join(p.read_bytes() for p in a.iterdir())
     leaks = [n for name in PRIVATE for n in encodings(name) if n in blob]
     assert leaks == []
-    assert b"Ali Awwad" in blob  # public-domain names may appear
     records = json.loads((a / "records.json").read_text())
+    public = [p["public_name"]["en"] for p in records["persons"] if "public_name" in p]
+    assert public and all(name.encode() in blob for name in public)  # they may appear
     shared = next(t for t in records["testimonies"] if t["id"] == testimony)
     assert "[A-" in shared["narrative"]["en"]
     # the report's figures: SNHR's December row as published
@@ -164,9 +165,21 @@ def test_uwazi_package(exported, tmp_path: Path) -> None:  # type: ignore[no-unt
     with zipfile.ZipFile(target / "uwazi.zip") as archive:
         assert archive.namelist() == ["import.csv"]
         rows = list(csv.DictReader(io.StringIO(archive.read("import.csv").decode("utf-8"))))
-    assert rows and {"title__en", "title__ar", "date", "place"} <= set(rows[0])
+    assert rows and {"title__en", "title__ar", "date", "date_range", "place__en", "place__ar",
+                     "incident_type__en", "incident_type__ar",
+                     "location_geolocation"} <= set(rows[0])
     assert all(r["title__en"] and r["title__ar"] for r in rows)
     assert all(r["date"] or ":" in r["date_range"] for r in rows)
+    assert any(r["incident_type__ar"] == "اعتقال تعسفي" for r in rows)
+    # Aleppo's coordinates (given to 10 km) leave on the city's grid only
+    assert {r["location_geolocation"] for r in rows} <= {"", "36.2|37.1"}
+    records = json.loads((target / "records.json").read_text())
+    # what records.json withholds under a small figure, the package withholds too
+    withheld = {i["id"] for i in records["incidents"] if "victims" not in i}
+    assert withheld
+    for r, incident in zip(rows, records["incidents"], strict=True):
+        if incident["id"] in withheld:
+            assert r["victim_pseudonyms"] == "" and r["victim_status__en"] == ""
     blob = (target / "uwazi.zip").read_bytes()
     assert not any(n in blob for name in PRIVATE for n in encodings(name))
 
@@ -189,3 +202,21 @@ def test_an_export_that_cannot_be_written_leaves_nothing(exported, tmp_path: Pat
     assert missing.value.code == "file_unreadable"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".export-c")) == [
         ".export-c.stale.part"]
+
+
+def test_suppressed_figures_cannot_be_recomputed_from_any_file(exported, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.security.disclosure_attack import hidden_cells, read_export, recover
+
+    pair, a, b, _t = exported
+    target = tmp_path / "threshold-10"
+    redact.export(pair.coordinator, target,
+                  redact.Options(auditor="Auditor A", threshold=10, uwazi=True))
+    assert verify.verify(target)[0] == []
+    for export in (a, b, target):
+        files = read_export(export)
+        assert hidden_cells(files)  # the demo data has small figures
+        assert recover(files) == {}, export.name
+    manifest = json.loads((target / "manifest.json").read_text())
+    assert manifest["threshold"] == manifest["policy"]["threshold"] == 10
+    assert "&lt;10" in (target / "report.html").read_text()
+    assert "&lt;5" not in (target / "report.html").read_text()

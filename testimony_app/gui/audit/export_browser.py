@@ -109,7 +109,7 @@ class ExportBrowser(QTabWidget):
         self.figures = self._figures(_list(manifest.get("figures")), threshold)
         self.addTab(self.figures, _("Figures"))
         self.addTab(self._testimonies(records), _("Testimonies"))
-        self.incidents = self._incidents(records)
+        self.incidents = self._incidents(records, threshold)
         self.addTab(self.incidents, _("Incidents"))
         self.persons = self._persons(records)
         self.addTab(self.persons, _("People"))
@@ -167,19 +167,23 @@ class ExportBrowser(QTabWidget):
             self.narrative.setPlainText(_("The narrative was withheld."))
         set_document_auto_direction(self.narrative)
 
-    def _incidents(self, records: dict[str, Any]) -> QTableWidget:
+    def _incidents(self, records: dict[str, Any], threshold: int) -> QTableWidget:
         places = {p.get("id"): p for p in _list(records.get("places"))}
         rows = []
         for i in _list(records.get("incidents")):
-            victims = 0
+            victims: int | None = 0
             for v in _list(i.get("victims")):
                 group = v.get("group")
                 count = group.get("count", 0) if isinstance(group, dict) else 1
-                victims += count if isinstance(count, int) else 0
+                victims = (victims or 0) + (count if isinstance(count, int) else 0)
+            withheld = i.get("victims_withheld")
+            if isinstance(withheld, dict):  # under a suppressed figure
+                shown = withheld.get("victims")
+                victims = shown if isinstance(shown, int) else None
             place = places.get(i.get("place"), {})
             perpetrator = i.get("perpetrator") if isinstance(i.get("perpetrator"), dict) else {}
             rows.append([_date(i.get("date")), _label("incident_type", i.get("type")),
-                         _text(place.get("name")), fmt.number(victims),
+                         _text(place.get("name")), _count(victims, threshold),
                          _label("verification", i.get("verification")),
                          _label("perpetrator", perpetrator.get("category")),
                          _str(i.get("id"))[:8]])

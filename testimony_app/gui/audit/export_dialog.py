@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from testimony_app.core import org, redact
+from testimony_app.core import disclosure, org, redact
 from testimony_app.gui import fmt
 from testimony_app.gui.audit.review_panel import ReviewPanel
 from testimony_app.gui.sync.common import mono_label, plain_label, session_of
@@ -85,7 +85,7 @@ class AuditExportDialog(QDialog):
         period.addWidget(self.date_until)
         period.addStretch(1)
         self.threshold = QSpinBox()
-        self.threshold.setRange(2, 100)
+        self.threshold.setRange(disclosure.MIN_THRESHOLD, disclosure.MAX_THRESHOLD)
         self.threshold.setValue(5)
         self.threshold.setAccessibleName(_("Suppress counts below"))
         self.places = QComboBox()
