@@ -1021,7 +1021,8 @@ def _import(session: Session, path: Path, progress: Progress | None,
         if not importer.records_done and any(e.name == RECORDS for e in manifest.entries):
             raise _refuse("bundle_truncated")
         summary = {
-            "records": [{"id": line.id, "sha256": line.sha256} for line in importer.lines],
+            "records": [{"id": line.id, "sha256": line.sha256, "revision": line.revision}
+                        for line in importer.lines],
             "attachments": [{"id": e.attachment["id"], "sha256": e.sha256}
                             for e in manifest.entries if e.attachment is not None],
             "recipient": manifest.age_recipient,
