@@ -32,6 +32,7 @@ from testimony_app.core import audit, org, outfile, safejson, store
 from testimony_app.core.bundle import Refused, content_hash
 from testimony_app.core.db import transaction
 from testimony_app.core.errors import NotFound
+from testimony_app.i18n import N_
 
 if TYPE_CHECKING:
     from testimony_app.core.session import Session
@@ -42,6 +43,10 @@ FORMAT = "testimony-receipt/2"
 FORMAT_HASHES = "testimony-receipt/1"  # earlier: a SHA-256 per record; read, never written
 SIG_CONTEXT = b"testimony-receipt/1 signature\n"  # unchanged: the body names its format
 MAX_RECEIPT = 64 * 1024 * 1024
+# Said after accepting a receipt of the earlier format.
+HASHES_NOTE = N_("This receipt was made by an earlier version: it lists a fingerprint of "
+                 "each record, which can confirm a guessed name once it is sealed. What it "
+                 "confirms is now kept in the vault: delete the receipt file.")
 
 
 @dataclass(frozen=True)
