@@ -336,9 +336,11 @@ def export(session: Session, target: Path, *, everything: bool = False,
             "recipients": [org.recipient_fingerprint(r) for r in organisation.recipients],
             "entries": entries})
         signature = key.sign(SIG_CONTEXT + manifest)
+        # What was sent is known by revision; no hash of it is kept (it would outlive
+        # a sealing that forgot it, and nothing reads it).
         conn.executemany("INSERT OR REPLACE INTO sent_records (record_id, revision, sha256, "
-                         "sequence) VALUES (?, ?, ?, ?)",
-                         [(i, rev, h, sequence) for i, rev, h in sent])
+                         "sequence) VALUES (?, ?, '', ?)",
+                         [(i, rev, sequence) for i, rev, _h in sent])
         conn.executemany("INSERT OR REPLACE INTO sent_attachments (attachment_id, sequence) "
                          "VALUES (?, ?)", [(a.id, sequence) for a in atts])
         conn.execute("INSERT INTO sent_bundles (sequence, bundle_id, created_at, records, "
