@@ -64,6 +64,9 @@ MESSAGES: dict[str, str] = {
     "recipient_format": N_("That is not an age recipient (it starts with age1)."),
     "fingerprint_format": N_("That does not look like a fingerprint (8 groups of 4 letters "
                             "and digits, as 'testimony whoami' prints it)."),
+    "trusted_keys_line": N_("Line {line} of the trusted keys file is not a fingerprint "
+                           "(one a line, as 'testimony whoami' prints it; # starts a "
+                           "comment)."),
     "enrolment_code_format": N_("That does not look like an enrolment code (5 groups of 5 "
                                "letters and digits)."),
     "enrolment_code_wrong": N_("Wrong enrolment code, or the file was made for another code. "
