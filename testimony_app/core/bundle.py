@@ -832,9 +832,9 @@ class _Importer:
                                       (line.id,)).fetchone()
             old = ident[0] if ident else None
             new = None if identity is None else interchange.canonical(identity)
-            return "unchanged" if old == new else "updated"
+            return "unchanged" if old == new else self._update_or_conflict(line.id)
         if current in self._history_hashes(line.history):
-            return "updated"
+            return self._update_or_conflict(line.id)
         ours = {_stored_hash(r[0]) for r in self.conn.execute(
             "SELECT data FROM revisions WHERE record_id = ?", (line.id,))}
         for (history,) in self.conn.execute("SELECT history FROM provenance WHERE "
@@ -843,6 +843,21 @@ class _Importer:
         if incoming in ours:
             return "unchanged"  # an older version of what this vault already holds
         return "conflicting"
+
+    def _update_or_conflict(self, record_id: str) -> str:
+        """A record changes only by the device that created it: another researcher's
+        bundle (trusted, signed, and free to claim any history) that would replace it
+        is kept as a conflict, and so is one that would replace a record the
+        coordinator made itself (no bundle brought it)."""
+        if self.manifest is None:
+            return "conflicting"
+        creator = self.conn.execute(
+            "SELECT fingerprint, device_id FROM provenance WHERE record_id = ? "
+            "AND outcome = 'added' ORDER BY imported_at, rowid LIMIT 1", (record_id,)).fetchone()
+        if creator is None or tuple(creator) != (self.manifest.fingerprint,
+                                                 self.manifest.device_id):
+            return "conflicting"
+        return "updated"
 
     # attachments
 
