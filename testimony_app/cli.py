@@ -437,18 +437,27 @@ def cmd_review_redaction(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from testimony_app.core import verify
 
-    problems, manifest = verify.verify(Path(args.path), args.expect)
+    trusted = verify.read_trusted_keys(Path(args.trusted_keys)) if args.trusted_keys else []
+    verdict = verify.check(Path(args.path), [*([args.expect] if args.expect else []), *trusted])
+    problems, manifest = verdict.problems, verdict.manifest
     if args.json:
-        out_json({"ok": not problems, "problems": problems,
-                  "fingerprint": manifest["organisation"]["fingerprint"] if manifest else None})
+        out_json({"ok": verdict.authentic, "problems": problems,
+                  "signer_known": verdict.signer_known, "fingerprint": verdict.fingerprint})
     elif problems:
         for problem in problems:
             out(_("FAILED: {problem}").format(problem=problem))
+    elif manifest is not None and verdict.unknown_signer:
+        out(_("NOT VERIFIED: the files match their signed manifest, but it was signed by "
+              "{fp}, a key you were not told to expect. Anyone can sign a changed export "
+              "with a key of their own.").format(fp=verdict.fingerprint))
+        out(_("Ask the organisation for its fingerprint, in person or by a channel you trust, "
+              "then run: testimony verify {path} --expect FINGERPRINT (or --trusted-keys FILE, "
+              "one fingerprint a line).").format(path=args.path))
     elif manifest is not None:
         out(_("Authentic and complete: signed by {name} ({fp}); every file and figure checks "
               "out.").format(name=manifest["organisation"]["name"],
                              fp=manifest["organisation"]["fingerprint"]))
-    return 1 if problems else 0
+    return 0 if verdict.authentic else 1
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
@@ -620,7 +629,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("verify", cmd_verify,
                 _("check a redacted export (no vault or passphrase needed)"))
     p.add_argument("path", metavar="DIR|ZIP")
-    p.add_argument("--expect", metavar="FINGERPRINT")
+    p.add_argument("--expect", metavar="FINGERPRINT",
+                   help=_("the organisation's fingerprint, as you were told it"))
+    p.add_argument("--trusted-keys", metavar="FILE",
+                   help=_("a file of trusted fingerprints, one a line (# starts a comment)"))
     p = command("delete", cmd_delete, _("delete a record and its history for good"))
     p.add_argument("id")
     p.add_argument("--yes", action="store_true", help=_("do it without asking"))

@@ -342,6 +342,8 @@ def cmd_import_receipt(args: argparse.Namespace) -> int:
             attachments=accepted.attachments))
         cli.out(_("{count} records can now be removed from this laptop with "
                   "'testimony purge --received'.").format(count=purgeable))
+        if accepted.hashes:
+            cli.out(_(receipt.HASHES_NOTE))
     return 0
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import mimetypes
 import os
 import struct
@@ -37,11 +38,12 @@ from typing import Any, BinaryIO, Protocol
 import pyrage
 
 from testimony_app.core import audit
-from testimony_app.core.db import transaction
+from testimony_app.core.db import DatabaseError, transaction
 from testimony_app.core.errors import Cancelled, InputError, IntegrityError, NotFound
 from testimony_app.i18n import _
 
 CHUNK = 1024 * 1024
+log = logging.getLogger(__name__)
 BATCH = 16  # chunks per transaction during intake
 SEALED_NAME = "sealed"  # the file name a sealed attachment keeps on a researcher's vault
 
@@ -130,7 +132,12 @@ def add(conn: Any, record_id: str, source: BinaryIO, filename: str, author: str,
                          (size, digest.hexdigest(), att_id))
             audit.record(conn, author, "attach", record_id, attachment=att_id, size=size)
     except BaseException:
-        _remove(conn, att_id)
+        try:
+            _remove(conn, att_id)  # at once: the space it took is given back now
+        except DatabaseError as exc:
+            # Removing needs a little room too; on a disk still full it is left
+            # for the next unlock, and the error that stopped the intake is the one said.
+            log.warning("an interrupted intake could not be removed yet (%s)", type(exc).__name__)
         raise
     return Attachment(att_id, record_id, name, media_type, size, digest.hexdigest(), at)
 

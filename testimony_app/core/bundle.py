@@ -336,9 +336,11 @@ def export(session: Session, target: Path, *, everything: bool = False,
             "recipients": [org.recipient_fingerprint(r) for r in organisation.recipients],
             "entries": entries})
         signature = key.sign(SIG_CONTEXT + manifest)
+        # What was sent is known by revision; no hash of it is kept (it would outlive
+        # a sealing that forgot it, and nothing reads it).
         conn.executemany("INSERT OR REPLACE INTO sent_records (record_id, revision, sha256, "
-                         "sequence) VALUES (?, ?, ?, ?)",
-                         [(i, rev, h, sequence) for i, rev, h in sent])
+                         "sequence) VALUES (?, ?, '', ?)",
+                         [(i, rev, sequence) for i, rev, _h in sent])
         conn.executemany("INSERT OR REPLACE INTO sent_attachments (attachment_id, sequence) "
                          "VALUES (?, ?)", [(a.id, sequence) for a in atts])
         conn.execute("INSERT INTO sent_bundles (sequence, bundle_id, created_at, records, "
@@ -830,9 +832,9 @@ class _Importer:
                                       (line.id,)).fetchone()
             old = ident[0] if ident else None
             new = None if identity is None else interchange.canonical(identity)
-            return "unchanged" if old == new else "updated"
+            return "unchanged" if old == new else self._update_or_conflict(line.id)
         if current in self._history_hashes(line.history):
-            return "updated"
+            return self._update_or_conflict(line.id)
         ours = {_stored_hash(r[0]) for r in self.conn.execute(
             "SELECT data FROM revisions WHERE record_id = ?", (line.id,))}
         for (history,) in self.conn.execute("SELECT history FROM provenance WHERE "
@@ -841,6 +843,21 @@ class _Importer:
         if incoming in ours:
             return "unchanged"  # an older version of what this vault already holds
         return "conflicting"
+
+    def _update_or_conflict(self, record_id: str) -> str:
+        """A record changes only by the device that created it: another researcher's
+        bundle (trusted, signed, and free to claim any history) that would replace it
+        is kept as a conflict, and so is one that would replace a record the
+        coordinator made itself (no bundle brought it)."""
+        if self.manifest is None:
+            return "conflicting"
+        creator = self.conn.execute(
+            "SELECT fingerprint, device_id FROM provenance WHERE record_id = ? "
+            "AND outcome = 'added' ORDER BY imported_at, rowid LIMIT 1", (record_id,)).fetchone()
+        if creator is None or tuple(creator) != (self.manifest.fingerprint,
+                                                 self.manifest.device_id):
+            return "conflicting"
+        return "updated"
 
     # attachments
 
@@ -1021,7 +1038,8 @@ def _import(session: Session, path: Path, progress: Progress | None,
         if not importer.records_done and any(e.name == RECORDS for e in manifest.entries):
             raise _refuse("bundle_truncated")
         summary = {
-            "records": [{"id": line.id, "sha256": line.sha256} for line in importer.lines],
+            "records": [{"id": line.id, "sha256": line.sha256, "revision": line.revision}
+                        for line in importer.lines],
             "attachments": [{"id": e.attachment["id"], "sha256": e.sha256}
                             for e in manifest.entries if e.attachment is not None],
             "recipient": manifest.age_recipient,

@@ -11,6 +11,7 @@ import contextlib
 import ctypes
 import logging
 import platform
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -147,11 +148,34 @@ def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
     except sqlcipher3.DatabaseError as exc:
         conn.close()
         log.debug("database refused to open (%s)", type(exc).__name__)
-        raise VaultError("vault_damaged") from None
+        raise VaultError(open_error_code(exc, path.parent)) from None
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+DISK_FULL_FREE = 4 * 1024 * 1024  # less free than this, and a write error is a full disk
+
+
+def disk_full(exc: BaseException, folder: Path | None = None) -> bool:
+    """SQLITE_FULL, or an I/O error on a file system with (almost) no room left (a
+    write that hits ENOSPC in the WAL comes back as "disk I/O error")."""
+    text = str(exc).lower()
+    if "database or disk is full" in text:
+        return True
+    if "disk i/o" in text and folder is not None:
+        try:
+            return shutil.disk_usage(folder).free < DISK_FULL_FREE
+        except OSError:
+            return False
+    return False
+
+
+def open_error_code(exc: BaseException, folder: Path) -> str:
+    """Why a vault would not open: a full disk is not a damaged vault, and telling
+    someone to restore a backup over a sound vault loses what the backup lacks."""
+    return "disk_full" if disk_full(exc, folder) else "vault_damaged"
 
 
 def error_code(exc: BaseException) -> str:

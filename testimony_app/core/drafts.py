@@ -11,8 +11,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from testimony_app.core import audit
+from testimony_app.core import audit, safejson
 from testimony_app.core.db import transaction
+from testimony_app.core.errors import InputError
+from testimony_app.i18n import _
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,12 @@ class Draft:
 
 def save(conn: Any, draft_id: str, record_id: str | None, kind: str,
          data: dict[str, Any]) -> str:
+    try:
+        # The parser's rules (core/safejson.py): what is kept here is JSON that any
+        # reader of the app takes back, and no lone surrogate fails to encode.
+        safejson.check(data)
+    except safejson.Malformed as exc:
+        raise InputError("draft_refused", reason=_(exc.reason), path=exc.path) from None
     at = audit.now()
     with transaction(conn):
         conn.execute("INSERT OR REPLACE INTO drafts (id, record_id, kind, data, updated_at) "

@@ -16,7 +16,9 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from testimony_app.core import safejson
 from testimony_app.core.errors import InputError, ValidationFailed
+from testimony_app.i18n import _
 
 if TYPE_CHECKING:
     # Imported by the first validation: jsonschema takes ~60 ms to import, a third
@@ -44,13 +46,16 @@ def parse(raw: bytes) -> Any:
     if len(raw) > MAX_DOCUMENT_BYTES:
         raise InputError("invalid_document", count=1)
     try:
-        return json.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise InputError("not_json", line=1, column=1) from None
-    except json.JSONDecodeError as exc:
-        raise InputError("not_json", line=exc.lineno, column=exc.colno) from None
-    except (RecursionError, ValueError):  # ValueError: an integer of thousands of digits
-        raise InputError("not_json", line=1, column=1) from None
+        return safejson.loads(raw, bom=True)  # the importer's parser: what it refuses, so do we
+    except safejson.Malformed as exc:
+        raise refusal(exc) from None
+
+
+def refusal(exc: safejson.Malformed) -> InputError:
+    """The person's words for a document the strict parser refused."""
+    if exc.line:
+        return InputError("not_json", line=exc.line, column=exc.column)
+    return InputError("json_refused", reason=_(exc.reason), path=exc.path)
 
 
 def _path(parts: Any) -> str:

@@ -23,6 +23,9 @@ MESSAGES: dict[str, str] = {
     "vault_exists": N_("{path} already holds a vault or other files; choose an empty folder."),
     "not_a_vault": N_("{path} is not a Testimony vault, or its key file is damaged. "
                      "Nothing was changed."),
+    "disk_full": N_("The disk that holds the vault is full, so the vault cannot be opened. "
+                   "The vault is not damaged: do not replace it with a backup. Free some "
+                   "space on that disk, then try again."),
     "vault_damaged": N_("The vault database is damaged or does not belong to this key file. "
                        "Nothing was changed; restore it from a backup."),
     "vault_newer": N_("This vault was written by a newer version of Testimony; update the app."),
@@ -36,6 +39,9 @@ MESSAGES: dict[str, str] = {
     "vault_busy": N_("The vault is busy; try again in a moment."),
     "invalid_document": N_("The document is not valid; nothing was added ({count} problems)."),
     "too_large": N_("The file is larger than {limit_mib} MiB; nothing was added."),
+    "json_refused": N_("The file is not JSON that Testimony accepts: {reason} at {path}; "
+                      "nothing was added."),
+    "draft_refused": N_("This draft cannot be kept: {reason} at {path}."),
     "not_json": N_("The file is not valid JSON (line {line}, column {column}); nothing was added."),
     "file_unreadable": N_("The file {path} cannot be read."),
     "file_exists": N_("{path} already exists; choose another name."),
@@ -69,6 +75,9 @@ MESSAGES: dict[str, str] = {
     "recipient_format": N_("That is not an age recipient (it starts with age1)."),
     "fingerprint_format": N_("That does not look like a fingerprint (8 groups of 4 letters "
                             "and digits, as 'testimony whoami' prints it)."),
+    "trusted_keys_line": N_("Line {line} of the trusted keys file is not a fingerprint "
+                           "(one a line, as 'testimony whoami' prints it; # starts a "
+                           "comment)."),
     "enrolment_code_format": N_("That does not look like an enrolment code (5 groups of 5 "
                                "letters and digits)."),
     "enrolment_code_wrong": N_("Wrong enrolment code, or the file was made for another code. "

@@ -1,12 +1,19 @@
 """Receipts: the coordinator's signed word that a bundle arrived, and what it held.
 
-The coordinator writes one after an import: the bundle id and sequence, and the
-id and SHA-256 of every record and attachment received (never content), signed
-with the organisation's Ed25519 key and encrypted (age) to the researcher's own
-recipient, so only that laptop can read it. The researcher's vault checks it and
-marks those records as safely received; `purge_received` then removes from the
-laptop every record that has not changed since (data minimisation: less to lose
-if the laptop is seized).
+The coordinator writes one after an import: the bundle id and sequence, the id
+and the sender's own revision number of every record received, and the id of
+every attachment, signed with the organisation's Ed25519 key and encrypted (age)
+to the researcher's own recipient, so only that laptop can read it. A receipt
+carries no hash of anything received: it sits on the stick beside the vault, and
+a hash of a person record sent before finalising would confirm a guessed name
+once the identity is sealed (SECURITY.md, "What a receipt reveals").
+
+The researcher's vault checks it and marks as safely received each record whose
+current revision is the one the coordinator got (a record changed since stays
+unconfirmed); `purge_received` then removes from the laptop every record that has
+not changed since (data minimisation: less to lose if the laptop is seized).
+A receipt of the earlier format (`testimony-receipt/1`, with hashes) is still
+accepted, and the person is told to delete the file.
 """
 
 from __future__ import annotations
@@ -25,15 +32,21 @@ from testimony_app.core import audit, org, outfile, safejson, store
 from testimony_app.core.bundle import Refused, content_hash
 from testimony_app.core.db import transaction
 from testimony_app.core.errors import NotFound
+from testimony_app.i18n import N_
 
 if TYPE_CHECKING:
     from testimony_app.core.session import Session
 
 log = logging.getLogger(__name__)
 
-FORMAT = "testimony-receipt/1"
-SIG_CONTEXT = b"testimony-receipt/1 signature\n"
+FORMAT = "testimony-receipt/2"
+FORMAT_HASHES = "testimony-receipt/1"  # earlier: a SHA-256 per record; read, never written
+SIG_CONTEXT = b"testimony-receipt/1 signature\n"  # unchanged: the body names its format
 MAX_RECEIPT = 64 * 1024 * 1024
+# Said after accepting a receipt of the earlier format.
+HASHES_NOTE = N_("This receipt was made by an earlier version: it lists a fingerprint of "
+                 "each record, which can confirm a guessed name once it is sealed. What it "
+                 "confirms is now kept in the vault: delete the receipt file.")
 
 
 @dataclass(frozen=True)
@@ -42,6 +55,7 @@ class Accepted:
     sequence: int
     records: int
     attachments: int
+    hashes: bool = False  # an earlier format, whose file confirms guessed names: delete it
 
 
 @dataclass(frozen=True)
@@ -66,9 +80,12 @@ def write(session: Session, bundle_id: str, target: Path) -> None:
     if row is None:
         raise NotFound("not_found", id=bundle_id[:40])
     summary = json.loads(row[4])
+    records = [{"id": r["id"], "revision": _revision(conn, r, bundle_id)}
+               for r in summary["records"]]
     body = {"format": FORMAT, "organisation": organisation.id, "bundle_id": bundle_id,
             "signer": row[0], "device_id": row[1], "sequence": row[2], "received_at": row[3],
-            "records": summary["records"], "attachments": summary["attachments"],
+            "records": [r for r in records if r["revision"]],
+            "attachments": [{"id": a["id"]} for a in summary["attachments"]],
             "settings": organisation.settings}  # the organisation's settings, signed
     body_bytes = safejson.dumps(body)
     signature = org.org_signing_key(conn).sign(SIG_CONTEXT + body_bytes)
@@ -78,6 +95,18 @@ def write(session: Session, bundle_id: str, target: Path) -> None:
     outfile.write_new(target, pyrage.encrypt(payload, [recipient]))
     with transaction(conn):
         audit.record(conn, session.author, "receipt_written", bundle_id)
+
+
+def _revision(conn: Any, item: dict[str, Any], bundle_id: str) -> int:
+    """The sender's revision number of a record as it arrived in a bundle. Imports by
+    an earlier version did not note it in the summary; the history the bundle
+    carried (provenance) ends with it. 0: unknown (the record is not listed)."""
+    if isinstance(item.get("revision"), int):
+        return int(item["revision"])
+    row = conn.execute("SELECT history FROM provenance WHERE record_id = ? AND bundle_id = ?",
+                       (item["id"], bundle_id)).fetchone()
+    history = json.loads(row[0]) if row else []
+    return int(history[-1]["revision"]) if history else 0
 
 
 def _refused() -> Refused:
@@ -106,7 +135,7 @@ def accept(session: Session, path: Path) -> Accepted:
         raise _refused()
     me = org.whoami(conn)
     try:
-        if (body["format"] != FORMAT or body["organisation"] != organisation.id
+        if (body["format"] not in (FORMAT, FORMAT_HASHES) or body["organisation"] != organisation.id
                 or body["signer"] != me.fingerprint):
             raise ValueError("not ours")
         bundle_id = str(body["bundle_id"])
@@ -114,12 +143,14 @@ def accept(session: Session, path: Path) -> Accepted:
                             (bundle_id,)).fetchone()
         if sent is None:
             raise ValueError("unknown bundle")
-        records = [(str(r["id"]), str(r["sha256"])) for r in body["records"]]
-        attachments = [(str(a["id"]), str(a["sha256"])) for a in body["attachments"]]
+        hashes = body["format"] == FORMAT_HASHES
+        if hashes:
+            records, attachments = _by_hashes(conn, body["records"], body["attachments"])
+        else:
+            records, attachments = _by_revisions(conn, body["records"], body["attachments"])
     except (ValueError, KeyError, TypeError):
         raise _refused() from None
     at = audit.now()
-    records, attachments = _not_of_sealed_versions(conn, records, attachments)
     with transaction(conn):
         conn.executemany("INSERT OR REPLACE INTO received_records (record_id, sha256, sequence, "
                          "at) VALUES (?,?,?,?)", [(i, h, sent[0], at) for i, h in records])
@@ -132,29 +163,71 @@ def accept(session: Session, path: Path) -> Accepted:
             org.apply_settings(conn, body["settings"], session.author)
         audit.record(conn, session.author, "receipt_accepted", bundle_id,
                      records=len(records), attachments=len(attachments))
-    return Accepted(bundle_id, int(sent[0]), len(records), len(attachments))
+    return Accepted(bundle_id, int(sent[0]), len(records), len(attachments), hashes)
 
 
-def _not_of_sealed_versions(conn: Any, records: list[tuple[str, str]],
-                            attachments: list[tuple[str, str]]
-                            ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The confirmations to keep: none of a version sealed since it was sent. A
-    receipt that arrives after finalising lists the hashes of the plaintext
-    versions; kept beside the sealed ones, they would confirm a guessed name
-    (SECURITY.md). Such a record is unconfirmed until its next receipt anyway."""
-    sealed: dict[str, str] = {}
-    ids = [i for i, _h in records]
-    for start in range(0, len(ids), 500):
-        part = ids[start:start + 500]
-        for (record_id,) in conn.execute(
-                f"SELECT id FROM records WHERE id IN ({','.join('?' * len(part))}) "  # noqa: S608
-                "AND instr(data, '\"sealed') > 0", part):
-            sealed[record_id] = content_hash(store.get(conn, record_id).data)
-    kept = [(i, h) for i, h in records if i not in sealed or sealed[i] == h]
+Confirmed = tuple[list[tuple[str, str]], list[tuple[str, str]]]
+
+
+def _by_revisions(conn: Any, records: Any, attachments: Any) -> Confirmed:
+    """What a receipt confirms, as (id, SHA-256 of this vault's own current version):
+    each record whose current revision is the one the coordinator received, and
+    that this vault sent (a record deleted since is not sent, so a new one of the
+    same id is never confirmed); each attachment sent (attachments never change;
+    sealing one moves its confirmation to the ciphertext, attachment.py). The hash
+    is computed here, of what the vault holds in the clear anyway, and sealing
+    drops it (seal.py)."""
+    if not isinstance(records, list) or not isinstance(attachments, list):
+        raise ValueError("lists")
+    confirmed = []
+    for item in records:
+        record_id = _id(item, {"id", "revision"})
+        revision = item["revision"]
+        if not isinstance(revision, int) or isinstance(revision, bool) or revision < 1:
+            raise ValueError("revision")
+        row = conn.execute("SELECT r.revision FROM records r JOIN sent_records s "
+                           "ON s.record_id = r.id WHERE r.id = ? AND s.revision >= r.revision",
+                           (record_id,)).fetchone()
+        if row is not None and row[0] == revision:
+            confirmed.append((record_id, content_hash(store.get(conn, record_id).data)))
+    files = []
+    for item in attachments:
+        att_id = _id(item, {"id"})
+        row = conn.execute("SELECT a.sha256 FROM attachments a JOIN sent_attachments s "
+                           "ON s.attachment_id = a.id WHERE a.id = ?", (att_id,)).fetchone()
+        if row is not None:
+            files.append((att_id, str(row[0])))
+    return confirmed, files
+
+
+def _id(item: Any, fields: set[str]) -> str:
+    if not isinstance(item, dict) or set(item) != fields or not isinstance(item["id"], str) \
+            or len(item["id"]) > 100:
+        raise ValueError("entry")
+    return str(item["id"])
+
+
+def _by_hashes(conn: Any, records: Any, attachments: Any) -> Confirmed:
+    """An earlier receipt (a SHA-256 per record and attachment): confirmed is what
+    this vault holds now with the same hash, as before. The receipt's hashes are
+    compared, never kept: those of versions sealed since would confirm a guessed
+    name beside the seal."""
+    if not isinstance(records, list) or not isinstance(attachments, list):
+        raise ValueError("lists")
+    confirmed = []
+    for item in records:
+        record_id, sha = _id(item, {"id", "sha256"}), item["sha256"]
+        if conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone() \
+                and content_hash(store.get(conn, record_id).data) == sha:
+            confirmed.append((record_id, str(sha)))
     current = dict(conn.execute("SELECT id, sha256 FROM attachments").fetchall()) \
         if attachments else {}
-    kept_files = [(i, h) for i, h in attachments if current.get(i, h) == h]
-    return kept, kept_files
+    files = []
+    for item in attachments:
+        att_id, sha = _id(item, {"id", "sha256"}), item["sha256"]
+        if current.get(att_id) == sha:
+            files.append((att_id, str(sha)))
+    return confirmed, files
 
 
 def _purgeable(conn: Any) -> set[str]:

@@ -112,8 +112,14 @@ def keys_by_person(conn: Any, person_ids: list[str] | None = None) -> dict[str, 
     return out
 
 
+# A sealed identity's canonical JSON is padded with spaces to a multiple of this many
+# bytes (docs/FORMAT.md): its ciphertext's size then tells only the bucket, not the
+# exact length of the names inside. Readers ignore the trailing spaces (JSON).
+IDENTITY_BLOCK = 256
+
+
 def seal_identity(identity: dict[str, Any], recipients: tuple[str, ...]) -> dict[str, Any]:
-    plaintext = interchange.canonical(identity).encode("utf-8")
+    plaintext = _padded(identity, IDENTITY_BLOCK)
     sealed = pyrage.encrypt(plaintext, [x25519.Recipient.from_str(r) for r in recipients])
     return {"format": SEAL_FORMAT, "data": base64.b64encode(sealed).decode("ascii"),
             "recipients": sorted(org.recipient_fingerprint(r) for r in recipients)}
@@ -160,11 +166,11 @@ def _forget_hashes(conn: Any, record_ids: list[str]) -> None:
                      part)
 
 
-def _padded(obj: dict[str, Any]) -> bytes:
-    """Canonical JSON padded with spaces to a multiple of 64 bytes, so that the size
-    of a seal says little about the length of the name inside."""
+def _padded(obj: dict[str, Any], block: int = 64) -> bytes:
+    """Canonical JSON padded with spaces to a multiple of `block` bytes, so that the
+    size of a seal says little about the length of the name inside."""
     data = interchange.canonical(obj).encode("utf-8")
-    return data + b" " * (-len(data) % 64)
+    return data + b" " * (-len(data) % block)
 
 
 def seal_span(text: str, recipients: tuple[str, ...]) -> dict[str, Any]:

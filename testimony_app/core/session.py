@@ -129,10 +129,10 @@ class Session:
             from testimony_app.core import seal  # late: a start without an organisation
 
             seal.resume_pending(conn, session.author)
-        except db.DatabaseError:
+        except db.DatabaseError as exc:
             conn.close()
             os.close(lock_fd)
-            raise VaultError("vault_damaged") from None
+            raise VaultError(db.open_error_code(exc, folder)) from None
         except BaseException:
             conn.close()
             os.close(lock_fd)

@@ -569,6 +569,10 @@ def delete(conn: Any, record_id: str, author: str) -> None:
         conn.execute("DELETE FROM records WHERE id = ?", (record_id,))
         conn.execute("DELETE FROM revisions WHERE record_id = ?", (record_id,))
         conn.execute("DELETE FROM sealed_revision_hashes WHERE record_id = ?", (record_id,))
+        # What was sent and confirmed of it: a record made again with this id starts
+        # at revision 1 again, and must neither pass for sent nor for received.
+        conn.execute("DELETE FROM sent_records WHERE record_id = ?", (record_id,))
+        conn.execute("DELETE FROM received_records WHERE record_id = ?", (record_id,))
         audit.record(conn, author, "delete", record_id, kind=rec.kind, attachments=len(ids))
     # Old pages of the deleted rows stay readable in the WAL (to whoever has the key)
     # until a checkpoint copies the secure-deleted pages back: do it now.

@@ -1,26 +1,33 @@
 """Check a redacted export without any vault or secret (the auditor's side).
 
-Checks the Ed25519 signature over the manifest (and, with --expect, that it is
-the organisation's key the auditor was told about), every file's SHA-256 and
-size, that nothing is missing or extra, that SHA256SUMS agrees, recomputes the
-report's figures from records.json (a suppressed figure from the parts its
-incidents still show), and checks that no incident under a suppressed figure
-shows what it hides. Every failure is named.
+Checks the Ed25519 signature over the manifest, that the key that made it is one
+the auditor was told to expect (`--expect`, or a file of trusted keys), every
+file's SHA-256 and size, that nothing is missing or extra, that SHA256SUMS agrees,
+recomputes the report's figures from records.json (a suppressed figure from the
+parts its incidents still show), and checks that no incident under a suppressed
+figure shows what it hides. Every failure is named.
+
+The manifest carries its signer's public key, so a signature alone proves only
+that whoever made the export signed it: anyone can re-sign a changed export with
+a key of their own. Without an expected key the signer is unknown, and an export
+is never called authentic.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from testimony_app.core import org, report
+from testimony_app.core import org, report, safejson
+from testimony_app.core.errors import InputError
 from testimony_app.i18n import _
 
 MAX_FILES = 50
@@ -60,22 +67,89 @@ def _read(path: Path) -> tuple[dict[str, bytes], list[str]]:
     return files, problems
 
 
-def verify(path: Path, expect: str | None = None) -> tuple[list[str], dict[str, Any] | None]:
-    """(problems, manifest): no problems means authentic and complete."""
+MAX_TRUSTED = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What checking an export found. `problems`: what is wrong with it (changed,
+    missing, extra, a signature that does not match, a key other than the expected
+    one); `signer_known`: the signature is by a key the auditor said to expect."""
+
+    problems: list[str]
+    manifest: dict[str, Any] | None  # the signed manifest; None if its signature fails
+    fingerprint: str | None  # of the key that signed it
+    signer_known: bool
+
+    @property
+    def authentic(self) -> bool:
+        return not self.problems and self.manifest is not None and self.signer_known
+
+    @property
+    def unknown_signer(self) -> bool:
+        """Intact, signed, but by a key nobody said to expect."""
+        return not self.problems and self.manifest is not None and not self.signer_known
+
+
+def read_trusted_keys(path: Path) -> list[str]:
+    """Fingerprints from a file, one a line; `#` starts a comment, blank lines are
+    skipped. A line that is not a fingerprint refuses the whole file (with its number)."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_TRUSTED + 1)
+    except OSError:
+        raise InputError("file_unreadable", path=str(path)) from None
+    if len(raw) > MAX_TRUSTED:
+        raise InputError("trusted_keys_line", line=1)
+    keys = []
+    for number, line in enumerate(raw.decode("utf-8", "replace").splitlines(), 1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        try:
+            keys.append(org.normalise_fingerprint(text))
+        except InputError:
+            raise InputError("trusted_keys_line", line=number) from None
+    return keys
+
+
+def unknown_signer_problem(fingerprint: str) -> str:
+    return _("signed by {fp}, a key you were not told to expect: pass the organisation's "
+             "fingerprint with --expect FINGERPRINT, or a file of trusted fingerprints with "
+             "--trusted-keys FILE").format(fp=fingerprint)
+
+
+def verify(path: Path, expect: str | None = None, trusted: Iterable[str] = ()
+           ) -> tuple[list[str], dict[str, Any] | None]:
+    """(problems, manifest): no problems means authentic and complete. Without an
+    expected key (`expect`, `trusted`) the signer is unknown, which is a problem."""
+    verdict = check(path, [*([expect] if expect else []), *trusted])
+    if verdict.unknown_signer and verdict.fingerprint is not None:
+        return [unknown_signer_problem(verdict.fingerprint)], verdict.manifest
+    return verdict.problems, verdict.manifest
+
+
+def check(path: Path, expected: Iterable[str] = ()) -> Verdict:
+    """Check an export against the keys the auditor expects (fingerprints, any form
+    `org.normalise_fingerprint` reads; one that it cannot read is refused)."""
+    wanted = {org.normalise_fingerprint(fp) for fp in expected}
     files, problems = _read(path)
     raw = files.get("manifest.json")
     signature = files.get("manifest.sig")
     if raw is None or signature is None:
-        return problems + [_("manifest.json or manifest.sig is missing")], None
+        return Verdict(problems + [_("manifest.json or manifest.sig is missing")], None, None,
+                       False)
     try:
-        manifest = json.loads(raw)
+        manifest = safejson.loads(raw)
         key = base64.b64decode(manifest["organisation"]["signing_key"], validate=True)
         Ed25519PublicKey.from_public_bytes(key).verify(
             base64.b64decode(signature.strip(), validate=True), raw)
     except (ValueError, KeyError, TypeError, InvalidSignature):
-        return problems + [_("the signature does not match the manifest")], None
+        return Verdict(problems + [_("the signature does not match the manifest")], None, None,
+                       False)
     fingerprint = org.fingerprint(key)
-    if expect and org.normalise_fingerprint(expect) != org.normalise_fingerprint(fingerprint):
+    known = org.normalise_fingerprint(fingerprint) in wanted
+    if wanted and not known:
         problems.append(_("signed by {fp}, not by the expected key").format(fp=fingerprint))
     listed = manifest.get("files", {})
     for name, entry in sorted(listed.items()):
@@ -93,7 +167,7 @@ def verify(path: Path, expect: str | None = None) -> tuple[list[str], dict[str, 
     if files.get("SHA256SUMS", b"").decode("ascii", "replace") != expected_sums:
         problems.append(_("SHA256SUMS does not match the files"))
     try:
-        records = json.loads(files.get("records.json", b"{}"))
+        records = safejson.loads(files.get("records.json", b"{}"))
         threshold = int(manifest["threshold"])
         recomputed = report.figures(records, threshold)
         if recomputed != manifest.get("figures"):
@@ -105,26 +179,25 @@ def verify(path: Path, expect: str | None = None) -> tuple[list[str], dict[str, 
                               "({month}, {type})").format(part=part, month=month, type=type_))
     except (ValueError, KeyError, TypeError):
         problems.append(_("records.json cannot be read"))
-    return problems, manifest
+    return Verdict(problems, manifest, fingerprint, known)
 
 
-def inspect(path: Path, expect: str | None = None
-            ) -> tuple[list[str], dict[str, Any] | None, dict[str, Any], dict[str, Any]]:
-    """(problems, manifest, shown_manifest, records) for an auditor's screen.
+def inspect(path: Path, expected: Iterable[str] = ()
+            ) -> tuple[Verdict, dict[str, Any], dict[str, Any]]:
+    """(verdict, shown_manifest, records) for an auditor's screen.
 
-    `manifest` is the signed manifest, or None when its signature fails;
     `shown_manifest` and `records` are whatever can be read, trusted or not, so that
     a failed export can still be looked at (next to the failure).
     """
-    problems, manifest = verify(path, expect)
+    verdict = check(path, expected)
     files, _problems = _read(path)
 
     def load(name: str) -> dict[str, Any]:
         try:
-            value = json.loads(files.get(name, b"{}"))
+            value = safejson.loads(files.get(name, b"{}"))
         except ValueError:
             return {}
         return value if isinstance(value, dict) else {}
 
-    return problems, manifest, manifest if manifest is not None else load("manifest.json"), \
-        load("records.json")
+    return verdict, verdict.manifest if verdict.manifest is not None \
+        else load("manifest.json"), load("records.json")

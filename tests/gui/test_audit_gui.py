@@ -211,6 +211,28 @@ def test_auditor_sees_red_after_one_byte_changed(qtbot, export, tmp_path: Path) 
     assert window.browser.figures.rowCount() > 0
 
 
+def test_a_reSigned_export_is_not_green_without_an_expected_key(  # type: ignore[no-untyped-def]
+        qtbot, export, tmp_path: Path) -> None:
+    from tests.security.test_verify_forgery import forge
+
+    path, fingerprint = export
+    fake = forge(path, tmp_path / "forged")
+    window = AuditorWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert not check(qtbot, window, tmp_path / "forged")
+    assert window.banner.headline.text() == f"NOT verified: signed by an unknown key ({fake})"
+    assert "Expected fingerprint" in window.banner.details.text()
+    assert "#2e7d32" not in window.banner.styleSheet() and window.ok is False
+    window.expect.setText(fingerprint)  # the organisation's, as the auditor was told it
+    with qtbot.waitSignal(window.checked, timeout=20_000) as blocker:
+        window.recheck_button.click()
+    assert blocker.args[0] is False and "not by the expected key" in window.banner.headline.text()
+    assert not check(qtbot, window, path, "")  # the genuine one, no key given: not green
+    assert window.banner.headline.text().startswith("NOT verified")
+    assert check(qtbot, window, path, fingerprint)
+
+
 def test_open_export_starts_the_auditor_window_without_a_vault(qtbot, qapp, export) -> None:  # type: ignore[no-untyped-def]
     path, fingerprint = export
     zipped = path.parent / "copy.zip"

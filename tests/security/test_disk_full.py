@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core import bundle
+from testimony_app.core import bundle, db
 from testimony_app.core.session import Session
 from tests.conftest import ROOT, Template
 from tests.sync_fixtures import PairTemplate
@@ -146,4 +146,55 @@ def test_a_big_add_on_a_full_disk(template: Template, tmp_path: Path, small_disk
     no_leftovers(folder)
     with Session._open_with_key(folder, template.key) as s:
         assert s.counts().get("testimony", 0) == 0  # all or nothing
+        assert s.check() == []
+
+
+def test_an_attachment_that_fills_the_disk(template: Template, tmp_path: Path,
+                                           small_disk: SmallDisk,
+                                           isolated_env: dict[str, str]) -> None:
+    """An intake that fills the disk: the half-stored attachment is removed at once,
+    and no command (`check` included) then calls the vault damaged: a full disk is
+    said as such, and the vault opens as soon as there is room."""
+    small_disk.make(1)  # probe: the scenario needs a real file system to fill
+    if not small_disk.mounted:
+        pytest.skip("needs a tmpfs to fill (mount refused here)")
+    subprocess.run(["umount", str(small_disk.folder)], check=False)
+    small_disk.folder.rmdir()
+    size = sum(p.stat().st_size for p in template.folder.iterdir())
+    small_disk.make(max(size, 256 * 1024) + 3 * MIB)
+    folder = small_disk.folder / "vault"
+    shutil.copytree(template.folder, folder)
+    with Session._open_with_key(folder, template.key) as s:
+        s.add_document({"format": "testimony/1", "sources": [
+            {"id": str(uuid.uuid4()), "kind": "other", "name": "x"}]})
+        ref = s.list_records("source")[0].id
+    source = tmp_path / "interview.flac"
+    source.write_bytes(random.Random(4).randbytes(8 * MIB))
+    proc = run_cli(isolated_env, small_disk, "attach", ref, str(source), "--vault", str(folder))
+    assert proc.returncode == 1
+    assert "damaged" not in proc.stderr and "disk full" in proc.stderr, proc.stderr
+    conn = db.connect(folder / "vault.db", template.key)  # no session: nothing cleaned up
+    try:
+        assert conn.execute("SELECT count(*) FROM attachments").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM attachment_chunks").fetchone()[0] == 0
+    finally:
+        conn.close()
+    # Something else fills what room is left: opening the vault cannot write.
+    filler = small_disk.folder / "filler"
+    with filler.open("wb") as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 65536)
+                handle.flush()
+        except OSError:
+            pass
+    for command in (("check",), ("list", "--kind", "source")):
+        proc = run_cli(isolated_env, small_disk, *command, "--vault", str(folder))
+        said = proc.stdout + proc.stderr
+        assert "restore it from a backup" not in said and "is damaged" not in said, said
+        assert "disk that holds the vault is full" in said and proc.returncode == 1, said
+    filler.unlink()
+    with Session._open_with_key(folder, template.key) as s:
+        assert s.conn.execute("SELECT count(*) FROM attachments").fetchone()[0] == 0
+        assert s.conn.execute("SELECT count(*) FROM attachment_chunks").fetchone()[0] == 0
         assert s.check() == []

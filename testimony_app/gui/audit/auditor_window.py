@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app.core import verify
+from testimony_app.core.errors import TestimonyError
 from testimony_app.gui.audit.export_browser import ExportBrowser
 from testimony_app.gui.audit.verdict_banner import VerdictBanner
 from testimony_app.gui.sync.common import plain_label
 from testimony_app.i18n import _
 
-Inspection = tuple[list[str], dict[str, Any] | None, dict[str, Any], dict[str, Any]]
+Inspection = tuple[verify.Verdict, dict[str, Any], dict[str, Any]]
 
 
 class _Signals(QObject):
@@ -41,7 +42,7 @@ class _Check(QRunnable):
 
     def run(self) -> None:
         try:
-            result: object = verify.inspect(self.path, self.expect)
+            result: object = verify.inspect(self.path, [self.expect] if self.expect else [])
         except Exception as exc:  # noqa: BLE001 - shown as a problem, never a traceback
             result = exc
         self.signals.done.emit(self.generation, result)
@@ -73,8 +74,7 @@ class AuditorWindow(QMainWindow):
 
         self.expect = QLineEdit()
         self.expect.setAccessibleName(_("Expected fingerprint"))
-        self.expect.setPlaceholderText(_("The organisation's fingerprint, as you were told it "
-                                         "(optional)"))
+        self.expect.setPlaceholderText(_("The organisation's fingerprint, as you were told it"))
         self.expect.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.expect.returnPressed.connect(self.recheck)
         self.recheck_button = QPushButton(_("Check again"))
@@ -143,12 +143,17 @@ class AuditorWindow(QMainWindow):
             return  # an older check, overtaken by a newer one
         self.recheck_button.setEnabled(True)
         if isinstance(result, BaseException):
-            problems: list[str] = [_("the export could not be read")]
-            manifest, shown, records = None, {}, {}
+            # An expected fingerprint that is not one says so; anything else, plainly.
+            problem = str(result) if isinstance(result, TestimonyError) \
+                else _("the export could not be read")
+            verdict = verify.Verdict([problem], None, None, False)
+            shown, records = {}, {}
         else:
-            problems, manifest, shown, records = result  # type: ignore[misc]
-        self.problems, self.manifest = problems, manifest
-        self.banner.show_result(problems, manifest)
+            verdict, shown, records = result  # type: ignore[misc]
+        self.problems, self.manifest = verdict.problems, verdict.manifest
+        self.banner.show_result(verdict)
+        if verdict.unknown_signer:
+            self.expect.setFocus()
         self.browser.show_content(shown, records)
         self.checked.emit(bool(self.banner.ok))
 

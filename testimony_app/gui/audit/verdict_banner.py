@@ -1,12 +1,13 @@
-"""The verdict on an export, shown big: green when authentic and complete, red with
-every problem listed otherwise. Plain text only: the names come from the export."""
+"""The verdict on an export, shown big: green when authentic and complete, amber when
+intact but signed by a key nobody said to expect (anyone can re-sign a changed
+export), red with every problem listed otherwise. Plain text only: the names come
+from the export."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
+from testimony_app.core import verify
 from testimony_app.gui.sync.common import plain_label
 from testimony_app.i18n import _
 
@@ -14,6 +15,8 @@ GOOD = "QFrame#verdict { background: #e3f4e1; border: 2px solid #2e7d32; } " \
        "QLabel { color: #1b5e20; }"
 BAD = "QFrame#verdict { background: #fde7e9; border: 2px solid #b00020; } " \
       "QLabel { color: #8a1c1c; }"
+UNKNOWN = "QFrame#verdict { background: #fff4ce; border: 2px solid #b26a00; } " \
+          "QLabel { color: #6d4c00; }"
 WAITING = "QFrame#verdict { background: #eeeeee; border: 2px solid #999999; }"
 
 
@@ -42,9 +45,20 @@ class VerdictBanner(QFrame):
         self.details.clear()
         self.details.setVisible(False)
 
-    def show_result(self, problems: list[str], manifest: dict[str, Any] | None) -> None:
-        self.ok = not problems and manifest is not None
-        if self.ok and manifest is not None:
+    def show_result(self, verdict: verify.Verdict) -> None:
+        problems, manifest = verdict.problems, verdict.manifest
+        self.ok = verdict.authentic
+        if verdict.unknown_signer:
+            self.setStyleSheet(UNKNOWN)
+            self.headline.setText(_("NOT verified: signed by an unknown key "
+                                    "({fingerprint})").format(
+                fingerprint=str(verdict.fingerprint)))
+            self.details.setText(_(
+                "The files match their signed manifest, but anyone can sign a changed export "
+                "with a key of their own. Ask the organisation for its fingerprint, in person "
+                "or by a channel you trust, type it under \"Expected fingerprint\" and check "
+                "again."))
+        elif self.ok and manifest is not None:
             organisation = manifest["organisation"]
             self.setStyleSheet(GOOD)
             self.headline.setText(_("Authentic and complete — signed by {name} "

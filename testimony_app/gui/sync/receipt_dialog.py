@@ -133,6 +133,8 @@ class ReceiptDialog(QDialog):
                            "if it is seized.").format(count=fmt.number(self.purgeable)))
         else:
             lines.append(_("Nothing can be removed from this laptop yet."))
+        if accepted.hashes:
+            lines.append(_(receipt.HASHES_NOTE))
         self.outcome.setText("\n".join(lines))
         self.purge_button.setVisible(self.purgeable > 0)
 

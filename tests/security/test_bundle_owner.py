@@ -1,0 +1,74 @@
+"""A trusted researcher's bundle cannot overwrite a record another researcher made
+(or the coordinator made itself) by claiming its current version in its history:
+such an update is kept as a conflict; the creator's own updates go through."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+import uuid
+from pathlib import Path
+
+from testimony_app.core import bundle, org
+from testimony_app.core.session import Session
+from tests.conftest import Template
+from tests.sync_fixtures import Pair
+
+PLACE = "3f1c7a52-8a43-4a55-9d3c-1b4cbd3d8c11"
+
+
+def _place(name: str, place_id: str = PLACE) -> dict[str, object]:
+    return {"format": "testimony/1",
+            "places": [{"id": place_id, "name": {"en": name}, "level": "city"}]}
+
+
+def second_researcher(pair: Pair, template: Template, tmp_path: Path) -> Session:
+    folder = tmp_path / "researcher-two"
+    shutil.copytree(template.folder, folder)
+    other = Session._open_with_key(folder, template.key)
+    other.conn.execute("UPDATE meta SET value = ? WHERE key = 'device_id'", (str(uuid.uuid4()),))
+    coordinator = pair.coordinator
+    code = org.write_enrolment(coordinator.conn, tmp_path / "enrol-two.age", coordinator.author)
+    org.apply_enrolment(other.conn, org.read_enrolment(tmp_path / "enrol-two.age", code),
+                        other.author)
+    org.trust(coordinator.conn, org.whoami(other.conn).fingerprint, "Researcher Two",
+              coordinator.author)
+    return other
+
+
+def test_another_researcher_cannot_overwrite_a_record(
+        pair: Pair, template: Template, tmp_path: Path) -> None:
+    one, coordinator = pair.researcher, pair.coordinator
+    two = second_researcher(pair, template, tmp_path)
+    try:
+        one.add_document(_place("Old town"))
+        bundle.import_bundle(coordinator, bundle.export(one, tmp_path / "one-1.age").path)
+        # The second researcher holds the same version (its hash is now the current one
+        # on the coordinator's vault) and "updates" it.
+        two.add_document(_place("Old town"))
+        two.add_document(_place("Renamed by someone else"))
+        result = bundle.import_bundle(coordinator, bundle.export(two, tmp_path / "two.age").path)
+        assert PLACE in result.conflicting and PLACE not in result.updated
+        assert coordinator.record(PLACE).data["name"] == {"en": "Old town"}
+        assert [(c.record_id, c.fingerprint) for c in bundle.conflicts(coordinator.conn)] == [
+            (PLACE, org.whoami(two.conn).fingerprint)]
+        # The creator's own update goes through.
+        one.add_document(_place("Old town, corrected"))
+        result = bundle.import_bundle(coordinator, bundle.export(one, tmp_path / "one-2.age").path)
+        assert PLACE in result.updated
+        assert coordinator.record(PLACE).data["name"] == {"en": "Old town, corrected"}
+    finally:
+        two.close()
+
+
+def test_a_researcher_cannot_overwrite_what_the_coordinator_made(
+        pair: Pair, tmp_path: Path) -> None:
+    one, coordinator = pair.researcher, pair.coordinator
+    made_here = str(uuid.uuid4())
+    coordinator.add_document(_place("Office's place", made_here))
+    one.add_document(_place("Office's place", made_here))
+    changed = copy.deepcopy(_place("Changed in the field", made_here))
+    one.add_document(changed)
+    result = bundle.import_bundle(coordinator, bundle.export(one, tmp_path / "one.age").path)
+    assert made_here in result.conflicting
+    assert coordinator.record(made_here).data["name"] == {"en": "Office's place"}
