@@ -103,7 +103,8 @@ def test_approve_one_withhold_another_and_export(qtbot, coordinator, pair: Pair)
     assert "narrative" not in testimonies[withheld]
     assert manifest["threshold"] == manifest["policy"]["threshold"] == 3
     assert "&lt;3" in (target / "report.html").read_text()
-    assert verify.verify(target)[0] == []
+    fingerprint = json.loads((target / "manifest.json").read_text())["organisation"]["fingerprint"]
+    assert verify.verify(target, fingerprint)[0] == []
     assert manifest["redaction_log"]["narrative withheld (not reviewed)"] == 4
     assert dialog.result_box.isVisibleTo(dialog)
     assert "narrative withheld (not reviewed): 4" in dialog.log.toPlainText()
