@@ -12,7 +12,8 @@ import ctypes
 import logging
 import platform
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +153,79 @@ def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
         conn.close()
         raise
     return conn
+
+
+# Page cache while the whole database is re-encrypted: small, so that re-encrypted
+# pages go to the WAL as they are made (its size is the progress shown) rather than
+# piling up in memory until the commit.
+REKEY_CACHE_KIB = 2 * 1024
+REKEY_POLL_S = 0.25
+
+
+def rekey(conn: Connection, path: Path, key: bytes,
+          progress: Callable[[int, int], None] | None = None) -> None:
+    """Re-encrypt the whole database at `path` under `key`, in one transaction.
+
+    SQLCipher's rekey rewrites every page into the WAL and commits once: killed
+    before the commit, the database is still under the old key; after it, under
+    the new one. It reports no progress of its own: the WAL's growth is measured
+    instead, from another thread, against the database's size (`progress(done,
+    total)` is called from that thread). It cannot be interrupted midway.
+    Raises VaultError("disk") when the database is not under the new key after it.
+    """
+    if len(key) != KEY_BYTES:
+        raise VaultError("vault_damaged")
+    busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    if busy is None or busy[0]:
+        raise VaultError("vault_busy")
+    wal = path.with_name(path.name + "-wal")
+    total = max(path.stat().st_size, 1)
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(REKEY_POLL_S):
+            try:
+                written = wal.stat().st_size
+            except OSError:
+                written = 0
+            if progress is not None:
+                progress(min(written, total - 1), total)
+
+    watcher = threading.Thread(target=watch, name="rekey-progress", daemon=True)
+    conn.execute(f"PRAGMA cache_size = -{REKEY_CACHE_KIB}")
+    watcher.start()
+    try:
+        conn.execute(f"PRAGMA rekey = \"x'{key.hex()}'\"")
+    except sqlcipher3.DatabaseError as exc:
+        raise VaultError(error_code(exc)) from None
+    finally:
+        done.set()
+        watcher.join()
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    # SQLCipher answers "ok" even when it rolled the rekey back (a full disk): only a
+    # second connection reading with the new key shows that it took.
+    if not key_opens(path, key):
+        raise VaultError("disk")
+
+
+def key_opens(path: Path, key: bytes) -> bool:
+    """Whether `key` decrypts the database at `path` (as committed), read-only."""
+    uri = path.resolve().as_uri() + "?mode=ro"
+    try:
+        conn = sqlcipher3.connect(uri, uri=True, isolation_level=None,
+                                  cached_statements=CACHED_STATEMENTS)
+    except sqlcipher3.DatabaseError:
+        return False
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        conn.execute("PRAGMA cipher_memory_security = ON")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except sqlcipher3.DatabaseError:
+        return False
+    finally:
+        conn.close()
 
 
 def error_code(exc: BaseException) -> str:
