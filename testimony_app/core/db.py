@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import logging
+import os
 import platform
 import sys
 import threading
@@ -156,10 +157,11 @@ def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
 
 
 # Page cache while the whole database is re-encrypted: small, so that re-encrypted
-# pages go to the WAL as they are made (its size is the progress shown) rather than
-# piling up in memory until the commit.
+# pages go to the WAL as they are made (their count is the progress shown) rather
+# than piling up in memory until the commit.
 REKEY_CACHE_KIB = 2 * 1024
 REKEY_POLL_S = 0.25
+_WAL_HEADER, _FRAME_HEADER = 32, 24
 
 
 def rekey(conn: Connection, path: Path, key: bytes,
@@ -168,28 +170,30 @@ def rekey(conn: Connection, path: Path, key: bytes,
 
     SQLCipher's rekey rewrites every page into the WAL and commits once: killed
     before the commit, the database is still under the old key; after it, under
-    the new one. It reports no progress of its own: the WAL's growth is measured
-    instead, from another thread, against the database's size (`progress(done,
-    total)` is called from that thread). It cannot be interrupted midway.
-    Raises VaultError("disk") when the database is not under the new key after it.
+    the new one. The WAL is first checkpointed and restarted, not truncated, so the
+    re-encrypted pages overwrite the frames under the old key in place instead of
+    leaving them in blocks the file system frees. SQLCipher reports no progress of
+    its own: the frames written so far are counted in the WAL instead, from another
+    thread (`progress(done, total)` in bytes, called from that thread). It cannot be
+    interrupted midway. Raises VaultError("disk") when the database is not under
+    the new key after it.
     """
     if len(key) != KEY_BYTES:
         raise VaultError("vault_damaged")
-    busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    busy = conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
     if busy is None or busy[0]:
         raise VaultError("vault_busy")
     wal = path.with_name(path.name + "-wal")
-    total = max(path.stat().st_size, 1)
+    page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    total = max(int(conn.execute("PRAGMA page_count").fetchone()[0]), 1)
+    before = _wal_salts(wal)
     done = threading.Event()
 
     def watch() -> None:
         while not done.wait(REKEY_POLL_S):
-            try:
-                written = wal.stat().st_size
-            except OSError:
-                written = 0
             if progress is not None:
-                progress(min(written, total - 1), total)
+                written = min(_frames_written(wal, page_size, before), total - 1)
+                progress(written * page_size, total * page_size)
 
     watcher = threading.Thread(target=watch, name="rekey-progress", daemon=True)
     conn.execute(f"PRAGMA cache_size = -{REKEY_CACHE_KIB}")
@@ -206,6 +210,37 @@ def rekey(conn: Connection, path: Path, key: bytes,
     # second connection reading with the new key shows that it took.
     if not key_opens(path, key):
         raise VaultError("disk")
+
+
+def _wal_salts(wal: Path) -> bytes:
+    try:
+        with open(wal, "rb") as handle:
+            return handle.read(_WAL_HEADER)[16:24]
+    except OSError:
+        return b""
+
+
+def _frames_written(wal: Path, page_size: int, before: bytes) -> int:
+    """Frames of the WAL's current generation: a restarted WAL gets new salts in its
+    header, and each frame it writes carries them, from the first frame on; frames
+    further on still carry the old ones."""
+    try:
+        with open(wal, "rb") as handle:
+            salts = handle.read(_WAL_HEADER)[16:24]
+            if len(salts) < 8 or salts == before:
+                return 0
+            frame = _FRAME_HEADER + page_size
+            low, high = 0, (os.fstat(handle.fileno()).st_size - _WAL_HEADER) // frame
+            while low < high:  # the first frame that does not carry them
+                middle = (low + high) // 2
+                handle.seek(_WAL_HEADER + middle * frame + 8)
+                if handle.read(8) == salts:
+                    low = middle + 1
+                else:
+                    high = middle
+            return low
+    except OSError:
+        return 0
 
 
 def key_opens(path: Path, key: bytes) -> bool:
