@@ -346,9 +346,23 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_passwd(args: argparse.Namespace) -> int:
     with open_session(args) as session:
-        session.change_passphrase(read_new_passphrase())
-    out(_("Passphrase changed."))
+        issued = session.change_passphrase(
+            read_new_passphrase(), progress=cli_sync._progress(_("Re-encrypting the vault")))
+    out(_("Passphrase changed. The vault was re-encrypted under a new key: an earlier "
+          "copy of vault.key no longer opens it."))
+    _print_issued_code(issued)
     return 0
+
+
+def _print_issued_code(code: str | None) -> None:
+    """A vault made before recovery public keys gets a new recovery code at its first
+    change: the old one could not follow the new key."""
+    if code is None:
+        return
+    out()
+    out(_("This vault's recovery code was of an older kind and no longer opens it. New "
+          "recovery code (shown once; write it down and keep it apart from this laptop):"))
+    out("    " + code)
 
 
 def cmd_recover(args: argparse.Namespace) -> int:
@@ -357,7 +371,9 @@ def cmd_recover(args: argparse.Namespace) -> int:
         raise TestimonyError("no_vault", path=str(folder))
     code = os.environ.get(ENV_RECOVERY) or _ask(_("Recovery code: "))
     with Session.open_with_recovery(folder, code) as session:
-        session.change_passphrase(read_new_passphrase())
+        session.change_passphrase(
+            read_new_passphrase(), progress=cli_sync._progress(_("Re-encrypting the vault")),
+            recovery_code=code)
     out(_("Passphrase set. The recovery code stays valid; keep it safe."))
     return 0
 

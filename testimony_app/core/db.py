@@ -10,10 +10,12 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import logging
+import os
 import platform
 import shutil
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -176,6 +178,111 @@ def open_error_code(exc: BaseException, folder: Path) -> str:
     """Why a vault would not open: a full disk is not a damaged vault, and telling
     someone to restore a backup over a sound vault loses what the backup lacks."""
     return "disk_full" if disk_full(exc, folder) else "vault_damaged"
+# Page cache while the whole database is re-encrypted: small, so that re-encrypted
+# pages go to the WAL as they are made (their count is the progress shown) rather
+# than piling up in memory until the commit.
+REKEY_CACHE_KIB = 2 * 1024
+REKEY_POLL_S = 0.25
+_WAL_HEADER, _FRAME_HEADER = 32, 24
+
+
+def rekey(conn: Connection, path: Path, key: bytes,
+          progress: Callable[[int, int], None] | None = None) -> None:
+    """Re-encrypt the whole database at `path` under `key`, in one transaction.
+
+    SQLCipher's rekey rewrites every page into the WAL and commits once: killed
+    before the commit, the database is still under the old key; after it, under
+    the new one. The WAL is first checkpointed and restarted, not truncated, so the
+    re-encrypted pages overwrite the frames under the old key in place instead of
+    leaving them in blocks the file system frees. SQLCipher reports no progress of
+    its own: the frames written so far are counted in the WAL instead, from another
+    thread (`progress(done, total)` in bytes, called from that thread). It cannot be
+    interrupted midway. Raises VaultError("disk") when the database is not under
+    the new key after it.
+    """
+    if len(key) != KEY_BYTES:
+        raise VaultError("vault_damaged")
+    busy = conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+    if busy is None or busy[0]:
+        raise VaultError("vault_busy")
+    wal = path.with_name(path.name + "-wal")
+    page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
+    total = max(int(conn.execute("PRAGMA page_count").fetchone()[0]), 1)
+    before = _wal_salts(wal)
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(REKEY_POLL_S):
+            if progress is not None:
+                written = min(_frames_written(wal, page_size, before), total - 1)
+                progress(written * page_size, total * page_size)
+
+    watcher = threading.Thread(target=watch, name="rekey-progress", daemon=True)
+    conn.execute(f"PRAGMA cache_size = -{REKEY_CACHE_KIB}")
+    watcher.start()
+    try:
+        conn.execute(f"PRAGMA rekey = \"x'{key.hex()}'\"")
+    except sqlcipher3.DatabaseError as exc:
+        raise VaultError(error_code(exc)) from None
+    finally:
+        done.set()
+        watcher.join()
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    # SQLCipher answers "ok" even when it rolled the rekey back (a full disk): only a
+    # second connection reading with the new key shows that it took.
+    if not key_opens(path, key):
+        raise VaultError("disk")
+
+
+def _wal_salts(wal: Path) -> bytes:
+    try:
+        with open(wal, "rb") as handle:
+            return handle.read(_WAL_HEADER)[16:24]
+    except OSError:
+        return b""
+
+
+def _frames_written(wal: Path, page_size: int, before: bytes) -> int:
+    """Frames of the WAL's current generation: a restarted WAL gets new salts in its
+    header, and each frame it writes carries them, from the first frame on; frames
+    further on still carry the old ones."""
+    try:
+        with open(wal, "rb") as handle:
+            salts = handle.read(_WAL_HEADER)[16:24]
+            if len(salts) < 8 or salts == before:
+                return 0
+            frame = _FRAME_HEADER + page_size
+            low, high = 0, (os.fstat(handle.fileno()).st_size - _WAL_HEADER) // frame
+            while low < high:  # the first frame that does not carry them
+                middle = (low + high) // 2
+                handle.seek(_WAL_HEADER + middle * frame + 8)
+                if handle.read(8) == salts:
+                    low = middle + 1
+                else:
+                    high = middle
+            return low
+    except OSError:
+        return 0
+
+
+def key_opens(path: Path, key: bytes) -> bool:
+    """Whether `key` decrypts the database at `path` (as committed), read-only."""
+    uri = path.resolve().as_uri() + "?mode=ro"
+    try:
+        conn = sqlcipher3.connect(uri, uri=True, isolation_level=None,
+                                  cached_statements=CACHED_STATEMENTS)
+    except sqlcipher3.DatabaseError:
+        return False
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        conn.execute("PRAGMA cipher_memory_security = ON")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except sqlcipher3.DatabaseError:
+        return False
+    finally:
+        conn.close()
 
 
 def error_code(exc: BaseException) -> str:

@@ -11,6 +11,7 @@ import fcntl
 import logging
 import os
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -23,10 +24,11 @@ from testimony_app.core import (
     listing,
     outfile,
     provenance,
+    rekey,
     store,
     vault,
 )
-from testimony_app.core.errors import VaultError
+from testimony_app.core.errors import VaultError, WrongSecret
 from testimony_app.i18n import _
 
 if TYPE_CHECKING:
@@ -66,8 +68,8 @@ class Session:
         self.folder = folder
         self._lock_fd = lock_fd
         self._conn: Any = conn
-        # SQLCipher will not hand the key back; kept for passphrase changes, wiped on
-        # close (best effort: Python may have copied it; see SECURITY.md).
+        # The data key the database is under (a passphrase change replaces it); wiped
+        # on close (best effort: Python may have copied it; see SECURITY.md).
         self._key = bytearray(key)
         self.author = self._meta("author") or "device:" + (self._meta("device_id") or "?")[:8]
 
@@ -94,11 +96,34 @@ class Session:
 
     @classmethod
     def open(cls, folder: Path, passphrase: str) -> Session:
-        return cls._open_with_key(folder, vault.unlock(folder, passphrase), "unlock")
+        return cls._open_settling(folder, vault.candidate_keys(folder, passphrase=passphrase),
+                                  "unlock")
 
     @classmethod
     def open_with_recovery(cls, folder: Path, code: str) -> Session:
-        return cls._open_with_key(folder, vault.unlock_with_recovery(folder, code), "recover")
+        return cls._open_settling(folder, vault.candidate_keys(folder, code=code), "recover")
+
+    @classmethod
+    def _open_settling(cls, folder: Path, keys: list[tuple[bool, bytes]], how: str) -> Session:
+        """Open with the first key that decrypts the database, and finish or undo a
+        passphrase change a kill interrupted: the pending header is put in place when
+        its key is the one, and discarded when vault.key's is."""
+        pending = (folder / vault.PENDING_FILE).exists()
+        for from_pending, key in keys:
+            try:
+                session = cls._open_with_key(folder, key, how)
+            except VaultError as exc:
+                if exc.code == "vault_damaged" and pending:
+                    continue
+                raise
+            if from_pending:
+                vault.promote_pending(folder)
+            elif pending:
+                vault.discard_pending(folder)
+            return session
+        # The secret unwraps a key the database is no longer under: a passphrase
+        # change reached the database and this is the passphrase from before it.
+        raise WrongSecret("wrong_secret" if how == "unlock" else "wrong_recovery_code")
 
     @classmethod
     def _open_with_key(cls, folder: Path, key: bytes, how: str = "unlock") -> Session:
@@ -169,10 +194,28 @@ class Session:
 
     # -- secrets --------------------------------------------------------------
 
-    def change_passphrase(self, new_passphrase: str) -> None:
-        vault.set_passphrase(self.folder, bytes(self._key), new_passphrase)
+    def change_passphrase(self, new_passphrase: str, progress: rekey.Progress | None = None,
+                          cancelled: Callable[[], bool] | None = None,
+                          recovery_code: str | None = None) -> str | None:
+        """Re-encrypt the vault under a new data key wrapped under `new_passphrase`
+        (rekey.py: no earlier vault.key opens it afterwards). The recovery code stays
+        valid; on a vault made before recovery public keys, without `recovery_code`
+        a new code is issued and returned (shown once), else None."""
+        return self._rekey(new_passphrase, None, recovery_code, progress, cancelled,
+                           "passphrase_changed", {})
+
+    def _rekey(self, passphrase: str, params: vault.KdfParams | None,
+               recovery_code: str | None, progress: rekey.Progress | None,
+               cancelled: Callable[[], bool] | None, action: str,
+               details: dict[str, Any]) -> str | None:
+        changed = rekey.change(self.conn, self.folder, passphrase, params, recovery_code,
+                               progress, cancelled)
+        self._key = bytearray(changed.data_key)
         with db.transaction(self.conn):
-            audit.record(self.conn, self.author, "passphrase_changed")
+            if changed.recovery_code is not None:
+                details = {**details, "new_recovery_code": True}
+            audit.record(self.conn, self.author, action, None, **details)
+        return changed.recovery_code
 
     def destroy_keys(self) -> Path | None:
         """Panic: make this vault unopenable by anyone, then lock it.
@@ -326,14 +369,16 @@ class Session:
             self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
                               (f"setting.{name}", value))
 
-    def set_kdf_strength(self, passphrase: str, strength: str) -> None:
-        """Re-wrap the key under the same passphrase with stronger (or standard) Argon2id."""
+    def set_kdf_strength(self, passphrase: str, strength: str,
+                         progress: rekey.Progress | None = None) -> str | None:
+        """Wrap a new data key under the same passphrase with stronger (or standard)
+        Argon2id, re-encrypting the vault like a passphrase change (the header with
+        the weaker derivation must open nothing); returns a new recovery code as
+        `change_passphrase` does."""
         vault.unlock(self.folder, passphrase)  # proves the passphrase; raises WrongSecret
-        vault.set_passphrase(self.folder, bytes(self._key), passphrase,
-                             vault.STRENGTHS[strength]() if strength in vault.STRENGTHS
-                             else None)
-        with db.transaction(self.conn):
-            audit.record(self.conn, self.author, "kdf_changed", None, strength=strength)
+        return self._rekey(passphrase, vault.STRENGTHS[strength]() if strength in
+                           vault.STRENGTHS else None, None, progress, None, "kdf_changed",
+                           {"strength": strength})
 
     def kdf_params(self) -> vault.KdfParams:
         return vault.current_params(self.folder)

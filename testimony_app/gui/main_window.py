@@ -254,11 +254,16 @@ class MainWindow(QMainWindow):
         def apply(session: Any) -> None:
             for key, value in values.items():
                 session.set_setting(key, value)
-            if strength:
-                session.set_kdf_strength(passphrase, strength)
 
         self.worker.with_session(apply, lambda _r: self.settings_changed.emit(values),
                                  self._error)
+        if strength:
+            # A new derivation strength means a new data key: the vault is re-encrypted.
+            from testimony_app.gui.rekey_progress import run_rekey
+
+            run_rekey(self, self.worker,
+                      lambda s, progress: s.set_kdf_strength(passphrase, strength, progress),
+                      on_error=self._error)
         new_language = dialog.language.currentData()
         if new_language != i18n.language():
             self.language_changed.emit(new_language)

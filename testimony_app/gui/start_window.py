@@ -428,16 +428,31 @@ class StartWindow(QWidget):
         page.set_busy(True)
         folder, worker = self.folder, self.worker
 
-        def job(_job: Job) -> None:
+        def job(job: Job) -> None:
             from testimony_app.core.session import Session
 
             session = Session.open_with_recovery(folder, code)
-            session.change_passphrase(new)
+            try:
+                session.change_passphrase(new, progress=job.progress, recovery_code=code)
+            except BaseException:
+                session.close()
+                raise
             worker.set_session(session)
 
         def done(_result: object) -> None:
             page.set_busy(False)
+            page.busy.setRange(0, 0)
             self.clear_secrets()
             self.unlocked.emit(str(folder))
 
-        self.worker.run(job, done, self._fail(page))
+        def progressed(done_bytes: int, total: int) -> None:
+            # The vault is re-encrypted under a new key: the bar follows it.
+            page.message.setText(_("Re-encrypting the vault under the new key…"))
+            page.busy.setRange(0, 1000)
+            page.busy.setValue(1000 * done_bytes // max(total, 1))
+
+        def failed(error: BaseException) -> None:
+            page.busy.setRange(0, 0)
+            self._fail(page)(error)
+
+        self.worker.run(job, done, failed, progressed)

@@ -12,6 +12,7 @@ from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from testimony_app.gui.main_window import MainWindow
+from tests.conftest import PASSPHRASE, Template
 from tests.gui.conftest import idle_session, wait_idle
 
 NARRATIVE_AR = "جمعوا كل الرجال عند الحاجز وأخذوا الأوراق والهواتف"
@@ -239,3 +240,25 @@ def test_settings_dialog_values_and_birth_date_round_trip(qtbot, open_worker) ->
     document = idle_session(qtbot, open_worker).testimony_document(editor.testimony_id)
     assert document["persons"][0]["identity"]["birth_date"] == {"precision": "year",
                                                                  "value": "1990"}
+
+
+def test_stronger_key_derivation_re_encrypts_with_progress(qtbot, open_worker,  # type: ignore[no-untyped-def]
+                                                           template: Template) -> None:
+    from PySide6.QtWidgets import QProgressDialog
+
+    from testimony_app.gui.rekey_progress import run_rekey
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    finished: list[bool] = []
+    run_rekey(parent, open_worker,
+              lambda s, progress: s.set_kdf_strength(PASSPHRASE, "strong", progress),
+              on_done=lambda: finished.append(True))
+    dialog = parent.findChild(QProgressDialog)
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: finished == [True], timeout=60_000)
+    # The bar followed the re-encryption to its end, then the dialog closed.
+    assert not dialog.isVisible() and (dialog.value(), dialog.maximum()) == (1000, 1000)
+    session = open_worker.session
+    assert session.kdf_params().memory_kib == 512 * 1024
+    assert bytes(session._key) != template.key

@@ -77,9 +77,15 @@ def test_recovery_code_path(qtbot, worker, vault_dir: Path, template: Template) 
     window.recovery_code.setText(template.recovery_code)
     window.recover_pass.setText("a brand new passphrase")
     window.recover_pass2.setText("a brand new passphrase")
+    progress: list[tuple[int, int]] = []
+    window.recover_page.busy.valueChanged.connect(
+        lambda v: progress.append((v, window.recover_page.busy.maximum())))
     with qtbot.waitSignal(window.unlocked, timeout=30_000):
         window._recover()
     assert worker.session is not None
+    # The vault was re-encrypted under a new key, with a bar that reached its end.
+    assert progress and progress[-1] == (1000, 1000)
+    assert bytes(worker.session._key) != template.key
 
 
 def test_strength_words() -> None:

@@ -15,19 +15,41 @@ import pytest
 
 from testimony_app.core.errors import WrongSecret
 from testimony_app.core.session import Session
-from tests.conftest import PASSPHRASE, ROOT, Template
+from tests.conftest import PASSPHRASE, ROOT, SEEDS, Template
 
 PASSWD_LOOP = r"""
 import sys
 from pathlib import Path
 from testimony_app.core import vault
-folder, key = Path(sys.argv[1]), bytes.fromhex(sys.argv[2])
-secrets = [sys.argv[3], sys.argv[4]]
+from testimony_app.core.session import Session
+folder = Path(sys.argv[1])
+secrets = [sys.argv[2], sys.argv[3]]
 i = 0
+session = Session.open(folder, secrets[0])
 while True:
     i += 1
-    vault.set_passphrase(folder, key, secrets[i % 2], params=vault.FLOOR)
+    session._rekey(secrets[i % 2], vault.FLOOR, None, None, None, "passphrase_changed", {})
     print(i, flush=True)
+"""
+
+# A real SIGKILL at a chosen point of a passphrase change, from its progress callback:
+# "start" (pending header written, database untouched), "middle" (half the pages
+# re-encrypted into the WAL, not committed), "end" (committed, header not yet renamed).
+PASSWD_KILLED_AT = r"""
+import os, signal, sys
+from pathlib import Path
+from testimony_app.core import vault
+from testimony_app.core.session import Session
+folder, old, new, point = Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+session = Session.open(folder, old)
+
+def progress(done, total):
+    if ((point == "start" and total == 1) or (point == "end" and done == total > 1)
+            or (point == "middle" and 0 < done < total and 2 * done >= total)):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+session._rekey(new, vault.FLOOR, None, progress, None, "passphrase_changed", {})
+print("not killed", flush=True)
 """
 
 ADD_LOOP = r"""
@@ -56,24 +78,61 @@ def _kill_after(args: list[str], delay: float) -> None:
     proc.wait()
 
 
+def _opens_with(folder: Path, secrets: tuple[str, ...]) -> list[str]:
+    opened = []
+    for secret in secrets:
+        try:
+            with Session.open(folder, secret) as session:
+                assert session.check() == []
+            opened.append(secret)
+        except WrongSecret:
+            pass
+    return opened
+
+
 @pytest.mark.slow
 def test_kill_during_passphrase_change(vault_dir: Path, template: Template) -> None:
-    other = "the other passphrase, long"
+    current, other = PASSPHRASE, "the other passphrase, long"
     rng = random.Random(7)
-    for _ in range(6):
-        _kill_after([PASSWD_LOOP, str(vault_dir), template.key.hex(), PASSPHRASE, other],
-                    rng.uniform(0.3, 3.0))
-        opened = []
-        for secret in (PASSPHRASE, other):
-            try:
-                Session.open(vault_dir, secret).close()
-                opened.append(secret)
-            except WrongSecret:
-                pass
+    for _ in range(5):
+        _kill_after([PASSWD_LOOP, str(vault_dir), current, other], rng.uniform(1.5, 5.0))
+        # Old or new, whichever the database is under; never neither, never both.
+        opened = _opens_with(vault_dir, (current, other))
         assert len(opened) == 1
         header = json.loads((vault_dir / "vault.key").read_text())
         assert "recovery" in header["wraps"]
-    Session.open_with_recovery(vault_dir, template.recovery_code).close()
+        assert not (vault_dir / "vault.key.pending").exists()  # settled by the open
+        Session.open_with_recovery(vault_dir, template.recovery_code).close()
+        if opened == [other]:
+            current, other = other, current
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", ["start", "middle", "end"])
+def test_kill_at_each_point_of_a_passphrase_change(
+        session: Session, vault_dir: Path, template: Template, tmp_path: Path,
+        point: str) -> None:
+    session.add_json(SEEDS.read_bytes())
+    # Large enough that the re-encryption lasts several progress reports.
+    big = tmp_path / "recording.bin"
+    big.write_bytes(os.urandom(48 * 1024 * 1024))
+    ref = session.list_testimonies()[0].id
+    session.attach(ref, big)
+    session.close()
+    new = "the new passphrase, long"
+    proc = subprocess.run([sys.executable, "-c", PASSWD_KILLED_AT, str(vault_dir), PASSPHRASE,
+                           new, point], cwd=ROOT, capture_output=True, timeout=300, check=False)
+    assert proc.returncode == -signal.SIGKILL, proc.stdout
+    pending = vault_dir / "vault.key.pending"
+    assert pending.exists()
+    expected = [new] if point == "end" else [PASSPHRASE]
+    # Asking with the passphrase that does not open settles nothing.
+    assert _opens_with(vault_dir, tuple({PASSPHRASE, new} - set(expected))) == []
+    assert pending.exists()
+    assert _opens_with(vault_dir, (PASSPHRASE, new)) == expected
+    assert not pending.exists()
+    with Session.open_with_recovery(vault_dir, template.recovery_code) as s:
+        assert s.counts()["testimony"] == 8 and len(s.attachments(ref)) == 1
 
 
 @pytest.mark.slow
