@@ -146,22 +146,19 @@ class Reading:
     nisba: bool = False  # read with a nisba ending taken off
 
 
-_LATIN_TAIL = re.compile(r"(?i)(?:['\u2019\u02bc]s|s['\u2019\u02bc]|ies|es|s|['\u2019\u02bc])$")
+# Latin endings after a name and what they leave: possessives, plurals (ies for y).
+_LATIN_ENDINGS = (*((p, "") for p in (*_LATIN_POSSESSIVES, "\u02bcs", "s\u02bc", "'",
+                                      "\u2019", "\u02bc")),
+                  ("s", ""), ("es", ""), ("ies", "y"))
 
 
 def _latin_stems(word: str) -> list[tuple[str, int]]:
-    """The word and the word without a possessive or plural ending (ies -> y)."""
+    """The word, and the word without each possessive or plural ending it may have."""
     out = [(word, 0)]
-    match = _LATIN_TAIL.search(word)
-    if match is None or match.start() < 2:
-        return out
-    tail = match.group(0)
-    stem = word[:match.start()]
-    out.append((stem, len(tail)))
-    if tail.lower() == "ies":
-        out.append((stem + "y", len(tail)))
-    elif tail.lower() == "es":
-        out.append((stem + "e", 1))  # "Jones" is Jone + s as well as Jon + es
+    folded = word.lower()
+    for ending, restored in _LATIN_ENDINGS:
+        if folded.endswith(ending) and len(word) - len(ending) >= 2:
+            out.append((word[:-len(ending)] + restored, len(ending)))
     return out
 
 
@@ -247,7 +244,10 @@ def variants(part: str) -> list[str]:
             out += [front + part + ending for ending in endings]
         return list(dict.fromkeys(out))
     tails = ("", *_LATIN_POSSESSIVES, "s", "es")
+    glued_too = len(textnorm.normalize_name(part)) >= _LATIN_BARE_MIN  # "Alan" is no al + an
     for article in ("", *_LATIN_ARTICLE_FORMS):
+        if article.isalpha() and not glued_too:
+            continue
         for tail in tails:
             out.append(article + part + tail)
         if part.endswith("y"):
