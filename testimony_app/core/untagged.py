@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from testimony_app.core import audit, narrative_tags, spelling, store, textnorm
+from testimony_app.core import audit, narrative_tags, org, spelling, store, textnorm
 from testimony_app.core.db import transaction
 from testimony_app.core.errors import InputError
 
@@ -207,15 +207,22 @@ def candidates(conn: Any, testimony_id: str) -> list[Candidate]:
     if rec.kind != "testimony":
         raise InputError("not_a_testimony")
     record = rec.data
-    if "sealed" in record:
-        return []
+    current = org.organisation(conn)
+    if "sealed" in record or (current is not None and current.role == org.ROLE_MEMBER
+                              and current.settings.get("seal_whole_testimony") is True):
+        return []  # the whole testimony is sealed: no word of it stays readable
     dismissed = _dismissals(conn, testimony_id, rec.revision)
     common = _common()
     known = _vault_words(conn)
     people = narrative_tags.known_persons(conn)
     matcher = narrative_tags.Matcher(people)
+    public = {p.id for p in people if p.public}
     tagged: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    for tag in record.get("tags") or ():
+    # What sealing covers on its own: the tags, and every other spelling of a tagged
+    # name or of a tagged person's known names.
+    mine = set(narrative_tags.persons(record))
+    covered = narrative_tags.repeats(record, people=[p for p in people if p.id in mine])
+    for tag in [*(record.get("tags") or ()), *covered]:
         tagged.setdefault((tag["field"], tag["lang"]), []).append((tag["start"], tag["end"]))
     out: list[Candidate] = []
     for field in narrative_tags.FIELDS:
@@ -223,6 +230,8 @@ def candidates(conn: Any, testimony_id: str) -> list[Candidate]:
             taken = list(tagged.get((field, lang), []))
             found: list[tuple[int, int, str, str | None]] = []
             for suggestion in matcher.suggest(text, taken=taken):
+                if suggestion.person in public:
+                    continue  # a name already public needs no tag
                 found.append((suggestion.start, suggestion.end, "known_person",
                               suggestion.person))
             found += [(s, e, "capitalised", None) for s, e in _latin(text, common, known)]
@@ -272,4 +281,12 @@ def tag(conn: Any, testimony_id: str, candidate: Candidate, person_id: str,
     record["tags"] = [*(record.get("tags") or []), {
         "field": candidate.field, "lang": candidate.lang, "start": candidate.start,
         "end": candidate.end, "person": person_id}]
+    kept = _dismissals(conn, testimony_id, rec.revision)
     store.add_document(conn, {"format": "testimony/1", "testimonies": [record]}, author)
+    if kept:  # a tag moves no text: what was dismissed stays dismissed
+        revision = store.get(conn, testimony_id, with_identity=False).revision
+        row = conn.execute("SELECT value FROM meta WHERE key = ?",
+                           (META_PREFIX + testimony_id,)).fetchone()
+        with transaction(conn):
+            conn.execute("UPDATE meta SET value = ? WHERE key = ?", (json.dumps(
+                {**json.loads(row[0]), "revision": revision}), META_PREFIX + testimony_id))
