@@ -236,15 +236,16 @@ def candidates(conn: Any, testimony_id: str) -> list[Candidate]:
                               suggestion.person))
             found += [(s, e, "capitalised", None) for s, e in _latin(text, common, known)]
             found += [(s, e, "arabic_pattern", None) for s, e in _arabic(text, common)]
+            # a known person first: it says whom; then the longest from the left
             for start, end, reason, person in sorted(found, key=lambda f: (
-                    f[0], -f[1], REASONS.index(f[2]))):
+                    REASONS.index(f[2]) > 0, f[0], -f[1], REASONS.index(f[2]))):
                 if any(start < e and s < end for s, e in taken):
                     continue
                 taken.append((start, end))
                 where = (field, lang, start, end)
                 out.append(Candidate(field, lang, start, end, text[start:end], reason, person,
                                      where in dismissed))
-    return out
+    return sorted(out, key=lambda c: (narrative_tags.FIELDS.index(c.field), c.lang, c.start))
 
 
 def open_candidates(conn: Any, testimony_id: str) -> list[Candidate]:
