@@ -268,6 +268,12 @@ class Session:
 
         untagged.tag(self.conn, self.resolve(ref), candidate, self.resolve(person), self.author)
 
+    def testimony_persons(self, ref: str) -> list[str]:
+        """The witness, the individual victims and the tagged persons of a testimony."""
+        from testimony_app.core import seal
+
+        return seal.persons_of(self.conn, self.resolve(ref))
+
     def _sealed_persons(self, testimony_id: str) -> int:
         from testimony_app.core import seal
 
