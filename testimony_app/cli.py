@@ -20,7 +20,7 @@ from testimony_app import __version__, cli_corroboration, cli_duplicates, cli_sy
 from testimony_app.core import db, demo, hygiene, interchange, outfile, stats, vocab
 from testimony_app.core.errors import InputError, TestimonyError, ValidationFailed
 from testimony_app.core.session import Session, default_vault_dir, is_vault
-from testimony_app.i18n import _
+from testimony_app.i18n import N_, _
 
 ENV_PASSPHRASE = "TESTIMONY_PASSPHRASE"  # noqa: S105 (a variable name)
 ENV_NEW_PASSPHRASE = "TESTIMONY_NEW_PASSPHRASE"  # noqa: S105
@@ -378,11 +378,62 @@ def cmd_recover(args: argparse.Namespace) -> int:
     return 0
 
 
+def _numbers(text: str) -> list[int]:
+    try:
+        return [int(n) for n in text.replace(" ", "").split(",") if n]
+    except ValueError:
+        raise InputError("untagged_number", n=text[:20]) from None
+
+
+def _settle_untagged(session: Session, args: argparse.Namespace) -> None:
+    """Tag and dismiss the names finalising asks about (numbered as listed, dismissed
+    ones included), then refuse while any is left: the researcher's own terminal
+    sees the words, nothing else does."""
+    found = session.untagged_names(args.id)
+    by_number = dict(enumerate(found, 1))
+    chosen: list[Any] = []
+    for spec in args.tag or ():
+        number, _sep, person = spec.partition("=")
+        n = _numbers(number)[0] if number.strip() else 0
+        if n not in by_number or not person.strip():
+            raise InputError("untagged_number", n=number[:20])
+        session.tag_untagged(args.id, by_number[n], person.strip())
+    wanted = [n for spec in args.dismiss or () for n in _numbers(spec)]
+    for n in wanted:
+        if n not in by_number:
+            raise InputError("untagged_number", n=n)
+        chosen.append(by_number[n])
+    if args.dismiss_all_untagged:
+        chosen = [c for c in session.untagged_names(args.id) if not c.dismissed]
+    if chosen:
+        session.dismiss_untagged(args.id, chosen)
+    left = [(n, c) for n, c in enumerate(session.untagged_names(args.id), 1)
+            if not c.dismissed]
+    if not left:
+        return
+    if args.json:
+        out_json({"finalised": False, "untagged": [
+            {"number": n, "field": c.field, "lang": c.lang, "start": c.start, "end": c.end,
+             "text": c.text, "reason": c.reason} for n, c in left]})
+    else:
+        out(_("Possible names without a tag:"))
+        for n, c in left:
+            out(f"  {n}. {c.field} ({c.lang}) {c.start}-{c.end}: {c.text}  "
+                f"[{_(UNTAGGED_REASONS[c.reason])}]")
+    raise InputError("untagged_names", count=len(left))
+
+
+UNTAGGED_REASONS = {"known_person": N_("a person this vault knows"),
+                    "capitalised": N_("a word with a capital"),
+                    "arabic_pattern": N_("an Arabic name pattern")}
+
+
 def cmd_finalise(args: argparse.Namespace) -> int:
     with open_session(args) as session:
         missing = session.finalise_problems(args.id)
         if missing:
             raise InputError("finalise_missing", fields=", ".join(missing))
+        _settle_untagged(session, args)
         sealed = session.finalise(args.id)
     if args.json:
         out_json({"finalised": True, "sealed_identities": sealed})
@@ -621,6 +672,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("finalise", cmd_finalise,
                 _("finalise a testimony and seal the identities it concerns"))
     p.add_argument("id")
+    p.add_argument("--dismiss", action="append", metavar="N,M",
+                   help=_("these possible names without a tag are no names"))
+    p.add_argument("--dismiss-all-untagged", action="store_true",
+                   help=_("every possible name without a tag is no name"))
+    p.add_argument("--tag", action="append", metavar="N=PERSON",
+                   help=_("tag possible name N to a person (id or pseudonym code)"))
     command("people", cmd_people,
             _("persons: pseudonym, attributes, identity where visible, possible duplicates"))
     p = command("export-redacted", cmd_export_redacted,

@@ -79,7 +79,7 @@ class Narrative:
     """A testimony's narrative as it would leave (already redacted), per language."""
 
     texts: dict[str, str]
-    replaced: int  # names replaced by pseudonyms
+    replaced: dict[str, int]  # redaction log kind (names, contacts, places…) -> count
     approved: bool  # a coordinator approved exactly this redaction
 
 
@@ -243,7 +243,8 @@ def _testimonies(holdings: Holdings, profile: Profile, log: Counter[str]
         if narrative is not None:
             if narrative.approved:
                 out["narrative"] = narrative.texts
-                log["name replaced by pseudonym in a narrative"] += narrative.replaced
+                for kind, n in sorted(narrative.replaced.items()):
+                    log[kind] += n
             else:
                 log["narrative withheld (not reviewed)"] += 1
         for free_text in ("title", "summary"):

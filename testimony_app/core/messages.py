@@ -62,6 +62,12 @@ MESSAGES: dict[str, str] = {
     "place_level": N_("Places can be coarsened to the city or the governorate only; "
                       "nothing was exported."),
     "finalise_missing": N_("This testimony cannot be finalised yet; missing: {fields}."),
+    "untagged_names": N_("{count} possible name(s) in this testimony have no tag: tag or dismiss "
+                         "each (--tag N=PERSON, --dismiss N,M or --dismiss-all-untagged); "
+                         "nothing was finalised."),
+    "untagged_number": N_("There is no untagged name number {n}; nothing was changed."),
+    "untagged_changed": N_("The text changed since the untagged names were listed; list them "
+                           "again. Nothing was changed."),
     "disk": N_("Writing failed (disk full or not writable); nothing was changed."),
     # sync bundles, enrolment, receipts (issue 4)
     "not_enrolled": N_("This vault does not belong to an organisation yet. Join one with "

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from testimony_app.core import textnorm
+from testimony_app.core import spelling, textnorm
 
 # Arabic letter -> skeleton letter. Short vowels are not written in Arabic, so long
 # vowels (alef, and waw/yeh inside a word) are dropped like Latin vowels; ayn and
@@ -48,14 +48,10 @@ def is_arabic(text: str) -> bool:
 
 
 def _skeleton_token(token: str) -> str:
-    arabic = is_arabic(token)
-    if arabic:
-        if token.startswith(_AR_ARTICLE) and len(token) >= 4:
-            token = token[2:]
+    token = spelling.bare(token)  # a glued article (Alhasan, الحسن): the spelling grammar's
+    if is_arabic(token):
         letters = [_AR.get(ch, "") for ch in token]
     else:
-        if token.startswith("al") and len(token) >= 6:  # a glued article: Alhasan
-            token = token[2:]
         for src, dst in _DIGRAPHS:
             token = token.replace(src, dst)
         letters = [_LATIN.get(ch, ch) if ch.isalpha() else "" for ch in token]
@@ -129,8 +125,8 @@ def _part_alike(x: Part, y: Part) -> bool:
 
 
 def _bare(part: str) -> str:
-    """A Latin part without a glued article (Alhasan -> hasan)."""
-    return part[2:] if part.startswith("al") and len(part) >= 6 else part
+    """A Latin part without a glued article (Alhasan -> hasan, Elhasan -> hasan)."""
+    return part if is_arabic(part) else spelling.bare(part)
 
 
 def allowed_edits(length: int) -> int:

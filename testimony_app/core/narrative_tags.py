@@ -23,34 +23,19 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from testimony_app.core import textnorm
+from testimony_app.core import spelling, textnorm
 
 FIELDS = ("narrative", "summary")
 MAX_TAGS = 10_000
 
 # Words that belong to a name when they stand next to one (Abu Qorvan, Umm Ali,
-# bin Zaid, al Halabi, Abd al-Karim), normalised as textnorm.normalize_name does.
-PARTICLES = frozenset({
-    "al", "abu", "umm", "bin", "abd", "el", "bint",
-    "\u0627\u0628\u0648",  # abu
-    "\u0627\u0645",  # umm
-    "\u0628\u0646",  # bin (and ibn, folded by normalize_name)
-    "\u0628\u0646\u062a",  # bint
-    "\u0639\u0628\u062f",  # abd
-    "\u0627\u0644",  # al-
-})
-# Letters Arabic glues in front of a word: and, with, for, then; and the article.
-_GLUED = ("\u0648\u0627\u0644", "\u0628\u0627\u0644", "\u0643\u0627\u0644",
-          "\u0641\u0627\u0644", "\u0644\u0644", "\u0627\u0644",
-          "\u0648", "\u0628", "\u0644", "\u0641")
-_ARTICLE = "\u0627\u0644"
-_GLUED_SHORTEST_FIRST = sorted(_GLUED, key=len)  # keep the article in the span
+# bin Zaid, al Halabi, Abd al-Karim): the spelling grammar's (core/spelling.py).
+PARTICLES = spelling.PARTICLES
 # A word: letters and digits with the marks written on them (Arabic diacritics and
 # tatweel, Latin combining accents: Python's \w leaves them out), apostrophes, hyphens.
 MARKS = ("\u0300-\u036f\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06dc"
          "\u06df-\u06e8\u06ea-\u06ed\u200c")
 _WORD = re.compile(rf"\w[\w{MARKS}'\u2019\u02bc-]*", re.UNICODE)
-_POSSESSIVE = re.compile(r"\w['\u2019\u02bc]s$")
 _GAP = re.compile(r"[ \t\u00a0\u200c\u200f\u200e]{1,3}")
 
 
@@ -274,13 +259,7 @@ class Suggestion:
 
 
 def _parts(name: str) -> set[str]:
-    parts = set()
-    for part in textnorm.normalize_name(name).split():
-        if len(part) >= 2 and part not in PARTICLES:
-            parts.add(part)
-            if part.startswith(_ARTICLE) and len(part) - len(_ARTICLE) >= 2:
-                parts.add(part[len(_ARTICLE):])
-    return parts
+    return spelling.name_keys(name)
 
 
 def _skip_letters(word: str, letters: int) -> int:
@@ -334,14 +313,15 @@ class Matcher:
                 for part in _parts(name):
                     weak.setdefault(part, set()).add(person.id)
         for person_id, text in extra:  # words already tagged to someone
-            for part in _parts(text):
+            for part in spelling.text_keys(text):
                 strong.setdefault(part, set()).add(person_id)
         # Layers, newest first: a matcher over a whole vault is built once (in a
         # worker) and a few names typed in a form are laid over it.
         self._layers: list[tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]] = [
             ({k: frozenset(v) for k, v in strong.items()},
              {k: frozenset(v) for k, v in weak.items()}), *(base._layers if base else [])]
-        self._normalised: dict[str, str] = base._normalised if base else {}
+        self._normalised: dict[str, tuple[tuple[spelling.Reading, ...], bool]] = (
+            base._normalised if base else {})
 
     def extended(self, people: Iterable[KnownPerson],
                  extra: Iterable[tuple[str, str]] = ()) -> Matcher:
@@ -364,34 +344,38 @@ class Matcher:
         return strong, weak
 
     def _word(self, match: re.Match[str]) -> _Word:
+        """A word of the text and whose names it may be a spelling of (core/spelling.py):
+        read literally first (the word and its parts), else the first reading with a
+        proclitic, an ending or an article taken off that names someone; the span then
+        leaves out the proclitics ("and" written as one word with the name) and a
+        Latin possessive or plural ending."""
         word = match.group(0)
-        start = match.start()
-        norm = self._normalised.get(word)
-        if norm is None:
+        start, end = match.start(), match.end()
+        known = self._normalised.get(word)
+        if known is None:
             if len(self._normalised) > _CACHE:
                 self._normalised.clear()
-            norm = self._normalised[word] = textnorm.normalize_name(word)
-        pieces = norm.split()
+            norm = textnorm.normalize_name(word)
+            known = self._normalised[word] = (
+                tuple(spelling.readings(word)),
+                bool(norm) and all(p in PARTICLES for p in norm.split()))
+        readings, particle = known
         strong: frozenset[str] = _NOBODY
         weak: frozenset[str] = _NOBODY
-        for piece in (norm, *pieces) if len(pieces) > 1 else (norm,):
-            more_strong, more_weak = self._lookup(piece)
+        for reading in readings:
+            if reading.lead or reading.trail:
+                continue
+            more_strong, more_weak = self._lookup(reading.key)
             strong = strong | more_strong if strong else more_strong
             weak = weak | more_weak if weak else more_weak
-        if not strong and len(pieces) == 1:
-            for prefix in _GLUED_SHORTEST_FIRST:  # "and Muhammad" written as one word
-                if norm.startswith(prefix) and len(norm) - len(prefix) >= 2:
-                    found = self._lookup(norm[len(prefix):])[0]
-                    if found:
-                        strong = found
-                        start += _skip_letters(word, len(prefix))
-                        break
-        end = match.end()
-        if not strong and _POSSESSIVE.search(word):  # "Oskatrub's mother": the name alone
-            found = self._lookup(textnorm.normalize_name(word[:-2]))[0]
-            if found:
-                strong, end = found, end - 2
-        particle = bool(pieces) and all(p in PARTICLES for p in pieces)
+        if not strong:
+            for reading in readings:
+                found, more_weak = self._lookup(reading.key)
+                if found:
+                    strong, weak = found, weak | more_weak
+                    start += _skip_letters(word, reading.lead)
+                    end -= reading.trail
+                    break
         return _Word(start, end, strong, weak, particle)
 
     def suggest(self, text: str, taken: Iterable[tuple[int, int]] = (),

@@ -21,7 +21,6 @@ import hashlib
 import hmac
 import io
 import json
-import re
 import secrets
 import shutil
 import tempfile
@@ -36,12 +35,12 @@ from testimony_app.core import (
     audit,
     dates,
     disclosure,
+    narrative_redaction,
     narrative_tags,
     org,
     outfile,
     report,
     seal,
-    textnorm,
     uwazi,
 )
 from testimony_app.core.db import transaction
@@ -50,11 +49,6 @@ from testimony_app.core.errors import InputError
 EXPORT_FORMAT = disclosure.EXPORT_FORMAT
 SHARED_SCOPES = set(disclosure.SHARED_SCOPES)
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_PARTICLES = {"al", "abu", "umm", "bin", "abd", "el", "ibn", "ben", "bint"}
-# Marks (Arabic diacritics, combining accents) belong to their word: without them a
-# name written with tashkeel would be cut into letters and escape redaction.
-_WORD = re.compile(rf"\w[\w{narrative_tags.MARKS}'’ʼ-]*", re.UNICODE)
-_ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال", "و", "ب", "ل", "ف")
 
 
 @dataclass(frozen=True)
@@ -100,62 +94,29 @@ def pseudonym(key: bytes, person_id: str) -> str:
 # -- free text ---------------------------------------------------------------------
 
 
-def _name_tokens(identity: dict[str, Any]) -> set[str]:
-    tokens: set[str] = set()
-    names = [*identity.get("name", {}).values(), *identity.get("aliases", []),
-             identity.get("father_name", ""), identity.get("mother_name", "")]
-    for name in names:
-        for part in textnorm.normalize_name(str(name)).split():
-            if len(part) >= 2 and part not in _PARTICLES:
-                tokens.add(part)
-    return tokens
-
-
-def _word_forms(word: str) -> set[str]:
-    norm = textnorm.normalize_name(word)
-    forms = {norm, *norm.split()}
-    for prefix in _ARABIC_PREFIXES:
-        if norm.startswith(prefix) and len(norm) - len(prefix) >= 2:
-            forms.add(norm[len(prefix):])
-    return forms
-
-
-def redact_text(text: str, names: dict[str, str],
-                memo: dict[str, str | None] | None = None) -> tuple[str, int]:
-    """Replace every word that is a known name part (in any spelling variant,
-    with or without a glued article or kunya) by the person's token.
-
-    `memo` (word -> token or None, for these `names` only) saves normalising the same
-    word again: an export of many narratives spent 95% of its time there
-    (bench/README.md). The caller drops it with the export.
-    """
-    replaced = 0
-    seen: dict[str, str | None] = {} if memo is None else memo
-
-    def swap(match: re.Match[str]) -> str:
-        nonlocal replaced
-        word = match.group(0)
-        if word in seen:
-            token = seen[word]
-        else:
-            token = next((names[form] for form in _word_forms(word) if form in names), None)
-            seen[word] = token
-        if token is None:
-            return word
-        replaced += 1
-        return token
-
-    return _WORD.sub(swap, text), replaced
-
-
-def _private_names(conn: Any, key: bytes) -> dict[str, str]:
-    names: dict[str, str] = {}
+def _private_names(conn: Any, key: bytes, level: str | None = None
+                   ) -> narrative_redaction.Redactor:
+    """What narratives are redacted against (core/narrative_redaction.py): every person
+    whose name is not public (a witness's always), individual sources, and places
+    finer than `level` (by default sites)."""
+    witnesses = {r[0] for r in conn.execute("SELECT to_id FROM links WHERE role = 'witness'")}
+    persons = []
     for person_id, data in conn.execute("SELECT person_id, data FROM identities "
-                                        "WHERE public_domain = 0 ORDER BY person_id"):
-        token = f"[{pseudonym(key, person_id)}]"
-        for part in _name_tokens(json.loads(data)):
-            names.setdefault(part, token)
-    return names
+                                        "ORDER BY person_id"):
+        identity = json.loads(data)
+        if identity.get("public_domain") and person_id not in witnesses:
+            continue
+        persons.append(narrative_redaction.Person(
+            person_id, f"[{pseudonym(key, person_id)}]", tuple(seal.names_of(identity)),
+            tuple(str(identity[k]) for k in ("father_name", "mother_name")
+                  if identity.get(k))))
+    sources = [(s["id"], s["name"]) for s in _load(conn, "source")
+               if s.get("kind") == "individual"]
+    places = [narrative_redaction.Place(
+        p["id"], tuple(sorted(p["name"].values())), p["level"], p.get("parent"),
+        tuple(sorted(p["name"].items()))) for p in _load(conn, "place")]
+    return narrative_redaction.Redactor(persons, sources, places,
+                                        level or narrative_redaction.DEFAULT_LEVEL)
 
 
 def _kept_tags(conn: Any) -> set[str]:
@@ -166,14 +127,15 @@ def _kept_tags(conn: Any) -> set[str]:
         "(SELECT to_id FROM links WHERE role = 'witness')")}
 
 
-def _narrative(conn: Any, record: dict[str, Any], names: dict[str, str], key: bytes,
-               kept: set[str], memo: dict[str, str | None] | None = None
-               ) -> dict[str, tuple[str, int]]:
-    """Per language: the narrative as it would leave, and how many names were replaced.
+def _narrative(conn: Any, record: dict[str, Any], names: narrative_redaction.Redactor,
+               key: bytes, kept: set[str], memo: Any = None
+               ) -> dict[str, tuple[str, Counter[str]]]:
+    """Per language: the narrative as it would leave, and what was replaced in it.
 
     Sealed testimonies are read opened (coordinator); every tagged name (or the token
-    a researcher's vault put in its place) becomes this auditor's pseudonym, then the
-    known names left untagged are replaced as well.
+    a researcher's vault put in its place) becomes this auditor's pseudonym, then
+    narrative_redaction replaces untagged names, sources, contact details, document
+    numbers and fine places.
     """
     record = seal.opened(conn, record)
     out = {}
@@ -182,8 +144,9 @@ def _narrative(conn: Any, record: dict[str, Any], names: dict[str, str], key: by
                  for t in record.get("tags") or ()
                  if t["field"] == "narrative" and t["lang"] == lang and t["person"] not in kept]
         tagged, _where = narrative_tags.replace_spans(text, spans)
-        redacted, count = redact_text(tagged, names, memo)
-        out[lang] = (redacted, count + len(spans))
+        redacted, counts = names.redact(tagged, lang)
+        counts["name"] += len(spans)
+        out[lang] = (redacted, counts)
     return out
 
 
@@ -197,6 +160,15 @@ def preview(conn: Any, testimony_id: str, auditor: str = "auditor") -> dict[str,
         raise InputError("not_a_testimony")
     texts = _narrative(conn, json.loads(row[0]), names, key, _kept_tags(conn))
     return {lang: pair[0] for lang, pair in texts.items()}
+
+
+_NARRATIVE_LOG = {
+    "name": "name replaced by pseudonym in a narrative",
+    "source": "source name replaced in a narrative",
+    "contact": "contact detail replaced in a narrative",
+    "document number": "document number replaced in a narrative",
+    "place": "place coarsened in a narrative",
+}
 
 
 def _digest(texts: dict[str, str]) -> str:
@@ -230,7 +202,7 @@ def candidates(conn: Any, auditor: str = "auditor") -> list[dict[str, Any]]:
     key = auditor_key(conn, auditor)
     names = _private_names(conn, key)
     kept = _kept_tags(conn)
-    memo: dict[str, str | None] = {}
+    memo = None
     reviewed = {r[0]: r[1] for r in conn.execute(
         "SELECT record_id, sha256 FROM narrative_reviews WHERE field = 'narrative'")}
     out = []
@@ -257,24 +229,37 @@ def _load(conn: Any, kind: str) -> list[dict[str, Any]]:
         "SELECT data FROM records WHERE kind = ? ORDER BY sort_date, id", (kind,))]
 
 
-def holdings(conn: Any, auditor: str) -> disclosure.Holdings:
+def holdings(conn: Any, auditor: str, coarsen_places: str | None = None
+             ) -> disclosure.Holdings:
     """What the vault holds, as the disclosure policy reads it for this auditor:
     records opened, identities, and each narrative's redaction with its review."""
     key = auditor_key(conn, auditor)
     names = _private_names(conn, key)
+    # Approvals bind the narrative as previewed (sites coarsened); an export at a
+    # coarser place level coarsens the approved text further.
+    coarser = _private_names(conn, key, coarsen_places) if coarsen_places else None
     kept = _kept_tags(conn)
-    memo: dict[str, str | None] = {}  # word -> token, for this export's names
     reviewed = {r[0]: r[1] for r in conn.execute(
         "SELECT record_id, sha256 FROM narrative_reviews WHERE field = 'narrative'")}
 
     def narrate(testimony: dict[str, Any]) -> disclosure.Narrative:
-        texts = _narrative(conn, testimony, names, key, kept, memo)
+        texts = _narrative(conn, testimony, names, key, kept)
         redacted = {lang: pair[0] for lang, pair in texts.items()}
-        return disclosure.Narrative(redacted, sum(n for _text, n in texts.values()),
-                                    reviewed.get(testimony["id"]) == _digest(redacted))
+        approved = reviewed.get(testimony["id"]) == _digest(redacted)
+        if approved and coarser is not None:
+            texts = _narrative(conn, testimony, coarser, key, kept)
+        replaced: Counter[str] = Counter()
+        for _text, counts in texts.values():
+            for kind, n in sorted(counts.items()):
+                replaced[_NARRATIVE_LOG[kind]] += n
+        return disclosure.Narrative({lang: pair[0] for lang, pair in texts.items()},
+                                    dict(replaced), approved)
 
+    # A person who gave information is never named.
+    sources = [{**s, "name": narrative_redaction.SOURCE} if s.get("kind") == "individual"
+               else s for s in _load(conn, "source")]
     return disclosure.Holdings(
-        sources=_load(conn, "source"), places=_load(conn, "place"),
+        sources=sources, places=_load(conn, "place"),
         persons=_load(conn, "person"),
         testimonies=[seal.opened(conn, t) for t in _load(conn, "testimony")],
         incidents=_load(conn, "incident"), aggregates=_load(conn, "aggregate"),
@@ -287,7 +272,8 @@ def holdings(conn: Any, auditor: str) -> disclosure.Holdings:
 
 def disclose(conn: Any, options: Options) -> disclosure.Disclosure:
     """The export as the disclosure policy decides it."""
-    return disclosure.decide(holdings(conn, options.auditor), options.profile_())
+    return disclosure.decide(holdings(conn, options.auditor, options.coarsen_places),
+                             options.profile_())
 
 
 def build(conn: Any, options: Options) -> tuple[dict[str, Any], Counter[str]]:

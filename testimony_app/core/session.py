@@ -292,6 +292,31 @@ class Session:
         seal.seal_testimony(self.conn, testimony_id, self.author)  # idempotent: already done
         return self._sealed_persons(testimony_id) - before
 
+    def untagged_names(self, ref: str) -> list[Any]:
+        """What may be a name in the testimony's free text that no tag covers
+        (core/untagged.py): untagged.Candidate, dismissed ones marked."""
+        from testimony_app.core import untagged
+
+        return untagged.candidates(self.conn, self.resolve(ref))
+
+    def dismiss_untagged(self, ref: str, chosen: list[Any]) -> int:
+        """Record that these candidates are no names; how many were new."""
+        from testimony_app.core import untagged
+
+        return untagged.dismiss(self.conn, self.resolve(ref), chosen, self.author)
+
+    def tag_untagged(self, ref: str, candidate: Any, person: str) -> None:
+        """Tag a candidate to a person (id or pseudonym code)."""
+        from testimony_app.core import untagged
+
+        untagged.tag(self.conn, self.resolve(ref), candidate, self.resolve(person), self.author)
+
+    def testimony_persons(self, ref: str) -> list[str]:
+        """The witness, the individual victims and the tagged persons of a testimony."""
+        from testimony_app.core import seal
+
+        return seal.persons_of(self.conn, self.resolve(ref))
+
     def _sealed_persons(self, testimony_id: str) -> int:
         from testimony_app.core import seal
 

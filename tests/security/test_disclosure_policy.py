@@ -116,7 +116,7 @@ def data_sets(draw: st.DrawFn) -> tuple[disclosure.Holdings, disclosure.Profile]
                      "period": {"precision": "month", "value": MONTHS[0]}, "count": 3,
                      "qualifier": "at_least"}],
         identities=identities, witnesses=frozenset(), pseudonym=lambda pid: f"A-{pid}",
-        narrate=lambda t: disclosure.Narrative(dict(t["narrative"]), 0, approved))
+        narrate=lambda t: disclosure.Narrative(dict(t["narrative"]), {}, approved))
     profile = disclosure.Profile(
         auditor="Auditor", threshold=draw(st.integers(2, 6)),
         coarsen_places=draw(st.sampled_from([None, "city", "governorate"])),

@@ -139,6 +139,7 @@ class TestimonyEditor(QWidget):
         top.addWidget(self.state)
         top.addWidget(self.save_button)
         top.addWidget(self.finalise_button)
+        self.untagged_dialog: Any = None  # asks about names without a tag before finalising
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
@@ -597,22 +598,39 @@ class TestimonyEditor(QWidget):
         self._autosave.stop()
         self.dirty = False
         document = self.document()
-        draft_id, tid = self.draft_id, self.testimony_id
+        draft_id = self.draft_id
 
-        def job(session: Any) -> tuple[list[str], dict[str, Any]]:
+        def save(session: Any) -> None:
             session.add_document(document)
             session.discard_draft(draft_id)
-            missing = session.finalise_problems(tid)
-            if not missing:
-                session.finalise(tid)
-            return missing, dict(session.testimony_document(tid))
 
-        def done(result: tuple[list[str], dict[str, Any]]) -> None:
-            missing, saved = result
+        self._finalise_saved(save)
+
+    def _finalise_saved(self, before: Any = None) -> None:
+        """Finalise the testimony as saved, unless something is missing or words that
+        may be names have no tag: those are asked about first (UntaggedNamesDialog)."""
+        tid = self.testimony_id
+
+        def job(session: Any) -> tuple[list[str], int, dict[str, Any]]:
+            if before is not None:
+                before(session)
+            missing = session.finalise_problems(tid)
+            untagged = 0 if missing else sum(
+                1 for c in session.untagged_names(tid) if not c.dismissed)
+            if not missing and not untagged:
+                session.finalise(tid)
+            return missing, untagged, dict(session.testimony_document(tid))
+
+        def done(result: tuple[list[str], int, dict[str, Any]]) -> None:
+            missing, untagged, saved = result
             self.load(saved, exists=True)
             if missing:
                 self.notify(_("Saved as a draft. To finalise it, add:") + "\n• " +
                             "\n• ".join(missing_field_label(m) for m in missing))
+            elif untagged:
+                self.notify(_("Saved as a draft. Tag or dismiss the possible names "
+                              "without a tag to finalise it."))
+                self._ask_untagged(tid)
             else:
                 self.state.setText(_("Finalised"))
                 self.notify("")
@@ -623,6 +641,15 @@ class TestimonyEditor(QWidget):
             self._save_failed(error)
 
         self.worker.with_session(job, done, failed)
+
+    def _ask_untagged(self, tid: str) -> None:
+        from testimony_app.gui.editor.untagged_names_dialog import UntaggedNamesDialog
+
+        dialog = self.untagged_dialog = UntaggedNamesDialog(self.worker, tid, self)
+        dialog.accepted.connect(lambda: self._finalise_saved())
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.start()
+        dialog.open()
 
     def notify(self, text: str, error: bool = True) -> None:
         """An inline message above the form (no modal box to block the person)."""
