@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from testimony_app.core import audit, dates, interchange, org, pseudonym, textnorm
+from testimony_app.core import anchor, audit, dates, interchange, org, pseudonym, textnorm
 from testimony_app.core.db import transaction
 from testimony_app.core.errors import InputError, NotFound, ValidationFailed
 from testimony_app.i18n import _
@@ -268,6 +268,7 @@ def _put(conn: Any, kind: str, rec: dict[str, Any], author: str, *, new: bool = 
         "INSERT INTO revisions (record_id, revision, at, author, action, changed, data) "
         "VALUES (?,?,?,?,?,?,?)",
         (rec["id"], revision, at, author, action, json.dumps(changed), data))
+    anchor.stage(conn, rec["id"], revision, data)
     if not new:
         conn.execute("DELETE FROM links WHERE from_id = ?", (rec["id"],))
     conn.executemany("INSERT OR IGNORE INTO links (from_id, to_id, role) VALUES (?,?,?)",
@@ -569,6 +570,7 @@ def delete(conn: Any, record_id: str, author: str) -> None:
         conn.execute("DELETE FROM records WHERE id = ?", (record_id,))
         conn.execute("DELETE FROM revisions WHERE record_id = ?", (record_id,))
         conn.execute("DELETE FROM sealed_revision_hashes WHERE record_id = ?", (record_id,))
+        anchor.remove(conn, record_id)
         audit.record(conn, author, "delete", record_id, kind=rec.kind, attachments=len(ids))
     # Old pages of the deleted rows stay readable in the WAL (to whoever has the key)
     # until a checkpoint copies the secure-deleted pages back: do it now.
