@@ -416,26 +416,27 @@ def _v12(conn: Any) -> None:
 # carried, with any warning that it did not extend the heads received before;
 # `confirmed_log_heads` (researcher): the heads the organisation signed back in
 # receipts, which `check` finds again in the log.
-# This migration anchors every revision the vault holds, in one activity entry of its
-# own; it carries its own copy of the log's hash (the module may change later).
+# This migration anchors every revision the vault holds that has no anchor yet (all of
+# them, coming from migration 12), in one activity entry of its own; it carries its own
+# copy of the log's hash (the module may change later).
 _V13_SQL = """
-CREATE TABLE anchors (
+CREATE TABLE IF NOT EXISTS anchors (
     id INTEGER PRIMARY KEY,
     record_id TEXT NOT NULL,
     revision INTEGER NOT NULL,
     digest TEXT NOT NULL,
     salt BLOB
 );
-CREATE INDEX anchors_version ON anchors (record_id, revision);
-CREATE TRIGGER anchors_kept BEFORE DELETE ON anchors
+CREATE INDEX IF NOT EXISTS anchors_version ON anchors (record_id, revision);
+CREATE TRIGGER IF NOT EXISTS anchors_kept BEFORE DELETE ON anchors
 BEGIN SELECT RAISE(ABORT, 'anchors are kept'); END;
-CREATE TRIGGER anchors_append_only BEFORE UPDATE ON anchors
+CREATE TRIGGER IF NOT EXISTS anchors_append_only BEFORE UPDATE ON anchors
 WHEN NEW.id IS NOT OLD.id OR NEW.record_id IS NOT OLD.record_id
     OR NEW.revision IS NOT OLD.revision OR NEW.digest IS NOT OLD.digest
     OR NEW.salt IS NOT NULL
 BEGIN SELECT RAISE(ABORT, 'anchors are append-only'); END;
 
-CREATE TABLE received_log_heads (
+CREATE TABLE IF NOT EXISTS received_log_heads (
     bundle_id TEXT PRIMARY KEY,
     fingerprint TEXT NOT NULL,
     device_id TEXT NOT NULL,
@@ -445,9 +446,10 @@ CREATE TABLE received_log_heads (
     warning TEXT,
     at TEXT NOT NULL
 );
-CREATE INDEX received_log_heads_device ON received_log_heads (fingerprint, device_id, seq);
+CREATE INDEX IF NOT EXISTS received_log_heads_device
+    ON received_log_heads (fingerprint, device_id, seq);
 
-CREATE TABLE confirmed_log_heads (
+CREATE TABLE IF NOT EXISTS confirmed_log_heads (
     bundle_id TEXT PRIMARY KEY,
     seq INTEGER NOT NULL,
     hash TEXT NOT NULL,
@@ -466,17 +468,20 @@ def _v13(conn: Any) -> None:
         conn.execute(statement)
     rows = []
     for record_id, revision, data in conn.execute(
-            "SELECT record_id, revision, data FROM revisions ORDER BY rowid").fetchall():
+            "SELECT v.record_id, v.revision, v.data FROM revisions v WHERE NOT EXISTS ("
+            "SELECT 1 FROM anchors a WHERE a.record_id = v.record_id "
+            "AND a.revision = v.revision) ORDER BY v.rowid").fetchall():
         salt = os.urandom(16)
         rows.append((record_id, revision,
                      hashlib.sha256(salt + data.encode("utf-8")).hexdigest(), salt))
-    if not rows:
-        return
     conn.executemany("INSERT INTO anchors (record_id, revision, digest, salt) "
                      "VALUES (?, ?, ?, ?)", rows)
+    done = conn.execute("SELECT value FROM meta WHERE key = 'anchors_done'").fetchone()
+    stored = conn.execute("SELECT id, record_id, revision, digest FROM anchors WHERE id > ? "
+                          "ORDER BY id", (int(done[0]) if done else 0,)).fetchall()
+    if not stored:
+        return
     fold = hashlib.sha256()
-    stored = conn.execute("SELECT id, record_id, revision, digest FROM anchors ORDER BY id"
-                          ).fetchall()
     for row_id, record_id, revision, digest in stored:
         fold.update(f"{row_id} {record_id} {revision} {digest}\n".encode())
     detail = json.dumps({"anchored": len(stored), "anchors_from": stored[0][0],
