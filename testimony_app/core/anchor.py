@@ -1,6 +1,7 @@
 """Anchors: every version of every record, fixed in the activity log when written.
 
-Each revision a record gets (its current content is its newest revision) is
+Each revision a record gets (its current content is its newest revision), and each
+revision of a person's identity (kept apart, under `identity:<person id>`), is
 committed to as it is written: a random salt and SHA-256(salt || canonical data),
 one row in `anchors`. The next activity entry (core/audit.py) takes every row
 written since the last one and puts their digest in its own detail (`anchors`,
@@ -27,6 +28,7 @@ from typing import Any
 from testimony_app.core import db
 from testimony_app.i18n import _
 
+IDENTITY = "identity:"  # the anchors of a person's identity revisions
 SALT_BYTES = 16
 REMOVED = ""  # the digest of a version that was removed (purge)
 MAX_LISTED = 50  # problems named one by one; the rest are counted
@@ -141,24 +143,42 @@ def problems(conn: Any) -> list[str]:
         found.append(_("{count} record versions were written without an entry in the "
                        "activity log").format(count=pending))
     versions: list[str] = []
-    for record_id, revision, data in conn.execute(
-            "SELECT record_id, revision, data FROM revisions ORDER BY record_id, revision"):
-        anchor = live.pop((record_id, revision), None)
+    for key, revision, data in conn.execute(
+            "SELECT record_id, revision, data FROM revisions UNION ALL "
+            "SELECT ? || person_id, revision, data FROM identity_revisions "
+            "ORDER BY 1, 2", (IDENTITY,)):
+        anchor = live.pop((key, revision), None)
         if anchor is None or anchor[0] == REMOVED:
-            versions.append(_("record {id}, revision {revision}: not written by the app "
+            versions.append(_("{what}, revision {revision}: not written by the app "
                               "(no anchor in the activity log)").format(
-                                  id=record_id, revision=revision))
+                                  what=_what(key), revision=revision))
         elif anchor[1] is None or commitment(anchor[1], data) != anchor[0]:
-            versions.append(_("record {id}, revision {revision}: changed outside the app")
-                            .format(id=record_id, revision=revision))
-    for (record_id, revision), (digest, _salt) in sorted(live.items()):
+            versions.append(_("{what}, revision {revision}: changed outside the app")
+                            .format(what=_what(key), revision=revision))
+    for (key, revision), (digest, _salt) in sorted(live.items()):
         if digest != REMOVED:
-            versions.append(_("record {id}, revision {revision}: missing (removed outside "
-                              "the app)").format(id=record_id, revision=revision))
+            versions.append(_("{what}, revision {revision}: missing (removed outside "
+                              "the app)").format(what=_what(key), revision=revision))
     for (record_id,) in conn.execute(
             "SELECT r.id FROM records r LEFT JOIN revisions v ON v.record_id = r.id "
             "AND v.revision = r.revision WHERE v.data IS NOT r.data OR r.revision != "
             "(SELECT max(revision) FROM revisions WHERE record_id = r.id) ORDER BY r.id"):
-        versions.append(_("record {id}: its current content is not its last revision "
-                          "(changed outside the app)").format(id=record_id))
+        versions.append(_("{what}: its current content is not its last revision "
+                          "(changed outside the app)").format(what=_what(record_id)))
+    for (person_id,) in conn.execute(
+            "WITH last AS (SELECT person_id, data FROM identity_revisions v WHERE revision = "
+            "(SELECT max(revision) FROM identity_revisions WHERE person_id = v.person_id)) "
+            "SELECT i.person_id FROM identities i LEFT JOIN last l USING (person_id) "
+            "WHERE l.data IS NOT i.data UNION SELECT l.person_id FROM last l "
+            "WHERE l.data != 'null' AND NOT EXISTS (SELECT 1 FROM identities i "
+            "WHERE i.person_id = l.person_id) ORDER BY 1"):
+        versions.append(_("{what}: its current content is not its last revision "
+                          "(changed outside the app)").format(what=_what(IDENTITY + person_id)))
     return found + _listed(versions)
+
+
+def _what(key: str) -> str:
+    """A record or an identity, by id."""
+    if key.startswith(IDENTITY):
+        return _("the identity of person {id}").format(id=key.removeprefix(IDENTITY))
+    return _("record {id}").format(id=key)

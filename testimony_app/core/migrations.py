@@ -408,10 +408,11 @@ def _v12(conn: Any) -> None:
 
 
 # Tamper evidence for content (core/anchor.py, core/loghead.py). Every record version
-# is committed to (a random salt and SHA-256(salt || data)) in `anchors`, and each
-# activity entry folds the anchors written since the last one into its detail, so the
-# log's chain covers the content. The salt of a version that sealing rewrites or a
-# purge removes is forgotten (NULL): the trigger allows that change and no other.
+# (and identity version, as `identity:<person id>`) is committed to (a random salt and
+# SHA-256(salt || data)) in `anchors`, and each activity entry folds the anchors
+# written since the last one into its detail, so the log's chain covers the content.
+# The salt of a version that sealing rewrites or a purge removes is forgotten (NULL):
+# the trigger allows that change and no other.
 # `received_log_heads` (coordinator): the head of a researcher's log each bundle
 # carried, with any warning that it did not extend the heads received before;
 # `confirmed_log_heads` (researcher): the heads the organisation signed back in
@@ -468,9 +469,12 @@ def _v13(conn: Any) -> None:
         conn.execute(statement)
     rows = []
     for record_id, revision, data in conn.execute(
-            "SELECT v.record_id, v.revision, v.data FROM revisions v WHERE NOT EXISTS ("
+            "WITH versions (record_id, revision, data) AS ("
+            "SELECT record_id, revision, data FROM revisions UNION ALL "
+            "SELECT 'identity:' || person_id, revision, data FROM identity_revisions) "
+            "SELECT v.record_id, v.revision, v.data FROM versions v WHERE NOT EXISTS ("
             "SELECT 1 FROM anchors a WHERE a.record_id = v.record_id "
-            "AND a.revision = v.revision) ORDER BY v.rowid").fetchall():
+            "AND a.revision = v.revision) ORDER BY 1, 2").fetchall():
         salt = os.urandom(16)
         rows.append((record_id, revision,
                      hashlib.sha256(salt + data.encode("utf-8")).hexdigest(), salt))

@@ -335,6 +335,7 @@ def _seal_identities(conn: Any, testimony_id: str, author: str,
         # Remove every plaintext copy first, then record the sealed person.
         conn.execute("DELETE FROM identities WHERE person_id = ?", (person_id,))
         conn.execute("DELETE FROM identity_revisions WHERE person_id = ?", (person_id,))
+        anchor.remove(conn, anchor.IDENTITY + person_id)  # and forget their salts
         conn.execute("DELETE FROM person_keys WHERE person_id = ?", (person_id,))
         store.put_records(conn, [("person", record)], author)
         # Keys an earlier revision brought along (an imported document) go too.

@@ -300,6 +300,7 @@ def _put_identity(conn: Any, person_id: str, identity: dict[str, Any] | None, at
                             "WHERE person_id = ?", (person_id,)).fetchone()[0]
     conn.execute("INSERT INTO identity_revisions (person_id, revision, at, data) "
                  "VALUES (?,?,?,?)", (person_id, revision, at, data))
+    anchor.stage(conn, anchor.IDENTITY + person_id, revision, data)
 
 
 def _unique_code(conn: Any) -> str:
@@ -571,6 +572,7 @@ def delete(conn: Any, record_id: str, author: str) -> None:
         conn.execute("DELETE FROM revisions WHERE record_id = ?", (record_id,))
         conn.execute("DELETE FROM sealed_revision_hashes WHERE record_id = ?", (record_id,))
         anchor.remove(conn, record_id)
+        anchor.remove(conn, anchor.IDENTITY + record_id)
         audit.record(conn, author, "delete", record_id, kind=rec.kind, attachments=len(ids))
     # Old pages of the deleted rows stay readable in the WAL (to whoever has the key)
     # until a checkpoint copies the secure-deleted pages back: do it now.

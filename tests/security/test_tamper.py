@@ -139,6 +139,23 @@ def test_a_revision_removed_or_added_is_named(session: Session, template: Templa
     assert any(f"record {incident}: its current content" in p for p in problems)
 
 
+def test_an_identity_edited_is_named(session: Session, template: Template) -> None:
+    person = str(uuid.uuid4())
+    session.add_document({"format": "testimony/1", "persons": [
+        {"id": person, "sex": "male", "identity": {"name": {"en": "Omar Hajjar"},
+                                                   "public_domain": False}}]})
+    folder = session.folder
+    with raw(session) as conn:
+        conn.execute("UPDATE identities SET data = replace(data, 'Omar', 'Amr') "
+                     "WHERE person_id = ?", (person,))
+        conn.execute("UPDATE identity_revisions SET data = replace(data, 'Omar', 'Amr') "
+                     "WHERE person_id = ?", (person,))
+    with reopen(folder, template.key) as again:
+        problems = again.check()
+    assert problems == [f"the identity of person {person}, revision 1: changed outside the app"]
+    assert "Omar" not in problems[0] and "Amr" not in problems[0]
+
+
 def _fold(rows: list[tuple[int, str, int, str]]) -> str:
     """How an entry's `anchors` is computed (docs/FORMAT.md): the attacker knows it."""
     digest = hashlib.sha256()
@@ -310,6 +327,10 @@ def test_sealing_on_finalise_reanchors_what_it_rewrites(pair: Pair, tmp_path: Pa
             assert hashlib.sha256(rows[-1][1] + data.encode()).hexdigest() == rows[-1][0]
     assert conn.execute("SELECT count(*) FROM anchors WHERE record_id = ? AND revision = 1",
                         (ids["testimony"],)).fetchone()[0] == 2  # rewritten once
+    # The witness's identity left with its revisions: their removal anchored, salts gone.
+    identity = conn.execute("SELECT digest, salt FROM anchors WHERE record_id = ? ORDER BY id",
+                            ("identity:" + ids["witness"],)).fetchall()
+    assert identity[-1] == ("", None) and all(salt is None for _d, salt in identity)
     # The next exchange carries the sealing's entries; the coordinator sees no rewrite.
     assert _exchange(pair, tmp_path, "2").log_warning is None
     assert researcher.check() == [] and pair.coordinator.check() == []
@@ -382,7 +403,9 @@ def _as_before_anchors(session: Session) -> None:
 def test_the_migration_anchors_an_existing_vault(demo_session: Session, template: Template
                                                  ) -> None:
     folder = demo_session.folder
-    revisions = demo_session.conn.execute("SELECT count(*) FROM revisions").fetchone()[0]
+    revisions = demo_session.conn.execute(
+        "SELECT (SELECT count(*) FROM revisions) + (SELECT count(*) FROM identity_revisions)"
+    ).fetchone()[0]
     _as_before_anchors(demo_session)
     demo_session.close()
     with reopen(folder, template.key) as upgraded:
