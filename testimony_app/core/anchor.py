@@ -32,6 +32,12 @@ IDENTITY = "identity:"  # the anchors of a person's identity revisions
 SALT_BYTES = 16
 REMOVED = ""  # the digest of a version that was removed (purge)
 MAX_LISTED = 50  # problems named one by one; the rest are counted
+# The only entries that may anchor a version anew (sealing rewrites earlier revisions
+# under one-time permits; the migration anchors what earlier versions left) or anchor
+# a removal (purge; sealing removes an identity). Anyone with the passphrase can still
+# write such an entry, but it then shows in the log as that operation, not silently.
+REANCHORING = frozenset({"sealed", "anchored"})
+REMOVING = frozenset({"delete", "sealed", "anchored"})
 _DONE = "anchors_done"  # meta: the last anchor row an activity entry took
 
 
@@ -108,21 +114,21 @@ def _listed(problems: list[str]) -> list[str]:
 def problems(conn: Any) -> list[str]:
     """Record versions and log entries that do not match; named by id, never content."""
     found: list[str] = []
-    entries: list[tuple[int, dict[str, Any]]] = []
-    for seq, detail in conn.execute("SELECT seq, detail FROM activity WHERE "
-                                    "instr(detail, '\"anchors\"') > 0 ORDER BY seq"):
+    entries: list[tuple[int, str, dict[str, Any]]] = []
+    for seq, action, detail in conn.execute("SELECT seq, action, detail FROM activity WHERE "
+                                            "instr(detail, '\"anchors\"') > 0 ORDER BY seq"):
         try:
             value = json.loads(detail)
         except ValueError:
             continue  # the chain check names an entry that does not parse
         if isinstance(value, dict) and "anchors" in value:
-            entries.append((int(seq), value))
+            entries.append((int(seq), str(action), value))
     rows = conn.execute("SELECT id, record_id, revision, digest, salt FROM anchors "
                         "ORDER BY id").fetchall()
     by_id = {r[0]: r for r in rows}
     live: dict[tuple[str, int], tuple[str, bytes | None]] = {}
     expected = 1
-    for seq, detail in entries:
+    for seq, action, detail in entries:
         try:
             first, count = int(detail["anchors_from"]), int(detail["anchored"])
         except (KeyError, TypeError, ValueError):
@@ -133,10 +139,20 @@ def problems(conn: Any) -> list[str]:
         if first != expected or len(part) != count or _fold(part) != detail["anchors"]:
             found.append(_("activity log: entry #{seq} does not match the record versions "
                            "it anchored").format(seq=seq))
+        anew = False
         for i in range(first, first + count):
             if i in by_id:
                 _id, record_id, revision, digest, salt = by_id[i]
+                before = live.get((record_id, revision))
+                if digest == REMOVED:
+                    anew = anew or action not in REMOVING
+                elif before is not None and before[0] != REMOVED:
+                    anew = anew or action not in REANCHORING
                 live[(record_id, revision)] = (digest, salt)
+        if anew:
+            found.append(_("activity log: entry #{seq} ({action}) rewrites or removes record "
+                           "versions, which only sealing and purging do").format(
+                               seq=seq, action=action))
         expected = max(expected, first + count)
     pending = sum(1 for r in rows if r[0] >= expected)
     if pending:

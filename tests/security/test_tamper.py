@@ -139,6 +139,38 @@ def test_a_revision_removed_or_added_is_named(session: Session, template: Templa
     assert any(f"record {incident}: its current content" in p for p in problems)
 
 
+def test_an_edit_anchored_anew_by_an_ordinary_entry_is_named(session: Session,
+                                                              template: Template) -> None:
+    """The attacker anchors the forged old revision as sealing would (a new anchor row,
+    the old salt forgotten) and lets the next unlock's entry take it: only sealing may
+    anchor a version anew, so the entry is named."""
+    document, incident = family()
+    session.add_document(document)
+    later = copy.deepcopy(document)
+    later["incidents"][0]["verification"] = "verified"
+    session.add_document(later)
+    folder = session.folder
+    with raw(session) as conn:
+        _drop(conn, "revisions_append_only")
+        data = conn.execute("SELECT data FROM revisions WHERE record_id = ? AND revision = 1",
+                            (incident,)).fetchone()[0]
+        forged = _twelve_made_two(data)
+        conn.execute("UPDATE revisions SET data = ? WHERE record_id = ? AND revision = 1",
+                     (forged, incident))
+        conn.execute("UPDATE anchors SET salt = NULL WHERE record_id = ? AND revision = 1",
+                     (incident,))
+        salt = b"\x01" * 16
+        conn.execute("INSERT INTO anchors (record_id, revision, digest, salt) VALUES "
+                     "(?, 1, ?, ?)", (incident, hashlib.sha256(salt + forged.encode())
+                                      .hexdigest(), salt))
+    with reopen(folder, template.key) as again:
+        problems = again.check()
+        unlock = again.activity()[-2]
+    assert unlock.action == "unlock" and unlock.detail["anchored"] == 1
+    assert problems == [f"activity log: entry #{unlock.seq} (unlock) rewrites or removes "
+                        "record versions, which only sealing and purging do"]
+
+
 def test_an_identity_edited_is_named(session: Session, template: Template) -> None:
     person = str(uuid.uuid4())
     session.add_document({"format": "testimony/1", "persons": [
