@@ -95,8 +95,13 @@ def collect(conn: Any) -> dict[str, Any]:
     (nothing if none). Called by `audit.record`, in the same transaction."""
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (_DONE,)).fetchone()
     done = int(row[0]) if row else 0
-    rows = conn.execute("SELECT id, record_id, revision, digest FROM anchors WHERE id > ? "
-                        "ORDER BY id", (done,)).fetchall()
+    try:
+        rows = conn.execute("SELECT id, record_id, revision, digest FROM anchors WHERE id > ? "
+                            "ORDER BY id", (done,)).fetchall()
+    except db.DatabaseError as exc:  # an earlier migration writing to the log, as in _write
+        if "no such table: anchors" not in str(exc):
+            raise
+        return {}
     if not rows:
         return {}
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
