@@ -14,7 +14,7 @@ import argparse
 from collections.abc import Callable
 
 from testimony_app.cli_sync import nested_command
-from testimony_app.core import corroboration, vocab
+from testimony_app.core import corroboration, loghead, vocab
 from testimony_app.core.provenance import Provenance
 from testimony_app.i18n import _, language
 
@@ -164,6 +164,9 @@ def print_provenance(prov: Provenance) -> None:
         for a in prov.arrivals:
             out(f"  {a.imported_at[:19]}  #{a.sequence:<4} {a.outcome:11} "
                 f"{a.researcher or '-'} ({a.fingerprint})  {a.bundle_id}")
+            if a.log_warning:
+                out("    " + _("Warning: {warning}").format(
+                    warning=loghead.describe(a.log_warning)))
     if prov.origin_revisions:
         out(_("Revisions on the researcher's device:"))
         for r in prov.origin_revisions:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from testimony_app.core import bundle, org, receipt
+from testimony_app.core import bundle, loghead, org, receipt
 from testimony_app.core.errors import InputError, TestimonyError
 from testimony_app.i18n import _
 
@@ -321,6 +321,9 @@ def _print_import(entry: dict[str, object], result: bundle.ImportResult) -> None
     for n in result.missing_sequences:
         cli.out("  " + _("bundle {sequence} from {name} is missing.").format(
             sequence=n, name=result.signer_name))
+    if result.log_warning:
+        cli.out("  " + _("Warning: {warning}").format(
+            warning=loghead.describe(result.log_warning)))
     if "receipt" in entry:
         cli.out("  " + _("receipt written to {path}; give it back to the sender.").format(
             path=entry["receipt"]))
@@ -372,6 +375,9 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         return 0
     for c in items:
         cli.out(f"{c.record_id}  {c.kind:10}  {c.at[:19]}  {c.fingerprint}")
+        if c.log_warning:
+            cli.out("  " + _("Warning: {warning}").format(
+                warning=loghead.describe(c.log_warning)))
     if not items:
         cli.out(_("No conflicts."))
     return 0
@@ -387,6 +393,9 @@ def cmd_provenance(args: argparse.Namespace) -> int:
     for p in items:
         cli.out(f"{p.imported_at[:19]}  {p.outcome:11}  #{p.sequence:<4} {p.name} "
                 f"({p.fingerprint})  {p.bundle_id}")
+        if p.log_warning:
+            cli.out("  " + _("Warning: {warning}").format(
+                warning=loghead.describe(p.log_warning)))
     if not items:
         cli.out(_("Recorded in this vault; not received in a bundle."))
     return 0

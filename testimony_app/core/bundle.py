@@ -42,7 +42,16 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pyrage import x25519
 
-from testimony_app.core import attachment, audit, interchange, org, outfile, safejson, store
+from testimony_app.core import (
+    attachment,
+    audit,
+    interchange,
+    loghead,
+    org,
+    outfile,
+    safejson,
+    store,
+)
 from testimony_app.core.errors import Cancelled, InputError, IntegrityError, ValidationFailed
 
 if TYPE_CHECKING:
@@ -114,6 +123,7 @@ class ImportResult:
     attachments_added: list[str] = field(default_factory=list)
     attachments_unchanged: list[str] = field(default_factory=list)
     missing_sequences: list[int] = field(default_factory=list)
+    log_warning: str | None = None  # core/loghead.py: the sender's log did not extend
 
     def as_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -334,7 +344,7 @@ def export(session: Session, target: Path, *, everything: bool = False,
                        "signing_key": base64.b64encode(me.signing_key).decode("ascii"),
                        "age_recipient": me.age_recipient, "device_id": me.device_id},
             "recipients": [org.recipient_fingerprint(r) for r in organisation.recipients],
-            "entries": entries})
+            "entries": entries, "log": loghead.for_manifest(conn)})
         signature = key.sign(SIG_CONTEXT + manifest)
         # What was sent is known by revision; no hash of it is kept (it would outlive
         # a sealing that forgot it, and nothing reads it).
@@ -445,6 +455,7 @@ class _Manifest:
     device_id: str
     recipients: list[str]
     entries: list[_Entry]
+    log: loghead.Head | None = None
 
 
 def _sealed_details(obj: Any) -> None:
@@ -462,7 +473,8 @@ def _sealed_details(obj: Any) -> None:
 def _parse_manifest(raw: bytes) -> _Manifest:
     try:
         obj = _keys(safejson.loads(raw), {"format", "bundle_id", "created_at", "organisation",
-                                         "sequence", "sender", "recipients", "entries"})
+                                         "sequence", "sender", "recipients", "entries"},
+                   {"log"})
         if obj["format"] not in (FORMAT, FORMAT_SEALED):
             raise ValueError("format")
         sealed_ok = obj["format"] == FORMAT_SEALED
@@ -512,7 +524,8 @@ def _parse_manifest(raw: bytes) -> _Manifest:
         return _Manifest(raw, _uuid(obj["bundle_id"]), _uuid(obj["organisation"]),
                          _int(obj["sequence"], 1, 1 << 31), _text(obj["created_at"], 40),
                          sender["fingerprint"], key, recipient, _uuid(sender["device_id"]),
-                         recipients, entries)
+                         recipients, entries,
+                         loghead.parse(obj["log"]) if "log" in obj else None)
     except (ValueError, KeyError, TypeError):
         raise _refuse("bundle_malformed") from None
     except Exception:  # pyrage's recipient parser raises its own types
@@ -1052,11 +1065,15 @@ def _import(session: Session, path: Path, progress: Progress | None,
                       json.dumps(summary)))
         result.missing_sequences = missing_sequences(conn, manifest.fingerprint,
                                                      manifest.device_id)
+        result.log_warning = loghead.receive(conn, manifest.log, manifest.bundle_id,
+                                             manifest.fingerprint, manifest.device_id,
+                                             manifest.sequence, audit.now())
         audit.record(conn, session.author, "import", manifest.bundle_id,
                      signer=manifest.fingerprint, sequence=manifest.sequence,
                      added=len(result.added), updated=len(result.updated),
                      unchanged=len(result.unchanged), conflicting=len(result.conflicting),
-                     attachments=len(result.attachments_added))
+                     attachments=len(result.attachments_added),
+                     **({"log_warning": result.log_warning} if result.log_warning else {}))
     except _AlreadyImported:
         conn.execute("ROLLBACK")
         if importer.result is None:
@@ -1171,11 +1188,14 @@ class Conflict:
     fingerprint: str
     bundle_id: str
     at: str
+    log_warning: str | None = None  # core/loghead.py: the sender's log did not extend
 
 
 def conflicts(conn: Any) -> list[Conflict]:
     return [Conflict(*r) for r in conn.execute(
-        "SELECT id, record_id, kind, fingerprint, bundle_id, at FROM conflicts ORDER BY id")]
+        "SELECT c.id, c.record_id, c.kind, c.fingerprint, c.bundle_id, c.at, h.warning "
+        "FROM conflicts c LEFT JOIN received_log_heads h ON h.bundle_id = c.bundle_id "
+        "ORDER BY c.id")]
 
 
 @dataclass(frozen=True)
@@ -1187,11 +1207,13 @@ class Provenance:
     sequence: int
     outcome: str
     imported_at: str
+    log_warning: str | None = None  # core/loghead.py: the sender's log did not extend
 
 
 def provenance(conn: Any, record_id: str) -> list[Provenance]:
     return [Provenance(*r) for r in conn.execute(
         "SELECT p.bundle_id, p.fingerprint, coalesce(pe.name, ''), p.device_id, p.sequence, "
-        "p.outcome, p.imported_at FROM provenance p LEFT JOIN people pe "
-        "ON pe.fingerprint = p.fingerprint WHERE p.record_id = ? ORDER BY p.imported_at",
+        "p.outcome, p.imported_at, h.warning FROM provenance p LEFT JOIN people pe "
+        "ON pe.fingerprint = p.fingerprint LEFT JOIN received_log_heads h "
+        "ON h.bundle_id = p.bundle_id WHERE p.record_id = ? ORDER BY p.imported_at",
         (record_id,))]

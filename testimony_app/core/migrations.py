@@ -407,8 +407,104 @@ def _v12(conn: Any) -> None:
     seal.upgrade_sealed(conn)
 
 
+# Tamper evidence for content (core/anchor.py, core/loghead.py). Every record version
+# (and identity version, as `identity:<person id>`) is committed to (a random salt and
+# SHA-256(salt || data)) in `anchors`, and each activity entry folds the anchors
+# written since the last one into its detail, so the log's chain covers the content.
+# The salt of a version that sealing rewrites or a purge removes is forgotten (NULL):
+# the trigger allows that change and no other.
+# `received_log_heads` (coordinator): the head of a researcher's log each bundle
+# carried, with any warning that it did not extend the heads received before;
+# `confirmed_log_heads` (researcher): the heads the organisation signed back in
+# receipts, which `check` finds again in the log.
+# This migration anchors every revision the vault holds that has no anchor yet (all of
+# them, coming from migration 12), in one activity entry of its own; it carries its own
+# copy of the log's hash (the module may change later).
+_V13_SQL = """
+CREATE TABLE IF NOT EXISTS anchors (
+    id INTEGER PRIMARY KEY,
+    record_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    salt BLOB
+);
+CREATE INDEX IF NOT EXISTS anchors_version ON anchors (record_id, revision);
+CREATE TRIGGER IF NOT EXISTS anchors_kept BEFORE DELETE ON anchors
+BEGIN SELECT RAISE(ABORT, 'anchors are kept'); END;
+CREATE TRIGGER IF NOT EXISTS anchors_append_only BEFORE UPDATE ON anchors
+WHEN NEW.id IS NOT OLD.id OR NEW.record_id IS NOT OLD.record_id
+    OR NEW.revision IS NOT OLD.revision OR NEW.digest IS NOT OLD.digest
+    OR NEW.salt IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'anchors are append-only'); END;
+
+CREATE TABLE IF NOT EXISTS received_log_heads (
+    bundle_id TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    sequence INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    warning TEXT,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS received_log_heads_device
+    ON received_log_heads (fingerprint, device_id, seq);
+
+CREATE TABLE IF NOT EXISTS confirmed_log_heads (
+    bundle_id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+"""
+
+
+def _v13(conn: Any) -> None:
+    import hashlib
+    import os
+    from datetime import UTC, datetime
+
+    for statement in _statements(_V13_SQL):
+        conn.execute(statement)
+    rows = []
+    for record_id, revision, data in conn.execute(
+            "WITH versions (record_id, revision, data) AS ("
+            "SELECT record_id, revision, data FROM revisions UNION ALL "
+            "SELECT 'identity:' || person_id, revision, data FROM identity_revisions) "
+            "SELECT v.record_id, v.revision, v.data FROM versions v WHERE NOT EXISTS ("
+            "SELECT 1 FROM anchors a WHERE a.record_id = v.record_id "
+            "AND a.revision = v.revision) ORDER BY 1, 2").fetchall():
+        salt = os.urandom(16)
+        rows.append((record_id, revision,
+                     hashlib.sha256(salt + data.encode("utf-8")).hexdigest(), salt))
+    conn.executemany("INSERT INTO anchors (record_id, revision, digest, salt) "
+                     "VALUES (?, ?, ?, ?)", rows)
+    done = conn.execute("SELECT value FROM meta WHERE key = 'anchors_done'").fetchone()
+    stored = conn.execute("SELECT id, record_id, revision, digest FROM anchors WHERE id > ? "
+                          "ORDER BY id", (int(done[0]) if done else 0,)).fetchall()
+    if not stored:
+        return
+    fold = hashlib.sha256()
+    for row_id, record_id, revision, digest in stored:
+        fold.update(f"{row_id} {record_id} {revision} {digest}\n".encode())
+    detail = json.dumps({"anchored": len(stored), "anchors_from": stored[0][0],
+                         "anchors": fold.hexdigest()}, sort_keys=True, ensure_ascii=False)
+    last = conn.execute("SELECT seq, hash FROM activity ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, "0" * 64)
+    at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    body = json.dumps([prev, seq, at, "upgrade", "anchored", None, detail], ensure_ascii=False)
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    conn.execute("INSERT INTO activity (seq, at, actor, action, target, detail, prev_hash, "
+                 "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 (seq, at, "upgrade", "anchored", None, detail, prev, digest))
+    conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                     [("activity_head", f"{seq}:{digest}"),
+                      ("anchors_done", str(stored[-1][0]))])
+
+
 MIGRATIONS: list[str | Callable[[Any], None]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9,
-                                                 _v10, _v11, _v12]
+                                                 _v10, _v11, _v12, _v13]
 LATEST = len(MIGRATIONS)
 
 

@@ -29,6 +29,7 @@ class Arrival:
     outcome: str  # added, updated, unchanged, conflicting
     created_at: str  # when the researcher made the bundle
     imported_at: str
+    log_warning: str | None = None  # core/loghead.py: the sender's log did not extend
 
 
 @dataclass(frozen=True)
@@ -74,11 +75,12 @@ def provenance(conn: Any, record_id: str) -> Provenance:
     rec = store.get(conn, record_id, with_identity=False)
     revisions = tuple(store.history(conn, record_id))
     arrivals = tuple(Arrival(r[0], r[1], r[2] or "", bool(r[3]), r[4], int(r[5]), r[6],
-                             r[7] or "", r[8]) for r in conn.execute(
+                             r[7] or "", r[8], r[9]) for r in conn.execute(
         "SELECT p.bundle_id, p.fingerprint, pe.name, coalesce(pe.trusted, 0), p.device_id, "
-        "p.sequence, p.outcome, b.created_at, p.imported_at FROM provenance p "
+        "p.sequence, p.outcome, b.created_at, p.imported_at, h.warning FROM provenance p "
         "LEFT JOIN people pe ON pe.fingerprint = p.fingerprint "
         "LEFT JOIN received_bundles b ON b.bundle_id = p.bundle_id "
+        "LEFT JOIN received_log_heads h ON h.bundle_id = p.bundle_id "
         "WHERE p.record_id = ? ORDER BY p.imported_at, p.sequence", (record_id,)))
     conflicts = int(conn.execute("SELECT count(*) FROM conflicts WHERE record_id = ?",
                                  (record_id,)).fetchone()[0])

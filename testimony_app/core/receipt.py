@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pyrage
 from pyrage import x25519
 
-from testimony_app.core import audit, org, outfile, safejson, store
+from testimony_app.core import audit, loghead, org, outfile, safejson, store
 from testimony_app.core.bundle import Refused, content_hash
 from testimony_app.core.db import transaction
 from testimony_app.core.errors import NotFound
@@ -87,6 +87,9 @@ def write(session: Session, bundle_id: str, target: Path) -> None:
             "records": [r for r in records if r["revision"]],
             "attachments": [{"id": a["id"]} for a in summary["attachments"]],
             "settings": organisation.settings}  # the organisation's settings, signed
+    head = loghead.for_receipt(conn, bundle_id)  # the sender's log head, signed back
+    if head is not None:
+        body["log_head"] = head
     body_bytes = safejson.dumps(body)
     signature = org.org_signing_key(conn).sign(SIG_CONTEXT + body_bytes)
     payload = safejson.dumps({"receipt": body,
@@ -152,6 +155,11 @@ def accept(session: Session, path: Path) -> Accepted:
         raise _refused() from None
     at = audit.now()
     with transaction(conn):
+        if "log_head" in body:
+            try:
+                loghead.keep_confirmed(conn, bundle_id, body["log_head"], at)
+            except (ValueError, TypeError):
+                raise _refused() from None
         conn.executemany("INSERT OR REPLACE INTO received_records (record_id, sha256, sequence, "
                          "at) VALUES (?,?,?,?)", [(i, h, sent[0], at) for i, h in records])
         conn.executemany("INSERT OR REPLACE INTO received_attachments (attachment_id, sha256, "

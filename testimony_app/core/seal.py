@@ -49,7 +49,7 @@ from typing import Any
 import pyrage
 from pyrage import x25519
 
-from testimony_app.core import interchange, narrative_tags, org, textnorm
+from testimony_app.core import anchor, interchange, narrative_tags, org, textnorm
 from testimony_app.core.db import transaction
 from testimony_app.core.errors import InputError, IntegrityError
 
@@ -341,6 +341,7 @@ def _seal_identities(conn: Any, testimony_id: str, author: str,
         # Remove every plaintext copy first, then record the sealed person.
         conn.execute("DELETE FROM identities WHERE person_id = ?", (person_id,))
         conn.execute("DELETE FROM identity_revisions WHERE person_id = ?", (person_id,))
+        anchor.remove(conn, anchor.IDENTITY + person_id)  # and forget their salts
         conn.execute("DELETE FROM person_keys WHERE person_id = ?", (person_id,))
         store.put_records(conn, [("person", record)], author)
         # Keys an earlier revision brought along (an imported document) go too.
@@ -438,6 +439,7 @@ def _rewrite_history(conn: Any, record_id: str,
                      (record_id, revision))
         conn.execute("UPDATE revisions SET data = ? WHERE record_id = ? AND revision = ?",
                      (text, record_id, revision))
+        anchor.restage(conn, record_id, revision, text)  # the caller's entry anchors it
         rewritten += 1
     if conn.execute("SELECT count(*) FROM seal_permits").fetchone()[0]:
         raise IntegrityError("integrity", what="seal permits")  # rolls everything back

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from testimony_app.core import (
+    anchor,
     attachment,
     audit,
     db,
@@ -542,8 +543,11 @@ class Session:
 
     def check(self) -> list[str]:
         """Every problem found; an empty list means the vault is sound."""
+        from testimony_app.core import loghead  # late: it needs the organisation's keys
+
         problems = db.integrity_problems(self.conn)
-        for part in (audit.verify_chain, store.search_index_problems, attachment.verify_all):
+        for part in (audit.verify_chain, anchor.problems, loghead.problems,
+                     store.search_index_problems, attachment.verify_all):
             try:
                 problems += part(self.conn)
             except db.DatabaseError:

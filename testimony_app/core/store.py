@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from testimony_app.core import audit, dates, interchange, org, pseudonym, textnorm
+from testimony_app.core import anchor, audit, dates, interchange, org, pseudonym, textnorm
 from testimony_app.core.db import transaction
 from testimony_app.core.errors import InputError, NotFound, ValidationFailed
 from testimony_app.i18n import _
@@ -268,6 +268,7 @@ def _put(conn: Any, kind: str, rec: dict[str, Any], author: str, *, new: bool = 
         "INSERT INTO revisions (record_id, revision, at, author, action, changed, data) "
         "VALUES (?,?,?,?,?,?,?)",
         (rec["id"], revision, at, author, action, json.dumps(changed), data))
+    anchor.stage(conn, rec["id"], revision, data)
     if not new:
         conn.execute("DELETE FROM links WHERE from_id = ?", (rec["id"],))
     conn.executemany("INSERT OR IGNORE INTO links (from_id, to_id, role) VALUES (?,?,?)",
@@ -299,6 +300,7 @@ def _put_identity(conn: Any, person_id: str, identity: dict[str, Any] | None, at
                             "WHERE person_id = ?", (person_id,)).fetchone()[0]
     conn.execute("INSERT INTO identity_revisions (person_id, revision, at, data) "
                  "VALUES (?,?,?,?)", (person_id, revision, at, data))
+    anchor.stage(conn, anchor.IDENTITY + person_id, revision, data)
 
 
 def _unique_code(conn: Any) -> str:
@@ -573,6 +575,8 @@ def delete(conn: Any, record_id: str, author: str) -> None:
         # at revision 1 again, and must neither pass for sent nor for received.
         conn.execute("DELETE FROM sent_records WHERE record_id = ?", (record_id,))
         conn.execute("DELETE FROM received_records WHERE record_id = ?", (record_id,))
+        anchor.remove(conn, record_id)
+        anchor.remove(conn, anchor.IDENTITY + record_id)
         audit.record(conn, author, "delete", record_id, kind=rec.kind, attachments=len(ids))
     # Old pages of the deleted rows stay readable in the WAL (to whoever has the key)
     # until a checkpoint copies the secure-deleted pages back: do it now.

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from testimony_app.core import bundle, receipt
+from testimony_app.core import bundle, loghead, receipt
 from testimony_app.core.errors import TestimonyError
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import (
@@ -365,6 +365,9 @@ class ImportDialog(QDialog):
         for n in r.missing_sequences:
             lines.append(_("Bundle {sequence} from {name} is missing.").format(
                 sequence=fmt.number(n), name=name))
+        if r.log_warning:
+            lines.append(_("Warning: {warning}").format(
+                warning=loghead.describe(r.log_warning)))
         if item.receipt is not None:
             lines.append(_("Receipt written to {path}; give it back to the sender.").format(
                 path=str(item.receipt)))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QListWidget, QVBoxLayout, QWidget
 
+from testimony_app.core import loghead
 from testimony_app.core.errors import TestimonyError
 from testimony_app.core.provenance import Provenance
 from testimony_app.gui import fmt
@@ -112,6 +113,9 @@ class ProvenancePanel(QWidget):
                                            "{outcome}").format(
                 sequence=fmt.number(a.sequence), name=a.researcher or a.fingerprint,
                 when=when(a.imported_at), outcome=outcome_label(a.outcome))))
+            if a.log_warning:
+                lines.append((a.imported_at, _("Warning: {warning}").format(
+                    warning=loghead.describe(a.log_warning))))
         if prov.conflicts:
             lines.append(("", _("{count} conflicting versions kept aside").format(
                 count=fmt.number(prov.conflicts))))
