@@ -217,7 +217,8 @@ def test_log_shows_ids_and_actions(cli, demo_vault: Path) -> None:  # type: igno
     entries = json.loads(r.out)
     assert [e["action"] for e in entries][:2] == ["create", "add"]
     assert "unlock" in [e["action"] for e in entries]
-    assert set(entries[1]["detail"]) == {"added", "updated", "unchanged"}
+    assert set(entries[1]["detail"]) == {"added", "updated", "unchanged",
+                                         "anchored", "anchors_from", "anchors"}
 
 
 def test_unexpected_errors_show_no_traceback_and_no_value(cli, demo_vault: Path) -> None:  # type: ignore[no-untyped-def]

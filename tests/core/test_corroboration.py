@@ -123,7 +123,8 @@ def test_confirm_reject_undo_clusters_and_status(trio: Trio) -> None:  # noqa: F
     assert c.history(accounts.english_arrest)[-1].changed == ["verification"]
     logged = [e for e in c.activity(5) if e.action == "verification"]
     assert {e.target for e in logged} == set(cluster.ids)
-    assert logged[0].detail == {"status": "partially_verified",
+    assert {k: v for k, v in logged[0].detail.items()  # less the anchors (core/anchor.py)
+            if not k.startswith("anchor")} == {"status": "partially_verified",
                                 "suggested": "partially_verified", "sources": 2}
     assert c.corroboration_of(accounts.english_arrest).agreed
     # the coordinator may overrule it, for one incident only
