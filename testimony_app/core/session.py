@@ -434,18 +434,19 @@ class Session:
     # -- figures, log, checks ------------------------------------------------
 
     def stats(self, by: str = "month", level: str | None = None,
-              language: str = "en") -> stats.Figures:
-        """Figures by month, type, place (at `level`), sex, age_group, status or perpetrator."""
+              language: str = "en", totals: bool = False) -> stats.Figures:
+        """Figures by month, type, place (at `level`), sex, age_group, status or perpetrator;
+        `totals` adds one source's figures of a cell, summed and labelled as computed here."""
         from testimony_app.core import stats
 
-        return stats.compute(self.conn, by, level, language)
+        return stats.compute(self.conn, by, level, language, totals)
 
     def stats_csv(self, target: Path, by: str = "month", level: str | None = None,
-                  language: str = "en") -> int:
+                  language: str = "en", totals: bool = False) -> int:
         """Write the figures to a new CSV file; logged as an export. Returns the rows."""
         from testimony_app.core import stats
 
-        rows = stats.write_csv(stats.compute(self.conn, by, level, language), target)
+        rows = stats.write_csv(stats.compute(self.conn, by, level, language, totals), target)
         with db.transaction(self.conn):
             audit.record(self.conn, self.author, "figures_exported", None, format="csv",
                          by=stats.grouping(by), rows=rows)
