@@ -68,7 +68,7 @@ def _breakdown(agg: dict[str, Any], name: str) -> int | None:
     if not breakdown:
         return None
     if name == "women":
-        return int(breakdown.get("women", 0))
+        return stats.breakdown.count(breakdown, "women")
     return stats.count_children(breakdown)
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from testimony_app.core import dates, vocab
+from testimony_app.core import breakdown, dates, vocab
 
 SUPPRESSED = None  # a suppressed cell is null in JSON and "<5" in the report
 
 
-def _children(breakdown: dict[str, int]) -> int:
-    return sum(int(breakdown.get(k, 0)) for k in ("girls", "boys", "children"))
+def _children(given: dict[str, Any]) -> int:
+    return sum(breakdown.count(given, k) for k in ("girls", "boys", "children"))
 
 
 def figures(records: dict[str, Any], threshold: int) -> list[dict[str, Any]]:
@@ -44,7 +44,7 @@ def figures(records: dict[str, Any], threshold: int) -> list[dict[str, Any]]:
             if "group" in victim:
                 group = victim["group"]
                 r["victims"] += group["count"]
-                r["women"] += int(group.get("breakdown", {}).get("women", 0))
+                r["women"] += breakdown.count(group.get("breakdown"), "women")
                 r["children"] += _children(group.get("breakdown", {}))
                 r["qualifiers"].add(group["qualifier"])
             else:
@@ -62,7 +62,7 @@ def figures(records: dict[str, Any], threshold: int) -> list[dict[str, Any]]:
         r = row(agg_month, agg["incident_type"], sources.get(agg["source"], "?"))
         r["records"] += 1
         r["victims"] += agg["count"]
-        r["women"] += int(agg.get("breakdown", {}).get("women", 0))
+        r["women"] += breakdown.count(agg.get("breakdown"), "women")
         r["children"] += _children(agg.get("breakdown", {}))
         r["qualifiers"].add(agg["qualifier"])
     out = []

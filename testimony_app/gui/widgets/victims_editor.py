@@ -58,6 +58,9 @@ class _Victim:
     count: int = 0
     qualifier: str = "exact"
     breakdown: dict[str, int] = field(default_factory=dict)
+    # The breakdown as loaded: parts this editor has no box for (wounded, civilian
+    # adults...) and each part's own qualifier are written back as they were.
+    given: dict[str, Any] = field(default_factory=dict)
 
 
 def _spin(name: str) -> QSpinBox:
@@ -232,8 +235,13 @@ class VictimsEditor(QWidget):
                     group["label"] = label
                 group["count"] = victim.count
                 group["qualifier"] = victim.qualifier
-                breakdown = {k: victim.breakdown[k] for k in BREAKDOWN
-                             if victim.breakdown.get(k)}
+                breakdown = {k: v for k, v in victim.given.items() if k not in BREAKDOWN}
+                for k in BREAKDOWN:
+                    if victim.breakdown.get(k):
+                        old = victim.given.get(k)
+                        breakdown[k] = ({"count": victim.breakdown[k],
+                                         "qualifier": old["qualifier"]}
+                                        if isinstance(old, dict) else victim.breakdown[k])
                 if breakdown:
                     group["breakdown"] = breakdown
                 entry = {"group": group}
@@ -289,7 +297,10 @@ class VictimsEditor(QWidget):
             return _Victim("group", status=status, label=MultilingualText(group.get("label")),
                            count=int(group.get("count", 0)),
                            qualifier=str(group.get("qualifier", "exact")),
-                           breakdown={k: int(v) for k, v in group.get("breakdown", {}).items()})
+                           breakdown={k: int(v["count"] if isinstance(v, dict) else v)
+                                      for k, v in group.get("breakdown", {}).items()
+                                      if k in BREAKDOWN},
+                           given=dict(group.get("breakdown", {})))
         raise ValueError(f"a victim is a person or a group: {victim!r}")
 
     def _row_problems(self, row: int) -> list[str]:
