@@ -147,6 +147,12 @@ MESSAGES: dict[str, str] = {
                          "to undo."),
     "verification_status": N_("That is not a verification status; use unverified, "
                              "partially_verified, verified or disputed."),
+    # independence of sources
+    "not_a_source": N_("That record is neither a source nor a testimony; give a source's "
+                      "or a testimony's id."),
+    "dependence_reason": N_("Say why the source is not independent: party_to_conflict, "
+                           "coerced or repeats_another."),
+    "repeats_what": N_("Say which source it repeats (another source's or testimony's id)."),
 }
 
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     # Imported by the methods that use it: it pulls in duplicates, seal and
     # namematch, ~80 ms before the start window could be painted (bench/README.md);
     # so do stats and discrepancy.
-    from testimony_app.core import corroboration, discrepancy, stats
+    from testimony_app.core import corroboration, discrepancy, independence, stats
 
 log = logging.getLogger(__name__)
 
@@ -430,6 +430,22 @@ class Session:
 
         return corroboration.set_verification(self.conn, self.resolve(ref), status,
                                               self.author, whole_cluster)
+
+    def mark_source(self, ref: str, reason: str | None, repeats: str | None = None,
+                    note: str = "") -> independence.Judgement:
+        """Mark a source or testimony as not independent (`reason` a dependence code:
+        party_to_conflict, coerced, repeats_another), or independent again (None);
+        corroboration then leaves it out of every suggested status. Logged."""
+        from testimony_app.core import independence
+
+        return independence.judge(self.conn, self.resolve(ref), self.author, reason,
+                                  self.resolve(repeats) if repeats else None, note)
+
+    def source_judgements(self) -> dict[str, independence.Judgement]:
+        """Every source standing marked as not independent, by id."""
+        from testimony_app.core import independence
+
+        return independence.current(self.conn)
 
     # -- figures, log, checks ------------------------------------------------
 
