@@ -199,12 +199,27 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Cited:
+    """A source or testimony the incidents of a cluster rest on, and whether the
+    coordinator marked it as not independent (the dependence code, else None)."""
+
+    id: str
+    kind: str  # "source" or "testimony"
+    name: str
+    dependence: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
 class Cluster:
     incidents: tuple[IncidentInfo, ...]
     links: tuple[Decision, ...]
     sources: int
     suggested: str
     reasons: tuple[Reason, ...]  # why that status
+    cited: tuple[Cited, ...] = ()  # what it rests on, independent or not
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -219,7 +234,8 @@ class Cluster:
         return {"incidents": [i.as_json() for i in self.incidents],
                 "links": [d.as_json() for d in self.links], "sources": self.sources,
                 "suggested": self.suggested, "agreed": self.agreed,
-                "reasons": [r.as_json() for r in self.reasons]}
+                "reasons": [r.as_json() for r in self.reasons],
+                "cited": [c.as_json() for c in self.cited]}
 
 
 # -- small helpers -------------------------------------------------------------------
@@ -422,6 +438,25 @@ class _Snapshot:
             return tid
         source = self.testimonies.get(tid, (None, None))[1]
         return source if source in self.dependent else None
+
+    def cited(self, *incidents: _Incident) -> tuple[Cited, ...]:
+        """Every testimony and source these incidents rest on, with its name."""
+        wanted: dict[str, str] = {}
+        for incident in incidents:
+            for tid in sorted(incident.testimonies):
+                wanted.setdefault(tid, "testimony")
+                source = self.testimonies.get(tid, (None, None))[1]
+                if source:
+                    wanted.setdefault(source, "source")
+            for sid in incident.data.get("sources", []):
+                wanted.setdefault(sid, "source")
+        missing = sorted(k for k, kind in wanted.items()
+                         if kind == "source" and k not in self.titles)
+        for rid, raw in _rows(self.conn, "source", missing):
+            self.titles[rid] = str(json.loads(raw).get("name") or rid[:8])
+        return tuple(Cited(rid, kind, self.titles.get(rid, rid[:8]),
+                           self.dependent[rid].reason if rid in self.dependent else None)
+                     for rid, kind in wanted.items())
 
     def not_independent(self, *incidents: _Incident) -> list[str]:
         """The sources of these incidents marked as not independent, in order."""
@@ -906,7 +941,7 @@ def _cluster(snap: _Snapshot, ids: list[str], links: list[Decision]) -> Cluster:
             "source": snap.titles.get(sid, sid[:8]), "why": judgement.reason or "",
             "id": sid}))
     return Cluster(tuple(snap.info(i) for i in members), tuple(links), sources,
-                   suggested_status(sources, disputed), tuple(reasons))
+                   suggested_status(sources, disputed), tuple(reasons), snap.cited(*members))
 
 
 def clusters(conn: Any, everything: bool = False) -> list[Cluster]:
