@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     # Imported by the methods that use it: it pulls in duplicates, seal and
     # namematch, ~80 ms before the start window could be painted (bench/README.md);
     # so do stats and discrepancy.
-    from testimony_app.core import corroboration, discrepancy, independence, stats
+    from testimony_app.core import corroboration, discrepancy, independence, places, stats
 
 log = logging.getLogger(__name__)
 
@@ -446,6 +446,19 @@ class Session:
         from testimony_app.core import independence
 
         return independence.current(self.conn)
+
+    def incident_places(self, language: str = "en") -> list[places.PlaceRow]:
+        """Every place an incident or reported figure names, with its coordinates."""
+        from testimony_app.core import places
+
+        return places.incident_places(self.conn, language)
+
+    def set_place_coordinates(self, ref: str, text: str | None) -> bool:
+        """Give a place coordinates ('lat, lon[, precision_m]'), or None to remove them."""
+        from testimony_app.core import places
+
+        coordinates = None if text is None else places.parse_coordinates(text)
+        return places.set_coordinates(self.conn, self.resolve(ref), coordinates, self.author)
 
     # -- figures, log, checks ------------------------------------------------
 
