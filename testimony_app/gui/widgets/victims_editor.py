@@ -127,7 +127,6 @@ class VictimsEditor(QWidget):
         number_row.addWidget(self._qualifier)
         number_row.addStretch(1)
         self._breakdown: dict[str, QSpinBox] = {}
-        self._part_qualifiers: dict[str, QComboBox] = {}
         grid = QGridLayout()
         for column, (key, text) in enumerate(_breakdown_labels().items()):
             spin = _spin(_("Of whom: {part}").format(part=text))
@@ -136,13 +135,6 @@ class VictimsEditor(QWidget):
             grid.addWidget(caption, 0, column)
             grid.addWidget(spin, 1, column)
             self._breakdown[key] = spin
-            how = QComboBox()
-            how.addItem(_("as the group"), "")
-            for code in vocab.QUALIFIERS:
-                how.addItem(vocab.label("qualifier", code, i18n.language()), code)
-            how.setAccessibleName(_("How exact the number of {part} is").format(part=text))
-            grid.addWidget(how, 2, column)
-            self._part_qualifiers[key] = how
         self._group_status = vocab_combo("victim_status", _("Status of the group"),
                                          _("(not given)"))
         group_page = QWidget()
@@ -150,6 +142,19 @@ class VictimsEditor(QWidget):
         group_form.addRow(_("Who"), self._label)
         group_form.addRow(_("Number"), number_row)
         group_form.addRow(_("Of whom"), grid)
+        # Each part's own qualifier ("almost 150 children"), in the order of the parts.
+        self._part_qualifiers: dict[str, QComboBox] = {}
+        how_row = QGridLayout()
+        for column, (key, text) in enumerate(_breakdown_labels().items()):
+            how = QComboBox()
+            how.addItem(_("as the group"), "")
+            for code in vocab.QUALIFIERS:
+                how.addItem(vocab.label("qualifier", code, i18n.language()), code)
+            how.setAccessibleName(_("How exact the number of {part} is").format(part=text))
+            how.setToolTip(text)
+            how_row.addWidget(how, 0, column)  # under the count it qualifies
+            self._part_qualifiers[key] = how
+        group_form.addRow(_("How exact each is"), how_row)
         group_form.addRow(_("Status"), self._group_status)
 
         # Person page.
