@@ -293,7 +293,7 @@ def cmd_discrepancies(args: argparse.Namespace) -> int:
         out(_("No reported figures disagree."))
         return 0
     roles = {"reported": _("reported"), "total": _("total for the whole"),
-             "sum_of_parts": _("sum of its parts")}
+             "sum_of_parts": _("sum of its parts, computed here")}
     for d in found:
         out(f"{d.start or '..'}..{d.end}  {vocab.label('incident_type', d.incident_type)}"
             f"  {d.place or _('(no place)')}")

@@ -416,7 +416,7 @@ class FiguresPage(QWidget):
         kinds = {"sources_differ": _("Sources give different figures:"),
                  "total_vs_parts": _("A total and the sum of its parts differ:")}
         roles = {"reported": _("reported by"), "total": _("total reported by"),
-                 "sum_of_parts": _("sum of {n} parts reported by")}
+                 "sum_of_parts": _("computed here: the sum of {n} parts reported by")}
         language = i18n.language()
         cursor = self.discrepancies.textCursor()
         plain, bold = QTextCharFormat(), QTextCharFormat()
