@@ -413,7 +413,7 @@ def _v12(conn: Any) -> None:
 # with independent = 1 takes a judgement back. The reason's words stay here, never in
 # the activity log.
 _V_SOURCE_INDEPENDENCE = """
-CREATE TABLE source_independence (
+CREATE TABLE IF NOT EXISTS source_independence (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     source_id TEXT NOT NULL,
     independent INTEGER NOT NULL CHECK (independent IN (0, 1)),
@@ -424,7 +424,7 @@ CREATE TABLE source_independence (
     author TEXT NOT NULL,
     at TEXT NOT NULL
 );
-CREATE INDEX source_independence_source ON source_independence (source_id, seq);
+CREATE INDEX IF NOT EXISTS source_independence_source ON source_independence (source_id, seq);
 """
 
 
