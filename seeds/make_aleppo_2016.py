@@ -36,8 +36,14 @@ Judgment calls (also listed in the hand-over report):
 * Vague numbers: "many young men" (Hidaria), "injured colleagues" and
   "a family group" become groups with qualifier at_least and the smallest
   count the words support (2); "dozens of men" becomes at_least 24;
-  "over N" becomes at_least N; "an estimated / around / about / up to N"
-  becomes approximately N.
+  "over N" becomes at_least N; "up to N" becomes at_most N; "an estimated /
+  around / about / almost / nearly N" becomes approximately N.
+* Every part of a figure carries its own qualifier, written out: "at least 61
+  people, including 11 women and 10 children" is read as the table prints it (the
+  "at least" of the row covers its parts); "100 women and almost 150 children"
+  keeps its "almost"; "299 children, 678 civilian adults and 28 wounded" keeps its
+  three categories, and its total (1,005), which the report does not print, is
+  marked `count_from_parts`.
 * Checkpoint killings: the report gives "three deaths and injuries to six
   other evacuees" and separately that Abu Baker's pregnant wife "sustained
   bleeding".  She is counted as one of the six (her own victim entry plus a
@@ -123,6 +129,11 @@ def _date(d: dict, text: str | None) -> dict:
 
 def pv(person_key: str, status: str) -> dict:
     return {"person": uid("person:" + person_key), "status": status}
+
+
+def q(count: int, qualifier: str = "exact") -> dict:
+    """One part of a breakdown with its own qualifier."""
+    return {"count": count, "qualifier": qualifier}
 
 
 def gv(en: str, ar: str, count: int, qualifier: str, status: str,
@@ -771,7 +782,8 @@ def build_incidents() -> list:
           "اعتُقلوا. ولم يُذكر تاريخ الاعتقال."),
         ("unknown", "Not stated."),
         [gv("four male members of a family from al-Mayasser",
-            "أربعة أفراد ذكور من عائلة من حي الميسّر", 4, "exact", "detained")],
+            "أربعة أفراد ذكور من عائلة من حي الميسّر", 4, "exact", "detained",
+            {"males": q(4)})],
         "unverified", ["teacher-student-arrest"], ["report"]))
     inc.append(incident(
         "2016-12-ten-detainees", "arbitrary_arrest",
@@ -827,7 +839,7 @@ def build_incidents() -> list:
           "وعائلات الرجال ينتظرون خارج مكان التدريب."),
         ("government_forces", None),
         [gv("dozens of men forced into military service", "عشرات الرجال أُجبروا على الخدمة العسكرية",
-            24, "at_least", "unknown", {"men": 24})],
+            24, "at_least", "unknown", {"men": q(24, "at_least")})],
         "partially_verified", [], ["report"]))
 
     # -- 12-13 December executions ------------------------------------------------------
@@ -945,7 +957,7 @@ def build_incidents() -> list:
           "وأغراضهم الشخصية."),
         CHECKPOINT_PERP,
         [gv("men gathered at the checkpoint, including injured", "رجال جُمعوا عند الحاجز، بينهم جرحى",
-            100, "approximately", "released", {"men": 100})],
+            100, "approximately", "released", {"men": q(100, "approximately")})],
         "partially_verified", ["maisara-k-checkpoint"], ["vdc", "report"]))
     inc.append(incident(
         "2016-12-checkpoint-evacuees-turned-back", "obstruction_of_evacuation",
@@ -1079,7 +1091,8 @@ def build_incidents() -> list:
           "المسجَّل هو أدنى ما تحتمله العبارة."),
         ("government_forces", "Not named in the report; the neighbourhood had been under "
                               "government control since late November 2016."),
-        [gv("many young men", "كثير من الشبان", 2, "at_least", "detained", {"men": 2})],
+        [gv("many young men", "كثير من الشبان", 2, "at_least", "detained",
+            {"men": q(2, "at_least")})],
         "unverified", [], ["report"]))
     return inc
 
@@ -1106,12 +1119,15 @@ SNHR_MONTHS = [  # month, people, women, children
 
 
 def aggregate(key: str, source: str, incident_type: str, period: dict, place: str | None,
-              count: int, qualifier: str, breakdown: dict | None, note: dict) -> dict:
+              count: int, qualifier: str, breakdown: dict | None, note: dict,
+              from_parts: bool = False) -> dict:
     rec = {"id": uid("aggregate:" + key), "source": S(source), "incident_type": incident_type,
            "period": period}
     if place:
         rec["place"] = P(place)
     rec["count"] = count
+    if from_parts:
+        rec["count_from_parts"] = True
     rec["qualifier"] = qualifier
     if breakdown:
         rec["breakdown"] = breakdown
@@ -1123,13 +1139,15 @@ def build_aggregates() -> list:
     ag = []
     for m, people, women, children in SNHR_MONTHS:
         ag.append(aggregate(f"snhr-arrests-{m}", "snhr", "arbitrary_arrest", month(m), "aleppo-gov",
-                            people, "at_least", {"women": women, "children": children}, SNHR_NOTE))
+                            people, "at_least",
+                            {"women": q(women, "at_least"), "children": q(children, "at_least")},
+                            SNHR_NOTE))
     monthly_sum = sum(row[1] for row in SNHR_MONTHS)
     if SNHR_TOTAL:
         ag.append(aggregate(
             "snhr-arrests-2016-07-to-12-total", "snhr", "arbitrary_arrest",
             span("2016-07-01", "2016-12-31", "from July 1 to December 31, 2016"), "aleppo-gov",
-            2367, "at_least", {"women": 89, "children": 64},
+            2367, "at_least", {"women": q(89, "at_least"), "children": q(64, "at_least")},
             t(f"Overall total reported by SNHR for 1 July - 31 December 2016 (\"no fewer than 2,367 "
               f"people ... including at least 89 women and 64 children\"). The monthly figures of the "
               f"same report add up to {monthly_sum:,}, not 2,367: a discrepancy in the source. The "
@@ -1169,7 +1187,7 @@ def build_aggregates() -> list:
           "خسائر كبيرة بين المدنيين على مساره. ولا يذكر التقرير أن جميع القتلى كانوا مدنيين.")))
     ag.append(aggregate(
         "ohchr-executions-early-december", "ohchr", "summary_execution",
-        approx("2016-12-01", "2016-12-13", "early December"), "east-aleppo", 82, "at_least", None,
+        approx("2016-12-01", "2016-12-13", "early December"), "east-aleppo", 82, "exact", None,
         t("The UN reported receiving information on eighty-two executions in early December 2016, "
           "believed to have been perpetrated by government-aligned militia rather than Syrian Arab "
           "Army forces. On 20 January 2017 OHCHR confirmed by telephone \"further corroboration of "
@@ -1189,7 +1207,7 @@ def build_aggregates() -> list:
     ag.append(aggregate(
         "ru-mod-left-east-aleppo", "ru-mod", "forced_displacement",
         before("2016-12-08", "figure given around 7-8 December"), "east-aleppo", 10500,
-        "approximately", {"children": 4015},
+        "at_most", {"children": q(4015)},
         t("Russian MoD spokesman Sergei Rudskoy said up to 10,500 people, including 4,015 children, "
           "had left east Aleppo; the figure was not confirmed. Military officials had earlier put "
           "the figure at 8,000.",
@@ -1198,11 +1216,14 @@ def build_aggregates() -> list:
           "وقت سابق بـ8000.")))
     ag.append(aggregate(
         "report-evacuated-2016-12-15", "report", "forced_displacement", day("2016-12-15"),
-        "east-aleppo", 1005, "exact", {"children": 299},
+        "east-aleppo", 1005, "exact",
+        {"children": q(299), "civilian_adults": q(678), "wounded": q(28)},
         t("On 15 December 2016 thirteen ambulances and twenty buses carried out the injured and "
-          "civilians: a total of 299 children, 678 civilian adults and 28 wounded (1,005 people).",
+          "civilians: a total of 299 children, 678 civilian adults and 28 wounded (1,005 people "
+          "added up here; the report gives only the parts).",
           "في 15 كانون الأول/ديسمبر 2016 نقلت ثلاث عشرة سيارة إسعاف وعشرون حافلة الجرحى والمدنيين: "
-          "ما مجموعه 299 طفلًا و678 بالغًا مدنيًا و28 جريحًا (1005 أشخاص).")))
+          "ما مجموعه 299 طفلًا و678 بالغًا مدنيًا و28 جريحًا (1005 أشخاص بجمعها هنا؛ "
+          "لا يذكر التقرير إلا الأجزاء)."), from_parts=True))
     ag.append(aggregate(
         "report-evacuated-2016-12-19", "report", "forced_displacement", day("2016-12-19"),
         "east-aleppo", 3000, "approximately", None,
@@ -1228,7 +1249,7 @@ def build_aggregates() -> list:
     ag.append(aggregate(
         "who-patients-referred", "who", "other",
         span("2016-12-15", "2016-12-23", "during the evacuation"), "east-aleppo", 811, "exact",
-        {"women": 100, "children": 150},
+        {"women": q(100), "children": q(150, "approximately")},
         t("\"In total, 811 patients were referred to hospitals in west Aleppo and Idleb, including 100 "
           "women and almost 150 children.\" Nearly 100 patients requiring specialised care were "
           "transported to hospitals in Turkey; the others were referred to 8 hospitals in western "
@@ -1269,7 +1290,11 @@ def check(doc: dict) -> list[str]:
             errors.append(f"{path}: {value} is not a record in {kind}")
 
     def breakdown_ok(path, count, bd):
-        if bd and sum(bd.values()) > count:
+        def n(v):
+            return v["count"] if isinstance(v, dict) else v
+        disjoint = ("women", "men", "girls", "boys", "children")
+        if bd and (sum(n(v) for k, v in bd.items() if k in disjoint) > count
+                   or any(n(v) > count for v in bd.values())):
             errors.append(f"{path}: breakdown {bd} exceeds count {count}")
 
     for i, p in enumerate(doc["places"]):

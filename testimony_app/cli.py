@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from testimony_app import __version__, cli_corroboration, cli_duplicates, cli_sync
+from testimony_app import __version__, cli_corroboration, cli_duplicates, cli_places, cli_sync
 from testimony_app.core import db, demo, hygiene, interchange, outfile, stats, vocab
 from testimony_app.core.errors import InputError, TestimonyError, ValidationFailed
 from testimony_app.core.session import Session, default_vault_dir, is_vault
@@ -185,8 +185,7 @@ def _date(date: dict[str, Any]) -> str:
 
 
 def _count(n: int, qualifier: str) -> str:
-    return {"exact": f"{n}", "at_least": f"at least {n}", "approximately": f"about {n}",
-            "perhaps_more": f"{n}, perhaps more"}[qualifier]
+    return stats.qualified(n, qualifier)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -251,7 +250,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     with open_session(args) as session:
-        figures = session.stats(args.by, args.level if args.by == "place" else None)
+        figures = session.stats(args.by, args.level if args.by == "place" else None,
+                                totals=args.totals)
     if args.csv:
         sys.stdout.write(stats.to_csv(figures))
         return 0
@@ -261,35 +261,25 @@ def cmd_stats(args: argparse.Namespace) -> int:
     first = {"month": _("month"), "place": _("place"), "sex": _("sex"),
              "age_group": _("age group"), "status": _("victim status"),
              "perpetrator": _("perpetrator")}.get(figures.by)
-    head = ([first] if first else []) + [_("incident type"), _("source"), _("victims"),
-                                         _("women"), _("children")]
+    head = ([first] if first else []) + [_("incident type"), _("source"), _("figure")]
     table = [head]
     for row in figures.rows:
-        cells = [row["month"] if figures.by == "month" else stats.row_label(figures, row)
-                 ] if first else []
-        prefix = {"exact": "", "at_least": "≥", "approximately": "~"}[row["qualifier"]]
-        cells += [vocab.label("incident_type", row["incident_type"]), row["source"],
-                  f"{prefix}{row['victims']}", str(row["women"]), str(row["children"])]
+        cells = [stats.row_label(figures, row)] if first else []
+        source = row["source"] + (" " + _("(computed here)") if row["kind"] == stats.TOTAL
+                                  else "")
+        cells += [vocab.label("incident_type", row["incident_type"]), source,
+                  stats.figure_text(row)]
         table.append(cells)
-    widths = [max(len(str(r[i])) for r in table) for i in range(len(head))]
+    widths = [max(len(str(r[i])) for r in table) for i in range(len(head) - 1)] + [0]
     for r in table:
         out("  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
-    if figures.not_by_month:
-        out()
-        out(_("Reported for periods longer than a month (not in the table above):"))
-        for agg in figures.not_by_month:
-            out(f"  {agg['from']}..{agg['to']}  {agg['source']}: "
-                f"{_count(agg['victims'], agg['qualifier'])}")
-    if figures.covered:
-        out()
-        out(_("Reported for part of a period the same source gave a larger figure for "
-              "(counted through that figure, not again; see 'testimony discrepancies'):"))
-        for agg in figures.covered:
-            out(f"  {agg['from']}..{agg['to']}  {agg['source']}: "
-                f"{_count(agg['victims'], agg['qualifier'])}")
     out()
-    out(_("'documented' rows are cases recorded in this vault; other rows are figures "
-          "reported by that source. They are never added together."))
+    out(_("'documented' rows are cases recorded in this vault, counted here; every other "
+          "row is one figure as its source published it. Figures are never added together "
+          "unless you ask for --totals, and a total says it was computed here."))
+    if figures.by == "month" and any(r.get("spans_months") for r in figures.rows):
+        out(_("A date or period that crosses a month boundary is shown under the months it "
+              "spans, not under the month it starts."))
     return 0
 
 
@@ -303,7 +293,7 @@ def cmd_discrepancies(args: argparse.Namespace) -> int:
         out(_("No reported figures disagree."))
         return 0
     roles = {"reported": _("reported"), "total": _("total for the whole"),
-             "sum_of_parts": _("sum of its parts")}
+             "sum_of_parts": _("sum of its parts, computed here")}
     for d in found:
         out(f"{d.start or '..'}..{d.end}  {vocab.label('incident_type', d.incident_type)}"
             f"  {d.place or _('(no place)')}")
@@ -662,6 +652,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help=_("with --by place: count each place under its enclosing place "
                           "at this level"))
     p.add_argument("--csv", action="store_true", help=_("print CSV (UTF-8, header row)"))
+    p.add_argument("--totals", action="store_true",
+                   help=_("also add up each source's figures of a row, labelled as computed "
+                          "here with their parts"))
     command("discrepancies", cmd_discrepancies,
             _("reported figures that disagree, each with its source"))
     p = command("log", cmd_log, _("the activity log"))
@@ -722,6 +715,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_sync.register(command)
     cli_corroboration.register(command)
     cli_duplicates.register(command)
+    cli_places.register(command)
     return parser
 
 

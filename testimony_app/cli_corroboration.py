@@ -4,6 +4,7 @@
     testimony corroborate confirm|reject|undo ID ID      decide on a pair (or take it back)
     testimony corroborate show ID                        the incidents linked to one, sources
     testimony verification ID [STATUS|suggested] [--only] accept or change the status
+    testimony independence [ID REASON|independent]      sources that are not independent
 
 `testimony show ID --provenance` (cli.py) prints with `print_provenance` below.
 """
@@ -15,6 +16,7 @@ from collections.abc import Callable
 
 from testimony_app.cli_sync import nested_command
 from testimony_app.core import corroboration, loghead, vocab
+from testimony_app.core.errors import InputError
 from testimony_app.core.provenance import Provenance
 from testimony_app.i18n import _, language
 
@@ -140,6 +142,36 @@ def cmd_verification(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_independence(args: argparse.Namespace) -> int:
+    cli = _cli()
+    if args.id and args.reason is None:
+        raise InputError("dependence_reason")
+    with cli.open_session(args) as session:
+        if args.id:
+            reason = None if args.reason == "independent" else args.reason
+            judgement = session.mark_source(args.id, reason, args.repeats, args.note or "")
+            judgements = {judgement.source_id: judgement}
+        else:
+            judgements = session.source_judgements()
+    if args.json:
+        cli.out_json([j.as_json() for j in judgements.values()])
+        return 0
+    if args.id:
+        cli.out(_("Marked as independent again: {id}.").format(id=judgement.source_id[:8])
+                if judgement.independent else
+                _("Marked as not independent ({why}): {id}. It no longer counts towards a "
+                  "suggested verification status.").format(
+                      why=judgement.reason_text(language()), id=judgement.source_id[:8]))
+        return 0
+    if not judgements:
+        cli.out(_("Every source counts as independent."))
+    for j in judgements.values():
+        cli.out(f"{j.source_id[:8]}  {j.reason_text(language())}"
+                + (f" → {j.repeats[:8]}" if j.repeats else "")
+                + f"  {j.author}, {j.at[:19]}" + (f"  {j.note}" if j.note else ""))
+    return 0
+
+
 # -- provenance (testimony show ID --provenance) ---------------------------------------
 
 
@@ -224,3 +256,14 @@ def register(command: Command) -> None:
                    help=_("the new status, or 'suggested' to accept the suggestion"))
     p.add_argument("--only", action="store_true",
                    help=_("change this incident only, not the incidents linked to it"))
+    p = command("independence", cmd_independence,
+                _("mark a source or testimony as not independent (a party to the conflict, "
+                  "coerced, or repeating another source), or list those marked"))
+    p.add_argument("id", metavar="ID", nargs="?", help=_("a source's or testimony's id"))
+    p.add_argument("reason", nargs="?",
+                   choices=[*vocab.DEPENDENCE, "independent"],
+                   help=_("why it is not independent, or 'independent' to take it back"))
+    p.add_argument("--repeats", metavar="ID", help=_("with repeats_another: the source it "
+                                                      "repeats"))
+    p.add_argument("--note", help=_("the reason in your words (kept in the vault, not in the "
+                                    "activity log)"))

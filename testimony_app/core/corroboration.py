@@ -55,6 +55,10 @@ merged into the other (core/duplicates.canonical). A testimony taken from anothe
 organisation's material counts as that organisation's source, so the same report
 cited by an incident is not counted twice.
 
+A source the coordinator marked as not independent (core/independence: a party to
+the conflict, a coerced statement, one that repeats another source), or a testimony
+taken from such a source, is not counted; the cluster lists it with the reason.
+
 **Suggested status** (the coordinator accepts or changes it):
 
 - ``disputed`` when incidents of the cluster disagree on the perpetrator category
@@ -77,7 +81,16 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 from typing import Any
 
-from testimony_app.core import audit, dates, duplicates, seal, store, textnorm, vocab
+from testimony_app.core import (
+    audit,
+    dates,
+    duplicates,
+    independence,
+    seal,
+    store,
+    textnorm,
+    vocab,
+)
 from testimony_app.core.db import transaction
 from testimony_app.core.errors import InputError
 from testimony_app.core.provenance import researchers_of
@@ -103,6 +116,7 @@ REASONS: dict[str, str] = {
     "shared_source": N_("the accounts share a source (the same witness or report), "
                         "counted once"),
     "sources": N_("{count} independent sources"),
+    "not_independent": N_("not counted as an independent source: {source} ({why})"),
 }
 
 
@@ -117,6 +131,8 @@ class Reason:
             params["type"] = vocab.label("incident_type", params["type"], language)
         if "perpetrator" in params:
             params["perpetrator"] = vocab.label("perpetrator", params["perpetrator"], language)
+        if "why" in params:
+            params["why"] = vocab.label("dependence", params["why"], language)
         try:
             return _(REASONS[self.code]).format(**params)
         except (KeyError, IndexError, ValueError):
@@ -183,12 +199,27 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Cited:
+    """A source or testimony the incidents of a cluster rest on, and whether the
+    coordinator marked it as not independent (the dependence code, else None)."""
+
+    id: str
+    kind: str  # "source" or "testimony"
+    name: str
+    dependence: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
 class Cluster:
     incidents: tuple[IncidentInfo, ...]
     links: tuple[Decision, ...]
     sources: int
     suggested: str
     reasons: tuple[Reason, ...]  # why that status
+    cited: tuple[Cited, ...] = ()  # what it rests on, independent or not
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -203,7 +234,8 @@ class Cluster:
         return {"incidents": [i.as_json() for i in self.incidents],
                 "links": [d.as_json() for d in self.links], "sources": self.sources,
                 "suggested": self.suggested, "agreed": self.agreed,
-                "reasons": [r.as_json() for r in self.reasons]}
+                "reasons": [r.as_json() for r in self.reasons],
+                "cited": [c.as_json() for c in self.cited]}
 
 
 # -- small helpers -------------------------------------------------------------------
@@ -302,9 +334,14 @@ class _Snapshot:
             self.places[rid] = _Place(data["level"], names, data.get("parent"), data["name"])
         testimony_ids = sorted({t for i in self.incidents.values() for t in i.testimonies})
         self.testimonies: dict[str, tuple[str | None, str | None]] = {}
+        self.titles: dict[str, str] = {}
         for rid, raw in _rows(conn, "testimony", testimony_ids):
             data = json.loads(raw)
             self.testimonies[rid] = (data.get("witness"), data.get("source"))
+            self.titles[rid] = str(data.get("title") or rid[:8])
+        self.dependent = independence.current(conn)
+        for rid, raw in _rows(conn, "source", sorted(self.dependent)):
+            self.titles[rid] = str(json.loads(raw).get("name") or rid[:8])
         person_ids = sorted({w for w, _s in self.testimonies.values() if w}
                             | {v for i in self.incidents.values() for v in i.victims})
         self.same = _Union()
@@ -394,19 +431,62 @@ class _Snapshot:
                 frozenset(sources))
         return found
 
+    def _dependence(self, tid: str) -> str | None:
+        """The source that makes a testimony not independent: itself, or the source
+        it was taken from, when the coordinator marked it so."""
+        if tid in self.dependent:
+            return tid
+        source = self.testimonies.get(tid, (None, None))[1]
+        return source if source in self.dependent else None
+
+    def cited(self, *incidents: _Incident) -> tuple[Cited, ...]:
+        """Every testimony and source these incidents rest on, with its name."""
+        wanted: dict[str, str] = {}
+        for incident in incidents:
+            for tid in sorted(incident.testimonies):
+                wanted.setdefault(tid, "testimony")
+                source = self.testimonies.get(tid, (None, None))[1]
+                if source:
+                    wanted.setdefault(source, "source")
+            for sid in incident.data.get("sources", []):
+                wanted.setdefault(sid, "source")
+        missing = sorted(k for k, kind in wanted.items()
+                         if kind == "source" and k not in self.titles)
+        for rid, raw in _rows(self.conn, "source", missing):
+            self.titles[rid] = str(json.loads(raw).get("name") or rid[:8])
+        return tuple(Cited(rid, kind, self.titles.get(rid, rid[:8]),
+                           self.dependent[rid].reason if rid in self.dependent else None)
+                     for rid, kind in wanted.items())
+
+    def not_independent(self, *incidents: _Incident) -> list[str]:
+        """The sources of these incidents marked as not independent, in order."""
+        out: list[str] = []
+        for incident in incidents:
+            for tid in sorted(incident.testimonies):
+                found = self._dependence(tid)
+                if found and found not in out:
+                    out.append(found)
+            for sid in incident.data.get("sources", []):
+                if sid in self.dependent and sid not in out:
+                    out.append(sid)
+        return out
+
     def source_roots(self, *incidents: _Incident) -> list[set[str]]:
         """The independent sources of each incident, as roots comparable across the
         incidents given. A fresh union over these incidents only (the person union is
-        never changed), so that the answer does not depend on what was asked before."""
+        never changed), so that the answer does not depend on what was asked before.
+        Sources marked as not independent are left out."""
         union = _Union()
-        for incident in incidents:
-            for tid in incident.testimonies:
+        counted = [[t for t in incident.testimonies if not self._dependence(t)]
+                   for incident in incidents]
+        for tids in counted:
+            for tid in tids:
                 for key in self._testimony_keys(tid):
                     union.union("t:" + tid, key)
-        return [{union.find(key) for tid in incident.testimonies
-                 for key in self._testimony_keys(tid)}
-                | {union.find("s:" + s) for s in incident.data.get("sources", [])}
-                for incident in incidents]
+        return [{union.find(key) for tid in tids for key in self._testimony_keys(tid)}
+                | {union.find("s:" + s) for s in incident.data.get("sources", [])
+                   if s not in self.dependent}
+                for incident, tids in zip(incidents, counted, strict=True)]
 
     def info(self, incident: _Incident) -> IncidentInfo:
         found = self._infos.get(incident.id)
@@ -855,8 +935,13 @@ def _cluster(snap: _Snapshot, ids: list[str], links: list[Decision]) -> Cluster:
     reasons = [Reason("sources", {"count": sources})]
     if disputed:
         reasons.append(Reason("perpetrators_differ"))
+    for sid in snap.not_independent(*members):
+        judgement = snap.dependent[sid]
+        reasons.append(Reason("not_independent", {
+            "source": snap.titles.get(sid, sid[:8]), "why": judgement.reason or "",
+            "id": sid}))
     return Cluster(tuple(snap.info(i) for i in members), tuple(links), sources,
-                   suggested_status(sources, disputed), tuple(reasons))
+                   suggested_status(sources, disputed), tuple(reasons), snap.cited(*members))
 
 
 def clusters(conn: Any, everything: bool = False) -> list[Cluster]:

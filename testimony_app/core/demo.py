@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,6 +49,11 @@ def workspace_testimony_id(key: str) -> str:
 
     namespace = uuid.uuid5(uuid.NAMESPACE_URL, "https://testimony.invalid/seeds/workspace-demo")
     return str(uuid.uuid5(namespace, f"testimony:{key}"))
+
+
+ANNA_NEWS = str(uuid.uuid5(uuid.uuid5(uuid.NAMESPACE_URL,
+                                       "https://testimony.invalid/seeds/aleppo-2016"),
+                            "source:anna"))
 
 
 def build_workspace(folder: Path, passphrase: str,
@@ -97,6 +103,10 @@ def build_workspace(folder: Path, passphrase: str,
                 tick(3 + 2 * number, steps)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
+        # The report's case of a source that is no confirmation: a "confession" a party
+        # to the conflict broadcast, said to be made under duress.
+        session.mark_source(ANNA_NEWS, "coerced", note="Televised \"confession\" of a "
+                            "detainee by a pro-Kremlin outlet; said to be made under duress.")
     except BaseException:
         session.close()
         raise

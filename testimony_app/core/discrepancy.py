@@ -23,7 +23,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from testimony_app.core import dates, stats
+from testimony_app.core import breakdown, dates, stats
 
 COMPARED = ("count", "women", "children")
 
@@ -64,12 +64,12 @@ class Discrepancy:
 
 
 def _breakdown(agg: dict[str, Any], name: str) -> int | None:
-    breakdown = agg.get("breakdown")
-    if not breakdown:
+    given = agg.get("breakdown")
+    if not given:
         return None
     if name == "women":
-        return int(breakdown.get("women", 0))
-    return stats.count_children(breakdown)
+        return breakdown.count(given, "women")
+    return stats.count_children(given)
 
 
 def _figure(agg: dict[str, Any], role: str, sources: dict[str, str]) -> Figure:

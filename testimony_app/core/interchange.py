@@ -181,9 +181,11 @@ def _semantic_problems(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
             for date_path, date in _dates(record, path):
                 yield from _date_problems(date_path, date)
             for group_path, group in _groups(kind, record, path):
-                breakdown = group.get("breakdown", {})
-                if sum(breakdown.values()) > group["count"]:
-                    yield f"{group_path}.breakdown", "adds up to more than the count"
+                from testimony_app.core import breakdown
+
+                for part, problem in breakdown.problems(group.get("breakdown"),
+                                                        group["count"]):
+                    yield f"{group_path}.breakdown{'.' + part if part else ''}", problem
             if kind == "testimony" and record.get("tags"):
                 from testimony_app.core import narrative_tags
 

@@ -167,6 +167,17 @@ MESSAGES: dict[str, str] = {
                          "to undo."),
     "verification_status": N_("That is not a verification status; use unverified, "
                              "partially_verified, verified or disputed."),
+    # independence of sources
+    "not_a_source": N_("That record is neither a source nor a testimony; give a source's "
+                      "or a testimony's id."),
+    "dependence_reason": N_("Say why the source is not independent: party_to_conflict, "
+                           "coerced or repeats_another."),
+    "repeats_what": N_("Say which source it repeats (another source's or testimony's id)."),
+    # places
+    "coordinates": N_("Give coordinates as latitude, longitude in decimal degrees (for "
+                     "example 36.2021, 37.1343), optionally followed by a precision in "
+                     "metres."),
+    "not_a_place": N_("That record is not a place."),
 }
 
 

@@ -503,8 +503,30 @@ def _v13(conn: Any) -> None:
                       ("anchors_done", str(stored[-1][0]))])
 
 
+# The coordinator's judgement that a source (a source record or a testimony) is not
+# an independent confirmation: a party to the conflict, a coerced statement, or one
+# that repeats another source. Append-only: the latest row per source stands; a row
+# with independent = 1 takes a judgement back. The reason's words stay here, never in
+# the activity log.
+_V_SOURCE_INDEPENDENCE = """
+CREATE TABLE IF NOT EXISTS source_independence (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    source_id TEXT NOT NULL,
+    independent INTEGER NOT NULL CHECK (independent IN (0, 1)),
+    reason TEXT CHECK (reason IS NULL OR reason IN
+        ('party_to_conflict', 'coerced', 'repeats_another')),
+    repeats TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    author TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS source_independence_source ON source_independence (source_id, seq);
+"""
+
+
 MIGRATIONS: list[str | Callable[[Any], None]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9,
-                                                 _v10, _v11, _v12, _v13]
+                                                 _v10, _v11, _v12, _v13,
+                                                 _V_SOURCE_INDEPENDENCE]
 LATEST = len(MIGRATIONS)
 
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     # Imported by the methods that use it: it pulls in duplicates, seal and
     # namematch, ~80 ms before the start window could be painted (bench/README.md);
     # so do stats and discrepancy.
-    from testimony_app.core import corroboration, discrepancy, stats
+    from testimony_app.core import corroboration, discrepancy, independence, places, stats
 
 log = logging.getLogger(__name__)
 
@@ -502,21 +502,51 @@ class Session:
         return corroboration.set_verification(self.conn, self.resolve(ref), status,
                                               self.author, whole_cluster)
 
+    def mark_source(self, ref: str, reason: str | None, repeats: str | None = None,
+                    note: str = "") -> independence.Judgement:
+        """Mark a source or testimony as not independent (`reason` a dependence code:
+        party_to_conflict, coerced, repeats_another), or independent again (None);
+        corroboration then leaves it out of every suggested status. Logged."""
+        from testimony_app.core import independence
+
+        return independence.judge(self.conn, self.resolve(ref), self.author, reason,
+                                  self.resolve(repeats) if repeats else None, note)
+
+    def source_judgements(self) -> dict[str, independence.Judgement]:
+        """Every source standing marked as not independent, by id."""
+        from testimony_app.core import independence
+
+        return independence.current(self.conn)
+
+    def incident_places(self, language: str = "en") -> list[places.PlaceRow]:
+        """Every place an incident or reported figure names, with its coordinates."""
+        from testimony_app.core import places
+
+        return places.incident_places(self.conn, language)
+
+    def set_place_coordinates(self, ref: str, text: str | None) -> bool:
+        """Give a place coordinates ('lat, lon[, precision_m]'), or None to remove them."""
+        from testimony_app.core import places
+
+        coordinates = None if text is None else places.parse_coordinates(text)
+        return places.set_coordinates(self.conn, self.resolve(ref), coordinates, self.author)
+
     # -- figures, log, checks ------------------------------------------------
 
     def stats(self, by: str = "month", level: str | None = None,
-              language: str = "en") -> stats.Figures:
-        """Figures by month, type, place (at `level`), sex, age_group, status or perpetrator."""
+              language: str = "en", totals: bool = False) -> stats.Figures:
+        """Figures by month, type, place (at `level`), sex, age_group, status or perpetrator;
+        `totals` adds one source's figures of a cell, summed and labelled as computed here."""
         from testimony_app.core import stats
 
-        return stats.compute(self.conn, by, level, language)
+        return stats.compute(self.conn, by, level, language, totals)
 
     def stats_csv(self, target: Path, by: str = "month", level: str | None = None,
-                  language: str = "en") -> int:
+                  language: str = "en", totals: bool = False) -> int:
         """Write the figures to a new CSV file; logged as an export. Returns the rows."""
         from testimony_app.core import stats
 
-        rows = stats.write_csv(stats.compute(self.conn, by, level, language), target)
+        rows = stats.write_csv(stats.compute(self.conn, by, level, language, totals), target)
         with db.transaction(self.conn):
             audit.record(self.conn, self.author, "figures_exported", None, format="csv",
                          by=stats.grouping(by), rows=rows)

@@ -55,6 +55,43 @@ QUALIFIERS: Labels = {
     "at_least": ("at least", "على الأقل"),
     "approximately": ("approximately", "حوالي"),
     "perhaps_more": ("perhaps more", "وربما أكثر"),
+    "at_most": ("at most", "على الأكثر"),
+}
+
+# Parts of a counted group or reported figure ("including 11 women and 10 children";
+# "299 children, 678 civilian adults and 28 wounded"). Each code says what it
+# implies about sex and age, so that figures by sex or age group can place it; the
+# others (civilians, wounded...) are kept and shown as given.
+BREAKDOWN: Labels = {
+    "women": ("women", "نساء"),
+    "men": ("men", "رجال"),
+    "girls": ("girls", "فتيات"),
+    "boys": ("boys", "فتيان"),
+    "children": ("children", "أطفال"),
+    "females": ("females (age not given)", "إناث (العمر غير مذكور)"),
+    "males": ("males (age not given)", "ذكور (العمر غير مذكور)"),
+    "adults": ("adults", "بالغون"),
+    "elderly": ("elderly people", "مسنّون"),
+    "civilians": ("civilians", "مدنيون"),
+    "civilian_adults": ("civilian adults", "بالغون مدنيون"),
+    "fighters": ("fighters", "مقاتلون"),
+    "wounded": ("wounded", "جرحى"),
+    "patients": ("patients", "مرضى"),
+    "detainees_released": ("detainees released", "معتقلون أُفرج عنهم"),
+}
+# code -> (sex, age group) it implies; None where the words do not say.
+BREAKDOWN_FACETS: dict[str, tuple[str | None, str | None]] = {
+    "women": ("female", "adult"), "men": ("male", "adult"), "girls": ("female", "child"),
+    "boys": ("male", "child"), "children": (None, "child"), "females": ("female", None),
+    "males": ("male", None), "adults": (None, "adult"), "elderly": (None, "elderly"),
+    "civilian_adults": (None, "adult"),
+}
+
+# Why a source does not count as an independent confirmation.
+DEPENDENCE: Labels = {
+    "party_to_conflict": ("party to the conflict", "طرف في النزاع"),
+    "coerced": ("coerced (e.g. a confession under duress)", "منتزع بالإكراه (كاعتراف تحت الضغط)"),
+    "repeats_another": ("repeats another source", "يكرر مصدرًا آخر"),
 }
 
 VERIFICATION: Labels = {
@@ -96,6 +133,8 @@ ALL: dict[str, Labels] = {
     "verification": VERIFICATION,
     "consent_scope": CONSENT_SCOPES,
     "occupation": OCCUPATIONS,
+    "breakdown": BREAKDOWN,
+    "dependence": DEPENDENCE,
 }
 
 

@@ -704,3 +704,22 @@ def test_widgets_in_an_arabic_right_to_left_ui(qtbot: Any, qapp: QApplication) -
     assert value == expected
     validator().validate(document([value], new_places))
     assert not editor.grab().isNull()
+
+
+def test_a_part_keeps_its_own_qualifier_and_unshown_parts_survive(qtbot: Any) -> None:
+    """"811 patients, including 100 women and almost 150 children, 28 wounded": the
+    editor shows the women and children with their own qualifiers and writes back the
+    wounded it has no box for."""
+    editor = make_victims(qtbot)
+    group = {"group": {"count": 811, "qualifier": "exact", "breakdown": {
+        "women": 100, "children": {"count": 150, "qualifier": "approximately"},
+        "wounded": {"count": 28, "qualifier": "at_least"}}}}
+    editor.set_value([copy.deepcopy(group)])
+    assert editor.value("en") == [group]
+    assert named(editor, QComboBox, "How exact the number of Children, sex not given is"
+                 ).currentData() == "approximately"
+    choose(named(editor, QComboBox, "How exact the number of Women is"), "at_most")
+    value = editor.value("en")[0]["group"]["breakdown"]
+    assert value["women"] == {"count": 100, "qualifier": "at_most"}
+    assert value["wounded"] == {"count": 28, "qualifier": "at_least"}
+    validator("victim").validate(editor.value("en")[0])

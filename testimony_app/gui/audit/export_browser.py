@@ -119,7 +119,8 @@ class ExportBrowser(QTabWidget):
     # -- tabs ------------------------------------------------------------------------
 
     def _figures(self, figures: list[dict[str, Any]], threshold: int) -> QTableWidget:
-        prefixes = {"at_least": "≥ ", "approximately": "~ "}
+        prefixes = {"at_least": "≥ ", "perhaps_more": "≥ ", "approximately": "~ ",
+                    "at_most": "≤ "}
         rows = [[_str(f.get("month")), _label("incident_type", f.get("incident_type")),
                  _str(f.get("source")) if f.get("source") != "documented" else _("documented"),
                  ("" if f.get("victims") is None else prefixes.get(_str(f.get("qualifier")), ""))

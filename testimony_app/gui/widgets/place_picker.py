@@ -1,4 +1,5 @@
-"""Choose a known place by typing any part of its name, or type a new one."""
+"""Choose a known place by typing any part of its name, or type a new one (with its
+coordinates, from the field's context menu: "Coordinates of the new place…")."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from typing import Any
 from uuid import uuid4
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QInputDialog, QLineEdit, QMenu, QWidget
 
+from testimony_app.core import places
+from testimony_app.core.errors import InputError
 from testimony_app.core.textnorm import normalize_for_search
 from testimony_app.gui.widgets.bidi import apply_text_direction, follow_text_direction
 from testimony_app.i18n import _
@@ -36,6 +39,7 @@ class PlacePicker(QComboBox):
         self._loading = False
         self._ids: dict[str, str] = {}  # _key(label) -> place id
         self._new_ids: dict[str, str] = {}  # _key(typed text) -> id of the new place
+        self._coordinates: dict[str, dict[str, Any]] = {}  # _key(typed text) -> coordinates
         edit = QLineEdit()
         self.setLineEdit(edit)  # editable, with a line edit we hold typed
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -54,6 +58,8 @@ class PlacePicker(QComboBox):
         edit.setPlaceholderText(_("Type part of a place name, or a new place"))
         edit.setClearButtonEnabled(True)
         follow_text_direction(edit)
+        edit.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        edit.customContextMenuRequested.connect(self._context_menu)
         self.setAccessibleName(_("Place"))
         self.editTextChanged.connect(self._edited)
         self.setCurrentIndex(-1)
@@ -123,7 +129,40 @@ class PlacePicker(QComboBox):
         if not _key(text) or self.place_id() is not None:
             return None
         place_id = self._new_ids.setdefault(_key(text), str(uuid4()))
-        return {"id": place_id, "name": {language: text}, "level": "site"}
+        record: dict[str, Any] = {"id": place_id, "name": {language: text}, "level": "site"}
+        if _key(text) in self._coordinates:
+            record["coordinates"] = self._coordinates[_key(text)]
+        return record
+
+    def set_new_coordinates(self, text: str) -> None:
+        """Coordinates ('lat, lon[, precision in metres]') for the new place typed;
+        raises InputError on anything else, and for a known place (its coordinates are
+        set on the workspace's Places page)."""
+        if self.place_id() is not None or not _key(self.currentText()):
+            raise InputError("coordinates")
+        self._coordinates[_key(self.currentText())] = places.parse_coordinates(text)
+        self.changed.emit()
+
+    def _context_menu(self, point: Any) -> None:
+        edit = self.lineEdit()
+        menu: QMenu = edit.createStandardContextMenu()
+        action = menu.addAction(_("Coordinates of the new place…"))
+        action.setEnabled(self.place_id() is None and bool(_key(self.currentText())))
+        action.triggered.connect(self._ask_coordinates)
+        menu.exec(edit.mapToGlobal(point))
+        menu.deleteLater()
+
+    def _ask_coordinates(self) -> None:
+        current = places.coordinates_text(self._coordinates.get(_key(self.currentText())))
+        text, ok = QInputDialog.getText(
+            self, _("Coordinates"), _("Latitude, longitude in decimal degrees, and if known "
+                                      "how precise in metres (36.2021, 37.1343, 500):"),
+            QLineEdit.EchoMode.Normal, current.split(" (")[0])
+        if ok and text.strip():
+            try:
+                self.set_new_coordinates(text)
+            except InputError as error:
+                self.setToolTip(str(error))
 
     # --- internals ---------------------------------------------------------------
 

@@ -58,6 +58,11 @@ class _Victim:
     count: int = 0
     qualifier: str = "exact"
     breakdown: dict[str, int] = field(default_factory=dict)
+    # The breakdown as loaded: parts this editor has no box for (wounded, civilian
+    # adults...) and each part's own qualifier are written back as they were.
+    given: dict[str, Any] = field(default_factory=dict)
+    # A part's own qualifier ("almost 150 children"); absent: the group's.
+    part_qualifiers: dict[str, str] = field(default_factory=dict)
 
 
 def _spin(name: str) -> QSpinBox:
@@ -137,6 +142,19 @@ class VictimsEditor(QWidget):
         group_form.addRow(_("Who"), self._label)
         group_form.addRow(_("Number"), number_row)
         group_form.addRow(_("Of whom"), grid)
+        # Each part's own qualifier ("almost 150 children"), in the order of the parts.
+        self._part_qualifiers: dict[str, QComboBox] = {}
+        how_row = QGridLayout()
+        for column, (key, text) in enumerate(_breakdown_labels().items()):
+            how = QComboBox()
+            how.addItem(_("as the group"), "")
+            for code in vocab.QUALIFIERS:
+                how.addItem(vocab.label("qualifier", code, i18n.language()), code)
+            how.setAccessibleName(_("How exact the number of {part} is").format(part=text))
+            how.setToolTip(text)
+            how_row.addWidget(how, 0, column)  # under the count it qualifies
+            self._part_qualifiers[key] = how
+        group_form.addRow(_("How exact each is"), how_row)
         group_form.addRow(_("Status"), self._group_status)
 
         # Person page.
@@ -174,7 +192,9 @@ class VictimsEditor(QWidget):
         self._fill_persons()
 
         chain = [self._table, self._add_group, self._add_person, self._remove, self._label,
-                 self._count, self._qualifier, *self._breakdown.values(),
+                 self._count, self._qualifier,
+                 *(w for key in self._breakdown
+                   for w in (self._breakdown[key], self._part_qualifiers[key])),
                  self._group_status, self._person, self._person_status]
         for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -190,6 +210,8 @@ class VictimsEditor(QWidget):
         self._qualifier.currentIndexChanged.connect(self._group_edited)
         for spin in self._breakdown.values():
             spin.valueChanged.connect(self._group_edited)
+        for how in self._part_qualifiers.values():
+            how.currentIndexChanged.connect(self._group_edited)
         self._group_status.currentIndexChanged.connect(self._group_edited)
         self._person.currentIndexChanged.connect(self._person_edited)
         self._person_status.currentIndexChanged.connect(self._person_edited)
@@ -232,8 +254,12 @@ class VictimsEditor(QWidget):
                     group["label"] = label
                 group["count"] = victim.count
                 group["qualifier"] = victim.qualifier
-                breakdown = {k: victim.breakdown[k] for k in BREAKDOWN
-                             if victim.breakdown.get(k)}
+                breakdown = {k: v for k, v in victim.given.items() if k not in BREAKDOWN}
+                for k in BREAKDOWN:
+                    if victim.breakdown.get(k):
+                        how = victim.part_qualifiers.get(k)
+                        breakdown[k] = ({"count": victim.breakdown[k], "qualifier": how}
+                                        if how else victim.breakdown[k])
                 if breakdown:
                     group["breakdown"] = breakdown
                 entry = {"group": group}
@@ -289,7 +315,13 @@ class VictimsEditor(QWidget):
             return _Victim("group", status=status, label=MultilingualText(group.get("label")),
                            count=int(group.get("count", 0)),
                            qualifier=str(group.get("qualifier", "exact")),
-                           breakdown={k: int(v) for k, v in group.get("breakdown", {}).items()})
+                           breakdown={k: int(v["count"] if isinstance(v, dict) else v)
+                                      for k, v in group.get("breakdown", {}).items()
+                                      if k in BREAKDOWN},
+                           given=dict(group.get("breakdown", {})),
+                           part_qualifiers={k: str(v["qualifier"]) for k, v in
+                                            group.get("breakdown", {}).items()
+                                            if k in BREAKDOWN and isinstance(v, dict)})
         raise ValueError(f"a victim is a person or a group: {victim!r}")
 
     def _row_problems(self, row: int) -> list[str]:
@@ -390,6 +422,8 @@ class VictimsEditor(QWidget):
         select(self._qualifier, victim.qualifier)
         for key, spin in self._breakdown.items():
             spin.setValue(victim.breakdown.get(key, 0))
+        for key, how in self._part_qualifiers.items():
+            select(how, victim.part_qualifiers.get(key, ""))
         select(self._group_status, victim.status)
 
     def _load_person(self, victim: _Victim) -> None:
@@ -412,6 +446,8 @@ class VictimsEditor(QWidget):
         victim.qualifier = str(self._qualifier.currentData())
         victim.breakdown = {k: spin.value() for k, spin in self._breakdown.items()
                             if spin.value()}
+        victim.part_qualifiers = {k: str(how.currentData()) for k, how
+                                  in self._part_qualifiers.items() if how.currentData()}
         victim.status = self._group_status.currentData()
         self._row_edited(row)
 

@@ -1,8 +1,8 @@
 """A grouped bar chart drawn with QPainter (no QtCharts: it would add ~200 MB).
 
 Categories (months, places, …) along the axis, one bar per series (documented
-here, then each reporting source) in each category, never stacked or summed.
-Value labels carry the qualifier ("≥1,897": at least; "~": approximately) and the
+here, then each figure a source reported) in each category, never stacked or summed.
+Value labels carry the qualifier ("≥1,897": at least; "≤": up to; "~": approximately) and the
 locale's digits; the whole chart is mirrored when the layout is right-to-left.
 The geometry is computed apart from painting (`chart_layout()`), so tests and tooltips
 read the same bars that are drawn.
@@ -25,7 +25,7 @@ from testimony_app.i18n import _
 # Okabe-Ito: told apart with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999",
            "#F0E442"]
-PREFIX = {"at_least": "≥", "perhaps_more": "≥", "approximately": "~"}
+PREFIX = {"at_least": "≥", "perhaps_more": "≥", "approximately": "~", "at_most": "≤"}
 MAX_LABEL = 150  # px: longer category labels are elided
 MAX_BAR = 72  # px: a lone category does not get a slab
 MAX_LEGEND = 220  # px: a longer source name is elided in the legend (the table has it)
@@ -36,6 +36,8 @@ class Series:
     name: str
     values: list[int | None]  # one per category; None: no figure from this series
     qualifiers: list[str]
+    # One per category: the figure in words (place, period, parts), for its tooltip.
+    details: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -326,6 +328,8 @@ class BarChart(QWidget):
             value = series.values[bar.category]
             lines = [self.categories[bar.category], series.name,
                      stats.qualified(value or 0, series.qualifiers[bar.category], fmt.number)]
+            if bar.category < len(series.details) and series.details[bar.category]:
+                lines[-1] = series.details[bar.category]
             # Names come from records: escaped, so a tooltip never renders them as markup.
             QToolTip.showText(event.globalPos(),
                               "<qt>" + "<br>".join(html.escape(t) for t in lines) + "</qt>",

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QGroupBox,
     QHBoxLayout,
     QListWidget,
@@ -95,7 +96,7 @@ class CorroborationPage(QWidget):
 
         self.cluster_table = read_only_table(_("Corroborated incidents"), [
             _("Incidents"), _("Type"), _("Dates"), _("Places"), _("Independent sources"),
-            _("Suggested status"), _("Current status")])
+            _("Suggested status"), _("Current status"), _("Not counted")])
         self.cluster_table.currentCellChanged.connect(lambda *_a: self._selected(True))
         self.status_combo = vocab_combo("verification", _("Verification status"))
         self.accept_button = QPushButton(_("Accept suggested status"))
@@ -108,10 +109,26 @@ class CorroborationPage(QWidget):
         row.addWidget(self.status_combo)
         row.addWidget(self.set_button)
         row.addStretch(1)
+        # The coordinator's judgement: a source of the selected group that is no
+        # independent confirmation (one side's broadcast, a coerced confession).
+        self.source_combo = QComboBox()
+        self.source_combo.setAccessibleName(_("A source of the selected incidents"))
+        self.dependence_combo = vocab_combo("dependence", _("Why it is not independent"))
+        self.dependent_button = QPushButton(_("Not independent"))
+        self.dependent_button.clicked.connect(lambda: self.mark_dependent())
+        self.independent_button = QPushButton(_("Independent again"))
+        self.independent_button.clicked.connect(lambda: self.mark_dependent(None))
+        self.source_combo.currentIndexChanged.connect(lambda _i: self._update_buttons())
+        sources_row = QHBoxLayout()
+        sources_row.addWidget(self.source_combo, 1)
+        sources_row.addWidget(self.dependence_combo)
+        sources_row.addWidget(self.dependent_button)
+        sources_row.addWidget(self.independent_button)
         clusters_box = QGroupBox(_("Corroborated incidents: the same event in several sources"))
         box = QVBoxLayout(clusters_box)
         box.addWidget(self.cluster_table, 1)
         box.addLayout(row)
+        box.addLayout(sources_row)
 
         self.incidents = QListWidget()
         self.incidents.setAccessibleName(_("Incidents of the selection"))
@@ -194,7 +211,9 @@ class CorroborationPage(QWidget):
                                              for i in cluster.incidents)),
                      fmt.number(cluster.sources), _label("verification", cluster.suggested),
                      _label("verification", current.pop()) if len(current) == 1
-                     else _("differing")]
+                     else _("differing"),
+                     "; ".join(r.text(i18n.language()) for r in cluster.reasons
+                               if r.code == "not_independent")]
             for c, text in enumerate(cells):
                 table.setItem(r, c, QTableWidgetItem(text))
         table.resizeColumnsToContents()
@@ -232,6 +251,7 @@ class CorroborationPage(QWidget):
             if cluster is not None:
                 infos = list(cluster.incidents)
                 select(self.status_combo, cluster.suggested)
+            self._show_sources(cluster)
         else:
             suggestion = self.selected_suggestion()
             if suggestion is not None:
@@ -245,6 +265,27 @@ class CorroborationPage(QWidget):
         if infos:
             self.incidents.setCurrentRow(0)
         self._update_buttons()
+
+    def _show_sources(self, cluster: Cluster | None) -> None:
+        self.source_combo.blockSignals(True)
+        self.source_combo.clear()
+        for cited in cluster.cited if cluster is not None else ():
+            text = cited.name if cited.dependence is None else _(
+                "{name} — not independent: {why}").format(
+                    name=cited.name, why=_label("dependence", cited.dependence))
+            self.source_combo.addItem(text, cited.id)
+        self.source_combo.blockSignals(False)
+
+    def mark_dependent(self, reason: object = "") -> None:
+        """Mark the chosen source as not independent for the reason chosen (or, with
+        None, as independent again)."""
+        source = self.source_combo.currentData()
+        if not source:
+            return
+        why = str(self.dependence_combo.currentData()) if reason == "" else None
+        self._run(lambda s: s.mark_source(str(source), why),
+                  _("Marked as not independent: it no longer counts towards a suggested "
+                    "status.") if why else _("Marked as independent again."))
 
     def _show_provenance(self) -> None:
         item = self.incidents.currentItem()
@@ -260,6 +301,10 @@ class CorroborationPage(QWidget):
         for widget in (self.accept_button, self.status_combo, self.set_button):
             widget.setEnabled(cluster is not None)
         self.accept_button.setEnabled(cluster is not None and not cluster.agreed)
+        chosen = self.source_combo.currentData() is not None and cluster is not None
+        for widget in (self.source_combo, self.dependence_combo, self.dependent_button,
+                       self.independent_button):
+            widget.setEnabled(chosen)
         self.unlink_button.setEnabled(
             self._cluster_side and cluster is not None
             and len(cluster.incidents) > 1 and self.incidents.currentItem() is not None)
@@ -340,6 +385,7 @@ class CorroborationPage(QWidget):
         self.suggestion_table.setRowCount(0)
         self.cluster_table.setRowCount(0)
         self.incidents.clear()
+        self.source_combo.clear()
         self.provenance.clear()
         self.message.clear()
         self.summary.clear()

@@ -1,10 +1,14 @@
 """Figures by month, type, place, sex, age group, status and perpetrator, with charts.
 
 Cases documented here and each source's reported figures sit side by side (a
-column and a bar series each) and are never added together; every count keeps
-its qualifier ("at least 1,897"). Below, the figures that disagree, each with its
-source. Figures come from the vault through the worker; CSV is written by the
-core, the chart image through the session, so both exports are logged.
+column per source, a bar per figure) and are never added together; every count keeps
+its qualifier ("at least 1,897"). Several figures a source gave for one cell (two
+parts of a city) are listed side by side, each with its place; their sum is shown
+only when asked for, in a column of its own that says it was computed here. A figure
+whose dates cross a month boundary is shown under the months it spans. Below, the
+figures that disagree, each with its source. Figures come from the vault through the
+worker; CSV is written by the core, the chart image through the session, so both
+exports are logged.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, Qt
 from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -53,7 +58,6 @@ TITLES = {"month": N_("Victims of {type}, by month"),
           "age_group": N_("Victims of {type}, by age group"),
           "status": N_("Victims of {type}, by victim status"),
           "perpetrator": N_("Victims of {type}, by perpetrator")}
-NOTES_SHOWN = 6  # lines per list under the table; the CSV export has them all
 DEFAULT_TYPE = "arbitrary_arrest"  # the report's monthly table, when the vault has it
 
 
@@ -87,6 +91,26 @@ def months_between(first: str, last: str) -> list[str]:
 
 def source_label(source: str) -> str:
     return _("Documented here") if source == DOCUMENTED else source
+
+
+def category_label(figures: Figures, row: dict[str, Any]) -> str:
+    """A row's category in words; a span of months in the UI language, marked."""
+    if figures.by != "month":
+        return stats.row_label(figures, row, i18n.language())
+    code = str(row["month"])
+    if not stats.spans_months(code):
+        return month_label(code)
+    first, last = code.split("/")
+    return _("{first} – {last} (spans months)").format(
+        first="…" if first == ".." else month_label(first),
+        last="…" if last == ".." else month_label(last))
+
+
+def lane(row: dict[str, Any]) -> str:
+    """The column a row goes in: documented, a source, or a source's computed total."""
+    if row["kind"] == stats.TOTAL:
+        return _("{source} — computed here").format(source=row["source"])
+    return str(row["source"])
 
 
 def _message(error: BaseException) -> str:
@@ -135,6 +159,9 @@ class FiguresPage(QWidget):
         self.type_label = QLabel(_("Incident type:"))
         self.export_button = QPushButton(_("Export CSV…"))
         self.png_button = QPushButton(_("Save chart as PNG…"))
+        self.totals = QCheckBox(_("Add up each source's figures (computed here)"))
+        self.totals.setAccessibleName(self.totals.text())
+        self.totals.toggled.connect(lambda _on: self.reload())
         for button in (self.export_button, self.png_button):
             button.setAccessibleName(button.text())
         self.grouping.currentIndexChanged.connect(self._grouping_changed)
@@ -149,13 +176,15 @@ class FiguresPage(QWidget):
         controls.addWidget(self.level)
         controls.addWidget(self.type_label)
         controls.addWidget(self.type)
+        controls.addWidget(self.totals)
         controls.addStretch(1)
         controls.addWidget(self.export_button)
         controls.addWidget(self.png_button)
 
-        explain = QLabel(_("Cases documented in this vault and figures reported by other "
-                           "sources are shown side by side and never added together. "
-                           "≥ means at least, ~ approximately."))
+        explain = QLabel(_("Cases documented in this vault are counted here; every figure "
+                           "another source reported is shown as it was published, beside the "
+                           "others, never added to them. ≥ means at least, ≤ up to, "
+                           "~ approximately."))
         explain.setWordWrap(True)
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
@@ -242,9 +271,11 @@ class FiguresPage(QWidget):
         self._generation += 1
         generation = self._generation
         by, level, language = self.by(), self.place_level(), i18n.language()
+        totals = self.totals.isChecked()
 
         def job(session: Any) -> tuple[Figures, list[Discrepancy]]:
-            return session.stats(by, level, language), session.discrepancies(language)
+            return (session.stats(by, level, language, totals),
+                    session.discrepancies(language))
 
         def done(result: tuple[Figures, list[Discrepancy]]) -> None:
             if generation == self._generation:  # not a late answer to an older question
@@ -257,8 +288,7 @@ class FiguresPage(QWidget):
 
     def _show(self, figures: Figures, found: list[Discrepancy]) -> None:
         self.figures, self.found = figures, found
-        types = sorted({r["incident_type"] for r in figures.rows}
-                       | {a["incident_type"] for a in figures.not_by_month + figures.covered},
+        types = sorted({r["incident_type"] for r in figures.rows},
                        key=lambda t: vocab.label("incident_type", t, i18n.language()))
         wanted = self.type.currentData() or DEFAULT_TYPE
         self.type.blockSignals(True)
@@ -283,94 +313,97 @@ class FiguresPage(QWidget):
             type_ = figures.rows[0]["incident_type"]  # never several types in one cell
         rows = [r for r in figures.rows if type_ is None or r["incident_type"] == type_]
         field = stats.CATEGORY[by]
-        sources = sorted({r["source"] for r in rows},
-                         key=lambda s: (s != DOCUMENTED, s.casefold()))
+        lanes = sorted({lane(r) for r in rows},
+                       key=lambda s: (s != DOCUMENTED, s.casefold()))
         codes = list(dict.fromkeys(r[field] for r in rows))
+        labels = {r[field]: category_label(figures, r) for r in rows}
         if by == "month" and codes:
-            codes = months_between(min(codes), max(codes))
-        labels = {r[field]: stats.row_label(figures, r, i18n.language()) for r in rows}
-        if by == "month":
-            labels = {c: month_label(c) for c in codes}
-        cell = {(r[field], r["source"]): r for r in rows}
+            single = [c for c in codes if not stats.spans_months(c)]
+            spans = sorted(c for c in codes if stats.spans_months(c))
+            codes = (months_between(min(single), max(single)) if single else []) + spans
+            labels.update({c: month_label(c) for c in codes if not stats.spans_months(c)})
+        cell: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for r in rows:
+            cell.setdefault((r[field], lane(r)), []).append(r)
 
         breakdown = by not in ("sex", "age_group")
-        columns: list[tuple[str, str]] = []  # (source, "victims" | "women" | "children")
-        for source in sources:
-            columns.append((source, "victims"))
+        columns: list[tuple[str, str]] = []  # (lane, "victims" | "women" | "children")
+        for name in lanes:
+            columns.append((name, "victims"))
             if breakdown:
                 for part in ("women", "children"):
-                    if any(r[part] for r in rows if r["source"] == source):
-                        columns.append((source, part))
+                    if any(r.get(part) for r in rows if lane(r) == name):
+                        columns.append((name, part))
         words = {"victims": _("victims"), "women": _("women"), "children": _("children")}
         first = dict(GROUPINGS)[by]
+        language = i18n.language()
         self.table.clear()
         self.table.setColumnCount(1 + len(columns))
         self.table.setRowCount(len(codes))
         self.table.setHorizontalHeaderItem(0, QTableWidgetItem(_(first)))
-        for col, (source, part) in enumerate(columns, start=1):
+        for col, (name, part) in enumerate(columns, start=1):
             # The source heads its first column; its women and children follow it.
-            name = source_label(source)
-            short = name if len(name) <= 32 else name[:31] + "…"
+            text = source_label(name)
+            short = text if len(text) <= 32 else text[:31] + "…"
             header = QTableWidgetItem(f"{short if part == 'victims' else ''}\n{words[part]}")
-            header.setToolTip(plain_tip(f"{name}: {words[part]}"))
-            header.setData(Qt.ItemDataRole.UserRole, (source, part))
+            header.setToolTip(plain_tip(f"{text}: {words[part]}"))
+            header.setData(Qt.ItemDataRole.UserRole, (name, part))
             self.table.setHorizontalHeaderItem(col, header)
         for row_index, code in enumerate(codes):
             self.table.setItem(row_index, 0, _item(labels.get(code, code), labels.get(code, "")))
-            for col, (source, part) in enumerate(columns, start=1):
-                row = cell.get((code, source))
-                if row is None:
-                    self.table.setItem(row_index, col, _item(""))
-                    continue
-                if part == "victims":
-                    text = stats.qualified(row["victims"], row["qualifier"], fmt.number)
-                    tip = _("{source}: {count} victims in {n} records").format(
-                        source=source_label(source), count=text, n=fmt.number(row["records"]))
-                else:
-                    text, tip = fmt.number(row[part]), ""
-                self.table.setItem(row_index, col, _item(text, tip, number=True))
+            for col, (name, part) in enumerate(columns, start=1):
+                found = cell.get((code, name), [])
+                texts = []
+                # Several figures in a cell: each says where, or when if all are of one place.
+                several_places = len({r.get("figure_place") for r in found}) > 1
+                for r in found:
+                    value = r.get(part)
+                    if value is None:
+                        continue
+                    q = r["qualifier"] if part == "victims" else r.get(f"{part}_qualifier")
+                    text = stats.qualified(int(value), str(q or "exact"), fmt.number)
+                    if len(found) > 1 and r["kind"] == stats.REPORTED:
+                        text += " ({})".format(r["figure_place"] if several_places
+                                               else stats.period_text(r["period"]))
+                    texts.append(text)
+                tip = "\n".join(f"{source_label(r['source'])}: "
+                                 f"{stats.figure_text(r, fmt.number, language)}" for r in found)
+                self.table.setItem(row_index, col, _item(" · ".join(texts), tip if texts else "",
+                                                         number=len(texts) == 1))
         self.table.resizeColumnsToContents()
         self.table.resizeRowsToContents()
 
-        series = [Series(source_label(s),
-                         [cell[c, s]["victims"] if (c, s) in cell else None for c in codes],
-                         [cell[c, s]["qualifier"] if (c, s) in cell else "exact" for c in codes])
-                  for s in sources]
-        type_label = vocab.label("incident_type", type_ or "", i18n.language()) if type_ else ""
+        # One bar per figure: a source with two figures in a cell gets two series.
+        series = []
+        for name in lanes:
+            depth = max((len(cell.get((c, name), [])) for c in codes), default=0)
+            for index in range(depth):
+                picked = [cell.get((c, name), [])[index] if index < len(cell.get((c, name), []))
+                          else None for c in codes]
+                series.append(Series(
+                    source_label(name) if index == 0 else f"{source_label(name)} ({index + 1})",
+                    [None if r is None else int(r["victims"]) for r in picked],
+                    [r["qualifier"] if r is not None else "exact" for r in picked],
+                    [stats.figure_text(r, fmt.number, language) if r is not None else ""
+                     for r in picked]))
+        type_label = vocab.label("incident_type", type_ or "", language) if type_ else ""
         self.chart.set_data(_(TITLES[by]).format(type=type_label),
                             [labels.get(c, c) for c in codes], series,
-                            _("Each source is its own bar; bars are never added together. "
-                              "≥ at least, ~ approximately."))
-        self._show_notes(figures, type_)
+                            _("A bar per figure; bars are never added together. "
+                              "≥ at least, ≤ up to, ~ approximately."))
+        self._show_notes(figures, rows)
 
-    def _show_notes(self, figures: Figures, type_: str | None) -> None:
+    def _show_notes(self, figures: Figures, rows: list[dict[str, Any]]) -> None:
         lines = []
-        for title, entries in (
-                (_("Reported for periods longer than a month (not in the monthly rows):"),
-                 figures.not_by_month),
-                (_("Reported for part of a period the same source also gave a total for "
-                   "(counted through that total, not again):"), figures.covered)):
-            chosen = [a for a in entries if type_ is None or a["incident_type"] == type_]
-            if not chosen:
-                continue
-            lines.append(title)
-            if len(chosen) > NOTES_SHOWN:
-                more = len(chosen) - NOTES_SHOWN + 1
-                chosen = chosen[:NOTES_SHOWN - 1]
-            else:
-                more = 0
-            for agg in chosen:
-                what = "" if type_ else vocab.label("incident_type", agg["incident_type"],
-                                                    i18n.language()) + ", "
-                lines.append("  • {}, {}: {}{}".format(
-                    period_label(agg["from"], agg["to"]), source_label(agg["source"]), what,
-                    stats.qualified(agg["victims"], agg["qualifier"], fmt.number)))
-            if more:
-                lines.append("  " + _("… and {n} more (all are in the CSV export)").format(
-                    n=fmt.number(more)))
-        if figures.by == "month" and any(r["source"] == DOCUMENTED for r in figures.rows):
-            lines.append(_("A documented incident whose date spans several months is "
-                           "counted in the month it starts."))
+        if figures.by == "month" and any(r.get("spans_months") for r in rows):
+            lines.append(_("A date or period that crosses a month boundary is shown under "
+                           "the months it spans (marked), not under the month it starts."))
+        if any(r["kind"] == stats.TOTAL for r in rows):
+            lines.append(_("Columns marked \"computed here\" add up one source's figures of "
+                           "a cell; no source published those sums."))
+        if any(r.get("count_from_parts") for r in rows):
+            lines.append(_("A figure marked as computed from its parts is the sum of the "
+                           "parts its source gave; the source printed no total."))
         self.notes.setText("\n".join(lines))
         self.notes.setVisible(bool(lines))
 
@@ -383,7 +416,7 @@ class FiguresPage(QWidget):
         kinds = {"sources_differ": _("Sources give different figures:"),
                  "total_vs_parts": _("A total and the sum of its parts differ:")}
         roles = {"reported": _("reported by"), "total": _("total reported by"),
-                 "sum_of_parts": _("sum of {n} parts reported by")}
+                 "sum_of_parts": _("computed here: the sum of {n} parts reported by")}
         language = i18n.language()
         cursor = self.discrepancies.textCursor()
         plain, bold = QTextCharFormat(), QTextCharFormat()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 from testimony_app.gui.workspace.corroboration_page import CorroborationPage
 from testimony_app.gui.workspace.duplicates_page import DuplicatesPage
 from testimony_app.gui.workspace.figures_page import FiguresPage
+from testimony_app.gui.workspace.places_page import PlacesPage
 from testimony_app.i18n import _
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class Workspace(QObject):
-    """Owns the Figures, Corroboration and Duplicates pages."""
+    """Owns the Figures, Corroboration, Duplicates and Places pages."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -26,10 +27,12 @@ class Workspace(QObject):
         self.figures = FiguresPage(window.worker)
         self.corroboration = CorroborationPage(window.worker)
         self.duplicates = DuplicatesPage(window.worker)
+        self.places = PlacesPage(window.worker)
         self.rows: dict[int, QWidget] = {}
         for label, page in ((_("Figures"), self.figures),
                             (_("Corroboration"), self.corroboration),
-                            (_("Duplicates"), self.duplicates)):
+                            (_("Duplicates"), self.duplicates),
+                            (_("Places"), self.places)):
             # The navigation row and the stack index go together; the editor stays after them.
             row = window.nav.count()
             window.nav.addItem(label)
