@@ -186,3 +186,15 @@ def test_destroy_keys_removes_a_pending_header(vault_dir: Path, template: Templa
             opener(vault_dir, secret)
         assert info.value.code == "keys_destroyed"
 
+
+
+def test_cancelled_before_the_re_encryption_changes_nothing(session: Session, vault_dir: Path,
+                                                            template: Template) -> None:
+    from testimony_app.core.errors import Cancelled
+
+    before = (vault_dir / vault.HEADER_FILE).read_bytes()
+    with pytest.raises(Cancelled):
+        session._rekey(SECOND, vault.FLOOR, None, None, lambda: True, "passphrase_changed", {})
+    assert (vault_dir / vault.HEADER_FILE).read_bytes() == before
+    assert not (vault_dir / vault.PENDING_FILE).exists()
+    assert db.key_opens(vault_dir / vault.DB_FILE, template.key)
