@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     # Imported by the methods that use it: it pulls in duplicates, seal and
     # namematch, ~80 ms before the start window could be painted (bench/README.md);
     # so do stats and discrepancy.
+    from testimony_app.core import backup as backups
     from testimony_app.core import corroboration, discrepancy, stats
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ class Session:
         # SQLCipher will not hand the key back; kept for passphrase changes, wiped on
         # close (best effort: Python may have copied it; see SECURITY.md).
         self._key = bytearray(key)
+        self.read_only = False  # a backup opened where it lies
         self.author = self._meta("author") or "device:" + (self._meta("device_id") or "?")[:8]
 
     # -- opening and closing -------------------------------------------------
@@ -102,6 +104,10 @@ class Session:
 
     @classmethod
     def _open_with_key(cls, folder: Path, key: bytes, how: str = "unlock") -> Session:
+        from testimony_app.core import backup
+
+        if backup.is_backup(folder):
+            return cls._open_backup(folder, key)
         header = vault.read_header(folder)
         db_path = folder / vault.DB_FILE
         if not db_path.exists():
@@ -137,6 +143,24 @@ class Session:
             conn.close()
             os.close(lock_fd)
             raise
+        return session
+
+    @classmethod
+    def _open_backup(cls, folder: Path, key: bytes) -> Session:
+        """A backup opened where it lies, read-only: nothing is written to it (no lock
+        file, no log entry), so its manifest keeps matching its files."""
+        from testimony_app.core import backup
+
+        conn = backup.open_read_only(folder, key)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
+            if row is None or row[0] != vault.read_header(folder).vault_id:
+                raise VaultError("vault_damaged")
+            session = cls(folder, conn, key)
+        except BaseException:
+            conn.close()
+            raise
+        session.read_only = True
         return session
 
     def close(self) -> None:
@@ -473,12 +497,18 @@ class Session:
     def check(self) -> list[str]:
         """Every problem found; an empty list means the vault is sound."""
         problems = db.integrity_problems(self.conn)
-        for part in (audit.verify_chain, store.search_index_problems, attachment.verify_all):
+        # FTS5's own integrity check is a write: a backup opened read-only skips it
+        # (`testimony restore --check` checks a backup whole).
+        parts = ((audit.verify_chain, attachment.verify_all) if self.read_only else
+                 (audit.verify_chain, store.search_index_problems, attachment.verify_all))
+        for part in parts:
             try:
                 problems += part(self.conn)
             except db.DatabaseError:
                 problems.append(_("{part}: unreadable (damaged pages)").format(
                     part=part.__module__.rsplit(".", 1)[-1]))
+        if self.read_only:
+            return problems
         try:
             with db.transaction(self.conn):
                 audit.record(self.conn, self.author, "check", None, problems=len(problems))
@@ -487,3 +517,35 @@ class Session:
             # matters more than the log entry.
             problems.append(_("the check could not be written to the activity log"))
         return problems
+
+    # -- backups ----------------------------------------------------------------
+
+    def backup(self, target: Path, keep: int | None = None,
+               progress: backups.Progress | None = None,
+               cancelled: backups.IsCancelled | None = None) -> backups.BackupResult:
+        """A checked, encrypted copy of this vault at `target` (or, for a folder or
+        with `keep`, the next numbered backup in it, keeping the newest `keep`)."""
+        from testimony_app.core import backup as backups
+
+        if self.read_only:
+            raise VaultError("backup_read_only")
+        self.conn  # noqa: B018 - raises 'locked' when closed
+        return backups.make(self.folder, bytes(self._key), target, keep=keep,
+                            progress=progress, cancelled=cancelled, author=self.author)
+
+    def backup_status(self, now: Any = None) -> backups.Status:
+        """When the last backup was made and whether the reminder is due."""
+        from testimony_app.core import backup as backups
+
+        return backups.status(self.conn, self.settings(), now)
+
+    @staticmethod
+    def restore(backup_dir: Path, target: Path, secret: str, *, recovery: bool = False,
+                replace: bool = False, progress: backups.Progress | None = None,
+                cancelled: backups.IsCancelled | None = None) -> backups.RestoreResult:
+        """Check a backup (with its passphrase or recovery code) and make it the vault
+        at `target`; a vault there is moved aside with `replace`, never deleted."""
+        from testimony_app.core import backup as backups
+
+        return backups.restore(backup_dir, target, secret, recovery=recovery,
+                               replace=replace, progress=progress, cancelled=cancelled)
