@@ -639,16 +639,15 @@ def restore(backup_dir: Path, target: Path, secret: str, *, recovery: bool = Fal
                 raise VaultError("vault_exists", path=str(target))
             if not replace:
                 raise VaultError("restore_would_replace", path=str(target))
-    manifest, key, facts = verify(backup_dir, secret, recovery=recovery,
-                                  progress=lambda d, t: report(d, 2 * t), cancelled=stop)
-    total = sum(int(f["size"]) for f in manifest.files.values())
-    part = target.with_name(target.name + ".part")
-    aside: Path | None = None
-    try:
-        if target.exists() and any(target.iterdir()):
             from testimony_app.core import session as session_module
 
             lock_fd = session_module._take_lock(target)  # refused while it is open
+    part = target.with_name(target.name + ".part")
+    aside: Path | None = None
+    try:
+        manifest, key, facts = verify(backup_dir, secret, recovery=recovery,
+                                      progress=lambda d, t: report(d, 2 * t), cancelled=stop)
+        total = sum(int(f["size"]) for f in manifest.files.values())
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         _remove_stale_part(part)
         part.mkdir(mode=0o700)
