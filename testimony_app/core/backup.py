@@ -620,17 +620,20 @@ def _replaceable(target: Path) -> bool:
 
 def restore(backup_dir: Path, target: Path, secret: str, *, recovery: bool = False,
             replace: bool = False, progress: Progress | None = None,
-            cancelled: IsCancelled | None = None, author: str = "restore") -> RestoreResult:
+            cancelled: IsCancelled | None = None, author: str = "restore",
+            before_writing: Callable[[], None] | None = None) -> RestoreResult:
     """Check the backup, then make it the vault at `target`.
 
     A vault already at `target` is refused unless `replace`, and then moved aside
-    (renamed, never deleted). A folder holding anything else is refused."""
+    (renamed, never deleted); it must not be open (the window closes its own with
+    `before_writing`, called once the backup has passed every check and before
+    anything is written). A folder holding anything else is refused."""
     report = progress or (lambda _d, _t: None)
     stop = cancelled or (lambda: False)
     target = target.expanduser()
     if target.resolve() == backup_dir.resolve():
         raise InputError("restore_onto_backup")
-    lock_fd = -1
+    replacing = False
     if target.exists():
         if not target.is_dir():
             raise InputError("file_exists", path=str(target))
@@ -639,15 +642,22 @@ def restore(backup_dir: Path, target: Path, secret: str, *, recovery: bool = Fal
                 raise VaultError("vault_exists", path=str(target))
             if not replace:
                 raise VaultError("restore_would_replace", path=str(target))
-            from testimony_app.core import session as session_module
+            replacing = True
+    # Checking is the first half of the way (`verify` reports on a scale of 2 sizes),
+    # copying the second.
+    manifest, key, facts = verify(backup_dir, secret, recovery=recovery,
+                                  progress=lambda d, t: report(d, 2 * t), cancelled=stop)
+    if before_writing is not None:
+        before_writing()
+    lock_fd = -1
+    if replacing:
+        from testimony_app.core import session as session_module
 
-            lock_fd = session_module._take_lock(target)  # refused while it is open
+        lock_fd = session_module._take_lock(target)  # refused while it is open
+    total = sum(int(f["size"]) for f in manifest.files.values())
     part = target.with_name(target.name + ".part")
     aside: Path | None = None
     try:
-        manifest, key, facts = verify(backup_dir, secret, recovery=recovery,
-                                      progress=lambda d, t: report(d, 2 * t), cancelled=stop)
-        total = sum(int(f["size"]) for f in manifest.files.values())
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         _remove_stale_part(part)
         part.mkdir(mode=0o700)
@@ -663,7 +673,7 @@ def restore(backup_dir: Path, target: Path, secret: str, *, recovery: bool = Fal
                     digest.update(chunk)
                     dst.write(chunk)
                     copied[0] += len(chunk)
-                    report(total + copied[0] // 2, 2 * total)
+                    report(2 * total + 2 * copied[0], 4 * total)
                 dst.flush()
                 os.fsync(dst.fileno())
             if digest.hexdigest() != manifest.files[name]["sha256"]:

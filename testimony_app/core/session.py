@@ -542,10 +542,14 @@ class Session:
     @staticmethod
     def restore(backup_dir: Path, target: Path, secret: str, *, recovery: bool = False,
                 replace: bool = False, progress: backups.Progress | None = None,
-                cancelled: backups.IsCancelled | None = None) -> backups.RestoreResult:
+                cancelled: backups.IsCancelled | None = None,
+                before_writing: Any = None) -> backups.RestoreResult:
         """Check a backup (with its passphrase or recovery code) and make it the vault
-        at `target`; a vault there is moved aside with `replace`, never deleted."""
+        at `target`; a vault there is moved aside with `replace`, never deleted.
+        `before_writing()` runs once the backup passed its checks (the window closes
+        the vault it replaces there)."""
         from testimony_app.core import backup as backups
 
         return backups.restore(backup_dir, target, secret, recovery=recovery,
-                               replace=replace, progress=progress, cancelled=cancelled)
+                               replace=replace, progress=progress, cancelled=cancelled,
+                               before_writing=before_writing)
