@@ -608,8 +608,12 @@ def verify(folder: Path, secret: str, *, recovery: bool = False,
     key = _unlock(folder, secret, recovery)
     facts = _open_sealed(manifest, key)
     sealed_tables = {str(k): int(v) for k, v in facts["tables"].items()}
-    check_copy(folder / vault.DB_FILE, key, manifest.vault_id, stop,
-               lambda tables: tables == sealed_tables)
+    found = check_copy(folder / vault.DB_FILE, key, manifest.vault_id, stop,
+                       lambda tables: tables == sealed_tables)
+    # The log head changes with every logged change: an older copy of the same vault
+    # put in place of this one is found even when it holds as many rows.
+    if found["activity_head"] != facts.get("activity_head"):
+        raise IntegrityError("backup_damaged", what=_(WHY_LOG))
     report(2 * total, 2 * total)
     return manifest, key, facts
 
