@@ -187,6 +187,12 @@ class Session:
             raise VaultError("locked")
         return self._conn
 
+    def _writable(self) -> None:
+        """Changes outside the database (the key header) check this themselves; those
+        inside it are refused by the read-only connection."""
+        if self.read_only:
+            raise VaultError("backup_read_only")
+
     def _meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
@@ -194,6 +200,7 @@ class Session:
     # -- secrets --------------------------------------------------------------
 
     def change_passphrase(self, new_passphrase: str) -> None:
+        self._writable()
         vault.set_passphrase(self.folder, bytes(self._key), new_passphrase)
         with db.transaction(self.conn):
             audit.record(self.conn, self.author, "passphrase_changed")
@@ -352,6 +359,7 @@ class Session:
 
     def set_kdf_strength(self, passphrase: str, strength: str) -> None:
         """Re-wrap the key under the same passphrase with stronger (or standard) Argon2id."""
+        self._writable()
         vault.unlock(self.folder, passphrase)  # proves the passphrase; raises WrongSecret
         vault.set_passphrase(self.folder, bytes(self._key), passphrase,
                              vault.STRENGTHS[strength]() if strength in vault.STRENGTHS
@@ -527,8 +535,7 @@ class Session:
         with `keep`, the next numbered backup in it, keeping the newest `keep`)."""
         from testimony_app.core import backup as backups
 
-        if self.read_only:
-            raise VaultError("backup_read_only")
+        self._writable()
         self.conn  # noqa: B018 - raises 'locked' when closed
         return backups.make(self.folder, bytes(self._key), target, keep=keep,
                             progress=progress, cancelled=cancelled, author=self.author)
