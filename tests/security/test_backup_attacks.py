@@ -47,6 +47,7 @@ def _big_vault(folder: Path, key: bytes, tmp_path: Path, megabytes: int) -> None
     with Session._open_with_key(folder, key) as s:
         s.add_document({"format": "testimony/1", "sources": [
             {"id": str(uuid.uuid4()), "kind": "other", "name": "x"}]})
+        s.add_document(canary_document()[0])
         s.attach(s.list_records("source")[0].id, source)
     source.unlink()
 
@@ -77,6 +78,8 @@ def test_kill_during_a_backup_leaves_nothing_under_the_final_name(
     target = tmp_path / "bk"
     _kill_when(vault_dir, template.key, target, fraction)
     assert not target.exists()
+    # What the killed backup left (a half-made copy in bk.part) holds no plaintext.
+    assert leaks_in(tmp_path) == []
     with Session._open_with_key(vault_dir, template.key) as s:
         assert s.check() == []
         assert s.backup_status().last_at is None
