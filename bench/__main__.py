@@ -66,6 +66,7 @@ def main() -> int:
             rows += step("search", core.search, size, folder, key, base_path) or []
             rows.append(step("unlock", core.unlock, size, folder, key))
             rows.append(step("redacted export", core.redacted, size, folder, key, work))
+            rows.append(step("backup", core.backup, size, folder, key, work))
         pair = step("pair", core.make_pair, work)
         bundle_path = None
         if pair:

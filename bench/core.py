@@ -418,3 +418,57 @@ def redacted(size: Size, folder: Path, key: bytes, work: Path) -> dict[str, Any]
                       f"status filter; {withheld} narratives withheld, none reviewed); "
                       f"then verify; baseline the stored records as JSON",
             "app": app, "baseline": base, "target": "ratio <= 2", "ok": app / base <= 2}
+
+
+# -- backup -------------------------------------------------------------------------
+
+
+def baseline_backup(folder: Path, target: Path) -> float:
+    """`cp` of the vault's files (database, WAL, key header) to a new folder, then
+    `sync` of the copies: a copy that is not on disk is not a backup either."""
+    start = time.perf_counter()
+    target.mkdir()
+    names = [str(folder / n) for n in ("vault.db", "vault.db-wal", "vault.key")
+             if (folder / n).exists()]
+    subprocess.run(["cp", *names, str(target)], check=True)
+    subprocess.run(["sync", *[str(target / Path(n).name) for n in names]], check=True)
+    return time.perf_counter() - start
+
+
+def backup(size: Size, folder: Path, key: bytes, work: Path) -> dict[str, Any]:
+    """`Session.backup` of the intake vault (what `testimony backup` runs: the online
+    copy, its check in two connections, hashes, manifest, fsync, rename) against `cp`
+    of its files, alternating, same run."""
+    app_t: list[float] = []
+    base_t: list[float] = []
+    with Session._open_with_key(folder, key) as session:
+        records = sum(session.counts().values())
+        phases: list[list[float]] = []
+        for i in range(size.runs):
+            start = time.perf_counter()
+            marks = [0.0, 0.0, 0.0]
+
+            def mark(done: int, total: int, marks: list[float] = marks,
+                     start: float = start) -> None:
+                # The progress scale is thirds: copy, check, hash and manifest.
+                third = 3 * done // max(total, 1)
+                for i in (0, 1):
+                    if third > i and not marks[i]:
+                        marks[i] = time.perf_counter() - start
+
+            result = session.backup(work / f"backup-{i}", progress=mark)
+            app_t.append(time.perf_counter() - start)
+            phases.append([marks[0], marks[1] - marks[0], app_t[-1] - marks[1]])
+            shutil.rmtree(result.path)
+            plain = work / f"backup-cp-{i}"
+            base_t.append(baseline_backup(folder, plain))
+            mib = sum(p.stat().st_size for p in plain.iterdir()) / 2**20
+            shutil.rmtree(plain)
+    app, base = median(app_t), median(base_t)
+    copy, check, rest = (median([p[i] for p in phases]) for i in range(3))
+    return {"name": "backup", "unit": "s",
+            "detail": f"{records} records, {mib:.0f} MiB of vault files; online copy "
+                      f"{copy:.2f} s, check (quick_check and cipher_integrity_check side by "
+                      f"side, log chain, counts) {check:.2f} s, SHA-256 + manifest + fsync "
+                      f"{rest:.2f} s; baseline cp + sync of the files",
+            "app": app, "baseline": base, "target": "ratio <= 1.5", "ok": app / base <= 1.5}

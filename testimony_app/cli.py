@@ -16,7 +16,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from testimony_app import __version__, cli_corroboration, cli_duplicates, cli_places, cli_sync
+from testimony_app import (
+    __version__,
+    cli_backup,
+    cli_corroboration,
+    cli_duplicates,
+    cli_places,
+    cli_sync,
+)
 from testimony_app.core import db, demo, hygiene, interchange, outfile, stats, vocab
 from testimony_app.core.errors import InputError, TestimonyError, ValidationFailed
 from testimony_app.core.session import Session, default_vault_dir, is_vault
@@ -716,6 +723,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_corroboration.register(command)
     cli_duplicates.register(command)
     cli_places.register(command)
+    cli_backup.register(command)
     return parser
 
 

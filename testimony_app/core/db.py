@@ -285,6 +285,67 @@ def key_opens(path: Path, key: bytes) -> bool:
         conn.close()
 
 
+def _keyed(uri: str, key: bytes) -> Connection:
+    if len(key) != KEY_BYTES:
+        raise VaultError("vault_damaged")
+    try:
+        conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
+                                  cached_statements=CACHED_STATEMENTS)
+    except sqlcipher3.DatabaseError:
+        raise VaultError("vault_damaged") from None
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        conn.execute("PRAGMA cipher_memory_security = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def connect_read_only(path: Path, key: bytes) -> Connection:
+    """A backup, opened where it lies: read-only, nothing written beside it (a backup
+    is kept in rollback-journal mode, which needs no -wal or -shm file to read), every
+    write refused (`query_only`). Migrations would write: an older backup is refused
+    here and restored instead."""
+    if not path.is_file() or path.stat().st_size < MIN_DB_BYTES:
+        raise VaultError("vault_damaged")
+    conn = _keyed(path.resolve().as_uri() + "?mode=ro", key)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute("PRAGMA query_only = ON")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    except sqlcipher3.DatabaseError:
+        conn.close()
+        raise VaultError("vault_damaged") from None
+    if version != migrations.LATEST:
+        conn.close()
+        raise VaultError("vault_newer" if version > migrations.LATEST else "backup_older")
+    return conn
+
+
+def connect_copy_target(path: Path, key: bytes) -> Connection:
+    """A new file to receive a backup's pages, encrypted with `key`. No journal and no
+    syncs while it fills: a copy cut short is removed whole, and it is fsynced once
+    done."""
+    if path.exists():
+        raise VaultError("vault_exists", path=str(path.parent))
+    conn = _keyed(path.resolve().as_uri() + "?mode=rwc", key)
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+    return conn
+
+
+def is_read_only(conn: Connection) -> bool:
+    try:
+        return bool(conn.execute("PRAGMA query_only").fetchone()[0])
+    except sqlcipher3.DatabaseError:
+        return False
+
+
 def error_code(exc: BaseException) -> str:
     """The message code for a database error: a full disk is not a damaged vault.
 
@@ -311,7 +372,12 @@ def assert_pragmas(conn: Connection) -> None:
 @contextlib.contextmanager
 def transaction(conn: Connection) -> Iterator[Connection]:
     """BEGIN IMMEDIATE … COMMIT, rolled back on any exception: all or nothing."""
-    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlcipher3.OperationalError:
+        if is_read_only(conn):  # a backup opened where it lies
+            raise VaultError("backup_read_only") from None
+        raise
     try:
         yield conn
     except BaseException:

@@ -178,6 +178,27 @@ MESSAGES: dict[str, str] = {
                      "example 36.2021, 37.1343), optionally followed by a precision in "
                      "metres."),
     "not_a_place": N_("That record is not a place."),
+
+    # backups: made while the vault is open, checked, restored in one step
+    "not_a_backup": N_("{path} is not a Testimony backup, or its description (backup.json) is "
+                      "damaged; nothing was restored."),
+    "backup_damaged": N_("This backup is damaged, incomplete or was changed after it was made "
+                        "({what}); nothing was changed."),
+    "backup_inside_vault": N_("A backup cannot go inside the vault folder; choose another "
+                             "folder, best on another disk."),
+    "backup_keep": N_("--keep needs a number of backups of at least 1."),
+    "backup_read_only": N_("This is a backup, opened read-only; nothing was changed. Restore it "
+                          "('testimony restore') to work in it."),
+    "backup_older": N_("This backup was made by an older version of Testimony; restore it "
+                      "('testimony restore') to open it."),
+    "restore_would_replace": N_("{path} already holds a vault. To restore in its place, add "
+                               "--replace (or tick 'Replace'): that vault is moved aside and "
+                               "kept, not deleted."),
+    "restore_onto_backup": N_("Restore a backup to another folder than its own."),
+    "backup_target": N_("Say where the backup goes: --to PATH."),
+    "backup_remind": N_("--remind-after needs a number of days, 0 or more."),
+    "restore_target": N_("Say where to restore the backup: --to DIR (or --check to only "
+                        "check it)."),
 }
 
 

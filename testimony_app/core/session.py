@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     # Imported by the methods that use it: it pulls in duplicates, seal and
     # namematch, ~80 ms before the start window could be painted (bench/README.md);
     # so do stats and discrepancy.
+    from testimony_app.core import backup as backups
     from testimony_app.core import corroboration, discrepancy, independence, places, stats
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ class Session:
         # The data key the database is under (a passphrase change replaces it); wiped
         # on close (best effort: Python may have copied it; see SECURITY.md).
         self._key = bytearray(key)
+        self.read_only = False  # a backup opened where it lies
         self.author = self._meta("author") or "device:" + (self._meta("device_id") or "?")[:8]
 
     # -- opening and closing -------------------------------------------------
@@ -128,6 +130,10 @@ class Session:
 
     @classmethod
     def _open_with_key(cls, folder: Path, key: bytes, how: str = "unlock") -> Session:
+        from testimony_app.core import backup
+
+        if backup.is_backup(folder):
+            return cls._open_backup(folder, key)
         header = vault.read_header(folder)
         db_path = folder / vault.DB_FILE
         if not db_path.exists():
@@ -165,6 +171,24 @@ class Session:
             raise
         return session
 
+    @classmethod
+    def _open_backup(cls, folder: Path, key: bytes) -> Session:
+        """A backup opened where it lies, read-only: nothing is written to it (no lock
+        file, no log entry), so its manifest keeps matching its files."""
+        from testimony_app.core import backup
+
+        conn = backup.open_read_only(folder, key)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
+            if row is None or row[0] != vault.read_header(folder).vault_id:
+                raise VaultError("vault_damaged")
+            session = cls(folder, conn, key)
+        except BaseException:
+            conn.close()
+            raise
+        session.read_only = True
+        return session
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
@@ -189,6 +213,12 @@ class Session:
             raise VaultError("locked")
         return self._conn
 
+    def _writable(self) -> None:
+        """Changes outside the database (the key header) check this themselves; those
+        inside it are refused by the read-only connection."""
+        if self.read_only:
+            raise VaultError("backup_read_only")
+
     def _meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
@@ -209,6 +239,7 @@ class Session:
                recovery_code: str | None, progress: rekey.Progress | None,
                cancelled: Callable[[], bool] | None, action: str,
                details: dict[str, Any]) -> str | None:
+        self._writable()
         changed = rekey.change(self.conn, self.folder, passphrase, params, recovery_code,
                                progress, cancelled)
         self._key = bytearray(changed.data_key)
@@ -401,6 +432,7 @@ class Session:
         Argon2id, re-encrypting the vault like a passphrase change (the header with
         the weaker derivation must open nothing); returns a new recovery code as
         `change_passphrase` does."""
+        self._writable()
         vault.unlock(self.folder, passphrase)  # proves the passphrase; raises WrongSecret
         return self._rekey(passphrase, vault.STRENGTHS[strength]() if strength in
                            vault.STRENGTHS else None, None, progress, None, "kdf_changed",
@@ -576,13 +608,20 @@ class Session:
         from testimony_app.core import loghead  # late: it needs the organisation's keys
 
         problems = db.integrity_problems(self.conn)
-        for part in (audit.verify_chain, anchor.problems, loghead.problems,
-                     store.search_index_problems, attachment.verify_all):
+        # FTS5's own integrity check is a write: a backup opened read-only skips it
+        # (`testimony restore --check` checks a backup whole).
+        parts = ((audit.verify_chain, anchor.problems, loghead.problems,
+                  attachment.verify_all) if self.read_only else
+                 (audit.verify_chain, anchor.problems, loghead.problems,
+                  store.search_index_problems, attachment.verify_all))
+        for part in parts:
             try:
                 problems += part(self.conn)
             except db.DatabaseError:
                 problems.append(_("{part}: unreadable (damaged pages)").format(
                     part=part.__module__.rsplit(".", 1)[-1]))
+        if self.read_only:
+            return problems
         try:
             with db.transaction(self.conn):
                 audit.record(self.conn, self.author, "check", None, problems=len(problems))
@@ -591,3 +630,38 @@ class Session:
             # matters more than the log entry.
             problems.append(_("the check could not be written to the activity log"))
         return problems
+
+    # -- backups ----------------------------------------------------------------
+
+    def backup(self, target: Path, keep: int | None = None,
+               progress: backups.Progress | None = None,
+               cancelled: backups.IsCancelled | None = None) -> backups.BackupResult:
+        """A checked, encrypted copy of this vault at `target` (or, for a folder or
+        with `keep`, the next numbered backup in it, keeping the newest `keep`)."""
+        from testimony_app.core import backup as backups
+
+        self._writable()
+        self.conn  # noqa: B018 - raises 'locked' when closed
+        return backups.make(self.folder, bytes(self._key), target, keep=keep,
+                            progress=progress, cancelled=cancelled, author=self.author)
+
+    def backup_status(self, now: Any = None) -> backups.Status:
+        """When the last backup was made and whether the reminder is due."""
+        from testimony_app.core import backup as backups
+
+        return backups.status(self.conn, self.settings(), now)
+
+    @staticmethod
+    def restore(backup_dir: Path, target: Path, secret: str, *, recovery: bool = False,
+                replace: bool = False, progress: backups.Progress | None = None,
+                cancelled: backups.IsCancelled | None = None,
+                before_writing: Any = None) -> backups.RestoreResult:
+        """Check a backup (with its passphrase or recovery code) and make it the vault
+        at `target`; a vault there is moved aside with `replace`, never deleted.
+        `before_writing()` runs once the backup passed its checks (the window closes
+        the vault it replaces there)."""
+        from testimony_app.core import backup as backups
+
+        return backups.restore(backup_dir, target, secret, recovery=recovery,
+                               replace=replace, progress=progress, cancelled=cancelled,
+                               before_writing=before_writing)

@@ -26,6 +26,7 @@ from testimony_app import i18n
 from testimony_app.core.drafts import Draft
 from testimony_app.gui.activity_page import ActivityPage
 from testimony_app.gui.audit.menu import AuditMenu
+from testimony_app.gui.backup_menu import BackupMenu
 from testimony_app.gui.editor.testimony_editor import TestimonyEditor
 from testimony_app.gui.list_page import ListPage
 from testimony_app.gui.settings_dialog import SettingsDialog
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.vault_label)
         self.statusBar().addWidget(self.autosave_label, 1)
         self.statusBar().addPermanentWidget(self.lock_label)
+        self.backup = BackupMenu(self)  # File: Back up vault…, Restore…; last backup, reminder
         self.resize(1200, 760)
         self.nav.setCurrentRow(0)
 
@@ -279,6 +281,7 @@ class MainWindow(QMainWindow):
         self.sync.clear()
         self.audit.clear()
         self.workspace.clear()
+        self.backup.clear()
         self.autosave_label.clear()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
