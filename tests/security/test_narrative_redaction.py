@@ -161,3 +161,29 @@ def test_the_preview_does_not_depend_on_hash_order(pair: Pair) -> None:
         outputs.append(done.stdout)
     assert len(set(outputs)) == 1, outputs
     pair.coordinator = type(coordinator)._open_with_key(folder, key)
+
+
+def test_an_export_at_a_coarser_place_level_coarsens_the_approved_narrative(
+        pair: Pair, tmp_path: Path) -> None:
+    coordinator = pair.coordinator
+    testimony, _ids = _vault(pair)
+    redact.approve(coordinator.conn, testimony, coordinator.author, "Auditor A")
+    folder = tmp_path / "coarse"
+    redact.export(coordinator, folder, redact.Options(auditor="Auditor A",
+                                                      coarsen_places="city"))
+    records = json.loads((folder / "records.json").read_bytes())
+    narrative = records["testimonies"][0]["narrative"]["en"]
+    assert "Bustan" not in narrative and "Aleppo" in narrative
+    manifest = json.loads((folder / "manifest.json").read_bytes())
+    assert manifest["redaction_log"]["place coarsened in a narrative"] >= 2
+
+
+def test_relatives_and_shared_parts_go_to_nobody() -> None:
+    from testimony_app.core.narrative_redaction import Person, Redactor
+
+    redactor = Redactor([Person("1", "[A-ONE]", ("Qorvandel Zibrakhan",), ("Yusrindel Kammar",)),
+                         Person("2", "[A-TWO]", ("Qorvandel Oskatrub",))])
+    text, counts = redactor.redact("Qorvandel met Yusrindel and Zibrakhan's son, "
+                                   "then Qorvandel Oskatrub.")
+    assert text == "[name] met [name] and [A-ONE]'s son, then [A-TWO]."
+    assert counts["name"] == 4
