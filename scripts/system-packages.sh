@@ -9,6 +9,7 @@
 #   QtMultimedia (audio), headless:    libpulse0 pulseaudio
 #   bundles opened by the standard tool (interoperability test): age
 #   the package checks (make package): desktop-file-utils appstream
+#   the old-header carving test on a loop-mounted ext4 image: e2fsprogs mount
 set -euo pipefail
 
 PACKAGES=(
@@ -18,6 +19,7 @@ PACKAGES=(
     libpulse0 pulseaudio
     age
     desktop-file-utils appstream
+    e2fsprogs mount
 )
 
 if ! command -v dpkg >/dev/null 2>&1; then
