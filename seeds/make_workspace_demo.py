@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate seeds/workspace-demo.json: two researchers' accounts of overlapping events.
 
-The coordinator's workspace (issue 6) is about what happens when several
+The coordinator's workspace is about what happens when several
 researchers describe the same events: incidents corroborated by independent
 sources, victims recorded twice under different spellings, figures that
 disagree. This data set gives a demo coordinator exactly that, built on the

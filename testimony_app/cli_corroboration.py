@@ -1,4 +1,4 @@
-"""The `testimony` commands of the coordinator's workspace: corroboration (issue 6).
+"""The `testimony` commands of the coordinator's workspace: corroboration.
 
     testimony corroborate [--json] [--limit N] [--all]   suggestions and corroborated incidents
     testimony corroborate confirm|reject|undo ID ID      decide on a pair (or take it back)

@@ -1,4 +1,4 @@
-"""The `testimony` commands of the coordinator's workspace: duplicates (issue 6).
+"""The `testimony` commands of the coordinator's workspace: duplicates.
 
     testimony duplicates [--json] [--no-names] [--min-score N]
     testimony merge KEPT MERGED

@@ -1,4 +1,4 @@
-"""Incidents that several testimonies describe (issue 6): suggestions, decisions,
+"""Incidents that several testimonies describe: suggestions, decisions,
 clusters, independent sources and a suggested verification status.
 
 **Suggestions.** Two incidents are suggested as possibly the same event when

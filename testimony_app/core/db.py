@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 KEY_BYTES = 32
 MIN_DB_BYTES = 1024  # one SQLCipher page at the least
 
-# Every pragma DESIGN.md section 2 asks for, with the value it must read back as.
+# Every pragma the design asks for (docs/ARCHITECTURE.md), with the value it must read back as.
 # cipher_memory_security wipes freed memory; cipher_log_level=NONE keeps SQLCipher
 # from writing anything about keys to stderr.
 PRAGMAS: dict[str, str] = {

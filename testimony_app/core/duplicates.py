@@ -1,4 +1,4 @@
-"""Persons who may be the same person (issue 6): suggestions, merges, undo.
+"""Persons who may be the same person: suggestions, merges, undo.
 
 Merging links records and is reversible; nothing is deleted. A merge is a row in
 `person_decisions` (who, when, why); the records of both persons stay as they

@@ -69,7 +69,7 @@ MESSAGES: dict[str, str] = {
     "untagged_changed": N_("The text changed since the untagged names were listed; list them "
                            "again. Nothing was changed."),
     "disk": N_("Writing failed (disk full or not writable); nothing was changed."),
-    # sync bundles, enrolment, receipts (issue 4)
+    # sync bundles, enrolment, receipts
     "not_enrolled": N_("This vault does not belong to an organisation yet. Join one with "
                       "'testimony enroll FILE', or make it a coordinator's with "
                       "'testimony org init'."),
@@ -123,7 +123,7 @@ MESSAGES: dict[str, str] = {
                          "by the organisation; nothing was marked as received."),
     "confirm_purge": N_("Purging removes received records from this laptop for good; "
                        "add --yes to confirm."),
-    # panic: destroy the keys, restore them from escrow (issue 7)
+    # panic: destroy the keys, restore them from escrow
     "keys_destroyed": N_("The keys of the vault in {path} were destroyed; nobody can open it. "
                         "If it belonged to an organisation, its coordinator can restore them "
                         "from the escrow file."),
@@ -133,7 +133,7 @@ MESSAGES: dict[str, str] = {
     "escrow_invalid": N_("This is not a key escrow file for this organisation, or it is "
                         "damaged; nothing was restored."),
     "escrow_mismatch": N_("This escrow file belongs to another vault; nothing was restored."),
-    # names tagged in narratives, whole testimonies sealed on finalise (issue 5)
+    # names tagged in narratives, whole testimonies sealed on finalise
     "testimony_sealed": N_("This testimony was sealed to the organisation when it was "
                           "finalised; it can no longer be opened or changed on this computer. "
                           "Nothing was changed."),
@@ -149,7 +149,7 @@ MESSAGES: dict[str, str] = {
                                   "nothing was imported."),
     "org_setting": N_("Unknown organisation setting or value; known settings: {known} "
                      "(on or off)."),
-    # duplicate persons: merge, undo, "not the same person" (issue 6)
+    # duplicate persons: merge, undo, "not the same person"
     "not_a_person": N_("Record {id} is not a person; give a pseudonym code such as P-7K3Q-M2XD."),
     "same_person_twice": N_("Give two different persons."),
     "already_merged": N_("{person} is already merged into {into}; undo that merge first "
@@ -160,7 +160,7 @@ MESSAGES: dict[str, str] = {
                          "first ('testimony not-duplicates {a} {b} --undo')."),
     "not_marked_distinct": N_("{a} and {b} were not marked as different persons; there is "
                              "nothing to undo."),
-    # corroboration of incidents (issue 6)
+    # corroboration of incidents
     "not_an_incident": N_("That record is not an incident; give the ids of two incidents."),
     "same_incident": N_("Give two different incidents."),
     "nothing_to_undo": N_("Nothing was decided about these two incidents; there is nothing "

@@ -132,7 +132,7 @@ CREATE TABLE drafts (
 );
 """
 
-# Sync bundles (issue 4): researchers this coordinator trusts, what was sent and
+# Sync bundles: researchers this coordinator trusts, what was sent and
 # received, where each record came from, conflicting versions kept side by side,
 # and receipts. Organisation and installation keys live in `meta` (org.*, self.*).
 _V3 = """
@@ -239,7 +239,7 @@ CREATE TABLE narrative_reviews (
 );
 """
 
-# Audio recorded straight into the vault (issue 10): a JSON object per attachment,
+# Audio recorded straight into the vault: a JSON object per attachment,
 # {"recording": {...}} while and after it is recorded: format, state, duration,
 # markers. An incomplete attachment with a recording is completed at the next
 # unlock instead of being discarded like an interrupted file intake.
@@ -247,7 +247,7 @@ _V6 = """
 ALTER TABLE attachments ADD COLUMN meta TEXT NOT NULL DEFAULT '{}';
 """
 
-# Issue 6: corroboration of incidents (links between incidents, decisions, sources).
+# Corroboration of incidents (links between incidents, decisions, sources).
 # Every decision on a pair of incidents (incident_a < incident_b), append-only: the
 # newest row of a pair is its state ('undone' = undecided again), the older rows say
 # who decided what and when.
@@ -270,7 +270,7 @@ CREATE TRIGGER corroboration_kept BEFORE DELETE ON corroboration
 BEGIN SELECT RAISE(ABORT, 'corroboration decisions are append-only'); END;
 """
 
-# Issue 6: persons merged after a duplicates review (reversible; nothing deleted).
+# Persons merged after a duplicates review (reversible; nothing deleted).
 # One row per decision: 'merged' (person_id merged into other_id) or 'distinct'
 # (person_id < other_id, "not the same person"). Undoing sets undone_at; a row is
 # never deleted nor otherwise changed, so the history of decisions stays.
@@ -303,7 +303,7 @@ WHEN OLD.undone_at IS NOT NULL OR NEW.undone_at IS NULL OR NEW.id IS NOT OLD.id
 BEGIN SELECT RAISE(ABORT, 'a decision about persons is only ever undone'); END;
 """
 
-# Issue 5: names in a narrative tagged to persons (the tags live in the testimony
+# Names in a narrative tagged to persons (the tags live in the testimony
 # record). Finalising on a researcher's vault seals them, and the testimony's
 # earlier revisions must lose their plaintext too: a revision's `data` (and nothing
 # else, never the current revision) may be rewritten once per one-time permit,

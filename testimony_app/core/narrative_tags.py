@@ -1,4 +1,4 @@
-"""Names in a narrative (or summary) tagged to persons (issue 5).
+"""Names in a narrative (or summary) tagged to persons.
 
 A testimony's `tags` list says which stretches of its free text name which
 person (docs/FORMAT.md):

@@ -235,7 +235,7 @@ def people(conn: Any) -> list[dict[str, Any]]:
     for person in out:
         same = {c for key in person["match_keys"] for c in by_key.get(key, [])}
         person["possible_duplicates"] = sorted(same - {person["code"]})
-        # The code of the person this one was merged into (issue 6), or None.
+        # The code of the person this one was merged into (duplicates), or None.
         person["merged_into"] = code_of.get(merged.get(person["id"], ""))
         del person["match_keys"]
     return out

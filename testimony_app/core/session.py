@@ -367,7 +367,7 @@ class Session:
 
         return list(narrative_tags.known_persons(self.conn))
 
-    # -- duplicate persons (issue 6): suggestions, merge, undo --------------------
+    # -- duplicate persons: suggestions, merge, undo --------------------
 
     def duplicates(self, names: bool = True, language: str = "en",
                    min_score: int | None = None) -> Any:
@@ -484,7 +484,7 @@ class Session:
     def attachments(self, ref: str) -> list[attachment.Attachment]:
         return attachment.list_for(self.conn, self.resolve(ref))
 
-    # -- provenance and corroboration (issue 6) ------------------------------------
+    # -- provenance and corroboration ------------------------------------
 
     def provenance(self, ref: str) -> provenance.Provenance:
         """Which researcher, device and bundle a record came from, and its revisions."""

@@ -78,7 +78,7 @@ def default_vault_dir() -> Path:
 def is_vault(folder: Path) -> bool:
     return (folder / HEADER_FILE).exists()
 
-# Floor from DESIGN.md: never below 256 MiB, t=3, p=4. Ceiling so that a forged
+# Floor (docs/ARCHITECTURE.md): never below 256 MiB, t=3, p=4. Ceiling so that a forged
 # header cannot make unlock allocate the machine's memory or run for an hour.
 KDF_FLOOR = (256 * 1024, 3, 4)
 KDF_MAX_MEMORY_KIB = 4 * 1024 * 1024

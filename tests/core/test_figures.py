@@ -1,4 +1,4 @@
-"""Figures (issue 6) checked against numbers worked out here, straight from
+"""Figures checked against numbers worked out here, straight from
 seeds/aleppo-2016.json, without calling the code under test; and discrepancies.
 """
 

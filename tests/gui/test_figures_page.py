@@ -1,4 +1,4 @@
-"""The Figures page (issue 6): the report's monthly table and chart, discrepancies,
+"""The Figures page: the report's monthly table and chart, discrepancies,
 exports; real widgets against a real demo vault, offscreen."""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Inputs are found by their accessible names, which checks that they have them. Text
 is typed as key events carrying the characters (qtbot.keyClicks aborts on Arabic,
-DESIGN.md section 7).
+docs/ARCHITECTURE.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 6, "done means": a coordinator who imported two researchers' bundles
+"""The workspace end to end: a coordinator who imported two researchers' bundles
 describing overlapping events sees, without any command line, which incidents are
 corroborated, which victims are the same person, and the monthly figures with their
 sources. On the workspace demo (core.demo.build_workspace: real researcher vaults,
