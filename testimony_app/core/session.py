@@ -19,9 +19,11 @@ from testimony_app.core import (
     audit,
     db,
     drafts,
+    finalising,
     interchange,
     listing,
     outfile,
+    people,
     provenance,
     store,
     vault,
@@ -266,6 +268,39 @@ class Session:
         from testimony_app.core import narrative_tags
 
         return list(narrative_tags.known_persons(self.conn))
+
+    # -- people, inline: find, create or change with identity, see where named ------
+
+    def find_persons(self, query: str = "", language: str = "en", limit: int = 50
+                     ) -> list[people.PersonSummary]:
+        """People by readable name, pseudonym code or attribute (all when empty)."""
+        return people.find(self.conn, query, language, limit)
+
+    def person_summaries(self, ids: list[str] | None = None, language: str = "en"
+                         ) -> list[people.PersonSummary]:
+        return people.summaries(self.conn, ids, language)
+
+    def save_person(self, person: dict[str, Any], language: str = "en"
+                    ) -> people.PersonSummary:
+        """Create or update a person (attributes and, unless sealed, identity)."""
+        return people.save(self.conn, person, self.author, language)
+
+    def person_view(self, ref: str, language: str = "en") -> people.PersonView:
+        """A person with every testimony and incident that names them."""
+        return people.view(self.conn, self.resolve(ref), language)
+
+    def incident_testimonies(self, ref: str) -> list[people.Mention]:
+        return people.testimonies_of_incident(self.conn, self.resolve(ref))
+
+    # -- finalising: said before it is done; amending after ------------------------
+
+    def finalise_preview(self, ref: str) -> finalising.Preview:
+        """What is missing, and what finalising will seal in this vault (counts)."""
+        return finalising.preview(self.conn, self.resolve(ref))
+
+    def amend(self, document: dict[str, Any], reason: str) -> str:
+        """Save a change to a finalised testimony as a revision recording `reason`."""
+        return finalising.amend(self.conn, document, reason, self.author)
 
     # -- duplicate persons (issue 6): suggestions, merge, undo --------------------
 

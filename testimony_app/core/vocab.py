@@ -88,6 +88,19 @@ OCCUPATIONS: Labels = {
     "unknown": ("Unknown", "غير معروف"),
 }
 
+SEXES: Labels = {
+    "female": ("Female", "أنثى"),
+    "male": ("Male", "ذكر"),
+    "unknown": ("Sex unknown", "الجنس غير معروف"),
+}
+
+AGE_GROUPS: Labels = {
+    "child": ("Child", "طفل"),
+    "adult": ("Adult", "بالغ"),
+    "elderly": ("Elderly", "مسنّ"),
+    "unknown": ("Age group unknown", "الفئة العمرية غير معروفة"),
+}
+
 ALL: dict[str, Labels] = {
     "incident_type": INCIDENT_TYPES,
     "perpetrator": PERPETRATORS,
@@ -96,6 +109,8 @@ ALL: dict[str, Labels] = {
     "verification": VERIFICATION,
     "consent_scope": CONSENT_SCOPES,
     "occupation": OCCUPATIONS,
+    "sex": SEXES,
+    "age_group": AGE_GROUPS,
 }
 
 
