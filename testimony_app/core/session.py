@@ -23,11 +23,11 @@ from testimony_app.core import (
     interchange,
     listing,
     outfile,
-    people,
     provenance,
     store,
     vault,
 )
+from testimony_app.core import people as persons  # `people` is a method below
 from testimony_app.core.errors import VaultError
 from testimony_app.i18n import _
 
@@ -272,25 +272,31 @@ class Session:
     # -- people, inline: find, create or change with identity, see where named ------
 
     def find_persons(self, query: str = "", language: str = "en", limit: int = 50
-                     ) -> list[people.PersonSummary]:
+                     ) -> list[persons.PersonSummary]:
         """People by readable name, pseudonym code or attribute (all when empty)."""
-        return people.find(self.conn, query, language, limit)
+        return persons.find(self.conn, query, language, limit)
 
     def person_summaries(self, ids: list[str] | None = None, language: str = "en"
-                         ) -> list[people.PersonSummary]:
-        return people.summaries(self.conn, ids, language)
+                         ) -> list[persons.PersonSummary]:
+        return persons.summaries(self.conn, ids, language)
 
     def save_person(self, person: dict[str, Any], language: str = "en"
-                    ) -> people.PersonSummary:
+                    ) -> persons.PersonSummary:
         """Create or update a person (attributes and, unless sealed, identity)."""
-        return people.save(self.conn, person, self.author, language)
+        return persons.save(self.conn, person, self.author, language)
 
-    def person_view(self, ref: str, language: str = "en") -> people.PersonView:
+    def person_view(self, ref: str, language: str = "en") -> persons.PersonView:
         """A person with every testimony and incident that names them."""
-        return people.view(self.conn, self.resolve(ref), language)
+        return persons.view(self.conn, self.resolve(ref), language)
 
-    def incident_testimonies(self, ref: str) -> list[people.Mention]:
-        return people.testimonies_of_incident(self.conn, self.resolve(ref))
+    def incident_testimonies(self, ref: str) -> list[persons.Mention]:
+        return persons.testimonies_of_incident(self.conn, self.resolve(ref))
+
+    def organisation(self) -> Any:
+        """The organisation this vault belongs to (an org.Organisation), or None."""
+        from testimony_app.core import org
+
+        return org.organisation(self.conn)
 
     # -- finalising: said before it is done; amending after ------------------------
 

@@ -1,0 +1,32 @@
+"""Leaving a testimony with unsaved changes: Save, Discard or Cancel, asked every time
+(back to the list, another record, another page, closing the window, quitting)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from testimony_app.i18n import _
+
+SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
+
+
+def ask(parent: QWidget) -> str:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(_("Unsaved changes"))
+    box.setText(_("This testimony has changes that are not saved."))
+    box.setInformativeText(_("Save them as a new revision, discard them, or go back to "
+                             "the testimony?"))
+    save = box.addButton(_("Save"), QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton(_("Discard changes"), QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(save)
+    box.setEscapeButton(cancel)
+    box.setObjectName("unsaved_prompt")
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is save:
+        return SAVE
+    if clicked is discard:
+        return DISCARD
+    return CANCEL
