@@ -106,12 +106,16 @@ class ListPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        # The column that says what a row is takes the room; "Last change" only its own.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(0)  # the rows in view only: never fetch them all
+        header.setStretchLastSection(False)
+        wide = {"testimony": "title", "incident": "place", "person": "name"}[kind]
+        keys = [key for key, _label in columns(kind)]
+        header.setSectionResizeMode(keys.index(wide), QHeaderView.ResizeMode.Stretch)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        if kind == "testimony":
-            header.resizeSection(1, 380)
         self.table.activated.connect(self._activated)
+        self.table.setToolTip(_("Double-click or press Enter to open"))
         self.count_label = QLabel()
         self.model.modelReset.connect(self._update_count)
 
