@@ -76,6 +76,8 @@ class ListPage(QWidget):
         self.use_dates = QCheckBox(_("Between"))
         self.date_from = QDateEdit(QDate(2011, 1, 1), calendarPopup=True)
         self.date_to = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        for edit in (self.date_from, self.date_to):
+            edit.setDisplayFormat("d MMM yyyy")  # as the lists write dates (gui/fmt.py)
         self.date_from.setAccessibleName(_("From date"))
         self.date_to.setAccessibleName(_("To date"))
         self.place = QComboBox()

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from testimony_app import i18n
 from testimony_app.core import vocab
-from testimony_app.gui import fmt
 from testimony_app.gui.widgets.incident_editor import IncidentEditor
 from testimony_app.i18n import _
 
@@ -116,11 +115,12 @@ class IncidentsPanel(QWidget):
             self.editor.setEnabled(False)
 
     def _label(self, incident: dict[str, Any]) -> str:
-        date = incident.get("date") or {}
-        when = date.get("value") or date.get("from") or ""
+        from testimony_app.gui.incident_page import date_text
+
+        date = {k: v for k, v in (incident.get("date") or {}).items() if k != "text"}
         kind = (vocab.label("incident_type", incident["type"], i18n.language())
                 if incident.get("type") else _("type not chosen"))
-        return f"{kind} · {fmt.date(when) if when else _('no date')}"
+        return f"{kind} · {date_text(date) if date else _('no date')}"
 
     def _store_current(self) -> None:
         if 0 <= self._current < len(self._incidents):

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from testimony_app.i18n import _
@@ -11,6 +13,18 @@ SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 
 
 def ask(parent: QWidget) -> str:
+    box, save, discard, cancel = make_box(parent)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is save:
+        return SAVE
+    if clicked is discard:
+        return DISCARD
+    return CANCEL
+
+
+def make_box(parent: QWidget) -> tuple[QMessageBox, Any, Any, Any]:
+    """The question and its three buttons (save, discard, cancel), not yet shown."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(_("Unsaved changes"))
@@ -23,10 +37,4 @@ def ask(parent: QWidget) -> str:
     box.setDefaultButton(save)
     box.setEscapeButton(cancel)
     box.setObjectName("unsaved_prompt")
-    box.exec()
-    clicked = box.clickedButton()
-    if clicked is save:
-        return SAVE
-    if clicked is discard:
-        return DISCARD
-    return CANCEL
+    return box, save, discard, cancel

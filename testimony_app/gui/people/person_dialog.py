@@ -202,6 +202,7 @@ class PersonDialog(QDialog):
         form_area = QScrollArea()
         form_area.setWidgetResizable(True)
         form_area.setWidget(self.form)
+        form_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.pages = QStackedWidget()
         self.pages.addWidget(find_page)
         self.pages.addWidget(form_area)
@@ -221,7 +222,7 @@ class PersonDialog(QDialog):
         self._debounce = QTimer(self, singleShot=True, interval=200)
         self._debounce.timeout.connect(self._find)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
-        self.resize(560, 560)
+        self.resize(660, 600)
         if edit is not None:
             self.setWindowTitle(title or _("Edit person"))
             self.show_form(edit)

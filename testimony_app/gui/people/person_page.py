@@ -39,7 +39,8 @@ def _plain(text: str = "") -> QLabel:
 def role_text(role: str) -> str:
     return {"witness": _("witness"), "tagged": _("named in the account"),
             "victim": _("victim"),
-            "victim_reported": _("victim of an incident it reports")}.get(role, role)
+            "victim_reported": _("victim of an incident it reports"),
+            "reported_by": _("reports it")}.get(role, role)
 
 
 def mention_text(mention: Mention) -> str:
