@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.person_page.open_incident.connect(self.open_incident)
         self.person_page.back.connect(lambda: self._back_to(2))
         self.person_page.changed.connect(self.refresh)
+        self.activity.open_record.connect(self.open_record)
         self.editor.closed.connect(self._editor_closed)
         self.editor.back_button.clicked.disconnect()
         self.editor.back_button.clicked.connect(self.back_from_editor)
@@ -281,6 +282,16 @@ class MainWindow(QMainWindow):
             self.incident_page.testimonies.setFocus()
 
         self.leave_editor(show)
+
+    def open_record(self, record_id: str) -> None:
+        """Open whatever a record is (a log entry's target): testimony, incident or
+        person; others (places, sources, attachments) have no page of their own."""
+        def opened(kind: str) -> None:
+            {"testimony": self.open_testimony, "incident": self.open_incident,
+             "person": self.open_person}.get(kind, lambda _i: None)(record_id)
+
+        self.worker.with_session(lambda s: s.record(record_id).kind, opened,
+                                 lambda _e: None)
 
     def open_person(self, person_id: str) -> None:
         def show() -> None:

@@ -139,6 +139,8 @@ def main(out: str = "docs/screenshots") -> int:
             main_window.nav.setCurrentRow(0)
             main_window.testimonies.search.setText("الجرحى" if language == "ar" else "checkpoint")
             settle(app, idle, 900)
+            main_window.testimonies.table.selectRow(0)  # its excerpt shows where it matched
+            settle(app, idle, 500)
             shoot(main_window, target / f"search-{language}.png")
             main_window.open_testimony(first)
             settle(app, idle, 900)
