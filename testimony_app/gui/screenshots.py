@@ -130,7 +130,8 @@ def main(out: str = "docs/screenshots") -> int:
                                ("duplicates", workspace.duplicates)):
                 main_window.nav.setCurrentRow(workspace.row_of(page))
                 settle(app, idle, 1500)
-                page.suggestion_table.selectRow(0)  # the best suggestion, shown in detail
+                # the best suggestion, shown in detail (selectRow misses in right-to-left)
+                page.suggestion_table.setCurrentCell(0, 0)
                 settle(app, idle, 700)
                 shoot(main_window, target / f"{name}-{language}.png")
             main_window.nav.setCurrentRow(main_window.sync.row)
@@ -139,7 +140,8 @@ def main(out: str = "docs/screenshots") -> int:
             main_window.nav.setCurrentRow(0)
             main_window.testimonies.search.setText("الجرحى" if language == "ar" else "checkpoint")
             settle(app, idle, 900)
-            main_window.testimonies.table.selectRow(0)  # its excerpt shows where it matched
+            table = main_window.testimonies.table  # its excerpt shows where it matched
+            table.setCurrentIndex(table.model().index(0, 0))
             settle(app, idle, 500)
             shoot(main_window, target / f"search-{language}.png")
             main_window.open_testimony(first)

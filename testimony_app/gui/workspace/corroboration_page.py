@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -149,7 +150,12 @@ class CorroborationPage(QWidget):
         left.addWidget(clusters_box)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
-        split.addWidget(detail)
+        # The detail grows with a pair side by side: it scrolls, the window does not grow.
+        detail_area = QScrollArea()
+        detail_area.setWidgetResizable(True)
+        detail_area.setWidget(detail)
+        detail_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        split.addWidget(detail_area)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         top = QHBoxLayout()
