@@ -191,8 +191,7 @@ def _walk(qtbot, controller: Controller, words: dict[str, str], language: str) -
     tid = editor.testimony_id
     session = _session(qtbot, controller)
     document = session.testimony_document(tid)
-    assert document["persons"][0]["identity"]["name"][language if language == "ar" else "ar"] \
-        == words["witness"] if language == "ar" else True
+    assert words["witness"] in document["persons"][0]["identity"]["name"].values()
     group = document["incidents"][0]["victims"][1]["group"]
     assert (group["count"], group["qualifier"]) == (7, "perhaps_more")
     victim_id = document["incidents"][0]["victims"][0]["person"]
