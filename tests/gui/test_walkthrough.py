@@ -184,7 +184,7 @@ def _walk(qtbot, controller: Controller, words: dict[str, str], language: str) -
     victims._qualifier.setCurrentIndex(victims._qualifier.findData("perhaps_more"))
     victims._group_status.setCurrentIndex(victims._group_status.findData("killed"))
     inside_screen()
-    shortcut(qtbot, main, Qt.Key.Key_S)
+    click(qtbot, editor.save_button)
     qtbot.waitUntil(lambda: editor.state.text() == _("Saved") or editor.notice.isVisible(),
                     timeout=20_000)
     assert not editor.notice.isVisible(), editor.notice.text()

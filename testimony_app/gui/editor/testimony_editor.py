@@ -136,7 +136,7 @@ class TestimonyEditor(QWidget):
         self.state = QLabel()
         self.save_button = QPushButton(_("Save"))
         self.save_button.setToolTip(_("Save (Ctrl+S)"))
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save())  # not with `checked`
         self.finalise_button = QPushButton(_("Finalise…"))
         self.finalise_button.clicked.connect(self.finalise_or_amend)
         back = QPushButton(_("Back to the list"))
