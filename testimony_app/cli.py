@@ -21,6 +21,7 @@ from testimony_app import (
     cli_backup,
     cli_corroboration,
     cli_duplicates,
+    cli_people,
     cli_places,
     cli_sync,
 )
@@ -724,6 +725,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_duplicates.register(command)
     cli_places.register(command)
     cli_backup.register(command)
+    cli_people.register(command)
     return parser
 
 

@@ -165,6 +165,13 @@ MESSAGES: dict[str, str] = {
     "same_incident": N_("Give two different incidents."),
     "nothing_to_undo": N_("Nothing was decided about these two incidents; there is nothing "
                          "to undo."),
+    # people and amendments, from the window
+    "person_sealed": N_("The identity of {person} is sealed; it cannot be read or changed "
+                       "on this computer."),
+    "amend_reason": N_("Say why the finalised testimony is being amended."),
+    "amend_reason_long": N_("The reason for the amendment is too long (at most {limit} "
+                           "characters)."),
+    "not_finalised": N_("This testimony is not finalised; save it instead of amending it."),
     "verification_status": N_("That is not a verification status; use unverified, "
                              "partially_verified, verified or disputed."),
     # independence of sources

@@ -21,6 +21,7 @@ from testimony_app.core import (
     audit,
     db,
     drafts,
+    finalising,
     interchange,
     listing,
     outfile,
@@ -29,6 +30,7 @@ from testimony_app.core import (
     store,
     vault,
 )
+from testimony_app.core import people as persons  # `people` is a method below
 from testimony_app.core.errors import VaultError, WrongSecret
 from testimony_app.i18n import _
 
@@ -366,6 +368,45 @@ class Session:
         from testimony_app.core import narrative_tags
 
         return list(narrative_tags.known_persons(self.conn))
+
+    # -- people, inline: find, create or change with identity, see where named ------
+
+    def find_persons(self, query: str = "", language: str = "en", limit: int = 50
+                     ) -> list[persons.PersonSummary]:
+        """People by readable name, pseudonym code or attribute (all when empty)."""
+        return persons.find(self.conn, query, language, limit)
+
+    def person_summaries(self, ids: list[str] | None = None, language: str = "en"
+                         ) -> list[persons.PersonSummary]:
+        return persons.summaries(self.conn, ids, language)
+
+    def save_person(self, person: dict[str, Any], language: str = "en"
+                    ) -> persons.PersonSummary:
+        """Create or update a person (attributes and, unless sealed, identity)."""
+        return persons.save(self.conn, person, self.author, language)
+
+    def person_view(self, ref: str, language: str = "en") -> persons.PersonView:
+        """A person with every testimony and incident that names them."""
+        return persons.view(self.conn, self.resolve(ref), language)
+
+    def incident_testimonies(self, ref: str) -> list[persons.Mention]:
+        return persons.testimonies_of_incident(self.conn, self.resolve(ref))
+
+    def organisation(self) -> Any:
+        """The organisation this vault belongs to (an org.Organisation), or None."""
+        from testimony_app.core import org
+
+        return org.organisation(self.conn)
+
+    # -- finalising: said before it is done; amending after ------------------------
+
+    def finalise_preview(self, ref: str) -> finalising.Preview:
+        """What is missing, and what finalising will seal in this vault (counts)."""
+        return finalising.preview(self.conn, self.resolve(ref))
+
+    def amend(self, document: dict[str, Any], reason: str) -> str:
+        """Save a change to a finalised testimony as a revision recording `reason`."""
+        return finalising.amend(self.conn, document, reason, self.author)
 
     # -- duplicate persons: suggestions, merge, undo --------------------
 

@@ -125,6 +125,19 @@ OCCUPATIONS: Labels = {
     "unknown": ("Unknown", "غير معروف"),
 }
 
+SEXES: Labels = {
+    "female": ("Female", "أنثى"),
+    "male": ("Male", "ذكر"),
+    "unknown": ("Sex unknown", "الجنس غير معروف"),
+}
+
+AGE_GROUPS: Labels = {
+    "child": ("Child", "طفل"),
+    "adult": ("Adult", "بالغ"),
+    "elderly": ("Elderly", "مسنّ"),
+    "unknown": ("Age group unknown", "الفئة العمرية غير معروفة"),
+}
+
 ALL: dict[str, Labels] = {
     "incident_type": INCIDENT_TYPES,
     "perpetrator": PERPETRATORS,
@@ -135,6 +148,8 @@ ALL: dict[str, Labels] = {
     "occupation": OCCUPATIONS,
     "breakdown": BREAKDOWN,
     "dependence": DEPENDENCE,
+    "sex": SEXES,
+    "age_group": AGE_GROUPS,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -22,6 +23,8 @@ SHOWN = 5000  # newest entries; the whole chain is still verified by the check
 
 
 class ActivityPage(QWidget):
+    open_record = Signal(str)  # the record an entry is about (double-click or Enter)
+
     def __init__(self, worker: VaultWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.worker = worker
@@ -43,6 +46,12 @@ class ActivityPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.table)
+        self.table.itemActivated.connect(self._activated)
+
+    def _activated(self, item: QTableWidgetItem) -> None:
+        target = item.data(Qt.ItemDataRole.UserRole)
+        if target:
+            self.open_record.emit(str(target))
 
     def reload(self) -> None:
         self.worker.with_session(lambda s: s.activity(SHOWN), self._show)
@@ -50,12 +59,14 @@ class ActivityPage(QWidget):
     def _show(self, entries: list[Entry]) -> None:
         self.table.setRowCount(len(entries))
         for row, entry in enumerate(reversed(entries)):
-            detail = ", ".join(f"{k}={v}" for k, v in sorted(entry.detail.items()))
-            if entry.target:
-                detail = f"{entry.target[:8]} {detail}"
-            for col, text in enumerate([fmt.number(entry.seq), entry.at[:19].replace("T", " "),
-                                        entry.actor, entry.action, detail]):
-                self.table.setItem(row, col, QTableWidgetItem(text))
+            # Counts that are zero say nothing: only what happened is shown.
+            detail = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in
+                               sorted(entry.detail.items()) if v not in (0, False, None, ""))
+            for col, text in enumerate([fmt.number(entry.seq), fmt.timestamp(entry.at),
+                                        entry.actor, entry.action.replace("_", " "), detail]):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, entry.target or "")
+                self.table.setItem(row, col, item)
         self.table.resizeColumnsToContents()
 
     def check(self) -> None:

@@ -65,6 +65,12 @@ class Controller:
         self._clipboard_from_us: set[str] = set()
         self.clipboard_timer = QTimer(singleShot=True, interval=CLIPBOARD_CLEAR_MS)
         self.clipboard_timer.timeout.connect(self._clear_clipboard)
+        self._resume: dict[str, object] | None = None  # ids and positions, never content
+        self._lock_on_sleep = True
+        from testimony_app.gui.sleep_watch import SleepWatch
+
+        self.sleep_watch = SleepWatch(app)
+        self.sleep_watch.going_away.connect(self._going_away)
         QGuiApplication.clipboard().dataChanged.connect(self._clipboard_changed)
         self.apply_language(config.language)
         self.start = self._make_start()
@@ -129,6 +135,8 @@ class Controller:
         self.main.lock_requested.connect(self.lock)
         self.main.language_changed.connect(self.change_language)
         self.main.settings_changed.connect(self._settings_changed)
+        self.main.open_vault_requested.connect(self._open_other_vault)
+        self.main.quit_requested.connect(self._quit_from_window)
         self.main.show()
         self.main.refresh()
         self.worker.with_session(lambda s: (s.drafts(), s.settings()), self._after_unlock)
@@ -137,10 +145,33 @@ class Controller:
     def _after_unlock(self, result: tuple[list[object], dict[str, str]]) -> None:
         drafts, settings = result
         self._settings_changed(settings)
-        if drafts and self.main is not None:
+        resume, self._resume = self._resume, None
+        if self.main is None:
+            return
+        if resume is not None:
+            drafts = self.main.resume(resume, drafts)  # type: ignore[arg-type]
+        if drafts:
             self.main.offer_drafts(drafts)  # type: ignore[arg-type]
 
+    def _going_away(self) -> None:
+        """The computer is going to sleep or the screen locks."""
+        if self.main is not None and self._lock_on_sleep:
+            self.lock()
+
+    def _open_other_vault(self) -> None:
+        self.lock()
+        self._resume = None
+        self.start._choose_folder()
+
+    def _quit_from_window(self) -> None:
+        if self.main is not None and not self.app.closingDown():
+            self.app.quit()
+
     def _settings_changed(self, settings: dict[str, str]) -> None:
+        self._lock_on_sleep = settings.get("lock_on_sleep", "1") != "0"
+        seconds = settings.get("clipboard_seconds", "")
+        self.clipboard_timer.setInterval(int(seconds) * 1000 if seconds.isdigit()
+                                         else CLIPBOARD_CLEAR_MS)
         self.idle.set_minutes(float(settings.get("autolock_minutes", DEFAULT_AUTOLOCK_MINUTES)))
         if self.idle.timer.isActive():
             self.idle.start()
@@ -169,6 +200,8 @@ class Controller:
             if old.editor.dirty:
                 old.editor.autosave()
             self.main = None
+            old.quit_requested.disconnect()
+            old._closing = True  # rebuilt, not left: nothing to ask
             old.close()
             old.deleteLater()
             self.unlocked(str(self.config.folder))
@@ -176,6 +209,8 @@ class Controller:
     def lock(self) -> None:
         self.idle.stop()
         if self.main is not None:
+            # Where the person was, to go back there after unlocking (ids only).
+            self._resume = self.main.resume_state()
             self.main.editor.stop_recording()  # saved (queued) before the lock
             if self.main.editor.dirty:
                 self.main.editor.autosave()  # queued before the lock on the worker

@@ -26,6 +26,9 @@ DUE_STYLE = "QPushButton { background: #fff4ce; }"
 def file_menu(window: MainWindow) -> QMenu:
     """The window's File menu: the one already there (by its object name), else a new
     first menu."""
+    own = getattr(window, "file_menu", None)
+    if isinstance(own, QMenu):
+        return own
     bar = window.menuBar()
     found = bar.findChild(QMenu, "file_menu")
     if found is not None:
@@ -51,8 +54,12 @@ class BackupMenu(QObject):
         self.restore_action = QAction(_("Restore…"), window)
         self.backup_action.triggered.connect(self.open_backup)
         self.restore_action.triggered.connect(self.open_restore)
-        menu.addAction(self.backup_action)
-        menu.addAction(self.restore_action)
+        anchor = getattr(window, "file_menu_anchor", None)  # before Settings and Quit
+        if isinstance(anchor, QAction):
+            menu.insertActions(anchor, [self.backup_action, self.restore_action])
+        else:
+            menu.addAction(self.backup_action)
+            menu.addAction(self.restore_action)
         # A flat button: the status, and one click to back up when a backup is due.
         self.indicator = QPushButton()
         self.indicator.setFlat(True)

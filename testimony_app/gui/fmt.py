@@ -1,10 +1,20 @@
-"""Numbers and dates in the form of the UI language's locale (Arabic digits in Arabic)."""
+"""Numbers, dates and times in the form of the UI language's locale (Arabic digits in
+Arabic): one format per kind, everywhere. Lists use short dates, the editor and
+the pages that describe one record long dates; times are local, never UTC, and
+24-hour where the locale uses it or the person chose it in Settings."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QDateTime, QLocale
+from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime, QTimeZone
 
 from testimony_app import i18n
+
+# "locale", "24" or "12": the Settings choice (clock), applied by the main window.
+_clock = ["locale"]
+
+
+def set_clock(choice: str) -> None:
+    _clock[0] = choice if choice in ("locale", "24", "12") else "locale"
 
 
 def locale() -> QLocale:
@@ -15,17 +25,59 @@ def number(value: int) -> str:
     return locale().toString(value)
 
 
-def timestamp(iso: str) -> str:
-    """An ISO UTC timestamp (2026-11-27T10:11:05Z) as the locale writes date and time."""
+def uses_24_hours() -> bool:
+    if _clock[0] != "locale":
+        return _clock[0] == "24"
+    if i18n.language().startswith("ar"):
+        return True  # Arabic writing in this app: 24-hour, as most Arab administrations
+    return "a" not in locale().timeFormat(QLocale.FormatType.ShortFormat).lower()
+
+
+def time_format() -> str:
+    """A QTimeEdit/QDateTime display format for hours and minutes."""
+    return "HH:mm" if uses_24_hours() else "h:mm AP"
+
+
+def _local(iso: str) -> QDateTime | None:
+    """An ISO UTC timestamp (2026-11-27T10:11:05Z, with or without fractions) in local time."""
     parsed = QDateTime.fromString(iso[:19], "yyyy-MM-ddTHH:mm:ss")
     if not parsed.isValid():
+        return None
+    parsed.setTimeZone(QTimeZone.utc())
+    return parsed.toLocalTime()
+
+
+def time_of(iso: str) -> str:
+    """The local time of an ISO UTC timestamp: 14:05 (or 2:05 PM)."""
+    moment = _local(iso)
+    return iso if moment is None else locale().toString(moment.time(), time_format())
+
+
+def clock_time(value: QTime) -> str:
+    return locale().toString(value, time_format())
+
+
+def timestamp(iso: str) -> str:
+    """An ISO UTC timestamp as the locale writes a short date and the local time."""
+    moment = _local(iso)
+    if moment is None:
         return iso
-    return locale().toString(parsed, QLocale.FormatType.ShortFormat)
+    return f"{date(moment.date().toString(Qt.DateFormat.ISODate))} " \
+           f"{locale().toString(moment.time(), time_format())}"
 
 
 def date(iso: str) -> str:
-    """YYYY-MM-DD (or YYYY-MM, YYYY) as the locale writes it; other text unchanged."""
+    """YYYY-MM-DD as a short date for lists (4 Dec 2026: never 12/4/26, which reads
+    two ways); other text unchanged."""
     parsed = QDate.fromString(iso[:10], "yyyy-MM-dd")
     if parsed.isValid() and len(iso) >= 10:
-        return locale().toString(parsed, QLocale.FormatType.ShortFormat)
+        return locale().toString(parsed, "d MMM yyyy")
+    return iso
+
+
+def long_date(iso: str) -> str:
+    """YYYY-MM-DD as the locale writes a long date (4 December 2026), for one record."""
+    parsed = QDate.fromString(iso[:10], "yyyy-MM-dd")
+    if parsed.isValid() and len(iso) >= 10:
+        return locale().toString(parsed, "d MMMM yyyy")
     return iso

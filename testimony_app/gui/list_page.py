@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import re
+from typing import Any
+
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,6 +24,7 @@ from PySide6.QtWidgets import (
 from testimony_app import i18n
 from testimony_app.core import vocab
 from testimony_app.core.listing import Filter
+from testimony_app.core.textnorm import is_rtl
 from testimony_app.gui import fmt
 from testimony_app.gui.records_model import RecordTableModel
 from testimony_app.gui.widgets.bidi import follow_text_direction
@@ -42,6 +47,16 @@ def columns(kind: str) -> list[tuple[str, str]]:
     }[kind]
 
 
+def excerpt_html(snippet: str) -> str:
+    """A search snippet ("…the [checkpoint] at…") as escaped rich text with the match
+    highlighted, laid out in the direction of its own script."""
+    body = re.sub(r"\[([^\[\]]*)\]",
+                  r'<span style="background:#fff59d; font-weight:bold">\1</span>',
+                  html.escape(snippet, quote=False))
+    direction = "rtl" if is_rtl(snippet) else "ltr"
+    return f'<p dir="{direction}">{body}</p>'
+
+
 class ListPage(QWidget):
     """Testimonies, incidents or people, with search and filters."""
 
@@ -50,6 +65,8 @@ class ListPage(QWidget):
     def __init__(self, worker: VaultWorker, kind: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kind = kind
+        self.worker = worker
+        self._excerpts: dict[str, str] = {}
         sort = {"person": "code"}.get(kind, "date")
         self.model = RecordTableModel(worker, kind, columns(kind), sort)
         self.search = QLineEdit()
@@ -76,6 +93,8 @@ class ListPage(QWidget):
         self.use_dates = QCheckBox(_("Between"))
         self.date_from = QDateEdit(QDate(2011, 1, 1), calendarPopup=True)
         self.date_to = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        for edit in (self.date_from, self.date_to):
+            edit.setDisplayFormat("d MMM yyyy")  # as the lists write dates (gui/fmt.py)
         self.date_from.setAccessibleName(_("From date"))
         self.date_to.setAccessibleName(_("To date"))
         self.place = QComboBox()
@@ -106,18 +125,31 @@ class ListPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        # The column that says what a row is takes the room; "Last change" only its own.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(0)  # the rows in view only: never fetch them all
+        header.setStretchLastSection(False)
+        wide = {"testimony": "title", "incident": "place", "person": "name"}[kind]
+        keys = [key for key, _label in columns(kind)]
+        header.setSectionResizeMode(keys.index(wide), QHeaderView.ResizeMode.Stretch)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        if kind == "testimony":
-            header.resizeSection(1, 380)
         self.table.activated.connect(self._activated)
+        self.table.setToolTip(_("Double-click or press Enter to open"))
         self.count_label = QLabel()
         self.model.modelReset.connect(self._update_count)
+        # Where the search matched, for the row selected: the passage, match highlighted.
+        self.excerpt = QLabel()
+        self.excerpt.setWordWrap(True)
+        self.excerpt.setTextFormat(Qt.TextFormat.RichText)
+        self.excerpt.setAccessibleName(_("Where the search matched"))
+        self.excerpt.setVisible(False)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self._show_excerpt(current.row()))
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.excerpt)
         layout.addWidget(self.count_label)
 
     def set_places(self, places: list[tuple[str, str]]) -> None:
@@ -143,7 +175,25 @@ class ListPage(QWidget):
         )
 
     def apply_filter(self) -> None:
-        self.model.set_filter(self.current_filter())
+        filter_ = self.current_filter()
+        self.model.set_filter(filter_)
+        self._excerpts = {}
+        self.excerpt.setVisible(False)
+        query, kind = filter_.query, self.kind
+        if query:
+            def found(hits: list[Any]) -> None:
+                if self.search.text().strip() == query:
+                    self._excerpts = {hit.id: hit.snippet for hit in hits}
+                    self._show_excerpt(self.table.currentIndex().row())
+
+            self.worker.with_session(lambda s: s.search(query, 200, kind), found,
+                                     lambda _e: None)
+
+    def _show_excerpt(self, row: int) -> None:
+        snippet = self._excerpts.get(self.model.row_id(row) or "") if row >= 0 else None
+        self.excerpt.setVisible(bool(snippet))
+        if snippet:
+            self.excerpt.setText(excerpt_html(snippet))
 
     def _activated(self, index: object) -> None:
         row_id = self.model.row_id(self.table.currentIndex().row())

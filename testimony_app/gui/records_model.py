@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from testimony_app import i18n
+from testimony_app.core import vocab
 from testimony_app.core.listing import Filter
 from testimony_app.gui import fmt
 from testimony_app.gui.worker import VaultWorker
@@ -135,6 +136,10 @@ class RecordTableModel(QAbstractTableModel):
             return _("yes") if value else ""
         if key == "status":
             return {"draft": _("draft"), "finalised": _("finalised")}.get(value, value)
+        if key == "sex" and value:
+            return vocab.label("sex", str(value), i18n.language())
+        if key == "age" and value and not str(value).isdigit():
+            return vocab.label("age_group", str(value), i18n.language())
         if key == "date":
             return fmt.date(str(value))
         if key == "updated":

@@ -10,6 +10,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -36,6 +37,60 @@ def shoot(widget: QWidget, path: Path) -> None:
     print(path)
 
 
+def shoot_dialogs(app: QApplication, idle: list[bool], window: Any, target: Path,
+                  language: str, testimony_id: str) -> None:
+    """The person dialog, the finalise dialog, the unsaved-changes prompt, a person's
+    page and an incident's page."""
+    from testimony_app.core.finalising import Preview
+    from testimony_app.gui.editor.finalise_dialog import FinaliseDialog
+    from testimony_app.gui.editor.unsaved_prompt import make_box
+    from testimony_app.gui.people.person_dialog import PersonDialog
+
+    dialog = PersonDialog(window.worker, window, title=None)
+    dialog.search.setText("Abu" if language == "en" else "أبو")
+    dialog.show()
+    settle(app, idle, 900)
+    shoot(dialog, target / f"person-find-{language}.png")
+    dialog.show_form(None)
+    dialog.form.name.setText("Abu Baker" if language == "en" else "أبو بكر")
+    settle(app, idle, 400)
+    shoot(dialog, target / f"person-new-{language}.png")
+    dialog.close()
+    # As a researcher's vault in an organisation would see it: before the consent is
+    # recorded, then what sealing will do.
+    preview = Preview(missing=["consent.recorded_by"], organisation="Aleppo Documentation",
+                      identities=2, witness=True, public_names=1, tagged_names=3)
+    finalise = FinaliseDialog(preview, window)
+    finalise.show()
+    settle(app, idle, 400)
+    shoot(finalise, target / f"finalise-{language}.png")
+    finalise.close()
+    box = make_box(window)[0]
+    box.show()
+    settle(app, idle, 400)
+    shoot(box, target / f"unsaved-{language}.png")
+    box.close()
+    worker = window.worker
+    found: list[Any] = []
+    worker.with_session(lambda s: s.person_view(s.find_persons("", language)[0].id),
+                        found.append)
+    settle(app, idle, 600)
+    named = [p for p in (found[0].testimonies if found else [])]
+    window.open_person(found[0].summary.id if found else "")
+    settle(app, idle, 900)
+    if named or found:
+        shoot(window, target / f"person-{language}.png")
+    window.nav.setCurrentRow(1)
+    settle(app, idle, 900)
+    row = window.incidents.model.row_id(0)
+    if row:
+        window.open_incident(row)
+        settle(app, idle, 900)
+        shoot(window, target / f"incident-{language}.png")
+    window.nav.setCurrentRow(0)
+    settle(app, idle, 300)
+
+
 def main(out: str = "docs/screenshots") -> int:
     target = Path(out)
     target.mkdir(parents=True, exist_ok=True)
@@ -59,6 +114,7 @@ def main(out: str = "docs/screenshots") -> int:
             while controller.main is None:
                 settle(app, idle, 200)
             main_window = controller.main
+            main_window.resize(1366, 768)  # a common laptop screen: everything must fit
             settle(app, idle, 800)
             for row, name in enumerate(("testimonies", "incidents", "people", "activity")):
                 main_window.nav.setCurrentRow(row)
@@ -74,7 +130,8 @@ def main(out: str = "docs/screenshots") -> int:
                                ("duplicates", workspace.duplicates)):
                 main_window.nav.setCurrentRow(workspace.row_of(page))
                 settle(app, idle, 1500)
-                page.suggestion_table.selectRow(0)  # the best suggestion, shown in detail
+                # the best suggestion, shown in detail (selectRow misses in right-to-left)
+                page.suggestion_table.setCurrentCell(0, 0)
                 settle(app, idle, 700)
                 shoot(main_window, target / f"{name}-{language}.png")
             main_window.nav.setCurrentRow(main_window.sync.row)
@@ -83,6 +140,9 @@ def main(out: str = "docs/screenshots") -> int:
             main_window.nav.setCurrentRow(0)
             main_window.testimonies.search.setText("الجرحى" if language == "ar" else "checkpoint")
             settle(app, idle, 900)
+            table = main_window.testimonies.table  # its excerpt shows where it matched
+            table.setCurrentIndex(table.model().index(0, 0))
+            settle(app, idle, 500)
             shoot(main_window, target / f"search-{language}.png")
             main_window.open_testimony(first)
             settle(app, idle, 900)
@@ -97,6 +157,7 @@ def main(out: str = "docs/screenshots") -> int:
             main_window.editor.tabs.setCurrentIndex(1)
             settle(app, idle, 700)
             shoot(main_window, target / f"editor-tags-{language}.png")
+            shoot_dialogs(app, idle, main_window, target, language, first)
             controller.lock()
             settle(app, idle, 500)
             controller.shutdown()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -32,7 +33,6 @@ class SettingsDialog(QDialog):
         self.language.setCurrentIndex(max(self.language.findData(i18n.language()), 0))
         self.autolock = QSpinBox()
         self.autolock.setRange(1, 240)
-        self.autolock.setSuffix(_(" minutes"))
         self.autolock.setAccessibleName(_("Lock after idle time"))
         self.autolock.setValue(int(settings.get("autolock_minutes", "5")))
         self.default_language = QComboBox()
@@ -49,20 +49,41 @@ class SettingsDialog(QDialog):
             self.default_place.addItem(label, place_id)
         self.default_place.setCurrentIndex(
             max(self.default_place.findData(settings.get("default_place", "")), 0))
+        self.lock_on_sleep = QCheckBox(_("Lock when the computer sleeps or the screen locks"))
+        self.lock_on_sleep.setChecked(settings.get("lock_on_sleep", "1") == "1")
+        self.clipboard = QComboBox()
+        self.clipboard.setAccessibleName(_("Clear copied text after"))
+        for seconds, label in ((15, _("15 seconds")), (30, _("30 seconds")),
+                               (60, _("1 minute")), (120, _("2 minutes")),
+                               (300, _("5 minutes"))):
+            self.clipboard.addItem(label, str(seconds))
+        self.clipboard.setCurrentIndex(
+            max(self.clipboard.findData(settings.get("clipboard_seconds", "60")), 0))
+        self.clock = QComboBox()
+        self.clock.setAccessibleName(_("Time format"))
+        self.clock.addItem(_("As the language writes it"), "locale")
+        self.clock.addItem(_("24-hour (14:30)"), "24")
+        self.clock.addItem(_("12-hour (2:30 PM)"), "12")
+        self.clock.setCurrentIndex(max(self.clock.findData(settings.get("clock", "locale")), 0))
         form.addRow(_("Language"), self.language)
-        form.addRow(_("Lock after"), self.autolock)
+        form.addRow(_("Lock after idle minutes"), self.autolock)
+        form.addRow("", self.lock_on_sleep)
+        form.addRow(_("Clear copied text after"), self.clipboard)
+        form.addRow(_("Time format"), self.clock)
         form.addRow(_("Default interview language"), self.default_language)
         form.addRow(_("Default interview place"), self.default_place)
 
         kdf = QGroupBox(_("Key derivation strength"))
         kform = QFormLayout(kdf)
-        kform.addRow(QLabel(_("Now: {params}").format(params=kdf_label)))
+        now = QLabel(_("Now: {params}").format(params=kdf_label))
+        now.setWordWrap(True)
+        kform.addRow(now)
         self.strength = QComboBox()
         self.strength.setAccessibleName(_("Key derivation strength"))
         self.strength.addItem(_("Keep as it is"), "")
         self.strength.addItem(_("Standard (about 1 second to unlock)"), "standard")
-        self.strength.addItem(_("Strong (512 MiB, slower unlock)"), "strong")
-        self.strength.addItem(_("Maximum (1 GiB, slowest unlock)"), "maximum")
+        self.strength.addItem(_("Stronger (about 2 seconds to unlock)"), "strong")
+        self.strength.addItem(_("Strongest (about 5 seconds to unlock)"), "maximum")
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setAccessibleName(_("Current passphrase"))
@@ -80,5 +101,19 @@ class SettingsDialog(QDialog):
 
     def values(self) -> dict[str, str]:
         return {"autolock_minutes": str(self.autolock.value()),
+                "lock_on_sleep": "1" if self.lock_on_sleep.isChecked() else "0",
+                "clipboard_seconds": self.clipboard.currentData(),
+                "clock": self.clock.currentData(),
                 "default_language": self.default_language.currentData(),
                 "default_place": self.default_place.currentData()}
+
+
+def strength_in_words(memory_kib: int, iterations: int) -> str:
+    """Key-derivation parameters as a person weighs them: how strong, how long to unlock."""
+    if memory_kib >= 1024 * 1024:
+        return _("strongest, about 5 seconds to unlock")
+    if memory_kib >= 512 * 1024:
+        return _("stronger, about 2 seconds to unlock")
+    if iterations > 3:
+        return _("standard, calibrated for this computer: about 1 second to unlock")
+    return _("standard: about half a second to unlock")

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from testimony_app import i18n
 from testimony_app.core import vault
 from testimony_app.core.errors import TestimonyError
+from testimony_app.gui.widgets.secret_field import comforts
 from testimony_app.gui.worker import Job, VaultWorker
 from testimony_app.i18n import _
 
@@ -159,6 +160,8 @@ class StartWindow(QWidget):
         form.addRow(_("Vault folder"), self.create_folder)
         form.addRow(_("Passphrase"), self.new_pass)
         form.addRow(_("Repeat it"), self.new_pass2)
+        self.create_comforts = comforts(self.new_pass, self.new_pass2)
+        form.addRow("", self.create_comforts)
         form.addRow(_("Strength"), self.strength)
         page.layout_.addLayout(form)
         hint = QLabel(_("Use a long phrase of several words that you will not forget. Nobody, "
@@ -236,6 +239,8 @@ class StartWindow(QWidget):
         other.clicked.connect(self._choose_folder)
         page.layout_.addWidget(self.unlock_where)
         page.layout_.addWidget(self.passphrase)
+        self.unlock_comforts = comforts(self.passphrase)
+        page.layout_.addWidget(self.unlock_comforts)
         page.layout_.addWidget(unlock)
         row = QHBoxLayout()
         row.addWidget(recover)
@@ -288,6 +293,8 @@ class StartWindow(QWidget):
             self.stack.setCurrentWidget(self.first_page)
 
     def clear_secrets(self) -> None:
+        for row in (self.unlock_comforts, self.create_comforts):
+            row.show_toggle.setChecked(False)  # type: ignore[attr-defined]
         for field in (self.passphrase, self.new_pass, self.new_pass2, self.recovery_code,
                       self.recover_pass, self.recover_pass2, self.check_a, self.check_b):
             field.clear()

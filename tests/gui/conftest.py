@@ -28,6 +28,19 @@ def isolated_gui(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[No
     i18n.set_language("en")
 
 
+@pytest.fixture(autouse=True)
+def quiet_unsaved_prompt(request: pytest.FixtureRequest,
+                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Leaving a changed testimony asks Save / Discard / Cancel in a modal box; tests
+    that do not look at it (and their teardown, which closes the window) discard.
+    A test marked `real_unsaved_prompt` answers the real box itself."""
+    if "real_unsaved_prompt" in request.keywords:
+        return
+    from testimony_app.gui.main_window import MainWindow
+
+    monkeypatch.setattr(MainWindow, "ask_unsaved", lambda _self: "discard")
+
+
 @pytest.fixture
 def worker(qtbot):  # type: ignore[no-untyped-def]
     from testimony_app.gui.worker import VaultWorker

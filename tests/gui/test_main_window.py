@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -108,10 +108,19 @@ def test_new_testimony_with_incident_group_and_attachment(qtbot, open_worker,
                     and not editor.attachments.preview.pixmap().isNull(), timeout=10_000)
     qtbot.waitUntil(lambda: editor.history.count() >= 1, timeout=10_000)
 
-    # finalise: everything needed is there
-    with qtbot.waitSignal(editor.saved, timeout=20_000):
-        editor.finalise()
+    # finalise: everything needed is there; the dialog says what it does, then confirms
+    seen: list[bool] = []
+
+    def confirm(dialog) -> None:  # type: ignore[no-untyped-def]
+        seen.append(dialog.confirm.isEnabled())
+        QTimer.singleShot(0, dialog.confirm.click)
+
+    editor.finalise_opened.connect(confirm)
+    editor.finalise()
+    qtbot.waitUntil(lambda: editor.state.text() == "Finalised", timeout=20_000)
+    assert seen == [True]
     assert idle_session(qtbot, open_worker).record(tid).data["status"] == "finalised"
+    assert editor.read_only and not editor.save_button.isVisible()
     os.remove(photo)
 
 
@@ -121,11 +130,20 @@ def test_finalise_says_what_is_missing(qtbot, open_worker) -> None:  # type: ign
     editor = window.editor
     editor.date.set_value({"precision": "day", "value": "2016-12-20"})
     commit_text(editor.narrative, "نص قصير")
+    missing: list[str] = []
+
+    def look(dialog) -> None:  # type: ignore[no-untyped-def]
+        missing.extend(b.text() for b in dialog.missing_buttons)
+        assert not dialog.confirm.isEnabled()
+        QTimer.singleShot(0, dialog.missing_buttons[0].click)  # goes to the field
+
+    editor.finalise_opened.connect(look)
     editor.finalise()
-    qtbot.waitUntil(lambda: editor.notice.isVisible(), timeout=20_000)
-    text = editor.notice.text()
-    assert "who recorded the consent" in text
-    assert "at least one incident" in text
+    qtbot.waitUntil(lambda: len(missing) == 2, timeout=20_000)
+    qtbot.waitUntil(lambda: editor.recorded_by.hasFocus() or not window.isActiveWindow(),
+                    timeout=5_000)
+    assert "Who recorded the consent" in missing[0]
+    assert "At least one incident" in missing[1]
     assert idle_session(qtbot, open_worker).record(editor.testimony_id).data["status"] == "draft"
 
 
@@ -226,7 +244,8 @@ def test_settings_dialog_values_and_birth_date_round_trip(qtbot, open_worker) ->
     assert dialog.values()["autolock_minutes"] == "7"
     dialog.default_place.setCurrentIndex(dialog.default_place.findData("p1"))
     assert dialog.values() == {"autolock_minutes": "7", "default_language": "en",
-                               "default_place": "p1"}
+                               "default_place": "p1", "lock_on_sleep": "1",
+                               "clipboard_seconds": "60", "clock": "locale"}
     window = make_window(qtbot, open_worker)
     window.settings = {**dialog.values(), "default_place": ""}
     window.new_testimony()

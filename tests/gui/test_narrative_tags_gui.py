@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit
 
@@ -211,8 +212,9 @@ def test_finalised_on_a_researcher_vault_shows_tokens(qtbot, researcher_worker, 
     researcher.add_document(document_now)
     window.open_testimony(researcher_tid)
     wait_idle(qtbot, worker)
-    with qtbot.waitSignal(editor.saved, timeout=30_000):
-        editor.finalise()
+    editor.finalise_opened.connect(lambda dialog: QTimer.singleShot(0, dialog.confirm.click))
+    editor.finalise()
+    qtbot.waitUntil(lambda: editor.read_only, timeout=30_000)
     wait_idle(qtbot, worker)
     text = editor.narrative.toPlainText()
     code = researcher.record(pid).code
@@ -220,7 +222,8 @@ def test_finalised_on_a_researcher_vault_shows_tokens(qtbot, researcher_worker, 
     tags = editor.narrative_tags.tags
     assert len(tags) == 1 and tags[0].sealed is not None
     assert text[tags[0].start:tags[0].end] == f"[{code}]"
-    # a name added and tagged after finalising is sealed when saved
+    # a name added and tagged after finalising (an amendment) is sealed when saved
+    editor.begin_amendment("a name the witness added")
     editor.narrative.moveCursor(QTextCursor.MoveOperation.End)
     commit_text(editor.narrative, " ثم زارنا يسريندل")
     text = editor.narrative.toPlainText()

@@ -369,7 +369,7 @@ def test_main_window_has_the_sync_menu_and_researchers_page(qtbot, workers, pair
     window.show()
     wait_idle(qtbot, rw)
     sync = window.sync
-    assert [a.text() for a in window.menuBar().actions()][-1] == "Sync"
+    assert "Sync" in [a.text() for a in window.menuBar().actions()]
     window.nav.setCurrentRow(PAGES.index("researchers"))
     assert window.stack.currentWidget() is sync.page
     qtbot.waitUntil(lambda: sync.page.my_fingerprint.text() == pair.fingerprint, timeout=20_000)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from PySide6.QtCore import QTimer
+
 from testimony_app.gui.editor.untagged_names_dialog import UntaggedNamesDialog
 from tests.gui.conftest import idle_session, wait_idle
 from tests.gui.test_main_window import make_window
@@ -30,6 +32,8 @@ def test_finalise_asks_then_tags_and_dismisses(qtbot, open_worker) -> None:  # t
     window.open_testimony(tid)
     wait_idle(qtbot, open_worker)
     editor = window.editor
+    # Confirm the finalise dialog; the names without a tag are asked about next.
+    editor.finalise_opened.connect(lambda dialog: QTimer.singleShot(0, dialog.confirm.click))
     editor.finalise()
     qtbot.waitUntil(lambda: editor.untagged_dialog is not None
                     and len(editor.untagged_dialog.rows) == 2, timeout=20_000)

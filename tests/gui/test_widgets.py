@@ -295,8 +295,8 @@ def test_changing_precision_carries_the_date_over(qtbot: Any) -> None:
                             "to": "2016-02-29"}
     choose(precision, "year")
     assert edit.value() == {"precision": "year", "value": "2016"}
-    choose(precision, "before")
-    assert edit.value() == {"precision": "before", "value": "2016-01-01"}
+    choose(precision, "before")  # the day entered (1 February) still fits the year: kept
+    assert edit.value() == {"precision": "before", "value": "2016-02-01"}
     month = named(edit, QComboBox, "Date: month")
     choose(precision, "month")
     month.setCurrentIndex(11)

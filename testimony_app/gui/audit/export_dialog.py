@@ -8,7 +8,7 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -69,6 +69,10 @@ class AuditExportDialog(QDialog):
         self.auditor.setPlaceholderText(_("Name of the auditor or organisation receiving it"))
         follow_text_direction(self.auditor)
         self.auditor.editingFinished.connect(self._auditor_changed)
+        # The narratives to review appear as the name is typed, not only on Enter.
+        self._auditor_typed = QTimer(self, singleShot=True, interval=600)
+        self._auditor_typed.timeout.connect(self._auditor_changed)
+        self.auditor.textChanged.connect(lambda _t: self._auditor_typed.start())
         self.use_period = QCheckBox(_("Only from"))
         self.date_from = QDateEdit(QDate(2011, 1, 1), calendarPopup=True)
         self.date_until = QDateEdit(QDate.currentDate(), calendarPopup=True)

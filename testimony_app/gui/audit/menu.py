@@ -30,13 +30,17 @@ class AuditMenu(QObject):
             sync.insertAction(sync.actions()[-2] if len(sync.actions()) >= 2 else None,
                               self.export_action)  # before the separator and Researchers
         bar = window.menuBar()
-        file_menu = QMenu(_("File"), window)
-        file_menu.addAction(self.open_action)
-        first = bar.actions()[0] if bar.actions() else None
-        if first is not None:
-            bar.insertMenu(first, file_menu)
+        file_menu = getattr(window, "file_menu", None)
+        if isinstance(file_menu, QMenu):  # the window's own File menu, before Settings
+            file_menu.insertAction(getattr(window, "file_menu_anchor", None), self.open_action)
         else:
-            bar.addMenu(file_menu)
+            file_menu = QMenu(_("File"), window)
+            file_menu.addAction(self.open_action)
+            first = bar.actions()[0] if bar.actions() else None
+            if first is not None:
+                bar.insertMenu(first, file_menu)
+            else:
+                bar.addMenu(file_menu)
         if sync is None:
             file_menu.addAction(self.export_action)
         self.dialog: AuditExportDialog | None = None

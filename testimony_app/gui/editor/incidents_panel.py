@@ -5,13 +5,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -19,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from testimony_app import i18n
 from testimony_app.core import vocab
-from testimony_app.gui import fmt
 from testimony_app.gui.widgets.incident_editor import IncidentEditor
 from testimony_app.i18n import _
 
@@ -34,11 +34,13 @@ class IncidentsPanel(QWidget):
         self._new_places: dict[str, dict[str, Any]] = {}
         self._current = -1
         self._language = "ar"
+        self._read_only = False
         self.list = QListWidget()
         self.list.setAccessibleName(_("Incidents reported in this testimony"))
         self.list.currentRowChanged.connect(self._select)
         add = QPushButton(_("Add an incident"))
         add.clicked.connect(self.add_incident)
+        self.add = add
         self.remove = QPushButton(_("Remove from this testimony"))
         self.remove.clicked.connect(self._remove_current)
         self.editor = IncidentEditor()
@@ -56,9 +58,14 @@ class IncidentsPanel(QWidget):
         buttons.addWidget(add)
         buttons.addWidget(self.remove)
         left_layout.addLayout(buttons)
+        # The incident's form grows with its victims: it scrolls, the window does not grow.
+        self.editor_area = QScrollArea()
+        self.editor_area.setWidgetResizable(True)
+        self.editor_area.setWidget(self.editor)
+        self.editor_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         splitter = QSplitter()
         splitter.addWidget(left)
-        splitter.addWidget(self.editor)
+        splitter.addWidget(self.editor_area)
         splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
@@ -68,6 +75,24 @@ class IncidentsPanel(QWidget):
     def set_choices(self, places: list[tuple[str, str]], persons: list[tuple[str, str]]) -> None:
         self.editor.set_places(places)
         self.editor.set_persons(persons)
+
+    def set_person_chooser(self, chooser: Any) -> None:
+        self.editor.set_person_chooser(chooser)
+
+    def set_read_only(self, read_only: bool) -> None:
+        """A finalised testimony's incidents: shown, not changed (until amended)."""
+        self._read_only = read_only
+        for widget in (self.add, self.remove, self.no_incident_reason):
+            widget.setEnabled(not read_only)
+        self.editor.setEnabled(not read_only and 0 <= self._current < len(self._incidents))
+
+    def select_incident(self, incident_id: str) -> bool:
+        """Show the incident with this id, if this testimony reports it."""
+        for row, incident in enumerate(self._incidents):
+            if incident.get("id") == incident_id:
+                self.list.setCurrentRow(row)
+                return True
+        return False
 
     def set_language(self, language: str) -> None:
         self._language = language
@@ -90,11 +115,12 @@ class IncidentsPanel(QWidget):
             self.editor.setEnabled(False)
 
     def _label(self, incident: dict[str, Any]) -> str:
-        date = incident.get("date") or {}
-        when = date.get("value") or date.get("from") or ""
+        from testimony_app.gui.incident_page import date_text
+
+        date = {k: v for k, v in (incident.get("date") or {}).items() if k != "text"}
         kind = (vocab.label("incident_type", incident["type"], i18n.language())
                 if incident.get("type") else _("type not chosen"))
-        return f"{kind} · {fmt.date(when) if when else _('no date')}"
+        return f"{kind} · {date_text(date) if date else _('no date')}"
 
     def _store_current(self) -> None:
         if 0 <= self._current < len(self._incidents):
@@ -117,7 +143,7 @@ class IncidentsPanel(QWidget):
             self.editor.blockSignals(True)
             self.editor.set_value(self._incidents[row])
             self.editor.blockSignals(False)
-            self.editor.setEnabled(True)
+            self.editor.setEnabled(not self._read_only)
         else:
             self.editor.setEnabled(False)
 

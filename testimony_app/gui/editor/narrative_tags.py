@@ -161,6 +161,9 @@ class NarrativeTagger(QObject):
         self.tag_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.tag_action.triggered.connect(lambda: self.tag_selection())
         edit.addAction(self.tag_action)
+        # Set by the editor: finds or creates a person, this testimony's people first
+        # (parent, [(id, label)]) -> (id, label) or None if cancelled.
+        self.person_chooser: Any = None
         self.hint = QLabel()
         self.hint.setTextFormat(Qt.TextFormat.PlainText)
         self.hint.setWordWrap(True)
@@ -304,6 +307,12 @@ class NarrativeTagger(QObject):
         span = self.selection()
         if span is None or not self.can_tag(span):
             return False
+        if person is None and self.person_chooser is not None:
+            chosen = self.person_chooser(self.edit, self.choices())
+            if chosen is None:
+                return False
+            person = chosen[0]
+            self._labels[person] = chosen[1]
         if person is None:
             picker = PersonPicker(self.choices(), self.edit)
             if picker.exec() != QDialog.DialogCode.Accepted:

@@ -17,6 +17,7 @@ from PySide6.QtCore import QDate, Qt, QTime, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 from testimony_app.core.attachment import Attachment
 from testimony_app.core.errors import TestimonyError, ValidationFailed
 from testimony_app.core.store import Revision
+from testimony_app.gui import fmt
 from testimony_app.gui.editor.attachments_panel import AttachmentsPanel
 from testimony_app.gui.editor.incidents_panel import IncidentsPanel
 from testimony_app.gui.editor.narrative_tags import NarrativeTagger, merged_tags, people_of
@@ -97,6 +99,8 @@ class TestimonyEditor(QWidget):
     saved = Signal(str)
     autosaved = Signal(str)
     closed = Signal()
+    # The finalise dialog, before it is shown: further checks add sections to it.
+    finalise_opened = Signal(object)
 
     def __init__(self, worker: VaultWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -107,6 +111,9 @@ class TestimonyEditor(QWidget):
         self.draft_id = str(uuid.uuid4())
         self.dirty = False
         self._loading = False
+        self._amend_reason: str | None = None
+        self._after_save: list[Any] = []  # run once the next save succeeds
+        self._offered: Any = None  # a kept draft offered back for this testimony
         self._autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.autosave)
 
@@ -114,6 +121,7 @@ class TestimonyEditor(QWidget):
         self.tabs.addTab(self._scroll(self._build_interview()), _("Interview and witness"))
         self.tabs.addTab(self._build_account(), _("Account"))
         self.incidents = IncidentsPanel()
+        self.incidents.set_person_chooser(self._choose_victim)
         self.tabs.addTab(self.incidents, _("Incidents"))
         self.attachments = AttachmentsPanel(worker)
         self.attachments.need_saved_record.connect(self.save_now_blocking)
@@ -128,11 +136,12 @@ class TestimonyEditor(QWidget):
         self.state = QLabel()
         self.save_button = QPushButton(_("Save"))
         self.save_button.setToolTip(_("Save (Ctrl+S)"))
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save())  # not with `checked`
         self.finalise_button = QPushButton(_("Finalise…"))
-        self.finalise_button.clicked.connect(self.finalise)
+        self.finalise_button.clicked.connect(self.finalise_or_amend)
         back = QPushButton(_("Back to the list"))
         back.clicked.connect(self.close_editor)
+        self.back_button = back
         top = QHBoxLayout()
         top.addWidget(back)
         top.addWidget(self.heading, 1)
@@ -145,6 +154,20 @@ class TestimonyEditor(QWidget):
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.setVisible(False)
         self.notice.setAccessibleName(_("Message"))
+        # A kept draft of this testimony, offered back as soon as it is opened.
+        self.draft_bar = QWidget()
+        self.draft_bar.setStyleSheet("background: #fff4ce;")
+        self.draft_text = QLabel()
+        self.draft_text.setWordWrap(True)
+        self.restore_button = QPushButton(_("Restore the unsaved changes"))
+        self.restore_button.clicked.connect(self.restore_offered)
+        self.drop_button = QPushButton(_("Discard them"))
+        self.drop_button.clicked.connect(self.discard_offered)
+        draft_row = QHBoxLayout(self.draft_bar)
+        draft_row.addWidget(self.draft_text, 1)
+        draft_row.addWidget(self.restore_button)
+        draft_row.addWidget(self.drop_button)
+        self.draft_bar.setVisible(False)
         # Above the tabs: recording goes on while the researcher types in any of them.
         self.recorder = Recorder(worker)
         self.recorder.need_saved_record.connect(self.save_now_blocking)
@@ -152,6 +175,7 @@ class TestimonyEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.recorder)
+        layout.addWidget(self.draft_bar)
         layout.addWidget(self.notice)
         layout.addWidget(self.tabs, 1)
         self.incidents.changed.connect(self.mark_dirty)
@@ -188,6 +212,7 @@ class TestimonyEditor(QWidget):
         self.has_time = QCheckBox(_("Time known"))
         self.time = QTimeEdit(QTime(12, 0))
         self.time.setAccessibleName(_("Interview time"))
+        self.time.setDisplayFormat(fmt.time_format())
         time_row = QHBoxLayout()
         time_row.addWidget(self.has_time)
         time_row.addWidget(self.time)
@@ -222,7 +247,14 @@ class TestimonyEditor(QWidget):
         self.age.setSpecialValueText(_("unknown"))
         self.age.setAccessibleName(_("Age"))
         self.occupation = vocab_combo("occupation", _("Occupation"), _("not recorded"))
-        wform.addRow(self.has_witness)
+        self.choose_witness = QPushButton(_("Choose an existing person…"))
+        self.choose_witness.setAccessibleName(_("Choose the witness among known people"))
+        self.choose_witness.clicked.connect(self._choose_witness)
+        witness_row = QHBoxLayout()
+        witness_row.addWidget(self.has_witness)
+        witness_row.addStretch(1)
+        witness_row.addWidget(self.choose_witness)
+        wform.addRow(witness_row)
         wform.addRow(_("Sex"), self.sex)
         wform.addRow(_("Age"), self.age)
         wform.addRow(_("Occupation"), self.occupation)
@@ -305,6 +337,7 @@ class TestimonyEditor(QWidget):
         self.summary_tags = NarrativeTagger(self.summary, "summary")
         for tagger in (self.narrative_tags, self.summary_tags):
             tagger.changed.connect(self.mark_dirty)
+            tagger.person_chooser = self._choose_tagged
         self.name.textChanged.connect(lambda _t: self._refresh_people())
         self.has_witness.toggled.connect(lambda _on: self._refresh_people())
         layout.addWidget(QLabel(_("Narrative")))
@@ -379,6 +412,49 @@ class TestimonyEditor(QWidget):
         select(self.mode, interview.get("mode", "in_person"))
         self.interviewer.setText(interview.get("interviewer", ""))
         witness = persons.get(testimony.get("witness", ""), {})
+        self._load_witness(witness, language)
+        consent = testimony.get("consent", {})
+        select(self.scope, consent.get("scope", "internal"))
+        self.recorded_by.setText(consent.get("recorded_by", ""))
+        self.restrictions.setText(consent.get("restrictions", ""))
+        assessment = testimony.get("assessment", {})
+        select(self.reliability, assessment.get("reliability"))
+        select(self.credibility, assessment.get("credibility"))
+        self.narrative.setPlainText(testimony.get("narrative", {}).get(language, ""))
+        self.summary.setPlainText(testimony.get("summary", {}).get(language, ""))
+        for tagger in (self.narrative_tags, self.summary_tags):
+            tagger.load(testimony.get("tags", []), language,
+                        testimony.get(tagger.field, {}).get(language, ""))
+        self._prefer = people_of(document)
+        self._refresh_people()
+        self.worker.with_session(_known_and_matcher, self._known_persons)
+        # Wholly sealed on finalise (organisation setting): a stub nobody here can open.
+        stub = "sealed" in testimony
+        self.tabs.setEnabled(not stub)
+        self.save_button.setEnabled(not stub)
+        self.finalise_button.setEnabled(not stub)
+        self.incidents.set_language(language)
+        self.incidents.load(document.get("incidents", []),
+                            testimony.get("no_incident_reason", ""))
+        self.attachments.load(testimony["id"] if exists else None)
+        self.recorder.set_record(testimony["id"] if exists else None)
+        self._loading = False
+        self.dirty = False
+        self._amend_reason = None
+        self.draft_bar.setVisible(False)
+        self._offered = None
+        self._apply_mode()
+        self._update_heading()
+        self._reload_history()
+        sealed_text = _("This testimony was sealed to the organisation when it was finalised; "
+                        "it can no longer be opened or changed on this computer.")
+        if stub:
+            self.notify(sealed_text, error=False)
+        elif self.notice.text() == sealed_text:
+            self.notify("")
+
+    def _load_witness(self, witness: dict[str, Any], language: str) -> None:
+        """Show `witness` (a person record, identity included where readable)."""
         self._witness_base = copy.deepcopy(witness)
         identity = witness.get("identity", {})
         self.has_witness.setChecked(bool(witness))
@@ -398,49 +474,19 @@ class TestimonyEditor(QWidget):
         for field in (self.name, self.father, self.mother, self.id_numbers, self.contact,
                       self.birth_date, self.public):
             field.setEnabled(not sealed)
-        consent = testimony.get("consent", {})
-        select(self.scope, consent.get("scope", "internal"))
-        self.recorded_by.setText(consent.get("recorded_by", ""))
-        self.restrictions.setText(consent.get("restrictions", ""))
-        assessment = testimony.get("assessment", {})
-        select(self.reliability, assessment.get("reliability"))
-        select(self.credibility, assessment.get("credibility"))
-        self.narrative.setPlainText(testimony.get("narrative", {}).get(language, ""))
-        self.summary.setPlainText(testimony.get("summary", {}).get(language, ""))
-        for tagger in (self.narrative_tags, self.summary_tags):
-            tagger.load(testimony.get("tags", []), language,
-                        testimony.get(tagger.field, {}).get(language, ""))
         self._witness_id = str(witness.get("id") or uuid.uuid4())
-        self._prefer = people_of(document)
-        self._refresh_people()
-        self.worker.with_session(_known_and_matcher, self._known_persons)
-        # Wholly sealed on finalise (organisation setting): a stub nobody here can open.
-        stub = "sealed" in testimony
-        self.tabs.setEnabled(not stub)
-        self.save_button.setEnabled(not stub)
-        self.finalise_button.setEnabled(not stub)
-        self.incidents.set_language(language)
-        self.incidents.load(document.get("incidents", []),
-                            testimony.get("no_incident_reason", ""))
-        self.attachments.load(testimony["id"] if exists else None)
-        self.recorder.set_record(testimony["id"] if exists else None)
-        self._loading = False
-        self.dirty = False
-        self._update_heading()
-        self._reload_history()
-        sealed_text = _("This testimony was sealed to the organisation when it was finalised; "
-                        "it can no longer be opened or changed on this computer.")
-        if stub:
-            self.notify(sealed_text, error=False)
-        elif self.notice.text() == sealed_text:
-            self.notify("")
 
     @property
     def testimony_id(self) -> str:
         return str(self._base.get("id", ""))
 
     def _update_heading(self) -> None:
-        status = _("finalised") if self._base.get("status") == "finalised" else _("draft")
+        if self._amend_reason is not None:
+            status = _("finalised, being amended")
+        elif self.finalised:
+            status = _("finalised, read-only")
+        else:
+            status = _("draft")
         self.heading.setText(_("Testimony ({status})").format(status=status))
 
     def mark_dirty(self, *_args: object) -> None:
@@ -548,22 +594,31 @@ class TestimonyEditor(QWidget):
         draft_id, record_id = self.draft_id, self.testimony_id
 
         def done(at: str) -> None:
-            self.state.setText(_("Draft kept {time}").format(time=at[11:19]))
+            self.state.setText(_("Draft kept {time}").format(time=fmt.time_of(at)))
             self.autosaved.emit(at)
 
         self.worker.with_session(lambda s: s.save_draft(draft_id, record_id, "testimony", state),
                                  done)
 
-    def save(self) -> None:
+    def save(self, then: Any = None) -> None:
+        """Save the form as a new revision (an amendment, with its reason, when a
+        finalised testimony is being amended); `then()` runs once it is saved."""
         self._autosave.stop()
         problems = self.incidents.problems()
         if problems:
             self.notify(_("Cannot save yet:") + "\n" + "\n".join(problems))
+            self._after_save.clear()
             return
+        if then is not None:
+            self._after_save.append(then)
         document = self.document()
-        draft_id, tid = self.draft_id, self.testimony_id
+        draft_id, tid, reason = self.draft_id, self.testimony_id, self._amend_reason
 
         def job(session: Any) -> dict[str, Any]:
+            if reason is not None:
+                session.amend(document, reason)
+                session.discard_draft(draft_id)
+                return dict(session.testimony_document(tid))
             session.add_document(document)
             session.discard_draft(draft_id)
             if (document["testimonies"][0].get("status") == "finalised"
@@ -579,12 +634,17 @@ class TestimonyEditor(QWidget):
             self.save()
 
     def _saved(self, document: dict[str, Any]) -> None:
+        amended = self._amend_reason is not None
         self.load(document, exists=True)
-        self.notify("")
+        self.notify(_("Amendment saved with its reason.") if amended else "", error=False)
         self.state.setText(_("Saved"))
         self.saved.emit(self.testimony_id)
+        then, self._after_save = self._after_save, []
+        for callback in then:
+            callback()
 
     def _save_failed(self, error: BaseException) -> None:
+        self._after_save.clear()
         if isinstance(error, ValidationFailed):
             lines = [f"{field_label(path)}: {reason}" for path, reason in error.problems[:20]]
             self.notify(_("Not saved yet. Please check:") + "\n" + "\n".join(lines))
@@ -593,36 +653,116 @@ class TestimonyEditor(QWidget):
         else:
             self.notify(_("Unexpected error ({type}).").format(type=type(error).__name__))
 
-    def finalise(self) -> None:
-        # No autosave may follow the sealing with the words it just sealed.
+    def discard_changes(self) -> None:
+        """Forget the unsaved edits and their kept draft (the saved version stays)."""
         self._autosave.stop()
-        self.dirty = False
-        document = self.document()
         draft_id = self.draft_id
+        self.worker.with_session(lambda s: s.discard_draft(draft_id))
+        self.dirty = False
+        self.state.setText("")
 
-        def save(session: Any) -> None:
+    # -- finalising and amending ---------------------------------------------------
+
+    @property
+    def finalised(self) -> bool:
+        return self._base.get("status") == "finalised"
+
+    @property
+    def read_only(self) -> bool:
+        return self.finalised and self._amend_reason is None
+
+    def _apply_mode(self) -> None:
+        """A finalised testimony is read-only until "Amend…"; the form says which."""
+        read_only = self.read_only
+        self.tabs.widget(0).widget().setEnabled(not read_only)  # type: ignore[attr-defined]
+        for edit in (self.narrative, self.summary):
+            edit.setReadOnly(read_only)
+        self.incidents.set_read_only(read_only)
+        self.choose_witness.setEnabled(not read_only)
+        self.save_button.setVisible(not read_only)
+        self.finalise_button.setText(_("Amend…") if self.finalised else _("Finalise…"))
+        self.finalise_button.setVisible(self._amend_reason is None)
+
+    def finalise_or_amend(self) -> None:
+        if self.finalised:
+            self.amend()
+        else:
+            self.finalise()
+
+    def amend(self) -> None:
+        """Ask why, then let the finalised testimony be changed; Save records a new
+        revision with the reason."""
+        from PySide6.QtWidgets import QInputDialog
+
+        reason, ok = QInputDialog.getMultiLineText(
+            self, _("Amend a finalised testimony"),
+            _("Why is this finalised testimony being changed? The reason is kept in its "
+              "history."))
+        reason = " ".join(reason.split())
+        if not ok or not reason:
+            return
+        self.begin_amendment(reason)
+
+    def begin_amendment(self, reason: str) -> None:
+        self._amend_reason = reason
+        self._apply_mode()
+        self._update_heading()
+        self.notify(_("Amending: {reason}. Save records the change with this reason.").format(
+            reason=reason), error=False)
+
+    def finalise(self) -> None:
+        """Save, then show what finalising will do (and what is missing) in a dialog;
+        finalise only when the person confirms."""
+        self._autosave.stop()
+        problems = self.incidents.problems()
+        if problems:
+            self.notify(_("Cannot save yet:") + "\n" + "\n".join(problems))
+            return
+        document = self.document()
+        draft_id, tid = self.draft_id, self.testimony_id
+
+        def job(session: Any) -> tuple[Any, dict[str, Any]]:
             session.add_document(document)
             session.discard_draft(draft_id)
+            return session.finalise_preview(tid), dict(session.testimony_document(tid))
 
-        self._finalise_saved(save)
+        def saved(result: tuple[Any, dict[str, Any]]) -> None:
+            preview, saved_document = result
+            self.load(saved_document, exists=True)
+            self.saved.emit(tid)
+            self.state.setText(_("Saved"))
+            self._ask_finalise(preview)
 
-    def _finalise_saved(self, before: Any = None) -> None:
-        """Finalise the testimony as saved, unless something is missing or words that
-        may be names have no tag: those are asked about first (UntaggedNamesDialog)."""
+        self.worker.with_session(job, saved, self._save_failed)
+
+    def _ask_finalise(self, preview: Any) -> None:
+        from testimony_app.gui.editor.finalise_dialog import GO_TO_FIELD, FinaliseDialog
+
+        dialog = FinaliseDialog(preview, self)
+        self.finalise_dialog = dialog  # embedders add sections through finalise_opened
+        self.finalise_opened.emit(dialog)
+        result = dialog.exec()
+        self.finalise_dialog = None
+        if result == GO_TO_FIELD and dialog.go_to:
+            self.go_to_field(dialog.go_to)
+        elif result == QDialog.DialogCode.Accepted:
+            self._finalise_saved()
+
+    def _finalise_saved(self) -> None:
+        """Finalise the testimony as saved, once confirmed; words that may be names
+        without a tag are asked about first (UntaggedNamesDialog), whose Finalise
+        comes back here."""
         tid = self.testimony_id
 
-        def job(session: Any) -> tuple[list[str], int, dict[str, Any]]:
-            if before is not None:
-                before(session)
+        def job(session: Any) -> tuple[list[str], int, int, dict[str, Any]]:
             missing = session.finalise_problems(tid)
             untagged = 0 if missing else sum(
                 1 for c in session.untagged_names(tid) if not c.dismissed)
-            if not missing and not untagged:
-                session.finalise(tid)
-            return missing, untagged, dict(session.testimony_document(tid))
+            sealed = session.finalise(tid) if not missing and not untagged else 0
+            return missing, untagged, sealed, dict(session.testimony_document(tid))
 
-        def done(result: tuple[list[str], int, dict[str, Any]]) -> None:
-            missing, untagged, saved = result
+        def done(result: tuple[list[str], int, int, dict[str, Any]]) -> None:
+            missing, untagged, sealed, saved = result
             self.load(saved, exists=True)
             if missing:
                 self.notify(_("Saved as a draft. To finalise it, add:") + "\n• " +
@@ -633,14 +773,94 @@ class TestimonyEditor(QWidget):
                 self._ask_untagged(tid)
             else:
                 self.state.setText(_("Finalised"))
-                self.notify("")
+                self.notify(_("Finalised. {count} identities were sealed.").format(
+                    count=fmt.number(sealed)) if sealed else _("Finalised."), error=False)
                 self.saved.emit(tid)
 
-        def failed(error: BaseException) -> None:
-            self.mark_dirty()  # nothing was saved: the form is kept as a draft again
-            self._save_failed(error)
+        self.worker.with_session(job, done, self._save_failed)
 
-        self.worker.with_session(job, done, failed)
+    def go_to_field(self, field: str) -> None:
+        """Show and focus the field a missing item names."""
+        if field == "incidents":
+            self.tabs.setCurrentWidget(self.incidents)
+            self.incidents.no_incident_reason.setFocus()
+            return
+        self.tabs.setCurrentIndex(0)
+        widget = {"consent.recorded_by": self.recorded_by,
+                  "interview.date": self.date}.get(field, self.title)
+        area = self.tabs.widget(0)
+        if isinstance(area, QScrollArea):
+            area.ensureWidgetVisible(widget)
+        widget.setFocus()
+
+    # -- people, found or created inline -------------------------------------------
+
+    def _choose(self, parent: QWidget, title: str,
+                first: list[tuple[str, str]] | None = None) -> tuple[str, str] | None:
+        from testimony_app.gui.people.person_dialog import choose_person
+
+        chosen = choose_person(self.worker, parent, title, self.language.currentData(), first)
+        if chosen is not None:
+            labels = dict(getattr(self, "_person_labels", {}))
+            labels[chosen[0]] = chosen[1]
+            self._person_labels = labels
+            self._refresh_people()
+            self.worker.with_session(_known_and_matcher, self._known_persons)
+        return chosen
+
+    def _choose_victim(self, parent: QWidget) -> tuple[str, str] | None:
+        return self._choose(parent, _("Victim: find or create a person"))
+
+    def _choose_tagged(self, parent: QWidget, first: list[tuple[str, str]]
+                       ) -> tuple[str, str] | None:
+        return self._choose(parent, _("Tag as person"), first)
+
+    def _choose_witness(self) -> None:
+        chosen = self._choose(self, _("Witness: find or create a person"))
+        if chosen is None:
+            return
+        language = self.language.currentData()
+
+        def show(view: Any) -> None:
+            person = {**view.person}
+            if view.identity is not None:
+                person["identity"] = view.identity
+            self._load_witness(person, language)
+            self._refresh_people()
+            self.mark_dirty()
+
+        self.worker.with_session(lambda s: s.person_view(chosen[0], language), show,
+                                 self._save_failed)
+
+    # -- drafts ----------------------------------------------------------------------
+
+    def offer_draft(self, draft: Any) -> None:
+        """Unsaved changes to the testimony just opened were kept: offer them at once."""
+        self._offered = draft
+        self.draft_text.setText(_("This testimony has unsaved changes, kept {when}. "
+                                  "Restore them?").format(when=fmt.timestamp(draft.updated_at)))
+        self.draft_bar.setVisible(True)
+
+    def restore_offered(self) -> None:
+        draft = self._offered
+        if draft is None:
+            return
+        self.restore(draft)
+        self.notify(_("The unsaved changes kept {when} are restored; save to keep them.")
+                    .format(when=fmt.timestamp(draft.updated_at)), error=False)
+
+    def restore(self, draft: Any) -> None:
+        """Show a kept draft (the form as it was), unsaved."""
+        self.load(draft.data["document"], exists=bool(draft.data.get("exists")),
+                  draft_id=draft.id)
+        self.mark_dirty()
+
+    def discard_offered(self) -> None:
+        draft = self._offered
+        self.draft_bar.setVisible(False)
+        self._offered = None
+        if draft is not None:
+            self.worker.with_session(lambda s: s.discard_draft(draft.id))
 
     def _ask_untagged(self, tid: str) -> None:
         from testimony_app.gui.editor.untagged_names_dialog import UntaggedNamesDialog
@@ -667,10 +887,16 @@ class TestimonyEditor(QWidget):
         def show(result: tuple[list[Revision], list[Attachment]]) -> None:
             revisions, attachments = result
             self.history.clear()
+            actions = {"created": _("created"), "updated": _("changed")}
+            reasons = {a["at"][:16]: a["reason"] for a in self._base.get("amendments", [])}
             for r in reversed(revisions):
+                action = actions.get(r.action, r.action)
+                reason = reasons.get(r.at[:16]) if "amendments" in r.changed else None
+                if reason:
+                    action = _("amended ({reason})").format(reason=reason)
                 self.history.addItem(_("#{n} · {when} · {who} · {action}: {fields}").format(
-                    n=r.revision, when=r.at[:19].replace("T", " "), who=r.author,
-                    action=r.action, fields=", ".join(r.changed)))
+                    n=r.revision, when=fmt.timestamp(r.at), who=r.author,
+                    action=action, fields=", ".join(r.changed)))
             for att in attachments:
                 rec = att.recording
                 if rec is None:
@@ -679,7 +905,7 @@ class TestimonyEditor(QWidget):
                           "an interruption") if rec.get("state") == "recovered" else
                         _("Recorded {when} · {length} · {count} markers"))
                 self.history.addItem(text.format(
-                    when=str(rec.get("started_at", ""))[:19].replace("T", " "),
+                    when=fmt.timestamp(str(rec.get("started_at", ""))),
                     length=clock(int(rec.get("duration_ms", 0))),
                     count=len(rec.get("markers", []))))
 

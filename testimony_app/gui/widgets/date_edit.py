@@ -270,8 +270,11 @@ class DateWithPrecisionEdit(QWidget):
             return self._from.date(), self._to.date()
         return self._day.date(), self._day.date()
 
-    def _set_inputs(self, first: QDate, last: QDate) -> None:
-        self._day.setDate(first)
+    def _set_inputs(self, first: QDate, last: QDate, keep_day: bool = False) -> None:
+        # Changing precision never changes the day entered while it still fits:
+        # 4 December -> December 2016 -> on the day is 4 December again, not the 1st.
+        if not (keep_day and first <= self._day.date() <= last):
+            self._day.setDate(first)
         self._month_year.setValue(first.year())
         self._month.setCurrentIndex(first.month() - 1)
         self._year.setValue(first.year())
@@ -288,7 +291,7 @@ class DateWithPrecisionEdit(QWidget):
         self._loading = True
         try:
             if not (self._shown in _SPAN and self.precision() in _SPAN):
-                self._set_inputs(first, last)
+                self._set_inputs(first, last, keep_day=True)
             self._shown = self.precision()
             self._stack.setCurrentIndex(_PAGE[self._shown])
         finally:

@@ -101,6 +101,10 @@ class IncidentEditor(QWidget):
         """Persons to choose among victims: (id, label) pairs."""
         self._victims.set_persons(persons)
 
+    def set_person_chooser(self, chooser: Any) -> None:
+        """How a victim is found or created (see VictimsEditor.person_chooser)."""
+        self._victims.person_chooser = chooser
+
     def set_value(self, incident: dict[str, Any] | None) -> None:
         """Show `incident` (interchange form, "testimonies" ignored), or a new one."""
         incident = incident or {}

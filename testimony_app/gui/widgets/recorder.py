@@ -108,7 +108,10 @@ class Recorder(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setVisible(False)
-        row = QHBoxLayout()
+        # The controls show only where audio can be recorded; elsewhere one quiet line.
+        self.controls = QWidget()
+        row = QHBoxLayout(self.controls)
+        row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel(_("Audio")))
         row.addWidget(self.device, 1)
         for w in (self.record_button, self.pause_button, self.stop_button, self.level,
@@ -116,7 +119,7 @@ class Recorder(QWidget):
             row.addWidget(w)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
+        layout.addWidget(self.controls)
         layout.addWidget(self.message)
         layout.addWidget(self.markers)
         self.poll = QTimer(self)
@@ -187,6 +190,16 @@ class Recorder(QWidget):
         self._update_buttons()
 
     def _say(self, text: str, error: bool = True) -> None:
+        unavailable = self.device.count() == 0 and self._take is None
+        self.controls.setVisible(not unavailable)
+        if unavailable:
+            error = False  # not a fault of the person's: said once, quietly, on one line
+            self.message.setStyleSheet("color: palette(placeholder-text)")
+            self.message.setWordWrap(False)
+            self.message.setText(text)
+            self.message.setVisible(bool(text))
+            return
+        self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020" if error else "color: #1b5e20")
         self.message.setText(text)
         self.message.setVisible(bool(text))

@@ -3,7 +3,7 @@ counts them ("seven members of the Sande family, perhaps more, three of them wom
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -70,6 +70,8 @@ def _spin(name: str) -> QSpinBox:
     spin.setLocale(QLocale(i18n.language()))  # digits as testimony_app.gui.fmt shows them
     spin.setRange(0, MAX_COUNT)
     spin.setAccessibleName(name)
+    # Never squeezed below a seven-digit count, whatever the window's width.
+    spin.setMinimumWidth(spin.fontMetrics().horizontalAdvance("0000000") + 36)
     return spin
 
 
@@ -86,6 +88,8 @@ class VictimsEditor(QWidget):
         self._victims: list[_Victim] = []
         self._persons: dict[str, str] = {}
         self._loading = False
+        # Set by the editor: finds or creates a person, (id, label) or None if cancelled.
+        self.person_chooser: Callable[[QWidget], tuple[str, str] | None] | None = None
 
         self._table = QTableWidget(0, 3)
         self._table.setHorizontalHeaderLabels([_("Victim"), _("Number"), _("Status")])
@@ -132,8 +136,9 @@ class VictimsEditor(QWidget):
             spin = _spin(_("Of whom: {part}").format(part=text))
             caption = QLabel(text)
             caption.setBuddy(spin)
-            grid.addWidget(caption, 0, column)
-            grid.addWidget(spin, 1, column)
+            # Three to a row: five side by side do not fit beside the incident list.
+            grid.addWidget(caption, 2 * (column // 3), column % 3)
+            grid.addWidget(spin, 2 * (column // 3) + 1, column % 3)
             self._breakdown[key] = spin
         self._group_status = vocab_combo("victim_status", _("Status of the group"),
                                          _("(not given)"))
@@ -165,9 +170,15 @@ class VictimsEditor(QWidget):
         self._person.setMinimumContentsLength(24)
         self._person_status = vocab_combo("victim_status", _("Status of the person"),
                                           _("(not given)"))
+        self._find = QPushButton(_("Find or create…"))
+        self._find.setAccessibleName(_("Find or create a person"))
+        self._find.clicked.connect(self._find_person)
+        person_row = QHBoxLayout()
+        person_row.addWidget(self._person, 1)
+        person_row.addWidget(self._find)
         person_page = QWidget()
         person_form = QFormLayout(person_page)
-        person_form.addRow(_("Person"), self._person)
+        person_form.addRow(_("Person"), person_row)
         person_form.addRow(_("Status"), self._person_status)
 
         hint = QLabel(_("Select a victim in the list to edit it, or add one."))
@@ -278,8 +289,34 @@ class VictimsEditor(QWidget):
         self._label.setFocus()
 
     def add_person(self) -> None:
+        """A person victim: found or created in the person dialog when the editor has
+        one (`person_chooser`), else chosen in the list below."""
+        if self.person_chooser is not None:
+            chosen = self.person_chooser(self)
+            if chosen is None:
+                return
+            person_id, label = chosen
+            self._persons[person_id] = label
+            self._fill_persons()
+            self._append(_Victim("person", person=person_id))
+            return
         self._append(_Victim("person"))
         self._person.setFocus()
+
+    def _find_person(self) -> None:
+        """Change the selected person victim to one found or created."""
+        row = self._selected_row()
+        if self.person_chooser is None or row is None:
+            return
+        chosen = self.person_chooser(self)
+        if chosen is None:
+            return
+        self._persons[chosen[0]] = chosen[1]
+        self._fill_persons()
+        self._victims[row].person = chosen[0]
+        self._row_edited(row)
+        with self._quiet():
+            self._load_person(self._victims[row])
 
     def remove_selected(self) -> None:
         row = self._selected_row()

@@ -16,10 +16,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSplitter,
+    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -35,6 +38,7 @@ from testimony_app.gui.sync.common import plain_label, read_only_table
 from testimony_app.gui.widgets.provenance_panel import ProvenancePanel
 from testimony_app.gui.widgets.vocab_combo import select, vocab_combo
 from testimony_app.gui.worker import VaultWorker
+from testimony_app.gui.workspace.incident_comparison import IncidentComparison
 from testimony_app.i18n import _
 
 SHOWN = 500  # best suggestions listed; the rest come up as these are decided
@@ -59,6 +63,18 @@ def _side(info: IncidentInfo) -> str:
         who=info.researcher_label())
 
 
+def _fit_width(table: QTableWidget, stretch: tuple[int, ...]) -> None:
+    """No sideways scrolling: the long columns share the width (cut, the whole text in
+    the tooltip and, for a pair, side by side beside the table)."""
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    for column in range(table.columnCount()):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column in stretch
+                                    else QHeaderView.ResizeMode.ResizeToContents)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+
+
 class CorroborationPage(QWidget):
     def __init__(self, worker: VaultWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +95,7 @@ class CorroborationPage(QWidget):
         self.suggestion_table = read_only_table(_("Suggestions"), [
             _("Score"), _("Type"), _("First incident"), _("Second incident"), _("Why")])
         self.suggestion_table.currentCellChanged.connect(lambda *_a: self._selected())
+        _fit_width(self.suggestion_table, stretch=(2, 3, 4))
         self.confirm_button = QPushButton(_("Confirm: same event"))
         self.confirm_button.clicked.connect(lambda: self.decide("confirm"))
         self.reject_button = QPushButton(_("Reject: different events"))
@@ -98,6 +115,7 @@ class CorroborationPage(QWidget):
             _("Incidents"), _("Type"), _("Dates"), _("Places"), _("Independent sources"),
             _("Suggested status"), _("Current status"), _("Not counted")])
         self.cluster_table.currentCellChanged.connect(lambda *_a: self._selected(True))
+        _fit_width(self.cluster_table, stretch=(1, 2, 3))
         self.status_combo = vocab_combo("verification", _("Verification status"))
         self.accept_button = QPushButton(_("Accept suggested status"))
         self.accept_button.clicked.connect(self.accept_suggested)
@@ -138,6 +156,8 @@ class CorroborationPage(QWidget):
         self.provenance = ProvenancePanel(worker)
         detail = QGroupBox(_("Provenance of the selected incident"))
         box = QVBoxLayout(detail)
+        self.comparison = IncidentComparison()  # a suggested pair, field by field
+        box.addWidget(self.comparison)
         box.addWidget(self.incidents)
         box.addWidget(self.unlink_button)
         box.addWidget(self.provenance, 2)
@@ -147,7 +167,12 @@ class CorroborationPage(QWidget):
         left.addWidget(clusters_box)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
-        split.addWidget(detail)
+        # The detail grows with a pair side by side: it scrolls, the window does not grow.
+        detail_area = QScrollArea()
+        detail_area.setWidgetResizable(True)
+        detail_area.setWidget(detail)
+        detail_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        split.addWidget(detail_area)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         top = QHBoxLayout()
@@ -197,8 +222,9 @@ class CorroborationPage(QWidget):
                      _side(s.a), _side(s.b),
                      "; ".join(reason.text(i18n.language()) for reason in s.reasons)]
             for c, text in enumerate(cells):
-                table.setItem(r, c, QTableWidgetItem(text))
-        table.resizeColumnsToContents()
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)  # the whole text where the column cuts it
+                table.setItem(r, c, item)
         table = self.cluster_table
         table.setRowCount(len(self.clusters))
         for r, cluster in enumerate(self.clusters):
@@ -215,8 +241,9 @@ class CorroborationPage(QWidget):
                      "; ".join(r.text(i18n.language()) for r in cluster.reasons
                                if r.code == "not_independent")]
             for c, text in enumerate(cells):
-                table.setItem(r, c, QTableWidgetItem(text))
-        table.resizeColumnsToContents()
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                table.setItem(r, c, item)
         summary = _("{suggestions} suggestions to review; {clusters} corroborated "
                     "incidents or groups.").format(
             suggestions=fmt.number(len(self.suggestions)), clusters=fmt.number(len(clusters)))
@@ -257,6 +284,8 @@ class CorroborationPage(QWidget):
             if suggestion is not None:
                 infos = [suggestion.a, suggestion.b]
         self._cluster_side = cluster_side
+        self.comparison.show_pair(*(infos if len(infos) == 2 and not cluster_side
+                                    else (None, None)))
         self.incidents.clear()
         for info in infos:
             item = QListWidgetItem(f"{_label('incident_type', info.type)} · {_side(info)}")

@@ -1,0 +1,181 @@
+"""One incident, as the Incidents list opens it: what happened, when, where, to whom,
+and the testimonies that report it (each opens in the editor, on this incident)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from testimony_app import i18n
+from testimony_app.core import vocab
+from testimony_app.gui import fmt
+from testimony_app.gui.people.person_page import mention_text
+from testimony_app.gui.worker import VaultWorker
+from testimony_app.i18n import _
+
+
+def _plain(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def date_text(date: dict[str, Any]) -> str:
+    """A date with its precision in words, long form (one record)."""
+    precision = date.get("precision")
+    value = str(date.get("value", ""))
+    if precision == "day":
+        text = fmt.long_date(value)
+    elif precision == "month" and len(value) == 7:
+        text = fmt.locale().toString(QDate.fromString(value + "-01", "yyyy-MM-dd"),
+                                     "MMMM yyyy")
+    elif precision == "year":
+        text = value
+    elif precision in ("range", "approximate"):
+        text = _("between {first} and {last}").format(
+            first=fmt.long_date(str(date.get("from", ""))),
+            last=fmt.long_date(str(date.get("to", ""))))
+        if precision == "approximate":
+            text = _("roughly {when}").format(when=text)
+    elif precision == "before":
+        text = _("before {day}").format(day=fmt.long_date(value))
+    elif precision == "after":
+        text = _("after {day}").format(day=fmt.long_date(value))
+    else:
+        text = value
+    if date.get("text"):
+        text += f" (“{date['text']}”)"
+    return text
+
+
+def victims_text(victims: list[dict[str, Any]], persons: dict[str, str]) -> list[str]:
+    language = i18n.language()
+    lines = []
+    for victim in victims:
+        status = vocab.label("victim_status", victim["status"], language) \
+            if victim.get("status") else ""
+        if "person" in victim:
+            who = persons.get(victim["person"], victim["person"][:8])
+        else:
+            group = victim["group"]
+            count = fmt.number(int(group.get("count", 0)))
+            who = {"at_least": _("at least {n}"), "approximately": _("about {n}"),
+                   "perhaps_more": _("{n}, perhaps more")}.get(
+                       group.get("qualifier", "exact"), "{n}").format(n=count)
+            label = group.get("label") or {}
+            if label:
+                who += " · " + str(label.get(language) or next(iter(label.values())))
+        lines.append(f"{who} · {status}" if status else who)
+    return lines
+
+
+class IncidentPage(QWidget):
+    open_testimony = Signal(str, str)  # testimony id, this incident's id
+    back = Signal()
+
+    def __init__(self, worker: VaultWorker, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        self.incident_id = ""
+        back = QPushButton(_("Back to the list"))
+        back.clicked.connect(self.back.emit)
+        self.heading = QLabel()
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.heading.setFont(font)
+        top = QHBoxLayout()
+        top.addWidget(back)
+        top.addWidget(self.heading, 1)
+        facts = QGroupBox(_("What happened"))
+        self.form = QFormLayout(facts)
+        self.testimonies = QListWidget()
+        self.testimonies.setAccessibleName(_("Testimonies reporting this incident"))
+        self.testimonies.itemActivated.connect(self._open)
+        self.testimonies.setMinimumHeight(90)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addWidget(facts)
+        layout.addWidget(QLabel(_("Testimonies that report it (double-click or Enter opens "
+                                  "one)")))
+        layout.addWidget(self.testimonies, 1)
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.addLayout(top)
+        outer.addWidget(area, 1)
+
+    def load(self, incident_id: str) -> None:
+        self.incident_id = incident_id
+        language = i18n.language()
+
+        def job(session: Any) -> tuple[Any, ...]:
+            document = session.show(incident_id)
+            incident = document.get("meta", {}).get("unsealed") or document["incidents"][0]
+            ids = [v["person"] for v in incident.get("victims", []) if "person" in v]
+            persons = {p.id: p.label(language) for p in session.person_summaries(ids, language)}
+            places = dict(session.labels("place", language))
+            return incident, persons, places, session.incident_testimonies(incident_id)
+
+        self.worker.with_session(job, self._show)
+
+    def _show(self, result: tuple[Any, ...]) -> None:
+        incident, persons, places, testimonies = result
+        language = i18n.language()
+        self.heading.setText(vocab.label("incident_type", incident["type"], language))
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.form.addRow(_("Date"), _plain(date_text(incident.get("date", {}))))
+        if incident.get("place"):
+            self.form.addRow(_("Place"), _plain(places.get(incident["place"], "")))
+        perpetrator = incident.get("perpetrator")
+        if perpetrator:
+            text = vocab.label("perpetrator", perpetrator["category"], language)
+            if perpetrator.get("description"):
+                text += f" · {perpetrator['description']}"
+            self.form.addRow(_("Perpetrator"), _plain(text))
+        self.form.addRow(_("Verification"), _plain(
+            vocab.label("verification", incident.get("verification", ""), language)))
+        victims = victims_text(incident.get("victims", []), persons)
+        if victims:
+            self.form.addRow(_("Victims"), _plain("\n".join(victims)))
+        description = incident.get("description") or {}
+        if description:
+            self.form.addRow(_("Description"), _plain(
+                str(description.get(language) or next(iter(description.values())))))
+        self.testimonies.clear()
+        for mention in testimonies:
+            item = QListWidgetItem(mention_text(mention))
+            item.setData(Qt.ItemDataRole.UserRole, mention.id)
+            self.testimonies.addItem(item)
+        if testimonies:
+            self.testimonies.setCurrentRow(0)
+
+    def _open(self, item: QListWidgetItem) -> None:
+        testimony_id = item.data(Qt.ItemDataRole.UserRole)
+        if testimony_id:
+            self.open_testimony.emit(str(testimony_id), self.incident_id)
+
+    def clear(self) -> None:
+        self.incident_id = ""
+        self.heading.clear()
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.testimonies.clear()

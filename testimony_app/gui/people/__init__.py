@@ -1,0 +1,1 @@
+"""People: find, create, edit and see where a person is named."""
