@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QDialogButtonBox,
@@ -108,6 +108,12 @@ def click(qtbot, widget: QWidget) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.real_unsaved_prompt
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_first_session(qtbot, qapp, tmp_path: Path, language: str) -> None:  # type: ignore[no-untyped-def]
+    # Start from a bare application: windows earlier tests left behind would all be
+    # told of the layout direction change the language makes.
+    for leftover in QApplication.topLevelWidgets():
+        leftover.close()
+        leftover.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     words = ACCOUNT[language]
     controller = Controller(qapp, AppConfig(language=language,
                                             vault_folder=str(tmp_path / "vault")))
