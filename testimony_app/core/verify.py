@@ -178,7 +178,7 @@ def check(path: Path, expected: Iterable[str] = ()) -> Verdict:
         for month, type_, part in report.exposed(records, threshold):
             problems.append(_("records.json shows the {part} of a suppressed figure "
                               "({month}, {type})").format(part=part, month=month, type=type_))
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         problems.append(_("records.json cannot be read"))
     return Verdict(problems, manifest, fingerprint, known)
 
