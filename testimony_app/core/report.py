@@ -162,10 +162,6 @@ def exposed(records: dict[str, Any], threshold: int) -> list[tuple[str, str, str
     return out
 
 
-def _cell(value: int | None, threshold: int) -> str:
-    return f"&lt;{threshold}" if value is None else f"{value:,}"
-
-
 def _count(f: dict[str, Any], part: str, threshold: int) -> str:
     """A part of a figure as the report shows it: a documented null is suppressed; a
     reported null is a part its source did not give."""
