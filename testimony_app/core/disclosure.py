@@ -45,14 +45,15 @@ GRID = {"site": 4, "neighbourhood": 2, "village": 2, "district": 2, "city": 1,
 GRID_METRES = {4: 11, 3: 111, 2: 1_110, 1: 11_100, 0: 111_000}
 
 SMALL_COUNTS = (
-    "Documented victims, women and children are counted by month and incident type. "
+    "Documented victims, women and children are counted by month (or by the months "
+    "a date spans, when it crosses a month boundary) and incident type. "
     "A count from 1 to threshold-1 is suppressed. When a figure's victims are "
     "suppressed, its women and children are suppressed too and its incidents carry no "
     "victims (only a qualifier); when only its women or children are, its incidents "
     "carry their victim count and the parts shown, but no victim list. No total across "
     "figures is published, and nothing else in the export counts the victims of those "
     "incidents, so a suppressed count cannot be recomputed from the export. Figures "
-    "other sources published are shown as published.")
+    "other sources published are shown as published, one row each, never added up.")
 
 
 @dataclass(frozen=True)
@@ -212,12 +213,13 @@ def decide(holdings: Holdings, profile: Profile) -> Disclosure:
             if victim.pop("_label", False):
                 log["victim group label withheld (free text)"] += 1
 
+    aggregates = _aggregates(holdings, profile, places, log)
     records = {"format": EXPORT_FORMAT,
                "sources": [{k: s[k] for k in ("id", "name", "kind") if k in s}
                            for s in holdings.sources],
-               "places": _places(incidents, places, profile, log),
+               "places": _places(incidents + aggregates, places, profile, log),
                "persons": persons, "testimonies": testimonies, "incidents": incidents,
-               "aggregates": _aggregates(holdings, profile)}
+               "aggregates": aggregates}
     return Disclosure(profile, records, report.figures(records, threshold), log)
 
 
@@ -331,7 +333,7 @@ def _persons(holdings: Holdings, needed: set[str]) -> dict[str, dict[str, Any]]:
 
 def _places(incidents: list[dict[str, Any]], places: dict[str, dict[str, Any]],
             profile: Profile, log: Counter[str]) -> list[dict[str, Any]]:
-    """The places the incidents name, with the places enclosing them."""
+    """The places the incidents (and figures) name, with the places enclosing them."""
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
     for pid in sorted({i["place"] for i in incidents if i.get("place")}):
@@ -352,8 +354,10 @@ def _places(incidents: list[dict[str, Any]], places: dict[str, dict[str, Any]],
     return out
 
 
-def _aggregates(holdings: Holdings, profile: Profile) -> list[dict[str, Any]]:
-    """Other sources' figures, as they published them (their words withheld)."""
+def _aggregates(holdings: Holdings, profile: Profile, places: dict[str, dict[str, Any]],
+                log: Counter[str]) -> list[dict[str, Any]]:
+    """Other sources' figures, as they published them (their words withheld), with the
+    place each is for, coarsened like an incident's."""
     out = []
     for a in holdings.aggregates:
         if not in_period(a["period"], profile):
@@ -362,5 +366,9 @@ def _aggregates(holdings: Holdings, profile: Profile) -> list[dict[str, Any]]:
                                                     "count", "qualifier", "breakdown") if k in a}
         entry["period"] = coarse_date(a["period"], profile.coarsen_dates
                                       and dates.month(a["period"]) is not None)
+        if a.get("place"):
+            place = _place_ref(a["place"], places, profile.coarsen_places, log)
+            if place:
+                entry["place"] = place
         out.append(entry)
     return out

@@ -37,9 +37,9 @@ def _children(breakdown: dict[str, Any]) -> int:
 
 
 def cell_of(incident: dict[str, Any]) -> tuple[str, str]:
-    """The figure an incident is counted in: the month it starts (or ends) in, its type."""
-    date = incident["date"]
-    return dates.month(date) or dates.sort_key(date)[:7], str(incident["type"])
+    """The figure an incident is counted in: the month its date falls in, or the
+    months it spans ("2016-11/2016-12", core/stats.py), and its type."""
+    return stats.month_key(incident["date"]), str(incident["type"])
 
 
 def cells(incidents: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict[str, Any]]]:
@@ -114,40 +114,38 @@ def suppressed_parts(totals: dict[str, Any], threshold: int) -> set[str]:
 
 
 def figures(records: dict[str, Any], threshold: int) -> list[dict[str, Any]]:
-    """Victims by month, incident type and source, documented apart from reported.
+    """The export's figures, by month (or span of months) and incident type.
 
-    Documented counts from 1 to threshold-1 are suppressed, and so is a part that the
-    records withhold (core/disclosure.py says which). No totals across rows are
-    published. Figures other organisations published are shown as they were published.
+    Documented rows (`source` "documented") count the cases in the records, here
+    (`computed`, with the incident ids counted in `parts`); a count from 1 to
+    threshold-1 is suppressed (null), and so is a part the records withhold
+    (core/disclosure.py says which). Every figure another source published is a row
+    of its own, as published (core/stats.py `reported_figure`): never added to
+    another. A date or period that crosses a month boundary is filed under its span
+    (`spans_months`). No totals across rows are published.
     """
     persons = {p["pseudonym"]: p for p in records.get("persons", [])}
-    sources = {s["id"]: s["name"] for s in records.get("sources", [])}
-    rows: dict[tuple[str, str, str], dict[str, Any]] = {}
+    rows: list[dict[str, Any]] = []
     for (month, type_), members in cells(records.get("incidents", [])).items():
         totals = tally_incidents(members, persons)
         hidden = suppressed_parts(totals, threshold)
-        rows[(month, type_, "documented")] = {
-            "month": month, "incident_type": type_, "source": "documented",
+        rows.append({
+            "kind": stats.DOCUMENTED, "computed": True, "month": month,
+            "spans_months": stats.spans_months(month), "incident_type": type_,
+            "source": stats.DOCUMENTED,
             **{part: SUPPRESSED if part in hidden else totals[part] for part in PARTS},
-            "records": totals["records"], "qualifier": stats.combine(totals["qualifiers"])}
-    reported: dict[tuple[str, str, str], dict[str, Any]] = {}
+            "qualifier": stats.combine(totals["qualifiers"]), "records": totals["records"],
+            "parts": sorted(str(i["id"]) for i in members)})
+    labels = stats.source_labels(records.get("sources", []))
+    places = stats.Places(records.get("places", []))
     for agg in records.get("aggregates", []):
-        agg_month = dates.month(agg["period"])
-        if agg_month is None:
-            continue
-        key = (agg_month, agg["incident_type"], sources.get(agg["source"], "?"))
-        r = reported.setdefault(key, {
-            "month": key[0], "incident_type": key[1], "source": key[2], "victims": 0,
-            "women": 0, "children": 0, "records": 0, "qualifiers": set()})
-        r["records"] += 1
-        r["victims"] += _number(agg["count"])
-        r["women"] += _number(agg.get("breakdown", {}).get("women", 0))
-        r["children"] += _children(agg.get("breakdown", {}))
-        r["qualifiers"].add(str(agg["qualifier"]))
-    for key, r in reported.items():
-        r["qualifier"] = stats.combine(r.pop("qualifiers"))
-        rows.setdefault(key, r)
-    return [rows[key] for key in sorted(rows)]
+        figure = stats.reported_figure(agg, stats.source_label(labels, agg["source"]), places)
+        figure.pop("period_text")  # a source's own words for a date never leave
+        rows.append({**figure, "month": stats.month_key(agg["period"])})
+    rows.sort(key=lambda r: (r["month"], r["incident_type"], r["source"] != stats.DOCUMENTED,
+                             r["source"], r.get("from", ""), r.get("figure_place", ""),
+                             r.get("id", "")))
+    return rows
 
 
 def exposed(records: dict[str, Any], threshold: int) -> list[tuple[str, str, str]]:
@@ -164,8 +162,34 @@ def exposed(records: dict[str, Any], threshold: int) -> list[tuple[str, str, str
     return out
 
 
-def _cell(value: int | None, threshold: int) -> str:
-    return f"&lt;{threshold}" if value is None else f"{value:,}"
+def _count(f: dict[str, Any], part: str, threshold: int) -> str:
+    """A part of a figure as the report shows it: a documented null is suppressed; a
+    reported null is a part its source did not give."""
+    value = f.get(part)
+    qualifier = f.get("qualifier") if part == "victims" else f.get(f"{part}_qualifier")
+    if value is None:
+        return f"&lt;{threshold}" if f["source"] == stats.DOCUMENTED else "—"
+    return PREFIXES.get(str(qualifier or "exact"), "~ ") + f"{value:,}"
+
+
+def month_text(key: str) -> str:
+    """A figure's month, or the months its date spans, marked so."""
+    if not stats.spans_months(key):
+        return key
+    first, last = (part if part != ".." else "…" for part in key.split("/"))
+    return f"{first} – {last} (spans months)"
+
+
+def _note(f: dict[str, Any]) -> str:
+    """How a figure was made: counted here from records, or as its source published
+    it, with the parts it gave besides women and children."""
+    if f["source"] == stats.DOCUMENTED:
+        return f"computed here from {f['records']:,} records"
+    others = [f"{vocab.label('breakdown', code)} {PREFIXES.get(str(p['qualifier']), '~ ')}"
+              f"{int(p['count']):,}" for code, p in (f.get("breakdown") or {}).items()
+              if code not in ("women", "children")]
+    words = "count computed here from its parts" if f.get("count_from_parts") else "as published"
+    return "; ".join([words, *others])
 
 
 def render_html(manifest: dict[str, Any], records: dict[str, Any], language: str = "en") -> str:
@@ -175,18 +199,21 @@ def render_html(manifest: dict[str, Any], records: dict[str, Any], language: str
     threshold = int(manifest["threshold"])
     rows = []
     for f in manifest["figures"]:
-        prefix = PREFIXES.get(f["qualifier"], "~ ")
+        period = dates.text(f["period"]) if isinstance(f.get("period"), dict) else ""
         rows.append(
-            f"<tr><td>{esc(f['month'])}</td>"
+            f"<tr><td>{esc(month_text(f['month']))}</td>"
             f"<td>{esc(vocab.label('incident_type', f['incident_type'], language))}</td>"
-            f"<td>{esc(f['source'])}</td><td class=n>{prefix}{_cell(f['victims'], threshold)}"
-            f"</td><td class=n>{_cell(f['women'], threshold)}</td>"
-            f"<td class=n>{_cell(f['children'], threshold)}</td></tr>")
+            f"<td>{esc(f['source'])}</td><td class=n>{_count(f, 'victims', threshold)}"
+            f"</td><td class=n>{_count(f, 'women', threshold)}</td>"
+            f"<td class=n>{_count(f, 'children', threshold)}</td>"
+            f"<td>{esc(str(f.get('figure_place', '')))}</td><td>{esc(period)}</td>"
+            f"<td>{esc(_note(f))}</td></tr>")
     peak = max((f["victims"] or 0 for f in manifest["figures"]), default=0) or 1
     bars = "".join(
-        f"<div class=bar><span>{esc(f['month'])} · {esc(f['source'])}</span>"
+        f"<div class=bar><span>{esc(month_text(f['month']))} · {esc(f['source'])}"
+        f"{' · ' + esc(str(f['figure_place'])) if f.get('figure_place') else ''}</span>"
         f"<i style='width:{max(1, int(300 * (f['victims'] or 0) / peak))}px'></i>"
-        f"<b>{_cell(f['victims'], threshold)}</b></div>"
+        f"<b>{_count(f, 'victims', threshold)}</b></div>"
         for f in manifest["figures"] if f["incident_type"] == "arbitrary_arrest")
     log = "".join(f"<li>{esc(k)}: {v}</li>" for k, v in sorted(manifest["redaction_log"].items()))
     counts = "".join(f"<li>{esc(k)}: {v}</li>" for k, v in sorted(manifest["counts"].items()))
@@ -206,12 +233,15 @@ background:#6a1b9a}}@media print{{body{{margin:0}}}}</style></head><body>
 <p>Organisation: {esc(manifest['organisation']['name'])} · key {esc(manifest['organisation']
 ['fingerprint'])} · for {esc(manifest['auditor'])} · {esc(manifest['created'])}</p>
 <p>Check it with <code>testimony verify</code> or <code>sha256sum -c SHA256SUMS</code>.</p>
-<h2>Figures</h2><p>Cases documented by the organisation are shown apart from figures other
-sources reported; they are never added together. Documented counts below
+<h2>Figures</h2><p>Cases documented by the organisation are counted here, apart from figures
+other sources published; every published figure is shown as its source gave it, on a
+row of its own, and no two figures are added together. A date or period that crosses
+a month boundary is shown under the months it spans. Documented counts below
 {threshold} are suppressed (&lt;{threshold}), and the incidents under a suppressed
-figure carry no part of it in any file of this export.</p>
+figure carry no part of it in any file of this export; — is a part a source did not
+give.</p>
 <table><tr><th>Month</th><th>Type</th><th>Source</th><th>Victims</th><th>Women</th>
-<th>Children</th></tr>{''.join(rows)}</table>
+<th>Children</th><th>Place</th><th>Period</th><th>Note</th></tr>{''.join(rows)}</table>
 <h2>Arrests by month</h2>{bars}
 <h2>Contents</h2><ul>{counts}</ul><h2>Redaction log</h2><ul>{log}</ul>
 <h2>Reviewed narratives</h2>{narratives or '<p>None.</p>'}

@@ -3,9 +3,10 @@
 Checks the Ed25519 signature over the manifest, that the key that made it is one
 the auditor was told to expect (`--expect`, or a file of trusted keys), every
 file's SHA-256 and size, that nothing is missing or extra, that SHA256SUMS agrees,
-recomputes the report's figures from records.json (a suppressed figure from the
-parts its incidents still show), and checks that no incident under a suppressed
-figure shows what it hides. Every failure is named.
+recomputes the report's figures from records.json (documented cases per month or
+span of months, a suppressed figure from the parts its incidents still show; every
+other source's figure on a row of its own, as published), and checks that no
+incident under a suppressed figure shows what it hides. Every failure is named.
 
 The manifest carries its signer's public key, so a signature alone proves only
 that whoever made the export signed it: anyone can re-sign a changed export with
@@ -177,7 +178,7 @@ def check(path: Path, expected: Iterable[str] = ()) -> Verdict:
         for month, type_, part in report.exposed(records, threshold):
             problems.append(_("records.json shows the {part} of a suppressed figure "
                               "({month}, {type})").format(part=part, month=month, type=type_))
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         problems.append(_("records.json cannot be read"))
     return Verdict(problems, manifest, fingerprint, known)
 

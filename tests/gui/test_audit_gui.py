@@ -175,6 +175,13 @@ def test_auditor_sees_green_for_a_good_export(qtbot, export) -> None:  # type: i
     if any(f[k] is None for f in manifest["figures"] for k in ("victims", "women")):
         assert "<5" in cells
     assert any("1,897" in c for c in cells)  # SNHR's December arrests, as published
+    # every published figure on its own row, with its qualifier and place; spans marked
+    rows = [[browser.figures.item(r, c).text() for c in range(browser.figures.columnCount())]
+            for r in range(browser.figures.rowCount())]
+    assert ["≥ 500", "East Aleppo"] in [[r[3], r[7]] for r in rows]
+    assert ["~ 29", "West Aleppo"] in [[r[3], r[7]] for r in rows]
+    assert any(r[0] == "2016-11 to 2016-12 (spans months)" and r[2] == "documented"
+               and r[9].startswith("computed here") for r in rows)
     assert browser.persons.rowCount() == len(records["persons"])
     assert browser.incidents.rowCount() == len(records["incidents"])
     assert browser.testimony_table.rowCount() == len(records["testimonies"])

@@ -36,8 +36,12 @@ def hidden_cells(files: dict[str, bytes]) -> set[Cell]:
 
 
 def _cell(incident: dict[str, Any]) -> tuple[str, str]:
-    return dates.month(incident["date"]) or dates.sort_key(incident["date"])[:7], \
-        incident["type"]
+    """The month an incident's date falls in, or the months it spans (2016-11/2016-12,
+    an open end as ..), as the figures file it."""
+    date = incident["date"]
+    first, last = dates.start(date)[:7] or "..", dates.end(date)[:7]
+    last = ".." if last.startswith("9999") else last
+    return (first if first == last else f"{first}/{last}"), incident["type"]
 
 
 def _from_records(records: dict[str, Any]) -> dict[Cell, set[int]]:

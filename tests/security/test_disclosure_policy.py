@@ -31,9 +31,12 @@ QUALIFIERS = ["exact", "at_least", "approximately", "perhaps_more"]
 
 
 def _date(draw: st.DrawFn, month: str) -> dict[str, Any]:
-    kind = draw(st.sampled_from(["day", "month", "range", "approximate"]))
+    kind = draw(st.sampled_from(["day", "month", "range", "approximate", "span"]))
     first, last = draw(st.integers(1, 28)), draw(st.integers(1, 28))
     first, last = min(first, last), max(first, last)
+    if kind == "span":  # across a month boundary: filed under its span
+        return {"precision": "approximate", "from": f"{MONTHS[0]}-{first:02d}",
+                "to": f"{MONTHS[1]}-{last:02d}"}
     if kind == "day":
         return {"precision": "day", "value": f"{month}-{first:02d}", "text": "one day"}
     if kind == "month":
@@ -217,7 +220,8 @@ def test_no_file_recomputes_a_suppressed_figure(data: tuple[disclosure.Holdings,
         shown = (cell[0], cell[1], "victims") not in hidden
         for changed in perturbations(holdings, profile, cell, value):
             event(f"{cell[2]} changed inside its suppressed range"
-                  + (" (victims shown)" if shown else ""))
+                  + (" (victims shown)" if shown else "")
+                  + (" (a span of months)" if "/" in cell[0] else ""))
             assert truth != true_values(changed, profile)
             assert export_files(changed, profile) == files, cell
 

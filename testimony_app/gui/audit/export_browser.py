@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core import dates, vocab
+from testimony_app.core import dates, stats, vocab
 from testimony_app.gui import fmt
 from testimony_app.gui.widgets.bidi import set_document_auto_direction
 from testimony_app.i18n import _
@@ -119,16 +119,47 @@ class ExportBrowser(QTabWidget):
     # -- tabs ------------------------------------------------------------------------
 
     def _figures(self, figures: list[dict[str, Any]], threshold: int) -> QTableWidget:
+        """One row per figure: a documented count made here (a null is suppressed),
+        or a figure another source published, as published (a null part is one its
+        source did not give), with its place and period."""
         prefixes = {"at_least": "≥ ", "perhaps_more": "≥ ", "approximately": "~ ",
                     "at_most": "≤ "}
-        rows = [[_str(f.get("month")), _label("incident_type", f.get("incident_type")),
-                 _str(f.get("source")) if f.get("source") != "documented" else _("documented"),
-                 ("" if f.get("victims") is None else prefixes.get(_str(f.get("qualifier")), ""))
-                 + _count(f.get("victims"), threshold),
-                 _count(f.get("women"), threshold), _count(f.get("children"), threshold),
-                 _count(f.get("records"), threshold)] for f in figures]
+        rows = []
+        for f in figures:
+            documented = f.get("source") == "documented"
+
+            def part(name: str, qualifier: Any, f: dict[str, Any] = f,
+                     documented: bool = documented) -> str:
+                value = f.get(name)
+                if value is None:
+                    return _count(None, threshold) if documented else ""
+                return prefixes.get(_str(qualifier), "") + _count(value, threshold)
+
+            period = f.get("period")
+            try:
+                when = stats.period_text(period) if isinstance(period, dict) else ""
+            except (KeyError, TypeError):
+                when = ""
+            if documented:
+                note = _("computed here from {n} records").format(
+                    n=_count(f.get("records"), threshold))
+            elif f.get("count_from_parts"):
+                note = _("as published; its count computed here from its parts")
+            else:
+                note = _("as published")
+            month = _str(f.get("month"))
+            rows.append([stats.month_label(month) if month.count("/") == 1 else month,
+                         _label("incident_type", f.get("incident_type")),
+                         _str(f.get("source")) if not documented else _("documented"),
+                         part("victims", f.get("qualifier")),
+                         part("women", None if documented else f.get("women_qualifier")),
+                         part("children",
+                              None if documented else f.get("children_qualifier")),
+                         _count(f.get("records"), threshold), _str(f.get("figure_place")),
+                         when, note])
         return table([_("Month"), _("Type"), _("Source"), _("Victims"), _("Women"),
-                      _("Children"), _("Records")], rows, _("Figures"))
+                      _("Children"), _("Records"), _("Place"), _("Period"), _("Note")],
+                     rows, _("Figures"))
 
     def _testimonies(self, records: dict[str, Any]) -> QWidget:
         self.testimonies = _list(records.get("testimonies"))
