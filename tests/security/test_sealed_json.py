@@ -6,6 +6,7 @@ refused, never read one way here and another way elsewhere."""
 from __future__ import annotations
 
 import base64
+import json
 import shutil
 import uuid
 from pathlib import Path
@@ -57,9 +58,18 @@ def test_a_sealed_attachment_with_an_infinite_number_is_refused(pair: Pair) -> N
 def test_a_sealed_testimony_with_a_key_twice_is_not_opened(pair: Pair) -> None:
     recipients = _recipients(pair)
     record_id = str(uuid.uuid4())
-    stub = {"id": record_id, "sealed": _sealed(
-        b'{"id": "' + record_id.encode() + b'", "id": "' + record_id.encode() + b'"}',
-        recipients)}
+    full = {"id": record_id, "witness": str(uuid.uuid4()), "status": "finalised",
+            "interview": {"date": {"precision": "day", "value": "2016-12-15"},
+                          "language": "ar", "mode": "in_person"},
+            "consent": {"scope": "publish_anonymised", "recorded_by": "team A"},
+            "narrative": {"en": "They took two men at the checkpoint."}}
+    text = json.dumps(full)
+    stub = {"id": record_id, "sealed": _sealed(text.encode(), recipients)}
+    assert seal.opened(pair.coordinator.conn, stub) == full  # a well-formed seal opens
+    # One reader takes the first narrative, another the last: never opened at all.
+    twice = text.replace('"narrative":', '"narrative": {"en": "Nothing happened."}, '
+                                         '"narrative":', 1)
+    stub = {"id": record_id, "sealed": _sealed(twice.encode(), recipients)}
     assert seal.opened(pair.coordinator.conn, stub) is stub
     tag = {"id": record_id, "tags": [{"start": 0, "end": 1, "sealed": _sealed(
         b'{"text": "Shown here", "text": "Ali Awad"}', recipients)}]}
