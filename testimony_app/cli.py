@@ -521,7 +521,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     elif manifest is not None:
         out(_("Authentic and complete: signed by {name} ({fp}); every file and figure checks "
               "out.").format(name=manifest["organisation"]["name"],
-                             fp=manifest["organisation"]["fingerprint"]))
+                             fp=verdict.fingerprint))
     return 0 if verdict.authentic else 1
 
 

@@ -52,7 +52,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from testimony_app.core import audit, db, store, vault
+from testimony_app.core import audit, db, safejson, store, vault
 from testimony_app.core.errors import Cancelled, InputError, IntegrityError, VaultError
 from testimony_app.i18n import N_, _
 
@@ -225,7 +225,7 @@ def read_manifest(folder: Path) -> Manifest:
             raw = handle.read(MAX_MANIFEST_BYTES + 1)
         if len(raw) > MAX_MANIFEST_BYTES:
             raise ValueError
-        obj = json.loads(raw)
+        obj = safejson.loads(raw)  # a backup may come from anywhere: parsed strictly
     except (OSError, ValueError, UnicodeDecodeError, RecursionError):
         raise VaultError("not_a_backup", path=str(folder)) from None
     try:
@@ -268,7 +268,7 @@ def _open_sealed(manifest: Manifest, data_key: bytes) -> dict[str, Any]:
         nonce = base64.b64decode(manifest.sealed["nonce"], validate=True)
         data = base64.b64decode(manifest.sealed["data"], validate=True)
         plain = AESGCM(_seal_key(data_key)).decrypt(nonce, data, manifest.public())
-        facts = json.loads(plain)
+        facts = safejson.loads(plain)
         if not isinstance(facts, dict) or not isinstance(facts.get("tables"), dict):
             raise ValueError
         return facts

@@ -864,13 +864,18 @@ class _Importer:
         coordinator made itself (no bundle brought it)."""
         if self.manifest is None:
             return "conflicting"
+        return "updated" if self._created_by_sender(record_id) else "conflicting"
+
+    def _created_by_sender(self, record_id: str) -> bool:
+        """Whether this bundle's device first brought the record here (one the
+        coordinator made itself came in no bundle: no sender created it)."""
+        if self.manifest is None:
+            return False
         creator = self.conn.execute(
             "SELECT fingerprint, device_id FROM provenance WHERE record_id = ? "
             "AND outcome = 'added' ORDER BY imported_at, rowid LIMIT 1", (record_id,)).fetchone()
-        if creator is None or tuple(creator) != (self.manifest.fingerprint,
-                                                 self.manifest.device_id):
-            return "conflicting"
-        return "updated"
+        return creator is not None and tuple(creator) == (self.manifest.fingerprint,
+                                                          self.manifest.device_id)
 
     # attachments
 
@@ -903,6 +908,12 @@ class _Importer:
         if not conn.execute("SELECT 1 FROM records WHERE id = ?",
                             (meta["record_id"],)).fetchone():
             raise _refuse("bundle_missing_references")
+        # A new file joins a record only from the device that created it: another
+        # trusted researcher (free to send a copy of any record, unchanged) would
+        # otherwise add evidence under someone else's record. Kept whole or refused
+        # whole: a conflict holds record versions, not files.
+        if not self._created_by_sender(meta["record_id"]):
+            raise _refuse("bundle_attachment_not_owner")
         conn.execute("INSERT INTO attachments (id, record_id, filename, media_type, size, "
                      "sha256, chunk_size, created_at, complete, meta) "
                      "VALUES (?,?,?,?,?,?,?,?,0,?)",

@@ -119,6 +119,9 @@ MESSAGES: dict[str, str] = {
     "bundle_missing_references": N_("This bundle refers to records this vault does not have; "
                                    "an earlier bundle from the same researcher may be missing. "
                                    "Nothing was imported."),
+    "bundle_attachment_not_owner": N_("This bundle adds a file to a record that another "
+                                     "researcher or the coordinator created; only the record's "
+                                     "creator can add files to it. Nothing was imported."),
     "receipt_invalid": N_("This receipt is not for this vault, is damaged, or was not signed "
                          "by the organisation; nothing was marked as received."),
     "confirm_purge": N_("Purging removes received records from this laptop for good; "

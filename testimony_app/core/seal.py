@@ -49,7 +49,7 @@ from typing import Any
 import pyrage
 from pyrage import x25519
 
-from testimony_app.core import anchor, interchange, narrative_tags, org, textnorm
+from testimony_app.core import anchor, interchange, narrative_tags, org, safejson, textnorm
 from testimony_app.core.db import transaction
 from testimony_app.core.errors import InputError, IntegrityError
 
@@ -185,8 +185,10 @@ def _coordinator_identity(conn: Any) -> x25519.Identity | None:
 
 
 def _open(identity: x25519.Identity, sealed: dict[str, Any]) -> Any:
-    return json.loads(pyrage.decrypt(base64.b64decode(sealed["data"], validate=True),
-                                     [identity]).decode("utf-8"))
+    # A seal arrives in a bundle: whoever sealed it chose its bytes, so they are
+    # parsed as strictly as the bundle around them.
+    return safejson.loads(pyrage.decrypt(base64.b64decode(sealed["data"], validate=True),
+                                         [identity]))
 
 
 def try_unseal(conn: Any, sealed: dict[str, Any]) -> dict[str, Any] | None:
@@ -197,7 +199,7 @@ def try_unseal(conn: Any, sealed: dict[str, Any]) -> dict[str, Any] | None:
     try:
         data = pyrage.decrypt(base64.b64decode(sealed["data"], validate=True),
                               [org.org_identity(conn)])
-        identity = json.loads(data.decode("utf-8"))
+        identity = safejson.loads(data)  # sealed elsewhere: as strict as the bundle
         interchange.validate({"format": interchange.FORMAT, "persons": [
             {"id": "00000000-0000-4000-8000-000000000000", "sex": "unknown",
              "identity": identity}]})

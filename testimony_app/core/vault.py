@@ -48,6 +48,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from testimony_app.core import safejson
 from testimony_app.core.errors import InputError, VaultError, WrongSecret
 
 log = logging.getLogger(__name__)
@@ -338,7 +339,7 @@ def _header_object(raw: bytes, folder: Path) -> dict[str, Any]:
     try:
         if len(raw) > MAX_HEADER_BYTES:
             raise ValueError
-        obj = json.loads(raw)
+        obj = safejson.loads(raw)  # a folder anyone could have handed over
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise VaultError("not_a_vault", path=str(folder)) from None
     if not isinstance(obj, dict) or obj.get("format") != HEADER_FORMAT:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import stat
+import unicodedata
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,15 +38,33 @@ MAX_BYTES = 1024 * 1024 * 1024
 FIXED = {"manifest.json", "manifest.sig", "SHA256SUMS"}
 
 
+def _name_problem(name: str, seen: set[str]) -> str | None:
+    """Why a member name cannot be one file of an export, or None. A name given twice
+    (or twice up to case or Unicode normalisation, which some file systems treat as one
+    file) would let a checker read one copy and an unzip tool extract the other."""
+    if "\0" in name or "/" in name or "\\" in name or name in ("", ".", "..") \
+            or name.startswith(("/", "\\")) or ".." in name.split("/"):
+        return _("unexpected entry {name}").format(name=name.replace("\0", "?")[:80])
+    folded = unicodedata.normalize("NFC", name).casefold()
+    if folded in seen:
+        return _("{name} appears more than once").format(name=name[:80])
+    seen.add(folded)
+    return None
+
+
 def _read(path: Path) -> tuple[dict[str, bytes], list[str]]:
     files: dict[str, bytes] = {}
     problems: list[str] = []
+    seen: set[str] = set()
     if path.is_dir():
         entries = sorted(path.iterdir())
         if len(entries) > MAX_FILES:
             return {}, [_("too many files")]
         for entry in entries:
-            if entry.is_symlink() or not entry.is_file():
+            problem = _name_problem(entry.name, seen)
+            if problem is not None:
+                problems.append(problem)
+            elif entry.is_symlink() or not entry.is_file():
                 problems.append(_("{name} is not a regular file").format(name=entry.name))
             elif entry.stat().st_size > MAX_BYTES:
                 problems.append(_("{name} is too large").format(name=entry.name))
@@ -56,14 +76,29 @@ def _read(path: Path) -> tuple[dict[str, bytes], list[str]]:
             members = archive.infolist()
             if len(members) > MAX_FILES:
                 return {}, [_("too many files")]
+            twice: set[str] = set()
             for info in members:
-                if "/" in info.filename or "\\" in info.filename or info.is_dir() \
-                        or info.file_size > MAX_BYTES:
-                    problems.append(_("unexpected entry {name}").format(
+                # zipfile cuts a name at a NUL byte; the name as stored is checked.
+                problem = _name_problem(info.orig_filename, seen)
+                if problem is not None:
+                    problems.append(problem)
+                    twice.add(unicodedata.normalize("NFC", info.filename).casefold())
+                    continue
+                # Unix file type bits, when a zip tool wrote them (zipfile's writestr
+                # leaves them out): a link or device is no file of an export.
+                kind = stat.S_IFMT(info.external_attr >> 16)
+                if info.is_dir() or kind not in (0, stat.S_IFREG) or info.flag_bits & 1:
+                    problems.append(_("{name} is not a regular file").format(
                         name=info.filename[:80]))
                     continue
+                if info.file_size > MAX_BYTES:
+                    problems.append(_("{name} is too large").format(name=info.filename[:80]))
+                    continue
                 files[info.filename] = archive.read(info)
-    except (OSError, zipfile.BadZipFile):
+            # No copy of a name given twice is read: neither is the one an unzip tool shows.
+            files = {name: data for name, data in files.items()
+                     if unicodedata.normalize("NFC", name).casefold() not in twice}
+    except (OSError, zipfile.BadZipFile, NotImplementedError, RuntimeError):
         return {}, [_("not an export folder or zip")]
     return files, problems
 
@@ -150,6 +185,19 @@ def check(path: Path, expected: Iterable[str] = ()) -> Verdict:
                        False)
     fingerprint = org.fingerprint(key)
     known = org.normalise_fingerprint(fingerprint) in wanted
+    # The fingerprint the manifest declares is only a claim: a key trusted for one
+    # organisation could sign in another's name and fingerprint. Only the key that
+    # signed counts, and a manifest that says otherwise is refused.
+    declared = manifest.get("organisation", {}).get("fingerprint") \
+        if isinstance(manifest.get("organisation"), dict) else None
+    try:
+        declared_ok = org.normalise_fingerprint(str(declared)) == \
+            org.normalise_fingerprint(fingerprint)
+    except InputError:
+        declared_ok = False
+    if not declared_ok:
+        problems.append(_("the manifest declares fingerprint {declared}, but it was signed "
+                          "by {fp}").format(declared=str(declared)[:80], fp=fingerprint))
     if wanted and not known:
         problems.append(_("signed by {fp}, not by the expected key").format(fp=fingerprint))
     listed = manifest.get("files", {})

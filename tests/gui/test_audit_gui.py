@@ -295,3 +295,21 @@ def test_people_page_shows_possible_duplicates(qtbot, pair: Pair) -> None:  # ty
         wait_idle(qtbot, worker)
         worker.set_session(None)
         worker.stop()
+
+
+def test_a_trusted_key_declaring_another_organisation_is_not_green(  # type: ignore[no-untyped-def]
+        qtbot, export, tmp_path: Path) -> None:
+    """Signed with a key the auditor trusts, but declaring the name and fingerprint
+    of another organisation: red, and the key that signed is the one named."""
+    from tests.security.test_verify_forgery import forge_in_the_name_of
+
+    path, fingerprint = export
+    signer = forge_in_the_name_of(path, tmp_path / "in-a-name", "Test Organisation",
+                                  fingerprint)
+    window = AuditorWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert not check(qtbot, window, tmp_path / "in-a-name", signer)
+    headline = window.banner.headline.text()
+    assert headline.startswith("NOT authentic: ") and signer in headline
+    assert "Authentic and complete" not in headline and "#2e7d32" not in window.banner.styleSheet()

@@ -5,9 +5,12 @@ such an update is kept as a conflict; the creator's own updates go through."""
 from __future__ import annotations
 
 import copy
+import io
 import shutil
 import uuid
 from pathlib import Path
+
+import pytest
 
 from testimony_app.core import bundle, org
 from testimony_app.core.session import Session
@@ -72,3 +75,44 @@ def test_a_researcher_cannot_overwrite_what_the_coordinator_made(
     result = bundle.import_bundle(coordinator, bundle.export(one, tmp_path / "one.age").path)
     assert made_here in result.conflicting
     assert coordinator.record(made_here).data["name"] == {"en": "Office's place"}
+
+
+def test_another_researcher_cannot_add_a_file_to_a_record(
+        pair: Pair, template: Template, tmp_path: Path) -> None:
+    """An unchanged copy of another researcher's record, with a file attached, would
+    plant evidence under that record: the bundle is refused whole."""
+    one, coordinator = pair.researcher, pair.coordinator
+    two = second_researcher(pair, template, tmp_path)
+    try:
+        one.add_document(_place("Old town"))
+        bundle.import_bundle(coordinator, bundle.export(one, tmp_path / "one-1.age").path)
+        two.add_document(_place("Old town"))  # the same content: 'unchanged' on import
+        two.attach_stream(PLACE, io.BytesIO(b"%PDF forged evidence"), "planted.pdf")
+        counts = [coordinator.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
+                  for t in ("attachments", "attachment_chunks", "received_bundles")]
+        with pytest.raises(bundle.Refused) as info:
+            bundle.import_bundle(coordinator, bundle.export(two, tmp_path / "two.age").path)
+        assert info.value.code == "bundle_attachment_not_owner"
+        assert coordinator.attachments(PLACE) == []
+        assert counts == [coordinator.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608
+                          for t in ("attachments", "attachment_chunks", "received_bundles")]
+        # The creator's own file goes through.
+        one.attach_stream(PLACE, io.BytesIO(b"%PDF the creator's"), "map.pdf")
+        result = bundle.import_bundle(coordinator, bundle.export(one, tmp_path / "one-2.age").path)
+        assert len(result.attachments_added) == 1
+        assert [a.filename for a in coordinator.attachments(PLACE)] == ["map.pdf"]
+    finally:
+        two.close()
+
+
+def test_a_researcher_cannot_add_a_file_to_what_the_coordinator_made(
+        pair: Pair, tmp_path: Path) -> None:
+    one, coordinator = pair.researcher, pair.coordinator
+    made_here = str(uuid.uuid4())
+    coordinator.add_document(_place("Office's place", made_here))
+    one.add_document(_place("Office's place", made_here))
+    one.attach_stream(made_here, io.BytesIO(b"%PDF planted"), "planted.pdf")
+    with pytest.raises(bundle.Refused) as info:
+        bundle.import_bundle(coordinator, bundle.export(one, tmp_path / "one.age").path)
+    assert info.value.code == "bundle_attachment_not_owner"
+    assert coordinator.attachments(made_here) == []

@@ -84,3 +84,44 @@ def test_verify_on_the_command_line(exports, cli, tmp_path: Path) -> None:  # ty
     trusted.write_text(f"{real}\nnot a key\n")
     r = cli("verify", str(genuine), "--trusted-keys", str(trusted))
     assert r.code != 0 and "Line 2" in (r.out + r.err) and "Authentic" not in r.out
+
+
+def forge_in_the_name_of(genuine: Path, target: Path, name: str, fingerprint: str) -> str:
+    """A forgery signed with a key of its own that declares another organisation's
+    name and fingerprint. Returns the fingerprint of the key that signed."""
+    fake = forge(genuine, target)
+    manifest = json.loads((target / "manifest.json").read_text())
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    manifest["organisation"]["signing_key"] = base64.b64encode(public).decode("ascii")
+    manifest["organisation"]["fingerprint"] = fingerprint
+    manifest["organisation"]["name"] = name
+    raw = json.dumps(manifest, sort_keys=True).encode()
+    (target / "manifest.json").write_bytes(raw)
+    (target / "manifest.sig").write_bytes(base64.b64encode(key.sign(raw)))
+    listed = set(manifest["files"]) | {"manifest.json"}
+    (target / "SHA256SUMS").write_text("".join(
+        f"{hashlib.sha256((target / n).read_bytes()).hexdigest()}  {n}\n"
+        for n in sorted(listed) if (target / n).exists()))
+    assert fake != org.fingerprint(public)
+    return org.fingerprint(public)
+
+
+def test_a_key_trusted_for_another_organisation_cannot_sign_in_its_name(  # type: ignore[no-untyped-def]
+        exports, cli, tmp_path: Path) -> None:
+    """Organisation B's key (trusted too) signs an export that declares A's name and
+    fingerprint: the verdict names B's key and refuses the false declaration."""
+    genuine, _forged, real, _fake = exports
+    target = tmp_path / "in-a-name"
+    signer = forge_in_the_name_of(genuine, target, "Test Organisation", real)
+    verdict = verify.check(target, [real, signer])
+    assert verdict.fingerprint == signer and verdict.signer_known
+    assert not verdict.authentic
+    assert any(real in p and signer in p for p in verdict.problems)
+    trusted = tmp_path / "trusted.txt"
+    trusted.write_text(f"# Organisation A\n{real}\n# Organisation B\n{signer}\n")
+    r = cli("verify", str(target), "--trusted-keys", str(trusted))
+    assert r.code == 1, r.out
+    assert "Authentic" not in r.out and f"signed by {signer}" in r.out
+    r = cli("verify", str(genuine), "--trusted-keys", str(trusted))
+    assert r.code == 0 and f"({real})" in r.out

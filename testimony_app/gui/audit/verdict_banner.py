@@ -64,7 +64,7 @@ class VerdictBanner(QFrame):
             self.headline.setText(_("Authentic and complete — signed by {name} "
                                     "({fingerprint})").format(
                 name=str(organisation.get("name", "")),
-                fingerprint=str(organisation.get("fingerprint", ""))))
+                fingerprint=str(verdict.fingerprint)))  # of the key that signed
             self.details.setText(_("The signature, every file and every figure check out."))
         else:
             self.setStyleSheet(BAD)
