@@ -111,7 +111,7 @@ def test_first_session(qtbot, qapp, tmp_path: Path, language: str) -> None:  # t
     # Start from a bare application: windows earlier tests left behind would all be
     # told of the layout direction change the language makes.
     for leftover in QApplication.topLevelWidgets():
-        leftover.close()
+        leftover.hide()  # not close(): a window's close asks about unsaved changes
         leftover.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     words = ACCOUNT[language]
