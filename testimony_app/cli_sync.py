@@ -13,7 +13,7 @@ from typing import Any
 
 from testimony_app.core import bundle, loghead, org, receipt
 from testimony_app.core.errors import InputError, TestimonyError
-from testimony_app.i18n import _
+from testimony_app.i18n import _, ngettext
 
 ENV_ENROLMENT_CODE = "TESTIMONY_ENROLMENT_CODE"
 
@@ -343,8 +343,11 @@ def cmd_import_receipt(args: argparse.Namespace) -> int:
                   "attachments safely received.").format(
             sequence=accepted.sequence, records=accepted.records,
             attachments=accepted.attachments))
-        cli.out(_("{count} records can now be removed from this laptop with "
-                  "'testimony purge --received'.").format(count=purgeable))
+        cli.out(ngettext("{count} record can now be removed from this laptop with "
+                         "'testimony purge --received'.",
+                         "{count} records can now be removed from this laptop with "
+                         "'testimony purge --received'.", purgeable).format(
+            count=cli.num(purgeable)))
         if accepted.hashes:
             cli.out(_(receipt.HASHES_NOTE))
     return 0

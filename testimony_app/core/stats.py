@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from testimony_app.core import breakdown, dates, duplicates, outfile, vocab
-from testimony_app.i18n import N_, _
+from testimony_app.i18n import N_, _, ngettext
 
 DOCUMENTED = "documented"
 REPORTED, TOTAL = "reported", "total"
@@ -559,7 +559,8 @@ def figure_text(row: dict[str, Any], number: Callable[[int], str] = str,
                              ", ".join(x for x in (f["figure_place"], f["period"]) if x))
             for f in row.get("of", []))
         return _("{count}, computed here: {parts}").format(count=count, parts=parts)
-    return _("{count}: counted here from {n} records").format(
+    return ngettext("{count}: counted here from {n} record",
+                    "{count}: counted here from {n} records", int(row["records"])).format(
         count=count, n=number(int(row["records"])))
 
 

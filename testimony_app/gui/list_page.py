@@ -24,7 +24,7 @@ from testimony_app.gui import fmt
 from testimony_app.gui.records_model import RecordTableModel
 from testimony_app.gui.widgets.bidi import follow_text_direction
 from testimony_app.gui.worker import VaultWorker
-from testimony_app.i18n import _
+from testimony_app.i18n import _, ngettext
 
 
 def columns(kind: str) -> list[tuple[str, str]]:
@@ -151,7 +151,8 @@ class ListPage(QWidget):
             self.open_record.emit(row_id)
 
     def _update_count(self) -> None:
-        self.count_label.setText(_("{count} records").format(
+        self.count_label.setText(ngettext("{count} record", "{count} records",
+                                          self.model.count).format(
             count=fmt.number(self.model.count)))
 
     def clear(self) -> None:

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.i18n import _
+from testimony_app.gui import fmt
+from testimony_app.i18n import _, ngettext
 
 
 class SettingsDialog(QDialog):
@@ -32,9 +33,13 @@ class SettingsDialog(QDialog):
         self.language.setCurrentIndex(max(self.language.findData(i18n.language()), 0))
         self.autolock = QSpinBox()
         self.autolock.setRange(1, 240)
-        self.autolock.setSuffix(_(" minutes"))
+        # The word after the number agrees with it (Arabic has six plural forms).
+        self.autolock.valueChanged.connect(lambda n: self.autolock.setSuffix(
+            " " + ngettext("minute", "minutes", n)))
         self.autolock.setAccessibleName(_("Lock after idle time"))
         self.autolock.setValue(int(settings.get("autolock_minutes", "5")))
+        self.autolock.setSuffix(" " + ngettext("minute", "minutes", self.autolock.value()))
+        self.autolock.setLocale(fmt.locale())
         self.default_language = QComboBox()
         self.default_language.setAccessibleName(_("Default interview language"))
         for label, code in ((_("Arabic"), "ar"), (_("English"), "en"), (_("Kurdish"), "ku"),
