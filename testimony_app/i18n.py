@@ -53,7 +53,7 @@ def _po(language: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]], Call
               if m.id and m.string and not m.fuzzy and isinstance(m.id, str)}
     plural = {str(m.id[0]): tuple(str(s) for s in m.string) for m in catalog
               if m.id and not m.fuzzy and isinstance(m.id, tuple | list)
-              and all(m.string)}
+              and isinstance(m.string, tuple | list) and all(m.string)}
     rule = _gettext.c2py(catalog.plural_expr) if catalog.plural_expr else _english_plural
     return single, plural, rule
 
