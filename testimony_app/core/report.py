@@ -17,8 +17,6 @@ SUPPRESSED = None  # a suppressed cell is null in JSON and "<threshold" in the r
 # of the figure that are shown, and the qualifier (core/disclosure.py).
 WITHHELD = "victims_withheld"
 PARTS = ("victims", "women", "children")
-PREFIXES = {"exact": "", "at_least": "≥ ", "perhaps_more": "≥ ", "approximately": "~ ",
-            "at_most": "≤ "}
 
 
 def _number(value: Any) -> int:
@@ -175,11 +173,11 @@ def render_html(manifest: dict[str, Any], records: dict[str, Any], language: str
     threshold = int(manifest["threshold"])
     rows = []
     for f in manifest["figures"]:
-        prefix = PREFIXES.get(f["qualifier"], "~ ")
+        victims = stats.signed(_cell(f["victims"], threshold), f["qualifier"])
         rows.append(
             f"<tr><td>{esc(f['month'])}</td>"
             f"<td>{esc(vocab.label('incident_type', f['incident_type'], language))}</td>"
-            f"<td>{esc(f['source'])}</td><td class=n>{prefix}{_cell(f['victims'], threshold)}"
+            f"<td>{esc(f['source'])}</td><td class=n>{victims}"
             f"</td><td class=n>{_cell(f['women'], threshold)}</td>"
             f"<td class=n>{_cell(f['children'], threshold)}</td></tr>")
     peak = max((f["victims"] or 0 for f in manifest["figures"]), default=0) or 1

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core import dates, vocab
+from testimony_app.core import dates, stats, vocab
 from testimony_app.gui import fmt
 from testimony_app.gui.widgets.bidi import set_document_auto_direction
 from testimony_app.i18n import _
@@ -119,12 +119,11 @@ class ExportBrowser(QTabWidget):
     # -- tabs ------------------------------------------------------------------------
 
     def _figures(self, figures: list[dict[str, Any]], threshold: int) -> QTableWidget:
-        prefixes = {"at_least": "≥ ", "perhaps_more": "≥ ", "approximately": "~ ",
-                    "at_most": "≤ "}
         rows = [[_str(f.get("month")), _label("incident_type", f.get("incident_type")),
                  _str(f.get("source")) if f.get("source") != "documented" else _("documented"),
-                 ("" if f.get("victims") is None else prefixes.get(_str(f.get("qualifier")), ""))
-                 + _count(f.get("victims"), threshold),
+                 _count(f.get("victims"), threshold) if f.get("victims") is None
+                 else stats.signed(_count(f.get("victims"), threshold),
+                                   _str(f.get("qualifier")) or "exact"),
                  _count(f.get("women"), threshold), _count(f.get("children"), threshold),
                  _count(f.get("records"), threshold)] for f in figures]
         return table([_("Month"), _("Type"), _("Source"), _("Victims"), _("Women"),

@@ -183,8 +183,7 @@ class FiguresPage(QWidget):
 
         explain = QLabel(_("Cases documented in this vault are counted here; every figure "
                            "another source reported is shown as it was published, beside the "
-                           "others, never added to them. ≥ means at least, ≤ up to, "
-                           "~ approximately."))
+                           "others, never added to them.") + " " + stats.sign_legend())
         explain.setWordWrap(True)
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
@@ -389,8 +388,8 @@ class FiguresPage(QWidget):
         type_label = vocab.label("incident_type", type_ or "", language) if type_ else ""
         self.chart.set_data(_(TITLES[by]).format(type=type_label),
                             [labels.get(c, c) for c in codes], series,
-                            _("A bar per figure; bars are never added together. "
-                              "≥ at least, ≤ up to, ~ approximately."))
+                            _("A bar per figure; bars are never added together.") + " "
+                            + stats.sign_legend())
         self._show_notes(figures, rows)
 
     def _show_notes(self, figures: Figures, rows: list[dict[str, Any]]) -> None:
