@@ -25,6 +25,7 @@ _state = {"language": "en", "digits": "native"}
 # reorder the words around it (a Latin title in an Arabic sentence, a date, a path).
 FSI, PDI = "\u2068", "\u2069"
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+LATIN = str.maketrans("٠١٢٣٤٥٦٧٨٩٫٬", "0123456789.,")
 
 
 def N_(message: str) -> str:  # noqa: N802 (gettext convention)
@@ -89,11 +90,21 @@ def digits(text: object) -> str:
     text = str(text)
     if _state["language"] == "ar" and _state["digits"] == "native":
         return text.translate(ARABIC_INDIC)
-    return text
+    return text.translate(LATIN)
 
 
 def number(value: int) -> str:
     return digits(f"{value:d}")
+
+
+# Separators of lists shown to a person: Arabic writes "،" and "؛"; a middle dot
+# beside Arabic-Indic digits reads as a zero, so it becomes a comma there too.
+SEPARATORS = {",": N_(", "), ";": N_("; "), "·": N_(" · ")}
+
+
+def join(items: object, separator: str = ",") -> str:
+    """Items joined with the language's own comma (or semicolon, or dot)."""
+    return _(SEPARATORS[separator]).join(str(i) for i in items)  # type: ignore[attr-defined]
 
 
 def set_digits(kind: str) -> None:

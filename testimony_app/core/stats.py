@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from testimony_app import i18n
 from testimony_app.core import breakdown, dates, duplicates, outfile, vocab
 from testimony_app.i18n import N_, _, ngettext
 
@@ -558,7 +559,7 @@ def parts_text(row: dict[str, Any], number: Callable[[int], str] = str,
                language: str = "en") -> str:
     """A reported figure's parts as its source gave them: "299 children; 678
     civilian adults; 28 wounded"."""
-    return "; ".join(
+    return i18n.join(
         f"{qualified(int(p['count']), str(p['qualifier']), number)} "
         f"{vocab.label('breakdown', code, language)}"
         for code, p in (row.get("breakdown") or {}).items())
@@ -579,11 +580,11 @@ def figure_text(row: dict[str, Any], number: Callable[[int], str] = str,
                 count=count, parts=parts)
         elif parts:
             count = f"{count} ({parts})"
-        return ", ".join([count, *where, period_text(row["period"])])
+        return i18n.join([count, *where, period_text(row["period"])])
     if row["kind"] == TOTAL:
         parts = " + ".join(
             "{} ({})".format(qualified(int(f["victims"]), str(f["qualifier"]), number),
-                             ", ".join(x for x in (f["figure_place"], f["period"]) if x))
+                             i18n.join(x for x in (f["figure_place"], f["period"]) if x))
             for f in row.get("of", []))
         return _("{count}, computed here: {parts}").format(count=count, parts=parts)
     return ngettext("{count}: counted here from {n} record",

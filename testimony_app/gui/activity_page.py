@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from testimony_app import i18n
 from testimony_app.core.audit import Entry
 from testimony_app.gui import fmt
 from testimony_app.gui.worker import VaultWorker
@@ -65,7 +66,8 @@ class ActivityPage(QWidget):
         def done(problems: list[str]) -> None:
             self.check_button.setEnabled(True)
             if problems:
-                self.result.setText(_("Problems found: {list}").format(list="; ".join(problems)))
+                self.result.setText(_("Problems found: {list}").format(
+                    list=i18n.join(problems, ";")))
             else:
                 self.result.setText(_("The vault is sound: database, encryption, activity log, "
                                       "search index and attachments checked."))

@@ -115,6 +115,7 @@ class Controller:
         self.config.save()
 
     def apply_language(self, language: str) -> None:
+        i18n.set_digits(self.config.digits)
         self._qt_translator = install_language(self.app, language, self._qt_translator)
 
     def show(self) -> None:
@@ -141,6 +142,12 @@ class Controller:
             self.main.offer_drafts(drafts)  # type: ignore[arg-type]
 
     def _settings_changed(self, settings: dict[str, str]) -> None:
+        digits = settings.get("digits")
+        if digits in ("native", "latin") and digits != self.config.digits:
+            # Digits are drawn when a widget is built: rebuild as for a new language.
+            self.config.digits = digits
+            self.change_language(self.config.language)
+            return
         self.idle.set_minutes(float(settings.get("autolock_minutes", DEFAULT_AUTOLOCK_MINUTES)))
         if self.idle.timer.isActive():
             self.idle.start()
@@ -231,7 +238,8 @@ def open_export_window(app: QApplication, language: str, path: Path,
                        expect: str | None = None) -> AuditorWindow:
     """The auditor's start (`--open-export`): no vault, no worker, no passphrase; the
     export is verified and shown."""
-    install_language(app, language)
+    # Kept on the application: a collected translator would take Qt's own words with it.
+    app._testimony_qt_translator = install_language(app, language)  # type: ignore[attr-defined]
     from testimony_app.gui.audit.auditor_window import AuditorWindow
 
     window = AuditorWindow()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from testimony_app import i18n
 from testimony_app.core.drafts import Draft
+from testimony_app.gui import fmt
 from testimony_app.gui.activity_page import ActivityPage
 from testimony_app.gui.audit.menu import AuditMenu
 from testimony_app.gui.editor.testimony_editor import TestimonyEditor
@@ -179,7 +180,7 @@ class MainWindow(QMainWindow):
         draft = drafts[-1]
         self.banner_text.setText(
             _("A testimony you were editing was not saved (last kept {when} UTC). "
-              "Restore it?").format(when=draft.updated_at[:19].replace("T", " ")))
+              "Restore it?").format(when=i18n.isolate(fmt.timestamp(draft.updated_at))))
         self.banner.setVisible(True)
 
     def _restore_offered(self) -> None:
@@ -231,7 +232,8 @@ class MainWindow(QMainWindow):
                                  lambda _r: self.lock_requested.emit(), failed)
 
     def _autosaved(self, at: str) -> None:
-        self.autosave_label.setText(_("Last autosave: {time} UTC").format(time=at[11:19]))
+        self.autosave_label.setText(_("Last autosave: {time} UTC").format(
+            time=i18n.isolate(fmt.time(at))))
 
     def _error(self, error: BaseException) -> None:
         self.statusBar().showMessage(str(error), 15_000)
@@ -244,7 +246,8 @@ class MainWindow(QMainWindow):
     def _settings_dialog(self, result: tuple[dict[str, str], list[tuple[str, str]], Any]) -> None:
         settings, places, params = result
         label = _("{mib} MiB, {t} passes, {p} lanes").format(
-            mib=params.memory_kib // 1024, t=params.iterations, p=params.lanes)
+            mib=fmt.number(params.memory_kib // 1024), t=fmt.number(params.iterations),
+            p=fmt.number(params.lanes))
         dialog = SettingsDialog(settings, places, label, self)
         if not dialog.exec():
             return

@@ -31,6 +31,11 @@ class SettingsDialog(QDialog):
         for code, name in i18n.LANGUAGES.items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(self.language.findData(i18n.language()), 0))
+        self.digits = QComboBox()
+        self.digits.setAccessibleName(_("Digits"))
+        self.digits.addItem(_("The language's own (Arabic-Indic in Arabic: ٠١٢٣)"), "native")
+        self.digits.addItem(_("Latin (0123)"), "latin")
+        self.digits.setCurrentIndex(max(self.digits.findData(i18n.digit_kind()), 0))
         self.autolock = QSpinBox()
         self.autolock.setRange(1, 240)
         # The word after the number agrees with it (Arabic has six plural forms).
@@ -55,6 +60,7 @@ class SettingsDialog(QDialog):
         self.default_place.setCurrentIndex(
             max(self.default_place.findData(settings.get("default_place", "")), 0))
         form.addRow(_("Language"), self.language)
+        form.addRow(_("Digits"), self.digits)
         form.addRow(_("Lock after"), self.autolock)
         form.addRow(_("Default interview language"), self.default_language)
         form.addRow(_("Default interview place"), self.default_place)
@@ -84,6 +90,6 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
 
     def values(self) -> dict[str, str]:
-        return {"autolock_minutes": str(self.autolock.value()),
+        return {"autolock_minutes": str(self.autolock.value()), "digits": self.digits.currentData(),
                 "default_language": self.default_language.currentData(),
                 "default_place": self.default_place.currentData()}

@@ -364,7 +364,7 @@ class StartWindow(QWidget):
         groups = code.split("-")
         self._asked = sorted(secrets.SystemRandom().sample(range(len(groups)), 2))
         self.check_prompt.setText(_("To check, type group {a} and group {b} of the code:").format(
-            a=self._asked[0] + 1, b=self._asked[1] + 1))
+            a=i18n.number(self._asked[0] + 1), b=i18n.number(self._asked[1] + 1)))
         self.stack.setCurrentWidget(self.code_page)
 
     def _confirm_code(self) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from testimony_app import i18n
 from testimony_app.core import bundle, org
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import (
@@ -119,7 +120,7 @@ class ResearchersPage(QWidget):
             "seal_whole_testimony")))
         self.table.setRowCount(len(data.researchers))
         for r, person in enumerate(data.researchers):
-            missing = ", ".join(fmt.number(n) for n in person.missing)
+            missing = i18n.join(fmt.number(n) for n in person.missing)
             cells = [person.name, person.fingerprint, person.words,
                      _("yes") if person.trusted else _("no"),
                      fmt.number(person.last_sequence) if person.last_sequence else "—",

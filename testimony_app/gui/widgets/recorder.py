@@ -93,7 +93,7 @@ class Recorder(QWidget):
         self.level.setRange(0, 100)
         self.level.setTextVisible(False)
         self.level.setMaximumWidth(120)
-        self.elapsed = QLabel("0:00")
+        self.elapsed = QLabel(_clock(0))
         self.elapsed.setAccessibleName(_("Elapsed time"))
         self.marker_label = QLineEdit()
         self.marker_label.setAccessibleName(_("Marker label"))
@@ -356,7 +356,7 @@ class Recorder(QWidget):
         self.record_id = None
         self.markers.clear()
         self.markers.setVisible(False)
-        self.elapsed.setText("0:00")
+        self.elapsed.setText(_clock(0))
         self._say("")
 
 

@@ -64,9 +64,9 @@ def _attributes(side: Side) -> list[str]:
         vocab.label("occupation", side.occupation, i18n.language()) if side.occupation
         else "—",
         side.birth_year or "—",
-        ", ".join(side.places) or "—",
-        ", ".join(side.recorded_by) or _("this vault"),
-        ", ".join(side.merged) or "—",
+        i18n.join(side.places) or "—",
+        i18n.join(side.recorded_by) or _("this vault"),
+        i18n.join(side.merged) or "—",
     ]
 
 
@@ -167,7 +167,7 @@ class DuplicatesPage(QWidget):
         table.setRowCount(min(len(review.suggestions), SHOWN))
         for r, s in enumerate(review.suggestions[:SHOWN]):
             cells = [fmt.number(s.score), s.a.code, s.b.code,
-                     "; ".join(reason.text() for reason in s.reasons)]
+                     i18n.join((reason.text() for reason in s.reasons), ";")]
             for c, text in enumerate(cells):
                 table.setItem(r, c, QTableWidgetItem(text))
         table.resizeColumnsToContents()

@@ -367,7 +367,8 @@ class FiguresPage(QWidget):
                     texts.append(text)
                 tip = "\n".join(f"{source_label(r['source'])}: "
                                  f"{stats.figure_text(r, fmt.number, language)}" for r in found)
-                self.table.setItem(row_index, col, _item(" · ".join(texts), tip if texts else "",
+                self.table.setItem(row_index, col, _item(i18n.join(texts, "·"),
+                                                         tip if texts else "",
                                                          number=len(texts) == 1))
         self.table.resizeColumnsToContents()
         self.table.resizeRowsToContents()
