@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from testimony_app import i18n
 from testimony_app.core import bundle, loghead, org, receipt
 from testimony_app.core.errors import InputError, TestimonyError
 from testimony_app.i18n import _, ngettext
@@ -172,7 +173,7 @@ def print_enrolled(organisation: org.Organisation, me: org.Me, as_json: bool,
                   "{count}").format(count=sealed))
     cli.out(_("Read your fingerprint to the coordinator: {fingerprint}").format(
         fingerprint=me.fingerprint))
-    cli.out("    " + me.words)
+    cli.out("    " + org.fingerprint_words(me.fingerprint, i18n.language()))
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
@@ -196,7 +197,8 @@ def cmd_whoami(args: argparse.Namespace) -> int:
                       "organisation": organisation.id if organisation else None})
         return 0
     cli.out(_("Fingerprint: {fingerprint}").format(fingerprint=me.fingerprint))
-    cli.out(_("Read aloud:  {words}").format(words=me.words))
+    cli.out(_("Read aloud:  {words}").format(
+        words=org.fingerprint_words(me.fingerprint, i18n.language())))
     if organisation is None:
         cli.out(_("Not enrolled in an organisation."))
     return 0
@@ -210,7 +212,8 @@ def cmd_trust(args: argparse.Namespace) -> int:
         cli.out_json(person.__dict__)
     else:
         cli.out(_("Trusted {fingerprint} ({words}).").format(
-            fingerprint=person.fingerprint, words=org.fingerprint_words(person.fingerprint)))
+            fingerprint=person.fingerprint,
+            words=org.fingerprint_words(person.fingerprint, i18n.language())))
     return 0
 
 

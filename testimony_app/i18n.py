@@ -107,6 +107,16 @@ def join(items: object, separator: str = ",") -> str:
     return _(SEPARATORS[separator]).join(str(i) for i in items)  # type: ignore[attr-defined]
 
 
+# The locale whose month names, digits and date order the UI uses. Arabic follows
+# Syrian usage: the Levantine month names (كانون الثاني … كانون الأول), the ones in
+# the hints and the reports, in the date picker, lists and charts alike.
+LOCALES = {"ar": "ar_SY"}
+
+
+def locale_name() -> str:
+    return LOCALES.get(_state["language"], _state["language"])
+
+
 def set_digits(kind: str) -> None:
     """'native' (the language's own digits) or 'latin'."""
     _state["digits"] = "latin" if kind == "latin" else "native"

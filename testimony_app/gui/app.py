@@ -219,7 +219,7 @@ def install_language(app: QApplication, language: str,
     """Our catalog, Qt's own translations and the layout direction for `language`;
     returns the Qt translator installed (to remove on the next change)."""
     i18n.set_language(language)
-    QLocale.setDefault(QLocale(language))
+    QLocale.setDefault(QLocale(i18n.locale_name()))
     if previous is not None:
         app.removeTranslator(previous)
     installed = None

@@ -9,7 +9,7 @@ from testimony_app import i18n
 
 
 def locale() -> QLocale:
-    return QLocale(i18n.language())
+    return QLocale(i18n.locale_name())
 
 
 def number(value: int) -> str:

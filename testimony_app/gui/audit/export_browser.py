@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from testimony_app import i18n
 from testimony_app.core import dates, stats, vocab
+from testimony_app.core.words import word
 from testimony_app.gui import fmt
 from testimony_app.gui.widgets.bidi import set_document_auto_direction
 from testimony_app.i18n import _
@@ -34,9 +35,9 @@ def _str(value: Any) -> str:
 
 
 def _label(vocabulary: str, code: Any) -> str:
-    words = {"sex": {"male": _("male"), "female": _("female"), "unknown": _("unknown")},
-             "age_group": {"child": _("child"), "adult": _("adult")},
-             "mode": {"in_person": _("in person"), "phone": _("phone"),
+    if vocabulary in ("sex", "age_group", "language"):
+        return word(vocabulary, code)
+    words = {"mode": {"in_person": _("in person"), "phone": _("phone"),
                       "remote": _("remote")}}
     if vocabulary in words:
         return words[vocabulary].get(_str(code), _str(code))
@@ -134,7 +135,8 @@ class ExportBrowser(QTabWidget):
         rows = []
         for t in self.testimonies:
             interview = t.get("interview") if isinstance(t.get("interview"), dict) else {}
-            rows.append([_date(interview.get("date")), _str(interview.get("language")),
+            rows.append([_date(interview.get("date")),
+                         _label("language", interview.get("language")),
                          _label("mode", interview.get("mode")),
                          _label("consent_scope", t.get("consent_scope")),
                          _str(t.get("witness")),

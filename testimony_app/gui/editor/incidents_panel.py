@@ -94,7 +94,7 @@ class IncidentsPanel(QWidget):
         when = date.get("value") or date.get("from") or ""
         kind = (vocab.label("incident_type", incident["type"], i18n.language())
                 if incident.get("type") else _("type not chosen"))
-        return f"{kind} · {fmt.date(when) if when else _('no date')}"
+        return i18n.join([kind, i18n.isolate(fmt.date(when)) if when else _("no date")], "·")
 
     def _store_current(self) -> None:
         if 0 <= self._current < len(self._incidents):

@@ -33,9 +33,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from testimony_app import i18n
 from testimony_app.core.attachment import Attachment
 from testimony_app.core.errors import TestimonyError, ValidationFailed
 from testimony_app.core.store import Revision
+from testimony_app.gui import fmt
 from testimony_app.gui.editor.attachments_panel import AttachmentsPanel
 from testimony_app.gui.editor.incidents_panel import IncidentsPanel
 from testimony_app.gui.editor.narrative_tags import NarrativeTagger, merged_tags, people_of
@@ -669,8 +671,9 @@ class TestimonyEditor(QWidget):
             self.history.clear()
             for r in reversed(revisions):
                 self.history.addItem(_("#{n} · {when} · {who} · {action}: {fields}").format(
-                    n=r.revision, when=r.at[:19].replace("T", " "), who=r.author,
-                    action=r.action, fields=", ".join(r.changed)))
+                    n=fmt.number(r.revision), when=i18n.isolate(fmt.timestamp(r.at)),
+                    who=i18n.isolate(r.author), action=r.action,
+                    fields=i18n.isolate(i18n.join(r.changed))))
             for att in attachments:
                 rec = att.recording
                 if rec is None:
@@ -679,9 +682,9 @@ class TestimonyEditor(QWidget):
                           "an interruption") if rec.get("state") == "recovered" else
                         _("Recorded {when} · {length} · {count} markers"))
                 self.history.addItem(text.format(
-                    when=str(rec.get("started_at", ""))[:19].replace("T", " "),
-                    length=clock(int(rec.get("duration_ms", 0))),
-                    count=len(rec.get("markers", []))))
+                    when=i18n.isolate(fmt.timestamp(str(rec.get("started_at", "")))),
+                    length=i18n.isolate(clock(int(rec.get("duration_ms", 0)))),
+                    count=fmt.number(len(rec.get("markers", [])))))
 
         self.worker.with_session(lambda s: (s.history(tid), s.attachments(tid)), show)
         self.provenance.load(tid)

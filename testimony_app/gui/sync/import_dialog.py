@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from testimony_app.core import bundle, loghead, receipt
+from testimony_app import i18n
+from testimony_app.core import bundle, loghead, org, receipt
 from testimony_app.core.errors import TestimonyError
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import (
@@ -328,14 +329,14 @@ class ImportDialog(QDialog):
             self.signer.setText(_("From {name}, a trusted researcher; bundle {sequence}, "
                                   "made {when} UTC.").format(
                 name=r.signer_name, sequence=fmt.number(r.sequence),
-                when=preview.created_at[:19].replace("T", " ")))
+                when=i18n.isolate(fmt.timestamp(preview.created_at))))
         else:
             self.signer.setText(_("Signed by a key this vault does not trust. Compare this "
                                   "fingerprint with the researcher before trusting it; nothing "
                                   "from this bundle will be imported until then."))
             self.trust_button.setVisible(item.result is None)
         self.fingerprint.setText(r.signer)
-        self.words.setText(preview.words)
+        self.words.setText(org.fingerprint_words(r.signer, i18n.language()))
         lines = []
         if item.result is None and not r.already_imported:
             lines.append(_("If imported: {added} new, {updated} updated, {unchanged} unchanged, "

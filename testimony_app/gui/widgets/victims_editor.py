@@ -67,7 +67,7 @@ class _Victim:
 
 def _spin(name: str) -> QSpinBox:
     spin = QSpinBox()
-    spin.setLocale(QLocale(i18n.language()))  # digits as testimony_app.gui.fmt shows them
+    spin.setLocale(QLocale(i18n.locale_name()))  # digits as testimony_app.gui.fmt shows them
     spin.setRange(0, MAX_COUNT)
     spin.setAccessibleName(name)
     return spin
@@ -379,14 +379,14 @@ class VictimsEditor(QWidget):
         if victim.kind == "person":
             who = (self._persons.get(victim.person, victim.person) if victim.person
                    else _("(no person chosen)"))
-            number = QLocale(i18n.language()).toString(1)
+            number = QLocale(i18n.locale_name()).toString(1)
         else:
             who = victim.label.text.strip() or _("(unnamed group)")
             number = {
                 "at_least": _("at least {n}"),
                 "approximately": _("about {n}"),
                 "perhaps_more": _("{n}, perhaps more"),
-            }.get(victim.qualifier, "{n}").format(n=QLocale(i18n.language()).toString(
+            }.get(victim.qualifier, "{n}").format(n=QLocale(i18n.locale_name()).toString(
                 victim.count))
         status = vocab.label("victim_status", victim.status, i18n.language()) \
             if victim.status else ""
