@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QApplication
 
 from testimony_app import __version__, i18n, portable
 from testimony_app.core import hygiene
+from testimony_app.gui import view_state
 from testimony_app.gui.config import AppConfig
 from testimony_app.gui.idle_lock import IdleLock
 from testimony_app.gui.start_window import StartWindow
@@ -175,10 +176,13 @@ class Controller:
             old = self.main
             if old.editor.dirty:
                 old.editor.autosave()
+            state = view_state.window_state(old)
             self.main = None
             old.close()
             old.deleteLater()
             self.unlocked(str(self.config.folder))
+            if self.main is not None:
+                view_state.restore_window(self.main, state)
 
     def lock(self) -> None:
         self.idle.stop()

@@ -104,7 +104,9 @@ class ListPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
+        # As tall as the font's line needs (Arabic lines are taller than Latin ones).
+        self.table.verticalHeader().setDefaultSectionSize(
+            max(26, int(self.table.fontMetrics().height() * 1.6)))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -127,6 +129,10 @@ class ListPage(QWidget):
             self.place.removeItem(1)
         for place_id, label in places:
             self.place.addItem(label, place_id)
+        wanted = self.place.property("wanted")
+        if wanted is not None and self.place.findData(wanted) >= 0:
+            current = wanted  # kept from before the window was rebuilt
+            self.place.setProperty("wanted", None)
         index = self.place.findData(current)
         self.place.setCurrentIndex(max(index, 0))
         self.place.blockSignals(False)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from testimony_app import i18n
 from testimony_app.core.drafts import Draft
-from testimony_app.gui import fmt
+from testimony_app.gui import fmt, view_state
 from testimony_app.gui.activity_page import ActivityPage
 from testimony_app.gui.audit.menu import AuditMenu
 from testimony_app.gui.editor.testimony_editor import TestimonyEditor
@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.autosave_label, 1)
         self.statusBar().addPermanentWidget(self.lock_label)
         self.resize(1200, 760)
+        view_state.fit_rows(self.nav)
         self.nav.setCurrentRow(0)
 
     def _build_toolbar(self) -> None:
@@ -137,7 +138,7 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentRow(row)
             return
         self.stack.setCurrentIndex(row)
-        if PAGES[row] == "activity":
+        if row < len(PAGES) and PAGES[row] == "activity":
             self.activity.reload()
 
     def refresh(self) -> None:

@@ -1,0 +1,152 @@
+"""A day in Arabic: every page of the window walked, its visible texts read (labels,
+buttons, headers, table cells, combo items, tooltips): no vocabulary code, no English
+enum word, no Latin digit outside an isolated data value. Switching language keeps
+the page and the filters."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QTabWidget,
+    QWidget,
+)
+
+from testimony_app import i18n
+from testimony_app.core import vocab
+from testimony_app.core.session import Session
+from testimony_app.core.words import WORDS
+from testimony_app.gui.app import Controller
+from testimony_app.gui.config import AppConfig
+from tests.conftest import Template
+from tests.gui.conftest import wait_idle
+from tests.gui.test_controller import unlock
+
+ISOLATED = re.compile("\u2068[^\u2069]*\u2069|\u2066[^\u2069]*\u2069")
+# Data that is written in Latin characters whatever the language: pseudonyms, ids,
+# fingerprints, file names, versions.
+DATA = re.compile(r"P-[0-9A-Z]{4}-[0-9A-Z]{4}|[0-9a-f]{8,}|[0-9A-Z]{4,}(-[0-9A-Z]{4,})+"
+                  r"|\S+\.(age|json|zip|png|csv|key)\b")
+ENGLISH_ENUMS = {word for table in WORDS.values() for word in table
+                 if word not in ("ar", "en", "ku", "tr", "fr")} | {
+    code for labels in vocab.ALL.values() for code in labels if "_" in code}
+
+
+def demo_vault(vault_dir: Path, template: Template, demo_document: bytes) -> Path:
+    with Session._open_with_key(vault_dir, template.key) as session:
+        session.add_json(demo_document)
+    return vault_dir
+
+
+def texts_of(root: QWidget) -> list[tuple[str, str]]:
+    """(where, text) of everything a person can read on the visible widgets."""
+    found: list[tuple[str, str]] = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not widget.isVisibleTo(root):
+            continue
+        name = type(widget).__name__
+        if widget.toolTip():
+            found.append((name + " tooltip", widget.toolTip()))
+        if isinstance(widget, QLabel | QAbstractButton):
+            found.append((name, widget.text()))
+        if isinstance(widget, QGroupBox):
+            found.append((name, widget.title()))
+        if isinstance(widget, QComboBox):
+            found += [(name + " item", widget.itemText(i)) for i in range(widget.count())]
+        if isinstance(widget, QTabWidget):
+            found += [(name + " tab", widget.tabText(i)) for i in range(widget.count())]
+        if isinstance(widget, QListWidget):
+            found += [(name, widget.item(i).text()) for i in range(widget.count())]
+        if isinstance(widget, QAbstractItemView) and widget.model() is not None \
+                and not isinstance(widget, QHeaderView):
+            model = widget.model()
+            from PySide6.QtCore import QModelIndex
+
+            try:
+                columns = model.columnCount(QModelIndex())
+            except TypeError:  # a list model: one column
+                columns = 1
+            for c in range(columns if not isinstance(widget, QListWidget) else 0):
+                found.append((name + " header",
+                              str(model.headerData(c, Qt.Orientation.Horizontal) or "")))
+            for r in range(min(model.rowCount(QModelIndex()), 30)):
+                for c in range(columns):
+                    value = model.data(model.index(r, c))
+                    if isinstance(value, str):
+                        found.append((name + " cell", value))
+    return [(w, t) for w, t in found if t and t.strip()]
+
+
+def problems(texts: list[tuple[str, str]]) -> list[str]:
+    out = []
+    for where, text in texts:
+        bare = DATA.sub("", ISOLATED.sub("", text))
+        words = set(re.findall(r"[A-Za-z_]+", bare))
+        if words & ENGLISH_ENUMS:
+            out.append(f"{where}: English word or code {sorted(words & ENGLISH_ENUMS)} "
+                       f"in {text!r}")
+        if re.search("[0-9]", bare) and re.search("[\u0600-\u06ff]", bare):
+            out.append(f"{where}: Latin digit in {text!r}")
+    return out
+
+
+def test_every_page_in_arabic_and_language_switch_keeps_the_view(
+        qtbot, qapp, vault_dir: Path, template: Template, demo_document: bytes) -> None:  # type: ignore[no-untyped-def]
+    demo_vault(vault_dir, template, demo_document)
+    controller = Controller(qapp, AppConfig(language="en", vault_folder=str(vault_dir)))
+    controller.show()
+    try:
+        unlock(qtbot, controller)
+        main = controller.main
+        assert main is not None
+        # A page, a filter and a search chosen in English...
+        main.nav.setCurrentRow(1)
+        main.incidents.type.setCurrentIndex(main.incidents.type.findData("arbitrary_arrest"))
+        main.people.search.setText("P-")
+        controller.change_language("ar")
+        main = controller.main
+        assert main is not None
+        # ...are still there in Arabic.
+        assert main.nav.currentRow() == 1
+        assert main.incidents.type.currentData() == "arbitrary_arrest"
+        assert main.people.search.text() == "P-"
+        main.people.search.setText("")
+        main.incidents.type.setCurrentIndex(0)
+        wait_idle(qtbot, controller.worker)
+        found: list[str] = []
+        for row in range(main.nav.count()):
+            main.nav.setCurrentRow(row)
+            qtbot.wait(300)
+            wait_idle(qtbot, controller.worker)
+            qtbot.wait(100)
+            found += problems(texts_of(main))
+        # Sidebar rows are as tall as the Arabic text needs.
+        for row in range(main.nav.count()):
+            item = main.nav.item(row)
+            assert item.sizeHint().height() >= main.nav.fontMetrics().boundingRect(
+                item.text()).height()
+        assert not found, "\n".join(dict.fromkeys(found))
+    finally:
+        controller.change_language("en")
+        controller.shutdown()
+
+
+def test_arabic_digits_or_latin_by_setting() -> None:
+    i18n.set_language("ar")
+    try:
+        assert i18n.number(1234) == "١٢٣٤"
+        i18n.set_digits("latin")
+        assert i18n.number(1234) == "1234" and i18n.digits("٣ سجلات") == "3 سجلات"
+    finally:
+        i18n.set_digits("native")
+        i18n.set_language("en")
+    assert i18n.number(7) == "7"
