@@ -226,7 +226,7 @@ def test_settings_dialog_values_and_birth_date_round_trip(qtbot, open_worker) ->
     assert dialog.values()["autolock_minutes"] == "7"
     dialog.default_place.setCurrentIndex(dialog.default_place.findData("p1"))
     assert dialog.values() == {"autolock_minutes": "7", "default_language": "en",
-                               "default_place": "p1"}
+                               "default_place": "p1", "digits": "native"}
     window = make_window(qtbot, open_worker)
     window.settings = {**dialog.values(), "default_place": ""}
     window.new_testimony()
