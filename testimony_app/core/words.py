@@ -18,6 +18,8 @@ WORDS: dict[str, dict[str, str]] = {
                  "tr": N_("Turkish"), "fr": N_("French")},
     "kind": {"testimony": N_("testimony"), "incident": N_("incident"), "person": N_("person"),
              "place": N_("place"), "source": N_("source"), "aggregate": N_("aggregate")},
+    "action": {"created": N_("created"), "updated": N_("updated"), "merged": N_("merged"),
+               "finalised": N_("finalised"), "sealed": N_("sealed"), "deleted": N_("deleted")},
     "role": {"researcher": N_("researcher"), "coordinator": N_("coordinator"),
              "auditor": N_("auditor")},
 }

@@ -34,7 +34,7 @@ class SettingsDialog(QDialog):
         self.digits = QComboBox()
         self.digits.setAccessibleName(_("Digits"))
         self.digits.addItem(_("The language's own (Arabic-Indic in Arabic: ٠١٢٣)"), "native")
-        self.digits.addItem(_("Latin (0123)"), "latin")
+        self.digits.addItem(_("Latin ({digits})").format(digits=i18n.isolate("0123")), "latin")
         self.digits.setCurrentIndex(max(self.digits.findData(i18n.digit_kind()), 0))
         self.autolock = QSpinBox()
         self.autolock.setRange(1, 240)

@@ -37,6 +37,7 @@ from testimony_app import i18n
 from testimony_app.core.attachment import Attachment
 from testimony_app.core.errors import TestimonyError, ValidationFailed
 from testimony_app.core.store import Revision
+from testimony_app.core.words import word
 from testimony_app.gui import fmt
 from testimony_app.gui.editor.attachments_panel import AttachmentsPanel
 from testimony_app.gui.editor.incidents_panel import IncidentsPanel
@@ -672,7 +673,7 @@ class TestimonyEditor(QWidget):
             for r in reversed(revisions):
                 self.history.addItem(_("#{n} · {when} · {who} · {action}: {fields}").format(
                     n=fmt.number(r.revision), when=i18n.isolate(fmt.timestamp(r.at)),
-                    who=i18n.isolate(r.author), action=r.action,
+                    who=i18n.isolate(r.author), action=word("action", r.action),
                     fields=i18n.isolate(i18n.join(r.changed))))
             for att in attachments:
                 rec = att.recording
