@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         self.sync = SyncMenu(self)  # Sync menu and Researchers page (issue 4)
         self.audit = AuditMenu(self)  # Export for auditors, Open export (issue 5)
         self.workspace = Workspace(self)  # Figures, Corroboration, Duplicates (issue 6)
-        self.vault_label = QLabel(_("Vault: {name}").format(name=vault_name))
+        self.vault_label = QLabel(_("Vault: {name}").format(name=i18n.isolate(vault_name)))
         self.autosave_label = QLabel()
         self.lock_label = QLabel(_("Unlocked"))
         self.statusBar().addWidget(self.vault_label)

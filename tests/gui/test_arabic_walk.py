@@ -29,7 +29,10 @@ from testimony_app.gui.app import Controller
 from testimony_app.gui.config import AppConfig
 from tests.conftest import Template
 from tests.gui.conftest import wait_idle
+from tests.gui.test_audit_gui import coordinator, export  # noqa: F401 (fixtures)
 from tests.gui.test_controller import unlock
+from tests.sync_fixtures import pair, pair_template  # noqa: F401 (fixtures)
+from tests.workspace_fixtures import workspace_template  # noqa: F401 (a fixture)
 
 ISOLATED = re.compile("\u2068[^\u2069]*\u2069|\u2066[^\u2069]*\u2069")
 # Data that is written in Latin characters whatever the language: pseudonyms, ids,
@@ -174,3 +177,52 @@ def test_arabic_digits_or_latin_by_setting() -> None:
         i18n.set_digits("native")
         i18n.set_language("en")
     assert i18n.number(7) == "7"
+
+
+def test_workspace_demo_in_arabic(qtbot, qapp, workspace_template, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    import shutil
+
+    folder = tmp_path / "coordinator"
+    shutil.copytree(workspace_template.folder, folder)
+    controller = Controller(qapp, AppConfig(language="ar", vault_folder=str(folder)))
+    controller.show()
+    try:
+        unlock(qtbot, controller)
+        main = controller.main
+        assert main is not None
+        found: list[str] = []
+        for row in range(main.nav.count()):
+            main.nav.setCurrentRow(row)
+            qtbot.wait(300)
+            wait_idle(qtbot, controller.worker)
+            qtbot.wait(100)
+            found += problems(texts_of(main))
+        assert not found, "\n".join(dict.fromkeys(found))
+    finally:
+        controller.change_language("en")
+        controller.shutdown()
+
+
+def test_auditor_window_in_arabic(qtbot, export) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    from testimony_app.gui.audit.auditor_window import AuditorWindow
+    from tests.gui.test_audit_gui import check
+
+    path, fingerprint = export
+    i18n.set_language("ar")
+    try:
+        window = AuditorWindow()
+        qtbot.addWidget(window)
+        window.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+        window.show()
+        assert check(qtbot, window, path, fingerprint)
+        browser = window.browser
+        languages = [browser.testimony_table.item(r, 1).text()
+                     for r in range(browser.testimony_table.rowCount())]
+        assert languages and not {"ar", "en"} & set(languages)
+        found: list[str] = []
+        for tab in range(browser.count()):
+            browser.setCurrentIndex(tab)
+            found += problems(texts_of(window))
+        assert not found, "\n".join(dict.fromkeys(found))
+    finally:
+        i18n.set_language("en")
