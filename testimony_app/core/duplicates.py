@@ -112,9 +112,9 @@ class Reason:
     value: int | None = None
 
     def text(self) -> str:
-        value = self.value
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = i18n.number(value)  # in the UI's digits
+        value: object = self.value
+        if isinstance(self.value, int) and not isinstance(self.value, bool):
+            value = i18n.number(self.value)  # in the UI's digits
         return _(REASONS[self.code]).format(value=value)
 
     def as_json(self) -> dict[str, Any]:
