@@ -218,7 +218,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             if args.json:
                 out_json([r.__dict__ for r in revisions])
             for r in revisions if not args.json else []:
-                out(f"#{r.revision}  {r.at}  {r.author}  {r.action}  {', '.join(r.changed)}")
+                out(f"#{num(r.revision)}  {r.at}  {r.author}  {word('action', r.action)}  "
+                    f"{_(', ').join(r.changed)}")
             return 0
         out_json(session.show(args.id))
     return 0
@@ -335,7 +336,10 @@ def cmd_log(args: argparse.Namespace) -> int:
         return 0
     for e in entries:
         detail = " ".join(f"{k}={v}" for k, v in sorted(e.detail.items()))
-        out(f"#{e.seq:<5} {e.at[:19]}  {e.actor:16} {e.action:18} {e.target or '':36} {detail}")
+        # English keeps the action's code, which scripts read; another language its word.
+        action = e.action if ui_language() == "en" else word("activity", e.action)
+        out(f"#{num(e.seq):<5} {e.at[:19]}  {e.actor:16} {action:18} "
+            f"{e.target or '':36} {detail}")
     return 0
 
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from testimony_app import i18n
 from testimony_app.core.audit import Entry
+from testimony_app.core.words import word
 from testimony_app.gui import fmt
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.i18n import _
@@ -51,11 +52,13 @@ class ActivityPage(QWidget):
     def _show(self, entries: list[Entry]) -> None:
         self.table.setRowCount(len(entries))
         for row, entry in enumerate(reversed(entries)):
-            detail = ", ".join(f"{k}={v}" for k, v in sorted(entry.detail.items()))
+            # Ids, counts and hashes under their technical names: data, kept as it is.
+            detail = i18n.isolate(", ".join(f"{k}={v}" for k, v in sorted(entry.detail.items())))
             if entry.target:
-                detail = f"{entry.target[:8]} {detail}"
-            for col, text in enumerate([fmt.number(entry.seq), entry.at[:19].replace("T", " "),
-                                        entry.actor, entry.action, detail]):
+                detail = f"{i18n.isolate(entry.target[:8])} {detail}"
+            for col, text in enumerate([fmt.number(entry.seq), fmt.timestamp(entry.at),
+                                        i18n.isolate(entry.actor),
+                                        word("activity", entry.action), detail]):
                 self.table.setItem(row, col, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
 

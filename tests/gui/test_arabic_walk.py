@@ -56,7 +56,7 @@ def texts_of(root: QWidget) -> list[tuple[str, str]]:
     for widget in [root, *root.findChildren(QWidget)]:
         if not widget.isVisibleTo(root):
             continue
-        name = type(widget).__name__
+        name = f"{type(widget).__name__}[{widget.accessibleName()}]"
         if widget.toolTip():
             found.append((name + " tooltip", widget.toolTip()))
         if isinstance(widget, QLabel | QAbstractButton):
@@ -94,6 +94,8 @@ def problems(texts: list[tuple[str, str]]) -> list[str]:
     for where, text in texts:
         bare = DATA.sub("", ISOLATED.sub("", text))
         words = set(re.findall(r"[A-Za-z_]+", bare))
+        if re.search("[0-9]", bare) and not re.search("[A-Za-z\u0600-\u06ff]", bare):
+            out.append(f"{where}: a number, date or time in Latin digits: {text!r}")
         if not re.search("[\u0600-\u06ff]", bare) and bare.strip() not in ENGLISH_ENUMS:
             continue  # all in Latin letters: data (a name, a title, a device), not ours
         if words & ENGLISH_ENUMS:
@@ -226,3 +228,19 @@ def test_auditor_window_in_arabic(qtbot, export) -> None:  # type: ignore[no-unt
         assert not found, "\n".join(dict.fromkeys(found))
     finally:
         i18n.set_language("en")
+
+
+def test_qt_own_dialogs_speak_arabic(qapp) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QCoreApplication
+
+    from testimony_app.gui.app import install_language
+
+    translator = install_language(qapp, "ar")
+    try:
+        assert translator is not None
+        look_in = QCoreApplication.translate("QFileDialog", "Look in:")
+        assert look_in != "Look in:" and re.search("[\u0600-\u06ff]", look_in)
+        cancel = QCoreApplication.translate("QPlatformTheme", "Cancel")
+        assert re.search("[\u0600-\u06ff]", cancel)
+    finally:
+        install_language(qapp, "en", translator)

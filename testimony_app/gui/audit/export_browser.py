@@ -49,9 +49,9 @@ def _label(vocabulary: str, code: Any) -> str:
 
 def _date(value: Any) -> str:
     if not isinstance(value, dict):
-        return _str(value)
+        return fmt.digits(_str(value))
     try:
-        return _str(value.get("value") or dates.sort_key(value))
+        return fmt.digits(_str(value.get("value") or dates.sort_key(value)))
     except (KeyError, TypeError, ValueError):
         return ""
 
@@ -120,7 +120,7 @@ class ExportBrowser(QTabWidget):
     # -- tabs ------------------------------------------------------------------------
 
     def _figures(self, figures: list[dict[str, Any]], threshold: int) -> QTableWidget:
-        rows = [[_str(f.get("month")), _label("incident_type", f.get("incident_type")),
+        rows = [[_date(f.get("month")), _label("incident_type", f.get("incident_type")),
                  _str(f.get("source")) if f.get("source") != "documented" else _("documented"),
                  _count(f.get("victims"), threshold) if f.get("victims") is None
                  else stats.signed(_count(f.get("victims"), threshold),
@@ -204,10 +204,11 @@ class ExportBrowser(QTabWidget):
         rows: list[list[str]] = []
         scope = manifest.get("scope") if isinstance(manifest.get("scope"), dict) else {}
         rows.append([_("Prepared for"), _str(manifest.get("auditor"))])
-        rows.append([_("Created"), _str(manifest.get("created"))])
+        rows.append([_("Created"), fmt.timestamp(_str(manifest.get("created")))])
         rows.append([_("Period"), _("{start} to {end}").format(
-            start=_str(scope.get("from")) or "…", end=_str(scope.get("until")) or "…")])
-        rows.append([_("Suppressed below"), _str(manifest.get("threshold"))])
+            start=i18n.isolate(_date(scope.get("from"))) or "…",
+            end=i18n.isolate(_date(scope.get("until"))) or "…")])
+        rows.append([_("Suppressed below"), fmt.digits(_str(manifest.get("threshold")))])
         counts = manifest.get("counts") if isinstance(manifest.get("counts"), dict) else {}
         for kind, count in sorted(counts.items()):
             rows.append([_("Records: {kind}").format(kind=_str(kind)), _count(count, 0)])

@@ -278,7 +278,7 @@ class TestimonyEditor(QWidget):
         self.reliability = _combo(_("Source reliability"), [(_("not assessed"), None)] + [
             (letter, letter) for letter in "ABCDEF"])
         self.credibility = _combo(_("Information credibility"), [(_("not assessed"), None)] + [
-            (str(n), n) for n in range(1, 7)])
+            (fmt.number(n), n) for n in range(1, 7)])
         aform.addRow(_("Source reliability (A–F)"), self.reliability)
         aform.addRow(_("Information credibility (1–6)"), self.credibility)
         layout.addWidget(assessment)
