@@ -89,6 +89,26 @@ def texts_of(root: QWidget) -> list[tuple[str, str]]:
     return [(w, t) for w, t in found if t and t.strip()]
 
 
+def clipped(root: QWidget) -> list[str]:
+    """Labels and buttons whose one line of text is wider than the widget shows."""
+    out = []
+    for widget in root.findChildren(QLabel) + root.findChildren(QAbstractButton):
+        if not widget.isVisibleTo(root) or not widget.isVisible():
+            continue
+        text = widget.text().replace("&", "")
+        if not text or "\n" in text or (isinstance(widget, QLabel) and widget.wordWrap()) \
+                or (isinstance(widget, QLabel) and widget.textFormat() == Qt.TextFormat.RichText):
+            continue
+        need = widget.fontMetrics().horizontalAdvance(text)
+        room = widget.contentsRect().width()
+        if isinstance(widget, QAbstractButton):
+            room -= 8  # the button's own margins
+        if need > room + 1 and room > 0:
+            out.append(f"{type(widget).__name__}[{widget.accessibleName()}]: {text!r} "
+                       f"needs {need}px, has {room}px")
+    return out
+
+
 def problems(texts: list[tuple[str, str]]) -> list[str]:
     out = []
     for where, text in texts:
@@ -135,7 +155,7 @@ def test_every_page_in_arabic_and_language_switch_keeps_the_view(
             qtbot.wait(300)
             wait_idle(qtbot, controller.worker)
             qtbot.wait(100)
-            found += problems(texts_of(main))
+            found += problems(texts_of(main)) + clipped(main)
         # The editor, every tab, with a demo testimony open.
         main.nav.setCurrentRow(0)
         wait_idle(qtbot, controller.worker)
@@ -156,7 +176,7 @@ def test_every_page_in_arabic_and_language_switch_keeps_the_view(
                        DestroyKeysDialog(main)):
             qtbot.addWidget(dialog)
             dialog.show()
-            found += problems(texts_of(dialog))
+            found += problems(texts_of(dialog)) + clipped(dialog)
             dialog.close()
         # Sidebar rows are as tall as the Arabic text needs.
         for row in range(main.nav.count()):
@@ -198,7 +218,7 @@ def test_workspace_demo_in_arabic(qtbot, qapp, workspace_template, tmp_path: Pat
             qtbot.wait(300)
             wait_idle(qtbot, controller.worker)
             qtbot.wait(100)
-            found += problems(texts_of(main))
+            found += problems(texts_of(main)) + clipped(main)
         assert not found, "\n".join(dict.fromkeys(found))
     finally:
         controller.change_language("en")
