@@ -175,14 +175,15 @@ def render_html(manifest: dict[str, Any], records: dict[str, Any], language: str
     for f in manifest["figures"]:
         victims = stats.signed(_cell(f["victims"], threshold), f["qualifier"])
         rows.append(
-            f"<tr><td>{esc(f['month'])}</td>"
+            f"<tr><td><bdi>{esc(f['month'])}</bdi></td>"
             f"<td>{esc(vocab.label('incident_type', f['incident_type'], language))}</td>"
-            f"<td>{esc(f['source'])}</td><td class=n>{victims}"
+            f"<td><bdi>{esc(f['source'])}</bdi></td><td class=n>{victims}"
             f"</td><td class=n>{_cell(f['women'], threshold)}</td>"
             f"<td class=n>{_cell(f['children'], threshold)}</td></tr>")
     peak = max((f["victims"] or 0 for f in manifest["figures"]), default=0) or 1
     bars = "".join(
-        f"<div class=bar><span>{esc(f['month'])} · {esc(f['source'])}</span>"
+        f"<div class=bar><span><bdi>{esc(f['month'])}</bdi> · <bdi>{esc(f['source'])}</bdi>"
+        "</span>"
         f"<i style='width:{max(1, int(300 * (f['victims'] or 0) / peak))}px'></i>"
         f"<b>{_cell(f['victims'], threshold)}</b></div>"
         for f in manifest["figures"] if f["incident_type"] == "arbitrary_arrest")
