@@ -43,7 +43,8 @@ if TYPE_CHECKING:
 def strength(passphrase: str) -> tuple[int, str]:
     """A rough 0–4 score and its words; the hard rule is the length minimum."""
     if len(passphrase) < vault.MIN_PASSPHRASE:
-        return 0, _("Too short: at least {n} characters.").format(n=vault.MIN_PASSPHRASE)
+        return 0, _("Too short: at least {n} characters.").format(
+            n=i18n.number(vault.MIN_PASSPHRASE))
     classes = sum(any(test(c) for c in passphrase) for test in
                   (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum()))
     words = len(passphrase.split())

@@ -85,7 +85,7 @@ def field_label(path: str) -> str:
             if prefix == "$.incidents" and path[len(prefix):].startswith("["):
                 number = path[len(prefix) + 1:].split("]", 1)[0]
                 if number.isdigit():
-                    return _("Incident {n}").format(n=int(number) + 1)
+                    return _("Incident {n}").format(n=i18n.number(int(number) + 1))
             return _(label)
     return path
 

@@ -35,7 +35,7 @@ from testimony_app.gui.sync.common import (
 )
 from testimony_app.gui.sync.trust_dialog import TrustDialog
 from testimony_app.gui.worker import Job, VaultWorker
-from testimony_app.i18n import _
+from testimony_app.i18n import _, ngettext
 
 
 @dataclass
@@ -241,7 +241,8 @@ class ImportDialog(QDialog):
 
     def _summarise(self) -> None:
         done = [i for i in self.items if i.result is not None]
-        lines = [_("{count} bundles imported.").format(count=fmt.number(len(done)))]
+        lines = [ngettext("{count} bundle imported.", "{count} bundles imported.",
+                          len(done)).format(count=fmt.number(len(done)))]
         for item in done:
             if item.receipt is not None:
                 lines.append(_("{file}: receipt written to {path}; give it back to the "

@@ -14,7 +14,7 @@ from testimony_app.core.words import word
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import mono_label, plain_label
 from testimony_app.gui.worker import VaultWorker
-from testimony_app.i18n import N_, _, isolate
+from testimony_app.i18n import N_, _, isolate, ngettext
 
 OUTCOMES = {"added": N_("added"), "updated": N_("updated"), "unchanged": N_("unchanged"),
             "conflicting": N_("conflicting: kept aside")}
@@ -120,7 +120,9 @@ class ProvenancePanel(QWidget):
                 lines.append((a.imported_at, _("Warning: {warning}").format(
                     warning=loghead.describe(a.log_warning))))
         if prov.conflicts:
-            lines.append(("", _("{count} conflicting versions kept aside").format(
+            lines.append(("", ngettext("{count} conflicting version kept aside",
+                                       "{count} conflicting versions kept aside",
+                                       prov.conflicts).format(
                 count=fmt.number(prov.conflicts))))
         self.revisions.clear()
         for _at, text in sorted(lines, key=lambda item: item[0], reverse=True):

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from testimony_app import i18n
 from testimony_app.core.attachment import Attachment
 from testimony_app.core.errors import TestimonyError
 from testimony_app.gui.widgets.audio_player import clock as _clock
@@ -270,7 +271,7 @@ class Recorder(QWidget):
             return
         self._poll()
         label = self.marker_label.text().strip() or _("Marker {n}").format(
-            n=len(take.markers) + 1)
+            n=i18n.number(len(take.markers) + 1))
         at = take.ms()
         take.markers.append((at, label))
         self.marker_label.clear()

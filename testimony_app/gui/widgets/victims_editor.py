@@ -325,7 +325,7 @@ class VictimsEditor(QWidget):
         raise ValueError(f"a victim is a person or a group: {victim!r}")
 
     def _row_problems(self, row: int) -> list[str]:
-        victim, number = self._victims[row], row + 1
+        victim, number = self._victims[row], i18n.number(row + 1)
         if victim.kind == "person":
             if victim.person is None:
                 return [_("Victim {n}: choose the person.").format(n=number)]
@@ -337,8 +337,8 @@ class VictimsEditor(QWidget):
         total = sum(victim.breakdown.get(k, 0) for k in BREAKDOWN)
         if total > victim.count:
             problems.append(_("Victim {n}: the breakdown adds up to {total}, more than the "
-                              "count ({count}).").format(n=number, total=total,
-                                                         count=victim.count))
+                              "count ({count}).").format(n=number, total=i18n.number(total),
+                                                         count=i18n.number(victim.count)))
         return problems
 
     def _append(self, victim: _Victim) -> None:

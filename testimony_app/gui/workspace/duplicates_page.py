@@ -33,7 +33,7 @@ from testimony_app.core.session import Session
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import plain_label, read_only_table
 from testimony_app.gui.worker import VaultWorker
-from testimony_app.i18n import N_, _
+from testimony_app.i18n import N_, _, ngettext
 
 SEXES = {"male": N_("Male"), "female": N_("Female"), "unknown": N_("Unknown")}
 AGE_GROUPS = {"child": N_("Child"), "adult": N_("Adult"), "elderly": N_("Elderly"),
@@ -182,7 +182,9 @@ class DuplicatesPage(QWidget):
                                       d.at[:19].replace("T", " "), d.author]):
                 table.setItem(r, c, QTableWidgetItem(text))
         table.resizeColumnsToContents()
-        message = (_("{count} possible duplicates, best first.").format(
+        message = (ngettext("{count} possible duplicate, best first.",
+                            "{count} possible duplicates, best first.",
+                            len(review.suggestions)).format(
             count=fmt.number(len(review.suggestions))) if review.suggestions
             else _("No possible duplicates."))
         if len(review.suggestions) > SHOWN:
