@@ -14,6 +14,7 @@ from typing import Any
 from testimony_app import i18n
 from testimony_app.core import bundle, loghead, org, receipt
 from testimony_app.core.errors import InputError, TestimonyError
+from testimony_app.core.words import word
 from testimony_app.i18n import _, ngettext
 
 ENV_ENROLMENT_CODE = "TESTIMONY_ENROLMENT_CODE"
@@ -71,7 +72,7 @@ def cmd_org_show(args: argparse.Namespace) -> int:
         cli.out_json(data)
         return 0
     cli.out(_("Organisation: {name} ({id})").format(name=organisation.name, id=organisation.id))
-    cli.out(_("This vault: {role}").format(role=organisation.role))
+    cli.out(_("This vault: {role}").format(role=word("role", organisation.role)))
     cli.out(_("Organisation key fingerprint: {fingerprint}").format(
         fingerprint=organisation.fingerprint))
     for recipient in organisation.recipients:

@@ -65,7 +65,8 @@ WORDS: dict[str, dict[str, str]] = {
                  "kdf_changed": N_("key derivation changed"),
                  "passphrase_changed": N_("passphrase changed"),
                  },
-    "role": {"researcher": N_("researcher"), "coordinator": N_("coordinator"),
+    "role": {"researcher": N_("researcher"), "member": N_("researcher"),
+             "coordinator": N_("coordinator"),
              "auditor": N_("auditor")},
 }
 
