@@ -29,6 +29,7 @@ from testimony_app.core.errors import InputError, TestimonyError, ValidationFail
 from testimony_app.core.session import Session, default_vault_dir, is_vault
 from testimony_app.core.words import word
 from testimony_app.i18n import N_, _, isolate, ngettext
+from testimony_app.i18n import digits as i18n_digits
 from testimony_app.i18n import language as ui_language
 from testimony_app.i18n import number as num
 
@@ -156,7 +157,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                            "language": r.language, "witness": r.witness_code,
                            "incidents": r.incidents, "updated_at": r.updated_at} for r in rows])
             for r in rows if not args.json else []:
-                out(f"{r.id[:8]}  {r.date:10}  {word('status', r.status):9}  "
+                out(f"{r.id[:8]}  {i18n_digits(r.date):10}  {word('status', r.status):9}  "
                     f"{word('language', r.language):8} {r.witness_code or '-':12}  "
                     f"{num(r.incidents):>3}  {isolate(r.title)}")
             return 0
@@ -237,7 +238,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     for hit in hits:
         snippet = " ".join(hit.snippet.split())
-        out(f"{hit.id[:8]}  {hit.kind:9}  {hit.title + ': ' if hit.title else ''}{snippet}")
+        title = isolate(hit.title) + _(": ") if hit.title else ""
+        out(f"{hit.id[:8]}  {word('kind', hit.kind):9}  {title}{isolate(snippet)}")
     if not hits:
         out(_("No matches."))
     else:
@@ -269,7 +271,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     with open_session(args) as session:
+        # Place names in the UI language for people; --json and --csv keep English.
         figures = session.stats(args.by, args.level if args.by == "place" else None,
+                                ui_language() if not (args.json or args.csv) else "en",
                                 totals=args.totals)
     if args.csv:
         sys.stdout.write(stats.to_csv(figures))
@@ -593,7 +597,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         out(_("Created a vault in {folder}").format(folder=folder))
         out(_("Recovery code (shown once; write it down):") + " " + code)
     out(_("Demo data loaded: {counts}").format(
-        counts=_(", ").join(f"{num(n)} {word('kind', kind)}"
+        counts=_(", ").join(f"{word('kind', kind)}: {num(n)}"
                             for kind, n in sorted(counts.items()))))
     return 0
 

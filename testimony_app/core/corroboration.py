@@ -137,7 +137,7 @@ class Reason:
             params["why"] = vocab.label("dependence", params["why"], language)
         for name, value in params.items():
             if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-                params[name] = i18n.isolate(i18n.digits(value))
+                params[name] = _bidi(i18n.digits(value))
         try:
             return _(REASONS[self.code]).format(**params)
         except (KeyError, IndexError, ValueError):
@@ -258,13 +258,18 @@ def date_text(value: dict[str, Any]) -> str:
     the UI's digits and isolated, so that a range keeps its order in Arabic text."""
     precision = value.get("precision")
     if precision in ("range", "approximate"):
-        return i18n.isolate(i18n.digits(("~" if precision == "approximate" else "")
-                                        + f"{value['from']}–{value['to']}"))
+        return _bidi(i18n.digits(("~" if precision == "approximate" else "")
+                                 + f"{value['from']}–{value['to']}"))
     if precision == "before":
-        return _("before {date}").format(date=i18n.isolate(i18n.digits(value["value"])))
+        return _("before {date}").format(date=_bidi(i18n.digits(value["value"])))
     if precision == "after":
-        return _("after {date}").format(date=i18n.isolate(i18n.digits(value["value"])))
-    return i18n.isolate(i18n.digits(value.get("value", "")))
+        return _("after {date}").format(date=_bidi(i18n.digits(value["value"])))
+    return _bidi(i18n.digits(value.get("value", "")))
+
+
+def _bidi(text: str) -> str:
+    """A date isolated where the UI runs right to left (its dashes would reorder it)."""
+    return i18n.isolate(text) if i18n.is_rtl_language() else text
 
 
 def _days(iso: str) -> int:
