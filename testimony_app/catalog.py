@@ -20,17 +20,30 @@ from babel.messages.pofile import read_po, write_po
 from testimony_app.i18n import CATALOG_DIR
 
 PACKAGE = Path(__file__).resolve().parent
-KEYWORDS = {"_": None, "N_": None}
+# ngettext(singular, plural, n) and its marker Nn_(singular, plural) make plural
+# entries: a msgid, a msgid_plural and one msgstr per plural form of the language.
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "Nn_": (1, 2)}
+
+Message = str | tuple[str, str]
 
 
-def extract() -> dict[str, list[tuple[str, int]]]:
-    found: dict[str, list[tuple[str, int]]] = {}
+def extract() -> dict[Message, list[tuple[str, int]]]:
+    found: dict[Message, list[tuple[str, int]]] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
             str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS,
             comment_tags=(), strip_comment_tags=True):
         if isinstance(message, str) and message:
             found.setdefault(message, []).append((filename, lineno))
+        elif isinstance(message, tuple | list) and len(message) == 2 and all(message):
+            found.setdefault((str(message[0]), str(message[1])), []).append((filename, lineno))
     return found
+
+
+def complete(string: object) -> bool:
+    """A translation is there: a non-empty msgstr, or every plural form filled."""
+    if isinstance(string, tuple | list):
+        return bool(string) and all(string)
+    return bool(string)
 
 
 def read(language: str) -> Catalog:
@@ -49,16 +62,27 @@ def update(language: str) -> tuple[int, int]:
     catalog = Catalog(locale=language, project="Testimony", charset="utf-8",
                       creation_date=datetime(2026, 1, 1, tzinfo=UTC))
     untranslated = 0
-    for message, locations in sorted(extract().items()):
-        previous = old.get(message)
-        translation = previous.string if previous is not None and not previous.fuzzy else ""
-        untranslated += not translation
-        catalog.add(message, translation, locations=locations[:3])
+    forms = catalog.num_plurals
+    for message, locations in sorted(extract().items(), key=lambda item: _key(item[0])):
+        previous = old.get(message[0] if isinstance(message, tuple) else message)
+        translation: object = (previous.string if previous is not None and not previous.fuzzy
+                               else "")
+        if isinstance(message, tuple):
+            kept = list(translation) if isinstance(translation, tuple | list) else []
+            translation = tuple((kept + [""] * forms)[:forms])
+        elif not isinstance(translation, str):
+            translation = ""
+        untranslated += not complete(translation)
+        catalog.add(message, translation, locations=locations[:3])  # type: ignore[arg-type]
     CATALOG_DIR.mkdir(exist_ok=True)
     with (CATALOG_DIR / f"{language}.po").open("wb") as handle:
         write_po(handle, catalog, width=100, omit_header=False, sort_output=True,
                  include_lineno=False)
     return len(catalog), untranslated
+
+
+def _key(message: Message) -> str:
+    return message[0] if isinstance(message, tuple) else message
 
 
 def main() -> int:

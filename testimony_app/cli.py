@@ -21,6 +21,7 @@ from testimony_app import (
     cli_backup,
     cli_corroboration,
     cli_duplicates,
+    cli_i18n,
     cli_people,
     cli_places,
     cli_sync,
@@ -28,7 +29,11 @@ from testimony_app import (
 from testimony_app.core import db, demo, hygiene, interchange, outfile, stats, vocab
 from testimony_app.core.errors import InputError, TestimonyError, ValidationFailed
 from testimony_app.core.session import Session, default_vault_dir, is_vault
-from testimony_app.i18n import N_, _
+from testimony_app.core.words import word
+from testimony_app.i18n import N_, _, isolate, ngettext
+from testimony_app.i18n import digits as i18n_digits
+from testimony_app.i18n import language as ui_language
+from testimony_app.i18n import number as num
 
 ENV_PASSPHRASE = "TESTIMONY_PASSPHRASE"  # noqa: S105 (a variable name)
 ENV_NEW_PASSPHRASE = "TESTIMONY_NEW_PASSPHRASE"  # noqa: S105
@@ -127,8 +132,8 @@ def cmd_add(args: argparse.Namespace) -> int:
                   "unchanged": result.unchanged})
     else:
         out(_("{added} added, {updated} updated, {unchanged} unchanged").format(
-            added=len(result.added), updated=len(result.updated),
-            unchanged=len(result.unchanged)))
+            added=num(len(result.added)), updated=num(len(result.updated)),
+            unchanged=num(len(result.unchanged))))
     return 0
 
 
@@ -154,8 +159,9 @@ def cmd_list(args: argparse.Namespace) -> int:
                            "language": r.language, "witness": r.witness_code,
                            "incidents": r.incidents, "updated_at": r.updated_at} for r in rows])
             for r in rows if not args.json else []:
-                out(f"{r.id[:8]}  {r.date:10}  {r.status:9}  {r.language:3} "
-                    f"{r.witness_code or '-':12}  {r.incidents:3}  {r.title}")
+                out(f"{r.id[:8]}  {i18n_digits(r.date):10}  {word('status', r.status):9}  "
+                    f"{word('language', r.language):8} {r.witness_code or '-':12}  "
+                    f"{num(r.incidents):>3}  {isolate(r.title)}")
             return 0
         records = session.list_records(args.kind)
         if args.json:
@@ -171,12 +177,17 @@ def _summary(kind: str, data: dict[str, Any], code: str | None) -> str:
         return next(iter(value.values()), "") if isinstance(value, dict) else str(value or "")
 
     if kind == "person":
-        return f"{code}  {data['sex']:7} {data.get('age_group', data.get('age', '')):} " \
-               f"{data.get('occupation', '')}"
+        age = word("age_group", data["age_group"]) if "age_group" in data else \
+            num(data.get("age", 0)) if data.get("age") is not None else ""
+        occupation = vocab.label("occupation", data["occupation"], ui_language()) \
+            if data.get("occupation") else ""
+        return f"{code}  {word('sex', data['sex']):7} {age} {occupation}"
     if kind == "incident":
-        return f"{_date(data['date']):24} {vocab.label('incident_type', data['type'])}"
+        return (f"{_date(data['date']):24} "
+                f"{vocab.label('incident_type', data['type'], ui_language())}")
     if kind == "aggregate":
-        return (f"{_date(data['period']):24} {vocab.label('incident_type', data['incident_type'])}"
+        return (f"{_date(data['period']):24} "
+                f"{vocab.label('incident_type', data['incident_type'], ui_language())}"
                 f": {_count(data['count'], data['qualifier'])}")
     if kind == "place":
         return f"{data['level']:13} {text(data['name'])}"
@@ -188,12 +199,12 @@ def _date(date: dict[str, Any]) -> str:
     if "from" in date:
         approx = "~" if precision == "approximate" else ""
         return f"{approx}{date['from']}..{date['to']}"
-    prefix = {"before": "before ", "after": "after "}.get(precision, "")
-    return prefix + str(date["value"])
+    prefix = {"before": _("before") + " ", "after": _("after") + " "}.get(precision, "")
+    return prefix + isolate(date["value"])
 
 
 def _count(n: int, qualifier: str) -> str:
-    return stats.qualified(n, qualifier)
+    return stats.qualified(n, qualifier, num)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -210,7 +221,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             if args.json:
                 out_json([r.__dict__ for r in revisions])
             for r in revisions if not args.json else []:
-                out(f"#{r.revision}  {r.at}  {r.author}  {r.action}  {', '.join(r.changed)}")
+                out(f"#{num(r.revision)}  {r.at}  {r.author}  {word('action', r.action)}  "
+                    f"{_(', ').join(r.changed)}")
             return 0
         out_json(session.show(args.id))
     return 0
@@ -228,9 +240,12 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     for hit in hits:
         snippet = " ".join(hit.snippet.split())
-        out(f"{hit.id[:8]}  {hit.kind:9}  {hit.title + ': ' if hit.title else ''}{snippet}")
+        title = isolate(hit.title) + _(": ") if hit.title else ""
+        out(f"{hit.id[:8]}  {word('kind', hit.kind):9}  {title}{isolate(snippet)}")
     if not hits:
         out(_("No matches."))
+    else:
+        out(ngettext("{n} match", "{n} matches", len(hits)).format(n=num(len(hits))))
     return 0
 
 
@@ -258,7 +273,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     with open_session(args) as session:
+        # Place names in the UI language for people; --json and --csv keep English.
         figures = session.stats(args.by, args.level if args.by == "place" else None,
+                                ui_language() if not (args.json or args.csv) else "en",
                                 totals=args.totals)
     if args.csv:
         sys.stdout.write(stats.to_csv(figures))
@@ -275,8 +292,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         cells = [stats.row_label(figures, row)] if first else []
         source = row["source"] + (" " + _("(computed here)") if row["kind"] == stats.TOTAL
                                   else "")
-        cells += [vocab.label("incident_type", row["incident_type"]), source,
-                  stats.figure_text(row)]
+        cells += [vocab.label("incident_type", row["incident_type"], ui_language()), source,
+                  stats.figure_text(row, num, ui_language())]
         table.append(cells)
     widths = [max(len(str(r[i])) for r in table) for i in range(len(head) - 1)] + [0]
     for r in table:
@@ -303,13 +320,14 @@ def cmd_discrepancies(args: argparse.Namespace) -> int:
     roles = {"reported": _("reported"), "total": _("total for the whole"),
              "sum_of_parts": _("sum of its parts, computed here")}
     for d in found:
-        out(f"{d.start or '..'}..{d.end}  {vocab.label('incident_type', d.incident_type)}"
+        out(f"{d.start or '..'}..{d.end}  "
+            f"{vocab.label('incident_type', d.incident_type, ui_language())}"
             f"  {d.place or _('(no place)')}")
         for f in d.figures:
             extra = "".join(f"  {word} {getattr(f, name)}" for name, word in (
                 ("women", _("women")), ("children", _("children")))
                 if name in d.differs and getattr(f, name) is not None)
-            out(f"    {stats.qualified(f.count, f.qualifier):>22}  {roles[f.role]:20} "
+            out(f"    {stats.qualified(f.count, f.qualifier, num):>22}  {roles[f.role]:20} "
                 f"{f.source}{extra}  [{', '.join(i[:8] for i in f.record_ids)}]")
     out()
     out(_("Both figures are kept; which one is right is for you to judge from the sources."))
@@ -324,7 +342,10 @@ def cmd_log(args: argparse.Namespace) -> int:
         return 0
     for e in entries:
         detail = " ".join(f"{k}={v}" for k, v in sorted(e.detail.items()))
-        out(f"#{e.seq:<5} {e.at[:19]}  {e.actor:16} {e.action:18} {e.target or '':36} {detail}")
+        # English keeps the action's code, which scripts read; another language its word.
+        action = e.action if ui_language() == "en" else word("activity", e.action)
+        out(f"#{num(e.seq):<5} {e.at[:19]}  {e.actor:16} {action:18} "
+            f"{e.target or '':36} {detail}")
     return 0
 
 
@@ -436,7 +457,7 @@ def cmd_finalise(args: argparse.Namespace) -> int:
     if args.json:
         out_json({"finalised": True, "sealed_identities": sealed})
     else:
-        out(_("Finalised. Identities sealed to the organisation: {n}.").format(n=sealed))
+        out(_("Finalised. Identities sealed to the organisation: {n}.").format(n=num(sealed)))
     return 0
 
 
@@ -453,8 +474,12 @@ def cmd_people(args: argparse.Namespace) -> int:
                                                               else "")
         dupes = (" " + _("possible duplicates: {codes}").format(
             codes=", ".join(p["possible_duplicates"]))) if p["possible_duplicates"] else ""
-        out(f"{p['code']}  {p['sex']:7} {p.get('age', p.get('age_group', '')):<8} "
-            f"{p.get('occupation', ''):14} {state:8} {name}{dupes}")
+        age = num(p["age"]) if p.get("age") is not None else word("age_group",
+                                                                   p.get("age_group", ""))
+        occupation = vocab.label("occupation", p["occupation"], ui_language()) \
+            if p.get("occupation") else ""
+        out(f"{p['code']}  {word('sex', p['sex']):7} {age:<8} "
+            f"{occupation:14} {state:8} {isolate(name) if name else ''}{dupes}")
     return 0
 
 
@@ -574,7 +599,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         out(_("Created a vault in {folder}").format(folder=folder))
         out(_("Recovery code (shown once; write it down):") + " " + code)
     out(_("Demo data loaded: {counts}").format(
-        counts=", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))))
+        counts=_(", ").join(f"{word('kind', kind)}: {num(n)}"
+                            for kind, n in sorted(counts.items()))))
     return 0
 
 
@@ -599,6 +625,7 @@ def build_parser() -> argparse.ArgumentParser:
                  "for scripts and tests, from $TESTIMONY_PASSPHRASE "
                  "($TESTIMONY_NEW_PASSPHRASE for a new one). Never from the command line."))
     parser.add_argument("--version", action="version", version=f"testimony {__version__}")
+    cli_i18n.add_option(parser)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--vault", metavar="DIR",
                         help=_("vault folder (default: $TESTIMONY_VAULT, else your data folder)"))
@@ -608,6 +635,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("keep the vault beside the program (a USB stick)"))
     common.add_argument("--debug", action="store_true",
                         help=_("show where an error happened (never with secrets)"))
+    cli_i18n.add_option(common)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, handler: Callable[[argparse.Namespace], int], text: str,
@@ -733,6 +761,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
+    cli_i18n.install(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     hygiene.install(debug=args.debug)
     if getattr(args, "portable", False):

@@ -11,9 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from testimony_app import i18n
 from testimony_app.core import bundle, loghead, org, receipt
 from testimony_app.core.errors import InputError, TestimonyError
-from testimony_app.i18n import _
+from testimony_app.core.words import word
+from testimony_app.i18n import _, ngettext
 
 ENV_ENROLMENT_CODE = "TESTIMONY_ENROLMENT_CODE"
 
@@ -70,7 +72,7 @@ def cmd_org_show(args: argparse.Namespace) -> int:
         cli.out_json(data)
         return 0
     cli.out(_("Organisation: {name} ({id})").format(name=organisation.name, id=organisation.id))
-    cli.out(_("This vault: {role}").format(role=organisation.role))
+    cli.out(_("This vault: {role}").format(role=word("role", organisation.role)))
     cli.out(_("Organisation key fingerprint: {fingerprint}").format(
         fingerprint=organisation.fingerprint))
     for recipient in organisation.recipients:
@@ -172,7 +174,7 @@ def print_enrolled(organisation: org.Organisation, me: org.Me, as_json: bool,
                   "{count}").format(count=sealed))
     cli.out(_("Read your fingerprint to the coordinator: {fingerprint}").format(
         fingerprint=me.fingerprint))
-    cli.out("    " + me.words)
+    cli.out("    " + org.fingerprint_words(me.fingerprint, i18n.language()))
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
@@ -196,7 +198,8 @@ def cmd_whoami(args: argparse.Namespace) -> int:
                       "organisation": organisation.id if organisation else None})
         return 0
     cli.out(_("Fingerprint: {fingerprint}").format(fingerprint=me.fingerprint))
-    cli.out(_("Read aloud:  {words}").format(words=me.words))
+    cli.out(_("Read aloud:  {words}").format(
+        words=org.fingerprint_words(me.fingerprint, i18n.language())))
     if organisation is None:
         cli.out(_("Not enrolled in an organisation."))
     return 0
@@ -210,7 +213,8 @@ def cmd_trust(args: argparse.Namespace) -> int:
         cli.out_json(person.__dict__)
     else:
         cli.out(_("Trusted {fingerprint} ({words}).").format(
-            fingerprint=person.fingerprint, words=org.fingerprint_words(person.fingerprint)))
+            fingerprint=person.fingerprint,
+            words=org.fingerprint_words(person.fingerprint, i18n.language())))
     return 0
 
 
@@ -343,8 +347,11 @@ def cmd_import_receipt(args: argparse.Namespace) -> int:
                   "attachments safely received.").format(
             sequence=accepted.sequence, records=accepted.records,
             attachments=accepted.attachments))
-        cli.out(_("{count} records can now be removed from this laptop with "
-                  "'testimony purge --received'.").format(count=purgeable))
+        cli.out(ngettext("{count} record can now be removed from this laptop with "
+                         "'testimony purge --received'.",
+                         "{count} records can now be removed from this laptop with "
+                         "'testimony purge --received'.", purgeable).format(
+            count=cli.num(purgeable)))
         if accepted.hashes:
             cli.out(_(receipt.HASHES_NOTE))
     return 0

@@ -75,12 +75,14 @@ from __future__ import annotations
 import heapq
 import itertools
 import json
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date as Date
 from typing import Any
 
+from testimony_app import i18n
 from testimony_app.core import (
     audit,
     dates,
@@ -133,6 +135,9 @@ class Reason:
             params["perpetrator"] = vocab.label("perpetrator", params["perpetrator"], language)
         if "why" in params:
             params["why"] = vocab.label("dependence", params["why"], language)
+        for name, value in params.items():
+            if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+                params[name] = _bidi(i18n.digits(value))
         try:
             return _(REASONS[self.code]).format(**params)
         except (KeyError, IndexError, ValueError):
@@ -245,16 +250,26 @@ def _name(names: dict[str, str], language: str) -> str:
     return names.get(language) or next(iter(names.values()), "")
 
 
+_ISO_DATE = re.compile(r"\d{4}(-\d\d){0,2}")
+
+
 def date_text(value: dict[str, Any]) -> str:
-    """A date with precision in a few characters: 2016-12, ~2016-12-01–2016-12-10."""
+    """A date with precision in a few characters: 2016-12, ~2016-12-01–2016-12-10, in
+    the UI's digits and isolated, so that a range keeps its order in Arabic text."""
     precision = value.get("precision")
     if precision in ("range", "approximate"):
-        return ("~" if precision == "approximate" else "") + f"{value['from']}–{value['to']}"
+        return _bidi(i18n.digits(("~" if precision == "approximate" else "")
+                                 + f"{value['from']}–{value['to']}"))
     if precision == "before":
-        return _("before {date}").format(date=value["value"])
+        return _("before {date}").format(date=_bidi(i18n.digits(value["value"])))
     if precision == "after":
-        return _("after {date}").format(date=value["value"])
-    return str(value.get("value", ""))
+        return _("after {date}").format(date=_bidi(i18n.digits(value["value"])))
+    return _bidi(i18n.digits(value.get("value", "")))
+
+
+def _bidi(text: str) -> str:
+    """A date isolated where the UI runs right to left (its dashes would reorder it)."""
+    return i18n.isolate(text) if i18n.is_rtl_language() else text
 
 
 def _days(iso: str) -> int:

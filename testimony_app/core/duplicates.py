@@ -60,6 +60,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from testimony_app import i18n
 from testimony_app.core import audit, dates, org, seal
 from testimony_app.core.db import transaction
 from testimony_app.core.errors import InputError
@@ -111,7 +112,10 @@ class Reason:
     value: int | None = None
 
     def text(self) -> str:
-        return _(REASONS[self.code]).format(value=self.value)
+        value: object = self.value
+        if isinstance(self.value, int) and not isinstance(self.value, bool):
+            value = i18n.number(self.value)  # in the UI's digits
+        return _(REASONS[self.code]).format(value=value)
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"code": self.code, "text": self.text()}

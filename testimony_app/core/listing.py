@@ -190,9 +190,13 @@ def _display(kind: str, row: Any, data: dict[str, Any], language: str) -> dict[s
                 "place": row[7] or "", "victims": victims,
                 "verification": vocab.label("verification", data["verification"], language),
                 "updated": row[5]}
+    from testimony_app.core.words import word  # words for enum values, in the UI language
+
     identity = json.loads(row[7]) if row[7] else {}
-    return {"id": row[0], "code": row[6] or "", "sex": data.get("sex", ""),
-            "age": str(data.get("age", data.get("age_group", ""))),
+    age = data.get("age")
+    return {"id": row[0], "code": row[6] or "", "sex": word("sex", data.get("sex", "")),
+            "age": age if isinstance(age, int) and not isinstance(age, bool)
+            else word("age_group", data.get("age_group", "")),
             "occupation": vocab.label("occupation", data.get("occupation", ""), language)
             if data.get("occupation") else "",
             "public": bool(row[8]), "name": _text(identity.get("name"), language)}

@@ -157,10 +157,19 @@ def fingerprint(public_key: bytes) -> str:
     return "-".join(chars[i:i + 4] for i in range(0, 32, 4))
 
 
-def fingerprint_words(fp: str) -> str:
+def fingerprint_words(fp: str, language: str = "en") -> str:
+    """The first 8 bytes of a fingerprint read aloud: 8 English words, or, in Arabic,
+    the same 8 bytes as numbers from ٠ to ٢٥٥ in two groups of four (each number is
+    the index of the English word, so a bilingual pair can compare either form)."""
     number = int(normalise_fingerprint(fp).replace("-", "").translate(_FROM_CROCKFORD), 32)
     raw = number.to_bytes(20, "big")
+    if language.startswith("ar"):
+        numbers = [str(b).translate(_ARABIC_INDIC) for b in raw[:8]]
+        return " — ".join(" ".join(numbers[i:i + 4]) for i in (0, 4))
     return " ".join(WORDS[b] for b in raw[:8])
+
+
+_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
 _FROM_CROCKFORD = str.maketrans(_CROCKFORD, "0123456789abcdefghijklmnopqrstuv")

@@ -17,8 +17,6 @@ SUPPRESSED = None  # a suppressed cell is null in JSON and "<threshold" in the r
 # of the figure that are shown, and the qualifier (core/disclosure.py).
 WITHHELD = "victims_withheld"
 PARTS = ("victims", "women", "children")
-PREFIXES = {"exact": "", "at_least": "≥ ", "perhaps_more": "≥ ", "approximately": "~ ",
-            "at_most": "≤ "}
 
 
 def _number(value: Any) -> int:
@@ -169,7 +167,8 @@ def _count(f: dict[str, Any], part: str, threshold: int) -> str:
     qualifier = f.get("qualifier") if part == "victims" else f.get(f"{part}_qualifier")
     if value is None:
         return f"&lt;{threshold}" if f["source"] == stats.DOCUMENTED else "—"
-    return PREFIXES.get(str(qualifier or "exact"), "~ ") + f"{value:,}"
+    # The sign sits with its number in a left-to-right isolate: "≥ 61" never reads "≤ 61".
+    return stats.signed(f"{value:,}", str(qualifier or "exact"))
 
 
 def month_text(key: str) -> str:
@@ -185,8 +184,9 @@ def _note(f: dict[str, Any]) -> str:
     it, with the parts it gave besides women and children."""
     if f["source"] == stats.DOCUMENTED:
         return f"computed here from {f['records']:,} records"
-    others = [f"{vocab.label('breakdown', code)} {PREFIXES.get(str(p['qualifier']), '~ ')}"
-              f"{int(p['count']):,}" for code, p in (f.get("breakdown") or {}).items()
+    others = [f"{vocab.label('breakdown', code)} "
+              f"{stats.signed(f'{int(p["count"]):,}', str(p['qualifier']))}"
+              for code, p in (f.get("breakdown") or {}).items()
               if code not in ("women", "children")]
     words = "count computed here from its parts" if f.get("count_from_parts") else "as published"
     return "; ".join([words, *others])
@@ -201,16 +201,17 @@ def render_html(manifest: dict[str, Any], records: dict[str, Any], language: str
     for f in manifest["figures"]:
         period = dates.text(f["period"]) if isinstance(f.get("period"), dict) else ""
         rows.append(
-            f"<tr><td>{esc(month_text(f['month']))}</td>"
+            f"<tr><td><bdi>{esc(month_text(f['month']))}</bdi></td>"
             f"<td>{esc(vocab.label('incident_type', f['incident_type'], language))}</td>"
-            f"<td>{esc(f['source'])}</td><td class=n>{_count(f, 'victims', threshold)}"
+            f"<td><bdi>{esc(f['source'])}</bdi></td><td class=n>{_count(f, 'victims', threshold)}"
             f"</td><td class=n>{_count(f, 'women', threshold)}</td>"
             f"<td class=n>{_count(f, 'children', threshold)}</td>"
             f"<td>{esc(str(f.get('figure_place', '')))}</td><td>{esc(period)}</td>"
             f"<td>{esc(_note(f))}</td></tr>")
     peak = max((f["victims"] or 0 for f in manifest["figures"]), default=0) or 1
     bars = "".join(
-        f"<div class=bar><span>{esc(month_text(f['month']))} · {esc(f['source'])}"
+        f"<div class=bar><span><bdi>{esc(month_text(f['month']))}</bdi> · "
+        f"<bdi>{esc(f['source'])}</bdi>"
         f"{' · ' + esc(str(f['figure_place'])) if f.get('figure_place') else ''}</span>"
         f"<i style='width:{max(1, int(300 * (f['victims'] or 0) / peak))}px'></i>"
         f"<b>{_count(f, 'victims', threshold)}</b></div>"

@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from testimony_app import i18n
 from testimony_app.core import breakdown, dates, duplicates, outfile, vocab
-from testimony_app.i18n import N_, _
+from testimony_app.i18n import N_, _, ngettext
 
 DOCUMENTED = "documented"
 REPORTED, TOTAL = "reported", "total"
@@ -527,11 +528,38 @@ def qualified(count: int, qualifier: str, number: Callable[[int], str] = str) ->
     return _(QUALIFIED[qualifier]).format(n=number(count))
 
 
+# A figure's qualifier as a sign, where there is no room for words (chart labels,
+# table cells). ≥ and ≤ are mirrored characters: in right-to-left text ≥ is drawn
+# as ≤, the opposite meaning. The sign and its number are therefore set inside a
+# left-to-right isolate, where nothing is mirrored and the sign stays before the number.
+SIGNS = {"at_least": "≥", "perhaps_more": "≥", "approximately": "~", "at_most": "≤"}
+LRI, PDI = "\u2066", "\u2069"
+
+
+def ltr(text: str) -> str:
+    """Text kept left-to-right and unmirrored whatever surrounds it."""
+    return f"{LRI}{text}{PDI}" if text else text
+
+
+def signed(count_text: str, qualifier: str) -> str:
+    """"≥61" for an at-least figure, isolated so that it never reads "≤61"; an
+    exact figure is the number alone. An unknown qualifier is read as approximate."""
+    if qualifier in ("exact", ""):
+        return count_text
+    return ltr(SIGNS.get(qualifier, "~") + count_text)
+
+
+def sign_legend() -> str:
+    """The key to the signs, each sign isolated like the figures it explains."""
+    return _("{ge} at least, {le} up to, {approx} approximately.").format(
+        ge=ltr("≥"), le=ltr("≤"), approx=ltr("~"))
+
+
 def parts_text(row: dict[str, Any], number: Callable[[int], str] = str,
                language: str = "en") -> str:
     """A reported figure's parts as its source gave them: "299 children; 678
     civilian adults; 28 wounded"."""
-    return "; ".join(
+    return i18n.join(
         f"{qualified(int(p['count']), str(p['qualifier']), number)} "
         f"{vocab.label('breakdown', code, language)}"
         for code, p in (row.get("breakdown") or {}).items())
@@ -552,14 +580,15 @@ def figure_text(row: dict[str, Any], number: Callable[[int], str] = str,
                 count=count, parts=parts)
         elif parts:
             count = f"{count} ({parts})"
-        return ", ".join([count, *where, period_text(row["period"])])
+        return i18n.join([count, *where, period_text(row["period"])])
     if row["kind"] == TOTAL:
         parts = " + ".join(
             "{} ({})".format(qualified(int(f["victims"]), str(f["qualifier"]), number),
-                             ", ".join(x for x in (f["figure_place"], f["period"]) if x))
+                             i18n.join(x for x in (f["figure_place"], f["period"]) if x))
             for f in row.get("of", []))
         return _("{count}, computed here: {parts}").format(count=count, parts=parts)
-    return _("{count}: counted here from {n} records").format(
+    return ngettext("{count}: counted here from {n} record",
+                    "{count}: counted here from {n} records", int(row["records"])).format(
         count=count, n=number(int(row["records"])))
 
 

@@ -407,11 +407,18 @@ def labels(conn: Any, kind: str, language: str = "en") -> list[tuple[str, str]]:
     elif kind == "person":
         for pid, code, data in conn.execute(
                 "SELECT id, code, data FROM records WHERE kind = 'person' ORDER BY code"):
+            from testimony_app import i18n  # words for codes, in the UI language
+            from testimony_app.core import vocab
+            from testimony_app.core.words import word
+
             person = json.loads(data)
-            parts = [code, person["sex"], str(person.get("age", person.get("age_group", "")))]
+            age = person.get("age")
+            parts = [i18n.isolate(code), word("sex", person["sex"]),
+                     i18n.number(age) if isinstance(age, int)
+                     else word("age_group", person.get("age_group", ""))]
             if person.get("occupation"):
-                parts.append(person["occupation"])
-            out.append((pid, " · ".join(p for p in parts if p)))
+                parts.append(vocab.label("occupation", person["occupation"], language))
+            out.append((pid, i18n.join((p for p in parts if p), "·")))
     return sorted(out, key=lambda item: item[1])
 
 

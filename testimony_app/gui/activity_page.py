@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from testimony_app import i18n
 from testimony_app.core.audit import Entry
+from testimony_app.core.words import word
 from testimony_app.gui import fmt
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.i18n import _
@@ -59,11 +61,14 @@ class ActivityPage(QWidget):
     def _show(self, entries: list[Entry]) -> None:
         self.table.setRowCount(len(entries))
         for row, entry in enumerate(reversed(entries)):
-            # Counts that are zero say nothing: only what happened is shown.
-            detail = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in
-                               sorted(entry.detail.items()) if v not in (0, False, None, ""))
+            # Counts that are zero say nothing: only what happened is shown; ids,
+            # counts and hashes are data, isolated so they keep their order.
+            detail = i18n.isolate(", ".join(
+                f"{k.replace('_', ' ')}: {v}" for k, v in sorted(entry.detail.items())
+                if v not in (0, False, None, "")))
             for col, text in enumerate([fmt.number(entry.seq), fmt.timestamp(entry.at),
-                                        entry.actor, entry.action.replace("_", " "), detail]):
+                                        i18n.isolate(entry.actor),
+                                        word("activity", entry.action), detail]):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, entry.target or "")
                 self.table.setItem(row, col, item)
@@ -76,7 +81,8 @@ class ActivityPage(QWidget):
         def done(problems: list[str]) -> None:
             self.check_button.setEnabled(True)
             if problems:
-                self.result.setText(_("Problems found: {list}").format(list="; ".join(problems)))
+                self.result.setText(_("Problems found: {list}").format(
+                    list=i18n.join(problems, ";")))
             else:
                 self.result.setText(_("The vault is sound: database, encryption, activity log, "
                                       "search index and attachments checked."))

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QApplication
 
 from testimony_app import __version__, i18n, portable
 from testimony_app.core import hygiene
+from testimony_app.gui import view_state
 from testimony_app.gui.config import AppConfig
 from testimony_app.gui.idle_lock import IdleLock
 from testimony_app.gui.start_window import StartWindow
@@ -121,6 +122,7 @@ class Controller:
         self.config.save()
 
     def apply_language(self, language: str) -> None:
+        i18n.set_digits(self.config.digits)
         self._qt_translator = install_language(self.app, language, self._qt_translator)
 
     def show(self) -> None:
@@ -172,6 +174,12 @@ class Controller:
         seconds = settings.get("clipboard_seconds", "")
         self.clipboard_timer.setInterval(int(seconds) * 1000 if seconds.isdigit()
                                          else CLIPBOARD_CLEAR_MS)
+        digits = settings.get("digits")
+        if digits in ("native", "latin") and digits != self.config.digits:
+            # Digits are drawn when a widget is built: rebuild as for a new language.
+            self.config.digits = digits
+            self.change_language(self.config.language)
+            return
         self.idle.set_minutes(float(settings.get("autolock_minutes", DEFAULT_AUTOLOCK_MINUTES)))
         if self.idle.timer.isActive():
             self.idle.start()
@@ -199,12 +207,15 @@ class Controller:
             old = self.main
             if old.editor.dirty:
                 old.editor.autosave()
+            state = view_state.window_state(old)
             self.main = None
             old.quit_requested.disconnect()
             old._closing = True  # rebuilt, not left: nothing to ask
             old.close()
             old.deleteLater()
             self.unlocked(str(self.config.folder))
+            if self.main is not None:
+                view_state.restore_window(self.main, state)
 
     def lock(self) -> None:
         self.idle.stop()
@@ -247,7 +258,7 @@ def install_language(app: QApplication, language: str,
     """Our catalog, Qt's own translations and the layout direction for `language`;
     returns the Qt translator installed (to remove on the next change)."""
     i18n.set_language(language)
-    QLocale.setDefault(QLocale(language))
+    QLocale.setDefault(QLocale(i18n.locale_name()))
     if previous is not None:
         app.removeTranslator(previous)
     installed = None
@@ -266,7 +277,8 @@ def open_export_window(app: QApplication, language: str, path: Path,
                        expect: str | None = None) -> AuditorWindow:
     """The auditor's start (`--open-export`): no vault, no worker, no passphrase; the
     export is verified and shown."""
-    install_language(app, language)
+    # Kept on the application: a collected translator would take Qt's own words with it.
+    app._testimony_qt_translator = install_language(app, language)  # type: ignore[attr-defined]
     from testimony_app.gui.audit.auditor_window import AuditorWindow
 
     window = AuditorWindow()

@@ -30,6 +30,7 @@ def config_path() -> Path:
 class AppConfig:
     language: str = "en"
     vault_folder: str = ""
+    digits: str = "native"  # the UI language's own digits, or "latin"
 
     @property
     def folder(self) -> Path:
@@ -41,7 +42,8 @@ class AppConfig:
         try:
             data = json.loads(path.read_text("utf-8"))
             return cls(language=str(data.get("language", "en")),
-                       vault_folder=str(data.get("vault_folder", "")))
+                       vault_folder=str(data.get("vault_folder", "")),
+                       digits="latin" if data.get("digits") == "latin" else "native")
         except (OSError, ValueError, AttributeError):
             return cls()
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from testimony_app.i18n import _
+from testimony_app.i18n import _, isolate
 
 
 def confirm_word() -> str:
@@ -33,7 +33,7 @@ class DestroyKeysDialog(QDialog):
             "belongs to an organisation, a copy of the keys encrypted to the organisation is "
             "left in the vault folder (vault.key.escrow.age); only the coordinator can restore "
             "it, and the passphrase is still needed after that. Otherwise nothing can undo "
-            "this.\n\nType {word} to confirm.").format(word=confirm_word()))
+            "this.\n\nType {word} to confirm.").format(word=isolate(confirm_word())))
         explain.setWordWrap(True)
         explain.setTextFormat(Qt.TextFormat.PlainText)
         self.word = QLineEdit()

@@ -1,7 +1,8 @@
-"""Numbers, dates and times in the form of the UI language's locale (Arabic digits in
-Arabic): one format per kind, everywhere. Lists use short dates, the editor and
-the pages that describe one record long dates; times are local, never UTC, and
-24-hour where the locale uses it or the person chose it in Settings."""
+"""Numbers, dates and times in the form of the UI language's locale, in one kind of
+digits: the language's own (Arabic-Indic in Arabic) unless the person chose Latin
+digits. One format per kind, everywhere: lists use short dates, the pages that
+describe one record long dates; times are local, never UTC, and 24-hour where the
+locale uses it or the person chose it in Settings."""
 
 from __future__ import annotations
 
@@ -18,11 +19,11 @@ def set_clock(choice: str) -> None:
 
 
 def locale() -> QLocale:
-    return QLocale(i18n.language())
+    return QLocale(i18n.locale_name())
 
 
 def number(value: int) -> str:
-    return locale().toString(value)
+    return i18n.digits(locale().toString(value))
 
 
 def uses_24_hours() -> bool:
@@ -50,11 +51,12 @@ def _local(iso: str) -> QDateTime | None:
 def time_of(iso: str) -> str:
     """The local time of an ISO UTC timestamp: 14:05 (or 2:05 PM)."""
     moment = _local(iso)
-    return iso if moment is None else locale().toString(moment.time(), time_format())
+    return iso if moment is None else i18n.digits(
+        locale().toString(moment.time(), time_format()))
 
 
 def clock_time(value: QTime) -> str:
-    return locale().toString(value, time_format())
+    return i18n.digits(locale().toString(value, time_format()))
 
 
 def timestamp(iso: str) -> str:
@@ -63,7 +65,25 @@ def timestamp(iso: str) -> str:
     if moment is None:
         return iso
     return f"{date(moment.date().toString(Qt.DateFormat.ISODate))} " \
-           f"{locale().toString(moment.time(), time_format())}"
+           f"{i18n.digits(locale().toString(moment.time(), time_format()))}"
+
+
+def time(iso: str) -> str:
+    """The local time of day of an ISO UTC timestamp, in the UI's digits."""
+    return time_of(iso)
+
+
+def duration(seconds: int) -> str:
+    """A running counter (m:ss, h:mm:ss past an hour), in the UI's digits."""
+    hours, rest = divmod(max(0, int(seconds)), 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return i18n.digits(text)
+
+
+def digits(text: str) -> str:
+    """Text holding numbers (a ratio, a range) in the UI's digits."""
+    return i18n.digits(text)
 
 
 def date(iso: str) -> str:
@@ -71,7 +91,7 @@ def date(iso: str) -> str:
     two ways); other text unchanged."""
     parsed = QDate.fromString(iso[:10], "yyyy-MM-dd")
     if parsed.isValid() and len(iso) >= 10:
-        return locale().toString(parsed, "d MMM yyyy")
+        return i18n.digits(locale().toString(parsed, "d MMM yyyy"))
     return iso
 
 
@@ -79,5 +99,5 @@ def long_date(iso: str) -> str:
     """YYYY-MM-DD as the locale writes a long date (4 December 2026), for one record."""
     parsed = QDate.fromString(iso[:10], "yyyy-MM-dd")
     if parsed.isValid() and len(iso) >= 10:
-        return locale().toString(parsed, "d MMMM yyyy")
+        return i18n.digits(locale().toString(parsed, "d MMMM yyyy"))
     return iso

@@ -29,7 +29,7 @@ from testimony_app.gui import fmt
 from testimony_app.gui.records_model import RecordTableModel
 from testimony_app.gui.widgets.bidi import follow_text_direction
 from testimony_app.gui.worker import VaultWorker
-from testimony_app.i18n import _
+from testimony_app.i18n import _, ngettext
 
 
 def columns(kind: str) -> list[tuple[str, str]]:
@@ -123,7 +123,9 @@ class ListPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
+        # As tall as the font's line needs (Arabic lines are taller than Latin ones).
+        self.table.verticalHeader().setDefaultSectionSize(
+            max(26, int(self.table.fontMetrics().height() * 1.6)))
         header = self.table.horizontalHeader()
         # The column that says what a row is takes the room; "Last change" only its own.
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -159,6 +161,10 @@ class ListPage(QWidget):
             self.place.removeItem(1)
         for place_id, label in places:
             self.place.addItem(label, place_id)
+        wanted = self.place.property("wanted")
+        if wanted is not None and self.place.findData(wanted) >= 0:
+            current = wanted  # kept from before the window was rebuilt
+            self.place.setProperty("wanted", None)
         index = self.place.findData(current)
         self.place.setCurrentIndex(max(index, 0))
         self.place.blockSignals(False)
@@ -201,7 +207,8 @@ class ListPage(QWidget):
             self.open_record.emit(row_id)
 
     def _update_count(self) -> None:
-        self.count_label.setText(_("{count} records").format(
+        self.count_label.setText(ngettext("{count} record", "{count} records",
+                                          self.model.count).format(
             count=fmt.number(self.model.count)))
 
     def clear(self) -> None:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from testimony_app import i18n
 from testimony_app.core.drafts import Draft
-from testimony_app.gui import fmt
+from testimony_app.gui import fmt, view_state
 from testimony_app.gui.activity_page import ActivityPage
 from testimony_app.gui.audit.menu import AuditMenu
 from testimony_app.gui.backup_menu import BackupMenu
@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         self.workspace = Workspace(self)  # Figures, Corroboration, Duplicates
         self._build_help_menu()
         self._hide_coordinator_pages(True)
-        self.vault_label = QLabel(_("Vault: {name}").format(name=vault_name))
+        self.vault_label = QLabel(_("Vault: {name}").format(name=i18n.isolate(vault_name)))
         self.autosave_label = QLabel()
         self.lock_label = QLabel(_("Unlocked"))
         self.statusBar().addWidget(self.vault_label)
@@ -130,6 +130,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.lock_label)
         self.backup = BackupMenu(self)  # File: Back up vault…, Restore…; last backup, reminder
         self.resize(1280, 720)
+        view_state.fit_rows(self.nav)
         self.nav.setCurrentRow(0)
 
     def _build_toolbar(self) -> None:
@@ -235,7 +236,7 @@ class MainWindow(QMainWindow):
             self.leave_editor(lambda: self._show_page(row), self._keep_editor)
             return
         self.stack.setCurrentIndex(row)
-        if PAGES[row] == "activity":
+        if row < len(PAGES) and PAGES[row] == "activity":
             self.activity.reload()
 
     def _keep_editor(self) -> None:
@@ -375,7 +376,7 @@ class MainWindow(QMainWindow):
         draft = drafts[-1]
         self.banner_text.setText(
             _("A testimony you were editing was not saved (last kept {when}). "
-              "Restore it?").format(when=fmt.timestamp(draft.updated_at)))
+              "Restore it?").format(when=i18n.isolate(fmt.timestamp(draft.updated_at))))
         self.banner.setVisible(True)
 
     def _restore_offered(self) -> None:
@@ -471,7 +472,8 @@ class MainWindow(QMainWindow):
                                  lambda _r: self.lock_requested.emit(), failed)
 
     def _autosaved(self, at: str) -> None:
-        self.autosave_label.setText(_("Last autosave: {time}").format(time=fmt.time_of(at)))
+        self.autosave_label.setText(_("Last autosave: {time}").format(
+            time=i18n.isolate(fmt.time_of(at))))
 
     def _error(self, error: BaseException) -> None:
         self.statusBar().showMessage(str(error), 15_000)

@@ -126,8 +126,12 @@ class RecordTableModel(QAbstractTableModel):
         data = self.row(index.row())
         key = self._columns[index.column()][0]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if data is not None and key == "title" and data.get("rtl_title"):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if data is not None and key == "title":
+                # Each title sits on the side its own script starts from, whatever the
+                # direction of the window (absolute: not mirrored in right-to-left).
+                side = (Qt.AlignmentFlag.AlignRight if data.get("rtl_title")
+                        else Qt.AlignmentFlag.AlignLeft)
+                return int(side | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter)
             return None
         if data is None:
             return "…"
@@ -146,6 +150,9 @@ class RecordTableModel(QAbstractTableModel):
             return fmt.timestamp(str(value))
         if isinstance(value, int):
             return fmt.number(value)
+        if key in ("title", "name", "witness", "place", "code"):
+            # A value in the other script keeps its own order and punctuation.
+            return i18n.isolate(value)
         return str(value)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.i18n import _
+from testimony_app.gui import fmt
+from testimony_app.i18n import _, ngettext
 
 
 class SettingsDialog(QDialog):
@@ -31,10 +32,20 @@ class SettingsDialog(QDialog):
         for code, name in i18n.LANGUAGES.items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(self.language.findData(i18n.language()), 0))
+        self.digits = QComboBox()
+        self.digits.setAccessibleName(_("Digits"))
+        self.digits.addItem(_("The language's own (Arabic-Indic in Arabic: ٠١٢٣)"), "native")
+        self.digits.addItem(_("Latin ({digits})").format(digits=i18n.isolate("0123")), "latin")
+        self.digits.setCurrentIndex(max(self.digits.findData(i18n.digit_kind()), 0))
         self.autolock = QSpinBox()
         self.autolock.setRange(1, 240)
+        # The word after the number agrees with it (Arabic has six plural forms).
+        self.autolock.valueChanged.connect(lambda n: self.autolock.setSuffix(
+            " " + ngettext("minute", "minutes", n)))
         self.autolock.setAccessibleName(_("Lock after idle time"))
         self.autolock.setValue(int(settings.get("autolock_minutes", "5")))
+        self.autolock.setSuffix(" " + ngettext("minute", "minutes", self.autolock.value()))
+        self.autolock.setLocale(fmt.locale())
         self.default_language = QComboBox()
         self.default_language.setAccessibleName(_("Default interview language"))
         for label, code in ((_("Arabic"), "ar"), (_("English"), "en"), (_("Kurdish"), "ku"),
@@ -66,7 +77,8 @@ class SettingsDialog(QDialog):
         self.clock.addItem(_("12-hour (2:30 PM)"), "12")
         self.clock.setCurrentIndex(max(self.clock.findData(settings.get("clock", "locale")), 0))
         form.addRow(_("Language"), self.language)
-        form.addRow(_("Lock after idle minutes"), self.autolock)
+        form.addRow(_("Digits"), self.digits)
+        form.addRow(_("Lock after"), self.autolock)
         form.addRow("", self.lock_on_sleep)
         form.addRow(_("Clear copied text after"), self.clipboard)
         form.addRow(_("Time format"), self.clock)
@@ -101,6 +113,7 @@ class SettingsDialog(QDialog):
 
     def values(self) -> dict[str, str]:
         return {"autolock_minutes": str(self.autolock.value()),
+                "digits": self.digits.currentData(),
                 "lock_on_sleep": "1" if self.lock_on_sleep.isChecked() else "0",
                 "clipboard_seconds": self.clipboard.currentData(),
                 "clock": self.clock.currentData(),

@@ -44,7 +44,8 @@ if TYPE_CHECKING:
 def strength(passphrase: str) -> tuple[int, str]:
     """A rough 0–4 score and its words; the hard rule is the length minimum."""
     if len(passphrase) < vault.MIN_PASSPHRASE:
-        return 0, _("Too short: at least {n} characters.").format(n=vault.MIN_PASSPHRASE)
+        return 0, _("Too short: at least {n} characters.").format(
+            n=i18n.number(vault.MIN_PASSPHRASE))
     classes = sum(any(test(c) for c in passphrase) for test in
                   (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum()))
     words = len(passphrase.split())
@@ -371,7 +372,7 @@ class StartWindow(QWidget):
         groups = code.split("-")
         self._asked = sorted(secrets.SystemRandom().sample(range(len(groups)), 2))
         self.check_prompt.setText(_("To check, type group {a} and group {b} of the code:").format(
-            a=self._asked[0] + 1, b=self._asked[1] + 1))
+            a=i18n.number(self._asked[0] + 1), b=i18n.number(self._asked[1] + 1)))
         self.stack.setCurrentWidget(self.code_page)
 
     def _confirm_code(self) -> None:

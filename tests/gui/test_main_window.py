@@ -245,7 +245,8 @@ def test_settings_dialog_values_and_birth_date_round_trip(qtbot, open_worker) ->
     dialog.default_place.setCurrentIndex(dialog.default_place.findData("p1"))
     assert dialog.values() == {"autolock_minutes": "7", "default_language": "en",
                                "default_place": "p1", "lock_on_sleep": "1",
-                               "clipboard_seconds": "60", "clock": "locale"}
+                               "clipboard_seconds": "60", "clock": "locale",
+                               "digits": "native"}
     window = make_window(qtbot, open_worker)
     window.settings = {**dialog.values(), "default_place": ""}
     window.new_testimony()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from testimony_app import i18n
 from testimony_app.core import verify
 from testimony_app.core.errors import TestimonyError
 from testimony_app.gui.audit.export_browser import ExportBrowser
@@ -125,7 +126,7 @@ class AuditorWindow(QMainWindow):
         self.path = path
         if expect is not None:
             self.expect.setText(expect)
-        self.where.setText(_("Export: {path}").format(path=str(path)))
+        self.where.setText(_("Export: {path}").format(path=i18n.isolate(path)))
         self.recheck()
 
     def recheck(self) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from testimony_app import i18n
 from testimony_app.core import dates, stats, vocab
+from testimony_app.core.words import word
 from testimony_app.gui import fmt
 from testimony_app.gui.widgets.bidi import set_document_auto_direction
 from testimony_app.i18n import _
@@ -34,9 +35,9 @@ def _str(value: Any) -> str:
 
 
 def _label(vocabulary: str, code: Any) -> str:
-    words = {"sex": {"male": _("male"), "female": _("female"), "unknown": _("unknown")},
-             "age_group": {"child": _("child"), "adult": _("adult")},
-             "mode": {"in_person": _("in person"), "phone": _("phone"),
+    if vocabulary in ("sex", "age_group", "language"):
+        return word(vocabulary, code)
+    words = {"mode": {"in_person": _("in person"), "phone": _("phone"),
                       "remote": _("remote")}}
     if vocabulary in words:
         return words[vocabulary].get(_str(code), _str(code))
@@ -48,9 +49,9 @@ def _label(vocabulary: str, code: Any) -> str:
 
 def _date(value: Any) -> str:
     if not isinstance(value, dict):
-        return _str(value)
+        return fmt.digits(_str(value))
     try:
-        return _str(value.get("value") or dates.sort_key(value))
+        return fmt.digits(_str(value.get("value") or dates.sort_key(value)))
     except (KeyError, TypeError, ValueError):
         return ""
 
@@ -122,8 +123,6 @@ class ExportBrowser(QTabWidget):
         """One row per figure: a documented count made here (a null is suppressed),
         or a figure another source published, as published (a null part is one its
         source did not give), with its place and period."""
-        prefixes = {"at_least": "≥ ", "perhaps_more": "≥ ", "approximately": "~ ",
-                    "at_most": "≤ "}
         rows = []
         for f in figures:
             documented = f.get("source") == "documented"
@@ -133,7 +132,8 @@ class ExportBrowser(QTabWidget):
                 value = f.get(name)
                 if value is None:
                     return _count(None, threshold) if documented else ""
-                return prefixes.get(_str(qualifier), "") + _count(value, threshold)
+                # The sign in a left-to-right isolate with its number: never mirrored.
+                return stats.signed(_count(value, threshold), _str(qualifier) or "exact")
 
             period = f.get("period")
             try:
@@ -166,7 +166,8 @@ class ExportBrowser(QTabWidget):
         rows = []
         for t in self.testimonies:
             interview = t.get("interview") if isinstance(t.get("interview"), dict) else {}
-            rows.append([_date(interview.get("date")), _str(interview.get("language")),
+            rows.append([_date(interview.get("date")),
+                         _label("language", interview.get("language")),
                          _label("mode", interview.get("mode")),
                          _label("consent_scope", t.get("consent_scope")),
                          _str(t.get("witness")),
@@ -234,10 +235,11 @@ class ExportBrowser(QTabWidget):
         rows: list[list[str]] = []
         scope = manifest.get("scope") if isinstance(manifest.get("scope"), dict) else {}
         rows.append([_("Prepared for"), _str(manifest.get("auditor"))])
-        rows.append([_("Created"), _str(manifest.get("created"))])
+        rows.append([_("Created"), fmt.timestamp(_str(manifest.get("created")))])
         rows.append([_("Period"), _("{start} to {end}").format(
-            start=_str(scope.get("from")) or "…", end=_str(scope.get("until")) or "…")])
-        rows.append([_("Suppressed below"), _str(manifest.get("threshold"))])
+            start=i18n.isolate(_date(scope.get("from"))) or "…",
+            end=i18n.isolate(_date(scope.get("until"))) or "…")])
+        rows.append([_("Suppressed below"), fmt.digits(_str(manifest.get("threshold")))])
         counts = manifest.get("counts") if isinstance(manifest.get("counts"), dict) else {}
         for kind, count in sorted(counts.items()):
             rows.append([_("Records: {kind}").format(kind=_str(kind)), _count(count, 0)])

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from testimony_app import i18n
 from testimony_app.core import disclosure, org, redact
 from testimony_app.gui import fmt
 from testimony_app.gui.audit.review_panel import ReviewPanel
@@ -266,7 +267,7 @@ class AuditExportDialog(QDialog):
         counts = manifest["counts"]
         self.status.setText(_("Export written to {path}: {testimonies} testimonies, "
                               "{incidents} incidents, {persons} people.").format(
-            path=str(target), testimonies=fmt.number(counts.get("testimonies", 0)),
+            path=i18n.isolate(target), testimonies=fmt.number(counts.get("testimonies", 0)),
             incidents=fmt.number(counts.get("incidents", 0)),
             persons=fmt.number(counts.get("persons", 0))))
         lines = [f"{kind}: {fmt.number(count)}"

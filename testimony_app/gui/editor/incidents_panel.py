@@ -120,7 +120,7 @@ class IncidentsPanel(QWidget):
         date = {k: v for k, v in (incident.get("date") or {}).items() if k != "text"}
         kind = (vocab.label("incident_type", incident["type"], i18n.language())
                 if incident.get("type") else _("type not chosen"))
-        return f"{kind} · {date_text(date) if date else _('no date')}"
+        return i18n.join([kind, i18n.isolate(date_text(date)) if date else _("no date")], "·")
 
     def _store_current(self) -> None:
         if 0 <= self._current < len(self._incidents):

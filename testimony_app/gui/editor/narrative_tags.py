@@ -34,9 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from testimony_app import i18n
 from testimony_app.core.narrative_tags import KnownPerson, Matcher
 from testimony_app.gui.widgets.bidi import follow_text_direction
-from testimony_app.i18n import _
+from testimony_app.i18n import _, ngettext
 
 SUGGEST_MS = 400
 TAG_SHORTCUT = "Ctrl+Shift+T"
@@ -363,8 +364,11 @@ class NarrativeTagger(QObject):
         taken = [(t.start, t.end) for t in self.tags]
         found = self._matcher.suggest(text, taken, self._prefer) if self._matcher else []
         self.offers = [Offer(s.start, s.end, s.person, s.others) for s in found]
-        self.hint.setText(_("{count} names could be tagged: right-click an underlined name "
-                            "to tag it.").format(count=len(self.offers)))
+        self.hint.setText(ngettext("{count} name could be tagged: right-click an underlined "
+                                   "name to tag it.",
+                                   "{count} names could be tagged: right-click an underlined "
+                                   "name to tag it.", len(self.offers)).format(
+            count=i18n.number(len(self.offers))))
         self.hint.setVisible(bool(self.offers))
         self._highlight()
         self.suggestions_changed.emit(len(self.offers))

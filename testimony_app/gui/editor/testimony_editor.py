@@ -34,9 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from testimony_app import i18n
 from testimony_app.core.attachment import Attachment
 from testimony_app.core.errors import TestimonyError, ValidationFailed
 from testimony_app.core.store import Revision
+from testimony_app.core.words import word
 from testimony_app.gui import fmt
 from testimony_app.gui.editor.attachments_panel import AttachmentsPanel
 from testimony_app.gui.editor.incidents_panel import IncidentsPanel
@@ -84,7 +86,7 @@ def field_label(path: str) -> str:
             if prefix == "$.incidents" and path[len(prefix):].startswith("["):
                 number = path[len(prefix) + 1:].split("]", 1)[0]
                 if number.isdigit():
-                    return _("Incident {n}").format(n=int(number) + 1)
+                    return _("Incident {n}").format(n=i18n.number(int(number) + 1))
             return _(label)
     return path
 
@@ -307,7 +309,7 @@ class TestimonyEditor(QWidget):
         self.reliability = _combo(_("Source reliability"), [(_("not assessed"), None)] + [
             (letter, letter) for letter in "ABCDEF"])
         self.credibility = _combo(_("Information credibility"), [(_("not assessed"), None)] + [
-            (str(n), n) for n in range(1, 7)])
+            (fmt.number(n), n) for n in range(1, 7)])
         aform.addRow(_("Source reliability (A–F)"), self.reliability)
         aform.addRow(_("Information credibility (1–6)"), self.credibility)
         layout.addWidget(assessment)
@@ -890,13 +892,14 @@ class TestimonyEditor(QWidget):
             actions = {"created": _("created"), "updated": _("changed")}
             reasons = {a["at"][:16]: a["reason"] for a in self._base.get("amendments", [])}
             for r in reversed(revisions):
-                action = actions.get(r.action, r.action)
+                action = actions.get(r.action) or word("action", r.action)
                 reason = reasons.get(r.at[:16]) if "amendments" in r.changed else None
                 if reason:
                     action = _("amended ({reason})").format(reason=reason)
                 self.history.addItem(_("#{n} · {when} · {who} · {action}: {fields}").format(
-                    n=r.revision, when=fmt.timestamp(r.at), who=r.author,
-                    action=action, fields=", ".join(r.changed)))
+                    n=fmt.number(r.revision), when=i18n.isolate(fmt.timestamp(r.at)),
+                    who=i18n.isolate(r.author), action=action,
+                    fields=i18n.isolate(i18n.join(r.changed))))
             for att in attachments:
                 rec = att.recording
                 if rec is None:
@@ -905,9 +908,9 @@ class TestimonyEditor(QWidget):
                           "an interruption") if rec.get("state") == "recovered" else
                         _("Recorded {when} · {length} · {count} markers"))
                 self.history.addItem(text.format(
-                    when=fmt.timestamp(str(rec.get("started_at", ""))),
-                    length=clock(int(rec.get("duration_ms", 0))),
-                    count=len(rec.get("markers", []))))
+                    when=i18n.isolate(fmt.timestamp(str(rec.get("started_at", "")))),
+                    length=i18n.isolate(clock(int(rec.get("duration_ms", 0)))),
+                    count=fmt.number(len(rec.get("markers", [])))))
 
         self.worker.with_session(lambda s: (s.history(tid), s.attachments(tid)), show)
         self.provenance.load(tid)

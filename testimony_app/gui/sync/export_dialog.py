@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from testimony_app import i18n
 from testimony_app.core import bundle
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import chosen, file_dialog, plain_label, session_of, size_text
@@ -115,7 +116,7 @@ class ExportDialog(QDialog):
                      for k in sorted(plan.records, key=_order) if plan.records[k]]
             lines = [_("Bundle {sequence} for {organisation} will carry:").format(
                 sequence=fmt.number(plan.sequence), organisation=plan.organisation),
-                "    " + "; ".join(parts) if parts else "    " + _("no records"),
+                "    " + i18n.join(parts, ";") if parts else "    " + _("no records"),
                 "    " + _("{count} attachments, {size} in all").format(
                     count=fmt.number(plan.attachments), size=size_text(plan.attachment_bytes))]
             self.summary.setText("\n".join(lines))

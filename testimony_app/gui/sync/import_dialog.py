@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from testimony_app.core import bundle, loghead, receipt
+from testimony_app import i18n
+from testimony_app.core import bundle, loghead, org, receipt
 from testimony_app.core.errors import TestimonyError
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import (
@@ -34,7 +35,7 @@ from testimony_app.gui.sync.common import (
 )
 from testimony_app.gui.sync.trust_dialog import TrustDialog
 from testimony_app.gui.worker import Job, VaultWorker
-from testimony_app.i18n import _
+from testimony_app.i18n import _, ngettext
 
 
 @dataclass
@@ -240,7 +241,8 @@ class ImportDialog(QDialog):
 
     def _summarise(self) -> None:
         done = [i for i in self.items if i.result is not None]
-        lines = [_("{count} bundles imported.").format(count=fmt.number(len(done)))]
+        lines = [ngettext("{count} bundle imported.", "{count} bundles imported.",
+                          len(done)).format(count=fmt.number(len(done)))]
         for item in done:
             if item.receipt is not None:
                 lines.append(_("{file}: receipt written to {path}; give it back to the "
@@ -328,14 +330,14 @@ class ImportDialog(QDialog):
             self.signer.setText(_("From {name}, a trusted researcher; bundle {sequence}, "
                                   "made {when} UTC.").format(
                 name=r.signer_name, sequence=fmt.number(r.sequence),
-                when=preview.created_at[:19].replace("T", " ")))
+                when=i18n.isolate(fmt.timestamp(preview.created_at))))
         else:
             self.signer.setText(_("Signed by a key this vault does not trust. Compare this "
                                   "fingerprint with the researcher before trusting it; nothing "
                                   "from this bundle will be imported until then."))
             self.trust_button.setVisible(item.result is None)
         self.fingerprint.setText(r.signer)
-        self.words.setText(preview.words)
+        self.words.setText(org.fingerprint_words(r.signer, i18n.language()))
         lines = []
         if item.result is None and not r.already_imported:
             lines.append(_("If imported: {added} new, {updated} updated, {unchanged} unchanged, "

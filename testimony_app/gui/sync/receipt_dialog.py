@@ -22,7 +22,7 @@ from testimony_app.core import receipt
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import chosen, file_dialog, plain_label, session_of
 from testimony_app.gui.worker import Job, VaultWorker
-from testimony_app.i18n import _
+from testimony_app.i18n import _, ngettext
 
 
 def _accept(job: Job, path: Path) -> tuple[receipt.Accepted, int]:
@@ -128,9 +128,12 @@ class ReceiptDialog(QDialog):
             sequence=fmt.number(accepted.sequence), records=fmt.number(accepted.records),
             attachments=fmt.number(accepted.attachments))]
         if self.purgeable:
-            lines.append(_("{count} records arrived safely and have not changed since; they "
-                           "can be removed from this laptop, so that there is less to lose "
-                           "if it is seized.").format(count=fmt.number(self.purgeable)))
+            lines.append(ngettext(
+                "{count} record arrived safely and has not changed since; it can be "
+                "removed from this laptop, so that there is less to lose if it is seized.",
+                "{count} records arrived safely and have not changed since; they "
+                "can be removed from this laptop, so that there is less to lose "
+                "if it is seized.", self.purgeable).format(count=fmt.number(self.purgeable)))
         else:
             lines.append(_("Nothing can be removed from this laptop yet."))
         if accepted.hashes:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from testimony_app import i18n
 from testimony_app.core import bundle, org
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import (
@@ -101,7 +102,7 @@ class ResearchersPage(QWidget):
     def _show(self, data: Overview) -> None:
         self.data = data
         self.my_fingerprint.setText(data.me.fingerprint)
-        self.my_words.setText(data.me.words)
+        self.my_words.setText(org.fingerprint_words(data.me.fingerprint, i18n.language()))
         organisation = data.organisation
         if organisation is None:
             self.organisation.setText(_("Not enrolled in an organisation."))
@@ -119,8 +120,9 @@ class ResearchersPage(QWidget):
             "seal_whole_testimony")))
         self.table.setRowCount(len(data.researchers))
         for r, person in enumerate(data.researchers):
-            missing = ", ".join(fmt.number(n) for n in person.missing)
-            cells = [person.name, person.fingerprint, person.words,
+            missing = i18n.join(fmt.number(n) for n in person.missing)
+            cells = [person.name, person.fingerprint,
+                     org.fingerprint_words(person.fingerprint, i18n.language()),
                      _("yes") if person.trusted else _("no"),
                      fmt.number(person.last_sequence) if person.last_sequence else "—",
                      missing or "—"]

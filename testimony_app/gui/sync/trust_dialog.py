@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from testimony_app import i18n
 from testimony_app.core import org
 from testimony_app.core.errors import InputError
 from testimony_app.gui.sync.common import mono_label, plain_label, session_of
@@ -68,7 +69,7 @@ class TrustDialog(QDialog):
 
     def _show_words(self) -> None:
         try:
-            self.words.setText(org.fingerprint_words(self.fingerprint.text()))
+            self.words.setText(org.fingerprint_words(self.fingerprint.text(), i18n.language()))
         except InputError:
             self.words.setText("")
         self._update()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTime, QUrl
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
+from testimony_app import i18n
 from testimony_app.i18n import _
 
 
@@ -19,7 +20,7 @@ class AudioPlayer(QWidget):
         self.position = QSlider(Qt.Orientation.Horizontal)
         self.position.setAccessibleName(_("Position in the recording"))
         self.position.sliderMoved.connect(self._seek)
-        self.time = QLabel("0:00 / 0:00")
+        self.time = QLabel(f"{clock(0)} / {clock(0)}")
         self.message = QLabel()
         layout = QHBoxLayout(self)
         layout.addWidget(self.play_button)
@@ -76,7 +77,7 @@ class AudioPlayer(QWidget):
             self._buffer.setData(QByteArray())
             self._buffer = None
         self.position.setValue(0)
-        self.time.setText("0:00 / 0:00")
+        self.time.setText(f"{clock(0)} / {clock(0)}")
         self.setEnabled(False)
 
     @property
@@ -111,7 +112,8 @@ class AudioPlayer(QWidget):
 
 
 def clock(ms: int) -> str:
-    return QTime(0, 0).addMSecs(max(ms, 0)).toString("H:mm:ss" if ms >= 3_600_000 else "m:ss")
+    return i18n.digits(QTime(0, 0).addMSecs(max(ms, 0)).toString(
+        "H:mm:ss" if ms >= 3_600_000 else "m:ss"))
 
 
 _clock = clock

@@ -37,7 +37,7 @@ _ISO = "yyyy-MM-dd"
 
 def _locale() -> QLocale:
     """Month names and digits of the UI language (as in testimony_app.gui.fmt)."""
-    return QLocale(i18n.language())
+    return QLocale(i18n.locale_name())
 
 
 def _precision_labels() -> dict[str, str]:

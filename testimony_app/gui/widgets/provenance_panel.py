@@ -10,10 +10,11 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QListWidget, QVBoxLayout, QWi
 from testimony_app.core import loghead
 from testimony_app.core.errors import TestimonyError
 from testimony_app.core.provenance import Provenance
+from testimony_app.core.words import word
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import mono_label, plain_label
 from testimony_app.gui.worker import VaultWorker
-from testimony_app.i18n import N_, _
+from testimony_app.i18n import N_, _, isolate, ngettext
 
 OUTCOMES = {"added": N_("added"), "updated": N_("updated"), "unchanged": N_("unchanged"),
             "conflicting": N_("conflicting: kept aside")}
@@ -103,11 +104,13 @@ class ProvenancePanel(QWidget):
         lines: list[tuple[str, str]] = []
         for rev in prov.revisions:
             lines.append((rev.at, _("In this vault: #{n} · {when} · {who} · {action}").format(
-                n=rev.revision, when=when(rev.at), who=rev.author, action=rev.action)))
+                n=fmt.number(rev.revision), when=isolate(when(rev.at)), who=isolate(rev.author),
+                action=word("action", rev.action))))
         for orig in prov.origin_revisions:
             lines.append((orig.at, _("On the researcher's device: #{n} · {when} · {who} · "
-                                     "{action}").format(n=orig.revision, when=when(orig.at),
-                                                        who=orig.author, action=orig.action)))
+                                     "{action}").format(
+                n=fmt.number(orig.revision), when=isolate(when(orig.at)),
+                who=isolate(orig.author), action=word("action", orig.action))))
         for a in prov.arrivals:
             lines.append((a.imported_at, _("Bundle {sequence} from {name} imported {when}: "
                                            "{outcome}").format(
@@ -117,7 +120,9 @@ class ProvenancePanel(QWidget):
                 lines.append((a.imported_at, _("Warning: {warning}").format(
                     warning=loghead.describe(a.log_warning))))
         if prov.conflicts:
-            lines.append(("", _("{count} conflicting versions kept aside").format(
+            lines.append(("", ngettext("{count} conflicting version kept aside",
+                                       "{count} conflicting versions kept aside",
+                                       prov.conflicts).format(
                 count=fmt.number(prov.conflicts))))
         self.revisions.clear()
         for _at, text in sorted(lines, key=lambda item: item[0], reverse=True):

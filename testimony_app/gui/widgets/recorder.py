@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from testimony_app import i18n
 from testimony_app.core.attachment import Attachment
 from testimony_app.core.errors import TestimonyError
 from testimony_app.gui.widgets.audio_player import clock as _clock
@@ -93,7 +94,7 @@ class Recorder(QWidget):
         self.level.setRange(0, 100)
         self.level.setTextVisible(False)
         self.level.setMaximumWidth(120)
-        self.elapsed = QLabel("0:00")
+        self.elapsed = QLabel(_clock(0))
         self.elapsed.setAccessibleName(_("Elapsed time"))
         self.marker_label = QLineEdit()
         self.marker_label.setAccessibleName(_("Marker label"))
@@ -283,7 +284,7 @@ class Recorder(QWidget):
             return
         self._poll()
         label = self.marker_label.text().strip() or _("Marker {n}").format(
-            n=len(take.markers) + 1)
+            n=i18n.number(len(take.markers) + 1))
         at = take.ms()
         take.markers.append((at, label))
         self.marker_label.clear()
@@ -369,7 +370,7 @@ class Recorder(QWidget):
         self.record_id = None
         self.markers.clear()
         self.markers.setVisible(False)
-        self.elapsed.setText("0:00")
+        self.elapsed.setText(_clock(0))
         self._say("")
 
 

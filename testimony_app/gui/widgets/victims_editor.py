@@ -67,7 +67,7 @@ class _Victim:
 
 def _spin(name: str) -> QSpinBox:
     spin = QSpinBox()
-    spin.setLocale(QLocale(i18n.language()))  # digits as testimony_app.gui.fmt shows them
+    spin.setLocale(QLocale(i18n.locale_name()))  # digits as testimony_app.gui.fmt shows them
     spin.setRange(0, MAX_COUNT)
     spin.setAccessibleName(name)
     # Never squeezed below a seven-digit count, whatever the window's width.
@@ -362,7 +362,7 @@ class VictimsEditor(QWidget):
         raise ValueError(f"a victim is a person or a group: {victim!r}")
 
     def _row_problems(self, row: int) -> list[str]:
-        victim, number = self._victims[row], row + 1
+        victim, number = self._victims[row], i18n.number(row + 1)
         if victim.kind == "person":
             if victim.person is None:
                 return [_("Victim {n}: choose the person.").format(n=number)]
@@ -374,8 +374,8 @@ class VictimsEditor(QWidget):
         total = sum(victim.breakdown.get(k, 0) for k in BREAKDOWN)
         if total > victim.count:
             problems.append(_("Victim {n}: the breakdown adds up to {total}, more than the "
-                              "count ({count}).").format(n=number, total=total,
-                                                         count=victim.count))
+                              "count ({count}).").format(n=number, total=i18n.number(total),
+                                                         count=i18n.number(victim.count)))
         return problems
 
     def _append(self, victim: _Victim) -> None:
@@ -416,14 +416,14 @@ class VictimsEditor(QWidget):
         if victim.kind == "person":
             who = (self._persons.get(victim.person, victim.person) if victim.person
                    else _("(no person chosen)"))
-            number = QLocale(i18n.language()).toString(1)
+            number = QLocale(i18n.locale_name()).toString(1)
         else:
             who = victim.label.text.strip() or _("(unnamed group)")
             number = {
                 "at_least": _("at least {n}"),
                 "approximately": _("about {n}"),
                 "perhaps_more": _("{n}, perhaps more"),
-            }.get(victim.qualifier, "{n}").format(n=QLocale(i18n.language()).toString(
+            }.get(victim.qualifier, "{n}").format(n=QLocale(i18n.locale_name()).toString(
                 victim.count))
         status = vocab.label("victim_status", victim.status, i18n.language()) \
             if victim.status else ""

@@ -25,7 +25,6 @@ from testimony_app.i18n import _
 # Okabe-Ito: told apart with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999",
            "#F0E442"]
-PREFIX = {"at_least": "≥", "perhaps_more": "≥", "approximately": "~", "at_most": "≤"}
 MAX_LABEL = 150  # px: longer category labels are elided
 MAX_BAR = 72  # px: a lone category does not get a slab
 MAX_LEGEND = 220  # px: a longer source name is elided in the legend (the table has it)
@@ -102,7 +101,7 @@ class BarChart(QWidget):
         return QColor(PALETTE[index % len(PALETTE)])
 
     def value_text(self, value: int, qualifier: str) -> str:
-        return PREFIX.get(qualifier, "") + fmt.number(value)
+        return stats.signed(fmt.number(value), qualifier or "exact")
 
     # -- geometry (left-to-right), mirrored at the end -------------------------------
 

@@ -220,7 +220,7 @@ class CorroborationPage(QWidget):
         for r, s in enumerate(self.suggestions):
             cells = [fmt.locale().toString(s.score, "f", 2), _label("incident_type", s.a.type),
                      _side(s.a), _side(s.b),
-                     "; ".join(reason.text(i18n.language()) for reason in s.reasons)]
+                     i18n.join((reason.text(i18n.language()) for reason in s.reasons), ";")]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)  # the whole text where the column cuts it
@@ -230,16 +230,16 @@ class CorroborationPage(QWidget):
         for r, cluster in enumerate(self.clusters):
             current = {i.verification for i in cluster.incidents}
             cells = [fmt.number(len(cluster.incidents)),
-                     ", ".join(sorted({_label("incident_type", i.type)
+                     i18n.join(sorted({_label("incident_type", i.type)
                                        for i in cluster.incidents})),
-                     ", ".join(dict.fromkeys(date_text(i.date) for i in cluster.incidents)),
-                     ", ".join(dict.fromkeys(i.place_label(i18n.language()) or "—"
+                     i18n.join(dict.fromkeys(date_text(i.date) for i in cluster.incidents)),
+                     i18n.join(dict.fromkeys(i.place_label(i18n.language()) or "—"
                                              for i in cluster.incidents)),
                      fmt.number(cluster.sources), _label("verification", cluster.suggested),
                      _label("verification", current.pop()) if len(current) == 1
                      else _("differing"),
-                     "; ".join(r.text(i18n.language()) for r in cluster.reasons
-                               if r.code == "not_independent")]
+                     i18n.join((r.text(i18n.language()) for r in cluster.reasons
+                                if r.code == "not_independent"), ";")]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)

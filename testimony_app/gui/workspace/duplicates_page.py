@@ -33,7 +33,7 @@ from testimony_app.core.session import Session
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import plain_label, read_only_table
 from testimony_app.gui.worker import VaultWorker
-from testimony_app.i18n import N_, _
+from testimony_app.i18n import N_, _, ngettext
 
 SEXES = {"male": N_("Male"), "female": N_("Female"), "unknown": N_("Unknown")}
 AGE_GROUPS = {"child": N_("Child"), "adult": N_("Adult"), "elderly": N_("Elderly"),
@@ -64,9 +64,9 @@ def _attributes(side: Side) -> list[str]:
         vocab.label("occupation", side.occupation, i18n.language()) if side.occupation
         else "—",
         side.birth_year or "—",
-        ", ".join(side.places) or "—",
-        ", ".join(side.recorded_by) or _("this vault"),
-        ", ".join(side.merged) or "—",
+        i18n.join(side.places) or "—",
+        i18n.join(side.recorded_by) or _("this vault"),
+        i18n.join(side.merged) or "—",
     ]
 
 
@@ -167,7 +167,7 @@ class DuplicatesPage(QWidget):
         table.setRowCount(min(len(review.suggestions), SHOWN))
         for r, s in enumerate(review.suggestions[:SHOWN]):
             cells = [fmt.number(s.score), s.a.code, s.b.code,
-                     "; ".join(reason.text() for reason in s.reasons)]
+                     i18n.join((reason.text() for reason in s.reasons), ";")]
             for c, text in enumerate(cells):
                 table.setItem(r, c, QTableWidgetItem(text))
         table.resizeColumnsToContents()
@@ -182,7 +182,9 @@ class DuplicatesPage(QWidget):
                                       d.at[:19].replace("T", " "), d.author]):
                 table.setItem(r, c, QTableWidgetItem(text))
         table.resizeColumnsToContents()
-        message = (_("{count} possible duplicates, best first.").format(
+        message = (ngettext("{count} possible duplicate, best first.",
+                            "{count} possible duplicates, best first.",
+                            len(review.suggestions)).format(
             count=fmt.number(len(review.suggestions))) if review.suggestions
             else _("No possible duplicates."))
         if len(review.suggestions) > SHOWN:

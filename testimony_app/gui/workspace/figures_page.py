@@ -183,8 +183,7 @@ class FiguresPage(QWidget):
 
         explain = QLabel(_("Cases documented in this vault are counted here; every figure "
                            "another source reported is shown as it was published, beside the "
-                           "others, never added to them. ≥ means at least, ≤ up to, "
-                           "~ approximately."))
+                           "others, never added to them.") + " " + stats.sign_legend())
         explain.setWordWrap(True)
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
@@ -368,7 +367,8 @@ class FiguresPage(QWidget):
                     texts.append(text)
                 tip = "\n".join(f"{source_label(r['source'])}: "
                                  f"{stats.figure_text(r, fmt.number, language)}" for r in found)
-                self.table.setItem(row_index, col, _item(" · ".join(texts), tip if texts else "",
+                self.table.setItem(row_index, col, _item(i18n.join(texts, "·"),
+                                                         tip if texts else "",
                                                          number=len(texts) == 1))
         self.table.resizeColumnsToContents()
         self.table.resizeRowsToContents()
@@ -389,8 +389,8 @@ class FiguresPage(QWidget):
         type_label = vocab.label("incident_type", type_ or "", language) if type_ else ""
         self.chart.set_data(_(TITLES[by]).format(type=type_label),
                             [labels.get(c, c) for c in codes], series,
-                            _("A bar per figure; bars are never added together. "
-                              "≥ at least, ≤ up to, ~ approximately."))
+                            _("A bar per figure; bars are never added together.") + " "
+                            + stats.sign_legend())
         self._show_notes(figures, rows)
 
     def _show_notes(self, figures: Figures, rows: list[dict[str, Any]]) -> None:

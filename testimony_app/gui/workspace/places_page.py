@@ -78,7 +78,8 @@ class PlacesPage(QWidget):
         for r, row in enumerate(rows):
             c = row.coordinates or {}
             cells = [row.name, _(places_level(row.level)), row.within,
-                     f"{c['lat']:.5f}" if c else "—", f"{c['lon']:.5f}" if c else "—",
+                     fmt.digits(f"{c['lat']:.5f}") if c else "—",
+                     fmt.digits(f"{c['lon']:.5f}") if c else "—",
                      fmt.number(int(c["precision_m"])) if "precision_m" in c else "",
                      fmt.number(row.incidents), fmt.number(row.figures)]
             for col, text in enumerate(cells):

@@ -1,0 +1,77 @@
+"""The command line speaks the user's language: LANG, TESTIMONY_LANG or --lang choose
+Arabic for messages, errors, --help and tables; --json stays language-neutral."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_cli import demo_vault  # noqa: F401 (a module fixture)
+from tests.conftest import CliResult
+
+ARABIC = re.compile("[\u0600-\u06ff]")
+AR = {"LANG": "ar_SY.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": ""}
+EN = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": ""}
+
+
+def test_help_is_arabic_under_an_arabic_locale(cli) -> None:  # type: ignore[no-untyped-def]
+    r: CliResult = cli("--help", **AR)
+    assert r.code == 0
+    assert "الاستخدام" in r.out and "الخيارات" in r.out
+    assert "show this help message" not in r.out and "usage:" not in r.out
+    r = cli("list", "--help", **AR)
+    assert "عرض رسالة المساعدة" in r.out
+    english = cli("--help", **EN)
+    assert "usage:" in english.out and not ARABIC.search(english.out)
+
+
+def test_wrong_passphrase_is_told_in_arabic(cli, demo_vault: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    r = cli("list", "--vault", str(demo_vault), TESTIMONY_PASSPHRASE="not the passphrase", **AR)
+    assert r.code == 1
+    assert ARABIC.search(r.err) and "Wrong passphrase" not in r.err
+
+
+def test_lang_option_and_variable_choose_the_language(cli, demo_vault: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    r = cli("list", "--kind", "person", "--vault", str(demo_vault), "--lang", "ar", **EN)
+    assert r.code == 0, r.err
+    assert "ذكر" in r.out or "أنثى" in r.out
+    assert not re.search(r"\b(male|female|elderly|adult)\b", r.out)
+    r = cli("list", "--kind", "person", "--vault", str(demo_vault), TESTIMONY_LANG="ar", **EN)
+    assert "ذكر" in r.out or "أنثى" in r.out
+    r = cli("list", "--kind", "person", "--vault", str(demo_vault), "--lang", "en", **AR)
+    assert re.search(r"\b(male|female)\b", r.out)
+
+
+def test_list_and_stats_in_arabic_json_unchanged(cli, demo_vault: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    vault = tmp_path / "vault"
+    shutil.copytree(demo_vault, vault)
+    r = cli("list", "--vault", str(vault), **AR)
+    assert r.code == 0, r.err
+    assert "مسودة" in r.out or "نهائية" in r.out or ARABIC.search(r.out)
+    assert not re.search(r"\b(draft|finalised)\b", r.out)
+    r = cli("stats", "--by", "sex", "--vault", str(vault), **AR)
+    assert r.code == 0, r.err
+    assert "نوع الحادثة" in r.out or ARABIC.search(r.out.splitlines()[0])
+    assert "at least" not in r.out and "≥" not in r.out and "≤" not in r.out
+    assert re.search("[٠-٩]", r.out)
+    for args in (("list",), ("stats", "--by", "sex"), ("list", "--kind", "person")):
+        arabic = cli(*args, "--json", "--vault", str(vault), **AR)
+        english = cli(*args, "--json", "--vault", str(vault), **EN)
+        assert arabic.code == english.code == 0
+        assert json.loads(arabic.out) == json.loads(english.out)
+        assert not re.search("[٠-٩]", arabic.out.replace("\\u", ""))
+
+
+@pytest.mark.parametrize("env", [{"LANG": "ar_SY.UTF-8"}, {"LC_ALL": "ar_SY.UTF-8"},
+                                 {"LANGUAGE": "ar:en", "LANG": "C"},
+                                 {"TESTIMONY_LANG": "ar", "LANG": "C"}])
+def test_locale_variables(env: dict[str, str]) -> None:
+    from testimony_app import i18n
+
+    assert i18n.from_environment(env) == "ar"
+    assert i18n.from_environment({"LANG": "en_GB.UTF-8"}) == "en"
+    assert i18n.from_environment({"LANG": "ar_SY.UTF-8"}, ["--lang", "en"]) == "en"
