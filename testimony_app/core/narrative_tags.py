@@ -35,6 +35,10 @@ PARTICLES = spelling.PARTICLES
 # tatweel, Latin combining accents: Python's \w leaves them out), apostrophes, hyphens.
 MARKS = ("\u0300-\u036f\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06dc"
          "\u06df-\u06e8\u06ea-\u06ed\u200c")
+# Invisible characters search folds away (soft hyphen, zero-width and bidi controls,
+# variation selectors, any mark) belong to the word they stand in: "Kamma\u00adrosh"
+# is one word that search finds, so sealing and redaction must see it whole.
+MARKS += textnorm.DROPPED_IN_WORD
 _WORD = re.compile(rf"\w[\w{MARKS}'\u2019\u02bc-]*", re.UNICODE)
 _GAP = re.compile(r"[ \t\u00a0\u200c\u200f\u200e]{1,3}")
 

@@ -202,6 +202,11 @@ def _arabic_readings(token: str) -> list[Reading]:
     return out + more
 
 
+# Invisible characters that stand between two words when no space does (a bidi mark,
+# a zero-width space): a word holding one is also read as the words around it.
+_SPLITTERS = re.compile("[\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
+
+
 def readings(word: str) -> list[Reading]:
     """Every key a word of text (as the text has it: any case, marks, apostrophes and
     hyphens included) may be a spelling of, most literal first, each once."""
@@ -215,6 +220,9 @@ def readings(word: str) -> list[Reading]:
     for stem, trail in stems:
         norm = textnorm.normalize_name(stem)
         pieces = norm.split()
+        if _SPLITTERS.search(stem):  # two names a bidi mark or zero-width space parts
+            pieces += textnorm.normalize_name(_SPLITTERS.sub(" ", stem)).split()
+            pieces = list(dict.fromkeys(pieces))
         for piece in [norm, *pieces] if len(pieces) > 1 else [norm]:
             if is_arabic(piece):
                 for reading in _arabic_readings(piece):
