@@ -137,7 +137,8 @@ def repeats(record: dict[str, Any], skip: Iterable[str] = (),
     whole-word repeats of a tagged text (the name said twice, tagged once), then,
     through the `Matcher`, every spelling textnorm folds together (without
     diacritics, in another case, with a glued و/ب/ال, a part of the name alone) and
-    the names of `people`: the tagged persons whose identities this vault can read.
+    the names of `people` (whose identities this vault can read: the persons the
+    record seals, tagged or not), even when nothing is tagged.
     Used when sealing, which errs on the side of hiding: a word one of them shares
     with someone else is sealed too.
 
@@ -152,15 +153,17 @@ def repeats(record: dict[str, Any], skip: Iterable[str] = (),
         text = record[tag["field"]][tag["lang"]][tag["start"]:tag["end"]].strip()
         if len(text) >= 2:
             wanted.setdefault(text, tag["person"])
-    if not wanted:
+    people = [p for p in people if p.id not in skipped]
+    if not wanted and not people:
         return []
     taken: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for tag in tags:
         taken.setdefault((tag["field"], tag["lang"]), []).append((tag["start"], tag["end"]))
     pattern = re.compile("|".join(
-        rf"(?<!\w){re.escape(t)}(?!\w)" for t in sorted(wanted, key=len, reverse=True)))
-    persons_wanted = set(wanted.values())
-    matcher = Matcher([p for p in people if p.id in persons_wanted],
+        rf"(?<!\w){re.escape(t)}(?!\w)" for t in sorted(wanted, key=len, reverse=True))
+        or r"(?!)")
+    persons_wanted = set(wanted.values()) | {p.id for p in people}
+    matcher = Matcher(people,
                       extra=[(person, _name_words(text)) for text, person in wanted.items()])
     added: list[dict[str, Any]] = []
     for field in FIELDS:
