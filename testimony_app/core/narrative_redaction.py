@@ -52,7 +52,15 @@ _GAP = re.compile(r"[ \t\u00a0\u200c\u200f\u200e,]{1,3}")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Seven digits or more (any script's digits: \d is Unicode), with the separators
 # phone numbers are written with; a leading + or 00.
-_DIGITS = re.compile(r"(?<![\w+])(?:\+|00)?\d(?:[ \-.()/\u00a0]{0,2}\d){6,}(?!\w)")
+# Between digit groups, up to three of: any space (thin, narrow no-break), any dash
+# (Unicode Pd: en, em, minus-like), dots, brackets, slashes, the Arabic comma,
+# underscores, bidi marks and zero-width characters.
+_PHONE_SEPARATORS = (
+    r"\s.()/_\u060c"
+    "\\-\u058a\u05be\u1400\u1806\u2010-\u2015\u2212\u2e17\u2e1a\u2e3a\u2e3b\u2e40"
+    "\u2e5d\u301c\u3030\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d"
+    "\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff")
+_DIGITS = re.compile(rf"(?<![\w+])(?:\+|00)?\d(?:[{_PHONE_SEPARATORS}]{{0,3}}\d){{6,}}(?!\w)")
 # A passport or ID number: one or two letters then six to nine digits, or digits
 # then letters (N1234567, AB 123456, 123456789X).
 _DOCUMENT = re.compile(r"(?<!\w)(?:[A-Za-z]{1,2} ?\d{6,9}|\d{6,12}[A-Za-z])(?!\w)")
