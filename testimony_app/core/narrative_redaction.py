@@ -108,7 +108,8 @@ class Redactor:
     auditor and one place level. Build once per export; `redact` per text."""
 
     def __init__(self, persons: Iterable[Person], sources: Iterable[tuple[str, str]] = (),
-                 places: Iterable[Place] = (), level: str = DEFAULT_LEVEL) -> None:
+                 places: Iterable[Place] = (), level: str = DEFAULT_LEVEL,
+                 public: Iterable[Person] = ()) -> None:
         self._entities: dict[str, _Entity] = {}
         self._strong: dict[str, set[str]] = {}
         self._weak: dict[str, set[str]] = {}
@@ -124,6 +125,11 @@ class Redactor:
             for name in person.relatives:
                 for key in sorted(spelling.name_keys(name)):
                     self._weak.setdefault(key, set()).add(f"p:{person.id}")
+        # Public persons' names stay; a word they share with someone is no one's.
+        for person in sorted(public, key=lambda p: p.id):
+            for name in person.names:
+                for key in sorted(spelling.name_keys(name)):
+                    self._strong.setdefault(key, set()).add(f"k:{person.id}")
         for source_id, name in sorted(sources):
             entity = self._entities.setdefault(f"s:{source_id}", _Entity("source", SOURCE))
             for key in sorted(spelling.name_keys(name)):
@@ -278,14 +284,16 @@ class Redactor:
         if places:
             tokens = {self._place_token(p[2:], lang) for p in places}
             return (tokens.pop() if len(tokens) == 1 else PLACE), "place"
-        others = sorted(c for c in candidates if not c.startswith("l:"))
+        others = sorted(c for c in candidates if not c.startswith(("l:", "k:")))
         if not others:
-            return None  # part of a place's name only: a street, a house
+            return None  # part of a place's or a public person's name only
         if all(c.startswith("s:") for c in others):
             return SOURCE, "source"
         strong_all = frozenset.intersection(*(words[k][2] for k in named))
         persons = sorted(c for c in strong_all if c.startswith("p:"))
-        if len(persons) == 1 and not any(c.startswith("s:") for c in others):
+        shared = any(c.startswith("k:") for c in candidates) or any(
+            words[k][3] for k in named)  # also a public name, or a relative's
+        if len(persons) == 1 and not shared and not any(c.startswith("s:") for c in others):
             entity = self._entities[persons[0]]
             if len(named) >= 2:
                 return entity.token, "name"

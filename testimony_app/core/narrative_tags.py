@@ -132,7 +132,8 @@ def apply(record: dict[str, Any], replace: dict[int, str]) -> dict[str, Any]:
 
 
 def repeats(record: dict[str, Any], skip: Iterable[str] = (),
-            people: Iterable[KnownPerson] = ()) -> list[dict[str, Any]]:
+            people: Iterable[KnownPerson] = (), kept: Iterable[KnownPerson] = ()
+            ) -> list[dict[str, Any]]:
     """New tags for the other places in the same record that name a tagged person:
     whole-word repeats of a tagged text (the name said twice, tagged once), then,
     through the `Matcher`, every spelling textnorm folds together (without
@@ -143,6 +144,10 @@ def repeats(record: dict[str, Any], skip: Iterable[str] = (),
     with someone else is sealed too.
 
     Sealed tags are left out (their text is a token), and so are persons in `skip`.
+    The names of `kept` persons (public-domain ones) stay: a run that names one of
+    them gets no tag, and a run a word of which is also theirs, or anyone else's, is
+    marked `"neutral": True` (its token must say nobody's code: the caller drops the
+    mark).
     """
     skipped = set(skip)
     tags = record.get("tags") or []
@@ -163,7 +168,9 @@ def repeats(record: dict[str, Any], skip: Iterable[str] = (),
         rf"(?<!\w){re.escape(t)}(?!\w)" for t in sorted(wanted, key=len, reverse=True))
         or r"(?!)")
     persons_wanted = set(wanted.values()) | {p.id for p in people}
-    matcher = Matcher(people,
+    kept = [p for p in kept if p.id not in persons_wanted]
+    kept_ids = {p.id for p in kept}
+    matcher = Matcher([*people, *kept],
                       extra=[(person, _name_words(text)) for text, person in wanted.items()])
     added: list[dict[str, Any]] = []
     for field in FIELDS:
@@ -179,10 +186,15 @@ def repeats(record: dict[str, Any], skip: Iterable[str] = (),
             # A run that touches a tag ("Qorvandel" before a tagged "Zibrakhan") keeps
             # what lies outside the tag.
             for suggestion in matcher.suggest(text, prefer=persons_wanted):
+                named = {suggestion.person, *suggestion.others}
+                if suggestion.person in kept_ids or not named & persons_wanted:
+                    continue  # a public name, or nobody this record seals
+                neutral = len(named) > 1  # a part someone else has too: say no one
                 for start, end in _outside(text, suggestion.start, suggestion.end, spans):
                     spans.append((start, end))
                     added.append({"field": field, "lang": lang, "start": start, "end": end,
-                                  "person": suggestion.person})
+                                  "person": suggestion.person,
+                                  **({"neutral": True} if neutral else {})})
     # Exact repeats first; a record holds at most MAX_TAGS tags (interchange schema).
     return added[:max(0, MAX_TAGS - len(tags))]
 

@@ -272,6 +272,10 @@ class Sealed:
     attachments: int = 0
 
 
+# The token of a sealed word several people's names share (one of them public).
+NEUTRAL_TOKEN = "[name]"  # noqa: S105 - a placeholder word, no secret
+
+
 def token(code: str) -> str:
     """What a sealed name becomes in the text: the person's pseudonym code."""
     return f"[{code}]"
@@ -388,7 +392,12 @@ def _seal_tags(conn: Any, data: dict[str, Any], recipients: tuple[str, ...],
                                          "WHERE public_domain = 1")}
     record = dict(data)
     # Even with no tag: the names of the persons it seals, in any spelling, go too.
-    extra = narrative_tags.repeats(record, skip=public, people=people)
+    # Public persons' words are kept, and a word shared with them (or anyone else)
+    # gets a neutral token, not the sealed person's code: "the minister Ali Awwad"
+    # must not become "the minister Ali [P-…]".
+    extra = narrative_tags.repeats(record, skip=public, people=people,
+                                   kept=narrative_tags.known_persons(conn, public))
+    neutral = {(t["field"], t["lang"], t["start"]) for t in extra if t.pop("neutral", False)}
     if extra:
         record["tags"] = [*(record.get("tags") or ()), *extra]
     tags = record.get("tags") or []
@@ -403,8 +412,9 @@ def _seal_tags(conn: Any, data: dict[str, Any], recipients: tuple[str, ...],
         tag = tags[i]
         seals[i] = seal_span(record[tag["field"]][tag["lang"]][tag["start"]:tag["end"]],
                              recipients)
-    record = narrative_tags.apply(record, {i: token(codes.get(tags[i]["person"]) or "P-?")
-                                           for i in wanted})
+    record = narrative_tags.apply(record, {
+        i: NEUTRAL_TOKEN if (tags[i]["field"], tags[i]["lang"], tags[i]["start"]) in neutral
+        else token(codes.get(tags[i]["person"]) or "P-?") for i in wanted})
     record["tags"] = [{**t, "sealed": seals[i]} if i in seals else t
                       for i, t in enumerate(record["tags"])]
     return record, len(wanted)
