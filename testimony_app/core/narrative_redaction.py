@@ -305,8 +305,16 @@ class Redactor:
 
     @staticmethod
     def _covers(entity: _Entity, run_keys: list[set[str]]) -> bool:
-        """Whether the run holds the whole of one of a place's names, in order."""
+        """Whether the run holds the whole of one of a place's names, in order, or two
+        of its words or more in a row ("Bab Tarnoush" for "Bab Tarnoush Street": a site
+        named without its generic word)."""
         for sequence in entity.sequences:
+            for size in range(2, min(len(sequence), len(run_keys)) + 1):
+                for at in range(len(sequence) - size + 1):
+                    part = sequence[at:at + size]
+                    if any(all(part[j] in run_keys[offset + j] for j in range(size))
+                           for offset in range(len(run_keys) - size + 1)):
+                        return True
             if len(sequence) > len(run_keys):
                 continue
             for offset in range(len(run_keys) - len(sequence) + 1):

@@ -51,3 +51,18 @@ def test_sealing_keeps_a_public_name_and_seals_a_shared_part_neutrally(pair: Pai
     assert "the minister Ali Awwad visited" in narrative, narrative
     assert narrative.endswith("hospital. [name] was not seen again."), narrative
     assert narrative.startswith("They took [P-"), narrative
+
+
+def test_a_site_named_without_its_generic_word_is_redacted() -> None:
+    from testimony_app.core.narrative_redaction import Place
+
+    places = [Place("c1", ("Aleppo", "\u062d\u0644\u0628"), "city", None, (("en", "Aleppo"),)),
+              Place("x1", ("Bab Tarnoush Street",
+                           "\u0634\u0627\u0631\u0639 \u0628\u0627\u0628 "
+                           "\u062a\u0631\u0646\u0648\u0634"),
+                    "site", "c1", (("en", "Bab Tarnoush Street"),))]
+    redactor = Redactor([], places=places)
+    assert redactor.redact("They held him at Bab Tarnoush.")[0] == "They held him at Aleppo."
+    text = redactor.redact("\u0641\u064a \u0628\u0627\u0628 "
+                           "\u062a\u0631\u0646\u0648\u0634", "ar")[0]
+    assert "\u062a\u0631\u0646\u0648\u0634" not in text, text
