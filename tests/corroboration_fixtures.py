@@ -209,8 +209,8 @@ def load_two_accounts(trio: Trio, finalise: bool = True) -> tuple[Accounts, dict
     trio.one.add_document(doc_one)
     trio.two.add_document(doc_two)
     if finalise:
-        trio.one.finalise(ids_one["testimony_one"])
-        trio.two.finalise(ids_two["testimony_two"])
+        trio.one.finalise(ids_one["testimony_one"], allow_untagged=True)
+        trio.two.finalise(ids_two["testimony_two"], allow_untagged=True)
     trio.send(trio.one, "one-1")
     trio.send(trio.two, "two-1")
     ids = {**ids_one, **ids_two}

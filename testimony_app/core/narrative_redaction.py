@@ -42,13 +42,25 @@ DEFAULT_LEVEL = "neighbourhood"
 # A word: letters and digits with the marks written on them, apostrophes, hyphens.
 MARKS = ("\u0300-\u036f\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06dc"
          "\u06df-\u06e8\u06ea-\u06ed\u200c")
+# Invisible characters search folds away (soft hyphen, zero-width and bidi controls,
+# variation selectors, any mark) belong to the word they stand in: "Kamma\u00adrosh"
+# is one word that search finds, so sealing and redaction must see it whole.
+MARKS += textnorm.DROPPED_IN_WORD
 _WORD = re.compile(rf"\w[\w{MARKS}'\u2019\u02bc-]*")
 _GAP = re.compile(r"[ \t\u00a0\u200c\u200f\u200e,]{1,3}")
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Seven digits or more (any script's digits: \d is Unicode), with the separators
 # phone numbers are written with; a leading + or 00.
-_DIGITS = re.compile(r"(?<![\w+])(?:\+|00)?\d(?:[ \-.()/\u00a0]{0,2}\d){6,}(?!\w)")
+# Between digit groups, up to three of: any space (thin, narrow no-break), any dash
+# (Unicode Pd: en, em, minus-like), dots, brackets, slashes, the Arabic comma,
+# underscores, bidi marks and zero-width characters.
+_PHONE_SEPARATORS = (
+    r"\s.()/_\u060c"
+    "\\-\u058a\u05be\u1400\u1806\u2010-\u2015\u2212\u2e17\u2e1a\u2e3a\u2e3b\u2e40"
+    "\u2e5d\u301c\u3030\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d"
+    "\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff")
+_DIGITS = re.compile(rf"(?<![\w+])(?:\+|00)?\d(?:[{_PHONE_SEPARATORS}]{{0,3}}\d){{6,}}(?!\w)")
 # A passport or ID number: one or two letters then six to nine digits, or digits
 # then letters (N1234567, AB 123456, 123456789X).
 _DOCUMENT = re.compile(r"(?<!\w)(?:[A-Za-z]{1,2} ?\d{6,9}|\d{6,12}[A-Za-z])(?!\w)")
@@ -96,7 +108,8 @@ class Redactor:
     auditor and one place level. Build once per export; `redact` per text."""
 
     def __init__(self, persons: Iterable[Person], sources: Iterable[tuple[str, str]] = (),
-                 places: Iterable[Place] = (), level: str = DEFAULT_LEVEL) -> None:
+                 places: Iterable[Place] = (), level: str = DEFAULT_LEVEL,
+                 public: Iterable[Person] = ()) -> None:
         self._entities: dict[str, _Entity] = {}
         self._strong: dict[str, set[str]] = {}
         self._weak: dict[str, set[str]] = {}
@@ -112,6 +125,11 @@ class Redactor:
             for name in person.relatives:
                 for key in sorted(spelling.name_keys(name)):
                     self._weak.setdefault(key, set()).add(f"p:{person.id}")
+        # Public persons' names stay; a word they share with someone is no one's.
+        for person in sorted(public, key=lambda p: p.id):
+            for name in person.names:
+                for key in sorted(spelling.name_keys(name)):
+                    self._strong.setdefault(key, set()).add(f"k:{person.id}")
         for source_id, name in sorted(sources):
             entity = self._entities.setdefault(f"s:{source_id}", _Entity("source", SOURCE))
             for key in sorted(spelling.name_keys(name)):
@@ -266,14 +284,16 @@ class Redactor:
         if places:
             tokens = {self._place_token(p[2:], lang) for p in places}
             return (tokens.pop() if len(tokens) == 1 else PLACE), "place"
-        others = sorted(c for c in candidates if not c.startswith("l:"))
+        others = sorted(c for c in candidates if not c.startswith(("l:", "k:")))
         if not others:
-            return None  # part of a place's name only: a street, a house
+            return None  # part of a place's or a public person's name only
         if all(c.startswith("s:") for c in others):
             return SOURCE, "source"
         strong_all = frozenset.intersection(*(words[k][2] for k in named))
         persons = sorted(c for c in strong_all if c.startswith("p:"))
-        if len(persons) == 1 and not any(c.startswith("s:") for c in others):
+        shared = any(c.startswith("k:") for c in candidates) or any(
+            words[k][3] for k in named)  # also a public name, or a relative's
+        if len(persons) == 1 and not shared and not any(c.startswith("s:") for c in others):
             entity = self._entities[persons[0]]
             if len(named) >= 2:
                 return entity.token, "name"
@@ -285,8 +305,16 @@ class Redactor:
 
     @staticmethod
     def _covers(entity: _Entity, run_keys: list[set[str]]) -> bool:
-        """Whether the run holds the whole of one of a place's names, in order."""
+        """Whether the run holds the whole of one of a place's names, in order, or two
+        of its words or more in a row ("Bab Tarnoush" for "Bab Tarnoush Street": a site
+        named without its generic word)."""
         for sequence in entity.sequences:
+            for size in range(2, min(len(sequence), len(run_keys)) + 1):
+                for at in range(len(sequence) - size + 1):
+                    part = sequence[at:at + size]
+                    if any(all(part[j] in run_keys[offset + j] for j in range(size))
+                           for offset in range(len(run_keys) - size + 1)):
+                        return True
             if len(sequence) > len(run_keys):
                 continue
             for offset in range(len(run_keys) - len(sequence) + 1):

@@ -35,6 +35,10 @@ PARTICLES = spelling.PARTICLES
 # tatweel, Latin combining accents: Python's \w leaves them out), apostrophes, hyphens.
 MARKS = ("\u0300-\u036f\u0610-\u061a\u0640\u064b-\u065f\u0670\u06d6-\u06dc"
          "\u06df-\u06e8\u06ea-\u06ed\u200c")
+# Invisible characters search folds away (soft hyphen, zero-width and bidi controls,
+# variation selectors, any mark) belong to the word they stand in: "Kamma\u00adrosh"
+# is one word that search finds, so sealing and redaction must see it whole.
+MARKS += textnorm.DROPPED_IN_WORD
 _WORD = re.compile(rf"\w[\w{MARKS}'\u2019\u02bc-]*", re.UNICODE)
 _GAP = re.compile(r"[ \t\u00a0\u200c\u200f\u200e]{1,3}")
 
@@ -128,16 +132,22 @@ def apply(record: dict[str, Any], replace: dict[int, str]) -> dict[str, Any]:
 
 
 def repeats(record: dict[str, Any], skip: Iterable[str] = (),
-            people: Iterable[KnownPerson] = ()) -> list[dict[str, Any]]:
+            people: Iterable[KnownPerson] = (), kept: Iterable[KnownPerson] = ()
+            ) -> list[dict[str, Any]]:
     """New tags for the other places in the same record that name a tagged person:
     whole-word repeats of a tagged text (the name said twice, tagged once), then,
     through the `Matcher`, every spelling textnorm folds together (without
     diacritics, in another case, with a glued و/ب/ال, a part of the name alone) and
-    the names of `people`: the tagged persons whose identities this vault can read.
+    the names of `people` (whose identities this vault can read: the persons the
+    record seals, tagged or not), even when nothing is tagged.
     Used when sealing, which errs on the side of hiding: a word one of them shares
     with someone else is sealed too.
 
     Sealed tags are left out (their text is a token), and so are persons in `skip`.
+    The names of `kept` persons (public-domain ones) stay: a run that names one of
+    them gets no tag, and a run a word of which is also theirs, or anyone else's, is
+    marked `"neutral": True` (its token must say nobody's code: the caller drops the
+    mark).
     """
     skipped = set(skip)
     tags = record.get("tags") or []
@@ -148,15 +158,19 @@ def repeats(record: dict[str, Any], skip: Iterable[str] = (),
         text = record[tag["field"]][tag["lang"]][tag["start"]:tag["end"]].strip()
         if len(text) >= 2:
             wanted.setdefault(text, tag["person"])
-    if not wanted:
+    people = [p for p in people if p.id not in skipped]
+    if not wanted and not people:
         return []
     taken: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for tag in tags:
         taken.setdefault((tag["field"], tag["lang"]), []).append((tag["start"], tag["end"]))
     pattern = re.compile("|".join(
-        rf"(?<!\w){re.escape(t)}(?!\w)" for t in sorted(wanted, key=len, reverse=True)))
-    persons_wanted = set(wanted.values())
-    matcher = Matcher([p for p in people if p.id in persons_wanted],
+        rf"(?<!\w){re.escape(t)}(?!\w)" for t in sorted(wanted, key=len, reverse=True))
+        or r"(?!)")
+    persons_wanted = set(wanted.values()) | {p.id for p in people}
+    kept = [p for p in kept if p.id not in persons_wanted]
+    kept_ids = {p.id for p in kept}
+    matcher = Matcher([*people, *kept],
                       extra=[(person, _name_words(text)) for text, person in wanted.items()])
     added: list[dict[str, Any]] = []
     for field in FIELDS:
@@ -172,10 +186,15 @@ def repeats(record: dict[str, Any], skip: Iterable[str] = (),
             # A run that touches a tag ("Qorvandel" before a tagged "Zibrakhan") keeps
             # what lies outside the tag.
             for suggestion in matcher.suggest(text, prefer=persons_wanted):
+                named = {suggestion.person, *suggestion.others}
+                if suggestion.person in kept_ids or not named & persons_wanted:
+                    continue  # a public name, or nobody this record seals
+                neutral = len(named) > 1  # a part someone else has too: say no one
                 for start, end in _outside(text, suggestion.start, suggestion.end, spans):
                     spans.append((start, end))
                     added.append({"field": field, "lang": lang, "start": start, "end": end,
-                                  "person": suggestion.person})
+                                  "person": suggestion.person,
+                                  **({"neutral": True} if neutral else {})})
     # Exact repeats first; a record holds at most MAX_TAGS tags (interchange schema).
     return added[:max(0, MAX_TAGS - len(tags))]
 

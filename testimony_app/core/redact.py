@@ -100,11 +100,13 @@ def _private_names(conn: Any, key: bytes, level: str | None = None
     whose name is not public (a witness's always), individual sources, and places
     finer than `level` (by default sites)."""
     witnesses = {r[0] for r in conn.execute("SELECT to_id FROM links WHERE role = 'witness'")}
-    persons = []
+    persons, public = [], []
     for person_id, data in conn.execute("SELECT person_id, data FROM identities "
                                         "ORDER BY person_id"):
         identity = json.loads(data)
         if identity.get("public_domain") and person_id not in witnesses:
+            public.append(narrative_redaction.Person(person_id, "", tuple(
+                seal.names_of(identity))))
             continue
         persons.append(narrative_redaction.Person(
             person_id, f"[{pseudonym(key, person_id)}]", tuple(seal.names_of(identity)),
@@ -116,7 +118,7 @@ def _private_names(conn: Any, key: bytes, level: str | None = None
         p["id"], tuple(sorted(p["name"].values())), p["level"], p.get("parent"),
         tuple(sorted(p["name"].items()))) for p in _load(conn, "place")]
     return narrative_redaction.Redactor(persons, sources, places,
-                                        level or narrative_redaction.DEFAULT_LEVEL)
+                                        level or narrative_redaction.DEFAULT_LEVEL, public)
 
 
 def _kept_tags(conn: Any) -> set[str]:

@@ -274,6 +274,10 @@ class Sealed:
     attachments: int = 0
 
 
+# The token of a sealed word several people's names share (one of them public).
+NEUTRAL_TOKEN = "[name]"  # noqa: S105 - a placeholder word, no secret
+
+
 def token(code: str) -> str:
     """What a sealed name becomes in the text: the person's pseudonym code."""
     return f"[{code}]"
@@ -383,16 +387,21 @@ def _scrub_drafts(conn: Any, person_ids: list[str]) -> None:
 def _seal_tags(conn: Any, data: dict[str, Any], recipients: tuple[str, ...],
                people: list[narrative_tags.KnownPerson]) -> tuple[dict[str, Any], int]:
     """The testimony with every tagged name (but public-domain ones), and every other
-    spelling of it or of `people`'s names (the tagged persons, read before their
-    identities were sealed), replaced by its person's token and sealed into the tag;
+    spelling of it or of `people`'s names (the persons the testimony seals, read
+    before their identities were sealed), replaced by its person's token and sealed into the tag;
     and how many were sealed."""
     public = {r[0] for r in conn.execute("SELECT person_id FROM identities "
                                          "WHERE public_domain = 1")}
     record = dict(data)
-    if record.get("tags"):
-        extra = narrative_tags.repeats(record, skip=public, people=people)
-        if extra:
-            record["tags"] = [*record["tags"], *extra]
+    # Even with no tag: the names of the persons it seals, in any spelling, go too.
+    # Public persons' words are kept, and a word shared with them (or anyone else)
+    # gets a neutral token, not the sealed person's code: "the minister Ali Awwad"
+    # must not become "the minister Ali [P-…]".
+    extra = narrative_tags.repeats(record, skip=public, people=people,
+                                   kept=narrative_tags.known_persons(conn, public))
+    neutral = {(t["field"], t["lang"], t["start"]) for t in extra if t.pop("neutral", False)}
+    if extra:
+        record["tags"] = [*(record.get("tags") or ()), *extra]
     tags = record.get("tags") or []
     wanted = [i for i, t in enumerate(tags) if "sealed" not in t and t["person"] not in public]
     if not wanted:
@@ -405,8 +414,9 @@ def _seal_tags(conn: Any, data: dict[str, Any], recipients: tuple[str, ...],
         tag = tags[i]
         seals[i] = seal_span(record[tag["field"]][tag["lang"]][tag["start"]:tag["end"]],
                              recipients)
-    record = narrative_tags.apply(record, {i: token(codes.get(tags[i]["person"]) or "P-?")
-                                           for i in wanted})
+    record = narrative_tags.apply(record, {
+        i: NEUTRAL_TOKEN if (tags[i]["field"], tags[i]["lang"], tags[i]["start"]) in neutral
+        else token(codes.get(tags[i]["person"]) or "P-?") for i in wanted})
     record["tags"] = [{**t, "sealed": seals[i]} if i in seals else t
                       for i, t in enumerate(record["tags"])]
     return record, len(wanted)
@@ -541,7 +551,9 @@ def _seal_in(conn: Any, testimony_id: str, author: str, current: org.Organisatio
 
     spans, whole, incidents, attachments = 0, False, 0, 0
     tagged = narrative_tags.persons(store.get(conn, testimony_id, with_identity=False).data)
-    people = narrative_tags.known_persons(conn, tagged)  # before their identities are sealed
+    # Read before their identities are sealed: the tagged persons and every other person
+    # whose identity this testimony seals (witness, victims), tagged or not.
+    people = narrative_tags.known_persons(conn, {*tagged, *persons_of(conn, testimony_id)})
     sealed_persons = _seal_identities(conn, testimony_id, author, current)
     identities = len(sealed_persons)
     closed: list[str] = []

@@ -31,7 +31,7 @@ from testimony_app.core import (
     vault,
 )
 from testimony_app.core import people as persons  # `people` is a method below
-from testimony_app.core.errors import VaultError, WrongSecret
+from testimony_app.core.errors import InputError, VaultError, WrongSecret
 from testimony_app.i18n import _
 
 if TYPE_CHECKING:
@@ -315,12 +315,22 @@ class Session:
     def finalise_problems(self, ref: str) -> list[str]:
         return store.finalise_problems(self.conn, self.resolve(ref))
 
-    def finalise(self, ref: str) -> int:
+    def finalise(self, ref: str, *, allow_untagged: bool = False) -> int:
         """Mark a testimony finalised (or raise InputError naming what is missing), then
-        seal the identities it concerns to the organisation; returns how many were sealed."""
-        from testimony_app.core import seal
+        seal the identities it concerns to the organisation; returns how many were sealed.
+
+        A draft is refused (InputError "untagged_names") while its text holds possible
+        names no tag covers that nobody dismissed (core/untagged.py), unless the
+        caller says it asked (`allow_untagged`); a testimony already finalised is only
+        sealed again."""
+        from testimony_app.core import seal, untagged
 
         testimony_id = self.resolve(ref)
+        if not allow_untagged and store.get(self.conn, testimony_id, with_identity=False
+                                            ).data.get("status") != "finalised":
+            left = untagged.open_candidates(self.conn, testimony_id)
+            if left:
+                raise InputError("untagged_names", count=len(left))
         before = self._sealed_persons(testimony_id)
         store.finalise(self.conn, testimony_id, self.author)  # sealed in its transaction
         seal.seal_testimony(self.conn, testimony_id, self.author)  # idempotent: already done

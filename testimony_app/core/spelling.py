@@ -14,6 +14,8 @@ transliterations, al-/el-/ul- and the sun letters as separate words):
   لل (للحلبي), and with a word that starts with ل one lam more goes (للبناني).
 - Arabic nisba endings after a name: ي, ية, يين, يون, يات (الحلبية, الحلبيين); a name
   that is itself a nisba (الحلبي) keeps its ي.
+- The Arabic accusative: a final alef, with or without tanween, after a name or its
+  nisba (محمداً, محمدا, حلبياً), when three letters or more remain.
 - Latin: the article glued (Alhalabi, Elhalabi) or written apart (al-, el-, Al, El, with
   a hyphen, a space or nothing); possessives ('s, ’s, s') and plurals (s, es, ies for y).
 
@@ -60,6 +62,16 @@ _AR_BARE_MIN = 2
 _NISBA_STEM_MIN = 3
 # "Allah" is not the article and a word (له is "to him").
 _NOT_ARTICLE = frozenset({"\u0627\u0644\u0644\u0647"})
+# The accusative: a name with tanween (محمداً, حلبياً) keeps a final alef once
+# textnorm has dropped the mark, and many write it without the mark (رأيت محمدا).
+# Taken off only when a stem of three letters or more remains ("رضا" stays Rida).
+_AR_ALEF = "\u0627"
+_ACCUSATIVE_STEM_MIN = 3
+# The accusative as written, for `variants`: with and without the tanween, after the
+# name and after its masculine nisba (حلبياً). The feminine (ةً) and the plurals take
+# no alef.
+_AR_ACCUSATIVE_WRITTEN = ("\u0627\u064b", "\u0627", "\u064b\u0627",
+                          "\u064a\u0627\u064b", "\u064a\u0627")
 
 # Words that belong to a name when they stand next to one (Abu Qorvan, Umm Ali, bin
 # Zaid, al Halabi, Abd al-Karim), as textnorm.normalize_name leaves them. Alone they
@@ -182,8 +194,17 @@ def _arabic_readings(token: str) -> list[Reading]:
                 out.append(Reading(_LAM + rest, lead))  # li + al + Lubnani = lilubnani
             if prefix.endswith(AR_ARTICLE) or prefix.endswith(_LAM + _LAM):
                 out.append(Reading(AR_ARTICLE + rest, lead))
+    accusative = [Reading(r.key[:-1], r.lead, nisba=True) for r in out
+                  if r.key.endswith(_AR_ALEF)
+                  and len(r.key) - 1 >= _ACCUSATIVE_STEM_MIN]
+    out += accusative
     more = [Reading(stem, r.lead, nisba=True) for r in out for stem in _nisba_stems(r.key)]
     return out + more
+
+
+# Invisible characters that stand between two words when no space does (a bidi mark,
+# a zero-width space): a word holding one is also read as the words around it.
+_SPLITTERS = re.compile("[\u061c\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
 
 
 def readings(word: str) -> list[Reading]:
@@ -199,6 +220,9 @@ def readings(word: str) -> list[Reading]:
     for stem, trail in stems:
         norm = textnorm.normalize_name(stem)
         pieces = norm.split()
+        if _SPLITTERS.search(stem):  # two names a bidi mark or zero-width space parts
+            pieces += textnorm.normalize_name(_SPLITTERS.sub(" ", stem)).split()
+            pieces = list(dict.fromkeys(pieces))
         for piece in [norm, *pieces] if len(pieces) > 1 else [norm]:
             if is_arabic(piece):
                 for reading in _arabic_readings(piece):
@@ -242,6 +266,8 @@ def variants(part: str) -> list[str]:
                                                      ("", *AR_PREPOSITIONS), ("", AR_ARTICLE)):
             front = conj + _LAM + _LAM if prep == _LAM and article else conj + prep + article
             out += [front + part + ending for ending in endings]
+            if not article and not prep:  # no article nor preposition in the accusative
+                out += [front + part + ending for ending in _AR_ACCUSATIVE_WRITTEN]
         return list(dict.fromkeys(out))
     tails = ("", *_LATIN_POSSESSIVES, "s", "es")
     glued_too = len(textnorm.normalize_name(part)) >= _LATIN_BARE_MIN  # "Alan" is no al + an

@@ -306,3 +306,28 @@ def is_rtl(text: str) -> bool:
         if bidi == "L":
             return False
     return False
+
+
+def _dropped_ranges() -> str:
+    """Every code point search drops (marks, format characters: soft hyphen, zero-width
+    and bidi controls, word joiner, variation selectors, tatweel) as a regex character
+    class body, so that a word cut by one of them is one word for sealing and
+    redaction as it is for search."""
+    dropped = set(_INVISIBLE) | set(_ARABIC_MARKS)
+    dropped |= {cp for cp in range(0x110000)
+                if unicodedata.category(chr(cp)) in _DROP_CATEGORIES}
+    out: list[str] = []
+    start = previous = -2
+    for cp in sorted(dropped) + [-1]:
+        if cp == previous + 1:
+            previous = cp
+            continue
+        if start >= 0:
+            out.append(re.escape(chr(start)) if start == previous
+                       else f"{re.escape(chr(start))}-{re.escape(chr(previous))}")
+        start = previous = cp
+    return "".join(out)
+
+
+# Inside a word: what search folds away (see `_dropped_ranges`).
+DROPPED_IN_WORD = _dropped_ranges()

@@ -56,7 +56,7 @@ def exported(pair: Pair, tmp_path: Path) -> tuple[Pair, Path, Path, str]:
                        "date": {"precision": "day", "value": "2016-12-16"},
                        "testimonies": [testimony],
                        "victims": [{"person": victim, "status": "detained"}]}]})
-    researcher.finalise(testimony)
+    researcher.finalise(testimony, allow_untagged=True)
     sent = tmp_path / "bundle.age"
     bundle.export(researcher, sent)
     bundle.import_bundle(coordinator, sent)

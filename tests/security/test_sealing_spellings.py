@@ -3,10 +3,10 @@
 A property: for random names in either script, a narrative holds the name in every
 spelling the grammar allows (written out here, independently of core/spelling.py:
 Arabic proclitics و ف ب ك ل with and without the article, the لل contraction, nisba
-endings; Latin articles al-/el- glued, hyphenated or apart, possessives and plurals;
-case, diacritics, tatweel, hamza seats). One occurrence is tagged; after finalise on
-an organisation member's vault none of them is left in the testimony, in any
-decrypted page of the database, or in search.
+endings, the accusative alef; Latin articles al-/el- glued, hyphenated or apart,
+possessives and plurals; case, diacritics, tatweel, hamza seats). One occurrence is
+tagged; after finalise on an organisation member's vault none of them is left in the
+testimony, in any decrypted page of the database, or in search.
 """
 
 from __future__ import annotations
@@ -57,6 +57,13 @@ def _arabic_spellings(part: str, rnd: Any) -> list[str]:
         word = part.replace("\u0627", rnd.choice(_ALEFS))
         word = "".join(ch + (rnd.choice(_MARKS) if rnd.random() < 0.3 else "") for ch in word)
         out.append(front + word + ending)
+    # the accusative (no article, no preposition): a final alef, with or without
+    # tanween, after the name or its masculine nisba
+    for conj, ending in itertools.product(
+            ("", "\u0648", "\u0641"),
+            ("\u0627\u064b", "\u064b\u0627", "\u0627", "\u064a\u0627\u064b",
+             "\u064a\u0627")):
+        out.append(conj + part.replace("\u0627", rnd.choice(_ALEFS)) + ending)
     return out
 
 

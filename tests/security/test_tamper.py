@@ -345,7 +345,7 @@ def test_sealing_on_finalise_reanchors_what_it_rewrites(pair: Pair, tmp_path: Pa
     researcher.add_document(untagged)
     _exchange(pair, tmp_path, "1")
     researcher.add_document(document)
-    assert researcher.finalise(ids["testimony"]) == 1
+    assert researcher.finalise(ids["testimony"], allow_untagged=True) == 1
     assert researcher.check() == []
     conn = researcher.conn
     # Each rewritten version is anchored anew; its old commitment keeps no salt (with
