@@ -55,7 +55,7 @@ def test_up_to_and_almost_keep_their_words(demo_session: Session) -> None:
     who = rows[uid("aggregate:who-patients-referred")]
     assert (who["women"], who["women_qualifier"]) == (100, "exact")
     assert (who["children"], who["children_qualifier"]) == (150, "approximately")
-    assert "100 women; about 150 children" in stats.figure_text(who)
+    assert "100 women, about 150 children" in stats.figure_text(who)
 
 
 def test_the_evacuation_of_15_december_keeps_its_three_parts(demo_session: Session) -> None:
@@ -69,7 +69,7 @@ def test_the_evacuation_of_15_december_keeps_its_three_parts(demo_session: Sessi
     assert shown["count_from_parts"] is True
     (row,) = [r for r in demo_session.stats("month").rows if r.get("id") == record]
     assert stats.figure_text(row).startswith(
-        "1005 (computed here from its parts: 299 children; 678 civilian adults; 28 wounded)")
+        "1005 (computed here from its parts: 299 children, 678 civilian adults, 28 wounded)")
 
 
 def test_four_male_members_are_counted_as_male(demo_session: Session) -> None:
