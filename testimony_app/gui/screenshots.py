@@ -120,7 +120,7 @@ def main(out: str = "docs/screenshots") -> int:
                 main_window.nav.setCurrentRow(row)
                 settle(app, idle, 700)
                 shoot(main_window, target / f"{name}-{language}.png")
-            # Figures (issue 6): the report's monthly arrest table, chart and discrepancies.
+            # Figures: the report's monthly arrest table, chart and discrepancies.
             main_window.nav.setCurrentRow(main_window.workspace.row_of(
                 main_window.workspace.figures))
             settle(app, idle, 1200)

@@ -131,7 +131,7 @@ class TestimonyEditor(QWidget):
         self.history = QListWidget()
         self.history.setAccessibleName(_("Revision history"))
         self.tabs.addTab(self.history, _("History"))
-        self.provenance = ProvenancePanel(worker)  # read-only: where it came from (issue 6)
+        self.provenance = ProvenancePanel(worker)  # read-only: where it came from
         self.tabs.addTab(self.provenance, _("Provenance"))
 
         self.heading = QLabel()

@@ -1,1 +1,1 @@
-"""The coordinator's workspace (issue 6): figures, corroboration, duplicates."""
+"""The coordinator's workspace: figures, corroboration, duplicates."""
