@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from testimony_app import __version__, cli_corroboration, cli_duplicates, cli_sync
+from testimony_app import cli_syncfolder
 from testimony_app.core import db, demo, hygiene, interchange, outfile, stats, vocab
 from testimony_app.core.errors import InputError, TestimonyError, ValidationFailed
 from testimony_app.core.session import Session, default_vault_dir, is_vault
@@ -649,6 +650,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_sync.register(command)
     cli_corroboration.register(command)
     cli_duplicates.register(command)
+    cli_syncfolder.register(command)
     return parser
 
 

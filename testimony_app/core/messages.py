@@ -86,6 +86,10 @@ MESSAGES: dict[str, str] = {
                              "Nothing was changed."),
     "nothing_to_export": N_("Nothing new or changed since bundle {sequence}; "
                            "add --all to send everything again."),
+    "sync_folder_unset": N_("This vault has no sync folder; choose one with "
+                           "'testimony sync-folder set DIR' or in Sync, Sync folder."),
+    "sync_folder_invalid": N_("{path} is not a folder this app can write to; choose another."),
+    "sync_folder_in_vault": N_("{path} is inside the vault's folder; choose a folder outside it."),
     "bundle_too_large": N_("Too many records for one bundle; nothing was written."),
     "not_a_bundle": N_("This file is not a Testimony bundle; nothing was imported."),
     "bundle_damaged": N_("This bundle is damaged or was changed after it was signed; "
