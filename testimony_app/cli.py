@@ -16,8 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from testimony_app import __version__, cli_corroboration, cli_duplicates, cli_sync
-from testimony_app import cli_syncfolder
+from testimony_app import __version__, cli_corroboration, cli_duplicates, cli_sync, cli_syncfolder
 from testimony_app.core import db, demo, hygiene, interchange, outfile, stats, vocab
 from testimony_app.core.errors import InputError, TestimonyError, ValidationFailed
 from testimony_app.core.session import Session, default_vault_dir, is_vault

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from testimony_app.cli_sync import Command, nested_command
-from testimony_app.core import syncfolder
 from testimony_app.i18n import _
 
 
