@@ -8,6 +8,7 @@
 #   Arabic text rendering checks:      fonts-noto-core
 #   QtMultimedia (audio), headless:    libpulse0 pulseaudio
 #   bundles opened by the standard tool (interoperability test): age
+#   the sync folder carried by a real Syncthing (end-to-end sync tests): syncthing
 #   the package checks (make package): desktop-file-utils appstream
 set -euo pipefail
 
@@ -17,6 +18,7 @@ PACKAGES=(
     fonts-noto-core
     libpulse0 pulseaudio
     age
+    syncthing
     desktop-file-utils appstream
 )
 

@@ -90,6 +90,11 @@ MESSAGES: dict[str, str] = {
                            "'testimony sync-folder set DIR' or in Sync, Sync folder."),
     "sync_folder_invalid": N_("{path} is not a folder this app can write to; choose another."),
     "sync_folder_in_vault": N_("{path} is inside the vault's folder; choose a folder outside it."),
+    "syncthing_config": N_("{path} is not a Syncthing configuration this app can read."),
+    "syncthing_not_local": N_("The Syncthing in {path} does not answer on this computer "
+                             "only; set it up by hand with the steps shown."),
+    "syncthing_unreachable": N_("Syncthing does not answer; start it and try again, or set it "
+                               "up by hand with the steps shown."),
     "bundle_too_large": N_("Too many records for one bundle; nothing was written."),
     "not_a_bundle": N_("This file is not a Testimony bundle; nothing was imported."),
     "bundle_damaged": N_("This bundle is damaged or was changed after it was signed; "
