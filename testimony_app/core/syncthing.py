@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET  # noqa: N817 (the usual name)
@@ -25,6 +26,7 @@ from typing import Any
 from testimony_app.core.errors import InputError
 
 FOLDER_PREFIX = "testimony-"
+_DEVICE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 TIMEOUT = 10.0
 
 
@@ -74,7 +76,7 @@ class Client:
     def __init__(self, endpoint: Endpoint) -> None:
         self.endpoint = endpoint
 
-    def _call(self, method: str, path: str, body: Any = None) -> Any:
+    def call(self, method: str, path: str, body: Any = None) -> Any:
         data = None if body is None else json.dumps(body).encode("utf-8")
         request = urllib.request.Request(  # noqa: S310 (a loopback http URL, checked above)
             self.endpoint.url + path, data=data, method=method,
@@ -89,23 +91,23 @@ class Client:
 
     def ping(self) -> bool:
         try:
-            return bool(self._call("GET", "/rest/system/ping"))
+            return bool(self.call("GET", "/rest/system/ping"))
         except InputError:
             return False
 
     def my_id(self) -> str:
-        return str(self._call("GET", "/rest/system/status")["myID"])
+        return str(self.call("GET", "/rest/system/status")["myID"])
 
     def add_device(self, device_id: str, name: str, addresses: list[str] | None = None) -> None:
-        device = self._call("GET", "/rest/config/defaults/device") or {}
+        device = self.call("GET", "/rest/config/defaults/device") or {}
         device.update({"deviceID": device_id, "name": name,
                        "addresses": addresses or ["dynamic"]})
-        self._call("POST", "/rest/config/devices", device)
+        self.call("POST", "/rest/config/devices", device)
 
     def share_folder(self, folder_id: str, path: Path, device_ids: list[str],
                      label: str = "Testimony") -> None:
         """Add the folder (or replace its settings) and share it with these devices."""
-        folder = self._call("GET", "/rest/config/defaults/folder") or {}
+        folder = self.call("GET", "/rest/config/defaults/folder") or {}
         me = self.my_id()
         folder.update({"id": folder_id, "label": label, "path": str(path),
                        "type": "sendreceive",
@@ -114,16 +116,16 @@ class Client:
                        # it writes leave soon even where file-system watching is off
                        "rescanIntervalS": 60, "fsWatcherEnabled": True,
                        "fsWatcherDelayS": 1})
-        self._call("POST", "/rest/config/folders", folder)
+        self.call("POST", "/rest/config/folders", folder)
 
     def folders(self) -> list[dict[str, Any]]:
-        return list(self._call("GET", "/rest/config/folders") or [])
+        return list(self.call("GET", "/rest/config/folders") or [])
 
     def scan(self, folder_id: str) -> None:
-        self._call("POST", f"/rest/db/scan?folder={folder_id}")
+        self.call("POST", f"/rest/db/scan?folder={folder_id}")
 
     def completion(self, folder_id: str, device_id: str) -> float:
-        data = self._call("GET", f"/rest/db/completion?folder={folder_id}&device={device_id}")
+        data = self.call("GET", f"/rest/db/completion?folder={folder_id}&device={device_id}")
         return float(data.get("completion", 0.0))
 
 
@@ -140,3 +142,23 @@ def share_device_folder(client: Client, root: Path, device_id: str, peer: str,
     client.add_device(peer, peer_name, peer_addresses)
     client.share_folder(folder_id(device_id), path, [peer])
     return path
+
+
+def accept_offers(client: Client, root: Path) -> int:
+    """Coordinator: accept every researcher folder offered by a device already added
+    (the person added it by its ID), each in `root/<device>`. Returns how many."""
+    offers = client.call("GET", "/rest/cluster/pending/folders") or {}
+    known = {d["deviceID"] for d in client.call("GET", "/rest/config/devices") or []}
+    accepted = 0
+    for fid, offer in offers.items():
+        if not fid.startswith(FOLDER_PREFIX):
+            continue
+        device = fid[len(FOLDER_PREFIX):]
+        peers = [d for d in (offer.get("offeredBy") or {}) if d in known]
+        if not peers or not _DEVICE.match(device):
+            continue
+        path = root / device
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        client.share_folder(fid, path, peers)
+        accepted += 1
+    return accepted
