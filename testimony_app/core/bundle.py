@@ -42,7 +42,16 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pyrage import x25519
 
-from testimony_app.core import attachment, audit, interchange, org, outfile, safejson, store
+from testimony_app.core import (
+    attachment,
+    audit,
+    interchange,
+    org,
+    outfile,
+    safejson,
+    store,
+    timestamp,
+)
 from testimony_app.core.errors import Cancelled, InputError, IntegrityError, ValidationFailed
 
 if TYPE_CHECKING:
@@ -575,6 +584,7 @@ class _Importer:
         self.member_buffer = bytearray()
         self.manifest_raw = b""
         self.manifest: _Manifest | None = None
+        self.manifest_sha256 = ""
         self.signer_name = ""
         self.next_entry = 0
         self.entry: _Entry | None = None
@@ -743,6 +753,7 @@ class _Importer:
         self.trusted = row is not None and bool(row[1])
         self.signer_name = str(row[0]) if row is not None else ""
         self.manifest = manifest
+        self.manifest_sha256 = hashlib.sha256(raw).hexdigest()  # what a timestamp covers
         self.result = ImportResult(manifest.bundle_id, manifest.fingerprint, self.signer_name,
                                    manifest.device_id, manifest.sequence)
         if self.conn.execute("SELECT 1 FROM received_bundles WHERE bundle_id = ?",
@@ -1050,6 +1061,10 @@ def _import(session: Session, path: Path, progress: Progress | None,
                      (manifest.bundle_id, manifest.fingerprint, manifest.device_id,
                       manifest.sequence, manifest.created_at, audit.now(),
                       json.dumps(summary)))
+        # A trusted timestamp is asked for when a network allows (core/timestamp.py);
+        # the researcher's log head, once manifests carry one, is timestamped too.
+        timestamp.queue(conn, manifest.bundle_id, importer.manifest_sha256,
+                        getattr(manifest, "log_head", None))
         result.missing_sequences = missing_sequences(conn, manifest.fingerprint,
                                                      manifest.device_id)
         audit.record(conn, session.author, "import", manifest.bundle_id,

@@ -407,8 +407,22 @@ def _v12(conn: Any) -> None:
     seal.upgrade_sealed(conn)
 
 
+# Trusted timestamps (RFC 3161) on bundles the coordinator imported: the request is
+# queued with the import, the token filled in when a time-stamp authority answers.
+_V13 = """
+CREATE TABLE timestamps (
+    bundle_id TEXT PRIMARY KEY,
+    message BLOB NOT NULL,
+    queued_at TEXT NOT NULL,
+    url TEXT,
+    token BLOB,
+    gen_time TEXT
+);
+"""
+
+
 MIGRATIONS: list[str | Callable[[Any], None]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9,
-                                                 _v10, _v11, _v12]
+                                                 _v10, _v11, _v12, _V13]
 LATEST = len(MIGRATIONS)
 
 

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from testimony_app.core import audit, bundle, org, receipt
+from testimony_app.core import audit, bundle, org, receipt, timestamp
 from testimony_app.core.db import transaction
 from testimony_app.core.errors import InputError, TestimonyError
 
@@ -83,6 +83,8 @@ class PassResult:
     waiting: list[str] = field(default_factory=list)  # refused but maybe still arriving
     stale: list[str] = field(default_factory=list)  # partial files that stay partial
     lost: list[int] = field(default_factory=list)  # own bundles gone without a receipt
+    timestamps: int = 0  # tokens obtained from a time-stamp authority
+    timestamps_pending: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -254,6 +256,11 @@ def _coordinator_pass(session: Session, root: Path, settle: float, stale: float)
         for path in sorted(outbox.iterdir()):
             if BUNDLE_NAME.match(path.name) and path.is_file():
                 _import_one(session, root, path, settle, result)
+    # Timestamps for what was imported (and what earlier passes queued), if a
+    # time-stamp authority is configured and answers; otherwise they stay queued.
+    if timestamp.urls(session.conn):
+        sent = timestamp.send_pending(session)
+        result.timestamps, result.timestamps_pending = sent.obtained, sent.pending
     return result
 
 
