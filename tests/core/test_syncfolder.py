@@ -142,3 +142,22 @@ def test_the_folder_must_be_a_writable_folder_outside_the_vault(pair: Pair) -> N
     assert r.sync_folder() == pair.folder / "s"
     r.set_sync_folder(None)
     assert r.sync_folder() is None
+
+
+def test_syncthing_key_is_only_sent_to_a_local_syncthing(tmp_path: Path) -> None:
+    from testimony_app.core import syncthing
+
+    config = tmp_path / "config.xml"
+    template = ('<configuration><gui tls="false"><address>{address}</address>'
+                '<apikey>k3y</apikey></gui></configuration>')
+    config.write_text(template.format(address="127.0.0.1:8384"))
+    assert syncthing.read_endpoint(config) == syncthing.Endpoint("http://127.0.0.1:8384", "k3y")
+    for address in ("0.0.0.0:8384", "192.0.2.7:8384", "evil.example:8384"):
+        config.write_text(template.format(address=address))
+        with pytest.raises(InputError) as exc:
+            syncthing.read_endpoint(config)
+        assert exc.value.code == "syncthing_not_local"
+    config.write_text("<configuration><gui/></configuration>")
+    with pytest.raises(InputError) as exc:
+        syncthing.read_endpoint(config)
+    assert exc.value.code == "syncthing_config"
