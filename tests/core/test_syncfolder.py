@@ -161,3 +161,21 @@ def test_syncthing_key_is_only_sent_to_a_local_syncthing(tmp_path: Path) -> None
     with pytest.raises(InputError) as exc:
         syncthing.read_endpoint(config)
     assert exc.value.code == "syncthing_config"
+
+
+def test_a_vault_of_the_previous_version_gains_the_timestamp_queue(pair: Pair) -> None:
+    from testimony_app.core import bundle, migrations
+    from testimony_app.core.session import Session
+
+    c = pair.coordinator
+    folder, key = c.folder, bytes(c._key)
+    c.conn.execute("DROP TABLE timestamps")
+    c.conn.execute(f"PRAGMA user_version = {migrations.LATEST - 1}")
+    c.close()
+    with Session._open_with_key(folder, key) as again:
+        assert again.conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
+        pair.researcher.add_json(SEEDS.read_bytes())
+        exported = bundle.export(pair.researcher, pair.folder / "b.age")
+        bundle.import_bundle(again, exported.path)
+        assert again.conn.execute("SELECT count(*) FROM timestamps WHERE token IS NULL"
+                                  ).fetchone()[0] == 1
