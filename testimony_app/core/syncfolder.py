@@ -29,6 +29,7 @@ opened; one that stays for `stale` seconds is reported.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -268,13 +269,20 @@ def _import_one(session: Session, root: Path, path: Path, settle: float,
                 result: PassResult) -> None:
     inbox = path.parent.parent / INBOX
     label = f"{path.parent.parent.name}/{path.name}"
+    conn = session.conn
     try:
         before = path.stat()
+        seen = _untrusted_seen(conn, label, before)
+        if seen is not None:
+            # Refused before for a signer still not trusted: not tried (nor logged) again.
+            result.untrusted.append({"file": label, "fingerprint": seen})
+            return
         imported = bundle.import_bundle(session, path)
     except bundle.Refused as exc:
         if exc.code == "bundle_untrusted":
-            result.untrusted.append({"file": label, "fingerprint":
-                                     str(exc.params.get("fingerprint", ""))})
+            fingerprint = str(exc.params.get("fingerprint", ""))
+            result.untrusted.append({"file": label, "fingerprint": fingerprint})
+            _note_untrusted(conn, label, before, fingerprint)
             return
         if exc.code in _MAYBE_PARTIAL and not _settled(path, before, settle):
             result.waiting.append(label)
@@ -297,6 +305,30 @@ def _import_one(session: Session, root: Path, path: Path, settle: float,
         entry["receipt"] = f"{path.parent.parent.name}/{INBOX}/{target.name}"
     if not imported.already_imported or "receipt" in entry:
         result.imported.append(entry)
+
+
+UNTRUSTED_KEY = "sync.untrusted"
+
+
+def _untrusted_seen(conn: Any, label: str, stat: os.stat_result) -> str | None:
+    """The signer of this very file (same size and time), refused as untrusted by an
+    earlier pass, if that signer is still not trusted."""
+    noted = json.loads(org.get_meta(conn, UNTRUSTED_KEY) or "{}")
+    entry = noted.get(label)
+    if not entry or entry[:2] != [stat.st_size, stat.st_mtime_ns]:
+        return None
+    row = conn.execute("SELECT trusted FROM people WHERE fingerprint = ?",
+                       (entry[2],)).fetchone()
+    return None if row is not None and row[0] else str(entry[2])
+
+
+def _note_untrusted(conn: Any, label: str, stat: os.stat_result, fingerprint: str) -> None:
+    noted = json.loads(org.get_meta(conn, UNTRUSTED_KEY) or "{}")
+    noted = {k: v for k, v in list(noted.items())[-999:]}
+    noted[label] = [stat.st_size, stat.st_mtime_ns, fingerprint]
+    with transaction(conn):
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                     (UNTRUSTED_KEY, json.dumps(noted)))
 
 
 def _settled(path: Path, before: os.stat_result, settle: float) -> bool:

@@ -89,7 +89,10 @@ def test_partial_untrusted_and_damaged_bundles(pair: Pair) -> None:
     assert result.untrusted == [{"file": f"{outbox.parent.name}/bundle-000001.age",
                                  "fingerprint": pair.fingerprint}]
     assert not result.imported and (outbox / "bundle-000001.age").exists()
+    refusals = [e.action for e in c.activity()].count("import_refused")
     assert syncfolder.sync_pass(c, stale=0).stale  # reported after a while
+    # listed again, but not tried (nor its refusal logged) again
+    assert [e.action for e in c.activity()].count("import_refused") == refusals
     org.trust(c.conn, pair.fingerprint, "Researcher One", c.author)
 
     # a damaged bundle under its final name: maybe still arriving, then refused
