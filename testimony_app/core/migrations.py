@@ -409,8 +409,9 @@ def _v12(conn: Any) -> None:
 
 # Trusted timestamps (RFC 3161) on bundles the coordinator imported: the request is
 # queued with the import, the token filled in when a time-stamp authority answers.
+# IF NOT EXISTS: tests (and a rerun) replay earlier steps on a vault that has it.
 _V13 = """
-CREATE TABLE timestamps (
+CREATE TABLE IF NOT EXISTS timestamps (
     bundle_id TEXT PRIMARY KEY,
     message BLOB NOT NULL,
     queued_at TEXT NOT NULL,
