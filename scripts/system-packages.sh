@@ -8,6 +8,7 @@
 #   Arabic text rendering checks:      fonts-noto-core
 #   QtMultimedia (audio), headless:    libpulse0 pulseaudio
 #   bundles opened by the standard tool (interoperability test): age
+#   the sync folder carried by a real Syncthing (end-to-end sync tests): syncthing
 #   the package checks (make package): desktop-file-utils appstream
 #   the old-header carving test on a loop-mounted ext4 image: e2fsprogs mount
 set -euo pipefail
@@ -18,6 +19,7 @@ PACKAGES=(
     fonts-noto-core
     libpulse0 pulseaudio
     age
+    syncthing
     desktop-file-utils appstream
     e2fsprogs mount
 )

@@ -25,6 +25,8 @@ from testimony_app import (
     cli_people,
     cli_places,
     cli_sync,
+    cli_syncfolder,
+    cli_timestamp,
 )
 from testimony_app.core import db, demo, hygiene, interchange, outfile, stats, vocab
 from testimony_app.core.errors import InputError, TestimonyError, ValidationFailed
@@ -528,11 +530,19 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from testimony_app.core import verify
 
     trusted = verify.read_trusted_keys(Path(args.trusted_keys)) if args.trusted_keys else []
-    verdict = verify.check(Path(args.path), [*([args.expect] if args.expect else []), *trusted])
+    roots = None
+    if args.tsa_cert:
+        from testimony_app.core import outfile, timestamp
+
+        pem = outfile.read_limited(Path(args.tsa_cert), 1024 * 1024)
+        roots = timestamp.load_certificates(pem or b"")
+    verdict = verify.check(Path(args.path), [*([args.expect] if args.expect else []), *trusted],
+                           roots)
     problems, manifest = verdict.problems, verdict.manifest
     if args.json:
         out_json({"ok": verdict.authentic, "problems": problems,
-                  "signer_known": verdict.signer_known, "fingerprint": verdict.fingerprint})
+                  "signer_known": verdict.signer_known, "fingerprint": verdict.fingerprint,
+                  "first_received": verdict.received})
     elif problems:
         for problem in problems:
             out(_("FAILED: {problem}").format(problem=problem))
@@ -547,6 +557,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         out(_("Authentic and complete: signed by {name} ({fp}); every file and figure checks "
               "out.").format(name=manifest["organisation"]["name"],
                              fp=verdict.fingerprint))
+        for record_id, at in sorted(verdict.received.items()):
+            out(_("{id}: received by the coordinator no later than {time} (a timestamp by "
+                  "the authority you trust).").format(id=record_id, time=at))
     return 0 if verdict.authentic else 1
 
 
@@ -735,6 +748,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help=_("the organisation's fingerprint, as you were told it"))
     p.add_argument("--trusted-keys", metavar="FILE",
                    help=_("a file of trusted fingerprints, one a line (# starts a comment)"))
+    p.add_argument("--tsa-cert", metavar="FILE",
+                   help=_("the certificate (PEM) of the time-stamp authority you trust: "
+                          "check the export's timestamps against it"))
     p = command("delete", cmd_delete, _("delete a record and its history for good"))
     p.add_argument("id")
     p.add_argument("--yes", action="store_true", help=_("do it without asking"))
@@ -754,6 +770,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_places.register(command)
     cli_backup.register(command)
     cli_people.register(command)
+    cli_syncfolder.register(command)
+    cli_timestamp.register(command)
     return parser
 
 

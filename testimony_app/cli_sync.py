@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from testimony_app import i18n
-from testimony_app.core import bundle, loghead, org, receipt
+from testimony_app.core import bundle, loghead, org, receipt, timestamp
 from testimony_app.core.errors import InputError, TestimonyError
 from testimony_app.core.words import word
 from testimony_app.i18n import _, ngettext
@@ -300,6 +300,8 @@ def cmd_import_bundle(args: argparse.Namespace) -> int:
             results.append(entry)
             if not args.json:
                 _print_import(entry, result)
+        if timestamp.urls(session.conn):  # queued with each import; sent if a TSA answers
+            timestamp.send_pending(session)
     if args.json:
         cli.out_json(results)
     return 1 if failed else 0
@@ -394,8 +396,11 @@ def cmd_provenance(args: argparse.Namespace) -> int:
     cli = _cli()
     with cli.open_session(args) as session:
         items = bundle.provenance(session.conn, session.resolve(args.id))
+        stamps = {t.bundle_id: t for t in timestamp.of_bundles(
+            session.conn, [p.bundle_id for p in items])}
     if args.json:
-        cli.out_json([p.__dict__ for p in items])
+        cli.out_json([{**p.__dict__, "timestamp": stamps[p.bundle_id].gen_time
+                       if p.bundle_id in stamps else None} for p in items])
         return 0
     for p in items:
         cli.out(f"{p.imported_at[:19]}  {p.outcome:11}  #{p.sequence:<4} {p.name} "
@@ -403,6 +408,11 @@ def cmd_provenance(args: argparse.Namespace) -> int:
         if p.log_warning:
             cli.out("  " + _("Warning: {warning}").format(
                 warning=loghead.describe(p.log_warning)))
+        stamp = stamps.get(p.bundle_id)
+        if stamp is not None:
+            cli.out("  " + (_("timestamped {time} by {url}").format(
+                time=stamp.gen_time, url=stamp.url) if stamp.token
+                else _("timestamp requested, not obtained yet")))
     if not items:
         cli.out(_("Recorded in this vault; not received in a bundle."))
     return 0

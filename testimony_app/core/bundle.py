@@ -51,6 +51,7 @@ from testimony_app.core import (
     outfile,
     safejson,
     store,
+    timestamp,
 )
 from testimony_app.core.errors import Cancelled, InputError, IntegrityError, ValidationFailed
 
@@ -588,6 +589,7 @@ class _Importer:
         self.member_buffer = bytearray()
         self.manifest_raw = b""
         self.manifest: _Manifest | None = None
+        self.manifest_sha256 = ""
         self.signer_name = ""
         self.next_entry = 0
         self.entry: _Entry | None = None
@@ -756,6 +758,7 @@ class _Importer:
         self.trusted = row is not None and bool(row[1])
         self.signer_name = str(row[0]) if row is not None else ""
         self.manifest = manifest
+        self.manifest_sha256 = hashlib.sha256(raw).hexdigest()  # what a timestamp covers
         self.result = ImportResult(manifest.bundle_id, manifest.fingerprint, self.signer_name,
                                    manifest.device_id, manifest.sequence)
         if self.conn.execute("SELECT 1 FROM received_bundles WHERE bundle_id = ?",
@@ -1074,6 +1077,10 @@ def _import(session: Session, path: Path, progress: Progress | None,
                      (manifest.bundle_id, manifest.fingerprint, manifest.device_id,
                       manifest.sequence, manifest.created_at, audit.now(),
                       json.dumps(summary)))
+        # A trusted timestamp is asked for when a network allows (core/timestamp.py),
+        # over the manifest and the researcher's log head ("seq:hash") it carries.
+        head = f"{manifest.log.seq}:{manifest.log.hash}" if manifest.log is not None else None
+        timestamp.queue(conn, manifest.bundle_id, importer.manifest_sha256, head)
         result.missing_sequences = missing_sequences(conn, manifest.fingerprint,
                                                      manifest.device_id)
         result.log_warning = loghead.receive(conn, manifest.log, manifest.bundle_id,

@@ -92,6 +92,21 @@ MESSAGES: dict[str, str] = {
                              "Nothing was changed."),
     "nothing_to_export": N_("Nothing new or changed since bundle {sequence}; "
                            "add --all to send everything again."),
+    "sync_folder_unset": N_("This vault has no sync folder; choose one with "
+                           "'testimony sync-folder set DIR' or in Sync, Sync folder."),
+    "sync_folder_invalid": N_("{path} is not a folder this app can write to; choose another."),
+    "sync_folder_in_vault": N_("{path} is inside the vault's folder; choose a folder outside it."),
+    "syncthing_config": N_("{path} is not a Syncthing configuration this app can read."),
+    "syncthing_not_local": N_("The Syncthing in {path} does not answer on this computer "
+                             "only; set it up by hand with the steps shown."),
+    "syncthing_unreachable": N_("Syncthing does not answer; start it and try again, or set it "
+                               "up by hand with the steps shown."),
+    "timestamp_invalid": N_("A timestamp does not check out: damaged, over other bytes, or "
+                           "signed by a certificate not valid at its time."),
+    "timestamp_untrusted": N_("No time-stamp authority certificate was given to check "
+                             "timestamps against."),
+    "timestamp_url": N_("{url} is not a time-stamp authority address (https://…)."),
+    "timestamp_certificate": N_("That file holds no certificate in PEM form."),
     "bundle_too_large": N_("Too many records for one bundle; nothing was written."),
     "not_a_bundle": N_("This file is not a Testimony bundle; nothing was imported."),
     "bundle_damaged": N_("This bundle is damaged or was changed after it was signed; "

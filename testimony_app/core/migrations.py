@@ -524,9 +524,24 @@ CREATE INDEX IF NOT EXISTS source_independence_source ON source_independence (so
 """
 
 
+# Trusted timestamps (RFC 3161) on bundles the coordinator imported: the request is
+# queued with the import, the token filled in when a time-stamp authority answers.
+# IF NOT EXISTS: tests (and a rerun) replay earlier steps on a vault that has it.
+_V_TIMESTAMPS = """
+CREATE TABLE IF NOT EXISTS timestamps (
+    bundle_id TEXT PRIMARY KEY,
+    message BLOB NOT NULL,
+    queued_at TEXT NOT NULL,
+    url TEXT,
+    token BLOB,
+    gen_time TEXT
+);
+"""
+
+
 MIGRATIONS: list[str | Callable[[Any], None]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9,
                                                  _v10, _v11, _v12, _v13,
-                                                 _V_SOURCE_INDEPENDENCE]
+                                                 _V_SOURCE_INDEPENDENCE, _V_TIMESTAMPS]
 LATEST = len(MIGRATIONS)
 
 

@@ -41,6 +41,7 @@ from testimony_app.core import (
     outfile,
     report,
     seal,
+    timestamp,
     uwazi,
 )
 from testimony_app.core.db import transaction
@@ -365,8 +366,13 @@ def export(session: Any, target: Path, options: Options,
         "id": organisation.id, "name": organisation.name,
         "signing_key": base64.b64encode(organisation.signing_key).decode(),
         "fingerprint": organisation.fingerprint}, audit.now())
-    files = signed(render(result, manifest, options.uwazi), manifest,
-                   org.org_signing_key(conn).sign)
+    files = render(result, manifest, options.uwazi)
+    # When the coordinator first received each record, as time-stamp authorities
+    # attested (core/timestamp.py); checked by `verify` against the TSA it trusts.
+    stamps = timestamp.for_export(conn, sorted(timestamp.record_ids(result.records)))
+    if stamps is not None:
+        files["timestamps.json"] = json.dumps(stamps, indent=1, sort_keys=True).encode("utf-8")
+    files = signed(files, manifest, org.org_signing_key(conn).sign)
     _write(target, files, options.zip)
     with transaction(conn):
         audit.record(conn, session.author, "export_redacted", None, auditor_hash=hashlib.sha256(

@@ -541,6 +541,25 @@ class Session:
         """Which researcher, device and bundle a record came from, and its revisions."""
         return provenance.provenance(self.conn, self.resolve(ref))
 
+    # -- sync folder -------------------------------------------------------------------
+
+    def sync_folder(self) -> Path | None:
+        from testimony_app.core import syncfolder
+
+        return syncfolder.folder(self.conn)
+
+    def set_sync_folder(self, path: Path | None) -> Path | None:
+        from testimony_app.core import syncfolder
+
+        return syncfolder.set_folder(self, path)
+
+    def sync_pass(self, export: bool = True) -> Any:
+        """One pass over the sync folder (core/syncfolder.py): receipts and the next
+        bundle on a researcher's vault, imports and receipts on the coordinator's."""
+        from testimony_app.core import syncfolder
+
+        return syncfolder.sync_pass(self, export=export)
+
     def corroboration_suggestions(self, limit: int | None = None
                                   ) -> list[corroboration.Suggestion]:
         from testimony_app.core import corroboration

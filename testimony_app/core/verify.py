@@ -22,7 +22,7 @@ import stat
 import unicodedata
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +116,9 @@ class Verdict:
     manifest: dict[str, Any] | None  # the signed manifest; None if its signature fails
     fingerprint: str | None  # of the key that signed it
     signer_known: bool
+    # Record id -> the time a trusted time-stamp authority attested that the coordinator
+    # had received it (only when the auditor gave that authority's certificate).
+    received: dict[str, str] = field(default_factory=dict)
 
     @property
     def authentic(self) -> bool:
@@ -165,9 +168,11 @@ def verify(path: Path, expect: str | None = None, trusted: Iterable[str] = ()
     return verdict.problems, verdict.manifest
 
 
-def check(path: Path, expected: Iterable[str] = ()) -> Verdict:
+def check(path: Path, expected: Iterable[str] = (),
+          tsa_roots: list[Any] | None = None) -> Verdict:
     """Check an export against the keys the auditor expects (fingerprints, any form
-    `org.normalise_fingerprint` reads; one that it cannot read is refused)."""
+    `org.normalise_fingerprint` reads; one that it cannot read is refused), and, given
+    the certificates of the time-stamp authorities the auditor trusts, its timestamps."""
     wanted = {org.normalise_fingerprint(fp) for fp in expected}
     files, problems = _read(path)
     raw = files.get("manifest.json")
@@ -228,7 +233,40 @@ def check(path: Path, expected: Iterable[str] = ()) -> Verdict:
                               "({month}, {type})").format(part=part, month=month, type=type_))
     except (ValueError, KeyError, TypeError, AttributeError):
         problems.append(_("records.json cannot be read"))
-    return Verdict(problems, manifest, fingerprint, known)
+    received: dict[str, str] = {}
+    if tsa_roots is not None:
+        received = _timestamps(files, listed, tsa_roots, problems)
+    return Verdict(problems, manifest, fingerprint, known, received)
+
+
+def _timestamps(files: dict[str, bytes], listed: dict[str, Any], roots: list[Any],
+                problems: list[str]) -> dict[str, str]:
+    from testimony_app.core import timestamp  # late: rfc3161-client only when asked
+
+    if "timestamps.json" not in listed or "timestamps.json" not in files:
+        problems.append(_("the export carries no timestamps"))
+        return {}
+    try:
+        doc = safejson.loads(files["timestamps.json"])
+        records = safejson.loads(files.get("records.json", b"{}"))
+    except ValueError:
+        problems.append(_("timestamps.json cannot be read"))
+        return {}
+    found, times = timestamp.check_export(doc, roots, records)
+    for item in found:
+        kind, _sep, ident = item.partition(":")
+        if kind == "token":
+            problems.append(_("the timestamp of bundle {id} does not check out against the "
+                              "time-stamp authority you trust").format(id=ident[:40]))
+        elif kind == "message":
+            problems.append(_("the timestamped message of bundle {id} names another "
+                              "bundle").format(id=ident[:40]))
+        elif kind == "record":
+            problems.append(_("timestamps.json names {id}, which is not in the export").format(
+                id=ident[:40]))
+        else:
+            problems.append(_("timestamps.json cannot be read"))
+    return times
 
 
 def inspect(path: Path, expected: Iterable[str] = ()

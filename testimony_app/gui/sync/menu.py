@@ -3,7 +3,7 @@ that main_window.py needs only a line to show them."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
@@ -12,6 +12,8 @@ from testimony_app.gui.sync.export_dialog import ExportDialog
 from testimony_app.gui.sync.import_dialog import ImportDialog
 from testimony_app.gui.sync.receipt_dialog import ReceiptDialog
 from testimony_app.gui.sync.researchers_page import ResearchersPage
+from testimony_app.gui.sync.sync_folder_dialog import SyncFolderDialog
+from testimony_app.gui.sync.sync_folder_watch import SyncFolderWatch
 from testimony_app.i18n import _
 
 if TYPE_CHECKING:
@@ -43,13 +45,26 @@ class SyncMenu(QObject):
             menu.addAction(action)
         menu.addSeparator()
         menu.addAction(self.researchers_action)
-        self.dialog: ExportDialog | ImportDialog | ReceiptDialog | None = None
+        self.dialog: ExportDialog | ImportDialog | ReceiptDialog | SyncFolderDialog | None = None
+        # The sync folder: settings, and a pass on arrivals, on a timer, after a save
+        # or finalise, and before the lock.
+        self.folder_action = QAction(_("Sync folder…"), window)
+        self.folder_action.triggered.connect(self.open_sync_folder)
+        menu.addSeparator()
+        menu.addAction(self.folder_action)
+        self.watch = SyncFolderWatch(window.worker, window)
+        self.watch.message.connect(lambda text: window.statusBar().showMessage(text, 15_000))
+        self.watch.passed.connect(self._passed)
+        self.watch.purged.connect(lambda _p: self._changed())
+        window.editor.saved.connect(lambda _id: self.watch.soon())
+        self.watch.start()
 
     def _row_changed(self, row: int) -> None:
         if row == self.row:
             self.page.reload()
 
-    def _show(self, dialog: ExportDialog | ImportDialog | ReceiptDialog) -> None:
+    def _show(self, dialog: ExportDialog | ImportDialog | ReceiptDialog | SyncFolderDialog
+              ) -> None:
         if self.dialog is not None:
             self.dialog.close()
             self.dialog.deleteLater()
@@ -73,6 +88,16 @@ class SyncMenu(QObject):
         self._show(dialog)
         return dialog
 
+    def open_sync_folder(self) -> SyncFolderDialog:
+        dialog = SyncFolderDialog(self.window.worker, self.window)
+        dialog.changed.connect(self.watch.start)
+        self._show(dialog)
+        return dialog
+
+    def _passed(self, result: Any) -> None:
+        if result.imported or result.receipts:
+            self._changed()
+
     def _changed(self) -> None:
         self.window.refresh()
         self.window.workspace.refresh()
@@ -80,6 +105,7 @@ class SyncMenu(QObject):
             self.page.reload()
 
     def clear(self) -> None:
+        self.watch.before_lock()
         if self.dialog is not None:
             self.dialog.close()
         self.page.clear()
