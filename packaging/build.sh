@@ -15,7 +15,9 @@ $PY -m PyInstaller --noconfirm --log-level ERROR --distpath build/dist --workpat
 FOLDER=build/dist/testimony
 SIZE_MB=$(du -sm "$FOLDER" | cut -f1)
 echo "frozen folder: ${SIZE_MB} MB"
-if [ "$SIZE_MB" -gt 200 ]; then echo "too large (limit 200 MB)" >&2; exit 1; fi
+# The limit catches a heavy dependency slipping in (the PySide6 meta-package's WebEngine
+# is ~500 MB); Qt, SQLCipher, age and the RFC 3161 client take about 205 MB today.
+if [ "$SIZE_MB" -gt 240 ]; then echo "too large (limit 240 MB)" >&2; exit 1; fi
 
 tar -C build/dist -czf "$OUT/testimony-$VERSION-linux-$ARCH.tar.gz" testimony
 
