@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
         self.quit_action = a(_("Quit"), QKeySequence.StandardKey.Quit, self.close)
         bar = self.menuBar()
         self.file_menu = bar.addMenu(_("File"))
+        self.file_menu.setObjectName("file_menu")
         for act in (self.new_action, self.save_action):
             self.file_menu.addAction(act)
         self.file_menu.addSeparator()

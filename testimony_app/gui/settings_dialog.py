@@ -73,8 +73,9 @@ class SettingsDialog(QDialog):
         self.clock = QComboBox()
         self.clock.setAccessibleName(_("Time format"))
         self.clock.addItem(_("As the language writes it"), "locale")
-        self.clock.addItem(_("24-hour (14:30)"), "24")
-        self.clock.addItem(_("12-hour (2:30 PM)"), "12")
+        # The examples in the UI's digits, like every other number on screen.
+        self.clock.addItem(fmt.digits(_("24-hour (14:30)")), "24")
+        self.clock.addItem(fmt.digits(_("12-hour (2:30 PM)")), "12")
         self.clock.setCurrentIndex(max(self.clock.findData(settings.get("clock", "locale")), 0))
         form.addRow(_("Language"), self.language)
         form.addRow(_("Digits"), self.digits)

@@ -34,7 +34,9 @@ def test_watches_carry_a_bundle_and_its_receipt(  # type: ignore[no-untyped-def]
     researcher.message.connect(messages.append)
     researcher.start()
     qtbot.waitUntil(lambda: (outbox / "bundle-000001.age").exists(), timeout=30_000)
-    assert any("bundle 1 is in the outbox" in m for m in messages)
+    # The message follows the rename, when the pass's result reaches the window.
+    qtbot.waitUntil(lambda: any("bundle 1 is in the outbox" in m for m in messages),
+                    timeout=30_000)
     coordinator.start()
     inbox = outbox.parent / "inbox"
     qtbot.waitUntil(lambda: (inbox / "bundle-000001.receipt.age").exists(), timeout=30_000)

@@ -137,7 +137,7 @@ class ExportBrowser(QTabWidget):
 
             period = f.get("period")
             try:
-                when = stats.period_text(period) if isinstance(period, dict) else ""
+                when = fmt.digits(stats.period_text(period)) if isinstance(period, dict) else ""
             except (KeyError, TypeError):
                 when = ""
             if documented:
@@ -148,7 +148,8 @@ class ExportBrowser(QTabWidget):
             else:
                 note = _("as published")
             month = _str(f.get("month"))
-            rows.append([stats.month_label(month) if month.count("/") == 1 else month,
+            rows.append([fmt.digits(stats.month_label(month) if month.count("/") == 1
+                                    else month),
                          _label("incident_type", f.get("incident_type")),
                          _str(f.get("source")) if not documented else _("documented"),
                          part("victims", f.get("qualifier")),
