@@ -48,7 +48,8 @@ def test_published_figures_are_never_added_together(demo: Pair, tmp_path: Path) 
     assert all(f["kind"] == "reported" and f["computed"] is False and f["precision"] == "range"
                and (f["from"], f["to"]) == ("2016-11-15", "2016-11-28") for f in november)
     page = (target / "report.html").read_text()
-    assert "≥ 500" in page and "~ 29" in page
+    # Each sign sits with its number in a left-to-right isolate (it never mirrors).
+    assert "\u2066≥500\u2069" in page and "\u2066~29\u2069" in page
     assert "529" not in page
     # a published figure whose period crosses a month boundary stands under its span
     two_months = [f for f in manifest["figures"] if f.get("id", "").startswith("ff15eea0")]
@@ -58,7 +59,7 @@ def test_published_figures_are_never_added_together(demo: Pair, tmp_path: Path) 
     who = next(f for f in manifest["figures"] if f.get("id", "").startswith("6aedb9b4"))
     assert (who["women"], who["women_qualifier"]) == (100, "exact")
     assert (who["children"], who["children_qualifier"]) == (150, "approximately")
-    assert "≤ 10,500" in page and "~ 150" in page
+    assert "\u2066≤10,500\u2069" in page and "\u2066~150\u2069" in page
 
 
 def test_documented_cases_spanning_months_stand_under_their_span(demo: Pair,
