@@ -101,3 +101,9 @@ def long_date(iso: str) -> str:
     if parsed.isValid() and len(iso) >= 10:
         return i18n.digits(locale().toString(parsed, "d MMMM yyyy"))
     return iso
+
+
+def day_of(iso: str) -> str:
+    """The local date of an ISO UTC timestamp, as lists write dates (4 Dec 2026)."""
+    moment = _local(iso)
+    return iso if moment is None else date(moment.date().toString(Qt.DateFormat.ISODate))

@@ -4,6 +4,7 @@ a coordinator sees, without any command line, which incidents are corroborated."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -130,7 +131,13 @@ def test_coordinator_sees_corroboration_and_provenance_in_the_window(qtbot, coor
     qtbot.waitUntil(lambda: "Researcher One" in panel.text(), timeout=20_000)
     text = panel.text()
     assert "Received from Researcher One in bundle 1." in text
-    assert idle_session(qtbot, worker).provenance(ids["testimony_one"]).fingerprint in text
+    prov = idle_session(qtbot, worker).provenance(ids["testimony_one"])
+    # the researcher by name, the bundle by number and date; ids only in the details
+    assert "bundle 1 of Researcher One, " in text.replace("\u2068", "").replace("\u2069", "")
+    for internal in (prov.fingerprint, prov.bundle_id, prov.device_id, prov.record_id):
+        assert internal and internal not in text
+        assert internal in panel.details.text()
+    assert not re.search("device:[0-9a-f?]", text)
     assert "On the researcher's device: #1" in text
     tabs = [window.editor.tabs.tabText(i) for i in range(window.editor.tabs.count())]
     assert "Provenance" in tabs

@@ -98,7 +98,8 @@ def test_discrepancies_show_both_figures_with_their_sources(qtbot, open_worker) 
     assert "at least 2,367" in text and "at least 2,221" in text
     assert "at least 1,897" in text and "at least 1,800" in text
     assert SNHR in text and "An Agonizing Farewell" in text
-    assert "5f66e23c" in text  # the total's record id
+    assert "5f66e23c" not in text  # ids only in the details, with a Copy button
+    assert "5f66e23c" in page.discrepancy_ids.text()
     # WHO's 811 patients referred to hospitals count another thing than ICRC's 34,000
     # evacuees (seeded as "other"): two figures of different things are no discrepancy.
     assert "811" not in text

@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
 
 from testimony_app.core import bundle, org, receipt
 from testimony_app.core.session import Session
+from testimony_app.gui import fmt
 from testimony_app.gui.sync.export_dialog import ExportDialog
 from testimony_app.gui.sync.import_dialog import ImportDialog
 from testimony_app.gui.sync.receipt_dialog import ReceiptDialog
@@ -243,16 +245,26 @@ def test_researchers_page_lists_the_trusted_researcher(qtbot, workers, pair: Pai
     page.show()
     page.reload()
     qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=20_000)
-    cells = [page.table.item(0, c).text() for c in range(6)]
-    assert cells == ["Researcher One", pair.fingerprint, org.fingerprint_words(pair.fingerprint),
-                     "yes", "3", "2"]
+    cells = [page.table.item(0, c).text() for c in range(4)]
+    # by name, the bundle by number and date; the key only in the details
+    made = pair.coordinator.conn.execute(
+        "SELECT created_at FROM received_bundles WHERE sequence = 3").fetchone()[0]
+    assert cells == ["Researcher One", "yes", f"bundle 3, \u2068{fmt.day_of(made)}\u2069", "2"]
+    assert pair.fingerprint not in " ".join(cells)
+    assert not page.details.isVisible()
+    page.table.selectRow(0)
+    assert page.details.text() == (f"Fingerprint: {pair.fingerprint}\n"
+                                   f"Read aloud: {org.fingerprint_words(pair.fingerprint)}")
+    page.details.toggle.click()
+    page.details.copy_button.click()
+    assert QGuiApplication.clipboard().text() == page.details.text()
     assert page.my_fingerprint.text() == org.whoami(pair.coordinator.conn).fingerprint
     assert "coordinator" in page.organisation.text()
     page.table.selectRow(0)
     assert page.untrust_button.isEnabled()
     page.untrust_button.click()
     qtbot.waitUntil(lambda: page.table.rowCount() == 1
-                    and page.table.item(0, 3).text() == "no", timeout=20_000)
+                    and page.table.item(0, 1).text() == "no", timeout=20_000)
     assert "No longer trusted" in page.message.text()
     page.table.selectRow(0)
     trust = page.open_trust()
@@ -260,8 +272,8 @@ def test_researchers_page_lists_the_trusted_researcher(qtbot, workers, pair: Pai
     trust.name.setText("Researcher One (field team)")
     with qtbot.waitSignal(trust.trusted, timeout=20_000):
         trust.submit()
-    qtbot.waitUntil(lambda: page.table.item(0, 3) is not None
-                    and page.table.item(0, 3).text() == "yes", timeout=20_000)
+    qtbot.waitUntil(lambda: page.table.item(0, 1) is not None
+                    and page.table.item(0, 1).text() == "yes", timeout=20_000)
     assert page.table.item(0, 0).text() == "Researcher One (field team)"
 
     # the researcher's own page: who am I, no list of people

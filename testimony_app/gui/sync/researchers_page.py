@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core import bundle, org
+from testimony_app.core import bundle, last_bundle, org
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import (
     mono_label,
@@ -26,6 +26,7 @@ from testimony_app.gui.sync.common import (
     session_of,
 )
 from testimony_app.gui.sync.trust_dialog import TrustDialog
+from testimony_app.gui.widgets.details_pane import DetailsPane
 from testimony_app.gui.worker import Job, VaultWorker
 from testimony_app.i18n import _
 
@@ -35,6 +36,7 @@ class Overview:
     me: org.Me
     organisation: org.Organisation | None
     researchers: list[bundle.Researcher]
+    last_made: dict[str, tuple[int, str]]  # fingerprint -> (sequence, made at)
 
 
 def overview(job: Job) -> Overview:
@@ -42,7 +44,8 @@ def overview(job: Job) -> Overview:
     organisation = org.organisation(conn)
     coordinator = organisation is not None and organisation.role == org.ROLE_COORDINATOR
     return Overview(org.whoami(conn), organisation,
-                    bundle.researchers(conn) if coordinator else [])
+                    bundle.researchers(conn) if coordinator else [],
+                    last_bundle.made_at(conn) if coordinator else {})
 
 
 class ResearchersPage(QWidget):
@@ -73,10 +76,12 @@ class ResearchersPage(QWidget):
         form.addRow("", self.seal_whole)
 
         self.people_box = QGroupBox(_("Researchers"))
+        # People by name, bundles by number and date; the key of the one selected is
+        # in the details below, to compare with them or copy.
         self.table = read_only_table(_("Researchers"), [
-            _("Name"), _("Fingerprint"), _("Words"), _("Trusted"), _("Last bundle"),
-            _("Missing bundles")])
+            _("Name"), _("Trusted"), _("Last bundle"), _("Missing bundles")])
         self.table.currentCellChanged.connect(lambda *_a: self._update_buttons())
+        self.details = DetailsPane(_("Key of the selected researcher"))
         self.trust_button = QPushButton(_("Trust…"))
         self.trust_button.clicked.connect(lambda: self.open_trust())
         self.untrust_button = QPushButton(_("Untrust"))
@@ -90,6 +95,7 @@ class ResearchersPage(QWidget):
         box = QVBoxLayout(self.people_box)
         box.addLayout(row)
         box.addWidget(self.table, 1)
+        box.addWidget(self.details)
 
         layout = QVBoxLayout(self)
         layout.addWidget(me_box)
@@ -121,10 +127,11 @@ class ResearchersPage(QWidget):
         self.table.setRowCount(len(data.researchers))
         for r, person in enumerate(data.researchers):
             missing = i18n.join(fmt.number(n) for n in person.missing)
-            cells = [person.name, person.fingerprint,
-                     org.fingerprint_words(person.fingerprint, i18n.language()),
-                     _("yes") if person.trusted else _("no"),
-                     fmt.number(person.last_sequence) if person.last_sequence else "—",
+            last = data.last_made.get(person.fingerprint)
+            cells = [person.name, _("yes") if person.trusted else _("no"),
+                     _("bundle {n}, {date}").format(
+                         n=fmt.number(last[0]), date=i18n.isolate(fmt.day_of(last[1])))
+                     if last else "—",
                      missing or "—"]
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
@@ -141,6 +148,9 @@ class ResearchersPage(QWidget):
 
     def _update_buttons(self) -> None:
         person = self.selected()
+        self.details.set_rows([] if person is None else [
+            (_("Fingerprint"), person.fingerprint),
+            (_("Read aloud"), org.fingerprint_words(person.fingerprint, i18n.language()))])
         self.untrust_button.setEnabled(person is not None and person.trusted)
 
     def open_trust(self, fingerprint: str = "") -> TrustDialog:
@@ -189,6 +199,7 @@ class ResearchersPage(QWidget):
     def clear(self) -> None:
         self.data = None
         self.table.setRowCount(0)
+        self.details.clear()
         self.seal_whole.setVisible(False)
         for label in (self.my_fingerprint, self.my_words, self.organisation, self.message):
             label.clear()

@@ -150,6 +150,9 @@ class CorroborationPage(QWidget):
 
         self.incidents = QListWidget()
         self.incidents.setAccessibleName(_("Incidents of the selection"))
+        # The whole line, wrapped: the pane is narrow and never scrolls sideways.
+        self.incidents.setWordWrap(True)
+        self.incidents.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.incidents.currentItemChanged.connect(lambda *_a: self._show_provenance())
         self.unlink_button = QPushButton(_("Take this incident out of the group"))
         self.unlink_button.clicked.connect(self.unlink)

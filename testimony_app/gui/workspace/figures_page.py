@@ -41,6 +41,7 @@ from testimony_app.core.discrepancy import Discrepancy
 from testimony_app.core.errors import TestimonyError
 from testimony_app.core.stats import DOCUMENTED, Figures
 from testimony_app.gui import fmt
+from testimony_app.gui.widgets.details_pane import DetailsPane
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.gui.workspace.bar_chart import BarChart, Series
 from testimony_app.i18n import N_, _
@@ -217,6 +218,8 @@ class FiguresPage(QWidget):
         disc_layout.setContentsMargins(0, 0, 0, 0)
         disc_layout.addWidget(self.discrepancies_title)
         disc_layout.addWidget(self.discrepancies, 1)
+        self.discrepancy_ids = DetailsPane(_("Records behind the discrepancies"))
+        disc_layout.addWidget(self.discrepancy_ids)
 
         upper = QSplitter(Qt.Orientation.Horizontal)
         upper.addWidget(self.chart)
@@ -413,12 +416,14 @@ class FiguresPage(QWidget):
         """Each disagreement and its figures, written as plain text (names come from
         records) with bold headings through character formats, never markup."""
         self.discrepancies.clear()
+        self.discrepancy_ids.clear()
         kinds = {"sources_differ": _("Sources give different figures:"),
                  "total_vs_parts": _("A total and the sum of its parts differ:")}
         roles = {"reported": _("reported by"), "total": _("total reported by"),
                  "sum_of_parts": _("computed here: the sum of {n} parts reported by")}
         language = i18n.language()
         cursor = self.discrepancies.textCursor()
+        ids: list[tuple[str, str]] = []  # the records behind each figure, for the details
         plain, bold = QTextCharFormat(), QTextCharFormat()
         bold.setFontWeight(QFont.Weight.Bold)
         for number, found in enumerate(self.found):
@@ -437,11 +442,14 @@ class FiguresPage(QWidget):
                 cursor.insertText("\n  • ", plain)
                 cursor.insertText(" ".join([stats.qualified(figure.count, figure.qualifier,
                                                             fmt.number), *extra]), bold)
-                cursor.insertText(" — {} {} ({})".format(
+                cursor.insertText(" — {} {}".format(
                     roles.get(figure.role, figure.role).format(
-                        n=fmt.number(len(figure.record_ids))),
-                    figure.source, ", ".join(i[:8] for i in figure.record_ids)), plain)
+                        n=fmt.number(len(figure.record_ids))), figure.source), plain)
+                ids.append((_("{source}, {period}").format(
+                    source=figure.source, period=period_label(figure.start, figure.end)),
+                    ", ".join(figure.record_ids)))
         self.discrepancies.moveCursor(QTextCursor.MoveOperation.Start)
+        self.discrepancy_ids.set_rows(list(dict.fromkeys(ids)))
         self.discrepancies_title.setText(
             _("Discrepancies: {n}").format(n=fmt.number(len(self.found))) if self.found
             else _("Discrepancies: none among the reported figures"))
@@ -513,6 +521,7 @@ class FiguresPage(QWidget):
         self.table.setColumnCount(0)
         self.chart.clear()
         self.discrepancies.clear()
+        self.discrepancy_ids.clear()
         self.notes.clear()
         self.status.clear()
         self.type.blockSignals(True)

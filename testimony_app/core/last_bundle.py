@@ -1,0 +1,16 @@
+"""When each researcher's latest bundle was made: how the window names a bundle to a
+person ("bundle 3 of Amal, 4 Dec 2026") instead of by its id."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def made_at(conn: Any) -> dict[str, tuple[int, str]]:
+    """fingerprint -> (highest sequence received, when the researcher made that bundle)."""
+    latest: dict[str, tuple[int, str]] = {}
+    for fingerprint, sequence, created in conn.execute(
+            "SELECT fingerprint, sequence, created_at FROM received_bundles "
+            "ORDER BY fingerprint, sequence"):
+        latest[str(fingerprint)] = (int(sequence), str(created))
+    return latest
