@@ -106,7 +106,7 @@ class AuditorWindow(QMainWindow):
                 action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(slot)
             menu.addAction(action)
-        self.resize(1100, 760)
+        self.resize(1100, 680)  # within a 1366×768 screen, with a title bar and a panel
 
     # -- opening -----------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -164,16 +165,27 @@ class AuditExportDialog(QDialog):
         self.export_button.clicked.connect(self.start_export)
         self.close_button.clicked.connect(self.reject)
 
+        # Everything above the buttons scrolls: with the result and the log shown it
+        # is taller than a laptop's screen.
+        body = QWidget()
+        content = QVBoxLayout(body)
+        content.setContentsMargins(0, 0, 0, 0)
+        content.addWidget(self.notice)
+        content.addWidget(intro)
+        content.addWidget(self.scope)
+        content.addWidget(self.review_box, 1)
+        content.addWidget(self.busy)
+        content.addWidget(self.status)
+        content.addWidget(self.result_box)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.notice)
-        layout.addWidget(intro)
-        layout.addWidget(self.scope)
-        layout.addWidget(self.review_box, 1)
-        layout.addWidget(self.busy)
-        layout.addWidget(self.status)
-        layout.addWidget(self.result_box)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.buttons)
-        self.resize(980, 820)
+        self.resize(980, 680)  # within a 1366×768 screen, with a title bar and a panel
         self._update()
         self.worker.with_session(lambda s: org.require_coordinator(s.conn).name,
                                  self._is_coordinator, self._not_coordinator)
