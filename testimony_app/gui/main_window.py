@@ -328,7 +328,7 @@ class MainWindow(QMainWindow):
         places, persons, settings, coordinator = result
         self.settings = settings
         fmt.set_clock(settings.get("clock", "locale"))
-        self.editor.time.setDisplayFormat(fmt.time_format())  # the Settings choice, at once
+        self.editor.time.apply_clock()  # the Settings choice, at once
         self._hide_coordinator_pages(not coordinator)
         for page in (self.testimonies, self.incidents):
             page.set_places(places)

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QTabWidget,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -49,6 +48,7 @@ from testimony_app.gui.widgets.date_edit import DateWithPrecisionEdit
 from testimony_app.gui.widgets.place_picker import PlacePicker
 from testimony_app.gui.widgets.provenance_panel import ProvenancePanel
 from testimony_app.gui.widgets.recorder import Recorder
+from testimony_app.gui.widgets.time_edit import ClockTimeEdit
 from testimony_app.gui.widgets.vocab_combo import select, vocab_combo
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.i18n import N_, _
@@ -212,9 +212,8 @@ class TestimonyEditor(QWidget):
         self.date = DateWithPrecisionEdit()
         self.date.setAccessibleName(_("Interview date"))
         self.has_time = QCheckBox(_("Time known"))
-        self.time = QTimeEdit(QTime(12, 0))
+        self.time = ClockTimeEdit(QTime(12, 0))  # "0930" is 09:30 in any clock
         self.time.setAccessibleName(_("Interview time"))
-        self.time.setDisplayFormat(fmt.time_format())
         time_row = QHBoxLayout()
         time_row.addWidget(self.has_time)
         time_row.addWidget(self.time)
