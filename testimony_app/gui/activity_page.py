@@ -1,4 +1,5 @@
-"""The activity log (ids and actions, never content) and the vault check."""
+"""The activity log and the vault check. The log holds ids and actions, never
+content; each entry is shown as a sentence naming its records and researchers."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
+from testimony_app.core import record_names
 from testimony_app.core.audit import Entry
-from testimony_app.core.words import word
+from testimony_app.core.session import Session
 from testimony_app.gui import fmt
+from testimony_app.gui.activity_text import Names, sentence, who
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.i18n import _
 
@@ -30,10 +33,10 @@ class ActivityPage(QWidget):
     def __init__(self, worker: VaultWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.worker = worker
-        self.table = QTableWidget(0, 5)
+        self.table = QTableWidget(0, 4)
         self.table.setAccessibleName(_("Activity log"))
-        self.table.setHorizontalHeaderLabels(
-            [_("#"), _("When (UTC)"), _("Who"), _("Action"), _("Details")])
+        self.table.setHorizontalHeaderLabels([_("#"), _("When"), _("Who"), _("What happened")])
+        self.table.setWordWrap(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -56,19 +59,21 @@ class ActivityPage(QWidget):
             self.open_record.emit(str(target))
 
     def reload(self) -> None:
-        self.worker.with_session(lambda s: s.activity(SHOWN), self._show)
+        def job(s: Session) -> tuple[list[Entry], Names]:
+            entries = s.activity(SHOWN)
+            targets = {e.target for e in entries if e.target}
+            targets |= {str(e.detail["other"]) for e in entries if e.detail.get("other")}
+            return entries, Names(record_names.records(s.conn, targets),
+                                  record_names.keys(s.conn))
 
-    def _show(self, entries: list[Entry]) -> None:
+        self.worker.with_session(job, lambda result: self._show(*result))
+
+    def _show(self, entries: list[Entry], names: Names) -> None:
         self.table.setRowCount(len(entries))
         for row, entry in enumerate(reversed(entries)):
-            # Counts that are zero say nothing: only what happened is shown; ids,
-            # counts and hashes are data, isolated so they keep their order.
-            detail = i18n.isolate(", ".join(
-                f"{k.replace('_', ' ')}: {v}" for k, v in sorted(entry.detail.items())
-                if v not in (0, False, None, "")))
             for col, text in enumerate([fmt.number(entry.seq), fmt.timestamp(entry.at),
-                                        i18n.isolate(entry.actor),
-                                        word("activity", entry.action), detail]):
+                                        i18n.isolate(who(entry.actor)),
+                                        sentence(entry, names)]):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, entry.target or "")
                 self.table.setItem(row, col, item)

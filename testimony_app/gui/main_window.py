@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.person_page.changed.connect(self.refresh)
         self.activity.open_record.connect(self.open_record)
         self.editor.closed.connect(self._editor_closed)
+        self.editor.incidents.open_incident.connect(self.open_incident)
         self.editor.back_button.clicked.disconnect()
         self.editor.back_button.clicked.connect(self.back_from_editor)
         self._list_row = 0  # the list the editor was opened from

@@ -26,6 +26,7 @@ from testimony_app.i18n import _
 
 class IncidentsPanel(QWidget):
     changed = Signal()
+    open_incident = Signal(str)  # a saved incident's page: every testimony reporting it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +44,11 @@ class IncidentsPanel(QWidget):
         self.add = add
         self.remove = QPushButton(_("Remove from this testimony"))
         self.remove.clicked.connect(self._remove_current)
+        self.open_button = QPushButton(_("Open the incident's page"))
+        self.open_button.setToolTip(_("Every testimony reporting this incident"))
+        self.open_button.clicked.connect(self._open_current)
+        self.open_button.setEnabled(False)
+        self.list.itemActivated.connect(lambda _item: self._open_current())
         self.editor = IncidentEditor()
         self.editor.setEnabled(False)
         self.editor.changed.connect(self._edited)
@@ -58,6 +64,7 @@ class IncidentsPanel(QWidget):
         buttons.addWidget(add)
         buttons.addWidget(self.remove)
         left_layout.addLayout(buttons)
+        left_layout.addWidget(self.open_button)
         # The incident's form grows with its victims: it scrolls, the window does not grow.
         self.editor_area = QScrollArea()
         self.editor_area.setWidgetResizable(True)
@@ -139,6 +146,7 @@ class IncidentsPanel(QWidget):
     def _select(self, row: int) -> None:
         self._store_current()
         self._current = row
+        self.open_button.setEnabled(bool(self._saved_id(row)))
         if 0 <= row < len(self._incidents):
             self.editor.blockSignals(True)
             self.editor.set_value(self._incidents[row])
@@ -146,6 +154,17 @@ class IncidentsPanel(QWidget):
             self.editor.setEnabled(not self._read_only)
         else:
             self.editor.setEnabled(False)
+
+    def _saved_id(self, row: int) -> str:
+        """The id of the incident at `row` if the vault has it (it cites a testimony)."""
+        if 0 <= row < len(self._incidents) and self._incidents[row].get("testimonies"):
+            return str(self._incidents[row].get("id") or "")
+        return ""
+
+    def _open_current(self) -> None:
+        incident_id = self._saved_id(self.list.currentRow())
+        if incident_id:
+            self.open_incident.emit(incident_id)
 
     def _edited(self) -> None:
         self._store_current()
