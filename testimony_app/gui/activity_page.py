@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -78,6 +79,8 @@ class ActivityPage(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, entry.target or "")
                 self.table.setItem(row, col, item)
         self.table.resizeColumnsToContents()
+        # the sentence takes the rest of the width, wrapped where it is longer
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
 
     def check(self) -> None:
         self.check_button.setEnabled(False)

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtWidgets import QLabel
 
 from testimony_app.gui.main_window import MainWindow
 from testimony_app.gui.worker import VaultWorker
@@ -166,3 +167,35 @@ def test_an_answer_arriving_after_lock_is_dropped(qtbot, coordinator) -> None:  
     # an error other than ours is named by its type, never by its message
     page._failed(ValueError("Mohammed al-Halabi"))
     assert "Mohammed" not in page.message.text() and "ValueError" in page.message.text()
+
+
+def test_the_page_fits_a_laptop_with_the_pair_side_by_side(qtbot, coordinator) -> None:  # type: ignore[no-untyped-def]
+    from tests.gui.test_walkthrough import fill_screen
+
+    worker, accounts, _ids = coordinator
+    idle_session(qtbot, worker).confirm_corroboration(accounts.english_arrest,
+                                                      accounts.arabic_arrest)
+    window = MainWindow(worker, "vault")
+    qtbot.addWidget(window)
+    window.show()
+    fill_screen(window)
+    page = window.workspace.corroboration
+    window.nav.setCurrentRow(window.workspace.row_of(page))
+    qtbot.waitUntil(lambda: page.suggestion_table.rowCount() >= 1
+                    and page.cluster_table.rowCount() >= 1, timeout=20_000)
+    assert not page.comparison.isVisible()  # nothing chosen, nothing compared
+    assert page.comparison_hint.isVisible()
+    page.suggestion_table.setCurrentCell(0, 0)
+    qtbot.waitUntil(lambda: page.comparison.isVisible(), timeout=5_000)
+    assert not page.comparison_hint.isVisible()
+    # no sideways scrolling: every column within its table, the pair within its pane
+    for table in (page.suggestion_table, page.cluster_table):
+        assert table.horizontalHeader().length() <= table.viewport().width(), table
+        assert not table.horizontalScrollBar().isVisible()
+    area = page.comparison_area
+    assert page.comparison.minimumSizeHint().width() <= area.viewport().width()
+    assert page.comparison.width() <= area.viewport().width()
+    labels = [w.text() for w in page.comparison.findChildren(QLabel)]
+    assert "First incident" in labels and "Second incident" in labels
+    assert window.frameGeometry().width() <= 1366
+    wait_idle(qtbot, worker)

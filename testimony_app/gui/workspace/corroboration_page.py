@@ -73,6 +73,10 @@ def _fit_width(table: QTableWidget, stretch: tuple[int, ...]) -> None:
                                     else QHeaderView.ResizeMode.ResizeToContents)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    for column in range(table.columnCount()):
+        item = table.horizontalHeaderItem(column)
+        if item is not None:
+            item.setToolTip(item.text())  # a header the width cuts, whole
 
 
 class CorroborationPage(QWidget):
@@ -107,15 +111,38 @@ class CorroborationPage(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         suggestions_box = QGroupBox(_("Suggestions: incidents that may be the same event"))
+        # The pair selected, field by field, beside the list: the whole of what the
+        # table's columns cut, to decide on.
+        self.comparison = IncidentComparison()
+        self.comparison_hint = plain_label(_("Choose a suggestion to see its two incidents "
+                                             "side by side."))
+        holder = QWidget()
+        holder_layout = QVBoxLayout(holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.addWidget(self.comparison_hint)
+        holder_layout.addWidget(self.comparison)
+        holder_layout.addStretch(1)
+        comparison_area = QScrollArea()
+        comparison_area.setWidgetResizable(True)
+        comparison_area.setWidget(holder)
+        comparison_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        comparison_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.comparison_area = comparison_area
+        pair = QSplitter(Qt.Orientation.Horizontal)
+        pair.setChildrenCollapsible(False)
+        pair.addWidget(self.suggestion_table)
+        pair.addWidget(comparison_area)
+        pair.setStretchFactor(0, 3)
+        pair.setStretchFactor(1, 2)
         box = QVBoxLayout(suggestions_box)
-        box.addWidget(self.suggestion_table, 1)
+        box.addWidget(pair, 1)
         box.addLayout(buttons)
 
         self.cluster_table = read_only_table(_("Corroborated incidents"), [
             _("Incidents"), _("Type"), _("Dates"), _("Places"), _("Independent sources"),
             _("Suggested status"), _("Current status"), _("Not counted")])
         self.cluster_table.currentCellChanged.connect(lambda *_a: self._selected(True))
-        _fit_width(self.cluster_table, stretch=(1, 2, 3))
+        _fit_width(self.cluster_table, stretch=(1, 2, 3, 5, 6, 7))
         self.status_combo = vocab_combo("verification", _("Verification status"))
         self.accept_button = QPushButton(_("Accept suggested status"))
         self.accept_button.clicked.connect(self.accept_suggested)
@@ -159,25 +186,25 @@ class CorroborationPage(QWidget):
         self.provenance = ProvenancePanel(worker)
         detail = QGroupBox(_("Provenance of the selected incident"))
         box = QVBoxLayout(detail)
-        self.comparison = IncidentComparison()  # a suggested pair, field by field
-        box.addWidget(self.comparison)
         box.addWidget(self.incidents)
         box.addWidget(self.unlink_button)
         box.addWidget(self.provenance, 2)
 
-        left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(suggestions_box)
-        left.addWidget(clusters_box)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
-        # The detail grows with a pair side by side: it scrolls, the window does not grow.
+        # Below, the groups beside the provenance of the incident selected; the detail
+        # scrolls, the window does not grow.
         detail_area = QScrollArea()
         detail_area.setWidgetResizable(True)
         detail_area.setWidget(detail)
         detail_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        split.addWidget(detail_area)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        below = QSplitter(Qt.Orientation.Horizontal)
+        below.setChildrenCollapsible(False)
+        below.addWidget(clusters_box)
+        below.addWidget(detail_area)
+        below.setStretchFactor(0, 2)
+        below.setStretchFactor(1, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(suggestions_box)
+        split.addWidget(below)
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(refresh)
@@ -261,6 +288,8 @@ class CorroborationPage(QWidget):
             table.blockSignals(False)
         self.incidents.clear()
         self.provenance.clear()
+        self.comparison.show_pair(None, None)
+        self.comparison_hint.setVisible(True)
         self._update_buttons()
 
     # -- selection -------------------------------------------------------------------
@@ -289,6 +318,7 @@ class CorroborationPage(QWidget):
         self._cluster_side = cluster_side
         self.comparison.show_pair(*(infos if len(infos) == 2 and not cluster_side
                                     else (None, None)))
+        self.comparison_hint.setVisible(self.comparison.isHidden())
         self.incidents.clear()
         for info in infos:
             item = QListWidgetItem(f"{_label('incident_type', info.type)} · {_side(info)}")
@@ -417,6 +447,8 @@ class CorroborationPage(QWidget):
         self.suggestion_table.setRowCount(0)
         self.cluster_table.setRowCount(0)
         self.incidents.clear()
+        self.comparison.show_pair(None, None)
+        self.comparison_hint.setVisible(True)
         self.source_combo.clear()
         self.provenance.clear()
         self.message.clear()
