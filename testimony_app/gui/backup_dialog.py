@@ -45,10 +45,10 @@ def choose_folder(parent: QWidget, title: str, start: str = "") -> Path | None:
 def status_text(status: backup.Status) -> str:
     if status.last_at is None:
         return _("No backup of this vault was made yet.")
-    when = status.last_at[:16].replace("T", " ")
+    when = fmt.timestamp(status.last_at)  # local time, as every time in the window
     if not status.days_since:
-        return _("Last backup: today ({when} UTC).").format(when=when)
-    return _("Last backup: {days} days ago ({when} UTC).").format(
+        return _("Last backup: today ({when}).").format(when=when)
+    return _("Last backup: {days} days ago ({when}).").format(
         days=fmt.number(status.days_since), when=when)
 
 
@@ -198,8 +198,8 @@ class BackupDialog(_Running):
             size=size_text(result.size))]
         lines += [_("Older backup removed: {path}").format(path=str(p)) for p in result.removed]
         self.status.setText("\n".join(lines))
-        self.last.setText(_("Last backup: today ({when} UTC).").format(
-            when=result.created[:16].replace("T", " ")))
+        self.last.setText(_("Last backup: today ({when}).").format(
+            when=fmt.timestamp(result.created)))
         self._update_buttons()
         self.backed_up.emit(result)
 
@@ -311,8 +311,8 @@ class RestoreDialog(_Running):
 
     def _done(self, result: backup.RestoreResult) -> None:
         self._stopped()
-        lines = [_("Backup of {when} UTC checked and restored to {path}: {records} records."
-                   ).format(when=result.created[:16].replace("T", " "), path=str(result.path),
+        lines = [_("Backup of {when} checked and restored to {path}: {records} records."
+                   ).format(when=fmt.timestamp(result.created), path=str(result.path),
                             records=fmt.number(sum(result.records.values())))]
         if result.moved_aside is not None:
             lines.append(_("The vault that was there was moved to {path}; delete it yourself "

@@ -31,6 +31,7 @@ from testimony_app.core.duplicates import Decision, Review, Side, Suggestion
 from testimony_app.core.errors import TestimonyError
 from testimony_app.core.session import Session
 from testimony_app.gui import fmt
+from testimony_app.gui.activity_text import who
 from testimony_app.gui.sync.common import plain_label, read_only_table
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.i18n import N_, _, ngettext
@@ -113,7 +114,7 @@ class DuplicatesPage(QWidget):
         box.addLayout(buttons)
 
         self.decision_table = read_only_table(_("Merges and decisions"), [
-            _("Decision"), _("Person"), _("Person"), _("When (UTC)"), _("Who")])
+            _("Decision"), _("Person"), _("Person"), _("When"), _("Who")])
         self.decision_table.currentCellChanged.connect(lambda *_a: self._update_buttons())
         self.undo_button = QPushButton(_("Undo"))
         self.undo_button.clicked.connect(self.undo)
@@ -179,7 +180,7 @@ class DuplicatesPage(QWidget):
                                                             kept=d.other_code)
                     if d.kind == "merged" else _("Not the same person"))
             for c, text in enumerate([kind, d.person_code, d.other_code,
-                                      d.at[:19].replace("T", " "), d.author]):
+                                      fmt.timestamp(d.at), who(d.author)]):
                 table.setItem(r, c, QTableWidgetItem(text))
         table.resizeColumnsToContents()
         message = (ngettext("{count} possible duplicate, best first.",
