@@ -132,8 +132,9 @@ class CorroborationPage(QWidget):
         pair.setChildrenCollapsible(False)
         pair.addWidget(self.suggestion_table)
         pair.addWidget(comparison_area)
-        pair.setStretchFactor(0, 3)
-        pair.setStretchFactor(1, 2)
+        # Shares of the width, not of what is left over the table's wish (its columns
+        # alone would take it all): the pair keeps two fifths.
+        pair.setSizes([3000, 2000])
         box = QVBoxLayout(suggestions_box)
         box.addWidget(pair, 1)
         box.addLayout(buttons)
@@ -200,8 +201,7 @@ class CorroborationPage(QWidget):
         below.setChildrenCollapsible(False)
         below.addWidget(clusters_box)
         below.addWidget(detail_area)
-        below.setStretchFactor(0, 2)
-        below.setStretchFactor(1, 1)
+        below.setSizes([2000, 1000])
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(suggestions_box)
         split.addWidget(below)
