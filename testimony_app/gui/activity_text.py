@@ -51,6 +51,22 @@ class Names:
         return self.keys.get(str(fingerprint or ""), "") or _("an unknown researcher")
 
 
+# A testimony's fields as its editor names them (a revision lists those it changed).
+FIELDS = {"title": N_("title"), "narrative": N_("account"), "summary": N_("summary"),
+          "interview": N_("interview"), "consent": N_("consent"), "witness": N_("witness"),
+          "assessment": N_("assessment"), "source": N_("source"), "status": N_("status"),
+          "tags": N_("tagged names"), "amendments": N_("amendment"),
+          "no_incident_reason": N_("reason there is no incident"),
+          "attachments": N_("attachments"), "language": N_("language"),
+          "sealed": N_("sealed part")}
+
+
+def field_names(changed: list[str]) -> str:
+    """ "title, account, summary": the fields a revision changed, in words (ids left out)."""
+    return i18n.join(_(FIELDS[f]) if f in FIELDS else f.replace("_", " ")
+                     for f in changed if f not in ("id", "format"))
+
+
 def who(actor: str) -> str:
     """The author of an entry: a vault without an author name writes its device."""
     return _("this vault") if actor.startswith("device:") or not actor else actor

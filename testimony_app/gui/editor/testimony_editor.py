@@ -39,6 +39,7 @@ from testimony_app.core.errors import TestimonyError, ValidationFailed
 from testimony_app.core.store import Revision
 from testimony_app.core.words import word
 from testimony_app.gui import fmt
+from testimony_app.gui.activity_text import field_names, who
 from testimony_app.gui.editor.attachments_panel import AttachmentsPanel
 from testimony_app.gui.editor.incidents_panel import IncidentsPanel
 from testimony_app.gui.editor.narrative_tags import NarrativeTagger, merged_tags, people_of
@@ -895,10 +896,13 @@ class TestimonyEditor(QWidget):
                 reason = reasons.get(r.at[:16]) if "amendments" in r.changed else None
                 if reason:
                     action = _("amended ({reason})").format(reason=reason)
-                self.history.addItem(_("#{n} · {when} · {who} · {action}: {fields}").format(
+                # Fields in words; a creation sets them all, so they are not listed.
+                fields = "" if r.action == "created" else field_names(r.changed)
+                self.history.addItem((_("#{n} · {when} · {who} · {action}: {fields}") if fields
+                                      else _("#{n} · {when} · {who} · {action}")).format(
                     n=fmt.number(r.revision), when=i18n.isolate(fmt.timestamp(r.at)),
-                    who=i18n.isolate(r.author), action=action,
-                    fields=i18n.isolate(i18n.join(r.changed))))
+                    who=i18n.isolate(who(r.author)), action=action,
+                    fields=i18n.isolate(fields)))
             for att in attachments:
                 rec = att.recording
                 if rec is None:
