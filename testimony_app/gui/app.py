@@ -57,6 +57,9 @@ class Controller:
         self.app = app
         self.config = config
         self.worker = VaultWorker()
+        from testimony_app.gui import gc_guard
+
+        self.collector = gc_guard.install(app)  # cycles freed here, never in the worker
         self.main: MainWindow | None = None
         self.auditor: AuditorWindow | None = None
         self.idle = IdleLock(DEFAULT_AUTOLOCK_MINUTES)

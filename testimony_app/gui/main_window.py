@@ -282,6 +282,7 @@ class MainWindow(QMainWindow):
 
     def open_incident(self, incident_id: str) -> None:
         def show() -> None:
+            self._mark_nav(1)  # the navigation says where the page belongs
             self.incident_page.load(incident_id)
             self.stack.setCurrentWidget(self.incident_page)
             self.incident_page.testimonies.setFocus()
@@ -300,10 +301,17 @@ class MainWindow(QMainWindow):
 
     def open_person(self, person_id: str) -> None:
         def show() -> None:
+            self._mark_nav(2)
             self.person_page.load(person_id)
             self.stack.setCurrentWidget(self.person_page)
 
         self.leave_editor(show)
+
+    def _mark_nav(self, row: int) -> None:
+        """Select a list in the navigation without showing the list itself."""
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(row)
+        self.nav.blockSignals(False)
 
     def _hide_coordinator_pages(self, hide: bool) -> None:
         for row, name in enumerate(PAGES):

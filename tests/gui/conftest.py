@@ -15,6 +15,15 @@ from testimony_app.core.session import Session  # noqa: E402
 from tests.conftest import Template  # noqa: E402
 
 
+@pytest.fixture(autouse=True, scope="session")
+def collect_on_the_window_thread(qapp):  # type: ignore[no-untyped-def]
+    """As the app does: cycles are collected on the window's thread, never in the
+    worker's (gui/gc_guard.py)."""
+    from testimony_app.gui import gc_guard
+
+    return gc_guard.install(qapp)
+
+
 @pytest.fixture(autouse=True)
 def isolated_gui(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     home = tmp_path / "home"

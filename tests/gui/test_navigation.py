@@ -52,7 +52,7 @@ def test_search_results_open_what_they_list(qtbot, open_worker) -> None:  # type
     person = window.people.model.row_id(0)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.person_page
                     and bool(window.person_page.heading.text()), timeout=10_000)
-    assert person
+    assert person and window.nav.currentRow() == 2
 
 
 def test_a_testimony_opens_its_incident_and_the_incident_its_testimony(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
@@ -73,6 +73,7 @@ def test_a_testimony_opens_its_incident_and_the_incident_its_testimony(qtbot, op
     page = window.incident_page
     qtbot.waitUntil(lambda: window.stack.currentWidget() is page
                     and page.testimonies.count() >= 1, timeout=10_000)
+    assert window.nav.currentRow() == 1  # the navigation says where the page belongs
     ids = [page.testimonies.item(i).data(Qt.ItemDataRole.UserRole)
            for i in range(page.testimonies.count())]
     page.testimonies.setCurrentRow(ids.index(tid))

@@ -48,7 +48,7 @@ class IncidentsPanel(QWidget):
         self.open_button.setToolTip(_("Every testimony reporting this incident"))
         self.open_button.clicked.connect(self._open_current)
         self.open_button.setEnabled(False)
-        self.list.itemActivated.connect(lambda _item: self._open_current())
+        self.list.itemActivated.connect(self._open_current)
         self.editor = IncidentEditor()
         self.editor.setEnabled(False)
         self.editor.changed.connect(self._edited)
@@ -161,7 +161,7 @@ class IncidentsPanel(QWidget):
             return str(self._incidents[row].get("id") or "")
         return ""
 
-    def _open_current(self) -> None:
+    def _open_current(self, *_item: object) -> None:
         incident_id = self._saved_id(self.list.currentRow())
         if incident_id:
             self.open_incident.emit(incident_id)
