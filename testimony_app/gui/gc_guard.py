@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 INTERVAL_MS = 1000  # the young generations, every second
 FULL_EVERY = 15  # and everything every 15 seconds
@@ -25,6 +25,14 @@ class MainThreadCollector(QObject):
         gc.disable()
         self.timer.start()
 
+    def stop(self) -> None:
+        """Collect everything now, while Qt is still whole, and let Python collect
+        again by itself (at exit: garbage left for the interpreter's teardown would
+        be destroyed after the application object)."""
+        self.timer.stop()
+        gc.collect()
+        gc.enable()
+
     def collect(self) -> None:
         self._ticks += 1
         gc.collect(2 if self._ticks % FULL_EVERY == 0 else 1)
@@ -33,4 +41,9 @@ class MainThreadCollector(QObject):
 def install(app: QObject) -> MainThreadCollector:
     """The application's collector (one, however many windows come and go)."""
     found = app.findChild(MainThreadCollector)
-    return found if isinstance(found, MainThreadCollector) else MainThreadCollector(app)
+    if isinstance(found, MainThreadCollector):
+        return found
+    collector = MainThreadCollector(app)
+    if isinstance(app, QCoreApplication):
+        app.aboutToQuit.connect(collector.stop)
+    return collector

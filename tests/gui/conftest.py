@@ -16,12 +16,23 @@ from tests.conftest import Template  # noqa: E402
 
 
 @pytest.fixture(autouse=True, scope="session")
-def collect_on_the_window_thread(qapp):  # type: ignore[no-untyped-def]
+def collect_on_the_window_thread(qapp) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """As the app does: cycles are collected on the window's thread, never in the
     worker's (gui/gc_guard.py)."""
     from testimony_app.gui import gc_guard
 
-    return gc_guard.install(qapp)
+    collector = gc_guard.install(qapp)
+    yield collector
+    # Whatever windows the tests left are deleted now, while the application is
+    # whole, not by the interpreter's teardown after it (which has crashed Qt).
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    for leftover in QApplication.topLevelWidgets():
+        leftover.hide()  # not close(): a window's close would ask about unsaved changes
+        leftover.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    collector.stop()
 
 
 @pytest.fixture(autouse=True)
