@@ -28,10 +28,14 @@ from testimony_app import (
     cli_syncfolder,
     cli_timestamp,
 )
-from testimony_app.core import db, demo, hygiene, interchange, outfile, stats, vocab
-from testimony_app.core.errors import InputError, TestimonyError, ValidationFailed
+from testimony_app.core import demo
+from testimony_app.core.common import hygiene, outfile
+from testimony_app.core.common.errors import InputError, TestimonyError, ValidationFailed
+from testimony_app.core.records import interchange, vocab
+from testimony_app.core.records.words import word
 from testimony_app.core.session import Session, default_vault_dir, is_vault
-from testimony_app.core.words import word
+from testimony_app.core.vault import db
+from testimony_app.core.workspace import stats
 from testimony_app.i18n import N_, _, isolate, ngettext
 from testimony_app.i18n import digits as i18n_digits
 from testimony_app.i18n import language as ui_language
@@ -80,9 +84,9 @@ def read_new_passphrase() -> str:
 def _ask_twice(prompt: str, confirm: bool) -> str:
     first = _ask(prompt)
     if confirm:
-        from testimony_app.core import vault
+        from testimony_app.core.vault import keyfile
 
-        vault.check_passphrase(first)
+        keyfile.check_passphrase(first)
         if _ask(_("Repeat it: ")) != first:
             raise InputError("passphrase_mismatch")
     return first
@@ -110,7 +114,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     session, code = Session.create(folder, passphrase)
     with session:
         if enrolment is not None:
-            from testimony_app.core import org
+            from testimony_app.core.vault import org
 
             joined, _sealed = org.apply_enrolment(session.conn, enrolment, session.author)
             if not args.json:
@@ -486,7 +490,7 @@ def cmd_people(args: argparse.Namespace) -> int:
 
 
 def cmd_export_redacted(args: argparse.Namespace) -> int:
-    from testimony_app.core import redact
+    from testimony_app.core.audit import redact
 
     options = redact.Options(auditor=args.auditor, profile=args.profile,
                              date_from=args.date_from, date_until=args.date_until,
@@ -509,7 +513,7 @@ def cmd_export_redacted(args: argparse.Namespace) -> int:
 
 
 def cmd_review_redaction(args: argparse.Namespace) -> int:
-    from testimony_app.core import redact
+    from testimony_app.core.audit import redact
 
     with open_session(args) as session:
         testimony_id = session.resolve(args.id)
@@ -527,12 +531,13 @@ def cmd_review_redaction(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from testimony_app.core import verify
+    from testimony_app.core.audit import verify
 
     trusted = verify.read_trusted_keys(Path(args.trusted_keys)) if args.trusted_keys else []
     roots = None
     if args.tsa_cert:
-        from testimony_app.core import outfile, timestamp
+        from testimony_app.core.common import outfile
+        from testimony_app.core.sync import timestamp
 
         pem = outfile.read_limited(Path(args.tsa_cert), 1024 * 1024)
         roots = timestamp.load_certificates(pem or b"")

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from testimony_app.core.errors import InputError
+from testimony_app.core.common.errors import InputError
 from testimony_app.core.session import Session
 from testimony_app.i18n import _
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from types import ModuleType
 
 from testimony_app import i18n
-from testimony_app.core import interchange
+from testimony_app.core.records import interchange
 from testimony_app.i18n import _
 
 Command = Callable[..., argparse.ArgumentParser]
@@ -78,7 +78,7 @@ def cmd_amend(args: argparse.Namespace) -> int:
         testimony_id = session.resolve(args.id)
         testimonies = document.get("testimonies") or [{}]
         if testimonies[0].get("id") != testimony_id:
-            from testimony_app.core.errors import InputError
+            from testimony_app.core.common.errors import InputError
 
             raise InputError("not_a_testimony")
         session.amend(document, args.reason)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from testimony_app.core import places
+from testimony_app.core.records import places
 from testimony_app.i18n import _, language
 
 Command = Callable[..., argparse.ArgumentParser]

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from testimony_app import i18n
-from testimony_app.core import bundle, loghead, org, receipt, timestamp
-from testimony_app.core.errors import InputError, TestimonyError
-from testimony_app.core.words import word
+from testimony_app.core.common.errors import InputError, TestimonyError
+from testimony_app.core.records.words import word
+from testimony_app.core.sync import bundle, receipt, timestamp
+from testimony_app.core.vault import loghead, org
 from testimony_app.i18n import _, ngettext
 
 ENV_ENROLMENT_CODE = "TESTIMONY_ENROLMENT_CODE"

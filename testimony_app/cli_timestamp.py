@@ -8,7 +8,7 @@ import argparse
 from collections.abc import Callable
 
 from testimony_app.cli_sync import Command, nested_command
-from testimony_app.core import timestamp
+from testimony_app.core.sync import timestamp
 from testimony_app.i18n import _
 
 

@@ -18,8 +18,9 @@ from typing import Any
 
 import pytest
 
-from testimony_app.core import bundle, org
 from testimony_app.core.session import Session
+from testimony_app.core.sync import bundle
+from testimony_app.core.vault import org
 from tests.conftest import Template
 from tests.sync_fixtures import PairTemplate
 

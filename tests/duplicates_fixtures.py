@@ -25,8 +25,9 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core import bundle, org
 from testimony_app.core.session import Session
+from testimony_app.core.sync import bundle
+from testimony_app.core.vault import org
 from tests.conftest import Template
 from tests.sync_fixtures import PairTemplate
 

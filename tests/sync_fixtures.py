@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core import org
 from testimony_app.core.session import Session
+from testimony_app.core.vault import org
 from tests.conftest import Template
 
 

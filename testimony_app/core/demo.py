@@ -9,11 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from testimony_app.core.errors import TestimonyError
+from testimony_app.core.common.errors import TestimonyError
 
 if TYPE_CHECKING:
+    from testimony_app.core.records.store import AddResult
     from testimony_app.core.session import Session
-    from testimony_app.core.store import AddResult
 
 SEED_FILE = "aleppo-2016.json"
 
@@ -70,8 +70,9 @@ def build_workspace(folder: Path, passphrase: str,
     import shutil
     import tempfile
 
-    from testimony_app.core import bundle, org
     from testimony_app.core.session import Session
+    from testimony_app.core.sync import bundle
+    from testimony_app.core.vault import org
 
     seed = json.loads(workspace_seed_path().read_bytes())
     researchers = seed["researchers"]

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 from testimony_app import i18n
-from testimony_app.core import org
+from testimony_app.core.records.words import word
 from testimony_app.core.session import Session
-from testimony_app.core.words import word
+from testimony_app.core.vault import org
 
 
 def test_fingerprint_read_aloud_in_arabic_names_the_same_bytes() -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core import attachment
-from testimony_app.core.errors import Cancelled, InputError, IntegrityError
+from testimony_app.core.common.errors import Cancelled, InputError, IntegrityError
+from testimony_app.core.records import attachment
 from testimony_app.core.session import Session
 from tests.conftest import ROOT, Template
 

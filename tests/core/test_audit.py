@@ -15,7 +15,7 @@ def test_log_records_unlock_and_changes_with_ids_only(demo_session: Session) -> 
     assert actions[:3] == ["create", "unlock", "add"]
     add = demo_session.activity()[2]
     assert set(add.detail) == {"added", "updated", "unchanged",
-                               "anchored", "anchors_from", "anchors"}  # core/anchor.py
+                               "anchored", "anchors_from", "anchors"}  # core/vault/anchor.py
     # one version per record, and one per identity (30 of the persons have one)
     identities = demo_session.conn.execute("SELECT count(*) FROM identities").fetchone()[0]
     assert add.detail["anchored"] == add.detail["added"] + identities

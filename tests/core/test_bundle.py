@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core import bundle, org, receipt
-from testimony_app.core.errors import InputError, WrongSecret
+from testimony_app.core.common.errors import InputError, WrongSecret
 from testimony_app.core.session import Session
+from testimony_app.core.sync import bundle, receipt
+from testimony_app.core.vault import org
 from tests.sync_fixtures import Pair
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "aleppo-2016.json"
@@ -52,7 +53,7 @@ def test_demo_round_trip_with_attachments(pair: Pair, tmp_path: Path) -> None:
     assert not result.already_imported and result.signer == pair.fingerprint
     assert result.signer_name == "Researcher One" and result.sequence == 1
     assert len(result.added) == exported.records and not result.conflicting
-    # The seeds' finalised testimonies were sealed when added (core/seal.py): the
+    # The seeds' finalised testimonies were sealed when added (core/identity/seal.py): the
     # researcher keeps sealed identities, which the coordinator opened on import.
     theirs = everything(c)
     unsealed = [k for k, v in theirs.items() if "sealed_identity" in v]

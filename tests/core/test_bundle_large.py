@@ -18,7 +18,7 @@ from tests.sync_fixtures import PairTemplate
 SCRIPT = r"""
 import hashlib, json, resource, sys
 from pathlib import Path
-from testimony_app.core import bundle
+from testimony_app.core.sync import bundle
 from testimony_app.core.session import Session
 
 coord, res, work = sys.argv[1], sys.argv[2], Path(sys.argv[5])

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core import bundle, org
-from testimony_app.core.errors import Cancelled, InputError
+from testimony_app.core.common.errors import Cancelled, InputError
 from testimony_app.core.session import Session
+from testimony_app.core.sync import bundle
+from testimony_app.core.vault import org
 from tests.sync_fixtures import Pair
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "aleppo-2016.json"

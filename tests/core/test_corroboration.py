@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 
-from testimony_app.core import corroboration, dates
-from testimony_app.core.errors import InputError
+from testimony_app.core.common.errors import InputError
+from testimony_app.core.records import dates
 from testimony_app.core.session import Session
+from testimony_app.core.workspace import corroboration
 from tests.corroboration_fixtures import (  # noqa: F401
     Trio,
     day,
@@ -123,7 +124,7 @@ def test_confirm_reject_undo_clusters_and_status(trio: Trio) -> None:  # noqa: F
     assert c.history(accounts.english_arrest)[-1].changed == ["verification"]
     logged = [e for e in c.activity(5) if e.action == "verification"]
     assert {e.target for e in logged} == set(cluster.ids)
-    assert {k: v for k, v in logged[0].detail.items()  # less the anchors (core/anchor.py)
+    assert {k: v for k, v in logged[0].detail.items()  # less the anchors (core/vault/anchor.py)
             if not k.startswith("anchor")} == {"status": "partially_verified",
                                 "suggested": "partially_verified", "sources": 2}
     assert c.corroboration_of(accounts.english_arrest).agreed
@@ -179,7 +180,7 @@ def test_the_same_witness_recorded_by_both_researchers_is_one_source(trio: Trio)
     accounts, ids = load_two_accounts(trio)
     c = trio.coordinator
     again = _second_account(trio, ids, name={"en": "Muhammad Al Halabi"})
-    from testimony_app.core import seal
+    from testimony_app.core.identity import seal
 
     witness_again = c.record(c.record(again).data["testimonies"][0]).data["witness"]
     keys = seal.keys_by_person(c.conn, [ids["witness_one"], witness_again])

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core import db, migrations
-from testimony_app.core.errors import VaultError
+from testimony_app.core.common.errors import VaultError
 from testimony_app.core.session import Session
+from testimony_app.core.vault import db, migrations
 
 
 def test_every_pragma_reads_back(session: Session) -> None:

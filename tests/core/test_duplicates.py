@@ -12,11 +12,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from testimony_app.core import db, duplicates
-from testimony_app.core.duplicates import Review, _candidates, _Group
-from testimony_app.core.errors import InputError
-from testimony_app.core.namematch import Likeness, Name, block_keys, compare, levenshtein
+from testimony_app.core.common.errors import InputError
+from testimony_app.core.identity import duplicates
+from testimony_app.core.identity.duplicates import Review, _candidates, _Group
+from testimony_app.core.identity.namematch import Likeness, Name, block_keys, compare, levenshtein
 from testimony_app.core.session import Session
+from testimony_app.core.vault import db
 from tests.duplicates_fixtures import IDS, NAMES, DupTrio, dup_template, dup_trio  # noqa: F401
 from tests.sync_fixtures import pair_template  # noqa: F401
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from testimony_app.core import errors
-from testimony_app.core.messages import MESSAGES
+from testimony_app.core.common import errors
+from testimony_app.core.common.messages import MESSAGES
 from testimony_app.i18n import _catalog
 
 PACKAGE = Path(errors.__file__).resolve().parents[1]
@@ -69,7 +69,7 @@ def test_the_scan_finds_codes() -> None:
 
 def test_every_raised_code_has_a_message() -> None:
     missing = {code: where for code, where in _raised_codes().items() if code not in MESSAGES}
-    assert not missing, f"error codes without a message in core/messages.py: {missing}"
+    assert not missing, f"error codes without a message in core/common/messages.py: {missing}"
 
 
 def test_every_message_has_an_arabic_translation() -> None:

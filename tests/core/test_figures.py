@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from testimony_app.core import stats
-from testimony_app.core.errors import InputError
+from testimony_app.core.common.errors import InputError
 from testimony_app.core.session import Session
+from testimony_app.core.workspace import stats
 from tests.conftest import SEEDS
 
 SNHR = "Syrian Network for Human Rights"

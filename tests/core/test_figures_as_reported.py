@@ -10,8 +10,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from testimony_app.core import breakdown, bundle, dates, stats
+from testimony_app.core.records import breakdown, dates
 from testimony_app.core.session import Session
+from testimony_app.core.sync import bundle
+from testimony_app.core.workspace import stats
 from tests.sync_fixtures import Pair
 
 NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://testimony.invalid/seeds/aleppo-2016")

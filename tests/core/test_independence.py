@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from testimony_app.core import independence
-from testimony_app.core.errors import InputError, NotFound
+from testimony_app.core.common.errors import InputError, NotFound
 from testimony_app.core.session import Session
+from testimony_app.core.workspace import independence
 
 ANNA = "6cd72eba-eda5-5faa-aa41-b187eb8f9892"  # ANNA News in seeds/aleppo-2016.json
 KAMEL_CONFESSION = "2016-12-forced-confession-abdulhami-kamel"

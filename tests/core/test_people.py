@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from testimony_app.core.errors import InputError
+from testimony_app.core.common.errors import InputError
 from testimony_app.core.session import Session
 from tests.pages import plaintext_of_vault
 from tests.security.test_sealing import case

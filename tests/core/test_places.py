@@ -7,9 +7,10 @@ import uuid
 
 import pytest
 
-from testimony_app.core import migrations, places
-from testimony_app.core.errors import InputError
+from testimony_app.core.common.errors import InputError
+from testimony_app.core.records import places
 from testimony_app.core.session import Session
+from testimony_app.core.vault import migrations
 
 ALEPPO = "337a6e99-d292-550d-ba46-a87231593d6b"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 
-from testimony_app.core import org
 from testimony_app.core.session import Session
+from testimony_app.core.vault import org
 from tests.corroboration_fixtures import (  # noqa: F401
     Trio,
     english_account,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core.errors import NotFound
+from testimony_app.core.common.errors import NotFound
 from testimony_app.core.session import Session
 from tests.conftest import Template
 

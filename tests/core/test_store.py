@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from testimony_app.core import interchange
-from testimony_app.core.errors import InputError, NotFound, ValidationFailed
+from testimony_app.core.common.errors import InputError, NotFound, ValidationFailed
+from testimony_app.core.records import interchange
 from testimony_app.core.session import Session
 
 

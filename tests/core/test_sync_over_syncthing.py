@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core import org, receipt, syncthing
 from testimony_app.core.session import Session
+from testimony_app.core.sync import receipt, syncthing
+from testimony_app.core.vault import org
 from tests.conftest import ROOT, SEEDS, Template
 from tests.security.test_kill_sync import orphans
 from tests.sync_fixtures import Pair

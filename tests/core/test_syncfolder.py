@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core import org, syncfolder
-from testimony_app.core.errors import InputError
+from testimony_app.core.common.errors import InputError
+from testimony_app.core.sync import syncfolder
+from testimony_app.core.vault import org
 from tests.conftest import SEEDS
 from tests.sync_fixtures import Pair
 
@@ -148,7 +149,7 @@ def test_the_folder_must_be_a_writable_folder_outside_the_vault(pair: Pair) -> N
 
 
 def test_syncthing_key_is_only_sent_to_a_local_syncthing(tmp_path: Path) -> None:
-    from testimony_app.core import syncthing
+    from testimony_app.core.sync import syncthing
 
     config = tmp_path / "config.xml"
     template = ('<configuration><gui tls="false"><address>{address}</address>'
@@ -167,8 +168,9 @@ def test_syncthing_key_is_only_sent_to_a_local_syncthing(tmp_path: Path) -> None
 
 
 def test_a_vault_of_the_previous_version_gains_the_timestamp_queue(pair: Pair) -> None:
-    from testimony_app.core import bundle, migrations
     from testimony_app.core.session import Session
+    from testimony_app.core.sync import bundle
+    from testimony_app.core.vault import migrations
 
     c = pair.coordinator
     folder, key = c.folder, bytes(c._key)

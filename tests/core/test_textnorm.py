@@ -1,4 +1,4 @@
-"""Tests for testimony_app.core.textnorm."""
+"""Tests for testimony_app.core.records.textnorm."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from testimony_app.core import textnorm
-from testimony_app.core.textnorm import is_rtl, normalize_for_search, normalize_name
+from testimony_app.core.records import textnorm
+from testimony_app.core.records.textnorm import is_rtl, normalize_for_search, normalize_name
 
 # Arbitrary characters mixed with ones the normaliser treats specially (Arabic,
 # combining marks, bidi controls, letters of abd/al/ee/ou) so hypothesis hits

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from testimony_app.core.errors import InputError
+from testimony_app.core.common.errors import InputError
 from testimony_app.core.session import Session
 
 TEXT = ("At the checkpoint they took Qorvandel Zibrakhan. Then Abu Marvan said the "

@@ -8,7 +8,7 @@ import io
 import zipfile
 from typing import Any
 
-from testimony_app.core import disclosure, uwazi
+from testimony_app.core.audit import disclosure, uwazi
 
 PLACES = [
     {"id": "gov", "name": {"en": "Aleppo Governorate", "ar": "محافظة حلب"},

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core import vault
-from testimony_app.core.errors import InputError, VaultError, WrongSecret
+from testimony_app.core.common.errors import InputError, VaultError, WrongSecret
 from testimony_app.core.session import Session
+from testimony_app.core.vault import keyfile
 from tests.conftest import PASSPHRASE, Template
 
 
@@ -20,17 +20,17 @@ def digest_tree(folder: Path) -> dict[str, str]:
 
 
 def test_header_records_argon2id_at_or_above_the_floor(template: Template) -> None:
-    header = json.loads((template.folder / vault.HEADER_FILE).read_text())
+    header = json.loads((template.folder / keyfile.HEADER_FILE).read_text())
     kdf = header["wraps"]["passphrase"]["kdf"]
     assert kdf["name"] == "argon2id"
     assert kdf["memory_kib"] >= 256 * 1024 and kdf["iterations"] >= 3 and kdf["lanes"] >= 4
-    assert header["version"] == vault.HEADER_VERSION
+    assert header["version"] == keyfile.HEADER_VERSION
     assert "recovery" in header["wraps"]
 
 
 def test_vault_files_are_private(template: Template) -> None:
     assert template.folder.stat().st_mode & 0o077 == 0
-    assert (template.folder / vault.HEADER_FILE).stat().st_mode & 0o077 == 0
+    assert (template.folder / keyfile.HEADER_FILE).stat().st_mode & 0o077 == 0
 
 
 def test_open_with_passphrase_and_recovery_code(vault_dir: Path, template: Template) -> None:
@@ -49,7 +49,7 @@ def test_wrong_passphrase_changes_no_byte(vault_dir: Path) -> None:
 
 def test_wrong_recovery_code_is_refused(vault_dir: Path) -> None:
     with pytest.raises(WrongSecret):
-        Session.open_with_recovery(vault_dir, vault.new_recovery_code())
+        Session.open_with_recovery(vault_dir, keyfile.new_recovery_code())
     with pytest.raises(InputError):
         Session.open_with_recovery(vault_dir, "not a code")
 
@@ -80,7 +80,7 @@ def test_change_passphrase_keeps_data_and_recovery(vault_dir: Path, template: Te
 @pytest.mark.parametrize("damage", ["random", "empty", "truncated", "flipped", "missing"])
 def test_damaged_database_is_refused_and_never_recreated(
         vault_dir: Path, template: Template, damage: str) -> None:
-    path = vault_dir / vault.DB_FILE
+    path = vault_dir / keyfile.DB_FILE
     data = path.read_bytes()
     if damage == "random":
         path.write_bytes(bytes(range(256)) * (len(data) // 256 + 1))
@@ -93,7 +93,7 @@ def test_damaged_database_is_refused_and_never_recreated(
     else:
         path.unlink()
     for suffix in ("-wal", "-shm"):
-        (vault_dir / (vault.DB_FILE + suffix)).unlink(missing_ok=True)
+        (vault_dir / (keyfile.DB_FILE + suffix)).unlink(missing_ok=True)
     before = digest_tree(vault_dir)
     def open_and_check() -> None:
         session = Session._open_with_key(vault_dir, template.key)
@@ -115,7 +115,7 @@ def test_damaged_database_is_refused_and_never_recreated(
 @pytest.mark.parametrize("content", [b"", b"{}", b"\x00" * 100, b'{"format": "testimony-vault"}',
                                      b"not json", b'{"format":"testimony-vault","version":99}'])
 def test_damaged_or_foreign_header_is_refused(vault_dir: Path, content: bytes) -> None:
-    (vault_dir / vault.HEADER_FILE).write_bytes(content)
+    (vault_dir / keyfile.HEADER_FILE).write_bytes(content)
     before = digest_tree(vault_dir)
     with pytest.raises(VaultError) as info:
         Session.open(vault_dir, PASSPHRASE)
@@ -124,7 +124,7 @@ def test_damaged_or_foreign_header_is_refused(vault_dir: Path, content: bytes) -
 
 
 def test_header_tampering_with_kdf_parameters_is_detected(vault_dir: Path) -> None:
-    path = vault_dir / vault.HEADER_FILE
+    path = vault_dir / keyfile.HEADER_FILE
     header = json.loads(path.read_text())
     header["wraps"]["passphrase"]["kdf"]["iterations"] += 1
     path.write_text(json.dumps(header))
@@ -133,7 +133,7 @@ def test_header_tampering_with_kdf_parameters_is_detected(vault_dir: Path) -> No
 
 
 def test_header_with_absurd_kdf_cost_is_refused_before_deriving(vault_dir: Path) -> None:
-    path = vault_dir / vault.HEADER_FILE
+    path = vault_dir / keyfile.HEADER_FILE
     header = json.loads(path.read_text())
     header["wraps"]["passphrase"]["kdf"]["memory_kib"] = 2**40
     path.write_text(json.dumps(header))
@@ -143,10 +143,10 @@ def test_header_with_absurd_kdf_cost_is_refused_before_deriving(vault_dir: Path)
 
 
 def test_recovery_code_normalisation() -> None:
-    code = vault.new_recovery_code()
-    assert len(code.split("-")) == vault.RECOVERY_GROUPS
-    assert vault.normalise_recovery_code(code.lower().replace("-", " ")) == code.replace("-", "")
-    assert vault.normalise_recovery_code(code.replace("1", "l").replace("0", "o")) == \
+    code = keyfile.new_recovery_code()
+    assert len(code.split("-")) == keyfile.RECOVERY_GROUPS
+    assert keyfile.normalise_recovery_code(code.lower().replace("-", " ")) == code.replace("-", "")
+    assert keyfile.normalise_recovery_code(code.replace("1", "l").replace("0", "o")) == \
         code.replace("-", "")
 
 

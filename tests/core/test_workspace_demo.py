@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 
-from testimony_app.core import bundle, demo, org
+from testimony_app.core import demo
 from testimony_app.core.session import Session
+from testimony_app.core.sync import bundle
+from testimony_app.core.vault import org
 from tests.pages import plaintext_of_vault
 
 
