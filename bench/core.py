@@ -21,6 +21,7 @@ import sqlcipher3
 
 from bench.corpus import QUERIES, Corpus, texts
 from testimony_app.core.audit import redact, verify
+from testimony_app.core.identity import enrolling
 from testimony_app.core.records import interchange
 from testimony_app.core.session import Session
 from testimony_app.core.sync import bundle
@@ -210,7 +211,7 @@ def make_pair(work: Path) -> Pair:
                                 (str(uuid.uuid4()),))
         organisation = org.init_org(coordinator.conn, "Bench Organisation", coordinator.author)
         code = org.write_enrolment(coordinator.conn, work / "enrol.age", coordinator.author)
-        org.apply_enrolment(researcher.conn, org.read_enrolment(work / "enrol.age", code),
+        enrolling.apply_enrolment(researcher.conn, org.read_enrolment(work / "enrol.age", code),
                             researcher.author)
         fp = org.whoami(researcher.conn).fingerprint
         org.trust(coordinator.conn, fp, "Researcher One", coordinator.author)

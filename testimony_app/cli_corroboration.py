@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from testimony_app import cli_common
 from testimony_app.cli_sync import nested_command
 from testimony_app.core.common.errors import InputError
 from testimony_app.core.records import vocab
@@ -26,9 +27,7 @@ Command = Callable[..., argparse.ArgumentParser]
 
 
 def _cli():  # type: ignore[no-untyped-def]
-    from testimony_app import cli  # late: cli imports this module
-
-    return cli
+    return cli_common
 
 
 def _status(code: str) -> str:

@@ -15,7 +15,7 @@ import dataclasses
 from collections.abc import Callable
 from types import ModuleType
 
-from testimony_app import i18n
+from testimony_app import cli_common, i18n
 from testimony_app.core.records import interchange
 from testimony_app.i18n import _
 
@@ -23,9 +23,7 @@ Command = Callable[..., argparse.ArgumentParser]
 
 
 def _cli() -> ModuleType:
-    from testimony_app import cli  # late: cli imports this module
-
-    return cli
+    return cli_common
 
 
 def cmd_find_person(args: argparse.Namespace) -> int:

@@ -51,12 +51,13 @@ def imports_of(name: str, path: Path, known: set[str]) -> list[tuple[int, str]]:
             for alias in node.names:
                 candidate = f"{base}.{alias.name}"
                 found.append((node.lineno, candidate if candidate in known else base))
-    out = []
+    out: list[tuple[int, str]] = []
     for line, target in found:
         # `import a.b.c` depends on the deepest module of testimony_app it names
         while target and target not in known:
             target = target.rpartition(".")[0]
-        if target.startswith("testimony_app") and target != name:
+        if target.startswith("testimony_app") and target != name \
+                and target not in {t for _, t in out}:
             out.append((line, target))
     return out
 

@@ -54,8 +54,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from testimony_app.core.common import safejson
 from testimony_app.core.common.errors import Cancelled, InputError, IntegrityError, VaultError
+from testimony_app.core.identity.upgrades import UPGRADES
 from testimony_app.core.records import store
-from testimony_app.core.vault import activity, db, keyfile
+from testimony_app.core.vault import activity, db, keyfile, lock
 from testimony_app.i18n import N_, _
 
 log = logging.getLogger(__name__)
@@ -405,7 +406,7 @@ def make(folder: Path, key: bytes, target: Path, *, keep: int | None = None,
         raise InputError("file_unreadable", path=str(final.parent)) from None
     except OSError as exc:
         raise _disk_error(exc) from None
-    source = db.connect(folder / keyfile.DB_FILE, key)
+    source = db.connect(folder / keyfile.DB_FILE, key, upgrades=UPGRADES)
     try:
         result = _make(folder, key, header.vault_id, source, part, final, report, stop)
         removed = _rotate(final.parent, keep, header.vault_id) if keep is not None else []
@@ -657,9 +658,7 @@ def restore(backup_dir: Path, target: Path, secret: str, *, recovery: bool = Fal
         before_writing()
     lock_fd = -1
     if replacing:
-        from testimony_app.core import session as session_module
-
-        lock_fd = session_module._take_lock(target)  # refused while it is open
+        lock_fd = lock.take(target)  # refused while it is open
     total = sum(int(f["size"]) for f in manifest.files.values())
     part = target.with_name(target.name + ".part")
     aside: Path | None = None
@@ -686,7 +685,7 @@ def restore(backup_dir: Path, target: Path, secret: str, *, recovery: bool = Fal
                 raise IntegrityError("backup_damaged", what=_(WHY_FILES))
         # Opened as any vault is (WAL again, migrations for an older backup), and the
         # restore goes into its log.
-        conn = db.connect(part / keyfile.DB_FILE, key)
+        conn = db.connect(part / keyfile.DB_FILE, key, upgrades=UPGRADES)
         try:
             with db.transaction(conn):
                 activity.record(conn, author, "restored", manifest.vault_id,

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from testimony_app.core.common.errors import TestimonyError
+from testimony_app.core.identity import enrolling
 
 if TYPE_CHECKING:
     from testimony_app.core.records.store import AddResult
@@ -91,7 +92,7 @@ def build_workspace(folder: Path, passphrase: str,
                 enrolment = org.write_enrolment(session.conn, where / "enrol.age", session.author)
                 researcher, _code = Session.create(where / "vault", secrets.token_urlsafe(24))
                 with researcher:
-                    org.apply_enrolment(researcher.conn, org.read_enrolment(
+                    enrolling.apply_enrolment(researcher.conn, org.read_enrolment(
                         where / "enrol.age", enrolment), researcher.author)
                     org.trust(session.conn, org.whoami(researcher.conn).fingerprint,
                               entry["name"], session.author)

@@ -7,7 +7,6 @@ The CLI and the GUI both call this and nothing below it. Long operations take a
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import uuid
@@ -20,7 +19,7 @@ from testimony_app.core.common.errors import InputError, VaultError, WrongSecret
 from testimony_app.core.identity import finalising
 from testimony_app.core.identity import people as persons  # `people` is a method below
 from testimony_app.core.records import attachment, drafts, interchange, listing, store
-from testimony_app.core.vault import activity, anchor, db, keyfile, rekey
+from testimony_app.core.vault import activity, anchor, db, keyfile, lock, rekey
 from testimony_app.core.workspace import provenance
 from testimony_app.i18n import _
 
@@ -41,19 +40,33 @@ default_vault_dir = keyfile.default_vault_dir
 is_vault = keyfile.is_vault
 
 
-LOCK_FILE = "vault.lock"
+# The lock moved to vault/lock.py (a restore takes it too); the old names stay.
+LOCK_FILE = lock.LOCK_FILE
+_take_lock = lock.take
 
 
-def _take_lock(folder: Path) -> int:
-    """An exclusive lock on the vault for as long as it is open, so that a second
-    window or command cannot interleave with this one (or clean up its intake)."""
-    fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        raise VaultError("vault_in_use") from None
-    return fd
+def _upgrades() -> dict[int, Callable[[Any], None]]:
+    """The migrations' data upgrades (identity/upgrades.py), for db.connect."""
+    # imported here for start-up time: the upgrades pull in seal (bench/README.md)
+    from testimony_app.core.identity.upgrades import UPGRADES
+
+    return UPGRADES
+
+
+def _seal_changed(conn: Any, record_ids: list[str], author: str) -> bool:
+    """The store's sealer (records/store.py `add_document`): identity/seal.py's."""
+    # imported here for start-up time: seal pulls in duplicates and namematch (bench/README.md)
+    from testimony_app.core.identity import seal
+
+    return seal.seal_changed(conn, record_ids, author)
+
+
+def _seal_recording(conn: Any, att_id: str) -> bool:
+    """The recordings' sealer (records/attachment.py `finish`): identity/seal.py's."""
+    # imported here for start-up time, as in _seal_changed
+    from testimony_app.core.identity import seal
+
+    return seal.seal_recording(conn, att_id)
 
 
 class Session:
@@ -82,7 +95,8 @@ class Session:
         os.chmod(folder, 0o700)
         lock_fd = _take_lock(folder)
         created = keyfile.create_keys(folder, passphrase, kdf)
-        conn = db.connect(folder / keyfile.DB_FILE, created.data_key, create=True)
+        conn = db.connect(folder / keyfile.DB_FILE, created.data_key, create=True,
+                          upgrades=_upgrades())
         with db.transaction(conn):
             conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
                 ("vault_id", created.vault_id), ("device_id", str(uuid.uuid4()))])
@@ -133,7 +147,7 @@ class Session:
             raise VaultError("vault_damaged")
         lock_fd = _take_lock(folder)
         try:
-            conn = db.connect(db_path, key)
+            conn = db.connect(db_path, key, upgrades=_upgrades())
         except BaseException:
             os.close(lock_fd)
             raise
@@ -144,14 +158,16 @@ class Session:
             session = cls(folder, conn, key, lock_fd)
             # An interrupted recording is the interview itself: kept and completed.
             # An interrupted file intake is dropped (the file is still where it was).
-            recovered = attachment.recover_recordings(conn, session.author)
+            recovered = attachment.recover_recordings(conn, session.author,
+                                                     sealer=_seal_recording)
             dropped = attachment.discard_incomplete(conn)
             with db.transaction(conn):
                 activity.record(conn, session.author, how, None, discarded_attachments=dropped,
                              recovered_recordings=recovered)
             if recovered:
                 log.info("recovered %d interrupted recordings", recovered)
-            from testimony_app.core.identity import seal  # late: a start without an organisation
+            # imported here for start-up time, as in _seal_changed
+            from testimony_app.core.identity import seal
 
             seal.resume_pending(conn, session.author)
         except db.DatabaseError as exc:
@@ -266,7 +282,8 @@ class Session:
 
     def add_document(self, document: Any, progress: store.Progress | None = None
                      ) -> store.AddResult:
-        return store.add_document(self.conn, document, self.author, progress)
+        return store.add_document(self.conn, document, self.author, progress,
+                                  sealer=_seal_changed)
 
     def add_json(self, raw: bytes, progress: store.Progress | None = None) -> store.AddResult:
         return self.add_document(interchange.parse(raw), progress)
@@ -323,7 +340,8 @@ class Session:
             if left:
                 raise InputError("untagged_names", count=len(left))
         before = self._sealed_persons(testimony_id)
-        store.finalise(self.conn, testimony_id, self.author)  # sealed in its transaction
+        store.finalise(self.conn, testimony_id, self.author,  # sealed in its transaction
+                       sealer=seal.seal_changed)
         seal.seal_testimony(self.conn, testimony_id, self.author)  # idempotent: already done
         return self._sealed_persons(testimony_id) - before
 
@@ -366,7 +384,7 @@ class Session:
 
     def known_persons(self) -> list[Any]:
         """Persons whose names this vault can read (narrative tag suggestions)."""
-        from testimony_app.core.identity import narrative_tags
+        from testimony_app.core.records import narrative_tags
 
         return list(narrative_tags.known_persons(self.conn))
 
@@ -521,7 +539,7 @@ class Session:
         attachment.add_marker(self.conn, att_id, at_ms, label)
 
     def finish_recording(self, att_id: str) -> attachment.Attachment:
-        return attachment.finish(self.conn, att_id, self.author)
+        return attachment.finish(self.conn, att_id, self.author, sealer=_seal_recording)
 
     def attachments(self, ref: str) -> list[attachment.Attachment]:
         return attachment.list_for(self.conn, self.resolve(ref))

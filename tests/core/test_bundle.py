@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from testimony_app.core.common.errors import InputError, WrongSecret
+from testimony_app.core.identity import enrolling
 from testimony_app.core.session import Session
 from testimony_app.core.sync import bundle, receipt
 from testimony_app.core.vault import org
@@ -194,7 +195,7 @@ def test_enrolment_code_must_match(pair: Pair) -> None:
     enrolment = org.read_enrolment(pair.folder / "e.age", code.lower().replace("-", " "))
     assert enrolment.name == "Test Organisation"
     with pytest.raises(InputError) as exists:
-        org.apply_enrolment(c.conn, enrolment, c.author)  # a coordinator cannot enrol
+        enrolling.apply_enrolment(c.conn, enrolment, c.author)  # a coordinator cannot enrol
     assert exists.value.code == "org_exists"
 
 
@@ -207,7 +208,7 @@ def test_second_recipient_and_exported_key_open_bundles(pair: Pair) -> None:
     org.add_recipient(c.conn, str(escrow.to_public()), c.author)
     code = org.write_enrolment(c.conn, pair.folder / "e2.age", c.author)
     r = pair.researcher
-    org.apply_enrolment(r.conn, org.read_enrolment(pair.folder / "e2.age", code), r.author)
+    enrolling.apply_enrolment(r.conn, org.read_enrolment(pair.folder / "e2.age", code), r.author)
     r.add_json(SEEDS.read_bytes())
     path = bundle.export(r, pair.folder / "b.age").path
     plain = pyrage.decrypt(path.read_bytes(), [escrow])

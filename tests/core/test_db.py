@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from testimony_app.core.common.errors import VaultError
+from testimony_app.core.identity.upgrades import UPGRADES
 from testimony_app.core.session import Session
 from testimony_app.core.vault import db, migrations
 
@@ -66,7 +67,7 @@ def test_lookaside_is_enlarged_and_sqlcipher_still_encrypts(tmp_path: Path) -> N
     if sys.platform.startswith("linux") and platform.machine() in ("x86_64", "aarch64"):
         assert db.LOOKASIDE_ENLARGED
     path = tmp_path / "vault.db"
-    conn = db.connect(path, b"k" * 32, create=True)
+    conn = db.connect(path, b"k" * 32, create=True, upgrades=UPGRADES)
     conn.execute("CREATE TABLE t (x)")
     conn.execute("INSERT INTO t VALUES ('canary-lookaside')")
     conn.close()

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from testimony_app.core.common.errors import InputError, ValidationFailed
-from testimony_app.core.identity import narrative_tags
-from testimony_app.core.identity.narrative_tags import KnownPerson, Matcher
+from testimony_app.core.records import narrative_tags
+from testimony_app.core.records.narrative_tags import KnownPerson, Matcher
 from testimony_app.core.session import Session
 
 NARRATIVE_EN = "They took Qorvandel Zibrakhan at the checkpoint; Abu Qorvan said nothing."

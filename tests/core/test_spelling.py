@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from testimony_app.core.identity import spelling
+from testimony_app.core.records import spelling
 
 _LATIN = st.text("bdfgkmnprtvzaiou", min_size=3, max_size=9).map(str.capitalize)
 _ARABIC = st.text("تثجحخدذرزسشصضطظعغقمنهاي", min_size=3, max_size=7)

@@ -14,6 +14,7 @@ import pytest
 
 from testimony_app.core.audit import redact
 from testimony_app.core.common.errors import InputError
+from testimony_app.core.identity import enrolling
 from testimony_app.core.records import textnorm
 from testimony_app.core.session import Session
 from testimony_app.core.sync import bundle, receipt
@@ -467,7 +468,7 @@ def test_testimonies_finalised_before_enrolment_are_sealed_when_joining(
     real, seal.seal_finalised = seal.seal_finalised, dies  # type: ignore[assignment]
     try:
         with pytest.raises(KeyboardInterrupt):
-            org.apply_enrolment(researcher.conn, org.read_enrolment(tmp_path / "enrol.age",
+            enrolling.apply_enrolment(researcher.conn, org.read_enrolment(tmp_path / "enrol.age",
                                                                     code), researcher.author)
     finally:
         seal.seal_finalised = real  # type: ignore[assignment]

@@ -34,8 +34,8 @@ from typing import Any
 from testimony_app.core.audit import disclosure, report, uwazi
 from testimony_app.core.common import outfile
 from testimony_app.core.common.errors import InputError
-from testimony_app.core.identity import narrative_redaction, narrative_tags, seal
-from testimony_app.core.records import dates
+from testimony_app.core.identity import narrative_redaction, seal
+from testimony_app.core.records import dates, narrative_tags
 from testimony_app.core.sync import timestamp
 from testimony_app.core.vault import activity, org
 from testimony_app.core.vault.db import transaction

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from testimony_app.core.common.messages import describe
+
 
 class TestimonyError(Exception):
     """Base of every error the app raises on purpose."""
@@ -21,8 +23,6 @@ class TestimonyError(Exception):
         super().__init__(self.code)
 
     def __str__(self) -> str:
-        from testimony_app.core.common.messages import describe  # late: messages imports errors
-
         return describe(self)
 
 

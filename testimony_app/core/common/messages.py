@@ -6,12 +6,17 @@ catalog can pick it up; parameters are ids, counts and paths, never content.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from testimony_app.i18n import N_, _
 
-if TYPE_CHECKING:
-    from testimony_app.core.common.errors import TestimonyError
+
+class Coded(Protocol):
+    """What `describe` reads of an error (errors.TestimonyError): its code and parameters.
+    A protocol so that errors can import this module and this module never imports errors."""
+
+    code: str
+    params: dict[str, Any]
 
 MESSAGES: dict[str, str] = {
     "error": N_("Something went wrong ({code})."),
@@ -227,7 +232,7 @@ MESSAGES: dict[str, str] = {
 }
 
 
-def describe(error: TestimonyError) -> str:
+def describe(error: Coded) -> str:
     template = MESSAGES.get(error.code, MESSAGES["error"])
     try:
         return _(template).format(code=error.code, **error.params)

@@ -62,9 +62,8 @@ from typing import Any
 
 from testimony_app import i18n
 from testimony_app.core.common.errors import InputError
-from testimony_app.core.identity import seal
 from testimony_app.core.identity.namematch import Likeness, Name, block_keys, compare, middle
-from testimony_app.core.records import dates
+from testimony_app.core.records import dates, sealed
 from testimony_app.core.vault import activity, org
 from testimony_app.core.vault.db import transaction
 from testimony_app.i18n import N_, _
@@ -432,8 +431,8 @@ def _load(conn: Any, only: set[str] | None = None) -> dict[str, _Group]:
         identity = json.loads(identity_data)
         group.visible = True
         if key is not None:
-            group.keys.update(seal.match_keys(key, identity))
-        for text in seal.names_of(identity):
+            group.keys.update(sealed.match_keys(key, identity))
+        for text in sealed.names_of(identity):
             name = prepare(text)
             if name is not None:
                 group.texts.append(text)

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from testimony_app.core.identity import spelling
-from testimony_app.core.records import textnorm
+from testimony_app.core.records import spelling, textnorm
 
 # Arabic letter -> skeleton letter. Short vowels are not written in Arabic, so long
 # vowels (alef, and waw/yeh inside a word) are dropped like Latin vowels; ayn and

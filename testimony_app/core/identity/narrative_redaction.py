@@ -3,7 +3,7 @@
 What a narrative that leaves may no longer hold, each replaced by a token:
 
 - names of the persons this vault knows (not public-domain ones, and never a
-  witness's), in every spelling of core/identity/spelling.py: a run of words that names one
+  witness's), in every spelling of core/records/spelling.py: a run of words that names one
   person by two parts of a name or more, or by a part nobody else has that is not
   their given name, becomes that person's pseudonym; anything less certain (a part
   several people share, a common given name, a father's or mother's name) becomes
@@ -27,8 +27,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from testimony_app.core.identity import spelling
-from testimony_app.core.records import textnorm
+from testimony_app.core.records import spelling, textnorm
 
 NAME, SOURCE, PLACE = "[name]", "[source]", "[place]"
 EMAIL, PHONE, ID_NUMBER = "[email]", "[phone]", "[id number]"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from testimony_app.core.common.errors import InputError, NotFound
+from testimony_app.core.identity import seal
 from testimony_app.core.records import interchange, store, textnorm, vocab
 
 # Attributes a person's record carries besides its identity.
@@ -162,7 +163,8 @@ def save(conn: Any, person: dict[str, Any], author: str,
         for kept in ("match_keys",):
             if kept in old.data:
                 record[kept] = old.data[kept]
-    store.add_document(conn, {"format": interchange.FORMAT, "persons": [record]}, author)
+    store.add_document(conn, {"format": interchange.FORMAT, "persons": [record]}, author,
+                       sealer=seal.seal_changed)
     return summaries(conn, [str(record["id"])], language)[0]
 
 

@@ -5,7 +5,7 @@ is finalised, its narrative and summary are scanned for what looks like a name n
 tag covers, and the researcher tags or dismisses each (the CLI's `finalise` and the
 editor's finalise flow refuse until then):
 
-- persons this vault knows, in any spelling (core/identity/spelling.py), reason `known_person`;
+- persons this vault knows, in any spelling (core/records/spelling.py), reason `known_person`;
 - Latin words with a capital that are not at the start of a sentence, or that stand
   in a run of two or more (with al-, bin, Abu and the like between), and are neither
   common words nor places or organisations the vault knows, reason `capitalised`;
@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from testimony_app.core.common.errors import InputError
-from testimony_app.core.identity import narrative_tags, spelling
-from testimony_app.core.records import store, textnorm
+from testimony_app.core.identity import seal
+from testimony_app.core.records import narrative_tags, spelling, store, textnorm
 from testimony_app.core.vault import activity, org
 from testimony_app.core.vault.db import transaction
 
@@ -285,7 +285,8 @@ def tag(conn: Any, testimony_id: str, candidate: Candidate, person_id: str,
         "field": candidate.field, "lang": candidate.lang, "start": candidate.start,
         "end": candidate.end, "person": person_id}]
     kept = _dismissals(conn, testimony_id, rec.revision)
-    store.add_document(conn, {"format": "testimony/1", "testimonies": [record]}, author)
+    store.add_document(conn, {"format": "testimony/1", "testimonies": [record]}, author,
+                       sealer=seal.seal_changed)
     if kept:  # a tag moves no text: what was dismissed stays dismissed
         revision = store.get(conn, testimony_id, with_identity=False).revision
         row = conn.execute("SELECT value FROM meta WHERE key = ?",

@@ -38,6 +38,9 @@ from typing import Any, BinaryIO, Protocol
 import pyrage
 
 from testimony_app.core.common.errors import Cancelled, InputError, IntegrityError, NotFound
+from testimony_app.core.records import sealed as sealing
+from testimony_app.core.records.refs import safe_ref
+from testimony_app.core.records.sealed import RecordingSealer
 from testimony_app.core.vault import activity
 from testimony_app.core.vault.db import DatabaseError, transaction
 from testimony_app.i18n import _
@@ -156,9 +159,7 @@ def add_file(conn: Any, record_id: str, path: Path, author: str,
 
 def _refuse_sealed_record(conn: Any, record_id: str) -> None:
     """Nothing is added to a record sealed here: it would stay in plaintext."""
-    from testimony_app.core.identity import seal  # late: seal imports this module
-
-    if seal.closed(conn, record_id):
+    if sealing.closed(conn, record_id):
         kind = conn.execute("SELECT kind FROM records WHERE id = ?", (record_id,)).fetchone()[0]
         raise InputError("incident_sealed" if kind == "incident" else "testimony_sealed")
 
@@ -192,8 +193,6 @@ def get(conn: Any, ref: str) -> Attachment:
         rows = conn.execute(f"SELECT {_COLS} FROM attachments WHERE complete = 1 AND "  # noqa: S608
                             "id >= ? AND id < ? LIMIT 2", (ref, ref + "\uffff")).fetchall()
     if len(rows) != 1:
-        from testimony_app.core.records.store import safe_ref
-
         raise NotFound("attachment_not_found", id=safe_ref(ref))
     return _row(rows[0])
 
@@ -391,7 +390,8 @@ def add_marker(conn: Any, att_id: str, at_ms: int, label: str) -> None:
                      (json.dumps(meta, ensure_ascii=False), att_id))
 
 
-def finish(conn: Any, att_id: str, author: str, *, recovered: bool = False) -> Attachment:
+def finish(conn: Any, att_id: str, author: str, *, sealer: RecordingSealer,
+           recovered: bool = False) -> Attachment:
     """Patch the WAV sizes, compute the SHA-256 over the stored chunks and mark the
     recording complete, with its duration; logged with its length."""
     with transaction(conn):
@@ -421,9 +421,8 @@ def finish(conn: Any, att_id: str, author: str, *, recovered: bool = False) -> A
         activity.record(conn, author, "recording_recovered" if recovered else "recorded", record_id,
                      attachment=att_id, size=size, duration_ms=rec["duration_ms"],
                      markers=len(rec.get("markers", [])), started_at=rec.get("started_at"))
-        from testimony_app.core.identity import seal  # late: seal imports this module
-
-        sealed = seal.seal_recording(conn, att_id)
+        # sealed at once if its record was sealed here while it ran (identity/seal.py)
+        sealed = sealer(conn, att_id)
     if sealed:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     row = conn.execute(f"SELECT {_COLS} FROM attachments WHERE id = ?",  # noqa: S608
@@ -431,13 +430,13 @@ def finish(conn: Any, att_id: str, author: str, *, recovered: bool = False) -> A
     return _row(row)
 
 
-def recover_recordings(conn: Any, author: str) -> int:
+def recover_recordings(conn: Any, author: str, *, sealer: RecordingSealer) -> int:
     """Complete every recording a crash interrupted: what was committed is kept, its
     header fixed so that it plays, and marked recovered."""
     ids = [r[0] for r in conn.execute("SELECT id, meta FROM attachments WHERE complete = 0")
            if "recording" in _load_meta(r[1])]
     for att_id in ids:
-        finish(conn, att_id, author, recovered=True)
+        finish(conn, att_id, author, sealer=sealer, recovered=True)
     return len(ids)
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from testimony_app.core.common import safejson
 from testimony_app.core.common.errors import InputError, ValidationFailed
+from testimony_app.core.records import breakdown, narrative_tags
 from testimony_app.i18n import _
 
 if TYPE_CHECKING:
@@ -181,14 +182,10 @@ def _semantic_problems(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
             for date_path, date in _dates(record, path):
                 yield from _date_problems(date_path, date)
             for group_path, group in _groups(kind, record, path):
-                from testimony_app.core.records import breakdown
-
                 for part, problem in breakdown.problems(group.get("breakdown"),
                                                         group["count"]):
                     yield f"{group_path}.breakdown{'.' + part if part else ''}", problem
             if kind == "testimony" and record.get("tags"):
-                from testimony_app.core.identity import narrative_tags
-
                 yield from narrative_tags.problems(path, record)
 
 

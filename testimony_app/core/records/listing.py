@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from testimony_app.core.records import sealed as sealing
 from testimony_app.core.records import store, vocab
 
 
@@ -145,9 +146,7 @@ def page(conn: Any, kind: str, f: Filter, sort: str, descending: bool, offset: i
 def _add_duplicates(conn: Any, rows: list[dict[str, Any]], ids: list[str]) -> None:
     """Each person's possible duplicates (others sharing a match key), for one page
     (`rows`, of persons `ids`): one query for the page's keys (see seal.people)."""
-    from testimony_app.core.identity import seal
-
-    mine = seal.keys_by_person(conn, ids)
+    mine = sealing.keys_by_person(conn, ids)
     keys = sorted({k for person_keys in mine.values() for k in person_keys})
     holders: dict[str, set[str]] = {}
     for start in range(0, len(keys), 500):

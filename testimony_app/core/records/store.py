@@ -15,7 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from testimony_app.core.common.errors import InputError, NotFound, ValidationFailed
-from testimony_app.core.records import dates, interchange, pseudonym, textnorm
+from testimony_app.core.records import attachment, dates, interchange, pseudonym, textnorm
+from testimony_app.core.records import sealed as sealing
+from testimony_app.core.records.refs import safe_ref as safe_ref  # its old home
+from testimony_app.core.records.sealed import Sealer
 from testimony_app.core.vault import activity, anchor, org
 from testimony_app.core.vault.db import transaction
 from testimony_app.i18n import _
@@ -132,12 +135,13 @@ def _changed(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 
 
 def add_document(conn: Any, document: Any, author: str,
-                 progress: Progress | None = None, *, seal_finalised: bool = True) -> AddResult:
+                 progress: Progress | None = None, *, sealer: Sealer | None) -> AddResult:
     """Validate, then add or update every record in one transaction: all or nothing.
 
     On a researcher's vault, a finalised testimony added or updated (or whose
     incidents or persons were) is sealed in the same transaction, as finalising
-    does (core/identity/seal.py); `finalise` seals on its own and passes False.
+    does: by `sealer` (identity/seal.py's `seal_changed`, which the layer above
+    passes in; the store does not import it). None only where nothing can need it.
     """
     sealed = False
     interchange.validate(document)
@@ -158,10 +162,8 @@ def add_document(conn: Any, document: Any, author: str,
         if result.added or result.updated:
             activity.record(conn, author, "add", None, added=len(result.added),
                          updated=len(result.updated), unchanged=len(result.unchanged))
-            if seal_finalised:
-                from testimony_app.core.identity import seal
-
-                sealed = seal.seal_changed(conn, [*result.added, *result.updated], author)
+            if sealer is not None:
+                sealed = sealer(conn, [*result.added, *result.updated], author)
     if sealed:  # the zeroed pages out of the WAL, as after finalising
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return result
@@ -230,9 +232,7 @@ def _put(conn: Any, kind: str, rec: dict[str, Any], author: str, *, new: bool = 
     if kind == "person" and identity is None and "sealed_identity" in rec:
         # A sealed person: a coordinator's vault opens the seal; anywhere else the
         # identity stays sealed and whatever identity is stored here is kept.
-        from testimony_app.core.identity import seal
-
-        identity = seal.try_unseal(conn, rec["sealed_identity"])
+        identity = sealing.try_unseal(conn, rec["sealed_identity"])
         identity_changed = identity is not None and _identity_changed(conn, rec["id"], identity)
     else:
         identity_changed = kind == "person" and _identity_changed(conn, rec["id"], identity)
@@ -241,11 +241,9 @@ def _put(conn: Any, kind: str, rec: dict[str, Any], author: str, *, new: bool = 
     view = rec  # what lists, links and search see: a coordinator reads sealed text
     if kind in ("testimony", "incident") and ('"sealed"' in data
                                               or (row and '"sealed"' in row[1])):
-        from testimony_app.core.identity import seal
-
         if row is not None:
-            seal.check_update(conn, json.loads(row[1]), rec, kind)
-        view = seal.view(conn, kind, rec)
+            sealing.check_update(conn, json.loads(row[1]), rec, kind)
+        view = sealing.view(conn, kind, rec)
     status, type_, sort_date, place, title = _columns(kind, view)
     if row is None:
         revision, changed, action = 1, sorted(rec), "created"
@@ -294,9 +292,7 @@ def _put_identity(conn: Any, person_id: str, identity: dict[str, Any] | None, at
         data = interchange.canonical(identity)
         conn.execute("INSERT OR REPLACE INTO identities (person_id, data, public_domain) "
                      "VALUES (?,?,?)", (person_id, data, int(identity["public_domain"])))
-    from testimony_app.core.identity import seal
-
-    seal.store_keys(conn, person_id, identity)
+    sealing.store_keys(conn, person_id, identity)
     revision = conn.execute("SELECT coalesce(max(revision), 0) + 1 FROM identity_revisions "
                             "WHERE person_id = ?", (person_id,)).fetchone()[0]
     conn.execute("INSERT INTO identity_revisions (person_id, revision, at, data) "
@@ -328,15 +324,6 @@ def resolve(conn: Any, ref: str) -> str:
     raise NotFound("not_found", id=safe_ref(ref))
 
 
-_ID_LIKE = re.compile(r"^([0-9a-f-]{1,36}|P-[0-9A-Z]{4}-[0-9A-Z]{4})$", re.IGNORECASE)
-
-
-def safe_ref(ref: str) -> str:
-    """Echo what the user typed only if it looks like an id or a pseudonym code:
-    they may have typed a name."""
-    return ref if _ID_LIKE.match(ref) else "(not shown)"
-
-
 def get(conn: Any, record_id: str, *, with_identity: bool = True) -> Record:
     row = conn.execute("SELECT id, kind, code, data, revision, created_at, updated_at "
                        "FROM records WHERE id = ?", (record_id,)).fetchone()
@@ -358,15 +345,11 @@ def document(conn: Any, record_id: str) -> dict[str, Any]:
                             "created_at": rec.created_at, "updated_at": rec.updated_at}
     if rec.code:
         meta["code"] = rec.code
-    from testimony_app.core.records import attachment  # attachments hang off records
-
     files = attachment.list_for(conn, record_id)
     if files:
         meta["attachments"] = [a.as_json() for a in files]
     if rec.kind in ("testimony", "incident"):
-        from testimony_app.core.identity import seal
-
-        opened = seal.view(conn, rec.kind, rec.data)
+        opened = sealing.view(conn, rec.kind, rec.data)
         if opened is not rec.data:  # a coordinator reads the sealed names
             meta["unsealed"] = opened
     return {"format": interchange.FORMAT, "meta": meta,
@@ -379,16 +362,14 @@ def testimony_document(conn: Any, record_id: str) -> dict[str, Any]:
     rec = get(conn, record_id)
     if rec.kind != "testimony":
         raise InputError("not_a_testimony")
-    from testimony_app.core.identity import seal
-
-    data = seal.opened(conn, rec.data)  # a coordinator reads what was sealed
+    data = sealing.opened(conn, rec.data)  # a coordinator reads what was sealed
     document: dict[str, Any] = {"format": interchange.FORMAT, "testimonies": [data]}
     if "witness" in data:
         document["persons"] = [get(conn, data["witness"]).data]
     incident_ids = [r[0] for r in conn.execute(
         "SELECT l.from_id FROM links l JOIN records i ON i.id = l.from_id WHERE l.to_id = ? "
         "AND l.role = 'reported_by' ORDER BY i.sort_date, i.id", (record_id,))]
-    document["incidents"] = [seal.opened_incident(conn, get(conn, i).data)
+    document["incidents"] = [sealing.opened_incident(conn, get(conn, i).data)
                              for i in incident_ids]
     return document
 
@@ -542,7 +523,7 @@ def finalise_problems(conn: Any, record_id: str) -> list[str]:
     return missing
 
 
-def finalise(conn: Any, record_id: str, author: str) -> None:
+def finalise(conn: Any, record_id: str, author: str, *, sealer: Sealer | None) -> None:
     missing = finalise_problems(conn, record_id)
     if missing:
         raise InputError("finalise_missing", fields=", ".join(missing))
@@ -551,7 +532,8 @@ def finalise(conn: Any, record_id: str, author: str) -> None:
         # The status change and the seal commit together: a crash in between must not
         # leave a finalised testimony with its names in plaintext.
         add_document(conn, {"format": interchange.FORMAT,
-                            "testimonies": [{**rec.data, "status": "finalised"}]}, author)
+                            "testimonies": [{**rec.data, "status": "finalised"}]}, author,
+                     sealer=sealer)
 
 
 def delete(conn: Any, record_id: str, author: str) -> None:

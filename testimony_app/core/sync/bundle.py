@@ -49,7 +49,7 @@ from testimony_app.core.sync import timestamp
 from testimony_app.core.vault import activity, loghead, org
 
 if TYPE_CHECKING:
-    from testimony_app.core.session import Session
+    from testimony_app.core.vault.opened import OpenVault
 
 log = logging.getLogger(__name__)
 
@@ -269,7 +269,7 @@ class ExportPlan:
         return not any(self.records.values()) and not self.attachments
 
 
-def plan(session: Session, everything: bool = False) -> ExportPlan:
+def plan(session: OpenVault, everything: bool = False) -> ExportPlan:
     conn = session.conn
     organisation = org.require_org(conn)
     sequence = conn.execute("SELECT coalesce(max(sequence), 0) + 1 FROM sent_bundles"
@@ -285,7 +285,7 @@ def plan(session: Session, everything: bool = False) -> ExportPlan:
     return ExportPlan(organisation.name, int(sequence), kinds, int(count), int(size))
 
 
-def export(session: Session, target: Path, *, everything: bool = False,
+def export(session: OpenVault, target: Path, *, everything: bool = False,
            progress: Progress | None = None, cancelled: IsCancelled | None = None
            ) -> ExportResult:
     """Write everything new or changed since the last bundle (or everything) to `target`."""
@@ -559,7 +559,7 @@ def _parse_line(raw: bytes) -> _Line:
 class _Importer:
     """The push side of `pyrage.decrypt_io`: a tar parser and a member handler in one."""
 
-    def __init__(self, session: Session, file_size: int, progress: Progress | None,
+    def __init__(self, session: OpenVault, file_size: int, progress: Progress | None,
                  cancelled: IsCancelled | None, allow_untrusted: bool = False) -> None:
         self.session = session
         self.allow_untrusted = allow_untrusted  # a preview goes on to count, and says so
@@ -995,7 +995,7 @@ def _file_size(path: Path) -> int:
         raise InputError("file_unreadable", path=str(path)) from None
 
 
-def import_bundle(session: Session, path: Path, progress: Progress | None = None,
+def import_bundle(session: OpenVault, path: Path, progress: Progress | None = None,
                   cancelled: IsCancelled | None = None) -> ImportResult:
     """Verify and import one bundle in one transaction: all of it, or nothing at all."""
     return _import(session, path, progress, cancelled, dry_run=False)[0]
@@ -1012,7 +1012,7 @@ class Preview:
     attachment_bytes: int
 
 
-def preview(session: Session, path: Path, progress: Progress | None = None,
+def preview(session: OpenVault, path: Path, progress: Progress | None = None,
             cancelled: IsCancelled | None = None) -> Preview:
     """Run every check and every step of `import_bundle`, then roll it all back.
 
@@ -1029,7 +1029,7 @@ def preview(session: Session, path: Path, progress: Progress | None = None,
                    if manifest else 0)
 
 
-def _import(session: Session, path: Path, progress: Progress | None,
+def _import(session: OpenVault, path: Path, progress: Progress | None,
             cancelled: IsCancelled | None, dry_run: bool) -> tuple[ImportResult, _Importer]:
     conn = session.conn
     identity = org.org_identity(conn)
@@ -1120,7 +1120,7 @@ def _raise_decrypt_error() -> None:
     raise _refuse("bundle_damaged") from None
 
 
-def _note_refusal(session: Session, code: str, importer: _Importer) -> None:
+def _note_refusal(session: OpenVault, code: str, importer: _Importer) -> None:
     from testimony_app.core.vault.db import transaction
 
     manifest = importer.manifest

@@ -37,7 +37,7 @@ from testimony_app.core.vault.db import transaction
 from testimony_app.i18n import N_
 
 if TYPE_CHECKING:
-    from testimony_app.core.session import Session
+    from testimony_app.core.vault.opened import OpenVault
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def default_path(bundle_path: Path, sequence: int, folder: Path | None = None) -
     return base / f"{bundle_path.stem}.receipt-{sequence}.age"
 
 
-def write(session: Session, bundle_id: str, target: Path) -> None:
+def write(session: OpenVault, bundle_id: str, target: Path) -> None:
     """Write the receipt for an imported bundle (coordinator side)."""
     conn = session.conn
     organisation = org.require_coordinator(conn)
@@ -118,7 +118,7 @@ def _refused() -> Refused:
     return Refused("receipt_invalid")
 
 
-def accept(session: Session, path: Path) -> Accepted:
+def accept(session: OpenVault, path: Path) -> Accepted:
     """Verify a receipt (researcher side) and mark what it lists as safely received."""
     conn = session.conn
     organisation = org.require_org(conn)
@@ -256,11 +256,11 @@ def _purgeable(conn: Any) -> set[str]:
     return result
 
 
-def pending_purge(session: Session) -> int:
+def pending_purge(session: OpenVault) -> int:
     return len(_purgeable(session.conn))
 
 
-def purge_received(session: Session) -> Purged:
+def purge_received(session: OpenVault) -> Purged:
     """Delete every record the coordinator confirmed and that has not changed since.
 
     Records still referred to by a record that stays (not received, or changed)

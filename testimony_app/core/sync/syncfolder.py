@@ -44,7 +44,7 @@ from testimony_app.core.vault import activity, org
 from testimony_app.core.vault.db import transaction
 
 if TYPE_CHECKING:
-    from testimony_app.core.session import Session
+    from testimony_app.core.vault.opened import OpenVault
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def folder(conn: Any) -> Path | None:
     return Path(value) if value else None
 
 
-def set_folder(session: Session, path: Path | None) -> Path | None:
+def set_folder(session: OpenVault, path: Path | None) -> Path | None:
     """Choose (or, with None, forget) the vault's sync folder; it must exist."""
     conn = session.conn
     if path is None:
@@ -144,7 +144,7 @@ def _mkdir(path: Path) -> Path:
 # -- one pass --------------------------------------------------------------------
 
 
-def sync_pass(session: Session, *, export: bool = True, settle: float = SETTLE,
+def sync_pass(session: OpenVault, *, export: bool = True, settle: float = SETTLE,
               stale: float = STALE) -> PassResult:
     """One pass over the sync folder, as this vault's role asks."""
     conn = session.conn
@@ -158,7 +158,7 @@ def sync_pass(session: Session, *, export: bool = True, settle: float = SETTLE,
 # researcher
 
 
-def _researcher_pass(session: Session, root: Path, export: bool, stale: float) -> PassResult:
+def _researcher_pass(session: OpenVault, root: Path, export: bool, stale: float) -> PassResult:
     conn = session.conn
     me = org.whoami(conn)
     mine = device_dir(root, me.device_id)
@@ -179,7 +179,7 @@ def _researcher_pass(session: Session, root: Path, export: bool, stale: float) -
     return result
 
 
-def _accept_receipts(session: Session, outbox: Path, inbox: Path, result: PassResult) -> None:
+def _accept_receipts(session: OpenVault, outbox: Path, inbox: Path, result: PassResult) -> None:
     for path in sorted(inbox.iterdir()):
         if not RECEIPT_NAME.match(path.name) or not path.is_file():
             continue
@@ -234,7 +234,7 @@ def _waiting(conn: Any, author: str, outbox: Path, result: PassResult) -> int | 
     return None
 
 
-def _export(session: Session, outbox: Path, sequence: int) -> int:
+def _export(session: OpenVault, outbox: Path, sequence: int) -> int:
     final = outbox / bundle_name(sequence)
     part = final.with_name(final.name + PART)
     part.unlink(missing_ok=True)
@@ -248,7 +248,7 @@ def _export(session: Session, outbox: Path, sequence: int) -> int:
 # coordinator
 
 
-def _coordinator_pass(session: Session, root: Path, settle: float, stale: float) -> PassResult:
+def _coordinator_pass(session: OpenVault, root: Path, settle: float, stale: float) -> PassResult:
     result = PassResult(org.ROLE_COORDINATOR)
     for device in sorted(p for p in root.iterdir() if p.is_dir() and p.name != QUARANTINE):
         outbox = device / OUTBOX
@@ -266,7 +266,7 @@ def _coordinator_pass(session: Session, root: Path, settle: float, stale: float)
     return result
 
 
-def _import_one(session: Session, root: Path, path: Path, settle: float,
+def _import_one(session: OpenVault, root: Path, path: Path, settle: float,
                 result: PassResult) -> None:
     inbox = path.parent.parent / INBOX
     label = f"{path.parent.parent.name}/{path.name}"

@@ -45,7 +45,7 @@ from testimony_app.core.vault import activity
 from testimony_app.core.vault.db import transaction
 
 if TYPE_CHECKING:
-    from testimony_app.core.session import Session
+    from testimony_app.core.vault.opened import OpenVault
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def urls(conn: Any) -> list[str]:
     return list(json.loads(row[0])) if row else []
 
 
-def set_urls(session: Session, values: Iterable[str]) -> list[str]:
+def set_urls(session: OpenVault, values: Iterable[str]) -> list[str]:
     cleaned = []
     for value in values:
         value = value.strip()
@@ -145,7 +145,7 @@ class Sent:
     pending: int  # still queued (offline, or no TSA answered)
 
 
-def send_pending(session: Session, post: Post = _post) -> Sent:
+def send_pending(session: OpenVault, post: Post = _post) -> Sent:
     """Ask the configured TSAs for every queued timestamp; what fails stays queued."""
     conn = session.conn
     targets = urls(conn)

@@ -15,7 +15,7 @@ import platform
 import shutil
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -112,8 +112,11 @@ Connection = Any  # sqlcipher3 ships no type hints
 DatabaseError = sqlcipher3.DatabaseError
 
 
-def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
+def connect(path: Path, key: bytes, *, create: bool = False,
+            upgrades: Mapping[int, migrations.Upgrade] | None = None) -> Connection:
     """Open (or, with `create`, make) the database at `path` with a raw 256-bit key.
+    `upgrades`: the data upgrades the schema migrations need (identity/upgrades.py
+    `UPGRADES`); a database that needs them is refused without.
 
     Fails closed: a missing file is never created unless asked, and a file that the
     key does not decrypt raises `VaultError("vault_damaged")`.
@@ -146,7 +149,7 @@ def connect(path: Path, key: bytes, *, create: bool = False) -> Connection:
                 conn.execute(f"PRAGMA {name} = {value}")
         conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         assert_pragmas(conn)
-        migrations.migrate(conn)
+        migrations.migrate(conn, upgrades)
     except sqlcipher3.DatabaseError as exc:
         conn.close()
         log.debug("database refused to open (%s)", type(exc).__name__)

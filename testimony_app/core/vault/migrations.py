@@ -8,10 +8,13 @@ Each migration runs in one transaction with the version bump.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from testimony_app.core.common.errors import VaultError
+
+# A data upgrade a migration step runs in its transaction: (conn) -> None.
+Upgrade = Callable[[Any], None]
 
 # Full-text search: a shadow body, normalised by textnorm before insert, so that
 # Arabic spelling variants and Latin accents match. 'secure-delete' makes FTS5
@@ -356,13 +359,10 @@ CREATE INDEX person_keys_by_key ON person_keys (key);
 """
 
 
-def _v10(conn: Any) -> None:
-    from testimony_app.core.identity import seal  # late: seal imports the store, which imports this
-
+def _v10(conn: Any, upgrade: Upgrade) -> None:
     for statement in _statements(_V10_SQL):
         conn.execute(statement)
-    for person_id, data in conn.execute("SELECT person_id, data FROM identities").fetchall():
-        seal.store_keys(conn, person_id, json.loads(data))
+    upgrade(conn)  # the keys of the visible identities (identity/upgrades.py)
 
 
 # The SHA-256 a revision had before sealing rewrote it is kept sealed to the
@@ -382,29 +382,20 @@ BEGIN SELECT RAISE(ABORT, 'revision seals are kept'); END;
 """
 
 
-def _v11(conn: Any) -> None:
-    from testimony_app.core.identity import seal  # late, as in _v10
-
+def _v11(conn: Any, upgrade: Upgrade) -> None:
     for statement in _statements(_V11_SQL):
         conn.execute(statement)
-    rows = conn.execute("SELECT record_id, revision, sha256 FROM revision_seals").fetchall()
-    recipients = seal.recipients_or_none(conn)
-    if rows and recipients:
-        conn.executemany("INSERT INTO sealed_revision_hashes (record_id, revision, sealed) "
-                         "VALUES (?, ?, ?)", [(r, v, seal.seal_hash(h, recipients))
-                                              for r, v, h in rows])
+    upgrade(conn)  # the clear hashes sealed (identity/upgrades.py)
     conn.execute("DROP TRIGGER revision_seals_kept")
     conn.execute("DROP TABLE revision_seals")
 
 
-def _v12(conn: Any) -> None:
+def _v12(conn: Any, upgrade: Upgrade) -> None:
     """What earlier versions left beside sealed material on a researcher's vault:
     match keys in sealed person records (and the revision that sealed them), and the
     hashes of sent and confirmed versions of sealed records (migrations 10 and 11
     say why each confirms a guessed name)."""
-    from testimony_app.core.identity import seal
-
-    seal.upgrade_sealed(conn)
+    upgrade(conn)  # identity/upgrades.py
 
 
 # Tamper evidence for content (core/vault/anchor.py, core/vault/loghead.py). Every record version
@@ -539,21 +530,33 @@ CREATE TABLE IF NOT EXISTS timestamps (
 """
 
 
-MIGRATIONS: list[str | Callable[[Any], None]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9,
+MIGRATIONS: list[str | Callable[..., None]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9,
                                                  _v10, _v11, _v12, _v13,
                                                  _V_SOURCE_INDEPENDENCE, _V_TIMESTAMPS]
 LATEST = len(MIGRATIONS)
+# The steps that change data with functions from above this layer, given to `migrate`.
+DATA_STEPS: dict[int, Callable[[Any, Upgrade], None]] = {10: _v10, 11: _v11, 12: _v12}
 
 
-def migrate(conn: Any) -> None:
+def migrate(conn: Any, upgrades: Mapping[int, Upgrade] | None = None) -> None:
+    """Bring the schema to LATEST, one committed step at a time. The steps that also
+    change data with the sealing code above this layer (DATA_STEPS) run the function
+    `upgrades` gives for their number (identity/upgrades.py `UPGRADES`), in the
+    step's transaction; a step without one is refused before anything is changed."""
     current = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if current > LATEST:
         raise VaultError("vault_newer")
+    given = upgrades or {}
+    missing = [n for n in range(current + 1, LATEST + 1) if n in DATA_STEPS and n not in given]
+    if missing:  # a programming error (a caller of db.connect that passes no upgrades)
+        raise RuntimeError(f"migrations {missing} need their data upgrades")
     for number in range(current + 1, LATEST + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
             step = MIGRATIONS[number - 1]
-            if callable(step):
+            if number in DATA_STEPS:
+                DATA_STEPS[number](conn, given[number])
+            elif callable(step):
                 step(conn)
             else:
                 for statement in _statements(step):

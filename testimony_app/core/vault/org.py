@@ -465,10 +465,10 @@ def read_enrolment(path: Path, code: str) -> Enrolment:
         raise InputError("enrolment_malformed") from None
 
 
-def apply_enrolment(conn: Any, enrolment: Enrolment, author: str
-                    ) -> tuple[Organisation, int]:
+def join(conn: Any, enrolment: Enrolment, author: str) -> None:
     """Join this vault to the organisation (again, to update recipients and settings).
-    Returns it, and how many finalised testimonies joining sealed."""
+    What was finalised before is sealed after (identity/enrolling.py `apply_enrolment`,
+    the function to call; until then SEAL_PENDING says it is due)."""
     with transaction(conn):
         role = get_meta(conn, "org.role")
         if role == ROLE_COORDINATOR or (role and get_meta(conn, "org.id") != enrolment.org_id):
@@ -480,18 +480,14 @@ def apply_enrolment(conn: Any, enrolment: Enrolment, author: str
             "org.matching_key": _b64(enrolment.matching_key),
             "org.settings": json.dumps(clean_settings(enrolment.settings) or {}, sort_keys=True),
             # Until every testimony finalised before joining is sealed (below, and
-            # again at each unlock if this was interrupted): seal.seal_finalised.
+            # again at each unlock if this was interrupted): seal.seal_finalised, called by
+            # identity/enrolling.py.
             SEAL_PENDING: "1",
         }.items():
             _set_meta(conn, k, v)
         activity.record(conn, author, "enrolled", enrolment.org_id,
                      organisation_key=fingerprint(enrolment.signing_key))
     _installation_keys(conn)
-    # Testimonies finalised before joining had no one to be sealed to: they are now.
-    from testimony_app.core.identity import seal  # late: seal imports this module
-
-    sealed = seal.seal_finalised(conn, author)
-    return require_org(conn), sealed
 
 
 # -- trust -------------------------------------------------------------------

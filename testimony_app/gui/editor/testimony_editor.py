@@ -369,7 +369,7 @@ class TestimonyEditor(QWidget):
     def _refresh_people(self) -> None:
         """Who names in the narrative can be tagged to, and whose names are suggested:
         the people this vault can read, and the witness as typed in the form."""
-        from testimony_app.core.identity.narrative_tags import KnownPerson
+        from testimony_app.core.records.narrative_tags import KnownPerson
 
         witness_id = str(self._witness_base.get("id") or getattr(self, "_witness_id", ""))
         people = [p for p in getattr(self, "_known", []) if p.id != witness_id]
@@ -959,7 +959,7 @@ class TestimonyEditor(QWidget):
 def _known_and_matcher(session: Any) -> tuple[list[Any], Any]:
     """In the worker: the people whose names this vault can read, and a matcher over
     them (built there: a vault may know many)."""
-    from testimony_app.core.identity.narrative_tags import Matcher
+    from testimony_app.core.records.narrative_tags import Matcher
 
     known = session.known_persons()
     return known, Matcher(known)

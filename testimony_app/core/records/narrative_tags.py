@@ -23,14 +23,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from testimony_app.core.identity import spelling
-from testimony_app.core.records import textnorm
+from testimony_app.core.records import spelling, textnorm
 
 FIELDS = ("narrative", "summary")
 MAX_TAGS = 10_000
 
 # Words that belong to a name when they stand next to one (Abu Qorvan, Umm Ali,
-# bin Zaid, al Halabi, Abd al-Karim): the spelling grammar's (core/identity/spelling.py).
+# bin Zaid, al Halabi, Abd al-Karim): the spelling grammar's (core/records/spelling.py).
 PARTICLES = spelling.PARTICLES
 # A word: letters and digits with the marks written on them (Arabic diacritics and
 # tatweel, Latin combining accents: Python's \w leaves them out), apostrophes, hyphens.
@@ -364,7 +363,7 @@ class Matcher:
         return strong, weak
 
     def _word(self, match: re.Match[str]) -> _Word:
-        """A word of the text and whose names it may be a spelling of (core/identity/spelling.py):
+        """A word of the text and whose names it may be a spelling of (core/records/spelling.py):
         read literally first (the word and its parts), else the first reading with a
         proclitic, an ending or an article taken off that names someone; the span then
         leaves out the proclitics ("and" written as one word with the name) and a

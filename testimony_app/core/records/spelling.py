@@ -1,6 +1,6 @@
 """The spellings of a name part, from one grammar: what a name can look like in text.
 
-Sealing (core/identity/seal.py through core/identity/narrative_tags.py), the tag suggestions, the
+Sealing (core/identity/seal.py through core/records/narrative_tags.py), the tag suggestions, the
 redaction of narratives for auditors (core/identity/narrative_redaction.py) and duplicate
 detection (core/identity/namematch.py) all ask this module, so that a spelling one of them
 knows the others know too (docs/FORMAT.md, "Spellings of a name").
