@@ -14,7 +14,7 @@ from testimony_app.core.common import errors
 from testimony_app.core.common.messages import MESSAGES
 from testimony_app.i18n import _catalog
 
-PACKAGE = Path(errors.__file__).resolve().parents[1]
+PACKAGE = Path(errors.__file__).resolve().parents[2]  # testimony_app/
 
 
 def _error_classes() -> set[str]:
