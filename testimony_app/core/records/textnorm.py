@@ -142,7 +142,7 @@ _FOLD = _FoldTable()
 # leaves it) is a fixed point of `_search_once`: none has a compatibility or
 # canonical decomposition, a case mapping, an entry in `_TABLE` or a dropped
 # category, and none composes with a neighbour (no combining marks). Checked
-# character by character and pair by pair in tests/core/test_textnorm.py.
+# character by character and pair by pair in tests/core/records/test_textnorm.py.
 # ASCII without upper case and the backtick; Arabic letters but for the alef,
 # waw and yeh seats, teh marbuta and alef maksura; four Persian letters; Arabic
 # comma, semicolon and question mark.

@@ -13,7 +13,7 @@ from testimony_app.core.sync import bundle
 from testimony_app.core.vault import org
 from tests.sync_fixtures import Pair
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "aleppo-2016.json"
+SEEDS = Path(__file__).resolve().parents[3] / "seeds" / "aleppo-2016.json"
 
 def snapshot(session: Session) -> dict[str, object]:
     """Row counts of every table, and the activity log itself."""

@@ -15,7 +15,7 @@ from testimony_app.core.sync import bundle, receipt
 from testimony_app.core.vault import org
 from tests.sync_fixtures import Pair
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds" / "aleppo-2016.json"
+SEEDS = Path(__file__).resolve().parents[3] / "seeds" / "aleppo-2016.json"
 
 
 def everything(session: Session) -> dict[str, dict[str, object]]:
