@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core import record_names
-from testimony_app.core.audit import Entry
+from testimony_app.core.records import record_names
 from testimony_app.core.session import Session
+from testimony_app.core.vault.activity import Entry
 from testimony_app.gui import fmt
 from testimony_app.gui.activity_text import Names, sentence, who
 from testimony_app.gui.worker import VaultWorker

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 from testimony_app import i18n
-from testimony_app.core import vocab
-from testimony_app.core.audit import Entry
-from testimony_app.core.record_names import RecordName
-from testimony_app.core.words import word
+from testimony_app.core.records import vocab
+from testimony_app.core.records.record_names import RecordName
+from testimony_app.core.records.words import word
+from testimony_app.core.vault.activity import Entry
 from testimony_app.gui import fmt
 from testimony_app.i18n import N_, _, ngettext
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from testimony_app.core.finalising import Preview
+from testimony_app.core.identity.finalising import Preview
 from testimony_app.gui.app import install_language
 from testimony_app.gui.audit.export_dialog import AuditExportDialog
 from testimony_app.gui.backup_dialog import BackupDialog

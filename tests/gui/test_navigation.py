@@ -8,8 +8,8 @@ import re
 
 from PySide6.QtCore import Qt
 
-from testimony_app.core.audit import Entry
-from testimony_app.core.record_names import RecordName
+from testimony_app.core.records.record_names import RecordName
+from testimony_app.core.vault.activity import Entry
 from testimony_app.gui.activity_text import Names, sentence
 from tests.gui.conftest import idle_session, wait_idle
 from tests.gui.test_main_window import make_window

@@ -14,8 +14,9 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 
-from testimony_app.core import bundle, org, receipt
 from testimony_app.core.session import Session
+from testimony_app.core.sync import bundle, receipt
+from testimony_app.core.vault import org
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.export_dialog import ExportDialog
 from testimony_app.gui.sync.import_dialog import ImportDialog
