@@ -56,7 +56,7 @@ def percentile(values: list[float], p: float) -> float:
 
 def create_vault(folder: Path) -> tuple[Session, bytes]:
     session, _code = Session.create(folder, PASSPHRASE, vault.FLOOR)
-    return session, bytes(session._key)
+    return session, session.data_key()
 
 
 # -- intake ---------------------------------------------------------------------
@@ -127,7 +127,7 @@ def _fts_plain(query: str) -> str:
 
 
 def search(size: Size, folder: Path, key: bytes, base_path: Path) -> list[dict[str, Any]]:
-    session = Session._open_with_key(folder, key)
+    session = Session.open_with_key(folder, key)
     base = sqlcipher3.connect(str(base_path), isolation_level=None)
     base.execute("PRAGMA cache_size = -65536")  # same page cache as the app's
     sql = ("SELECT s.record_id, coalesce(json_extract(r.data, '$.title'), ''), "
@@ -168,7 +168,7 @@ def unlock(size: Size, folder: Path, key: bytes) -> dict[str, Any]:
     db_path = folder / vault.DB_FILE
     for _ in range(max(7, size.runs)):
         start = time.perf_counter()
-        Session._open_with_key(folder, key).close()
+        Session.open_with_key(folder, key).close()
         app_t.append(time.perf_counter() - start)
         start = time.perf_counter()
         conn = sqlcipher3.connect(str(db_path), isolation_level=None)
@@ -201,8 +201,8 @@ def make_pair(work: Path) -> Pair:
     coord_dir, res_dir = work / "coordinator", work / "researcher"
     shutil.copytree(work / "template", coord_dir)
     shutil.copytree(work / "template", res_dir)
-    with Session._open_with_key(coord_dir, key) as coordinator, \
-            Session._open_with_key(res_dir, key) as researcher:
+    with Session.open_with_key(coord_dir, key) as coordinator, \
+            Session.open_with_key(res_dir, key) as researcher:
         researcher.conn.execute("UPDATE meta SET value = ? WHERE key = 'device_id'",
                                 (str(uuid.uuid4()),))
         organisation = org.init_org(coordinator.conn, "Bench Organisation", coordinator.author)
@@ -230,7 +230,7 @@ def fill_researcher(size: Size, pair: Pair, plain: Path) -> None:
     plain.mkdir()
     files = plain / "attachments"
     files.mkdir()
-    with Session._open_with_key(pair.researcher, pair.key) as researcher:
+    with Session.open_with_key(pair.researcher, pair.key) as researcher:
         corpus = Corpus(seed=7)
         ids: list[str] = []
         for doc in corpus.documents(size.export_testimonies, size.batch):
@@ -281,7 +281,7 @@ def export_import(size: Size, work: Path, pair: Pair, age: str | None
                for _ in range(size.runs)] if age else [])
     export_t: list[float] = []
     target = work / "bundle.age"
-    with Session._open_with_key(pair.researcher, pair.key) as researcher:
+    with Session.open_with_key(pair.researcher, pair.key) as researcher:
         for _ in range(size.runs):
             target.unlink(missing_ok=True)
             start = time.perf_counter()
@@ -291,7 +291,7 @@ def export_import(size: Size, work: Path, pair: Pair, age: str | None
     for i in range(size.runs):
         copy = work / f"coordinator-{i}"
         shutil.copytree(pair.coordinator, copy)
-        with Session._open_with_key(copy, pair.key) as coordinator:
+        with Session.open_with_key(copy, pair.key) as coordinator:
             start = time.perf_counter()
             bundle.import_bundle(coordinator, target)
             import_t.append(time.perf_counter() - start)
@@ -323,7 +323,7 @@ def hwm():  # VmHWM starts afresh at exec; ru_maxrss would carry the parent's pe
         if line.startswith("VmHWM:"):
             return int(line.split()[1])
 before = hwm()
-with Session._open_with_key(folder, key) as s:
+with Session.open_with_key(folder, key) as s:
     start = time.perf_counter()
     if what == "export":
         bundle.export(s, target, everything=True)
@@ -346,7 +346,7 @@ def memory(size: Size, work: Path, pair: Pair) -> dict[str, Any]:
     res, coord = pair.researcher, pair.coordinator
     big = work / "big.wav"
     _random_file(big, size.memory_bytes)
-    with Session._open_with_key(res, pair.key) as researcher:
+    with Session.open_with_key(res, pair.key) as researcher:
         doc = Corpus(seed=7).batch(1, with_places=True)
         researcher.add_document(doc)
         researcher.attach(doc["testimonies"][0]["id"], big)
@@ -391,7 +391,7 @@ def redacted(size: Size, folder: Path, key: bytes, work: Path) -> dict[str, Any]
     export-redacted and an auditor's verify do."""
     app_t: list[float] = []
     base_t: list[float] = []
-    with Session._open_with_key(folder, key) as session:
+    with Session.open_with_key(folder, key) as session:
         if org.organisation(session.conn) is None:
             org.init_org(session.conn, "Bench Organisation", session.author)
         records = sum(session.counts().values())
@@ -441,7 +441,7 @@ def backup(size: Size, folder: Path, key: bytes, work: Path) -> dict[str, Any]:
     of its files, alternating, same run."""
     app_t: list[float] = []
     base_t: list[float] = []
-    with Session._open_with_key(folder, key) as session:
+    with Session.open_with_key(folder, key) as session:
         records = sum(session.counts().values())
         phases: list[list[float]] = []
         for i in range(size.runs):

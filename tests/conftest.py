@@ -3,6 +3,12 @@
 Creating a vault costs two Argon2id derivations (~1 s each at the floor), so one
 template vault is made per test session and each test gets its own copy, opened
 with the template's data key through the same code path an unlock ends in.
+
+To open a vault in a test: the `session` fixture (a fresh copy, open), or
+`Session.open_with_key(folder, template.key)` to reopen a copy, or
+`folder, key = s.folder, s.data_key()` before `s.close()` to reopen that one later.
+`Session.open(folder, PASSPHRASE)` costs an Argon2id derivation (~3 s on a loaded
+machine): use it only where unlocking is what the test is about.
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ class Template:
 def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
     folder = tmp_path_factory.mktemp("template") / "vault"
     session, code = Session.create(folder, PASSPHRASE)
-    key = bytes(session._key)
+    key = session.data_key()
     session.close()
     return Template(folder, key, code)
 
@@ -53,7 +59,7 @@ def vault_dir(template: Template, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def session(vault_dir: Path, template: Template) -> Iterator[Session]:
-    s = Session._open_with_key(vault_dir, template.key)
+    s = Session.open_with_key(vault_dir, template.key)
     yield s
     s.close()
 

@@ -25,7 +25,7 @@ def office(dup_template: DupTemplate, tmp_path: Path) -> tuple[str, dict[str, st
     """A closed copy of the coordinator's vault, and the pseudonym codes of its persons."""
     folder = tmp_path / "office"
     shutil.copytree(dup_template.coordinator, folder)
-    with Session._open_with_key(folder, dup_template.key) as session:
+    with Session.open_with_key(folder, dup_template.key) as session:
         codes = {key: str(session.record(IDS[key]).code) for key in NAMES}
     return str(folder), codes
 

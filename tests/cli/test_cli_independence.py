@@ -14,7 +14,7 @@ ANNA = "6cd72eba-eda5-5faa-aa41-b187eb8f9892"  # ANNA News in seeds/aleppo-2016.
 
 @pytest.fixture
 def demo_vault(vault_dir: Path, template: Template, demo_document: bytes) -> Path:
-    with Session._open_with_key(vault_dir, template.key) as session:
+    with Session.open_with_key(vault_dir, template.key) as session:
         session.add_json(demo_document)
     return vault_dir
 

@@ -19,7 +19,7 @@ def ok(r: CliResult) -> CliResult:
 def test_people_preview_and_amend(cli, vault_dir: Path, template: Template,  # type: ignore[no-untyped-def]
                                   tmp_path: Path) -> None:
     document, testimony, (_witness, victim, _public) = case()
-    with Session._open_with_key(vault_dir, template.key) as session:
+    with Session.open_with_key(vault_dir, template.key) as session:
         session.add_document(document)
         code = session.record(victim).code
     env = {"TESTIMONY_PASSPHRASE": PASSPHRASE}
@@ -34,7 +34,7 @@ def test_people_preview_and_amend(cli, vault_dir: Path, template: Template,  # t
     assert preview["missing"] == [] and preview["organisation"] is None
     ok(cli("finalise", testimony, "--vault", vault, **env))
     changed = tmp_path / "changed.json"
-    with Session._open_with_key(vault_dir, template.key) as session:
+    with Session.open_with_key(vault_dir, template.key) as session:
         edited = session.testimony_document(testimony)
     edited["testimonies"][0]["summary"] = {"en": "Three men, not two."}
     changed.write_text(json.dumps(edited))
@@ -42,6 +42,6 @@ def test_people_preview_and_amend(cli, vault_dir: Path, template: Template,  # t
     assert refused.code == 1 and "why" in refused.err.lower()
     ok(cli("amend", testimony, str(changed), "--reason", "corrected count", "--vault", vault,
            **env))
-    with Session._open_with_key(vault_dir, template.key) as session:
+    with Session.open_with_key(vault_dir, template.key) as session:
         record = session.record(testimony).data
     assert record["amendments"][-1]["reason"] == "corrected count"

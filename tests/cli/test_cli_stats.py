@@ -18,7 +18,7 @@ SNHR = "Syrian Network for Human Rights"
 @pytest.fixture
 def demo_vault(vault_dir: Path, template: Template, demo_document: bytes) -> Path:
     """A copy of the template vault (its passphrase is PASSPHRASE) with the demo data."""
-    with Session._open_with_key(vault_dir, template.key) as session:
+    with Session.open_with_key(vault_dir, template.key) as session:
         session.add_json(demo_document)
     return vault_dir
 

@@ -208,7 +208,7 @@ def test_a_backup_made_during_a_running_import_is_consistent_and_opens(
     worker = threading.Thread(target=run_import)
     worker.start()
     assert started.wait(120)
-    result = backup.make(session.folder, bytes(session._key), tmp_path / "bk",
+    result = backup.make(session.folder, session.data_key(), tmp_path / "bk",
                          author="test")
     worker.join(300)
     assert not errors
@@ -241,7 +241,7 @@ def test_restore_checks_first_and_moves_an_existing_vault_aside(
         Session.restore(result.path, folder, "not the passphrase at all", replace=True)
     assert digests(folder) == before
     # Refused while the vault is open elsewhere.
-    with Session._open_with_key(folder, template.key), pytest.raises(VaultError) as busy:
+    with Session.open_with_key(folder, template.key), pytest.raises(VaultError) as busy:
         Session.restore(result.path, folder, PASSPHRASE, replace=True)
     assert busy.value.code == "vault_in_use"
     before = digests(folder)  # (opening it logged an unlock)

@@ -28,11 +28,11 @@ def test_migrations_bring_an_empty_vault_to_the_latest_version(session: Session)
 
 
 def test_a_vault_from_a_newer_version_is_refused(vault_dir: Path, template) -> None:  # type: ignore[no-untyped-def]
-    s = Session._open_with_key(vault_dir, template.key)
+    s = Session.open_with_key(vault_dir, template.key)
     s.conn.execute(f"PRAGMA user_version = {migrations.LATEST + 1}")
     s.close()
     with pytest.raises(VaultError) as info:
-        Session._open_with_key(vault_dir, template.key)
+        Session.open_with_key(vault_dir, template.key)
     assert info.value.code == "vault_damaged" or info.value.code == "vault_newer"
 
 

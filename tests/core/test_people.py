@@ -109,7 +109,7 @@ def test_sealed_identity_cannot_be_replaced_in_plaintext(pair: Pair) -> None:
             "name": {"en": "Qorvandel Zibrakhan"}, "public_domain": False}})
     kept = researcher.save_person({"id": witness, "sex": "male", "age": 21})
     assert kept.sealed and kept.name is None
-    assert b"Qorvandel" not in plaintext_of_vault(researcher.folder, bytes(researcher._key))
+    assert b"Qorvandel" not in plaintext_of_vault(researcher.folder, researcher.data_key())
 
 
 def test_new_person_ids_are_fresh(session: Session) -> None:

@@ -52,4 +52,4 @@ def test_the_demo_vault_holds_no_plaintext_outside_the_database(workspace: Sessi
     name = b"Nour al-Huda Q."
     for path in workspace.folder.iterdir():
         assert name not in path.read_bytes()
-    assert name in plaintext_of_vault(workspace.folder, bytes(workspace._key))
+    assert name in plaintext_of_vault(workspace.folder, workspace.data_key())

@@ -53,7 +53,7 @@ def worker(qtbot):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def open_worker(worker, vault_dir: Path, template: Template, demo_document: bytes):  # type: ignore[no-untyped-def]
     """A worker holding an open session on a copy of the template vault, demo loaded."""
-    session = Session._open_with_key(vault_dir, template.key)
+    session = Session.open_with_key(vault_dir, template.key)
     session.add_json(demo_document)
     worker.set_session(session)
     return worker

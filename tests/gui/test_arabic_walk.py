@@ -45,7 +45,7 @@ ENGLISH_ENUMS = {word for table in WORDS.values() for word in table
 
 
 def demo_vault(vault_dir: Path, template: Template, demo_document: bytes) -> Path:
-    with Session._open_with_key(vault_dir, template.key) as session:
+    with Session.open_with_key(vault_dir, template.key) as session:
         session.add_json(demo_document)
     return vault_dir
 

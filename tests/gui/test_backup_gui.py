@@ -105,7 +105,7 @@ def test_cancel_a_backup_leaves_nothing(qtbot, open_worker, tmp_path: Path) -> N
 
 def test_restore_over_the_open_vault_locks_and_the_restored_vault_unlocks(
         qtbot, qapp, vault_dir: Path, template, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    with Session._open_with_key(vault_dir, template.key) as s:
+    with Session.open_with_key(vault_dir, template.key) as s:
         s.add_document({"format": "testimony/1", "sources": [
             {"id": "0b7c2f4e-1a2b-4c3d-8e9f-0a1b2c3d4e5f", "kind": "other", "name": "x"}]})
         made = s.backup(tmp_path / "bk")

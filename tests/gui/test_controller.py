@@ -137,7 +137,7 @@ from testimony_app.gui.worker import VaultWorker
 from testimony_app.gui.main_window import MainWindow
 app = QApplication([])
 worker = VaultWorker()
-worker.set_session(Session._open_with_key(Path(sys.argv[1]), bytes.fromhex(sys.argv[2])))
+worker.set_session(Session.open_with_key(Path(sys.argv[1]), bytes.fromhex(sys.argv[2])))
 window = MainWindow(worker, "vault")
 window.new_testimony()
 window.editor._autosave.setInterval(100)

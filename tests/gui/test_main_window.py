@@ -281,4 +281,4 @@ def test_stronger_key_derivation_re_encrypts_with_progress(qtbot, open_worker,  
     assert not dialog.isVisible() and (dialog.value(), dialog.maximum()) == (1000, 1000)
     session = open_worker.session
     assert session.kdf_params().memory_kib == 512 * 1024
-    assert bytes(session._key) != template.key
+    assert session.data_key() != template.key

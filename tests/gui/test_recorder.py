@@ -158,7 +158,7 @@ from testimony_app.gui.worker import VaultWorker
 from testimony_app.gui.main_window import MainWindow
 app = QApplication([])
 worker = VaultWorker()
-worker.set_session(Session._open_with_key(Path(sys.argv[1]), bytes.fromhex(sys.argv[2])))
+worker.set_session(Session.open_with_key(Path(sys.argv[1]), bytes.fromhex(sys.argv[2])))
 window = MainWindow(worker, "vault")
 window.new_testimony()
 recorder = window.editor.recorder
@@ -185,7 +185,7 @@ def test_kill_during_a_recording_keeps_what_was_committed(
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-    with Session._open_with_key(vault_dir, template.key) as session:
+    with Session.open_with_key(vault_dir, template.key) as session:
         tid = session.list_testimonies()[0].id
         atts = session.attachments(tid)
         assert len(atts) == 1

@@ -85,7 +85,7 @@ def test_recovery_code_path(qtbot, worker, vault_dir: Path, template: Template) 
     assert worker.session is not None
     # The vault was re-encrypted under a new key, with a bar that reached its end.
     assert progress and progress[-1] == (1000, 1000)
-    assert bytes(worker.session._key) != template.key
+    assert worker.session.data_key() != template.key
 
 
 def test_strength_words() -> None:

@@ -49,7 +49,7 @@ def test_destroyed_keys_refuse_passphrase_and_recovery_code(
     header = json.loads((vault_dir / vault.HEADER_FILE).read_text())
     assert set(header) == {"format", "version", "vault_id", "destroyed"}
     with pytest.raises(VaultError):  # nothing in the folder names a way in any more
-        Session._open_with_key(vault_dir, template.key)
+        Session.open_with_key(vault_dir, template.key)
 
 
 def test_escrow_restores_at_the_coordinator(pair: Pair, template: Template) -> None:

@@ -101,7 +101,7 @@ def test_gui_and_cli_session_leave_no_canary_and_no_export_path(  # type: ignore
     assert r.code == 0, r.err
     researcher = home / "researcher-vault"
     shutil.copytree(pair_template.researcher, researcher)
-    with Session._open_with_key(researcher, pair_template.key) as s:
+    with Session.open_with_key(researcher, pair_template.key) as s:
         s.add_document({"format": "testimony/1", "sources": [
             {"id": str(uuid.uuid4()), "kind": "other", "name": CANARY_LATIN}]})
     bundle = outside / f"{EXPORT_MARK}-bundle.age"

@@ -50,7 +50,7 @@ def canary_document() -> tuple[dict[str, object], str, str]:
 
 def test_no_canary_in_vault_files_after_adds_edits_and_deletes(
         vault_dir: Path, template: Template, demo_document: bytes) -> None:
-    session = Session._open_with_key(vault_dir, template.key)
+    session = Session.open_with_key(vault_dir, template.key)
     session.add_json(demo_document)
     document, pid, tid = canary_document()
     session.add_document(document)

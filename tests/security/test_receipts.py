@@ -191,7 +191,7 @@ def test_the_command_line_says_to_delete_an_earlier_receipt(  # type: ignore[no-
     bundle.import_bundle(coordinator, exported.path)
     write_old_receipt(pair, exported.bundle_id, tmp_path / "old.receipt")
     receipt.write(coordinator, exported.bundle_id, tmp_path / "new.receipt")
-    folder, key = researcher.folder, bytes(researcher._key)
+    folder, key = researcher.folder, researcher.data_key()
     researcher.close()
     try:
         r = cli("import-receipt", str(tmp_path / "old.receipt"), "--vault", str(folder))
@@ -200,4 +200,4 @@ def test_the_command_line_says_to_delete_an_earlier_receipt(  # type: ignore[no-
         r = cli("import-receipt", str(tmp_path / "new.receipt"), "--vault", str(folder))
         assert r.code == 0 and "earlier version" not in r.out
     finally:
-        pair.researcher = Session._open_with_key(folder, key)
+        pair.researcher = Session.open_with_key(folder, key)

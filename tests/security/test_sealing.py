@@ -68,7 +68,7 @@ def test_finalise_seals_and_the_coordinator_unseals(pair: Pair, tmp_path: Path) 
     assert researcher.show(public)["persons"][0]["identity"]["name"]["en"] == PUBLIC
     assert researcher.drafts() == []
     assert researcher.check() == []
-    folder, key = researcher.folder, bytes(researcher._key)
+    folder, key = researcher.folder, researcher.data_key()
     matching = org.matching_key(researcher.conn)
     researcher.close()
     plain = plaintext_of_vault(folder, key)
@@ -82,7 +82,7 @@ def test_finalise_seals_and_the_coordinator_unseals(pair: Pair, tmp_path: Path) 
     assert guessed and not [k for k in guessed if k in plain]
 
     # The coordinator imports the bundle and sees the identities again.
-    researcher = Session._open_with_key(folder, key)
+    researcher = Session.open_with_key(folder, key)
     target = tmp_path / "bundle.age"
     bundle.export(researcher, target)
     result = bundle.import_bundle(coordinator, target)

@@ -86,7 +86,7 @@ def test_finalise_seals_the_accusative_and_asks_about_it(pair: Pair, tmp_path: P
     narrative = r.show(ids["testimony"])["testimonies"][0]["narrative"]["ar"]
     for word in ACCUSATIVES:
         assert word not in narrative, word
-    folder, key = r.folder, bytes(r._key)
+    folder, key = r.folder, r.data_key()
     r.close()
     plain = plaintext_of_vault(folder, key)
     for word in ACCUSATIVES:

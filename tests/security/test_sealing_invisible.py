@@ -85,7 +85,7 @@ def test_finalise_seals_a_name_cut_by_an_invisible_character(pair: Pair, tmp_pat
     r.finalise(ids["testimony"])
     assert r.search("Kammarosh") == []
     assert r.search("\u0642\u0645\u0631\u0648\u0634") == []
-    folder, key = r.folder, bytes(r._key)
+    folder, key = r.folder, r.data_key()
     r.close()
     plain = plaintext_of_vault(folder, key)
     for needle in ("Kamma\u00adrosh", "Kamma\u200drosh", "\u0642\u0645\u200d\u0631\u0648\u0634"):

@@ -46,7 +46,7 @@ def _twelve_made_two(data: str) -> str:
 @contextmanager
 def raw(session: Session) -> Iterator[Any]:
     """The database opened with the key, outside the app (the session is closed)."""
-    folder, key = session.folder, bytes(session._key)
+    folder, key = session.folder, session.data_key()
     session.close()
     conn = db.connect(folder / vault.DB_FILE, key)
     try:
@@ -57,7 +57,7 @@ def raw(session: Session) -> Iterator[Any]:
 
 
 def reopen(folder: Path, key: bytes) -> Session:
-    return Session._open_with_key(folder, key)
+    return Session.open_with_key(folder, key)
 
 
 def _no_content(problems: list[str]) -> None:
