@@ -21,6 +21,7 @@ import sqlcipher3
 
 from bench.corpus import QUERIES, Corpus, texts
 from testimony_app.core import bundle, interchange, org, redact, vault, verify
+from testimony_app.core.errors import TestimonyError
 from testimony_app.core.session import Session
 
 PASSPHRASE = "correct horse battery staple"  # noqa: S105 - a throwaway bench vault
@@ -309,6 +310,44 @@ def export_import(size: Size, work: Path, pair: Pair, age: str | None
          "app": imp, "baseline": exp, "target": "ratio <= 2", "ok": imp / exp <= 2},
     ]
     return rows, target
+
+
+def refusal(size: Size, work: Path, pair: Pair, bundle_path: Path, import_s: float
+            ) -> list[dict[str, Any]]:
+    """How long a hostile bundle takes to be refused (the fuzz and refusal tests check
+    that it is, and that nothing changes): one byte flipped half-way through the bundle
+    above, against importing it intact; and 4 KiB of noise, the fuzzers' inputs."""
+    damaged = work / "damaged.age"
+    shutil.copyfile(bundle_path, damaged)
+    with damaged.open("r+b") as handle:
+        handle.seek(damaged.stat().st_size // 2)
+        byte = handle.read(1)
+        handle.seek(-1, os.SEEK_CUR)
+        handle.write(bytes([byte[0] ^ 1]))
+    noise = work / "noise.age"
+    noise.write_bytes(os.urandom(4096))
+    copy = work / "coordinator-refusal"
+    shutil.copytree(pair.coordinator, copy)
+    times: dict[str, list[float]] = {"damaged": [], "noise": []}
+    with Session.open_with_key(copy, pair.key) as coordinator:
+        for _ in range(size.runs):
+            for name, path in (("damaged", damaged), ("noise", noise)):
+                start = time.perf_counter()
+                try:
+                    bundle.import_bundle(coordinator, path)
+                except TestimonyError:
+                    times[name].append(time.perf_counter() - start)
+                else:
+                    raise RuntimeError(f"the {name} bundle was imported")
+    shutil.rmtree(copy)
+    hurt, junk = median(times["damaged"]), median(times["noise"])
+    return [
+        {"name": "refusal: damaged bundle", "unit": "s", "app": hurt, "baseline": import_s,
+         "detail": "a byte flipped half-way; baseline: the import of the intact bundle",
+         "target": "ratio <= 1", "ok": hurt <= import_s},
+        {"name": "refusal: 4 KiB of noise", "unit": "ms", "app": junk * 1000, "baseline": None,
+         "detail": "random bytes named .age", "target": "<= 1000 ms", "ok": junk <= 1.0},
+    ]
 
 
 _CHILD = r"""

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QGroupBox,
     QHeaderView,
@@ -42,6 +43,18 @@ DATA = re.compile(r"P-[0-9A-Z]{4}-[0-9A-Z]{4}|[0-9a-f]{8,}|[0-9A-Z]{4,}(-[0-9A-Z
 ENGLISH_ENUMS = {word for table in WORDS.values() for word in table
                  if word not in ("ar", "en", "ku", "tr", "fr")} | {
     code for labels in vocab.ALL.values() for code in labels if "_" in code}
+
+
+def settle(qtbot, worker, root: QWidget) -> None:  # type: ignore[no-untyped-def]
+    """Until the window shows what it will show: no list's search debounce pending,
+    every job (and the jobs their results sent) done, the layouts they asked for applied."""
+    from testimony_app.gui.list_page import ListPage
+
+    qtbot.waitUntil(lambda: not any(page._debounce.isActive()
+                                    for page in root.findChildren(ListPage)), timeout=10_000)
+    wait_idle(qtbot, worker)
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
 
 
 def demo_vault(vault_dir: Path, template: Template, demo_document: bytes) -> Path:
@@ -152,20 +165,17 @@ def test_every_page_in_arabic_and_language_switch_keeps_the_view(
         found: list[str] = []
         for row in range(main.nav.count()):
             main.nav.setCurrentRow(row)
-            qtbot.wait(300)
-            wait_idle(qtbot, controller.worker)
-            qtbot.wait(100)
+            settle(qtbot, controller.worker, main)
             found += problems(texts_of(main)) + clipped(main)
         # The editor, every tab, with a demo testimony open.
         main.nav.setCurrentRow(0)
         wait_idle(qtbot, controller.worker)
         qtbot.waitUntil(lambda: main.testimonies.model.row_id(0) is not None, timeout=20_000)
         main.open_testimony(main.testimonies.model.row_id(0))
-        wait_idle(qtbot, controller.worker)
-        qtbot.wait(200)
+        settle(qtbot, controller.worker, main)
         for tab in range(main.editor.tabs.count()):
             main.editor.tabs.setCurrentIndex(tab)
-            qtbot.wait(50)
+            settle(qtbot, controller.worker, main)
             found += problems(texts_of(main))
         from testimony_app.gui import fmt
         from testimony_app.gui.destroy_dialog import DestroyKeysDialog
@@ -215,9 +225,7 @@ def test_workspace_demo_in_arabic(qtbot, qapp, workspace_template, tmp_path: Pat
         found: list[str] = []
         for row in range(main.nav.count()):
             main.nav.setCurrentRow(row)
-            qtbot.wait(300)
-            wait_idle(qtbot, controller.worker)
-            qtbot.wait(100)
+            settle(qtbot, controller.worker, main)
             found += problems(texts_of(main)) + clipped(main)
         assert not found, "\n".join(dict.fromkeys(found))
     finally:

@@ -150,8 +150,7 @@ def test_an_answer_arriving_after_lock_is_dropped(qtbot, coordinator) -> None:  
     page.reload()
     page.decide("confirm")  # its reload would come after the lock
     page.clear()
-    wait_idle(qtbot, worker)
-    qtbot.wait(50)
+    wait_idle(qtbot, worker)  # every result, and what its callback sent, has arrived
     assert page.suggestions == [] and page.clusters == []
     assert page.suggestion_table.rowCount() == 0 and page.cluster_table.rowCount() == 0
     assert page.summary.text() == "" and page.message.text() == ""

@@ -132,8 +132,7 @@ def test_a_review_arriving_after_lock_is_dropped(qtbot, coordinator) -> None:  #
     page.reload()
     page.merge()  # and an action whose reload would follow it
     page.clear()
-    wait_idle(qtbot, coordinator)
-    qtbot.wait(50)
+    wait_idle(qtbot, coordinator)  # every result, and what its callback sent, has arrived
     assert page.review is None and page.suggestion_table.rowCount() == 0
     assert page.decision_table.rowCount() == 0 and page.message.text() == ""
     shown = [cell(page.compare_table, r, c) for r in range(len(ROWS)) for c in range(2)]

@@ -167,11 +167,10 @@ def test_autosave_keeps_a_draft_that_is_offered_back(qtbot, open_worker) -> None
     assert second.stack.currentWidget() is second.editor
 
 
-def test_a_long_list_is_fetched_lazily_and_scrolls_without_a_stall(qtbot, worker, session) -> None:  # type: ignore[no-untyped-def]
-    import time
+def test_a_long_list_is_fetched_lazily(qtbot, worker, session) -> None:  # type: ignore[no-untyped-def]
+    """Scrolling fetches the rows in view; how long the event loop stalls while it does
+    is measured by bench/gui.py (list and responsiveness rows), not asserted here."""
     import uuid
-
-    from PySide6.QtCore import QTimer
 
     n = 3000
     session.add_document({"format": "testimony/1", "testimonies": [
@@ -184,20 +183,15 @@ def test_a_long_list_is_fetched_lazily_and_scrolls_without_a_stall(qtbot, worker
     window = make_window(qtbot, worker)
     page = window.testimonies
     qtbot.waitUntil(lambda: page.model.count == n, timeout=10_000)
-    ticks: list[float] = []
-    timer = QTimer(interval=10)
-    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
-    timer.start()
     bar = page.table.verticalScrollBar()
     for step in range(0, 101, 5):
         bar.setValue(bar.maximum() * step // 100)
-        qtbot.wait(20)
+        # the row at the top of the view arrives from the worker
+        qtbot.waitUntil(lambda: page.model.row(max(page.table.rowAt(0), 0)) is not None,
+                        timeout=10_000)
     page.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
     qtbot.waitUntil(lambda: page.model.row(0) is not None
                     and page.model.row(0)["title"] == f"testimony {n - 1:05d}", timeout=10_000)
-    timer.stop()
-    # The event loop kept turning; the longest stall is measured in bench/gui.py.
-    assert len(ticks) > 5
     # only the pages that were looked at were fetched, never the whole list
     assert len(page.model._pages) < n // 200
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -28,16 +27,16 @@ def test_create_vault_shows_code_and_asks_two_groups_back(qtbot, worker, tmp_pat
     assert "not the same" in window.create_page.message.text()
     window.new_pass2.setText(PASSPHRASE)
 
-    ticks: list[float] = []
+    # Two Argon2id derivations run on the worker: the GUI thread handles its events
+    # meanwhile (how long its longest stall is, bench/gui.py measures).
+    ticks_while_busy: list[bool] = []
     timer = QTimer(interval=20)
-    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.timeout.connect(lambda: ticks_while_busy.append(not worker.idle))
     timer.start()
     window.create_button.click()
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.code_page, timeout=30_000)
     timer.stop()
-    # Two Argon2id derivations ran on the worker; the GUI thread kept ticking (the
-    # longest stall is measured in bench/gui.py, not asserted here).
-    assert len(ticks) > 20
+    assert any(ticks_while_busy)
 
     code = window.code_label.text()
     groups = code.split("-")
