@@ -20,6 +20,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import pytest
 
@@ -99,8 +100,16 @@ def isolated_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+class Cli(Protocol):
+    """The `cli` fixture: runs `testimony ARGS` in a subprocess with the isolated
+    environment and returns what it did. Keywords: `stdin` (bytes to feed it), and
+    environment variables (strings) to add."""
+
+    def __call__(self, *args: str, **kwargs: Any) -> CliResult: ...
+
+
 @pytest.fixture
-def cli(isolated_env: dict[str, str]):  # type: ignore[no-untyped-def]
+def cli(isolated_env: dict[str, str]) -> Cli:
     def run(*args: str, stdin: bytes | None = None, **env: str) -> CliResult:
         proc = subprocess.run(
             [sys.executable, "-m", "testimony_app.cli", *args],

@@ -7,8 +7,10 @@ import hashlib
 import json
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlcipher3
@@ -284,7 +286,7 @@ def _tamper_byte(path: Path, offset: int) -> None:
     path.write_bytes(bytes(data))
 
 
-def _edit_manifest(folder: Path, change) -> None:  # type: ignore[no-untyped-def]
+def _edit_manifest(folder: Path, change: Callable[[dict[str, Any]], None]) -> None:
     manifest = json.loads((folder / "backup.json").read_text())
     change(manifest)
     (folder / "backup.json").write_text(json.dumps(manifest))

@@ -9,6 +9,7 @@ import pytest
 from testimony_app.core import db, migrations
 from testimony_app.core.errors import VaultError
 from testimony_app.core.session import Session
+from tests.conftest import Template
 
 
 def test_every_pragma_reads_back(session: Session) -> None:
@@ -27,7 +28,7 @@ def test_migrations_bring_an_empty_vault_to_the_latest_version(session: Session)
             "activity", "search", "meta", "links"} <= tables
 
 
-def test_a_vault_from_a_newer_version_is_refused(vault_dir: Path, template) -> None:  # type: ignore[no-untyped-def]
+def test_a_vault_from_a_newer_version_is_refused(vault_dir: Path, template: Template) -> None:
     s = Session.open_with_key(vault_dir, template.key)
     s.conn.execute(f"PRAGMA user_version = {migrations.LATEST + 1}")
     s.close()

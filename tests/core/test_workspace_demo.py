@@ -9,6 +9,7 @@ import json
 from testimony_app.core import bundle, demo, org
 from testimony_app.core.session import Session
 from tests.pages import plaintext_of_vault
+from tests.workspace_fixtures import WorkspaceTemplate
 
 
 def test_two_researchers_bundles_arrive_at_the_coordinator(workspace: Session) -> None:
@@ -41,7 +42,7 @@ def test_sealed_witnesses_are_unsealed_at_the_coordinator(workspace: Session) ->
             assert shown["identity"] is not None
 
 
-def test_the_scratch_vaults_are_gone(workspace_template) -> None:  # type: ignore[no-untyped-def]
+def test_the_scratch_vaults_are_gone(workspace_template: WorkspaceTemplate) -> None:
     parent = workspace_template.folder.parent
     assert [p.name for p in parent.iterdir()] == ["coordinator"]
 

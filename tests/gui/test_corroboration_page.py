@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtWidgets import QTableWidget
+from pytestqt.qtbot import QtBot
 
 from testimony_app.gui.main_window import MainWindow
 from testimony_app.gui.worker import VaultWorker
@@ -23,7 +25,7 @@ from tests.sync_fixtures import pair_template  # noqa: F401
 
 
 @pytest.fixture
-def coordinator(qtbot, trio: Trio) -> Iterator[tuple[VaultWorker, Accounts, dict[str, str]]]:  # type: ignore[no-untyped-def]  # noqa: F811
+def coordinator(qtbot: QtBot, trio: Trio) -> Iterator[tuple[VaultWorker, Accounts, dict[str, str]]]:  # noqa: F811
     """The coordinator's worker, after both researchers' bundles were imported."""
     accounts, ids = load_two_accounts(trio)
     worker = VaultWorker()
@@ -34,12 +36,13 @@ def coordinator(qtbot, trio: Trio) -> Iterator[tuple[VaultWorker, Accounts, dict
     worker.stop()
 
 
-def cell(table, row: int, column: int) -> str:  # type: ignore[no-untyped-def]
+def cell(table: QTableWidget, row: int, column: int) -> str:
     item = table.item(row, column)
     return "" if item is None else item.text()
 
 
-def test_review_confirm_accept_and_undo(qtbot, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_review_confirm_accept_and_undo(
+        qtbot: QtBot, coordinator: tuple[VaultWorker, Accounts, dict[str, str]]) -> None:
     worker, accounts, _ids = coordinator
     page = CorroborationPage(worker)
     qtbot.addWidget(page)
@@ -110,7 +113,8 @@ def test_review_confirm_accept_and_undo(qtbot, coordinator) -> None:  # type: ig
     assert page.suggestion_table.rowCount() == 0 and page.provenance.text().strip() == ""
 
 
-def test_coordinator_sees_corroboration_and_provenance_in_the_window(qtbot, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_coordinator_sees_corroboration_and_provenance_in_the_window(
+        qtbot: QtBot, coordinator: tuple[VaultWorker, Accounts, dict[str, str]]) -> None:
     worker, accounts, ids = coordinator
     idle_session(qtbot, worker).confirm_corroboration(accounts.english_arrest,
                                                       accounts.arabic_arrest)
@@ -130,7 +134,7 @@ def test_coordinator_sees_corroboration_and_provenance_in_the_window(qtbot, coor
     qtbot.waitUntil(lambda: "Researcher One" in panel.text(), timeout=20_000)
     text = panel.text()
     assert "Received from Researcher One in bundle 1." in text
-    assert idle_session(qtbot, worker).provenance(ids["testimony_one"]).fingerprint in text
+    assert str(idle_session(qtbot, worker).provenance(ids["testimony_one"]).fingerprint) in text
     assert "On the researcher's device: #1" in text
     tabs = [window.editor.tabs.tabText(i) for i in range(window.editor.tabs.count())]
     assert "Provenance" in tabs
@@ -139,7 +143,8 @@ def test_coordinator_sees_corroboration_and_provenance_in_the_window(qtbot, coor
     wait_idle(qtbot, worker)
 
 
-def test_an_answer_arriving_after_lock_is_dropped(qtbot, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_an_answer_arriving_after_lock_is_dropped(
+        qtbot: QtBot, coordinator: tuple[VaultWorker, Accounts, dict[str, str]]) -> None:
     worker, _accounts, _ids = coordinator
     page = CorroborationPage(worker)
     qtbot.addWidget(page)

@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from pytestqt.qtbot import QtBot
 
 from testimony_app.gui.start_window import StartWindow, strength
+from testimony_app.gui.worker import VaultWorker
 from tests.conftest import PASSPHRASE, Template
 
 
-def test_create_vault_shows_code_and_asks_two_groups_back(qtbot, worker, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_create_vault_shows_code_and_asks_two_groups_back(
+        qtbot: QtBot, worker: VaultWorker, tmp_path: Path) -> None:
     folder = tmp_path / "new-vault"
     window = StartWindow(worker, folder, lambda _f: None)
     qtbot.addWidget(window)
@@ -53,7 +56,7 @@ def test_create_vault_shows_code_and_asks_two_groups_back(qtbot, worker, tmp_pat
     assert window.code_label.text() == ""
 
 
-def test_unlock_wrong_then_right(qtbot, worker, vault_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_unlock_wrong_then_right(qtbot: QtBot, worker: VaultWorker, vault_dir: Path) -> None:
     window = StartWindow(worker, vault_dir, lambda _f: None)
     qtbot.addWidget(window)
     assert window.stack.currentWidget() is window.unlock_page
@@ -69,7 +72,8 @@ def test_unlock_wrong_then_right(qtbot, worker, vault_dir: Path) -> None:  # typ
     assert window.passphrase.text() == ""
 
 
-def test_recovery_code_path(qtbot, worker, vault_dir: Path, template: Template) -> None:  # type: ignore[no-untyped-def]
+def test_recovery_code_path(
+        qtbot: QtBot, worker: VaultWorker, vault_dir: Path, template: Template) -> None:
     window = StartWindow(worker, vault_dir, lambda _f: None)
     qtbot.addWidget(window)
     window.stack.setCurrentWidget(window.recover_page)

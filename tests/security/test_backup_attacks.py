@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from testimony_app.core.session import Session
-from tests.conftest import CANARY_LATIN, PASSPHRASE, ROOT, Template
+from tests.conftest import CANARY_LATIN, PASSPHRASE, ROOT, Cli, Template
 from tests.security.test_disk_full import (  # noqa: F401 (small_disk: a fixture)
     SmallDisk,
     no_leftovers,
@@ -122,7 +122,7 @@ def test_a_full_disk_during_a_restore_gives_one_plain_line(
 
 
 def test_a_tampered_or_truncated_backup_is_refused_at_restore(
-        cli, demo_document: bytes, session: Session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        cli: Cli, demo_document: bytes, session: Session, tmp_path: Path) -> None:
     session.add_json(demo_document)
     good = session.backup(tmp_path / "good").path
     session.close()
@@ -151,7 +151,7 @@ def test_a_tampered_or_truncated_backup_is_refused_at_restore(
 
 
 def test_opening_a_backup_read_only_changes_none_of_its_bytes(
-        cli, demo_session: Session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        cli: Cli, demo_session: Session, tmp_path: Path) -> None:
     bk = demo_session.backup(tmp_path / "bk").path
     before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in bk.iterdir()}
     for args in (["list"], ["check"], ["log"], ["stats"], ["people"]):
@@ -164,7 +164,7 @@ def test_opening_a_backup_read_only_changes_none_of_its_bytes(
     assert cli("restore", str(bk), "--check").code == 0
 
 
-def test_no_plaintext_anywhere_during_backup_and_restore(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_no_plaintext_anywhere_during_backup_and_restore(cli: Cli, tmp_path: Path) -> None:
     home = tmp_path / "home"
     vault = home / "usb" / "vault"
     document, _pid, _tid = canary_document()

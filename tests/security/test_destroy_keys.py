@@ -15,7 +15,7 @@ import pytest
 from testimony_app.core import org, vault
 from testimony_app.core.errors import InputError, VaultError
 from testimony_app.core.session import Session
-from tests.conftest import PASSPHRASE, SEEDS, Template
+from tests.conftest import PASSPHRASE, SEEDS, Cli, Template
 from tests.sync_fixtures import Pair, PairTemplate
 
 
@@ -105,7 +105,7 @@ def test_escrow_of_another_vault_is_refused(pair: Pair, tmp_path: Path) -> None:
     assert json.loads((other / vault.HEADER_FILE).read_text()) == tomb
 
 
-def test_cli_destroy_keys_and_restore(cli, pair_template: PairTemplate,  # type: ignore[no-untyped-def]
+def test_cli_destroy_keys_and_restore(cli: Cli, pair_template: PairTemplate,
                                       tmp_path: Path) -> None:
     coordinator, researcher = tmp_path / "coordinator", tmp_path / "researcher"
     shutil.copytree(pair_template.coordinator, coordinator)

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -31,7 +32,7 @@ COPIED = "نص منسوخ from the editor"
 
 
 @pytest.fixture
-def controller(qtbot, qapp, vault_dir: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+def controller(qtbot: QtBot, qapp: QApplication, vault_dir: Path, tmp_path: Path,
                monkeypatch: pytest.MonkeyPatch) -> Iterator[Controller]:
     for name, sub in [("HOME", ""), ("XDG_CONFIG_HOME", ".config"),
                       ("XDG_DATA_HOME", ".local/share"), ("XDG_CACHE_HOME", ".cache")]:
@@ -59,7 +60,8 @@ def marked_secret() -> bool:
     return mime is not None and bytes(mime.data(SECRET_HINT).data()) == b"secret"
 
 
-def test_copied_text_is_marked_secret_and_cleared_after_a_timeout(qtbot, controller) -> None:  # type: ignore[no-untyped-def]
+def test_copied_text_is_marked_secret_and_cleared_after_a_timeout(
+        qtbot: QtBot, controller: Controller) -> None:
     controller.clipboard_timer.setInterval(200)
     copy(COPIED)
     assert QGuiApplication.clipboard().text() == COPIED
@@ -67,7 +69,7 @@ def test_copied_text_is_marked_secret_and_cleared_after_a_timeout(qtbot, control
     qtbot.waitUntil(lambda: QGuiApplication.clipboard().text() == "", timeout=5_000)
 
 
-def test_clipboard_cleared_on_lock_and_on_quit(qtbot, controller) -> None:  # type: ignore[no-untyped-def]
+def test_clipboard_cleared_on_lock_and_on_quit(qtbot: QtBot, controller: Controller) -> None:
     copy(COPIED)
     assert marked_secret()
     controller.lock()
@@ -83,7 +85,7 @@ def test_clipboard_cleared_on_lock_and_on_quit(qtbot, controller) -> None:  # ty
     assert QGuiApplication.clipboard().text() == ""
 
 
-def test_destroy_dialog_needs_the_word(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_destroy_dialog_needs_the_word(qtbot: QtBot) -> None:
     dialog = DestroyKeysDialog()
     qtbot.addWidget(dialog)
     assert not dialog.destroy_button.isEnabled()
@@ -95,9 +97,10 @@ def test_destroy_dialog_needs_the_word(qtbot) -> None:  # type: ignore[no-untype
     assert dialog.destroy_button.isEnabled()
 
 
-def test_destroy_keys_from_the_window_then_the_app_locks(qtbot, controller,  # type: ignore[no-untyped-def]
+def test_destroy_keys_from_the_window_then_the_app_locks(qtbot: QtBot, controller: Controller,
                                                          vault_dir: Path) -> None:
     main = controller.main
+    assert main is not None
 
     def confirm() -> None:
         dialog = QApplication.activeModalWidget()

@@ -13,6 +13,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from tests.conftest import Cli
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -36,8 +40,8 @@ def hunt(root: Path, needles: list[bytes], skip: tuple[Path, ...] = ()) -> list[
     return found
 
 
-def test_gui_and_cli_session_leave_no_canary_and_no_export_path(  # type: ignore[no-untyped-def]
-        qtbot, qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli,
+def test_gui_and_cli_session_leave_no_canary_and_no_export_path(
+        qtbot: QtBot, qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli,
         isolated_env: dict[str, str], pair_template: PairTemplate) -> None:
     home = Path(isolated_env["HOME"])
     for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME",

@@ -15,6 +15,7 @@ import pyrage
 from pyrage import x25519
 
 from testimony_app.core import bundle, org, outfile, receipt, safejson
+from tests.conftest import Cli
 from tests.security.test_sealing_tags import WITNESS, case
 from tests.sync_fixtures import Pair
 
@@ -28,7 +29,8 @@ def _candidates(true_name: str, count: int = 20_000) -> list[str]:
 def _open_receipt(pair: Pair, path: Path) -> bytes:
     """What a person holding the laptop, unlocked, reads in a receipt file."""
     identity = org.age_identity(pair.researcher.conn)
-    return pyrage.decrypt(path.read_bytes(), [identity])
+    plain: bytes = pyrage.decrypt(path.read_bytes(), [identity])
+    return plain
 
 
 def _dictionary_attack(pair: Pair, payload: bytes, witness: str) -> list[str]:
@@ -167,7 +169,7 @@ def test_purge_follows_revisions(pair: Pair, tmp_path: Path) -> None:
 
 def test_a_receipt_does_not_confirm_a_record_made_again(pair: Pair, tmp_path: Path) -> None:
     researcher, coordinator = pair.researcher, pair.coordinator
-    place = {"format": "testimony/1", "places": [
+    place: dict[str, Any] = {"format": "testimony/1", "places": [
         {"id": "3f1c7a52-8a43-4a55-9d3c-1b4cbd3d8c11", "name": {"en": "Old name"},
          "level": "city"}]}
     researcher.add_document(place)
@@ -180,8 +182,8 @@ def test_a_receipt_does_not_confirm_a_record_made_again(pair: Pair, tmp_path: Pa
     researcher.add_document(again)
     assert receipt.accept(researcher, tmp_path / "1.receipt").records == 0
     assert receipt.pending_purge(researcher) == 0
-def test_the_command_line_says_to_delete_an_earlier_receipt(  # type: ignore[no-untyped-def]
-        pair: Pair, cli, tmp_path: Path) -> None:
+def test_the_command_line_says_to_delete_an_earlier_receipt(
+        pair: Pair, cli: Cli, tmp_path: Path) -> None:
     from testimony_app.core.session import Session
 
     researcher, coordinator = pair.researcher, pair.coordinator

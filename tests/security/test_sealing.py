@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from pathlib import Path
+from typing import Any
 
 from testimony_app.core import bundle, org, seal, textnorm
 from testimony_app.core.session import Session
@@ -27,10 +28,10 @@ def needles() -> list[bytes]:
     return out
 
 
-def case() -> tuple[dict[str, object], str, list[str]]:
+def case() -> tuple[dict[str, Any], str, list[str]]:
     ids = [str(uuid.uuid4()) for _ in range(5)]
     witness, victim, public, testimony, incident = ids
-    document = {
+    document: dict[str, Any] = {
         "format": "testimony/1",
         "persons": [
             {"id": witness, "sex": "male", "age": 20, "identity": {

@@ -7,6 +7,7 @@ from __future__ import annotations
 import unicodedata
 import uuid
 from pathlib import Path
+from typing import Any
 
 from testimony_app.core import narrative_redaction, narrative_tags, textnorm, untagged
 from testimony_app.core.narrative_redaction import Person, Redactor
@@ -38,7 +39,7 @@ def test_the_matcher_and_the_redactor_take_the_whole_word() -> None:
     words = [f"Kamma{c}rosh" for c in CUTS]
     words += [f"\u0642\u0645{c}\u0631\u0648\u0634" for c in CUTS]
     text = f"They took {NAME}. " + " then ".join(words) + " left."
-    record = {"narrative": {"en": text}, "tags": [
+    record: dict[str, Any] = {"narrative": {"en": text}, "tags": [
         {"field": "narrative", "lang": "en", "start": 10, "end": 10 + len(NAME), "person": "p1"}]}
     spans = [(t["start"], t["end"]) for t in record["tags"] + narrative_tags.repeats(
         record, people=[person])]

@@ -16,6 +16,7 @@ from testimony_app.core import bundle, org, receipt, redact, textnorm
 from testimony_app.core.db import DatabaseError
 from testimony_app.core.errors import InputError
 from testimony_app.core.session import Session
+from tests.conftest import Cli, Template
 from tests.pages import plaintext_of_vault
 from tests.sync_fixtures import Pair
 
@@ -109,7 +110,11 @@ def test_finalise_seals_tagged_names_and_the_coordinator_reads_them(
 
     # The researcher's vault, opened with the right key: tokens, sealed words.
     shown = researcher.show(tid)["testimonies"][0]
-    codes = {k: researcher.record(ids[k]).code for k in ("witness", "tagged")}
+    codes: dict[str, str] = {}
+    for k in ("witness", "tagged"):
+        code = researcher.record(ids[k]).code
+        assert code is not None
+        codes[k] = code
     code_of = {ids[k]: code for k, code in codes.items()}
     en = shown["narrative"]["en"]
     assert en.count(f"[{codes['tagged']}]") == 2  # the untagged repeat was sealed too
@@ -308,7 +313,7 @@ def test_whole_testimony_sealing(pair: Pair, tmp_path: Path) -> None:
     researcher.close()
 
 
-def test_a_cli_session_leaves_no_sealed_name_in_any_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_cli_session_leaves_no_sealed_name_in_any_file(cli: Cli, tmp_path: Path) -> None:
     """Every file under the person's home, temp and config folders (vaults, logs,
     temp files), after finalising from the command line: tagged names first, then,
     once the organisation asks for it (a new enrolment file), a whole testimony."""
@@ -440,7 +445,7 @@ def test_migration_11_seals_the_hashes_an_older_version_kept(pair: Pair) -> None
 
 
 def test_testimonies_finalised_before_enrolment_are_sealed_when_joining(
-        pair: Pair, template, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        pair: Pair, template: Template, tmp_path: Path) -> None:
     """Finalised on a vault of no organisation (nothing to seal to), then enrolled:
     joining seals them as finalising would have."""
     import shutil
@@ -467,7 +472,7 @@ def test_testimonies_finalised_before_enrolment_are_sealed_when_joining(
             org.apply_enrolment(researcher.conn, org.read_enrolment(tmp_path / "enrol.age",
                                                                     code), researcher.author)
     finally:
-        seal.seal_finalised = real  # type: ignore[assignment]
+        seal.seal_finalised = real
     assert org.require_org(researcher.conn) and researcher.search("Oskatrub")
     researcher.close()
     researcher = Session.open_with_key(folder, template.key)

@@ -282,7 +282,7 @@ def test_the_coordinator_flags_a_log_that_does_not_extend(pair: Pair, tmp_path: 
     document, incident = family()
     pair.researcher.add_document(document)
     _exchange(pair, tmp_path, "1")
-    place = {"format": "testimony/1", "places": [{"id": str(uuid.uuid4()),
+    place: dict[str, Any] = {"format": "testimony/1", "places": [{"id": str(uuid.uuid4()),
                                                   "name": {"en": "Bustan al-Qasr"},
                                                   "level": "neighbourhood"}]}
     pair.researcher.add_document(place)
