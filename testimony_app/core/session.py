@@ -114,9 +114,9 @@ class Session:
         benchmarks derive it once per run (`data_key()` of a session they unlocked) and
         reopen copies without paying Argon2id each time, and a child process is handed
         the key of a vault its parent unlocked. The window and the CLI never call this:
-        a person opens with `open` or `open_with_recovery`. A wrong key is refused like
-        a wrong passphrase's would be (the database will not decrypt); an interrupted
-        passphrase change is left for the next `open` to settle."""
+        a person opens with `open` or `open_with_recovery`. A wrong key is refused with
+        a VaultError and changes nothing; an interrupted passphrase change is left for
+        the next `open` to settle."""
         return cls._open_with_key(folder, key)
 
     def data_key(self) -> bytes:
