@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from testimony_app import i18n
-from testimony_app.core import vocab
+from testimony_app.core.records import vocab
+from testimony_app.core.records.words import WORDS
 from testimony_app.core.session import Session
-from testimony_app.core.words import WORDS
 from testimony_app.gui.app import Controller
 from testimony_app.gui.config import AppConfig
 from testimony_app.gui.worker import VaultWorker

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QTableWidget
 from pytestqt.qtbot import QtBot
 
-from testimony_app.core import duplicates
+from testimony_app.core.identity import duplicates
 from testimony_app.gui.main_window import MainWindow
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.gui.workspace.duplicates_page import ROWS, DuplicatesPage

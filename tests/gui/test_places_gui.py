@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from testimony_app.core.errors import InputError
+from testimony_app.core.common.errors import InputError
 from testimony_app.gui.widgets.place_picker import PlacePicker
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.gui.workspace.places_page import PlacesPage
