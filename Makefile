@@ -37,6 +37,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy testimony_app/core
 
+# The tests, strict too. `tests` is no package (pytest puts the root on the path), so
+# mypy maps files to modules from the root; modules the tests import are checked by
+# `typecheck`, not reported here; pytest-qt's QtBot key and mouse methods are untyped;
+# tests/fixtures/ holds a script that runs in earlier checkouts (their flat layout).
+.PHONY: typecheck-tests
+typecheck-tests: $(STAMP)
+	$(VENV)/bin/mypy --explicit-package-bases --follow-imports=silent \
+		--untyped-calls-exclude=pytestqt.qtbot --exclude tests/fixtures/ tests
+
 pytest: $(STAMP)
 	# A memory cap: a runaway test fails on its own instead of taking the machine down.
 	# The window's tests run in a process of their own: widgets that earlier GUI tests
@@ -46,7 +55,7 @@ pytest: $(STAMP)
 	$(PY) -m pytest -q tests/cli tests/core tests/security tests/test_repository.py tests/test_layers.py && \
 	$(PY) -m pytest -q tests/gui; fi
 
-test: system-packages lint typecheck pytest
+test: system-packages lint typecheck typecheck-tests pytest
 
 demo: $(STAMP)
 	TESTIMONY_VAULT=$${TESTIMONY_VAULT:-demo-vault} $(VENV)/bin/testimony demo

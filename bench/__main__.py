@@ -74,6 +74,8 @@ def main() -> int:
             if got2:
                 rows += got2[0]
                 bundle_path = got2[1]
+                rows += step("refusal", core.refusal, size, work, pair, bundle_path,
+                             got2[0][1]["app"]) or []
             rows.append(step("memory", core.memory, size, work, pair))
         from bench import gui
         rows.append(step("start", gui.start, size, work))

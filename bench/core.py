@@ -21,6 +21,7 @@ import sqlcipher3
 
 from bench.corpus import QUERIES, Corpus, texts
 from testimony_app.core.audit import redact, verify
+from testimony_app.core.common.errors import TestimonyError
 from testimony_app.core.identity import enrolling
 from testimony_app.core.records import interchange
 from testimony_app.core.session import Session
@@ -60,7 +61,7 @@ def percentile(values: list[float], p: float) -> float:
 
 def create_vault(folder: Path) -> tuple[Session, bytes]:
     session, _code = Session.create(folder, PASSPHRASE, keyfile.FLOOR)
-    return session, bytes(session._key)
+    return session, session.data_key()
 
 
 # -- intake ---------------------------------------------------------------------
@@ -131,7 +132,7 @@ def _fts_plain(query: str) -> str:
 
 
 def search(size: Size, folder: Path, key: bytes, base_path: Path) -> list[dict[str, Any]]:
-    session = Session._open_with_key(folder, key)
+    session = Session.open_with_key(folder, key)
     base = sqlcipher3.connect(str(base_path), isolation_level=None)
     base.execute("PRAGMA cache_size = -65536")  # same page cache as the app's
     sql = ("SELECT s.record_id, coalesce(json_extract(r.data, '$.title'), ''), "
@@ -172,7 +173,7 @@ def unlock(size: Size, folder: Path, key: bytes) -> dict[str, Any]:
     db_path = folder / keyfile.DB_FILE
     for _ in range(max(7, size.runs)):
         start = time.perf_counter()
-        Session._open_with_key(folder, key).close()
+        Session.open_with_key(folder, key).close()
         app_t.append(time.perf_counter() - start)
         start = time.perf_counter()
         conn = sqlcipher3.connect(str(db_path), isolation_level=None)
@@ -205,8 +206,8 @@ def make_pair(work: Path) -> Pair:
     coord_dir, res_dir = work / "coordinator", work / "researcher"
     shutil.copytree(work / "template", coord_dir)
     shutil.copytree(work / "template", res_dir)
-    with Session._open_with_key(coord_dir, key) as coordinator, \
-            Session._open_with_key(res_dir, key) as researcher:
+    with Session.open_with_key(coord_dir, key) as coordinator, \
+            Session.open_with_key(res_dir, key) as researcher:
         researcher.conn.execute("UPDATE meta SET value = ? WHERE key = 'device_id'",
                                 (str(uuid.uuid4()),))
         organisation = org.init_org(coordinator.conn, "Bench Organisation", coordinator.author)
@@ -234,7 +235,7 @@ def fill_researcher(size: Size, pair: Pair, plain: Path) -> None:
     plain.mkdir()
     files = plain / "attachments"
     files.mkdir()
-    with Session._open_with_key(pair.researcher, pair.key) as researcher:
+    with Session.open_with_key(pair.researcher, pair.key) as researcher:
         corpus = Corpus(seed=7)
         ids: list[str] = []
         for doc in corpus.documents(size.export_testimonies, size.batch):
@@ -285,7 +286,7 @@ def export_import(size: Size, work: Path, pair: Pair, age: str | None
                for _ in range(size.runs)] if age else [])
     export_t: list[float] = []
     target = work / "bundle.age"
-    with Session._open_with_key(pair.researcher, pair.key) as researcher:
+    with Session.open_with_key(pair.researcher, pair.key) as researcher:
         for _ in range(size.runs):
             target.unlink(missing_ok=True)
             start = time.perf_counter()
@@ -295,7 +296,7 @@ def export_import(size: Size, work: Path, pair: Pair, age: str | None
     for i in range(size.runs):
         copy = work / f"coordinator-{i}"
         shutil.copytree(pair.coordinator, copy)
-        with Session._open_with_key(copy, pair.key) as coordinator:
+        with Session.open_with_key(copy, pair.key) as coordinator:
             start = time.perf_counter()
             bundle.import_bundle(coordinator, target)
             import_t.append(time.perf_counter() - start)
@@ -315,6 +316,44 @@ def export_import(size: Size, work: Path, pair: Pair, age: str | None
     return rows, target
 
 
+def refusal(size: Size, work: Path, pair: Pair, bundle_path: Path, import_s: float
+            ) -> list[dict[str, Any]]:
+    """How long a hostile bundle takes to be refused (the fuzz and refusal tests check
+    that it is, and that nothing changes): one byte flipped half-way through the bundle
+    above, against importing it intact; and 4 KiB of noise, the fuzzers' inputs."""
+    damaged = work / "damaged.age"
+    shutil.copyfile(bundle_path, damaged)
+    with damaged.open("r+b") as handle:
+        handle.seek(damaged.stat().st_size // 2)
+        byte = handle.read(1)
+        handle.seek(-1, os.SEEK_CUR)
+        handle.write(bytes([byte[0] ^ 1]))
+    noise = work / "noise.age"
+    noise.write_bytes(os.urandom(4096))
+    copy = work / "coordinator-refusal"
+    shutil.copytree(pair.coordinator, copy)
+    times: dict[str, list[float]] = {"damaged": [], "noise": []}
+    with Session.open_with_key(copy, pair.key) as coordinator:
+        for _ in range(size.runs):
+            for name, path in (("damaged", damaged), ("noise", noise)):
+                start = time.perf_counter()
+                try:
+                    bundle.import_bundle(coordinator, path)
+                except TestimonyError:
+                    times[name].append(time.perf_counter() - start)
+                else:
+                    raise RuntimeError(f"the {name} bundle was imported")
+    shutil.rmtree(copy)
+    hurt, junk = median(times["damaged"]), median(times["noise"])
+    return [
+        {"name": "refusal: damaged bundle", "unit": "s", "app": hurt, "baseline": import_s,
+         "detail": "a byte flipped half-way; baseline: the import of the intact bundle",
+         "target": "ratio <= 1", "ok": hurt <= import_s},
+        {"name": "refusal: 4 KiB of noise", "unit": "ms", "app": junk * 1000, "baseline": None,
+         "detail": "random bytes named .age", "target": "<= 1000 ms", "ok": junk <= 1.0},
+    ]
+
+
 _CHILD = r"""
 import json, sys, time
 from pathlib import Path
@@ -327,7 +366,7 @@ def hwm():  # VmHWM starts afresh at exec; ru_maxrss would carry the parent's pe
         if line.startswith("VmHWM:"):
             return int(line.split()[1])
 before = hwm()
-with Session._open_with_key(folder, key) as s:
+with Session.open_with_key(folder, key) as s:
     start = time.perf_counter()
     if what == "export":
         bundle.export(s, target, everything=True)
@@ -350,7 +389,7 @@ def memory(size: Size, work: Path, pair: Pair) -> dict[str, Any]:
     res, coord = pair.researcher, pair.coordinator
     big = work / "big.wav"
     _random_file(big, size.memory_bytes)
-    with Session._open_with_key(res, pair.key) as researcher:
+    with Session.open_with_key(res, pair.key) as researcher:
         doc = Corpus(seed=7).batch(1, with_places=True)
         researcher.add_document(doc)
         researcher.attach(doc["testimonies"][0]["id"], big)
@@ -395,7 +434,7 @@ def redacted(size: Size, folder: Path, key: bytes, work: Path) -> dict[str, Any]
     export-redacted and an auditor's verify do."""
     app_t: list[float] = []
     base_t: list[float] = []
-    with Session._open_with_key(folder, key) as session:
+    with Session.open_with_key(folder, key) as session:
         if org.organisation(session.conn) is None:
             org.init_org(session.conn, "Bench Organisation", session.author)
         records = sum(session.counts().values())
@@ -445,7 +484,7 @@ def backup(size: Size, folder: Path, key: bytes, work: Path) -> dict[str, Any]:
     of its files, alternating, same run."""
     app_t: list[float] = []
     base_t: list[float] = []
-    with Session._open_with_key(folder, key) as session:
+    with Session.open_with_key(folder, key) as session:
         records = sum(session.counts().values())
         phases: list[list[float]] = []
         for i in range(size.runs):

@@ -161,9 +161,9 @@ def lists(size: Size, folder: Path, key: bytes, empty: Path, empty_key: bytes
           ) -> list[dict[str, Any]]:
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
-    with Session._open_with_key(folder, key) as session:
+    with Session.open_with_key(folder, key) as session:
         full = _list_times(app, session, max(3, size.runs))
-    with Session._open_with_key(empty, empty_key) as session:
+    with Session.open_with_key(empty, empty_key) as session:
         bare = _list_times(app, session, max(3, size.runs))
     detail = f"testimonies view over {size.testimonies}; baseline the same view, no data"
     return [
@@ -210,14 +210,14 @@ def responsiveness(size: Size, work: Path, intake_vault: Path, pair: Pair, bundl
 
     gaps["key derivation"] = _longest_gap(
         app, run(lambda job: keyfile.unlock(intake_vault, PASSPHRASE)))
-    researcher = Session._open_with_key(pair.researcher, pair.key)
+    researcher = Session.open_with_key(pair.researcher, pair.key)
     out = work / "gui-bundle.age"
     gaps["export"] = _longest_gap(
         app, run(lambda job: bundle.export(researcher, out, everything=True)))
     researcher.close()
     copy = work / "gui-coordinator"
     shutil.copytree(pair.coordinator, copy)
-    coordinator = Session._open_with_key(copy, pair.key)
+    coordinator = Session.open_with_key(copy, pair.key)
     gaps["import"] = _longest_gap(app, run(lambda job: bundle.import_bundle(coordinator,
                                                                             bundle_path)))
     coordinator.close()
@@ -233,6 +233,6 @@ def responsiveness(size: Size, work: Path, intake_vault: Path, pair: Pair, bundl
 def empty_vault(work: Path) -> tuple[Path, bytes]:
     folder = Path(tempfile.mkdtemp(dir=work)) / "empty"
     session, _ = Session.create(folder, PASSPHRASE, keyfile.FLOOR)
-    key = bytes(session._key)
+    key = session.data_key()
     session.close()
     return folder, key

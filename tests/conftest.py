@@ -3,6 +3,12 @@
 Creating a vault costs two Argon2id derivations (~1 s each at the floor), so one
 template vault is made per test session and each test gets its own copy, opened
 with the template's data key through the same code path an unlock ends in.
+
+To open a vault in a test: the `session` fixture (a fresh copy, open), or
+`Session.open_with_key(folder, template.key)` to reopen a copy, or
+`folder, key = s.folder, s.data_key()` before `s.close()` to reopen that one later.
+`Session.open(folder, PASSPHRASE)` costs an Argon2id derivation (~3 s on a loaded
+machine): use it only where unlocking is what the test is about.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import pytest
 
@@ -39,7 +46,7 @@ class Template:
 def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
     folder = tmp_path_factory.mktemp("template") / "vault"
     session, code = Session.create(folder, PASSPHRASE)
-    key = bytes(session._key)
+    key = session.data_key()
     session.close()
     return Template(folder, key, code)
 
@@ -53,7 +60,7 @@ def vault_dir(template: Template, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def session(vault_dir: Path, template: Template) -> Iterator[Session]:
-    s = Session._open_with_key(vault_dir, template.key)
+    s = Session.open_with_key(vault_dir, template.key)
     yield s
     s.close()
 
@@ -93,8 +100,16 @@ def isolated_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+class Cli(Protocol):
+    """The `cli` fixture: runs `testimony ARGS` in a subprocess with the isolated
+    environment and returns what it did. Keywords: `stdin` (bytes to feed it), and
+    environment variables (strings) to add."""
+
+    def __call__(self, *args: str, **kwargs: Any) -> CliResult: ...
+
+
 @pytest.fixture
-def cli(isolated_env: dict[str, str]):  # type: ignore[no-untyped-def]
+def cli(isolated_env: dict[str, str]) -> Cli:
     def run(*args: str, stdin: bytes | None = None, **env: str) -> CliResult:
         proc = subprocess.run(
             [sys.executable, "-m", "testimony_app.cli", *args],

@@ -52,7 +52,7 @@ class Trio:
 
 
 def _open(folder: Path, key: bytes) -> Session:
-    return Session._open_with_key(folder, key)
+    return Session.open_with_key(folder, key)
 
 
 @pytest.fixture(scope="session")
@@ -81,7 +81,8 @@ def trio(trio_template: TrioTemplate, tmp_path: Path) -> Iterator[Trio]:
     for name in ("coordinator", "one", "two"):
         shutil.copytree(getattr(trio_template, name), tmp_path / name)
         sessions.append(_open(tmp_path / name, trio_template.key))
-    yield Trio(*sessions, trio_template.fp_one, trio_template.fp_two, tmp_path)
+    coordinator, one, two = sessions
+    yield Trio(coordinator, one, two, trio_template.fp_one, trio_template.fp_two, tmp_path)
     for s in sessions:
         s.close()
 

@@ -120,7 +120,7 @@ class DupTrio:
 
 
 def _open(folder: Path, key: bytes) -> Session:
-    return Session._open_with_key(folder, key)
+    return Session.open_with_key(folder, key)
 
 
 @pytest.fixture(scope="session")

@@ -37,7 +37,7 @@ class Pair:
 
 
 def _open(folder: Path, key: bytes) -> Session:
-    return Session._open_with_key(folder, key)
+    return Session.open_with_key(folder, key)
 
 
 @pytest.fixture(scope="session")

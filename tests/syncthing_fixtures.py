@@ -68,6 +68,7 @@ class Instance:
         self.address = f"tcp://127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        assert SYNCTHING is not None
         self.proc = subprocess.Popen(
             [SYNCTHING, "serve", "--home", str(self.home), "--no-browser", "--no-restart",
              "--no-upgrade", "--logfile", str(self.home / "log.txt")],

@@ -27,7 +27,7 @@ class WorkspaceTemplate:
 def workspace_template(tmp_path_factory: pytest.TempPathFactory) -> WorkspaceTemplate:
     folder = tmp_path_factory.mktemp("workspace") / "coordinator"
     session, _code = demo.build_workspace(folder, PASSPHRASE)
-    key = bytes(session._key)
+    key = session.data_key()
     session.close()
     return WorkspaceTemplate(folder, key)
 
@@ -37,6 +37,6 @@ def workspace(workspace_template: WorkspaceTemplate, tmp_path: Path) -> Iterator
     """A copy of the workspace demo, open."""
     target = tmp_path / "coordinator"
     shutil.copytree(workspace_template.folder, target)
-    session = Session._open_with_key(target, workspace_template.key)
+    session = Session.open_with_key(target, workspace_template.key)
     yield session
     session.close()

@@ -114,6 +114,24 @@ class Session:
         return cls._open_settling(folder, keyfile.candidate_keys(folder, code=code), "recover")
 
     @classmethod
+    def open_with_key(cls, folder: Path, key: bytes) -> Session:
+        """Open with the data key itself, for code that already holds it: tests and
+        benchmarks derive it once per run (`data_key()` of a session they unlocked) and
+        reopen copies without paying Argon2id each time, and a child process is handed
+        the key of a vault its parent unlocked. The window and the CLI never call this:
+        a person opens with `open` or `open_with_recovery`. A wrong key is refused with
+        a VaultError and changes nothing; an interrupted passphrase change is left for
+        the next `open` to settle."""
+        return cls._open_with_key(folder, key)
+
+    def data_key(self) -> bytes:
+        """A copy of the key the database is under, to hand to `open_with_key` in the
+        same hands (a test, a benchmark, a child process). The copy is not wiped on
+        `close()`; never log or store it."""
+        self.conn  # noqa: B018 - raises 'locked' when closed
+        return bytes(self._key)
+
+    @classmethod
     def _open_settling(cls, folder: Path, keys: list[tuple[bool, bytes]], how: str) -> Session:
         """Open with the first key that decrypts the database, and finish or undo a
         passphrase change a kill interrupted: the pending header is put in place when

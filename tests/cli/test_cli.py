@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PASSPHRASE, ROOT, SEEDS, CliResult
+from tests.conftest import PASSPHRASE, ROOT, SEEDS, Cli, CliResult
 
 SNHR = "Syrian Network for Human Rights"
 
@@ -36,7 +36,7 @@ def digest(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
 
 
-def test_init_prints_the_recovery_code_once(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_init_prints_the_recovery_code_once(cli: Cli, tmp_path: Path) -> None:
     r: CliResult = cli("init", "--vault", str(tmp_path / "v"))
     assert r.code == 0, r.err
     assert "Recovery code" in r.out
@@ -54,20 +54,21 @@ def test_init_prints_the_recovery_code_once(cli, tmp_path: Path) -> None:  # typ
     assert r.code == 0, r.err
 
 
-def test_default_vault_lives_in_the_user_data_folder(cli, isolated_env) -> None:  # type: ignore[no-untyped-def]
+def test_default_vault_lives_in_the_user_data_folder(
+        cli: Cli, isolated_env: dict[str, str]) -> None:
     r = cli("init")
     assert r.code == 0, r.err
     assert (Path(isolated_env["XDG_DATA_HOME"]) / "Testimony" / "vault" / "vault.key").exists()
 
 
-def test_init_refuses_a_short_passphrase(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_init_refuses_a_short_passphrase(cli: Cli, tmp_path: Path) -> None:
     r = cli("init", "--vault", str(tmp_path / "v"), TESTIMONY_PASSPHRASE="short")
     assert r.code == 1
     assert r.err.strip() == "The passphrase must be at least 12 characters long."
     assert not (tmp_path / "v").exists()
 
 
-def test_passphrase_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_passphrase_file(cli: Cli, tmp_path: Path) -> None:
     secret = tmp_path / "pass.txt"
     secret.write_text("from a file, long enough\n")
     r = cli("init", "--vault", str(tmp_path / "v"), "--passphrase-file", str(secret),
@@ -77,7 +78,8 @@ def test_passphrase_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untype
     assert r.code == 0, r.err
 
 
-def test_no_passphrase_and_no_terminal_is_a_clear_error(cli, tmp_path: Path, isolated_env) -> None:  # type: ignore[no-untyped-def]
+def test_no_passphrase_and_no_terminal_is_a_clear_error(
+        cli: Cli, tmp_path: Path, isolated_env: dict[str, str]) -> None:
     import subprocess
     import sys
 
@@ -89,7 +91,7 @@ def test_no_passphrase_and_no_terminal_is_a_clear_error(cli, tmp_path: Path, iso
     assert "no terminal" in proc.stderr
 
 
-def test_wrong_passphrase_one_line_exit_1_bytes_unchanged(cli, demo_vault: Path) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_passphrase_one_line_exit_1_bytes_unchanged(cli: Cli, demo_vault: Path) -> None:
     before = digest(demo_vault)
     r = cli("list", "--vault", str(demo_vault), TESTIMONY_PASSPHRASE="wrong but long enough")
     assert r.code == 1
@@ -98,7 +100,7 @@ def test_wrong_passphrase_one_line_exit_1_bytes_unchanged(cli, demo_vault: Path)
     assert digest(demo_vault) == before
 
 
-def test_not_a_vault(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_not_a_vault(cli: Cli, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     r = cli("list", "--vault", str(empty))
@@ -106,7 +108,7 @@ def test_not_a_vault(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-de
     assert list(empty.iterdir()) == []
 
 
-def test_usage_errors_exit_2_without_echoing_values(cli) -> None:  # type: ignore[no-untyped-def]
+def test_usage_errors_exit_2_without_echoing_values(cli: Cli) -> None:
     assert cli("frobnicate").code == 2
     assert cli().code == 2
     r = cli("stats", "--by", "Secretname")
@@ -115,7 +117,7 @@ def test_usage_errors_exit_2_without_echoing_values(cli) -> None:  # type: ignor
     assert r.code == 2 and "Secretname" not in r.err
 
 
-def test_a_second_session_on_the_same_vault_is_refused(cli, demo_vault: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_second_session_on_the_same_vault_is_refused(cli: Cli, demo_vault: Path) -> None:
     from testimony_app.core.session import Session
 
     with Session.open(demo_vault, PASSPHRASE):
@@ -123,7 +125,7 @@ def test_a_second_session_on_the_same_vault_is_refused(cli, demo_vault: Path) ->
     assert r.code == 1 and "open in another window" in r.err
 
 
-def test_a_folder_name_with_uri_characters(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_folder_name_with_uri_characters(cli: Cli, tmp_path: Path) -> None:
     folder = tmp_path / "usb #2 ?x=1 %20" / "vault"
     assert cli("init", "--vault", str(folder)).code == 0
     assert sorted(p.name for p in folder.iterdir()) == ["vault.db", "vault.key", "vault.lock"]
@@ -131,7 +133,7 @@ def test_a_folder_name_with_uri_characters(cli, tmp_path: Path) -> None:  # type
     assert cli("check", "--vault", str(folder)).code == 0
 
 
-def test_list_show_round_trip(cli, demo_vault: Path) -> None:  # type: ignore[no-untyped-def]
+def test_list_show_round_trip(cli: Cli, demo_vault: Path) -> None:
     r = cli("list", "--json", "--vault", str(demo_vault))
     assert r.code == 0, r.err
     rows = json.loads(r.out)
@@ -146,7 +148,7 @@ def test_list_show_round_trip(cli, demo_vault: Path) -> None:  # type: ignore[no
     assert r.code == 0 and r.out.startswith("#1 ")
 
 
-def test_search_in_arabic_and_english(cli, demo_vault: Path) -> None:  # type: ignore[no-untyped-def]
+def test_search_in_arabic_and_english(cli: Cli, demo_vault: Path) -> None:
     for query in ("checkpoint", "حاجز", "الحاجز", "مستشفى"):
         r = cli("search", query, "--json", "--vault", str(demo_vault))
         assert r.code == 0, r.err
@@ -159,7 +161,7 @@ def test_search_in_arabic_and_english(cli, demo_vault: Path) -> None:  # type: i
     assert "testimony" in r.out
 
 
-def test_stats_by_month_json_is_the_report_table(cli, demo_vault: Path) -> None:  # type: ignore[no-untyped-def]
+def test_stats_by_month_json_is_the_report_table(cli: Cli, demo_vault: Path) -> None:
     r = cli("stats", "--by", "month", "--json", "--vault", str(demo_vault))
     assert r.code == 0, r.err
     rows = json.loads(r.out)
@@ -177,7 +179,8 @@ def test_stats_by_month_json_is_the_report_table(cli, demo_vault: Path) -> None:
         assert r.code == 0 and json.loads(r.out)
 
 
-def test_add_validates_with_paths_and_adds_nothing(cli, demo_vault: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_add_validates_with_paths_and_adds_nothing(
+        cli: Cli, demo_vault: Path, tmp_path: Path) -> None:
     bad = {"format": "testimony/1", "incidents": [{"id": "not-a-uuid", "type": "x"}]}
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(bad))
@@ -194,7 +197,7 @@ def test_add_validates_with_paths_and_adds_nothing(cli, demo_vault: Path, tmp_pa
     assert r.code == 0 and r.out.startswith("0 added, 0 updated")
 
 
-def test_attach_and_extract(cli, demo_vault: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_attach_and_extract(cli: Cli, demo_vault: Path, tmp_path: Path) -> None:
     rows = json.loads(cli("list", "--json", "--vault", str(demo_vault)).out)
     source = tmp_path / "photo.jpg"
     source.write_bytes(os.urandom(100_000))
@@ -211,7 +214,7 @@ def test_attach_and_extract(cli, demo_vault: Path, tmp_path: Path) -> None:  # t
     assert r.code == 0, r.out + r.err
 
 
-def test_log_shows_ids_and_actions(cli, demo_vault: Path) -> None:  # type: ignore[no-untyped-def]
+def test_log_shows_ids_and_actions(cli: Cli, demo_vault: Path) -> None:
     r = cli("log", "--json", "--vault", str(demo_vault))
     assert r.code == 0
     entries = json.loads(r.out)
@@ -221,14 +224,15 @@ def test_log_shows_ids_and_actions(cli, demo_vault: Path) -> None:  # type: igno
                                          "anchored", "anchors_from", "anchors"}
 
 
-def test_unexpected_errors_show_no_traceback_and_no_value(cli, demo_vault: Path) -> None:  # type: ignore[no-untyped-def]
+def test_unexpected_errors_show_no_traceback_and_no_value(cli: Cli, demo_vault: Path) -> None:
     r = cli("show", "Mohammad Secretname", "--vault", str(demo_vault), "--debug")
     assert r.code == 1
     assert "Secretname" not in r.err + r.out
     assert "Traceback" not in r.err
 
 
-def test_portable_mode_keeps_everything_on_the_stick(cli, tmp_path: Path, isolated_env) -> None:  # type: ignore[no-untyped-def]
+def test_portable_mode_keeps_everything_on_the_stick(
+        cli: Cli, tmp_path: Path, isolated_env: dict[str, str]) -> None:
     stick = tmp_path / "stick"
     stick.mkdir()
     home = Path(isolated_env["HOME"])
@@ -239,7 +243,7 @@ def test_portable_mode_keeps_everything_on_the_stick(cli, tmp_path: Path, isolat
     assert sorted(p for p in home.rglob("*") if p.is_file()) == before
 
 
-def test_export_redacted_refuses_a_threshold_out_of_bounds(cli, demo_vault: Path,  # type: ignore[no-untyped-def]
+def test_export_redacted_refuses_a_threshold_out_of_bounds(cli: Cli, demo_vault: Path,
                                                           tmp_path: Path) -> None:
     for threshold in ("1", "101"):
         r = cli("export-redacted", "--to", str(tmp_path / "x"), "--threshold", threshold,

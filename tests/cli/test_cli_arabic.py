@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_cli import demo_vault  # noqa: F401 (a module fixture)
-from tests.conftest import CliResult
+from tests.conftest import Cli, CliResult
 
 ARABIC = re.compile("[\u0600-\u06ff]")
 AR = {"LANG": "ar_SY.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": ""}
 EN = {"LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": ""}
 
 
-def test_help_is_arabic_under_an_arabic_locale(cli) -> None:  # type: ignore[no-untyped-def]
+def test_help_is_arabic_under_an_arabic_locale(cli: Cli) -> None:
     r: CliResult = cli("--help", **AR)
     assert r.code == 0
     assert "الاستخدام" in r.out and "الخيارات" in r.out
@@ -29,13 +29,13 @@ def test_help_is_arabic_under_an_arabic_locale(cli) -> None:  # type: ignore[no-
     assert "usage:" in english.out and not ARABIC.search(english.out)
 
 
-def test_wrong_passphrase_is_told_in_arabic(cli, demo_vault: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_wrong_passphrase_is_told_in_arabic(cli: Cli, demo_vault: Path) -> None:  # noqa: F811
     r = cli("list", "--vault", str(demo_vault), TESTIMONY_PASSPHRASE="not the passphrase", **AR)
     assert r.code == 1
     assert ARABIC.search(r.err) and "Wrong passphrase" not in r.err
 
 
-def test_lang_option_and_variable_choose_the_language(cli, demo_vault: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_lang_option_and_variable_choose_the_language(cli: Cli, demo_vault: Path) -> None:  # noqa: F811
     r = cli("list", "--kind", "person", "--vault", str(demo_vault), "--lang", "ar", **EN)
     assert r.code == 0, r.err
     assert "ذكر" in r.out or "أنثى" in r.out
@@ -46,7 +46,8 @@ def test_lang_option_and_variable_choose_the_language(cli, demo_vault: Path) -> 
     assert re.search(r"\b(male|female)\b", r.out)
 
 
-def test_list_and_stats_in_arabic_json_unchanged(cli, demo_vault: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_list_and_stats_in_arabic_json_unchanged(
+        cli: Cli, demo_vault: Path, tmp_path: Path) -> None:  # noqa: F811
     vault = tmp_path / "vault"
     shutil.copytree(demo_vault, vault)
     r = cli("list", "--vault", str(vault), **AR)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, Cli, Template
 
 
-def test_backup_status_reminder_restore_in_one_step_each(cli, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                          template) -> None:
+def test_backup_status_reminder_restore_in_one_step_each(cli: Cli, tmp_path: Path,
+                                                          template: Template) -> None:
     vault = tmp_path / "vault"
     assert cli("init", "--vault", str(vault)).code == 0
     assert cli("add", "--json", str(SEEDS), "--vault", str(vault)).code == 0
@@ -53,7 +53,7 @@ def test_backup_status_reminder_restore_in_one_step_each(cli, tmp_path: Path,  #
     assert (latest / "vault.key").read_bytes() == key_before
 
 
-def test_a_backup_opens_with_the_recovery_code(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_backup_opens_with_the_recovery_code(cli: Cli, tmp_path: Path) -> None:
     vault = tmp_path / "vault"
     init = cli("init", "--json", "--vault", str(vault))
     code = json.loads(init.out)["recovery_code"]

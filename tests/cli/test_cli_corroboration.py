@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import CliResult
+from tests.conftest import Cli, CliResult
 from tests.corroboration_fixtures import (  # noqa: F401
     Trio,
     load_two_accounts,
@@ -21,7 +21,7 @@ def ok(r: CliResult) -> CliResult:
     return r
 
 
-def test_corroborate_confirm_accept_and_provenance(cli, trio: Trio) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_corroborate_confirm_accept_and_provenance(cli: Cli, trio: Trio) -> None:  # noqa: F811
     accounts, _ids = load_two_accounts(trio)
     trio.coordinator.close()  # the command line opens the vault itself
     vault = ["--vault", str(trio.folder / "coordinator")]

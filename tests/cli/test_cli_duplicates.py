@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from testimony_app.core.session import Session
-from tests.conftest import CliResult
+from tests.conftest import Cli, CliResult
 from tests.duplicates_fixtures import IDS, NAMES, DupTemplate, dup_template  # noqa: F401
 from tests.sync_fixtures import pair_template  # noqa: F401
 
@@ -25,12 +25,13 @@ def office(dup_template: DupTemplate, tmp_path: Path) -> tuple[str, dict[str, st
     """A closed copy of the coordinator's vault, and the pseudonym codes of its persons."""
     folder = tmp_path / "office"
     shutil.copytree(dup_template.coordinator, folder)
-    with Session._open_with_key(folder, dup_template.key) as session:
+    with Session.open_with_key(folder, dup_template.key) as session:
         codes = {key: str(session.record(IDS[key]).code) for key in NAMES}
     return str(folder), codes
 
 
-def test_review_merge_and_undo_from_the_command_line(cli, office) -> None:  # type: ignore[no-untyped-def]
+def test_review_merge_and_undo_from_the_command_line(
+        cli: Cli, office: tuple[str, dict[str, str]]) -> None:
     vault, code = office
     table = ok(cli("duplicates", "--vault", vault)).out
     assert f"{code['A']}" in table and "same name in Arabic and Latin script" in table
@@ -68,7 +69,7 @@ def test_review_merge_and_undo_from_the_command_line(cli, office) -> None:  # ty
     assert r.code == 1 and "Mohammad" not in r.err  # a name typed by mistake is not echoed
 
 
-def test_a_researcher_sees_codes_only(cli, dup_template: DupTemplate, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_researcher_sees_codes_only(cli: Cli, dup_template: DupTemplate, tmp_path: Path) -> None:  # noqa: F811
     folder = tmp_path / "two"
     shutil.copytree(dup_template.two, folder)
     shown = ok(cli("duplicates", "--json", "--vault", str(folder))).out

@@ -7,19 +7,19 @@ from pathlib import Path
 import pytest
 
 from testimony_app.core.session import Session
-from tests.conftest import Template
+from tests.conftest import Cli, Template
 
 ANNA = "6cd72eba-eda5-5faa-aa41-b187eb8f9892"  # ANNA News in seeds/aleppo-2016.json
 
 
 @pytest.fixture
 def demo_vault(vault_dir: Path, template: Template, demo_document: bytes) -> Path:
-    with Session._open_with_key(vault_dir, template.key) as session:
+    with Session.open_with_key(vault_dir, template.key) as session:
         session.add_json(demo_document)
     return vault_dir
 
 
-def test_cli_marks_and_lists(cli, demo_vault) -> None:  # type: ignore[no-untyped-def]
+def test_cli_marks_and_lists(cli: Cli, demo_vault: Path) -> None:
     r = cli("independence", ANNA[:8], "coerced", "--note", "under duress",
             "--vault", str(demo_vault))
     assert r.code == 0, r.err

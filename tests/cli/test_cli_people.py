@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from testimony_app.core.session import Session
-from tests.conftest import PASSPHRASE, CliResult, Template
+from tests.conftest import PASSPHRASE, Cli, CliResult, Template
 from tests.security.test_sealing import VICTIM, case
 
 
@@ -16,12 +16,13 @@ def ok(r: CliResult) -> CliResult:
     return r
 
 
-def test_people_preview_and_amend(cli, vault_dir: Path, template: Template,  # type: ignore[no-untyped-def]
+def test_people_preview_and_amend(cli: Cli, vault_dir: Path, template: Template,
                                   tmp_path: Path) -> None:
     document, testimony, (_witness, victim, _public) = case()
-    with Session._open_with_key(vault_dir, template.key) as session:
+    with Session.open_with_key(vault_dir, template.key) as session:
         session.add_document(document)
         code = session.record(victim).code
+        assert code is not None
     env = {"TESTIMONY_PASSPHRASE": PASSPHRASE}
     vault = str(vault_dir)
     found = ok(cli("find-person", "Kammarosh", "--vault", vault, **env)).out
@@ -34,7 +35,7 @@ def test_people_preview_and_amend(cli, vault_dir: Path, template: Template,  # t
     assert preview["missing"] == [] and preview["organisation"] is None
     ok(cli("finalise", testimony, "--vault", vault, **env))
     changed = tmp_path / "changed.json"
-    with Session._open_with_key(vault_dir, template.key) as session:
+    with Session.open_with_key(vault_dir, template.key) as session:
         edited = session.testimony_document(testimony)
     edited["testimonies"][0]["summary"] = {"en": "Three men, not two."}
     changed.write_text(json.dumps(edited))
@@ -42,6 +43,6 @@ def test_people_preview_and_amend(cli, vault_dir: Path, template: Template,  # t
     assert refused.code == 1 and "why" in refused.err.lower()
     ok(cli("amend", testimony, str(changed), "--reason", "corrected count", "--vault", vault,
            **env))
-    with Session._open_with_key(vault_dir, template.key) as session:
+    with Session.open_with_key(vault_dir, template.key) as session:
         record = session.record(testimony).data
     assert record["amendments"][-1]["reason"] == "corrected count"

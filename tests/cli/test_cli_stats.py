@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from testimony_app.core.session import Session
-from tests.conftest import Template
+from tests.conftest import Cli, Template
 
 SNHR = "Syrian Network for Human Rights"
 
@@ -18,12 +18,12 @@ SNHR = "Syrian Network for Human Rights"
 @pytest.fixture
 def demo_vault(vault_dir: Path, template: Template, demo_document: bytes) -> Path:
     """A copy of the template vault (its passphrase is PASSPHRASE) with the demo data."""
-    with Session._open_with_key(vault_dir, template.key) as session:
+    with Session.open_with_key(vault_dir, template.key) as session:
         session.add_json(demo_document)
     return vault_dir
 
 
-def test_every_grouping_as_json(cli, demo_vault: Path) -> None:  # type: ignore[no-untyped-def]
+def test_every_grouping_as_json(cli: Cli, demo_vault: Path) -> None:
     r = cli("stats", "--by", "sex", "--json", "--vault", str(demo_vault))
     assert r.code == 0, r.err
     rows = json.loads(r.out)
@@ -39,7 +39,7 @@ def test_every_grouping_as_json(cli, demo_vault: Path) -> None:  # type: ignore[
     assert r.code == 2 and "nonsense" not in r.err
 
 
-def test_csv(cli, demo_vault: Path) -> None:  # type: ignore[no-untyped-def]
+def test_csv(cli: Cli, demo_vault: Path) -> None:
     r = cli("stats", "--by", "month", "--csv", "--vault", str(demo_vault))
     assert r.code == 0, r.err
     table = list(csv.reader(io.StringIO(r.out)))
@@ -53,7 +53,7 @@ def test_csv(cli, demo_vault: Path) -> None:  # type: ignore[no-untyped-def]
     assert got["2016-07/2016-12", SNHR] == ("2367", "at_least")
 
 
-def test_discrepancies(cli, demo_vault: Path) -> None:  # type: ignore[no-untyped-def]
+def test_discrepancies(cli: Cli, demo_vault: Path) -> None:
     r = cli("discrepancies", "--json", "--vault", str(demo_vault))
     assert r.code == 0, r.err
     found = json.loads(r.out)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CliResult
+from tests.conftest import Cli, CliResult
 
 
 def ok(r: CliResult) -> CliResult:
@@ -22,7 +22,7 @@ def ok(r: CliResult) -> CliResult:
     return r
 
 
-def test_researcher_to_coordinator_and_back(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_researcher_to_coordinator_and_back(cli: Cli, tmp_path: Path) -> None:
     coord, res = str(tmp_path / "coordinator"), str(tmp_path / "researcher")
     ok(cli("init", "--vault", coord))
     info = json.loads(ok(cli("org", "init", "--name", "Aleppo Documentation Team",
@@ -120,7 +120,7 @@ def age_with_passphrase(argv: list[str], passphrase: str) -> None:
     assert os.waitstatus_to_exitcode(status) == 0, output
 
 
-def test_finalise_and_people_from_the_cli(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_finalise_and_people_from_the_cli(cli: Cli, tmp_path: Path) -> None:
     import json as _json
 
     from tests.conftest import SEEDS

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import SEEDS, CliResult
+from tests.conftest import SEEDS, Cli, CliResult
 from tests.sync_fixtures import Pair, pair, pair_template
 from tests.tsa_fixtures import TSA, authority, tsa
 
@@ -19,8 +19,8 @@ def ok(r: CliResult) -> CliResult:
     return r
 
 
-def test_sync_through_a_folder_from_the_command_line(  # type: ignore[no-untyped-def]
-        cli, pair: Pair, tsa: TSA, tmp_path: Path) -> None:
+def test_sync_through_a_folder_from_the_command_line(
+        cli: Cli, pair: Pair, tsa: TSA, tmp_path: Path) -> None:
     pair.researcher.add_json(SEEDS.read_bytes())
     testimony = pair.researcher.list_testimonies()[0].id
     res, coord = str(pair.researcher.folder), str(pair.coordinator.folder)

@@ -7,8 +7,10 @@ import hashlib
 import json
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlcipher3
@@ -209,7 +211,7 @@ def test_a_backup_made_during_a_running_import_is_consistent_and_opens(
     worker = threading.Thread(target=run_import)
     worker.start()
     assert started.wait(120)
-    result = backup.make(session.folder, bytes(session._key), tmp_path / "bk",
+    result = backup.make(session.folder, session.data_key(), tmp_path / "bk",
                          author="test")
     worker.join(300)
     assert not errors
@@ -242,7 +244,7 @@ def test_restore_checks_first_and_moves_an_existing_vault_aside(
         Session.restore(result.path, folder, "not the passphrase at all", replace=True)
     assert digests(folder) == before
     # Refused while the vault is open elsewhere.
-    with Session._open_with_key(folder, template.key), pytest.raises(VaultError) as busy:
+    with Session.open_with_key(folder, template.key), pytest.raises(VaultError) as busy:
         Session.restore(result.path, folder, PASSPHRASE, replace=True)
     assert busy.value.code == "vault_in_use"
     before = digests(folder)  # (opening it logged an unlock)
@@ -285,7 +287,7 @@ def _tamper_byte(path: Path, offset: int) -> None:
     path.write_bytes(bytes(data))
 
 
-def _edit_manifest(folder: Path, change) -> None:  # type: ignore[no-untyped-def]
+def _edit_manifest(folder: Path, change: Callable[[dict[str, Any]], None]) -> None:
     manifest = json.loads((folder / "backup.json").read_text())
     change(manifest)
     (folder / "backup.json").write_text(json.dumps(manifest))

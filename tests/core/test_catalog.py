@@ -16,7 +16,7 @@ def test_arabic_catalog_is_complete_and_fresh() -> None:
     assert not stale, f"{len(stale)} stale, e.g. {stale[:5]} (run make translations)"
 
 
-def _id(message_id: object) -> object:
+def _id(message_id: str | tuple[str, ...] | list[str]) -> str | tuple[str, ...]:
     return tuple(message_id) if isinstance(message_id, list | tuple) else message_id
 
 
@@ -28,6 +28,7 @@ def test_placeholders_survive_translation() -> None:
             # A form may write the number in words ("دقيقتان"), so it may drop {n},
             # never add a field the source does not give.
             fields = set(re.findall(r"\{(\w*)\}", str(message.id[1])))
+            assert isinstance(message.string, tuple | list), message.id
             assert len(message.string) == 6, message.id
             for form in message.string:
                 assert set(re.findall(r"\{(\w*)\}", str(form))) <= fields, message.id

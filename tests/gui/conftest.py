@@ -7,11 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtWidgets import QTableWidget  # noqa: E402
+
 from testimony_app import i18n  # noqa: E402
 from testimony_app.core.session import Session  # noqa: E402
+from testimony_app.gui.worker import VaultWorker  # noqa: E402
 from tests.conftest import Template  # noqa: E402
 
 
@@ -62,24 +66,23 @@ def quiet_unsaved_prompt(request: pytest.FixtureRequest,
 
 
 @pytest.fixture
-def worker(qtbot):  # type: ignore[no-untyped-def]
-    from testimony_app.gui.worker import VaultWorker
-
+def worker(qtbot: QtBot) -> Iterator[VaultWorker]:
     w = VaultWorker()
     yield w
     w.stop()
 
 
 @pytest.fixture
-def open_worker(worker, vault_dir: Path, template: Template, demo_document: bytes):  # type: ignore[no-untyped-def]
+def open_worker(worker: VaultWorker, vault_dir: Path, template: Template,
+                demo_document: bytes) -> VaultWorker:
     """A worker holding an open session on a copy of the template vault, demo loaded."""
-    session = Session._open_with_key(vault_dir, template.key)
+    session = Session.open_with_key(vault_dir, template.key)
     session.add_json(demo_document)
     worker.set_session(session)
     return worker
 
 
-def wait_idle(qtbot, worker) -> None:  # type: ignore[no-untyped-def]
+def wait_idle(qtbot: QtBot, worker: VaultWorker) -> None:
     """Wait until every job sent to the worker so far has finished, and the jobs their
     callbacks sent (a reload after a decision) too. A test then may use the session
     directly: one connection used from two threads at once fails (sqlcipher3's
@@ -89,10 +92,26 @@ def wait_idle(qtbot, worker) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: bool(done) and worker.idle, timeout=20_000)
 
 
-def idle_session(qtbot, worker):  # type: ignore[no-untyped-def]
+def item_text(table: QTableWidget, row: int, column: int) -> str:
+    """The text of a table's cell, which must be there."""
+    item = table.item(row, column)
+    assert item is not None, (row, column)
+    return item.text()
+
+
+def header_text(table: QTableWidget, column: int) -> str:
+    """The text of a table's column header, which must be there."""
+    item = table.horizontalHeaderItem(column)
+    assert item is not None, column
+    return item.text()
+
+
+def idle_session(qtbot: QtBot, worker: VaultWorker) -> Session:
     """The worker's session, once the worker is idle (see wait_idle)."""
     wait_idle(qtbot, worker)
-    return worker.session
+    session = worker.session
+    assert session is not None
+    return session
 
 
 # -- a sound server for the recorder tests ------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QRawFont, QTextLayout, QTextOption
+from pytestqt.qtbot import QtBot
 
 from testimony_app import i18n
 from testimony_app.core.workspace import stats
@@ -41,7 +42,7 @@ def sign_glyphs(text: str) -> tuple[list[float], list[float], list[float]]:
     return ge, le, rest
 
 
-def test_at_least_61_keeps_its_sign_in_arabic(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_at_least_61_keeps_its_sign_in_arabic(qtbot: QtBot) -> None:
     i18n.set_language("ar")
     try:
         chart = BarChart()

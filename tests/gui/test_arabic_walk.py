@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QGroupBox,
     QHeaderView,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
 
 from testimony_app import i18n
 from testimony_app.core.records import vocab
@@ -27,12 +29,16 @@ from testimony_app.core.records.words import WORDS
 from testimony_app.core.session import Session
 from testimony_app.gui.app import Controller
 from testimony_app.gui.config import AppConfig
+from testimony_app.gui.worker import VaultWorker
 from tests.conftest import Template
-from tests.gui.conftest import wait_idle
+from tests.gui.conftest import item_text, wait_idle
 from tests.gui.test_audit_gui import coordinator, export  # noqa: F401 (fixtures)
 from tests.gui.test_controller import unlock
 from tests.sync_fixtures import pair, pair_template  # noqa: F401 (fixtures)
-from tests.workspace_fixtures import workspace_template  # noqa: F401 (a fixture)
+from tests.workspace_fixtures import (
+    WorkspaceTemplate,
+    workspace_template,  # noqa: F401 (a fixture)
+)
 
 ISOLATED = re.compile("\u2068[^\u2069]*\u2069|\u2066[^\u2069]*\u2069")
 # Data that is written in Latin characters whatever the language: pseudonyms, ids,
@@ -44,8 +50,20 @@ ENGLISH_ENUMS = {word for table in WORDS.values() for word in table
     code for labels in vocab.ALL.values() for code in labels if "_" in code}
 
 
+def settle(qtbot: QtBot, worker: VaultWorker, root: QWidget) -> None:
+    """Until the window shows what it will show: no list's search debounce pending,
+    every job (and the jobs their results sent) done, the layouts they asked for applied."""
+    from testimony_app.gui.list_page import ListPage
+
+    qtbot.waitUntil(lambda: not any(page._debounce.isActive()
+                                    for page in root.findChildren(ListPage)), timeout=10_000)
+    wait_idle(qtbot, worker)
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
+
+
 def demo_vault(vault_dir: Path, template: Template, demo_document: bytes) -> Path:
-    with Session._open_with_key(vault_dir, template.key) as session:
+    with Session.open_with_key(vault_dir, template.key) as session:
         session.add_json(demo_document)
     return vault_dir
 
@@ -127,7 +145,8 @@ def problems(texts: list[tuple[str, str]]) -> list[str]:
 
 
 def test_every_page_in_arabic_and_language_switch_keeps_the_view(
-        qtbot, qapp, vault_dir: Path, template: Template, demo_document: bytes) -> None:  # type: ignore[no-untyped-def]
+        qtbot: QtBot, qapp: QApplication, vault_dir: Path, template: Template,
+        demo_document: bytes) -> None:
     demo_vault(vault_dir, template, demo_document)
     controller = Controller(qapp, AppConfig(language="en", vault_folder=str(vault_dir)))
     controller.show()
@@ -152,20 +171,19 @@ def test_every_page_in_arabic_and_language_switch_keeps_the_view(
         found: list[str] = []
         for row in range(main.nav.count()):
             main.nav.setCurrentRow(row)
-            qtbot.wait(300)
-            wait_idle(qtbot, controller.worker)
-            qtbot.wait(100)
+            settle(qtbot, controller.worker, main)
             found += problems(texts_of(main)) + clipped(main)
         # The editor, every tab, with a demo testimony open.
         main.nav.setCurrentRow(0)
         wait_idle(qtbot, controller.worker)
         qtbot.waitUntil(lambda: main.testimonies.model.row_id(0) is not None, timeout=20_000)
-        main.open_testimony(main.testimonies.model.row_id(0))
-        wait_idle(qtbot, controller.worker)
-        qtbot.wait(200)
+        first = main.testimonies.model.row_id(0)
+        assert first is not None
+        main.open_testimony(first)
+        settle(qtbot, controller.worker, main)
         for tab in range(main.editor.tabs.count()):
             main.editor.tabs.setCurrentIndex(tab)
-            qtbot.wait(50)
+            settle(qtbot, controller.worker, main)
             found += problems(texts_of(main))
         from testimony_app.gui import fmt
         from testimony_app.gui.destroy_dialog import DestroyKeysDialog
@@ -201,7 +219,9 @@ def test_arabic_digits_or_latin_by_setting() -> None:
     assert i18n.number(7) == "7"
 
 
-def test_workspace_demo_in_arabic(qtbot, qapp, workspace_template, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_workspace_demo_in_arabic(
+        qtbot: QtBot, qapp: QApplication,
+        workspace_template: WorkspaceTemplate, tmp_path: Path) -> None:  # noqa: F811
     import shutil
 
     folder = tmp_path / "coordinator"
@@ -215,9 +235,7 @@ def test_workspace_demo_in_arabic(qtbot, qapp, workspace_template, tmp_path: Pat
         found: list[str] = []
         for row in range(main.nav.count()):
             main.nav.setCurrentRow(row)
-            qtbot.wait(300)
-            wait_idle(qtbot, controller.worker)
-            qtbot.wait(100)
+            settle(qtbot, controller.worker, main)
             found += problems(texts_of(main)) + clipped(main)
         assert not found, "\n".join(dict.fromkeys(found))
     finally:
@@ -225,7 +243,7 @@ def test_workspace_demo_in_arabic(qtbot, qapp, workspace_template, tmp_path: Pat
         controller.shutdown()
 
 
-def test_auditor_window_in_arabic(qtbot, export) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_auditor_window_in_arabic(qtbot: QtBot, export: tuple[Path, str]) -> None:  # noqa: F811
     from testimony_app.gui.audit.auditor_window import AuditorWindow
     from tests.gui.test_audit_gui import check
 
@@ -238,7 +256,7 @@ def test_auditor_window_in_arabic(qtbot, export) -> None:  # type: ignore[no-unt
         window.show()
         assert check(qtbot, window, path, fingerprint)
         browser = window.browser
-        languages = [browser.testimony_table.item(r, 1).text()
+        languages = [item_text(browser.testimony_table, r, 1)
                      for r in range(browser.testimony_table.rowCount())]
         assert languages and not {"ar", "en"} & set(languages)
         found: list[str] = []
@@ -250,7 +268,7 @@ def test_auditor_window_in_arabic(qtbot, export) -> None:  # type: ignore[no-unt
         i18n.set_language("en")
 
 
-def test_qt_own_dialogs_speak_arabic(qapp) -> None:  # type: ignore[no-untyped-def]
+def test_qt_own_dialogs_speak_arabic(qapp: QApplication) -> None:
     from PySide6.QtCore import QCoreApplication
 
     from testimony_app.gui.app import install_language

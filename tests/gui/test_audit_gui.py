@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton
+from pytestqt.qtbot import QtBot
 
 from testimony_app.core.audit import redact, verify
 from testimony_app.core.identity import seal
@@ -26,7 +27,7 @@ from testimony_app.gui.list_page import ListPage
 from testimony_app.gui.start_window import StartWindow
 from testimony_app.gui.worker import VaultWorker
 from tests.conftest import SEEDS
-from tests.gui.conftest import wait_idle
+from tests.gui.conftest import item_text, wait_idle
 from tests.sync_fixtures import Pair, PairTemplate, pair, pair_template  # noqa: F401
 
 APPROVED = "26365c27"  # publish_named, finalised
@@ -34,7 +35,7 @@ WITHHELD = "df7cdfe3"  # publish_anonymised, finalised
 
 
 @pytest.fixture
-def coordinator(qtbot, pair: Pair) -> Iterator[VaultWorker]:  # type: ignore[no-untyped-def]  # noqa: F811
+def coordinator(qtbot: QtBot, pair: Pair) -> Iterator[VaultWorker]:  # noqa: F811
     """The coordinator's worker, its vault holding the demo data imported from a bundle."""
     pair.researcher.add_json(SEEDS.read_bytes())
     sent = pair.folder / "bundle.age"
@@ -52,7 +53,7 @@ def full_id(session: Session, prefix: str) -> str:
     return session.resolve(prefix)
 
 
-def open_dialog(qtbot, worker: VaultWorker, auditor: str = "Auditor A") -> AuditExportDialog:  # type: ignore[no-untyped-def]
+def open_dialog(qtbot: QtBot, worker: VaultWorker, auditor: str = "Auditor A") -> AuditExportDialog:
     dialog = AuditExportDialog(worker)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -63,13 +64,14 @@ def open_dialog(qtbot, worker: VaultWorker, auditor: str = "Auditor A") -> Audit
     return dialog
 
 
-def select(qtbot, dialog: AuditExportDialog, testimony_id: str) -> None:  # type: ignore[no-untyped-def]
+def select(qtbot: QtBot, dialog: AuditExportDialog, testimony_id: str) -> None:
     ids = [r["id"] for r in dialog.review.rows]
     dialog.review.list.setCurrentRow(ids.index(testimony_id))
     qtbot.waitUntil(lambda: dialog.review.previewed == testimony_id, timeout=20_000)
 
 
-def test_approve_one_withhold_another_and_export(qtbot, coordinator, pair: Pair) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_approve_one_withhold_another_and_export(
+        qtbot: QtBot, coordinator: VaultWorker, pair: Pair) -> None:  # noqa: F811
     approved, withheld = (full_id(pair.coordinator, p) for p in (APPROVED, WITHHELD))
     dialog = open_dialog(qtbot, coordinator)
     assert len(dialog.review.rows) == 5  # finalised and shareable: not internal, not drafts
@@ -116,7 +118,8 @@ def test_approve_one_withhold_another_and_export(qtbot, coordinator, pair: Pair)
     assert not dialog.busy.isVisibleTo(dialog)
 
 
-def test_withholding_an_approved_narrative_takes_the_approval_back(qtbot, coordinator,  # type: ignore[no-untyped-def]
+def test_withholding_an_approved_narrative_takes_the_approval_back(
+        qtbot: QtBot, coordinator: VaultWorker,
                                                                     pair: Pair) -> None:  # noqa: F811
     approved = full_id(pair.coordinator, APPROVED)
     redact.approve(pair.coordinator.conn, approved, "test", "Auditor A")
@@ -130,7 +133,7 @@ def test_withholding_an_approved_narrative_takes_the_approval_back(qtbot, coordi
     assert dialog.review.approve_button.isEnabled()  # it can be approved again
 
 
-def test_a_researchers_vault_is_told_inline(qtbot, pair: Pair) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_researchers_vault_is_told_inline(qtbot: QtBot, pair: Pair) -> None:  # noqa: F811
     worker = VaultWorker()
     worker.set_session(pair.researcher)
     try:
@@ -155,13 +158,13 @@ def export(coordinator: VaultWorker, pair: Pair) -> tuple[Path, str]:  # noqa: F
     return target, manifest["organisation"]["fingerprint"]
 
 
-def check(qtbot, window: AuditorWindow, path: Path, expect: str | None = None) -> bool:  # type: ignore[no-untyped-def]
+def check(qtbot: QtBot, window: AuditorWindow, path: Path, expect: str | None = None) -> bool:
     with qtbot.waitSignal(window.checked, timeout=20_000) as blocker:
         window.open_export(path, expect)
     return bool(blocker.args[0])
 
 
-def test_auditor_sees_green_for_a_good_export(qtbot, export) -> None:  # type: ignore[no-untyped-def]
+def test_auditor_sees_green_for_a_good_export(qtbot: QtBot, export: tuple[Path, str]) -> None:
     path, fingerprint = export
     window = AuditorWindow()
     qtbot.addWidget(window)
@@ -173,13 +176,13 @@ def test_auditor_sees_green_for_a_good_export(qtbot, export) -> None:  # type: i
     records = json.loads((path / "records.json").read_text())
     browser = window.browser
     assert browser.figures.rowCount() == len(manifest["figures"])
-    cells = [browser.figures.item(r, c).text() for r in range(browser.figures.rowCount())
+    cells = [item_text(browser.figures, r, c) for r in range(browser.figures.rowCount())
              for c in range(3, 6)]
     if any(f[k] is None for f in manifest["figures"] for k in ("victims", "women")):
         assert "<5" in cells
     assert any("1,897" in c for c in cells)  # SNHR's December arrests, as published
     # every published figure on its own row, with its qualifier and place; spans marked
-    rows = [[browser.figures.item(r, c).text() for c in range(browser.figures.columnCount())]
+    rows = [[item_text(browser.figures, r, c) for c in range(browser.figures.columnCount())]
             for r in range(browser.figures.rowCount())]
     # Signs sit with their number in a left-to-right isolate (they must never mirror).
     shown = [[r[3].strip("\u2066\u2069"), r[7]] for r in rows]
@@ -193,7 +196,7 @@ def test_auditor_sees_green_for_a_good_export(qtbot, export) -> None:  # type: i
     with_text = next(i for i, t in enumerate(records["testimonies"]) if "narrative" in t)
     browser.testimony_table.setCurrentCell(with_text, 0)
     assert records["testimonies"][with_text]["narrative"]["en"] in browser.narrative.toPlainText()
-    log = [browser.log.item(r, 0).text() for r in range(browser.log.rowCount())]
+    log = [item_text(browser.log, r, 0) for r in range(browser.log.rowCount())]
     assert "narrative withheld (not reviewed)" in log
     # a wrong expected fingerprint turns it red
     window.expect.setText("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA")
@@ -203,7 +206,8 @@ def test_auditor_sees_green_for_a_good_export(qtbot, export) -> None:  # type: i
     assert "not by the expected key" in window.banner.headline.text()
 
 
-def test_auditor_sees_red_after_one_byte_changed(qtbot, export, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_auditor_sees_red_after_one_byte_changed(
+        qtbot: QtBot, export: tuple[Path, str], tmp_path: Path) -> None:
     path, fingerprint = export
     copy = tmp_path / "tampered"
     shutil.copytree(path, copy)
@@ -224,8 +228,8 @@ def test_auditor_sees_red_after_one_byte_changed(qtbot, export, tmp_path: Path) 
     assert window.browser.figures.rowCount() > 0
 
 
-def test_a_reSigned_export_is_not_green_without_an_expected_key(  # type: ignore[no-untyped-def]
-        qtbot, export, tmp_path: Path) -> None:
+def test_a_reSigned_export_is_not_green_without_an_expected_key(
+        qtbot: QtBot, export: tuple[Path, str], tmp_path: Path) -> None:
     from tests.security.test_verify_forgery import forge
 
     path, fingerprint = export
@@ -246,7 +250,8 @@ def test_a_reSigned_export_is_not_green_without_an_expected_key(  # type: ignore
     assert check(qtbot, window, path, fingerprint)
 
 
-def test_open_export_starts_the_auditor_window_without_a_vault(qtbot, qapp, export) -> None:  # type: ignore[no-untyped-def]
+def test_open_export_starts_the_auditor_window_without_a_vault(
+        qtbot: QtBot, qapp: QApplication, export: tuple[Path, str]) -> None:
     path, fingerprint = export
     zipped = path.parent / "copy.zip"
     shutil.make_archive(str(zipped.with_suffix("")), "zip", path)
@@ -257,7 +262,8 @@ def test_open_export_starts_the_auditor_window_without_a_vault(qtbot, qapp, expo
     assert window.ok is True and window.expect.text() == fingerprint
 
 
-def test_the_start_window_offers_to_open_an_export(qtbot, worker, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_start_window_offers_to_open_an_export(
+        qtbot: QtBot, worker: VaultWorker, tmp_path: Path) -> None:
     start = StartWindow(worker, tmp_path / "none", lambda _f: None)
     qtbot.addWidget(start)
     buttons = [b for b in start.first_page.findChildren(QPushButton)
@@ -266,7 +272,7 @@ def test_the_start_window_offers_to_open_an_export(qtbot, worker, tmp_path: Path
         buttons[0].click()
 
 
-def test_people_page_shows_possible_duplicates(qtbot, pair: Pair) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_people_page_shows_possible_duplicates(qtbot: QtBot, pair: Pair) -> None:  # noqa: F811
     session = pair.coordinator
     key = org.matching_key(session.conn)
     one, two, other = (str(uuid.uuid4()) for _ in range(3))
@@ -291,7 +297,7 @@ def test_people_page_shows_possible_duplicates(qtbot, pair: Pair) -> None:  # ty
                                      .Orientation.Horizontal) == "Possible duplicates"
         page.model.row(0)
         qtbot.waitUntil(lambda: page.model.row(0) is not None, timeout=20_000)
-        shown = {page.model.row(r)["code"]: page.model.data(page.model.index(r, column))
+        shown = {(page.model.row(r) or {})["code"]: page.model.data(page.model.index(r, column))
                  for r in range(3)}
         assert shown[codes[one]] == codes[two]
         assert shown[codes[two]] == codes[one]
@@ -302,8 +308,8 @@ def test_people_page_shows_possible_duplicates(qtbot, pair: Pair) -> None:  # ty
         worker.stop()
 
 
-def test_a_trusted_key_declaring_another_organisation_is_not_green(  # type: ignore[no-untyped-def]
-        qtbot, export, tmp_path: Path) -> None:
+def test_a_trusted_key_declaring_another_organisation_is_not_green(
+        qtbot: QtBot, export: tuple[Path, str], tmp_path: Path) -> None:
     """Signed with a key the auditor trusts, but declaring the name and fingerprint
     of another organisation: red, and the key that signed is the one named."""
     from tests.security.test_verify_forgery import forge_in_the_name_of

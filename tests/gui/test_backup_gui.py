@@ -6,18 +6,20 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QApplication, QMenu
+from pytestqt.qtbot import QtBot
 
 from testimony_app.core import backup
 from testimony_app.core.session import Session
 from testimony_app.gui.backup_dialog import BackupDialog, RestoreDialog
 from testimony_app.gui.main_window import MainWindow
-from tests.conftest import PASSPHRASE
+from testimony_app.gui.worker import VaultWorker
+from tests.conftest import PASSPHRASE, Template
 from tests.gui.conftest import idle_session, wait_idle
 from tests.gui.test_controller import make_controller, unlock
 
 
-def make_window(qtbot, worker) -> MainWindow:  # type: ignore[no-untyped-def]
+def make_window(qtbot: QtBot, worker: VaultWorker) -> MainWindow:
     window = MainWindow(worker, "vault")
     qtbot.addWidget(window)
     window.show()
@@ -26,7 +28,7 @@ def make_window(qtbot, worker) -> MainWindow:  # type: ignore[no-untyped-def]
 
 
 def test_back_up_from_the_window_with_progress_and_the_indicator_follows(
-        qtbot, open_worker, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        qtbot: QtBot, open_worker: VaultWorker, tmp_path: Path) -> None:
     window = make_window(qtbot, open_worker)
     menu = window.menuBar().findChild(QMenu, "file_menu")
     assert menu is not None
@@ -63,8 +65,13 @@ def test_back_up_from_the_window_with_progress_and_the_indicator_follows(
     # The dialog remembers the folder; two more backups rotate to the newest two.
     for _ in range(2):
         window.backup.open_backup()
-        qtbot.waitUntil(lambda old=dialog: window.backup.dialog is not old
-                        and isinstance(window.backup.dialog, BackupDialog), timeout=10_000)
+
+        def replaced(old: object = dialog) -> bool:
+            return window.backup.dialog is not old and isinstance(window.backup.dialog,
+                                                                  BackupDialog)
+
+        qtbot.waitUntil(replaced, timeout=10_000)
+        assert isinstance(window.backup.dialog, BackupDialog)
         dialog = window.backup.dialog
         assert dialog.folder.text() == str(tmp_path / "stick" / "backups")
         with qtbot.waitSignal(dialog.backed_up, timeout=60_000):
@@ -73,7 +80,7 @@ def test_back_up_from_the_window_with_progress_and_the_indicator_follows(
         "backup-0002", "backup-0003"]
 
 
-def test_the_indicator_reminds_when_a_backup_is_due(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+def test_the_indicator_reminds_when_a_backup_is_due(qtbot: QtBot, open_worker: VaultWorker) -> None:
     session = idle_session(qtbot, open_worker)
     session.set_setting("backup_reminder_days", "1")
     # The vault was made more than a day ago (as far as the log knows).
@@ -89,7 +96,8 @@ def test_the_indicator_reminds_when_a_backup_is_due(qtbot, open_worker) -> None:
     qtbot.waitUntil(lambda: isinstance(window.backup.dialog, BackupDialog), timeout=10_000)
 
 
-def test_cancel_a_backup_leaves_nothing(qtbot, open_worker, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cancel_a_backup_leaves_nothing(
+        qtbot: QtBot, open_worker: VaultWorker, tmp_path: Path) -> None:
     window = make_window(qtbot, open_worker)
     dialog = BackupDialog(open_worker, {}, None, window)
     qtbot.addWidget(dialog)
@@ -104,8 +112,9 @@ def test_cancel_a_backup_leaves_nothing(qtbot, open_worker, tmp_path: Path) -> N
 
 
 def test_restore_over_the_open_vault_locks_and_the_restored_vault_unlocks(
-        qtbot, qapp, vault_dir: Path, template, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    with Session._open_with_key(vault_dir, template.key) as s:
+        qtbot: QtBot, qapp: QApplication, vault_dir: Path, template: Template,
+        tmp_path: Path) -> None:
+    with Session.open_with_key(vault_dir, template.key) as s:
         s.add_document({"format": "testimony/1", "sources": [
             {"id": "0b7c2f4e-1a2b-4c3d-8e9f-0a1b2c3d4e5f", "kind": "other", "name": "x"}]})
         made = s.backup(tmp_path / "bk")

@@ -11,12 +11,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QGroupBox,
     QLabel,
     QLineEdit,
     QTabWidget,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
 
 from testimony_app import i18n
 from testimony_app.core.session import Session
@@ -27,7 +29,7 @@ from tests.gui.conftest import wait_idle
 from tests.gui.test_main_window import NARRATIVE_AR, commit_text
 
 
-def unlock(qtbot, controller: Controller) -> None:  # type: ignore[no-untyped-def]
+def unlock(qtbot: QtBot, controller: Controller) -> None:
     controller.start.passphrase.setText(PASSPHRASE)
     with qtbot.waitSignal(controller.start.unlocked, timeout=30_000):
         controller.start._unlock()
@@ -35,13 +37,14 @@ def unlock(qtbot, controller: Controller) -> None:  # type: ignore[no-untyped-de
     wait_idle(qtbot, controller.worker)
 
 
-def make_controller(qapp, vault_dir: Path) -> Controller:  # type: ignore[no-untyped-def]
+def make_controller(qapp: QApplication, vault_dir: Path) -> Controller:
     controller = Controller(qapp, AppConfig(language="en", vault_folder=str(vault_dir)))
     controller.show()
     return controller
 
 
-def test_lock_by_shortcut_clears_everything(qtbot, qapp, vault_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_lock_by_shortcut_clears_everything(
+        qtbot: QtBot, qapp: QApplication, vault_dir: Path) -> None:
     controller = make_controller(qapp, vault_dir)
     try:
         unlock(qtbot, controller)
@@ -69,7 +72,7 @@ def test_lock_by_shortcut_clears_everything(qtbot, qapp, vault_dir: Path) -> Non
         controller.shutdown()
 
 
-def test_idle_timer_locks(qtbot, qapp, vault_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_idle_timer_locks(qtbot: QtBot, qapp: QApplication, vault_dir: Path) -> None:
     controller = make_controller(qapp, vault_dir)
     try:
         unlock(qtbot, controller)
@@ -98,7 +101,7 @@ def visible_texts(root: QWidget) -> list[str]:
 
 
 def test_arabic_mirrors_the_layout_and_leaves_nothing_untranslated(
-        qtbot, qapp, vault_dir: Path) -> None:  # type: ignore[no-untyped-def]
+        qtbot: QtBot, qapp: QApplication, vault_dir: Path) -> None:
     from babel.messages.pofile import read_po
 
     with (i18n.CATALOG_DIR / "ar.po").open("rb") as handle:
@@ -137,7 +140,7 @@ from testimony_app.gui.worker import VaultWorker
 from testimony_app.gui.main_window import MainWindow
 app = QApplication([])
 worker = VaultWorker()
-worker.set_session(Session._open_with_key(Path(sys.argv[1]), bytes.fromhex(sys.argv[2])))
+worker.set_session(Session.open_with_key(Path(sys.argv[1]), bytes.fromhex(sys.argv[2])))
 window = MainWindow(worker, "vault")
 window.new_testimony()
 window.editor._autosave.setInterval(100)
@@ -152,7 +155,7 @@ app.exec()
 
 
 def test_kill_while_typing_then_the_draft_is_offered_back(
-        qtbot, qapp, vault_dir: Path, template: Template) -> None:  # type: ignore[no-untyped-def]
+        qtbot: QtBot, qapp: QApplication, vault_dir: Path, template: Template) -> None:
     proc = subprocess.Popen([sys.executable, "-c", CRASH_SCRIPT, str(vault_dir),
                              template.key.hex(), NARRATIVE_AR], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)

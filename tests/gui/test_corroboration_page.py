@@ -8,7 +8,8 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QTableWidget
+from pytestqt.qtbot import QtBot
 
 from testimony_app.gui.main_window import MainWindow
 from testimony_app.gui.worker import VaultWorker
@@ -25,7 +26,7 @@ from tests.sync_fixtures import pair_template  # noqa: F401
 
 
 @pytest.fixture
-def coordinator(qtbot, trio: Trio) -> Iterator[tuple[VaultWorker, Accounts, dict[str, str]]]:  # type: ignore[no-untyped-def]  # noqa: F811
+def coordinator(qtbot: QtBot, trio: Trio) -> Iterator[tuple[VaultWorker, Accounts, dict[str, str]]]:  # noqa: F811
     """The coordinator's worker, after both researchers' bundles were imported."""
     accounts, ids = load_two_accounts(trio)
     worker = VaultWorker()
@@ -36,12 +37,13 @@ def coordinator(qtbot, trio: Trio) -> Iterator[tuple[VaultWorker, Accounts, dict
     worker.stop()
 
 
-def cell(table, row: int, column: int) -> str:  # type: ignore[no-untyped-def]
+def cell(table: QTableWidget, row: int, column: int) -> str:
     item = table.item(row, column)
     return "" if item is None else item.text()
 
 
-def test_review_confirm_accept_and_undo(qtbot, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_review_confirm_accept_and_undo(
+        qtbot: QtBot, coordinator: tuple[VaultWorker, Accounts, dict[str, str]]) -> None:
     worker, accounts, _ids = coordinator
     page = CorroborationPage(worker)
     qtbot.addWidget(page)
@@ -112,7 +114,8 @@ def test_review_confirm_accept_and_undo(qtbot, coordinator) -> None:  # type: ig
     assert page.suggestion_table.rowCount() == 0 and page.provenance.text().strip() == ""
 
 
-def test_coordinator_sees_corroboration_and_provenance_in_the_window(qtbot, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_coordinator_sees_corroboration_and_provenance_in_the_window(
+        qtbot: QtBot, coordinator: tuple[VaultWorker, Accounts, dict[str, str]]) -> None:
     worker, accounts, ids = coordinator
     idle_session(qtbot, worker).confirm_corroboration(accounts.english_arrest,
                                                       accounts.arabic_arrest)
@@ -147,7 +150,8 @@ def test_coordinator_sees_corroboration_and_provenance_in_the_window(qtbot, coor
     wait_idle(qtbot, worker)
 
 
-def test_an_answer_arriving_after_lock_is_dropped(qtbot, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_an_answer_arriving_after_lock_is_dropped(
+        qtbot: QtBot, coordinator: tuple[VaultWorker, Accounts, dict[str, str]]) -> None:
     worker, _accounts, _ids = coordinator
     page = CorroborationPage(worker)
     qtbot.addWidget(page)
@@ -158,8 +162,7 @@ def test_an_answer_arriving_after_lock_is_dropped(qtbot, coordinator) -> None:  
     page.reload()
     page.decide("confirm")  # its reload would come after the lock
     page.clear()
-    wait_idle(qtbot, worker)
-    qtbot.wait(50)
+    wait_idle(qtbot, worker)  # every result, and what its callback sent, has arrived
     assert page.suggestions == [] and page.clusters == []
     assert page.suggestion_table.rowCount() == 0 and page.cluster_table.rowCount() == 0
     assert page.summary.text() == "" and page.message.text() == ""

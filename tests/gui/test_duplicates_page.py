@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtWidgets import QTableWidget
+from pytestqt.qtbot import QtBot
 
 from testimony_app.core.identity import duplicates
 from testimony_app.gui.main_window import MainWindow
@@ -18,7 +20,7 @@ from tests.sync_fixtures import pair_template  # noqa: F401
 
 
 @pytest.fixture
-def coordinator(qtbot, dup_trio: DupTrio) -> Iterator[VaultWorker]:  # type: ignore[no-untyped-def]  # noqa: F811
+def coordinator(qtbot: QtBot, dup_trio: DupTrio) -> Iterator[VaultWorker]:  # noqa: F811
     worker = VaultWorker()
     worker.set_session(dup_trio.coordinator)
     yield worker
@@ -27,7 +29,7 @@ def coordinator(qtbot, dup_trio: DupTrio) -> Iterator[VaultWorker]:  # type: ign
     worker.stop()
 
 
-def cell(table, row: int, column: int) -> str:  # type: ignore[no-untyped-def]
+def cell(table: QTableWidget, row: int, column: int) -> str:
     item = table.item(row, column)
     return "" if item is None else item.text()
 
@@ -39,7 +41,7 @@ def row_of(page: DuplicatesPage, a: str, b: str) -> int:
                 == wanted)
 
 
-def open_page(qtbot, worker: VaultWorker) -> DuplicatesPage:  # type: ignore[no-untyped-def]
+def open_page(qtbot: QtBot, worker: VaultWorker) -> DuplicatesPage:
     page = DuplicatesPage(worker)
     qtbot.addWidget(page)
     page.show()
@@ -48,7 +50,7 @@ def open_page(qtbot, worker: VaultWorker) -> DuplicatesPage:  # type: ignore[no-
     return page
 
 
-def test_review_merge_and_undo(qtbot, coordinator, dup_trio: DupTrio) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_review_merge_and_undo(qtbot: QtBot, coordinator: VaultWorker, dup_trio: DupTrio) -> None:  # noqa: F811
     page = open_page(qtbot, coordinator)
     code = dup_trio.code
     expected = len(dup_trio.coordinator.duplicates().suggestions)
@@ -101,7 +103,8 @@ def test_review_merge_and_undo(qtbot, coordinator, dup_trio: DupTrio) -> None:  
     assert cell(page.compare_table, 1, 0) == "" and not page.distinct_button.isEnabled()
 
 
-def test_an_error_is_said_in_words(qtbot, coordinator, dup_trio: DupTrio) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_an_error_is_said_in_words(
+        qtbot: QtBot, coordinator: VaultWorker, dup_trio: DupTrio) -> None:  # noqa: F811
     page = open_page(qtbot, coordinator)
     code = dup_trio.code
     dup_trio.coordinator.mark_not_duplicates(code("A"), code("B"))  # meanwhile, elsewhere
@@ -111,7 +114,7 @@ def test_an_error_is_said_in_words(qtbot, coordinator, dup_trio: DupTrio) -> Non
     assert "undo that decision first" in page.message.text()
 
 
-def test_the_main_window_offers_the_page(qtbot, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_the_main_window_offers_the_page(qtbot: QtBot, coordinator: VaultWorker) -> None:
     window = MainWindow(coordinator, "vault")
     qtbot.addWidget(window)
     window.show()
@@ -124,7 +127,7 @@ def test_the_main_window_offers_the_page(qtbot, coordinator) -> None:  # type: i
     wait_idle(qtbot, coordinator)
 
 
-def test_a_review_arriving_after_lock_is_dropped(qtbot, coordinator) -> None:  # type: ignore[no-untyped-def]
+def test_a_review_arriving_after_lock_is_dropped(qtbot: QtBot, coordinator: VaultWorker) -> None:
     """The lock clears the page while a review (with names) is still on the worker: it
     must not fill the page again."""
     page = open_page(qtbot, coordinator)
@@ -132,8 +135,7 @@ def test_a_review_arriving_after_lock_is_dropped(qtbot, coordinator) -> None:  #
     page.reload()
     page.merge()  # and an action whose reload would follow it
     page.clear()
-    wait_idle(qtbot, coordinator)
-    qtbot.wait(50)
+    wait_idle(qtbot, coordinator)  # every result, and what its callback sent, has arrived
     assert page.review is None and page.suggestion_table.rowCount() == 0
     assert page.decision_table.rowCount() == 0 and page.message.text() == ""
     shown = [cell(page.compare_table, r, c) for r in range(len(ROWS)) for c in range(2)]

@@ -9,12 +9,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
+from pytestqt.qtbot import QtBot
 
 from testimony_app import i18n
 from testimony_app.gui.main_window import MainWindow
+from testimony_app.gui.worker import VaultWorker
 from testimony_app.gui.workspace.bar_chart import PALETTE, BarChart
 from testimony_app.gui.workspace.figures_page import FiguresPage
-from tests.gui.conftest import idle_session, wait_idle
+from tests.gui.conftest import idle_session, item_text, wait_idle
 
 SNHR = "Syrian Network for Human Rights"
 MONTHS = ["Jul 2016", "Aug 2016", "Sep 2016", "Oct 2016", "Nov 2016", "Dec 2016", "Jan 2017"]
@@ -22,7 +24,7 @@ SPANS = ["Jul 2016 – Dec 2016 (spans months)", "Nov 2016 – Dec 2016 (spans m
          "Nov 2016 – Jan 2017 (spans months)"]
 
 
-def make_page(qtbot, worker) -> FiguresPage:  # type: ignore[no-untyped-def]
+def make_page(qtbot: QtBot, worker: VaultWorker) -> FiguresPage:
     page = FiguresPage(worker)
     qtbot.addWidget(page)
     page.resize(1030, 700)
@@ -35,13 +37,15 @@ def make_page(qtbot, worker) -> FiguresPage:  # type: ignore[no-untyped-def]
 def column(page: FiguresPage, name: str, part: str = "victims") -> int:
     for col in range(page.table.columnCount()):
         source = "documented" if name == "Documented here" else name
-        if page.table.horizontalHeaderItem(col).data(Qt.ItemDataRole.UserRole) == (source, part):
+        header = page.table.horizontalHeaderItem(col)
+        assert header is not None
+        if header.data(Qt.ItemDataRole.UserRole) == (source, part):
             return col
     raise AssertionError(f"no column {name}: {part}")
 
 
 def table(page: FiguresPage, col: int) -> dict[str, str]:
-    return {page.table.item(r, 0).text(): page.table.item(r, col).text()
+    return {item_text(page.table, r, 0): item_text(page.table, r, col)
             for r in range(page.table.rowCount())}
 
 
@@ -58,11 +62,11 @@ def painted(chart: BarChart, image: QImage, series: int) -> float:
     return pixels(image, PALETTE[series]) / area
 
 
-def test_the_reports_monthly_arrest_table_and_chart(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+def test_the_reports_monthly_arrest_table_and_chart(qtbot: QtBot, open_worker: VaultWorker) -> None:
     page = make_page(qtbot, open_worker)
     assert page.by() == "month" and page.incident_type() == "arbitrary_arrest"
     # The months, then what spans months (never filed under the month it starts).
-    shown = [page.table.item(r, 0).text() for r in range(page.table.rowCount())]
+    shown = [item_text(page.table, r, 0) for r in range(page.table.rowCount())]
     assert shown == MONTHS + SPANS
     snhr = table(page, column(page, SNHR))
     assert snhr == {"Jul 2016": "at least 61", "Aug 2016": "at least 48",
@@ -92,7 +96,8 @@ def test_the_reports_monthly_arrest_table_and_chart(qtbot, open_worker) -> None:
     assert pixels(image, PALETTE[2]) > 2000
 
 
-def test_discrepancies_show_both_figures_with_their_sources(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+def test_discrepancies_show_both_figures_with_their_sources(
+        qtbot: QtBot, open_worker: VaultWorker) -> None:
     page = make_page(qtbot, open_worker)
     text = page.discrepancies.toPlainText()
     assert "at least 2,367" in text and "at least 2,221" in text
@@ -106,7 +111,7 @@ def test_discrepancies_show_both_figures_with_their_sources(qtbot, open_worker) 
     assert page.discrepancies_title.text() == "Discrepancies: 2"
 
 
-def test_other_groupings(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+def test_other_groupings(qtbot: QtBot, open_worker: VaultWorker) -> None:
     page = make_page(qtbot, open_worker)
     page.grouping.setCurrentIndex(page.grouping.findData("place"))
     assert page.level.isVisible()
@@ -138,7 +143,7 @@ def test_tooltips_show_record_text_as_text() -> None:
     assert plain_tip("<b>A & B</b>") == "<qt>&lt;b&gt;A &amp; B&lt;/b&gt;</qt>"
 
 
-def test_exports(qtbot, open_worker, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_exports(qtbot: QtBot, open_worker: VaultWorker, tmp_path: Path) -> None:
     page = make_page(qtbot, open_worker)
     target = tmp_path / "figures.csv"
     page.export_csv_to(target)
@@ -165,7 +170,8 @@ def test_exports(qtbot, open_worker, tmp_path: Path) -> None:  # type: ignore[no
     assert actions.count("figures_exported") == 2
 
 
-def test_arabic_mirrors_the_chart_and_uses_arabic_digits(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+def test_arabic_mirrors_the_chart_and_uses_arabic_digits(
+        qtbot: QtBot, open_worker: VaultWorker) -> None:
     i18n.set_language("ar")
     page = FiguresPage(open_worker)
     page.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
@@ -174,7 +180,7 @@ def test_arabic_mirrors_the_chart_and_uses_arabic_digits(qtbot, open_worker) -> 
     page.show()
     page.reload()
     qtbot.waitUntil(lambda: page.table.rowCount() > 0, timeout=20_000)
-    cells = [page.table.item(r, c).text() for r in range(page.table.rowCount())
+    cells = [item_text(page.table, r, c) for r in range(page.table.rowCount())
              for c in range(page.table.columnCount()) if page.table.item(r, c)]
     assert any("١٬٨٩٧" in c for c in cells)
     bars = page.chart.chart_layout().bars
@@ -186,7 +192,7 @@ def test_arabic_mirrors_the_chart_and_uses_arabic_digits(qtbot, open_worker) -> 
     assert painted(page.chart, image, 2) > 0.6 and pixels(image, PALETTE[2]) > 2000
 
 
-def test_lock_clears_and_a_late_answer_is_dropped(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+def test_lock_clears_and_a_late_answer_is_dropped(qtbot: QtBot, open_worker: VaultWorker) -> None:
     page = make_page(qtbot, open_worker)
     page.reload()
     page.clear()
@@ -195,7 +201,7 @@ def test_lock_clears_and_a_late_answer_is_dropped(qtbot, open_worker) -> None:  
     assert page.chart.is_empty() and page.discrepancies.toPlainText() == ""
 
 
-def test_the_coordinator_finds_it_in_the_window(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+def test_the_coordinator_finds_it_in_the_window(qtbot: QtBot, open_worker: VaultWorker) -> None:
     window = MainWindow(open_worker, "vault")
     qtbot.addWidget(window)
     window.show()

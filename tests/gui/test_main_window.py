@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
+from testimony_app.core.session import Session
 from testimony_app.gui.main_window import MainWindow
+from testimony_app.gui.worker import VaultWorker
 from tests.conftest import PASSPHRASE, Template
 from tests.gui.conftest import idle_session, wait_idle
 
@@ -33,7 +37,7 @@ def commit_text(widget: QWidget, text: str) -> None:
     QApplication.sendEvent(widget, event)
 
 
-def make_window(qtbot, worker) -> MainWindow:  # type: ignore[no-untyped-def]
+def make_window(qtbot: QtBot, worker: VaultWorker) -> MainWindow:
     window = MainWindow(worker, "vault")
     qtbot.addWidget(window)
     window.show()
@@ -42,7 +46,8 @@ def make_window(qtbot, worker) -> MainWindow:  # type: ignore[no-untyped-def]
     return window
 
 
-def test_lists_show_the_demo_and_search_finds_arabic_and_english(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+def test_lists_show_the_demo_and_search_finds_arabic_and_english(
+        qtbot: QtBot, open_worker: VaultWorker) -> None:
     window = make_window(qtbot, open_worker)
     page = window.testimonies
     qtbot.waitUntil(lambda: page.model.count == 8, timeout=10_000)
@@ -62,8 +67,8 @@ def test_lists_show_the_demo_and_search_finds_arabic_and_english(qtbot, open_wor
     qtbot.waitUntil(lambda: window.people.model.count == 42, timeout=10_000)
 
 
-def test_new_testimony_with_incident_group_and_attachment(qtbot, open_worker,
-                                                          tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_new_testimony_with_incident_group_and_attachment(qtbot: QtBot, open_worker: VaultWorker,
+                                                          tmp_path: Path) -> None:
     window = make_window(qtbot, open_worker)
     window.new_action.trigger()
     editor = window.editor
@@ -111,7 +116,7 @@ def test_new_testimony_with_incident_group_and_attachment(qtbot, open_worker,
     # finalise: everything needed is there; the dialog says what it does, then confirms
     seen: list[bool] = []
 
-    def confirm(dialog) -> None:  # type: ignore[no-untyped-def]
+    def confirm(dialog: Any) -> None:
         seen.append(dialog.confirm.isEnabled())
         QTimer.singleShot(0, dialog.confirm.click)
 
@@ -124,7 +129,7 @@ def test_new_testimony_with_incident_group_and_attachment(qtbot, open_worker,
     os.remove(photo)
 
 
-def test_finalise_says_what_is_missing(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+def test_finalise_says_what_is_missing(qtbot: QtBot, open_worker: VaultWorker) -> None:
     window = make_window(qtbot, open_worker)
     window.new_testimony()
     editor = window.editor
@@ -132,7 +137,7 @@ def test_finalise_says_what_is_missing(qtbot, open_worker) -> None:  # type: ign
     commit_text(editor.narrative, "نص قصير")
     missing: list[str] = []
 
-    def look(dialog) -> None:  # type: ignore[no-untyped-def]
+    def look(dialog: Any) -> None:
         missing.extend(b.text() for b in dialog.missing_buttons)
         assert not dialog.confirm.isEnabled()
         QTimer.singleShot(0, dialog.missing_buttons[0].click)  # goes to the field
@@ -147,7 +152,8 @@ def test_finalise_says_what_is_missing(qtbot, open_worker) -> None:  # type: ign
     assert idle_session(qtbot, open_worker).record(editor.testimony_id).data["status"] == "draft"
 
 
-def test_autosave_keeps_a_draft_that_is_offered_back(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+def test_autosave_keeps_a_draft_that_is_offered_back(
+        qtbot: QtBot, open_worker: VaultWorker) -> None:
     window = make_window(qtbot, open_worker)
     window.new_testimony()
     editor = window.editor
@@ -167,11 +173,10 @@ def test_autosave_keeps_a_draft_that_is_offered_back(qtbot, open_worker) -> None
     assert second.stack.currentWidget() is second.editor
 
 
-def test_a_long_list_is_fetched_lazily_and_scrolls_without_a_stall(qtbot, worker, session) -> None:  # type: ignore[no-untyped-def]
-    import time
+def test_a_long_list_is_fetched_lazily(qtbot: QtBot, worker: VaultWorker, session: Session) -> None:
+    """Scrolling fetches the rows in view; how long the event loop stalls while it does
+    is measured by bench/gui.py (list and responsiveness rows), not asserted here."""
     import uuid
-
-    from PySide6.QtCore import QTimer
 
     n = 3000
     session.add_document({"format": "testimony/1", "testimonies": [
@@ -184,25 +189,21 @@ def test_a_long_list_is_fetched_lazily_and_scrolls_without_a_stall(qtbot, worker
     window = make_window(qtbot, worker)
     page = window.testimonies
     qtbot.waitUntil(lambda: page.model.count == n, timeout=10_000)
-    ticks: list[float] = []
-    timer = QTimer(interval=10)
-    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
-    timer.start()
     bar = page.table.verticalScrollBar()
     for step in range(0, 101, 5):
         bar.setValue(bar.maximum() * step // 100)
-        qtbot.wait(20)
+        # the row at the top of the view arrives from the worker
+        qtbot.waitUntil(lambda: page.model.row(max(page.table.rowAt(0), 0)) is not None,
+                        timeout=10_000)
     page.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
-    qtbot.waitUntil(lambda: page.model.row(0) is not None
-                    and page.model.row(0)["title"] == f"testimony {n - 1:05d}", timeout=10_000)
-    timer.stop()
-    # The event loop kept turning; the longest stall is measured in bench/gui.py.
-    assert len(ticks) > 5
+    qtbot.waitUntil(lambda: (page.model.row(0) or {}).get("title") == f"testimony {n - 1:05d}",
+                    timeout=10_000)
     # only the pages that were looked at were fetched, never the whole list
     assert len(page.model._pages) < n // 200
 
 
-def test_audio_attachment_plays_from_memory(qtbot, open_worker, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_audio_attachment_plays_from_memory(
+        qtbot: QtBot, open_worker: VaultWorker, tmp_path: Path) -> None:
     import math
     import struct
     import wave
@@ -235,7 +236,8 @@ def test_audio_attachment_plays_from_memory(qtbot, open_worker, tmp_path: Path) 
     assert panel.player.duration_ms == 0
 
 
-def test_settings_dialog_values_and_birth_date_round_trip(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+def test_settings_dialog_values_and_birth_date_round_trip(
+        qtbot: QtBot, open_worker: VaultWorker) -> None:
     from testimony_app.gui.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog({"autolock_minutes": "7", "default_language": "en"},
@@ -262,7 +264,7 @@ def test_settings_dialog_values_and_birth_date_round_trip(qtbot, open_worker) ->
                                                                  "value": "1990"}
 
 
-def test_stronger_key_derivation_re_encrypts_with_progress(qtbot, open_worker,  # type: ignore[no-untyped-def]
+def test_stronger_key_derivation_re_encrypts_with_progress(qtbot: QtBot, open_worker: VaultWorker,
                                                            template: Template) -> None:
     from PySide6.QtWidgets import QProgressDialog
 
@@ -280,5 +282,6 @@ def test_stronger_key_derivation_re_encrypts_with_progress(qtbot, open_worker,  
     # The bar followed the re-encryption to its end, then the dialog closed.
     assert not dialog.isVisible() and (dialog.value(), dialog.maximum()) == (1000, 1000)
     session = open_worker.session
+    assert session is not None
     assert session.kdf_params().memory_kib == 512 * 1024
-    assert bytes(session._key) != template.key
+    assert session.data_key() != template.key

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit
+from pytestqt.qtbot import QtBot
 
 from testimony_app.gui.editor.narrative_tags import PersonPicker, to_code_points, to_qt
 from testimony_app.gui.worker import VaultWorker
@@ -49,7 +50,7 @@ def tagged_words(editor: Any) -> list[tuple[str, str]]:
             for t in editor.narrative_tags.value("ar")]
 
 
-def new_narrative(qtbot, open_worker) -> tuple[Any, str, int]:  # type: ignore[no-untyped-def]
+def new_narrative(qtbot: QtBot, open_worker: VaultWorker) -> tuple[Any, str, int]:
     """A new testimony in the window, the Arabic narrative typed, its person known:
     the editor, the person's id and where the name starts."""
     document, pid = person_document()
@@ -60,7 +61,7 @@ def new_narrative(qtbot, open_worker) -> tuple[Any, str, int]:  # type: ignore[n
     return window.editor, pid, NARRATIVE_AR.index(NAME_AR)
 
 
-def test_select_tag_and_the_tag_follows_typing(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+def test_select_tag_and_the_tag_follows_typing(qtbot: QtBot, open_worker: VaultWorker) -> None:
     editor, pid, start = new_narrative(qtbot, open_worker)
     # a selection with a space on either side: the tag covers the words only
     select(editor.narrative, start - 1, start + len(NAME_AR) + 1)
@@ -89,7 +90,7 @@ def test_select_tag_and_the_tag_follows_typing(qtbot, open_worker) -> None:  # t
     assert tagged_words(editor) == []
 
 
-def test_suggestion_accepted_saved_and_reloaded(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+def test_suggestion_accepted_saved_and_reloaded(qtbot: QtBot, open_worker: VaultWorker) -> None:
     document, pid = person_document()
     idle_session(qtbot, open_worker).add_document(document)
     window = make_window(qtbot, open_worker)
@@ -126,7 +127,7 @@ def test_suggestion_accepted_saved_and_reloaded(qtbot, open_worker) -> None:  # 
     assert not editor.dirty
 
 
-def test_autosave_keeps_the_tags(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+def test_autosave_keeps_the_tags(qtbot: QtBot, open_worker: VaultWorker) -> None:
     document, pid = person_document()
     idle_session(qtbot, open_worker).add_document(document)
     window = make_window(qtbot, open_worker)
@@ -146,7 +147,8 @@ def test_autosave_keeps_the_tags(qtbot, open_worker) -> None:  # type: ignore[no
     assert tagged_words(second.editor) == [(NAME_AR, pid)]
 
 
-def test_the_witness_typed_in_the_form_can_be_tagged(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+def test_the_witness_typed_in_the_form_can_be_tagged(
+        qtbot: QtBot, open_worker: VaultWorker) -> None:
     window = make_window(qtbot, open_worker)
     window.new_testimony()
     editor = window.editor
@@ -165,7 +167,7 @@ def test_the_witness_typed_in_the_form_can_be_tagged(qtbot, open_worker) -> None
     assert stored["tags"][0]["person"] == witness
 
 
-def test_person_picker_filters(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_person_picker_filters(qtbot: QtBot) -> None:
     picker = PersonPicker([("a", "P-AAAA-AAAA — Qorvandel"), ("b", "P-BBBB-BBBB — Yusr")])
     qtbot.addWidget(picker)
     assert picker.person() == "a"
@@ -182,7 +184,7 @@ def test_offsets_in_code_points_and_qt_positions() -> None:
 
 
 @pytest.fixture
-def researcher_worker(qtbot, pair: Pair) -> Iterator[VaultWorker]:  # type: ignore[no-untyped-def]  # noqa: F811
+def researcher_worker(qtbot: QtBot, pair: Pair) -> Iterator[VaultWorker]:  # noqa: F811
     """A worker holding the researcher's enrolled vault; idle and emptied before the
     vault is closed."""
     worker = VaultWorker()
@@ -193,7 +195,7 @@ def researcher_worker(qtbot, pair: Pair) -> Iterator[VaultWorker]:  # type: igno
     worker.stop()
 
 
-def test_finalised_on_a_researcher_vault_shows_tokens(qtbot, researcher_worker, pair: Pair) -> None:  # type: ignore[no-untyped-def]  # noqa: F811, E501
+def test_finalised_on_a_researcher_vault_shows_tokens(qtbot: QtBot, researcher_worker: VaultWorker, pair: Pair) -> None:  # noqa: F811, E501
     researcher, worker = pair.researcher, researcher_worker
     document, pid = person_document()
     researcher.add_document(document)
@@ -237,8 +239,8 @@ def test_finalised_on_a_researcher_vault_shows_tokens(qtbot, researcher_worker, 
     assert "يسريندل" not in editor.narrative.toPlainText()
 
 
-def test_clearing_the_editor_on_lock_highlights_nothing_outside_the_text(  # type: ignore[no-untyped-def]
-        qtbot, open_worker, qtlog) -> None:
+def test_clearing_the_editor_on_lock_highlights_nothing_outside_the_text(
+        qtbot: QtBot, open_worker: VaultWorker, qtlog: Any) -> None:
     """Locking clears the editor; the tags go first, so that no highlight follows the
     text out of the document (Qt: "QTextCursor::setPosition: Position out of range")."""
     editor, pid, start = new_narrative(qtbot, open_worker)

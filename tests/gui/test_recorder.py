@@ -15,8 +15,11 @@ from array import array
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from testimony_app.core.session import Session
+from testimony_app.gui.worker import VaultWorker
 from tests.conftest import PASSPHRASE, ROOT, Template
 from tests.gui.conftest import MIC, TONE_HZ, idle_session
 from tests.gui.test_controller import make_controller, unlock
@@ -60,7 +63,7 @@ def audio_files_outside(roots: list[Path], since: float) -> list[Path]:
 
 
 def test_record_while_typing_with_markers_then_play_from_a_marker(
-        qtbot, open_worker, sound_server, vault_dir: Path) -> None:  # type: ignore[no-untyped-def]
+        qtbot: QtBot, open_worker: VaultWorker, sound_server: str, vault_dir: Path) -> None:
     started = time.time()
     window = make_window(qtbot, open_worker)
     window.new_testimony()
@@ -78,14 +81,17 @@ def test_record_while_typing_with_markers_then_play_from_a_marker(
     qtbot.waitUntil(lambda: recorder._take is not None and recorder._take.ms() >= 1000,
                     timeout=10_000)
     recorder.marker_label.setText("witness describes checkpoint")
+    before_marker = recorder._take.ms() if recorder._take else 0
     qtbot.mouseClick(recorder.marker_button, Qt.MouseButton.LeftButton)
+    after_marker = recorder._take.ms() if recorder._take else 0
     qtbot.mouseClick(recorder.pause_button, Qt.MouseButton.LeftButton)
     assert recorder.pause_button.text() == "Resume"
     qtbot.mouseClick(recorder.pause_button, Qt.MouseButton.LeftButton)
     assert recorder.recording and editor.narrative.toPlainText() == NARRATIVE_AR
     qtbot.waitUntil(lambda: recorder._take is not None and recorder._take.ms() >= 3000,
                     timeout=15_000)
-    captured_ms = recorder._take.ms() if recorder._take else 0
+    take = recorder._take
+    assert take is not None
     assert recorder.level.value() > 10  # the tone moves the meter
     with qtbot.waitSignal(recorder.finished, timeout=20_000) as finished:
         qtbot.mouseClick(recorder.stop_button, Qt.MouseButton.LeftButton)
@@ -93,10 +99,13 @@ def test_record_while_typing_with_markers_then_play_from_a_marker(
     rec = att.recording
     assert rec["state"] == "complete" and rec["markers"][0]["label"] == \
         "witness describes checkpoint"
-    assert 900 <= rec["markers"][0]["ms"] <= 2500
+    # the marker is where the recording was when it was clicked
+    assert 1000 <= before_marker <= rec["markers"][0]["ms"] <= after_marker
+    assert open_worker.session is not None
     rate, samples = decode(open_worker.session, att.id)
     seconds = len(samples) / rate
-    assert abs(seconds * 1000 - captured_ms) < 300 and 2.8 <= seconds <= 6, seconds
+    # every sample captured up to the stop is in the vault, and only those
+    assert abs(seconds * 1000 - take.ms()) <= 1 and seconds >= 3, seconds
     assert abs(rec["duration_ms"] - seconds * 1000) < 2
     hz = dominant_hz(samples[rate // 2:], rate)
     assert abs(hz - TONE_HZ) < 25, hz
@@ -110,7 +119,8 @@ def test_record_while_typing_with_markers_then_play_from_a_marker(
     qtbot.waitUntil(lambda: panel.marker_list.count() == 1, timeout=10_000)
     qtbot.waitUntil(lambda: panel.player.duration_ms > 0, timeout=20_000)
     panel.marker_list.itemClicked.emit(panel.marker_list.item(0))
-    qtbot.waitUntil(lambda: abs(panel.player.player.position() - rec["markers"][0]["ms"]) < 300,
+    qtbot.waitUntil(lambda: panel.player.player is not None
+                    and abs(panel.player.player.position() - rec["markers"][0]["ms"]) < 300,
                     timeout=10_000)
     assert idle_session(qtbot, open_worker).record(tid)
     # no audio anywhere outside the vault
@@ -121,8 +131,8 @@ def test_record_while_typing_with_markers_then_play_from_a_marker(
     assert audio_files_outside(roots, started) == []
 
 
-def test_lock_during_a_recording_saves_it_first(qtbot, qapp, vault_dir: Path,
-                                                sound_server) -> None:  # type: ignore[no-untyped-def]
+def test_lock_during_a_recording_saves_it_first(qtbot: QtBot, qapp: QApplication, vault_dir: Path,
+                                                sound_server: str) -> None:
     controller = make_controller(qapp, vault_dir)
     try:
         unlock(qtbot, controller)
@@ -143,7 +153,7 @@ def test_lock_during_a_recording_saves_it_first(qtbot, qapp, vault_dir: Path,
     with Session.open(vault_dir, PASSPHRASE) as session:
         tid = session.list_testimonies()[0].id
         atts = session.attachments(tid)
-        assert len(atts) == 1 and atts[0].recording["state"] == "complete"
+        assert len(atts) == 1 and (atts[0].recording or {}).get("state") == "complete"
         rate, samples = decode(session, atts[0].id)
         assert len(samples) / rate >= 1.4
 
@@ -158,7 +168,7 @@ from testimony_app.gui.worker import VaultWorker
 from testimony_app.gui.main_window import MainWindow
 app = QApplication([])
 worker = VaultWorker()
-worker.set_session(Session._open_with_key(Path(sys.argv[1]), bytes.fromhex(sys.argv[2])))
+worker.set_session(Session.open_with_key(Path(sys.argv[1]), bytes.fromhex(sys.argv[2])))
 window = MainWindow(worker, "vault")
 window.new_testimony()
 recorder = window.editor.recorder
@@ -173,7 +183,7 @@ app.exec()
 
 
 def test_kill_during_a_recording_keeps_what_was_committed(
-        sound_server, vault_dir: Path, template: Template) -> None:  # type: ignore[no-untyped-def]
+        sound_server: str, vault_dir: Path, template: Template) -> None:
     proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(vault_dir),
                              template.key.hex(), MIC.decode()], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -185,7 +195,7 @@ def test_kill_during_a_recording_keeps_what_was_committed(
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-    with Session._open_with_key(vault_dir, template.key) as session:
+    with Session.open_with_key(vault_dir, template.key) as session:
         tid = session.list_testimonies()[0].id
         atts = session.attachments(tid)
         assert len(atts) == 1

@@ -3,8 +3,11 @@ data: ANNA News broadcast a detainee's "confession" that the report says was coe
 
 from __future__ import annotations
 
+from pytestqt.qtbot import QtBot
+
+from testimony_app.gui.worker import VaultWorker
 from testimony_app.gui.workspace.corroboration_page import CorroborationPage
-from tests.gui.conftest import idle_session, wait_idle
+from tests.gui.conftest import idle_session, item_text, wait_idle
 
 ANNA = "6cd72eba-eda5-5faa-aa41-b187eb8f9892"
 
@@ -13,7 +16,8 @@ def _row_citing(page: CorroborationPage, source: str) -> int:
     return next(r for r, c in enumerate(page.clusters) if any(x.id == source for x in c.cited))
 
 
-def test_mark_a_source_not_independent_from_the_page(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+def test_mark_a_source_not_independent_from_the_page(
+        qtbot: QtBot, open_worker: VaultWorker) -> None:
     page = CorroborationPage(open_worker)
     qtbot.addWidget(page)
     page.show()
@@ -32,7 +36,7 @@ def test_mark_a_source_not_independent_from_the_page(qtbot, open_worker) -> None
     wait_idle(qtbot, open_worker)
     row = _row_citing(page, ANNA)
     assert page.clusters[row].sources == before - 1
-    why = page.cluster_table.item(row, 7).text()
+    why = item_text(page.cluster_table, row, 7)
     assert "ANNA News" in why and "coerced" in why
     entry = idle_session(qtbot, open_worker).activity()[-1]
     assert (entry.action, entry.target) == ("source_independence", ANNA)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
+from pytestqt.qtbot import QtBot
 
 from testimony_app.core.vault import org
 from testimony_app.gui.sync.sync_folder_dialog import SyncFolderDialog
@@ -18,8 +19,8 @@ from tests.gui.test_sync_gui import workers  # noqa: F401
 from tests.sync_fixtures import Pair, pair, pair_template  # noqa: F401
 
 
-def test_watches_carry_a_bundle_and_its_receipt(  # type: ignore[no-untyped-def]
-        qtbot, pair: Pair, workers: tuple[VaultWorker, VaultWorker]) -> None:  # noqa: F811
+def test_watches_carry_a_bundle_and_its_receipt(
+        qtbot: QtBot, pair: Pair, workers: tuple[VaultWorker, VaultWorker]) -> None:  # noqa: F811
     rw, cw = workers
     root = pair.folder / "synced"
     root.mkdir()
@@ -43,6 +44,7 @@ def test_watches_carry_a_bundle_and_its_receipt(  # type: ignore[no-untyped-def]
     # the researcher's watcher sees the receipt arrive and offers the purge
     qtbot.waitUntil(lambda: researcher.question is not None, timeout=30_000)
     with qtbot.waitSignal(researcher.purged, timeout=30_000) as purged:
+        assert researcher.question is not None
         button = researcher.question.button(QMessageBox.StandardButton.Yes)
         button.click()
     assert purged.args[0].records > 0
@@ -54,8 +56,8 @@ def test_watches_carry_a_bundle_and_its_receipt(  # type: ignore[no-untyped-def]
     wait_idle(qtbot, cw)
 
 
-def test_dialog_sets_the_folder(  # type: ignore[no-untyped-def]
-        qtbot, pair: Pair, workers: tuple[VaultWorker, VaultWorker], tmp_path: Path) -> None:  # noqa: F811
+def test_dialog_sets_the_folder(
+        qtbot: QtBot, pair: Pair, workers: tuple[VaultWorker, VaultWorker], tmp_path: Path) -> None:  # noqa: F811
     rw, _cw = workers
     dialog = SyncFolderDialog(rw)
     qtbot.addWidget(dialog)

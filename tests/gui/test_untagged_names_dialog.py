@@ -5,15 +5,18 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import QTimer
+from pytestqt.qtbot import QtBot
 
+from testimony_app.core.session import Session
 from testimony_app.gui.editor.untagged_names_dialog import UntaggedNamesDialog
+from testimony_app.gui.worker import VaultWorker
 from tests.gui.conftest import idle_session, wait_idle
 from tests.gui.test_main_window import make_window
 
 TEXT = "They took Marvelline Oskatrub and then Tasqueline at the checkpoint."
 
 
-def _testimony(session) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+def _testimony(session: Session) -> tuple[str, str]:
     tid, witness = str(uuid.uuid4()), str(uuid.uuid4())
     session.add_document({
         "format": "testimony/1", "persons": [{"id": witness, "sex": "male"}],
@@ -26,7 +29,7 @@ def _testimony(session) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     return tid, witness
 
 
-def test_finalise_asks_then_tags_and_dismisses(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+def test_finalise_asks_then_tags_and_dismisses(qtbot: QtBot, open_worker: VaultWorker) -> None:
     tid, witness = _testimony(idle_session(qtbot, open_worker))
     window = make_window(qtbot, open_worker)
     window.open_testimony(tid)
@@ -58,7 +61,7 @@ def test_finalise_asks_then_tags_and_dismisses(qtbot, open_worker) -> None:  # t
         (TEXT.index("Marvelline"), witness)]
 
 
-def test_nothing_to_ask_settles_at_once(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_to_ask_settles_at_once(qtbot: QtBot, open_worker: VaultWorker) -> None:
     session = idle_session(qtbot, open_worker)
     tid, _witness = _testimony(session)
     session.dismiss_untagged(tid, session.untagged_names(tid))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
 
 from testimony_app import i18n
 from testimony_app.gui import fmt
@@ -30,7 +31,7 @@ from testimony_app.gui.editor.finalise_dialog import FinaliseDialog
 from testimony_app.gui.people.person_dialog import PersonDialog
 from testimony_app.i18n import _
 from tests.conftest import PASSPHRASE
-from tests.gui.conftest import wait_idle
+from tests.gui.conftest import item_text, wait_idle
 from tests.gui.test_main_window import type_text
 
 SCREEN = QRect(0, 0, 1366, 768)
@@ -72,7 +73,7 @@ def when_modal(kind: type, action: Callable[[Any], None]) -> None:
     """Run `action` on the next modal window of `kind`, once it is shown."""
     def poll() -> None:
         widget = QApplication.activeModalWidget()
-        if isinstance(widget, kind) and widget.isVisible():
+        if widget is not None and isinstance(widget, kind) and widget.isVisible():
             inside_screen()
             action(widget)
         else:
@@ -94,20 +95,20 @@ def button(parent: QWidget, text: str) -> QPushButton:
     return found[0]
 
 
-def shortcut(qtbot, window: QWidget, key: Qt.Key) -> None:  # type: ignore[no-untyped-def]
+def shortcut(qtbot: QtBot, window: QWidget, key: Qt.Key) -> None:
     """Ctrl+key in `window`, made active first as the desktop does when a dialog closes."""
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5_000)
     qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
 
 
-def click(qtbot, widget: QWidget) -> None:  # type: ignore[no-untyped-def]
+def click(qtbot: QtBot, widget: QWidget) -> None:
     qtbot.mouseClick(widget, LEFT)
 
 
 @pytest.mark.real_unsaved_prompt
 @pytest.mark.parametrize("language", ["en", "ar"])
-def test_first_session(qtbot, qapp, tmp_path: Path, language: str) -> None:  # type: ignore[no-untyped-def]
+def test_first_session(qtbot: QtBot, qapp: QApplication, tmp_path: Path, language: str) -> None:
     # Start from a bare application: windows earlier tests left behind would all be
     # told of the layout direction change the language makes.
     for leftover in QApplication.topLevelWidgets():
@@ -124,7 +125,7 @@ def test_first_session(qtbot, qapp, tmp_path: Path, language: str) -> None:  # t
         install_language(qapp, "en")
 
 
-def _walk(qtbot, controller: Controller, words: dict[str, str], language: str) -> None:  # type: ignore[no-untyped-def]
+def _walk(qtbot: QtBot, controller: Controller, words: dict[str, str], language: str) -> None:
     start = controller.start
     controller.show()
     start.resize(700, 520)
@@ -182,7 +183,7 @@ def _walk(qtbot, controller: Controller, words: dict[str, str], language: str) -
     when_modal(PersonDialog, create_victim)
     click(qtbot, victims._add_person)
     assert len(victims._victims) == 1 and victims._victims[0].person
-    assert words["victim"] in victims._table.item(0, 0).text()
+    assert words["victim"] in item_text(victims._table, 0, 0)
     click(qtbot, victims._add_group)
     type_text(victims._label, words["group"])
     victims._count.selectAll()
@@ -207,35 +208,36 @@ def _walk(qtbot, controller: Controller, words: dict[str, str], language: str) -
     editor.tabs.setCurrentIndex(1)
     type_text(editor.narrative, words["more"])
     assert editor.dirty
-    asked: list[str] = []
+    prompts: list[str] = []
+    shown = main  # the window these waits look at (a lambda does not keep `main` narrowed)
 
     def cancel(box: QMessageBox) -> None:
-        asked.append(box.text())
+        prompts.append(box.text())
         qtbot.keyClick(box, Qt.Key.Key_Escape)
 
     when_modal(QMessageBox, cancel)
     click(qtbot, editor.back_button)
-    assert asked and main.stack.currentWidget() is editor and editor.dirty
+    assert prompts and main.stack.currentWidget() is editor and editor.dirty
 
     def save(box: QMessageBox) -> None:
-        asked.append(box.text())
+        prompts.append(box.text())
         click(qtbot, next(b for b in box.buttons()
                           if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole))
 
     when_modal(QMessageBox, save)
     click(qtbot, editor.back_button)
-    qtbot.waitUntil(lambda: main.stack.currentWidget() is main.testimonies, timeout=20_000)
-    assert len(asked) == 2
+    qtbot.waitUntil(lambda: shown.stack.currentWidget() is shown.testimonies, timeout=20_000)
+    assert len(prompts) == 2
     narrative = _session(qtbot, controller).record(tid).data["narrative"]
     assert words["more"].strip() in next(iter(narrative.values()))
 
     # -- lock with unsaved changes, unlock: back in the editor, draft restored -------
     table = main.testimonies.table
-    qtbot.waitUntil(lambda: main.testimonies.model.count == 1
-                    and main.testimonies.model.row(0) is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: shown.testimonies.model.count == 1
+                    and shown.testimonies.model.row(0) is not None, timeout=10_000)
     table.setCurrentIndex(main.testimonies.model.index(0, 0))
     qtbot.keyClick(table, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: main.stack.currentWidget() is editor
+    qtbot.waitUntil(lambda: shown.stack.currentWidget() is editor
                     and editor.testimony_id == tid, timeout=20_000)
     editor.tabs.setCurrentIndex(1)
     type_text(editor.summary, words["summary"])
@@ -304,6 +306,6 @@ def _walk(qtbot, controller: Controller, words: dict[str, str], language: str) -
     inside_screen()
 
 
-def _session(qtbot, controller: Controller) -> Any:  # type: ignore[no-untyped-def]
+def _session(qtbot: QtBot, controller: Controller) -> Any:
     wait_idle(qtbot, controller.worker)
     return controller.worker.session

@@ -5,14 +5,16 @@ amending a finalised testimony asks why and keeps it, times are local."""
 from __future__ import annotations
 
 from PySide6.QtCore import QDateTime, QTimeZone
+from pytestqt.qtbot import QtBot
 
 from testimony_app.gui import fmt
 from testimony_app.gui.widgets.date_edit import DateWithPrecisionEdit
+from testimony_app.gui.worker import VaultWorker
 from tests.gui.conftest import idle_session, wait_idle
 from tests.gui.test_main_window import make_window, type_text
 
 
-def test_precision_changes_keep_the_day(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_precision_changes_keep_the_day(qtbot: QtBot) -> None:
     edit = DateWithPrecisionEdit()
     qtbot.addWidget(edit)
     edit.set_value({"precision": "day", "value": "2026-12-04"})
@@ -36,7 +38,8 @@ def test_times_are_local_and_24_hour_when_chosen() -> None:
     assert "/" not in fmt.date("2026-12-04")  # never 12/4/26
 
 
-def test_a_kept_draft_is_offered_when_its_testimony_opens(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+def test_a_kept_draft_is_offered_when_its_testimony_opens(
+        qtbot: QtBot, open_worker: VaultWorker) -> None:
     window = make_window(qtbot, open_worker)
     session = idle_session(qtbot, open_worker)
     tid = session.list_testimonies()[0].id
@@ -51,7 +54,8 @@ def test_a_kept_draft_is_offered_when_its_testimony_opens(qtbot, open_worker) ->
     assert editor.title.text() == "Changed but not saved" and editor.dirty
 
 
-def test_person_page_lists_where_a_person_is_named_and_edits(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+def test_person_page_lists_where_a_person_is_named_and_edits(
+        qtbot: QtBot, open_worker: VaultWorker) -> None:
     window = make_window(qtbot, open_worker)
     session = idle_session(qtbot, open_worker)
     witness = next(w for t in session.list_testimonies()
@@ -66,7 +70,7 @@ def test_person_page_lists_where_a_person_is_named_and_edits(qtbot, open_worker)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.editor, timeout=10_000)
 
 
-def test_amend_asks_why_and_keeps_the_reason(qtbot, open_worker) -> None:  # type: ignore[no-untyped-def]
+def test_amend_asks_why_and_keeps_the_reason(qtbot: QtBot, open_worker: VaultWorker) -> None:
     window = make_window(qtbot, open_worker)
     session = idle_session(qtbot, open_worker)
     finalised = [t for t in session.list_testimonies() if t.status == "finalised"][0]

@@ -11,12 +11,14 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtWidgets import QTableWidget
+from pytestqt.qtbot import QtBot
 
 from testimony_app.core import demo
 from testimony_app.core.session import Session
 from testimony_app.gui.main_window import MainWindow
 from testimony_app.gui.worker import VaultWorker
-from tests.gui.conftest import wait_idle
+from tests.gui.conftest import header_text, wait_idle
 from tests.workspace_fixtures import workspace, workspace_template  # noqa: F401
 
 SEED = json.loads(demo.workspace_seed_path().read_bytes())
@@ -27,13 +29,13 @@ def uid(key: str) -> str:
     return str(uuid.uuid5(NAMESPACE, key))
 
 
-def cell(table, row: int, column: int) -> str:  # type: ignore[no-untyped-def]
+def cell(table: QTableWidget, row: int, column: int) -> str:
     item = table.item(row, column)
     return "" if item is None else item.text()
 
 
 @pytest.fixture
-def window(qtbot, workspace: Session) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]  # noqa: F811
+def window(qtbot: QtBot, workspace: Session) -> Iterator[MainWindow]:  # noqa: F811
     worker = VaultWorker()
     worker.set_session(workspace)
     main = MainWindow(worker, "coordinator")
@@ -45,8 +47,8 @@ def window(qtbot, workspace: Session) -> Iterator[MainWindow]:  # type: ignore[n
     worker.stop()
 
 
-def test_corroborated_incidents_same_victims_and_figures_without_a_command_line(  # type: ignore[no-untyped-def]
-        qtbot, window: MainWindow) -> None:
+def test_corroborated_incidents_same_victims_and_figures_without_a_command_line(
+        qtbot: QtBot, window: MainWindow) -> None:
     session = window.worker.session
     assert session is not None
     space = window.workspace
@@ -91,7 +93,7 @@ def test_corroborated_incidents_same_victims_and_figures_without_a_command_line(
     figures = space.figures
     window.nav.setCurrentRow(space.row_of(figures))
     qtbot.waitUntil(lambda: figures.table.rowCount() >= 6, timeout=30_000)
-    headers = [figures.table.horizontalHeaderItem(c).text().split("\n")[0]
+    headers = [header_text(figures.table, c).split("\n")[0]
                for c in range(figures.table.columnCount())]
     assert "Syrian Network for Human Rights" in headers
     assert "Documented here" in headers

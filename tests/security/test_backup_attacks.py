@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from testimony_app.core.session import Session
-from tests.conftest import CANARY_LATIN, PASSPHRASE, ROOT, Template
+from tests.conftest import CANARY_LATIN, PASSPHRASE, ROOT, Cli, Template
 from tests.security.test_disk_full import (  # noqa: F401 (small_disk: a fixture)
     SmallDisk,
     no_leftovers,
@@ -33,7 +33,7 @@ BACKUP_AND_REPORT = r"""
 import sys
 from pathlib import Path
 from testimony_app.core.session import Session
-s = Session._open_with_key(Path(sys.argv[1]), bytes.fromhex(sys.argv[2]))
+s = Session.open_with_key(Path(sys.argv[1]), bytes.fromhex(sys.argv[2]))
 def progress(done, total):
     print(done, total, flush=True)
 s.backup(Path(sys.argv[3]), progress=progress)
@@ -44,7 +44,7 @@ print("done", flush=True)
 def _big_vault(folder: Path, key: bytes, tmp_path: Path, megabytes: int) -> None:
     source = tmp_path / "audio.bin"
     source.write_bytes(random.Random(5).randbytes(megabytes * MIB))
-    with Session._open_with_key(folder, key) as s:
+    with Session.open_with_key(folder, key) as s:
         s.add_document({"format": "testimony/1", "sources": [
             {"id": str(uuid.uuid4()), "kind": "other", "name": "x"}]})
         s.add_document(canary_document()[0])
@@ -80,7 +80,7 @@ def test_kill_during_a_backup_leaves_nothing_under_the_final_name(
     assert not target.exists()
     # What the killed backup left (a half-made copy in bk.part) holds no plaintext.
     assert leaks_in(tmp_path) == []
-    with Session._open_with_key(vault_dir, template.key) as s:
+    with Session.open_with_key(vault_dir, template.key) as s:
         assert s.check() == []
         assert s.backup_status().last_at is None
         # The next backup to the same name clears what the killed one left.
@@ -102,7 +102,7 @@ def test_a_full_disk_during_a_backup_gives_one_plain_line(
     assert not target.exists()
     no_leftovers(small_disk.folder)
     assert list(small_disk.folder.iterdir()) == []
-    with Session._open_with_key(vault_dir, template.key) as s:
+    with Session.open_with_key(vault_dir, template.key) as s:
         assert s.check() == []
         assert s.backup_status().last_at is None
 
@@ -112,7 +112,7 @@ def test_a_full_disk_during_a_restore_gives_one_plain_line(
         small_disk: SmallDisk,  # noqa: F811 (the fixture imported above)
         isolated_env: dict[str, str]) -> None:
     _big_vault(vault_dir, template.key, tmp_path, 4)
-    with Session._open_with_key(vault_dir, template.key) as s:
+    with Session.open_with_key(vault_dir, template.key) as s:
         bk = s.backup(tmp_path / "bk").path
     small_disk.make(MIB)
     target = small_disk.folder / "restored"
@@ -122,7 +122,7 @@ def test_a_full_disk_during_a_restore_gives_one_plain_line(
 
 
 def test_a_tampered_or_truncated_backup_is_refused_at_restore(
-        cli, demo_document: bytes, session: Session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        cli: Cli, demo_document: bytes, session: Session, tmp_path: Path) -> None:
     session.add_json(demo_document)
     good = session.backup(tmp_path / "good").path
     session.close()
@@ -151,7 +151,7 @@ def test_a_tampered_or_truncated_backup_is_refused_at_restore(
 
 
 def test_opening_a_backup_read_only_changes_none_of_its_bytes(
-        cli, demo_session: Session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        cli: Cli, demo_session: Session, tmp_path: Path) -> None:
     bk = demo_session.backup(tmp_path / "bk").path
     before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in bk.iterdir()}
     for args in (["list"], ["check"], ["log"], ["stats"], ["people"]):
@@ -164,7 +164,7 @@ def test_opening_a_backup_read_only_changes_none_of_its_bytes(
     assert cli("restore", str(bk), "--check").code == 0
 
 
-def test_no_plaintext_anywhere_during_backup_and_restore(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_no_plaintext_anywhere_during_backup_and_restore(cli: Cli, tmp_path: Path) -> None:
     home = tmp_path / "home"
     vault = home / "usb" / "vault"
     document, _pid, _tid = canary_document()

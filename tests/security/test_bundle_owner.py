@@ -30,7 +30,7 @@ def _place(name: str, place_id: str = PLACE) -> dict[str, object]:
 def second_researcher(pair: Pair, template: Template, tmp_path: Path) -> Session:
     folder = tmp_path / "researcher-two"
     shutil.copytree(template.folder, folder)
-    other = Session._open_with_key(folder, template.key)
+    other = Session.open_with_key(folder, template.key)
     other.conn.execute("UPDATE meta SET value = ? WHERE key = 'device_id'", (str(uuid.uuid4()),))
     coordinator = pair.coordinator
     code = org.write_enrolment(coordinator.conn, tmp_path / "enrol-two.age", coordinator.author)

@@ -219,7 +219,8 @@ def test_a_member_larger_than_declared(pair: Pair) -> None:
 
 def test_a_size_bomb_is_refused_before_reading(pair: Pair) -> None:
     forge = Forge(pair)
-    entry = {"name": "attachments/" + str(uuid.uuid4()), "size": 10**12, "sha256": "0" * 64}
+    entry: dict[str, Any] = {"name": "attachments/" + str(uuid.uuid4()), "size": 10**12,
+                             "sha256": "0" * 64}
     entry["attachment"] = {"id": entry["name"].split("/")[1], "record_id": str(uuid.uuid4()),
                            "filename": "a.bin", "media_type": "application/octet-stream",
                            "created_at": "2026-01-01"}

@@ -15,7 +15,7 @@ import pytest
 from testimony_app.core.common.errors import InputError, VaultError
 from testimony_app.core.session import Session
 from testimony_app.core.vault import keyfile, org
-from tests.conftest import PASSPHRASE, SEEDS, Template
+from tests.conftest import PASSPHRASE, SEEDS, Cli, Template
 from tests.sync_fixtures import Pair, PairTemplate
 
 
@@ -49,7 +49,7 @@ def test_destroyed_keys_refuse_passphrase_and_recovery_code(
     header = json.loads((vault_dir / keyfile.HEADER_FILE).read_text())
     assert set(header) == {"format", "version", "vault_id", "destroyed"}
     with pytest.raises(VaultError):  # nothing in the folder names a way in any more
-        Session._open_with_key(vault_dir, template.key)
+        Session.open_with_key(vault_dir, template.key)
 
 
 def test_escrow_restores_at_the_coordinator(pair: Pair, template: Template) -> None:
@@ -105,7 +105,7 @@ def test_escrow_of_another_vault_is_refused(pair: Pair, tmp_path: Path) -> None:
     assert json.loads((other / keyfile.HEADER_FILE).read_text()) == tomb
 
 
-def test_cli_destroy_keys_and_restore(cli, pair_template: PairTemplate,  # type: ignore[no-untyped-def]
+def test_cli_destroy_keys_and_restore(cli: Cli, pair_template: PairTemplate,
                                       tmp_path: Path) -> None:
     coordinator, researcher = tmp_path / "coordinator", tmp_path / "researcher"
     shutil.copytree(pair_template.coordinator, coordinator)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import json
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -83,7 +84,7 @@ def data_sets(draw: st.DrawFn) -> tuple[disclosure.Holdings, disclosure.Profile]
             "interview": {"date": _date(draw, draw(st.sampled_from(MONTHS))),
                           "language": "en", "mode": "in_person"},
             "narrative": {"en": "what happened"}, "title": {"en": "a title"}}
-        if ids and draw(st.booleans()):
+        if bool(ids) and draw(st.booleans()):
             t["witness"] = draw(st.sampled_from(ids))
         testimonies.append(t)
     incidents = []
@@ -91,7 +92,7 @@ def data_sets(draw: st.DrawFn) -> tuple[disclosure.Holdings, disclosure.Profile]
         victims: list[dict[str, Any]] = []
         for _v in range(draw(st.integers(0, 3))):
             status = {"status": draw(st.sampled_from(["killed", "detained"]))}
-            if ids and draw(st.booleans()):
+            if bool(ids) and draw(st.booleans()):
                 victims.append({"person": draw(st.sampled_from(ids)), **status})
             else:
                 victims.append({"group": draw(group()), **status})
@@ -261,7 +262,7 @@ def test_threshold_is_bounded() -> None:
         assert refused.value.code == "threshold"
 
 
-def test_verify_fails_an_export_whose_records_undo_a_suppression(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_verify_fails_an_export_whose_records_undo_a_suppression(tmp_path: Path) -> None:
     """Signed by the organisation or not, records that still list the victims of a
     suppressed figure fail `verify`; the policy's own export passes."""
     import base64

@@ -97,7 +97,7 @@ def test_extract_to_a_full_disk(session: Session, vault_dir: Path, template: Tem
     one_plain_line(proc)
     assert not target.exists()
     no_leftovers(small_disk.folder)
-    with Session._open_with_key(vault_dir, template.key) as s:
+    with Session.open_with_key(vault_dir, template.key) as s:
         assert s.check() == []
 
 
@@ -108,7 +108,7 @@ def test_bundle_export_to_a_full_disk(pair_template: PairTemplate, tmp_path: Pat
     shutil.copytree(pair_template.researcher, folder)
     source = tmp_path / "photo.bin"
     source.write_bytes(random.Random(2).randbytes(4 * MIB))
-    with Session._open_with_key(folder, pair_template.key) as s:
+    with Session.open_with_key(folder, pair_template.key) as s:
         s.add_document({"format": "testimony/1", "sources": [
             {"id": str(uuid.uuid4()), "kind": "other", "name": "x"}]})
         s.attach(s.list_records("source")[0].id, source)
@@ -119,7 +119,7 @@ def test_bundle_export_to_a_full_disk(pair_template: PairTemplate, tmp_path: Pat
     one_plain_line(proc)
     assert not target.exists()
     no_leftovers(small_disk.folder)
-    with Session._open_with_key(folder, pair_template.key) as s:
+    with Session.open_with_key(folder, pair_template.key) as s:
         assert s.check() == []
         # nothing was counted as sent: the next bundle is number 1 again, and complete
         result = bundle.export(s, tmp_path / "bundle.age")
@@ -145,7 +145,7 @@ def test_a_big_add_on_a_full_disk(template: Template, tmp_path: Path, small_disk
     proc = run_cli(isolated_env, small_disk, "add", "--json", str(big), "--vault", str(folder))
     one_plain_line(proc)
     no_leftovers(folder)
-    with Session._open_with_key(folder, template.key) as s:
+    with Session.open_with_key(folder, template.key) as s:
         assert s.counts().get("testimony", 0) == 0  # all or nothing
         assert s.check() == []
 
@@ -165,7 +165,7 @@ def test_an_attachment_that_fills_the_disk(template: Template, tmp_path: Path,
     small_disk.make(max(size, 256 * 1024) + 3 * MIB)
     folder = small_disk.folder / "vault"
     shutil.copytree(template.folder, folder)
-    with Session._open_with_key(folder, template.key) as s:
+    with Session.open_with_key(folder, template.key) as s:
         s.add_document({"format": "testimony/1", "sources": [
             {"id": str(uuid.uuid4()), "kind": "other", "name": "x"}]})
         ref = s.list_records("source")[0].id
@@ -195,7 +195,7 @@ def test_an_attachment_that_fills_the_disk(template: Template, tmp_path: Path,
         assert "restore it from a backup" not in said and "is damaged" not in said, said
         assert "disk that holds the vault is full" in said and proc.returncode == 1, said
     filler.unlink()
-    with Session._open_with_key(folder, template.key) as s:
+    with Session.open_with_key(folder, template.key) as s:
         assert s.conn.execute("SELECT count(*) FROM attachments").fetchone()[0] == 0
         assert s.conn.execute("SELECT count(*) FROM attachment_chunks").fetchone()[0] == 0
         assert s.check() == []

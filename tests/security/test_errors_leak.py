@@ -10,7 +10,7 @@ import time
 import uuid
 from pathlib import Path
 
-from tests.conftest import CANARY_ARABIC, CANARY_LATIN, PASSPHRASE, ROOT, Template
+from tests.conftest import CANARY_ARABIC, CANARY_LATIN, PASSPHRASE, ROOT, Cli, Template
 from tests.security.test_no_plaintext import NEEDLES
 
 
@@ -25,8 +25,8 @@ def secrets_in(text: str, template: Template) -> list[str]:
     return found
 
 
-def test_failures_on_canary_input_print_no_canary_and_no_key(  # type: ignore[no-untyped-def]
-        cli, vault_dir: Path, template: Template, tmp_path: Path) -> None:
+def test_failures_on_canary_input_print_no_canary_and_no_key(
+        cli: Cli, vault_dir: Path, template: Template, tmp_path: Path) -> None:
     vault = ["--vault", str(vault_dir), "--debug"]
     invalid = {"format": "testimony/1",
                "persons": [{"id": CANARY_LATIN, "sex": CANARY_ARABIC, CANARY_LATIN: 1,

@@ -3,6 +3,7 @@ lock and quit), the panic action, and no core dumps in the GUI process."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -30,7 +32,7 @@ COPIED = "نص منسوخ from the editor"
 
 
 @pytest.fixture
-def controller(qtbot, qapp, vault_dir: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+def controller(qtbot: QtBot, qapp: QApplication, vault_dir: Path, tmp_path: Path,
                monkeypatch: pytest.MonkeyPatch) -> Iterator[Controller]:
     for name, sub in [("HOME", ""), ("XDG_CONFIG_HOME", ".config"),
                       ("XDG_DATA_HOME", ".local/share"), ("XDG_CACHE_HOME", ".cache")]:
@@ -58,7 +60,8 @@ def marked_secret() -> bool:
     return mime is not None and bytes(mime.data(SECRET_HINT).data()) == b"secret"
 
 
-def test_copied_text_is_marked_secret_and_cleared_after_a_timeout(qtbot, controller) -> None:  # type: ignore[no-untyped-def]
+def test_copied_text_is_marked_secret_and_cleared_after_a_timeout(
+        qtbot: QtBot, controller: Controller) -> None:
     controller.clipboard_timer.setInterval(200)
     copy(COPIED)
     assert QGuiApplication.clipboard().text() == COPIED
@@ -66,7 +69,7 @@ def test_copied_text_is_marked_secret_and_cleared_after_a_timeout(qtbot, control
     qtbot.waitUntil(lambda: QGuiApplication.clipboard().text() == "", timeout=5_000)
 
 
-def test_clipboard_cleared_on_lock_and_on_quit(qtbot, controller) -> None:  # type: ignore[no-untyped-def]
+def test_clipboard_cleared_on_lock_and_on_quit(qtbot: QtBot, controller: Controller) -> None:
     copy(COPIED)
     assert marked_secret()
     controller.lock()
@@ -82,7 +85,7 @@ def test_clipboard_cleared_on_lock_and_on_quit(qtbot, controller) -> None:  # ty
     assert QGuiApplication.clipboard().text() == ""
 
 
-def test_destroy_dialog_needs_the_word(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_destroy_dialog_needs_the_word(qtbot: QtBot) -> None:
     dialog = DestroyKeysDialog()
     qtbot.addWidget(dialog)
     assert not dialog.destroy_button.isEnabled()
@@ -94,9 +97,10 @@ def test_destroy_dialog_needs_the_word(qtbot) -> None:  # type: ignore[no-untype
     assert dialog.destroy_button.isEnabled()
 
 
-def test_destroy_keys_from_the_window_then_the_app_locks(qtbot, controller,  # type: ignore[no-untyped-def]
+def test_destroy_keys_from_the_window_then_the_app_locks(qtbot: QtBot, controller: Controller,
                                                          vault_dir: Path) -> None:
     main = controller.main
+    assert main is not None
 
     def confirm() -> None:
         dialog = QApplication.activeModalWidget()
@@ -137,9 +141,16 @@ def test_gui_process_has_core_dumps_disabled(tmp_path: Path) -> None:
         core = next(line for line in limits.splitlines() if line.startswith("Max core"))
         assert core.split()[4:6] == ["0", "0"], core
         assert settings, "QSettings not pointed at a private folder"
-        time.sleep(2)  # into the event loop, where SIGTERM quits cleanly
     finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
+        # A SIGTERM that arrives before the event loop runs asks a loop that is not
+        # there yet to quit: it is sent again until the process, in its loop, quits.
+        deadline = time.monotonic() + 30
+        while proc.poll() is None and time.monotonic() < deadline:
+            proc.send_signal(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=0.5)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
     # Quitting removes the private settings folder (Qt's file-dialog history and all).
     assert not list(tmp_path.glob("testimony-qt-*"))

@@ -56,7 +56,7 @@ ADD_LOOP = r"""
 import sys, uuid
 from pathlib import Path
 from testimony_app.core.session import Session
-s = Session._open_with_key(Path(sys.argv[1]), bytes.fromhex(sys.argv[2]))
+s = Session.open_with_key(Path(sys.argv[1]), bytes.fromhex(sys.argv[2]))
 batch, run = 0, uuid.uuid4().hex[:8]
 while True:
     batch += 1
@@ -147,7 +147,7 @@ def test_kill_during_batches_of_writes(vault_dir: Path, template: Template) -> N
     rng = random.Random(11)
     for _ in range(5):
         _kill_after([ADD_LOOP, str(vault_dir), template.key.hex()], rng.uniform(0.5, 2.5))
-        with Session._open_with_key(vault_dir, template.key) as session:
+        with Session.open_with_key(vault_dir, template.key) as session:
             assert session.check() == []
             titles: dict[str, int] = {}
             for row in session.list_testimonies(limit=100_000):

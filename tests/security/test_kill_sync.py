@@ -27,7 +27,7 @@ OPEN = r"""
 import sys
 from pathlib import Path
 from testimony_app.core.session import Session
-s = Session._open_with_key(Path(sys.argv[1]), bytes.fromhex(sys.argv[2]))
+s = Session.open_with_key(Path(sys.argv[1]), bytes.fromhex(sys.argv[2]))
 print("ready", flush=True)
 """
 
@@ -94,7 +94,7 @@ def orphans(session: Session) -> dict[str, int]:
 
 
 def sound(folder: Path, key: bytes) -> Session:
-    session = Session._open_with_key(folder, key)
+    session = Session.open_with_key(folder, key)
     assert session.check() == []
     assert orphans(session) == {}
     return session
@@ -139,7 +139,7 @@ def test_kill_during_bundle_export(pair: Pair, template: Template, tmp_path: Pat
                 assert path.name.endswith(".part")  # hidden, never under a bundle's name
                 continue
             pyrage.decrypt(path.read_bytes(), [identity])  # whole: every chunk authenticates
-    with Session._open_with_key(folder, template.key) as s:
+    with Session.open_with_key(folder, template.key) as s:
         result = bundle.export(s, out / "final.age", everything=True)
         assert result.attachments == 1
 
@@ -168,7 +168,7 @@ def test_kill_during_bundle_import(pair: Pair, template: Template, tmp_path: Pat
                 present = sum(s.conn.execute("SELECT count(*) FROM records WHERE id = ?",
                                              (i,)).fetchone()[0] for i in ids)
                 assert present == (10 if imported else 0)
-    with Session._open_with_key(folder, template.key) as s:
+    with Session.open_with_key(folder, template.key) as s:
         for result in bundles:
             bundle.import_bundle(s, result.path)
         assert s.counts()["testimony"] == 40

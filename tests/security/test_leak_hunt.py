@@ -13,6 +13,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from tests.conftest import Cli
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -36,8 +40,8 @@ def hunt(root: Path, needles: list[bytes], skip: tuple[Path, ...] = ()) -> list[
     return found
 
 
-def test_gui_and_cli_session_leave_no_canary_and_no_export_path(  # type: ignore[no-untyped-def]
-        qtbot, qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli,
+def test_gui_and_cli_session_leave_no_canary_and_no_export_path(
+        qtbot: QtBot, qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli,
         isolated_env: dict[str, str], pair_template: PairTemplate) -> None:
     home = Path(isolated_env["HOME"])
     for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME",
@@ -101,7 +105,7 @@ def test_gui_and_cli_session_leave_no_canary_and_no_export_path(  # type: ignore
     assert r.code == 0, r.err
     researcher = home / "researcher-vault"
     shutil.copytree(pair_template.researcher, researcher)
-    with Session._open_with_key(researcher, pair_template.key) as s:
+    with Session.open_with_key(researcher, pair_template.key) as s:
         s.add_document({"format": "testimony/1", "sources": [
             {"id": str(uuid.uuid4()), "kind": "other", "name": CANARY_LATIN}]})
     bundle = outside / f"{EXPORT_MARK}-bundle.age"

@@ -145,11 +145,11 @@ def test_the_preview_does_not_depend_on_hash_order(pair: Pair) -> None:
         {"id": str(uuid.uuid4()), "sex": "male", "identity": {
             "name": {"en": f"Qorvandel Oskatrub {n}"}, "public_domain": False}}
         for n in ("Abo", "Kel", "Ruv")]})
-    folder, key = coordinator.folder, bytes(coordinator._key)
+    folder, key = coordinator.folder, coordinator.data_key()
     coordinator.close()
     script = ("import json, sys; from pathlib import Path; "
               "from testimony_app.core.session import Session; "
-              "s = Session._open_with_key(Path(sys.argv[1]), bytes.fromhex(sys.stdin.read())); "
+              "s = Session.open_with_key(Path(sys.argv[1]), bytes.fromhex(sys.stdin.read())); "
               "from testimony_app.core import redact; "
               "print(json.dumps(redact.preview(s.conn, sys.argv[2], 'Auditor A'), "
               "sort_keys=True)); s.close()")
@@ -160,7 +160,7 @@ def test_the_preview_does_not_depend_on_hash_order(pair: Pair) -> None:
                               env={**os.environ, "PYTHONHASHSEED": seed})
         outputs.append(done.stdout)
     assert len(set(outputs)) == 1, outputs
-    pair.coordinator = type(coordinator)._open_with_key(folder, key)
+    pair.coordinator = type(coordinator).open_with_key(folder, key)
 
 
 def test_an_export_at_a_coarser_place_level_coarsens_the_approved_narrative(

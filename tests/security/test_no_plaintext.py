@@ -8,7 +8,7 @@ from pathlib import Path
 
 from testimony_app.core.records import textnorm
 from testimony_app.core.session import Session
-from tests.conftest import CANARY_ARABIC, CANARY_LATIN, PASSPHRASE, SEEDS, Template
+from tests.conftest import CANARY_ARABIC, CANARY_LATIN, PASSPHRASE, SEEDS, Cli, Template
 
 
 def encodings(text: str) -> list[bytes]:
@@ -50,7 +50,7 @@ def canary_document() -> tuple[dict[str, object], str, str]:
 
 def test_no_canary_in_vault_files_after_adds_edits_and_deletes(
         vault_dir: Path, template: Template, demo_document: bytes) -> None:
-    session = Session._open_with_key(vault_dir, template.key)
+    session = Session.open_with_key(vault_dir, template.key)
     session.add_json(demo_document)
     document, pid, tid = canary_document()
     session.add_document(document)
@@ -71,7 +71,8 @@ def test_no_canary_in_vault_files_after_adds_edits_and_deletes(
     assert leaks_in(vault_dir) == []
 
 
-def test_a_full_cli_session_leaves_no_plaintext_anywhere(cli, isolated_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_full_cli_session_leaves_no_plaintext_anywhere(
+        cli: Cli, isolated_env: dict[str, str], tmp_path: Path) -> None:
     vault = tmp_path / "home" / "usb" / "vault"
     document, _pid, tid = canary_document()
     source = tmp_path / "input.json"  # the user's own input file; removed before the hunt

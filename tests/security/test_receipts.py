@@ -17,6 +17,7 @@ from pyrage import x25519
 from testimony_app.core.common import outfile, safejson
 from testimony_app.core.sync import bundle, receipt
 from testimony_app.core.vault import org
+from tests.conftest import Cli
 from tests.security.test_sealing_tags import WITNESS, case
 from tests.sync_fixtures import Pair
 
@@ -30,7 +31,8 @@ def _candidates(true_name: str, count: int = 20_000) -> list[str]:
 def _open_receipt(pair: Pair, path: Path) -> bytes:
     """What a person holding the laptop, unlocked, reads in a receipt file."""
     identity = org.age_identity(pair.researcher.conn)
-    return pyrage.decrypt(path.read_bytes(), [identity])
+    plain: bytes = pyrage.decrypt(path.read_bytes(), [identity])
+    return plain
 
 
 def _dictionary_attack(pair: Pair, payload: bytes, witness: str) -> list[str]:
@@ -169,7 +171,7 @@ def test_purge_follows_revisions(pair: Pair, tmp_path: Path) -> None:
 
 def test_a_receipt_does_not_confirm_a_record_made_again(pair: Pair, tmp_path: Path) -> None:
     researcher, coordinator = pair.researcher, pair.coordinator
-    place = {"format": "testimony/1", "places": [
+    place: dict[str, Any] = {"format": "testimony/1", "places": [
         {"id": "3f1c7a52-8a43-4a55-9d3c-1b4cbd3d8c11", "name": {"en": "Old name"},
          "level": "city"}]}
     researcher.add_document(place)
@@ -182,8 +184,8 @@ def test_a_receipt_does_not_confirm_a_record_made_again(pair: Pair, tmp_path: Pa
     researcher.add_document(again)
     assert receipt.accept(researcher, tmp_path / "1.receipt").records == 0
     assert receipt.pending_purge(researcher) == 0
-def test_the_command_line_says_to_delete_an_earlier_receipt(  # type: ignore[no-untyped-def]
-        pair: Pair, cli, tmp_path: Path) -> None:
+def test_the_command_line_says_to_delete_an_earlier_receipt(
+        pair: Pair, cli: Cli, tmp_path: Path) -> None:
     from testimony_app.core.session import Session
 
     researcher, coordinator = pair.researcher, pair.coordinator
@@ -193,7 +195,7 @@ def test_the_command_line_says_to_delete_an_earlier_receipt(  # type: ignore[no-
     bundle.import_bundle(coordinator, exported.path)
     write_old_receipt(pair, exported.bundle_id, tmp_path / "old.receipt")
     receipt.write(coordinator, exported.bundle_id, tmp_path / "new.receipt")
-    folder, key = researcher.folder, bytes(researcher._key)
+    folder, key = researcher.folder, researcher.data_key()
     researcher.close()
     try:
         r = cli("import-receipt", str(tmp_path / "old.receipt"), "--vault", str(folder))
@@ -202,4 +204,4 @@ def test_the_command_line_says_to_delete_an_earlier_receipt(  # type: ignore[no-
         r = cli("import-receipt", str(tmp_path / "new.receipt"), "--vault", str(folder))
         assert r.code == 0 and "earlier version" not in r.out
     finally:
-        pair.researcher = Session._open_with_key(folder, key)
+        pair.researcher = Session.open_with_key(folder, key)

@@ -15,7 +15,7 @@ import pytest
 
 from testimony_app.core.audit import redact, verify
 from testimony_app.core.sync import bundle
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, Cli
 from tests.sync_fixtures import Pair
 
 PRIVATE = ["Qorvandel Zibrakhan", "قُرْوَنْدَل زِبْرَخان", "Abu Qorvan", "Yusrindel Kammarosh"]
@@ -71,7 +71,8 @@ def exported(pair: Pair, tmp_path: Path) -> tuple[Pair, Path, Path, str]:
     return pair, a, b, testimony
 
 
-def test_export_verifies_and_holds_no_private_identity(exported) -> None:  # type: ignore[no-untyped-def]
+def test_export_verifies_and_holds_no_private_identity(
+        exported: tuple[Pair, Path, Path, str]) -> None:
     pair, a, b, testimony = exported
     problems, manifest = verify.verify(a)
     assert manifest is not None and len(problems) == 1  # no expected key: unknown signer
@@ -99,7 +100,7 @@ def test_export_verifies_and_holds_no_private_identity(exported) -> None:  # typ
                    for f in manifest["figures"] if f["source"] == "documented")
 
 
-def test_two_auditors_share_no_pseudonym(exported) -> None:  # type: ignore[no-untyped-def]
+def test_two_auditors_share_no_pseudonym(exported: tuple[Pair, Path, Path, str]) -> None:
     import zipfile
 
     _pair, a, b, _t = exported
@@ -109,7 +110,8 @@ def test_two_auditors_share_no_pseudonym(exported) -> None:  # type: ignore[no-u
     assert codes_a and codes_b and not codes_a & codes_b
 
 
-def test_any_change_fails_verification(exported, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_any_change_fails_verification(
+        exported: tuple[Pair, Path, Path, str], tmp_path: Path) -> None:
     _pair, a, _b, _t = exported
     for name in ("records.json", "report.html", "records.csv", "manifest.json", "SHA256SUMS"):
         copy = tmp_path / f"copy-{name}"
@@ -127,9 +129,9 @@ def test_any_change_fails_verification(exported, tmp_path: Path) -> None:  # typ
     manifest = json.loads((copy / "manifest.json").read_text())
     import hashlib
 
-    data = (copy / "records.json").read_bytes()
-    manifest["files"]["records.json"] = {"sha256": hashlib.sha256(data).hexdigest(),
-                                         "size": len(data)}
+    rewritten = (copy / "records.json").read_bytes()
+    manifest["files"]["records.json"] = {"sha256": hashlib.sha256(rewritten).hexdigest(),
+                                         "size": len(rewritten)}
     (copy / "manifest.json").write_text(json.dumps(manifest))
     problems = verify.verify(copy)[0]
     assert any("signature" in p for p in problems)
@@ -137,7 +139,8 @@ def test_any_change_fails_verification(exported, tmp_path: Path) -> None:  # typ
     assert verify.verify(copy)[0]
 
 
-def test_verify_from_the_command_line_needs_no_vault(exported, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_verify_from_the_command_line_needs_no_vault(
+        exported: tuple[Pair, Path, Path, str], cli: Cli, tmp_path: Path) -> None:
     _pair, a, b, _t = exported
     fingerprint = json.loads((a / "manifest.json").read_text())["organisation"]["fingerprint"]
     r = cli("verify", str(a), "--expect", fingerprint, TESTIMONY_PASSPHRASE="unused")
@@ -155,7 +158,7 @@ def test_verify_from_the_command_line_needs_no_vault(exported, cli, tmp_path: Pa
     assert r.code == 1 and "not by the expected key" in r.out
 
 
-def test_uwazi_package(exported, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_uwazi_package(exported: tuple[Pair, Path, Path, str], tmp_path: Path) -> None:
     import csv
     import io
     import zipfile
@@ -186,7 +189,8 @@ def test_uwazi_package(exported, tmp_path: Path) -> None:  # type: ignore[no-unt
     assert not any(n in blob for name in PRIVATE for n in encodings(name))
 
 
-def test_an_export_that_cannot_be_written_leaves_nothing(exported, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_export_that_cannot_be_written_leaves_nothing(
+        exported: tuple[Pair, Path, Path, str], tmp_path: Path) -> None:
     from testimony_app.core.common.errors import InputError
 
     pair, a, _b, _t = exported
@@ -206,7 +210,8 @@ def test_an_export_that_cannot_be_written_leaves_nothing(exported, tmp_path: Pat
         ".export-c.stale.part"]
 
 
-def test_suppressed_figures_cannot_be_recomputed_from_any_file(exported, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_suppressed_figures_cannot_be_recomputed_from_any_file(
+        exported: tuple[Pair, Path, Path, str], tmp_path: Path) -> None:
     from tests.security.disclosure_attack import hidden_cells, read_export, recover
 
     pair, a, b, _t = exported

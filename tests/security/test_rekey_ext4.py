@@ -11,21 +11,21 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
 
 from testimony_app.core.common.errors import VaultError, WrongSecret
 from testimony_app.core.vault import db, keyfile
-from tests.conftest import PASSPHRASE, SEEDS
+from tests.conftest import PASSPHRASE, SEEDS, Cli
 
 pytestmark = pytest.mark.slow
 
 IMAGE_MIB = 96
 
 
-def _mounted_ext4(tmp_path: Path, mib: int) -> Iterator[tuple[Path, Path]]:
+def _mounted_ext4(tmp_path: Path, mib: int) -> Generator[tuple[Path, Path]]:
     if os.geteuid() != 0:
         pytest.skip("loop-mounting an ext4 image needs root")
     for tool in ("mkfs.ext4", "mount", "umount"):
@@ -74,7 +74,7 @@ def carve_headers(raw: bytes) -> list[bytes]:
 
 
 def test_no_carved_header_opens_the_vault_after_passwd_and_destroy_keys(
-        cli, ext4: tuple[Path, Path], tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        cli: Cli, ext4: tuple[Path, Path], tmp_path: Path) -> None:
     image, mountpoint = ext4
     folder = mountpoint / "vault"
     second, third = "the second passphrase, long", "the third passphrase, longer"
@@ -114,7 +114,7 @@ def test_no_carved_header_opens_the_vault_after_passwd_and_destroy_keys(
     print(f"carved {len(headers)} header-like objects; {len(opened)} keys unwrapped, none opens")
 
 
-def test_a_rekey_that_cannot_finish_changes_nothing(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_rekey_that_cannot_finish_changes_nothing(tmp_path: Path, cli: Cli) -> None:
     """SQLCipher answers "ok" to a rekey it rolled back (here: no room for the WAL);
     the check after it notices, and the vault stays under the old passphrase."""
     gen = _mounted_ext4(tmp_path, 32)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from pathlib import Path
+from typing import Any
 
 from testimony_app.core.identity import seal
 from testimony_app.core.records import textnorm
@@ -30,10 +31,10 @@ def needles() -> list[bytes]:
     return out
 
 
-def case() -> tuple[dict[str, object], str, list[str]]:
+def case() -> tuple[dict[str, Any], str, list[str]]:
     ids = [str(uuid.uuid4()) for _ in range(5)]
     witness, victim, public, testimony, incident = ids
-    document = {
+    document: dict[str, Any] = {
         "format": "testimony/1",
         "persons": [
             {"id": witness, "sex": "male", "age": 20, "identity": {
@@ -71,7 +72,7 @@ def test_finalise_seals_and_the_coordinator_unseals(pair: Pair, tmp_path: Path) 
     assert researcher.show(public)["persons"][0]["identity"]["name"]["en"] == PUBLIC
     assert researcher.drafts() == []
     assert researcher.check() == []
-    folder, key = researcher.folder, bytes(researcher._key)
+    folder, key = researcher.folder, researcher.data_key()
     matching = org.matching_key(researcher.conn)
     researcher.close()
     plain = plaintext_of_vault(folder, key)
@@ -85,7 +86,7 @@ def test_finalise_seals_and_the_coordinator_unseals(pair: Pair, tmp_path: Path) 
     assert guessed and not [k for k in guessed if k in plain]
 
     # The coordinator imports the bundle and sees the identities again.
-    researcher = Session._open_with_key(folder, key)
+    researcher = Session.open_with_key(folder, key)
     target = tmp_path / "bundle.age"
     bundle.export(researcher, target)
     result = bundle.import_bundle(coordinator, target)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Any
 
 from testimony_app.core.identity.narrative_redaction import Person, Redactor
 from testimony_app.core.records import narrative_tags as nt
@@ -29,7 +30,7 @@ def test_the_matcher_seals_the_accusative() -> None:
     person = nt.KnownPerson(id="p1", code="P-AAAA-BBBB", names=(NAME, NAME_AR))
     text = _text()
     start = text.index(NAME_AR)
-    record = {"narrative": {"ar": text}, "tags": [
+    record: dict[str, Any] = {"narrative": {"ar": text}, "tags": [
         {"field": "narrative", "lang": "ar", "start": start, "end": start + len(NAME_AR),
          "person": "p1"}]}
     spans = [(t["start"], t["end"]) for t in record["tags"] + nt.repeats(record, people=[person])]
@@ -86,7 +87,7 @@ def test_finalise_seals_the_accusative_and_asks_about_it(pair: Pair, tmp_path: P
     narrative = r.show(ids["testimony"])["testimonies"][0]["narrative"]["ar"]
     for word in ACCUSATIVES:
         assert word not in narrative, word
-    folder, key = r.folder, bytes(r._key)
+    folder, key = r.folder, r.data_key()
     r.close()
     plain = plaintext_of_vault(folder, key)
     for word in ACCUSATIVES:

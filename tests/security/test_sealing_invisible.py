@@ -7,6 +7,7 @@ from __future__ import annotations
 import unicodedata
 import uuid
 from pathlib import Path
+from typing import Any
 
 from testimony_app.core.identity import narrative_redaction, untagged
 from testimony_app.core.identity.narrative_redaction import Person, Redactor
@@ -39,7 +40,7 @@ def test_the_matcher_and_the_redactor_take_the_whole_word() -> None:
     words = [f"Kamma{c}rosh" for c in CUTS]
     words += [f"\u0642\u0645{c}\u0631\u0648\u0634" for c in CUTS]
     text = f"They took {NAME}. " + " then ".join(words) + " left."
-    record = {"narrative": {"en": text}, "tags": [
+    record: dict[str, Any] = {"narrative": {"en": text}, "tags": [
         {"field": "narrative", "lang": "en", "start": 10, "end": 10 + len(NAME), "person": "p1"}]}
     spans = [(t["start"], t["end"]) for t in record["tags"] + narrative_tags.repeats(
         record, people=[person])]
@@ -86,7 +87,7 @@ def test_finalise_seals_a_name_cut_by_an_invisible_character(pair: Pair, tmp_pat
     r.finalise(ids["testimony"])
     assert r.search("Kammarosh") == []
     assert r.search("\u0642\u0645\u0631\u0648\u0634") == []
-    folder, key = r.folder, bytes(r._key)
+    folder, key = r.folder, r.data_key()
     r.close()
     plain = plaintext_of_vault(folder, key)
     for needle in ("Kamma\u00adrosh", "Kamma\u200drosh", "\u0642\u0645\u200d\u0631\u0648\u0634"):

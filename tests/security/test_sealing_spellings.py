@@ -119,7 +119,7 @@ def _hunt(template: PairTemplate, parts: tuple[str, str], arabic: bool, seed: in
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp) / "researcher"
         shutil.copytree(template.researcher, folder)
-        with Session._open_with_key(folder, template.key) as researcher:
+        with Session.open_with_key(folder, template.key) as researcher:
             researcher.add_document(document)
             researcher.finalise(tid)
             narrative = researcher.show(tid)["testimonies"][0]["narrative"]

@@ -20,6 +20,7 @@ from testimony_app.core.session import Session
 from testimony_app.core.sync import bundle, receipt
 from testimony_app.core.vault import org
 from testimony_app.core.vault.db import DatabaseError
+from tests.conftest import Cli, Template
 from tests.pages import plaintext_of_vault
 from tests.sync_fixtures import Pair
 
@@ -105,15 +106,19 @@ def test_finalise_seals_tagged_names_and_the_coordinator_reads_them(
     researcher.save_draft("d1", tid, "testimony", {"document": document})
     revisions = len(researcher.history(tid))
     # the hunt finds the names while the testimony is a draft (it can see them)
-    folder, key = researcher.folder, bytes(researcher._key)
+    folder, key = researcher.folder, researcher.data_key()
     researcher.close()
     assert len(leaks(folder, key, (TAGGED, TAGGED_AR, SUMMARY_NAME))) >= 6
-    researcher = pair.researcher = Session._open_with_key(folder, key)
+    researcher = pair.researcher = Session.open_with_key(folder, key)
     assert researcher.finalise(tid) == 1  # the witness's identity
 
     # The researcher's vault, opened with the right key: tokens, sealed words.
     shown = researcher.show(tid)["testimonies"][0]
-    codes = {k: researcher.record(ids[k]).code for k in ("witness", "tagged")}
+    codes: dict[str, str] = {}
+    for k in ("witness", "tagged"):
+        code = researcher.record(ids[k]).code
+        assert code is not None
+        codes[k] = code
     code_of = {ids[k]: code for k, code in codes.items()}
     en = shown["narrative"]["en"]
     assert en.count(f"[{codes['tagged']}]") == 2  # the untagged repeat was sealed too
@@ -132,14 +137,14 @@ def test_finalise_seals_tagged_names_and_the_coordinator_reads_them(
     for (data,) in researcher.conn.execute("SELECT data FROM revisions WHERE record_id = ?",
                                            (tid,)):
         assert TAGGED not in data and SUMMARY_NAME not in data and "مَرْفيلين" not in data
-    folder, key = researcher.folder, bytes(researcher._key)
+    folder, key = researcher.folder, researcher.data_key()
     researcher.close()
     found = leaks(folder, key, (TAGGED, TAGGED_AR, SUMMARY_NAME, WITNESS))
     assert found == [], found
 
     # The coordinator: the finalised version follows the early one (no conflict),
     # and shows and finds the names.
-    researcher = pair.researcher = Session._open_with_key(folder, key)
+    researcher = pair.researcher = Session.open_with_key(folder, key)
     late = tmp_path / "late.age"
     bundle.export(researcher, late)
     result = bundle.import_bundle(coordinator, late)
@@ -194,7 +199,7 @@ def test_a_finalised_testimony_edited_later_is_sealed_again(pair: Pair) -> None:
     assert sum("sealed" in t for t in again["tags"]) == len(again["tags"])
     # the seals made the first time are carried over unchanged
     assert sealed["tags"][0]["sealed"] in [t.get("sealed") for t in again["tags"]]
-    folder, key = researcher.folder, bytes(researcher._key)
+    folder, key = researcher.folder, researcher.data_key()
     researcher.close()
     assert leaks(folder, key, ("Quellorin Draveth", TAGGED)) == []
 
@@ -290,13 +295,13 @@ def test_whole_testimony_sealing(pair: Pair, tmp_path: Path) -> None:
     assert researcher.finalise(tid) == 0  # finalising again changes nothing
     assert researcher.show(tid)["testimonies"][0] == stub
     assert researcher.check() == []
-    folder, key = researcher.folder, bytes(researcher._key)
+    folder, key = researcher.folder, researcher.data_key()
     researcher.close()
     found = leaks(folder, key, (WHOLE, WHOLE_AR, TAGGED, TAGGED_AR, SUMMARY_NAME, WITNESS,
                                 "Checkpoint account"))
     assert found == [], found
 
-    researcher = Session._open_with_key(folder, key)
+    researcher = Session.open_with_key(folder, key)
     sent = tmp_path / "whole.age"
     bundle.export(researcher, sent)
     bundle.import_bundle(coordinator, sent)
@@ -312,7 +317,7 @@ def test_whole_testimony_sealing(pair: Pair, tmp_path: Path) -> None:
     researcher.close()
 
 
-def test_a_cli_session_leaves_no_sealed_name_in_any_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_cli_session_leaves_no_sealed_name_in_any_file(cli: Cli, tmp_path: Path) -> None:
     """Every file under the person's home, temp and config folders (vaults, logs,
     temp files), after finalising from the command line: tagged names first, then,
     once the organisation asks for it (a new enrolment file), a whole testimony."""
@@ -388,12 +393,12 @@ def test_no_hash_of_a_sealed_version_is_kept(pair: Pair, tmp_path: Path) -> None
     old.discard("")  # what was sent is known by revision: no hash of it is kept
     assert len(old) == 2  # the testimony's and the witness's (identity included)
     assert researcher.finalise(tid) == 1
-    folder, key = researcher.folder, bytes(researcher._key)
+    folder, key = researcher.folder, researcher.data_key()
     researcher.close()
     plain = plaintext_of_vault(folder, key)
     assert [h for h in old if h.encode() in plain] == []
 
-    researcher = pair.researcher = Session._open_with_key(folder, key)
+    researcher = pair.researcher = Session.open_with_key(folder, key)
     late = tmp_path / "late.age"
     bundle.export(researcher, late)
     result = bundle.import_bundle(coordinator, late)
@@ -429,9 +434,9 @@ def test_migration_11_seals_the_hashes_an_older_version_kept(pair: Pair) -> None
     conn.execute("INSERT INTO revision_seals VALUES ('r1', 1, ?)", (clear,))
     conn.execute("DROP TABLE sealed_revision_hashes")
     conn.execute("PRAGMA user_version = 10")
-    folder, key = researcher.folder, bytes(researcher._key)
+    folder, key = researcher.folder, researcher.data_key()
     researcher.close()
-    researcher = pair.researcher = Session._open_with_key(folder, key)
+    researcher = pair.researcher = Session.open_with_key(folder, key)
     [(sealed,)] = researcher.conn.execute("SELECT sealed FROM sealed_revision_hashes "
                                           "WHERE record_id = 'r1' AND revision = 1")
     assert clear not in sealed
@@ -440,18 +445,18 @@ def test_migration_11_seals_the_hashes_an_older_version_kept(pair: Pair) -> None
                                        "'revision_seals'").fetchone()
     researcher.close()
     assert clear.encode() not in plaintext_of_vault(folder, key)
-    pair.researcher = Session._open_with_key(folder, key)
+    pair.researcher = Session.open_with_key(folder, key)
 
 
 def test_testimonies_finalised_before_enrolment_are_sealed_when_joining(
-        pair: Pair, template, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        pair: Pair, template: Template, tmp_path: Path) -> None:
     """Finalised on a vault of no organisation (nothing to seal to), then enrolled:
     joining seals them as finalising would have."""
     import shutil
 
     folder = tmp_path / "late-joiner"
     shutil.copytree(template.folder, folder)
-    researcher = Session._open_with_key(folder, template.key)
+    researcher = Session.open_with_key(folder, template.key)
     document, ids = case()
     researcher.add_document(document)
     assert researcher.finalise(ids["testimony"]) == 0  # no organisation yet
@@ -471,10 +476,10 @@ def test_testimonies_finalised_before_enrolment_are_sealed_when_joining(
             enrolling.apply_enrolment(researcher.conn, org.read_enrolment(tmp_path / "enrol.age",
                                                                     code), researcher.author)
     finally:
-        seal.seal_finalised = real  # type: ignore[assignment]
+        seal.seal_finalised = real
     assert org.require_org(researcher.conn) and researcher.search("Oskatrub")
     researcher.close()
-    researcher = Session._open_with_key(folder, template.key)
+    researcher = Session.open_with_key(folder, template.key)
     assert researcher.search("Oskatrub") == []
     assert researcher.conn.execute("SELECT count(*) FROM identities").fetchone()[0] == 0
     researcher.close()
@@ -505,11 +510,11 @@ def test_another_testimonys_draft_loses_the_sealed_identity(pair: Pair) -> None:
     researcher.add_document(restored)  # the editor saves the restored draft
     assert "sealed_identity" in researcher.record(ids["witness"]).data
     assert researcher.record(ids["witness"]).data["occupation"] == "tradesperson"
-    folder, key = researcher.folder, bytes(researcher._key)
+    folder, key = researcher.folder, researcher.data_key()
     researcher.close()
     found = leaks(folder, key, (WITNESS,))
     assert found == [], found
-    pair.researcher = Session._open_with_key(folder, key)
+    pair.researcher = Session.open_with_key(folder, key)
 
 
 def test_a_late_receipt_and_a_late_bundle_after_finalise(pair: Pair, tmp_path: Path) -> None:
@@ -541,11 +546,11 @@ def test_a_late_receipt_and_a_late_bundle_after_finalise(pair: Pair, tmp_path: P
     assert tid in late.unchanged and not late.conflicting
     receipt.write(coordinator, imported_a.bundle_id, tmp_path / "a.receipt")
     receipt.accept(researcher, tmp_path / "a.receipt")
-    folder, key = researcher.folder, bytes(researcher._key)
+    folder, key = researcher.folder, researcher.data_key()
     researcher.close()
     pages = plaintext_of_vault(folder, key)
     assert [h for h in plain if h.encode() in pages] == []
-    pair.researcher = Session._open_with_key(folder, key)
+    pair.researcher = Session.open_with_key(folder, key)
 
 
 def test_migration_12_clears_what_an_older_version_left_beside_sealed_persons(
@@ -578,13 +583,13 @@ def test_migration_12_clears_what_an_older_version_left_beside_sealed_persons(
                                    "revision = ?", (witness, revision)).fetchone()[0]
     conn.execute("INSERT OR REPLACE INTO sent_records VALUES (?, 1, ?, 1)", (witness, "cd" * 32))
     conn.execute("PRAGMA user_version = 11")
-    folder, key = researcher.folder, bytes(researcher._key)
+    folder, key = researcher.folder, researcher.data_key()
     researcher.close()
-    researcher = pair.researcher = Session._open_with_key(folder, key)
+    researcher = pair.researcher = Session.open_with_key(folder, key)
     assert "match_keys" not in researcher.record(witness).data
     assert researcher.conn.execute("SELECT sha256 FROM sent_records WHERE record_id = ?",
                                    (witness,)).fetchone()[0] == ""
     researcher.close()
     pages = plaintext_of_vault(folder, key)
     assert [k for k in keys if k.encode() in pages] == [] and b"cd" * 32 not in pages
-    pair.researcher = Session._open_with_key(folder, key)
+    pair.researcher = Session.open_with_key(folder, key)

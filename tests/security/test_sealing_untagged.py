@@ -37,7 +37,7 @@ def test_adding_a_finalised_testimony_seals_every_name_of_its_persons(
         assert word not in narrative, narrative
     assert PUBLIC in narrative  # a public-domain name stays
     assert r.search("Kammarosh") == []
-    folder, key = r.folder, bytes(r._key)
+    folder, key = r.folder, r.data_key()
     r.close()
     assert _names_in(folder, key) == []
 

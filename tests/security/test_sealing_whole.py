@@ -81,7 +81,7 @@ def whole_case() -> tuple[dict[str, Any], dict[str, str]]:
 
 def reopen(pair: Pair) -> tuple[Path, bytes]:
     """Close the researcher's vault (for a hunt through its files); its folder and key."""
-    folder, key = pair.researcher.folder, bytes(pair.researcher._key)
+    folder, key = pair.researcher.folder, pair.researcher.data_key()
     pair.researcher.close()
     return folder, key
 
@@ -102,7 +102,7 @@ def test_whole_sealing_takes_attachments_and_incident_text(pair: Pair, tmp_path:
     folder, key = reopen(pair)
     # the hunt finds them while the testimony is a draft
     assert len(leaks(folder, key, (AUDIO, INCIDENT, MARKER, FILE_NAME))) >= 4
-    researcher = pair.researcher = Session._open_with_key(folder, key)
+    researcher = pair.researcher = Session.open_with_key(folder, key)
     researcher.finalise(tid)
 
     sealed = {a.id: a for a in researcher.attachments(tid)}
@@ -143,7 +143,7 @@ def test_whole_sealing_takes_attachments_and_incident_text(pair: Pair, tmp_path:
     assert leaks(folder, key, (SHARED,))  # kept, as SECURITY.md says
 
     # The coordinator opens all of it on import.
-    researcher = pair.researcher = Session._open_with_key(folder, key)
+    researcher = pair.researcher = Session.open_with_key(folder, key)
     sent = tmp_path / "sealed.age"
     bundle.export(researcher, sent)
     result = bundle.import_bundle(coordinator, sent)
@@ -272,7 +272,7 @@ def test_adding_a_finalised_testimony_seals_it(pair: Pair, tmp_path: Path) -> No
     found = leaks(folder, key, (TAGGED, TAGGED_AR, SUMMARY_NAME, WITNESS, "Quellorin Draveth",
                                 NARRATIVE, INCIDENT, LABEL))
     assert found == [], found
-    pair.researcher = Session._open_with_key(folder, key)
+    pair.researcher = Session.open_with_key(folder, key)
 
 
 def test_attachments_sent_before_finalise_stay_confirmed_or_go_again_sealed(
@@ -319,11 +319,11 @@ def test_a_sealed_persons_files_are_sealed_with_the_identity(pair: Pair, tmp_pat
     assert researcher.finalise(ids["testimony"]) == 1
     [kept] = researcher.attachments(ids["witness"])
     assert kept.sealed and WITNESS not in kept.filename
-    folder, key = researcher.folder, bytes(researcher._key)
+    folder, key = researcher.folder, researcher.data_key()
     researcher.close()
     found = leaks(folder, key, (WITNESS, AUDIO))
     assert found == [], found
-    researcher = pair.researcher = Session._open_with_key(folder, key)
+    researcher = pair.researcher = Session.open_with_key(folder, key)
     bundle.import_bundle(coordinator, bundle.export(researcher, tmp_path / "b.age").path)
     [theirs] = coordinator.attachments(ids["witness"])
     assert theirs.filename == f"{WITNESS} id.jpg" and theirs.sha256 == photo.sha256

@@ -16,6 +16,7 @@ from testimony_app.core.common import safejson
 from testimony_app.core.common.errors import InputError
 from testimony_app.core.session import Session
 from testimony_app.core.sync import bundle
+from tests.conftest import Cli
 from tests.security.test_fuzz_import import PERSON, VALID
 
 AGE = '"age_group": "adult"'
@@ -95,7 +96,7 @@ def test_drafts_refuse_what_json_cannot_hold(session: Session) -> None:
     assert session.drafts() == []
 
 
-def test_the_command_line_says_where(cli, vault_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_command_line_says_where(cli: Cli, vault_dir: Path, tmp_path: Path) -> None:
     for what, replacement, where in (BAD[0], BAD[4], BAD[6]):
         path = tmp_path / "doc.json"
         path.write_bytes(_document(replacement))

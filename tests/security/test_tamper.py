@@ -48,7 +48,7 @@ def _twelve_made_two(data: str) -> str:
 @contextmanager
 def raw(session: Session) -> Iterator[Any]:
     """The database opened with the key, outside the app (the session is closed)."""
-    folder, key = session.folder, bytes(session._key)
+    folder, key = session.folder, session.data_key()
     session.close()
     conn = db.connect(folder / keyfile.DB_FILE, key)
     try:
@@ -59,7 +59,7 @@ def raw(session: Session) -> Iterator[Any]:
 
 
 def reopen(folder: Path, key: bytes) -> Session:
-    return Session._open_with_key(folder, key)
+    return Session.open_with_key(folder, key)
 
 
 def _no_content(problems: list[str]) -> None:
@@ -284,7 +284,7 @@ def test_the_coordinator_flags_a_log_that_does_not_extend(pair: Pair, tmp_path: 
     document, incident = family()
     pair.researcher.add_document(document)
     _exchange(pair, tmp_path, "1")
-    place = {"format": "testimony/1", "places": [{"id": str(uuid.uuid4()),
+    place: dict[str, Any] = {"format": "testimony/1", "places": [{"id": str(uuid.uuid4()),
                                                   "name": {"en": "Bustan al-Qasr"},
                                                   "level": "neighbourhood"}]}
     pair.researcher.add_document(place)

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from testimony_app.core.audit import redact, verify
 from testimony_app.core.vault import org
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, Cli
 from tests.sync_fixtures import Pair
 
 
@@ -53,7 +53,7 @@ def exports(pair: Pair, tmp_path: Path) -> tuple[Path, Path, str, str]:
     return genuine, forged, manifest["organisation"]["fingerprint"], forge(genuine, forged)
 
 
-def test_a_reSigned_export_is_not_called_authentic(exports) -> None:  # type: ignore[no-untyped-def]
+def test_a_reSigned_export_is_not_called_authentic(exports: tuple[Path, Path, str, str]) -> None:
     genuine, forged, real, fake = exports
     verdict = verify.check(forged)
     assert verdict.problems == [] and verdict.fingerprint == fake  # intact, as a forgery is
@@ -65,7 +65,8 @@ def test_a_reSigned_export_is_not_called_authentic(exports) -> None:  # type: ig
     assert not verify.check(genuine).authentic  # unknown without an expected key, too
 
 
-def test_verify_on_the_command_line(exports, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_verify_on_the_command_line(
+        exports: tuple[Path, Path, str, str], cli: Cli, tmp_path: Path) -> None:
     genuine, forged, real, fake = exports
     r = cli("verify", str(forged))
     assert r.code == 1, r.out
@@ -108,8 +109,8 @@ def forge_in_the_name_of(genuine: Path, target: Path, name: str, fingerprint: st
     return org.fingerprint(public)
 
 
-def test_a_key_trusted_for_another_organisation_cannot_sign_in_its_name(  # type: ignore[no-untyped-def]
-        exports, cli, tmp_path: Path) -> None:
+def test_a_key_trusted_for_another_organisation_cannot_sign_in_its_name(
+        exports: tuple[Path, Path, str, str], cli: Cli, tmp_path: Path) -> None:
     """Organisation B's key (trusted too) signs an export that declares A's name and
     fingerprint: the verdict names B's key and refuses the false declaration."""
     genuine, _forged, real, _fake = exports

@@ -35,13 +35,13 @@ def test_a_named_person_is_created_found_and_seen_where_named(session: Session) 
     document, testimony, (witness, victim, _public) = case()
     session.add_document(document)
     view = session.person_view(victim)
-    assert [m.id for m in view.incidents] == [document["incidents"][0]["id"]]  # type: ignore[index]
+    assert [m.id for m in view.incidents] == [document["incidents"][0]["id"]]
     assert [(m.id, m.role) for m in view.testimonies] == [(testimony, "victim_reported")]
     assert view.identity is not None and view.summary.name == "Yusrindel Abu Kammarosh"
     assert [(m.id, m.role) for m in session.person_view(witness).testimonies] == [
         (testimony, "witness")]
     assert [m.id for m in session.incident_testimonies(
-        document["incidents"][0]["id"])] == [testimony]  # type: ignore[index]
+        document["incidents"][0]["id"])] == [testimony]
 
 
 def test_bad_person_is_refused_and_nothing_is_kept(session: Session) -> None:
@@ -56,7 +56,7 @@ def test_bad_person_is_refused_and_nothing_is_kept(session: Session) -> None:
 def test_finalise_preview_says_what_a_vault_without_organisation_does(
         session: Session) -> None:
     document, testimony, _ids = case()
-    del document["testimonies"][0]["consent"]["recorded_by"]  # type: ignore[index]
+    del document["testimonies"][0]["consent"]["recorded_by"]
     session.add_document(document)
     preview = session.finalise_preview(testimony)
     assert preview.missing == ["consent.recorded_by"]
@@ -67,7 +67,7 @@ def test_finalise_preview_says_what_a_vault_without_organisation_does(
 def test_finalise_preview_counts_what_will_be_sealed(pair: Pair) -> None:
     researcher = pair.researcher
     document, testimony, (witness, victim, _public) = case()
-    document["testimonies"][0]["tags"] = [  # type: ignore[index]
+    document["testimonies"][0]["tags"] = [
         {"field": "narrative", "lang": "en", "start": 9, "end": 16, "person": victim}]
     researcher.add_document(document)
     preview = researcher.finalise_preview(testimony)
@@ -109,7 +109,7 @@ def test_sealed_identity_cannot_be_replaced_in_plaintext(pair: Pair) -> None:
             "name": {"en": "Qorvandel Zibrakhan"}, "public_domain": False}})
     kept = researcher.save_person({"id": witness, "sex": "male", "age": 21})
     assert kept.sealed and kept.name is None
-    assert b"Qorvandel" not in plaintext_of_vault(researcher.folder, bytes(researcher._key))
+    assert b"Qorvandel" not in plaintext_of_vault(researcher.folder, researcher.data_key())
 
 
 def test_new_person_ids_are_fresh(session: Session) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from testimony_app.core.common.errors import InputError
 from testimony_app.core.session import Session
+from tests.conftest import Cli
 
 TEXT = ("At the checkpoint they took Qorvandel Zibrakhan. Then Abu Marvan said the "
         "Monday raid began. Later the officer shouted at Tasqueline.")
@@ -100,7 +101,7 @@ def test_tagging_a_stale_candidate_is_refused(session: Session) -> None:
         session.tag_untagged(tid, first, ids["witness"])
 
 
-def test_the_cli_refuses_until_each_is_tagged_or_dismissed(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_cli_refuses_until_each_is_tagged_or_dismissed(cli: Cli, tmp_path: Path) -> None:
     vault = str(tmp_path / "v")
     assert cli("init", "--vault", vault).code == 0
     source = tmp_path / "doc.json"
@@ -131,7 +132,7 @@ def test_the_cli_refuses_until_each_is_tagged_or_dismissed(cli, tmp_path: Path) 
     assert cli("finalise", tid, "--dismiss", "9", "--vault", vault).code == 1
 
 
-def test_dismiss_all(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_dismiss_all(cli: Cli, tmp_path: Path) -> None:
     vault = str(tmp_path / "v")
     assert cli("demo", "--vault", vault).code == 0
     from tests.conftest import SEEDS

@@ -96,7 +96,7 @@ class Pattern:
         k = min(k, self.left); self.left -= k; self.n += 1
         return bytes([self.n % 251]) * k
 
-s = Session._open_with_key(folder, key)
+s = Session.open_with_key(folder, key)
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 att = s.attach_stream(tid, Pattern(size), "long-interview.flac")
 class Sink:

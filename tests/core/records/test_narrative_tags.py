@@ -97,7 +97,7 @@ def test_overlapping_and_unknown_persons_are_refused(session: Session) -> None:
 
 
 def test_apply_keeps_every_offset_right() -> None:
-    record = {"narrative": {"en": "A met Bob and Carol."},
+    record: dict[str, Any] = {"narrative": {"en": "A met Bob and Carol."},
               "tags": [{"field": "narrative", "lang": "en", "start": 6, "end": 9, "person": "b"},
                        {"field": "narrative", "lang": "en", "start": 14, "end": 19,
                         "person": "c"},
@@ -113,7 +113,8 @@ def test_apply_keeps_every_offset_right() -> None:
 def test_repeats_of_a_tagged_name_are_found_as_whole_words() -> None:
     """Sealing errs on the side of hiding: "Bob" of "Bob Rayyan" is a part of the
     tagged name, so it goes too; "Rayyan" is not."""
-    record = {"narrative": {"en": "Bob Ray left. Later Bob Ray came back; Bob Rayyan did not."},
+    record: dict[str, Any] = {
+              "narrative": {"en": "Bob Ray left. Later Bob Ray came back; Bob Rayyan did not."},
               "summary": {"en": "About Bob Ray."},
               "tags": [{"field": "narrative", "lang": "en", "start": 0, "end": 7,
                         "person": "b"}]}
@@ -131,7 +132,7 @@ def test_repeats_find_other_spellings_and_the_known_names() -> None:
     ar = f"أخذوا {ar_tagged}. رأينا {ar_plain} و{ar_plain} ووالدة أسكاتروب."
     en = ("They took Marvelline Oskatrub. MARVELLINE OSKATRUB was moved; Marvelline\n"
           "Oskatrub's mother said Oskatrub was beaten. Ahmad Hassan saw it.")
-    record = {"narrative": {"ar": ar, "en": en},
+    record: dict[str, Any] = {"narrative": {"ar": ar, "en": en},
               "tags": [{"field": "narrative", "lang": "ar", "start": ar.index(ar_tagged),
                         "end": ar.index(ar_tagged) + len(ar_tagged), "person": "m"},
                        {"field": "narrative", "lang": "en", "start": 10, "end": 29,
@@ -142,7 +143,8 @@ def test_repeats_find_other_spellings_and_the_known_names() -> None:
     assert sealed["narrative"]["ar"] == "أخذوا [P]. رأينا [P] و[P] ووالدة [P]."
     assert sealed["narrative"]["en"] == ("They took [P]. [P] was moved; [P]\n[P]'s mother "
                                          "said [P] was beaten. Ahmad Hassan saw it.")
-    only_en = {"narrative": {"en": "They took Marvelline Oskatrub.", "ar": f"رأينا {ar_plain}."},
+    only_en: dict[str, Any] = {
+               "narrative": {"en": "They took Marvelline Oskatrub.", "ar": f"رأينا {ar_plain}."},
                "tags": [{"field": "narrative", "lang": "en", "start": 10, "end": 29,
                          "person": "m"}]}
     assert narrative_tags.repeats(only_en) == []  # the Arabic name is unknown here ...
@@ -220,7 +222,7 @@ def test_repeats_seal_the_rest_of_a_name_next_to_a_tag_and_not_common_words() ->
     known from the identity) is sealed too. A descriptive tag ("The doctor") does
     not make every "the" of the text a name."""
     text = "They took Qorvandel Zibrakhan. Later Qorvandel was released; the doctor left."
-    record = {"narrative": {"en": text},
+    record: dict[str, Any] = {"narrative": {"en": text},
               "tags": [{"field": "narrative", "lang": "en", "start": 20, "end": 29,
                         "person": "q"},
                        {"field": "narrative", "lang": "en", "start": text.index("the doctor"),
@@ -240,7 +242,7 @@ def test_repeats_from_a_tag_with_an_article_or_in_lower_case() -> None:
     spellings of the name are found from the tag alone."""
     for tagged in ("al-Zibrakhan", "zibrakhan", "abu-Zibrakhan"):
         text = f"They took {tagged} at dawn. Later Zibrakhan, then ZIBRAKHAN, was seen."
-        record = {"narrative": {"en": text},
+        record: dict[str, Any] = {"narrative": {"en": text},
                   "tags": [{"field": "narrative", "lang": "en", "start": 10,
                             "end": 10 + len(tagged), "person": "z"}]}
         found = [text[t["start"]:t["end"]] for t in narrative_tags.repeats(record)]

@@ -60,8 +60,8 @@ def test_the_migration_adds_the_judgements_table(session: Session) -> None:
     conn.execute("DROP TABLE source_independence")
     step = migrations.MIGRATIONS.index(migrations._V_SOURCE_INDEPENDENCE)
     conn.execute(f"PRAGMA user_version = {step}")
-    folder, key = session.folder, bytes(session._key)
+    folder, key = session.folder, session.data_key()
     session.close()
-    with Session._open_with_key(folder, key) as again:
+    with Session.open_with_key(folder, key) as again:
         assert again.conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
         assert again.source_judgements() == {}

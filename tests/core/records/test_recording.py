@@ -76,7 +76,7 @@ def test_crash_keeps_the_committed_part_and_unlock_completes_it(
     session.conn.execute("UPDATE attachments SET complete = 0 WHERE id = ?", (file_att.id,))
     assert any("interrupted recordings" in p for p in session.check())
     session.close()  # as a crash would leave it: nothing finished
-    reopened = Session._open_with_key(vault_dir, template.key)
+    reopened = Session.open_with_key(vault_dir, template.key)
     try:
         atts = reopened.attachments(testimony_id)
         assert [a.id for a in atts] == [att_id]  # the file intake was discarded

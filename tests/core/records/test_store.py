@@ -77,7 +77,7 @@ def test_an_edit_is_a_new_revision_naming_the_changed_fields(session: Session) -
 
 
 def test_identity_change_is_a_revision_without_the_values_in_it(session: Session) -> None:
-    p = {"id": uid(), "sex": "female", "identity": {"name": {"en": "Old Name"},
+    p: dict[str, Any] = {"id": uid(), "sex": "female", "identity": {"name": {"en": "Old Name"},
                                                       "public_domain": False}}
     session.add_document(doc(persons=[p]))
     p2 = copy.deepcopy(p)

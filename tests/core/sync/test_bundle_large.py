@@ -23,8 +23,8 @@ from testimony_app.core.session import Session
 
 coord, res, work = sys.argv[1], sys.argv[2], Path(sys.argv[5])
 key, size_mb = bytes.fromhex(sys.argv[3]), int(sys.argv[4])
-r = Session._open_with_key(Path(res), key)
-c = Session._open_with_key(Path(coord), key)
+r = Session.open_with_key(Path(res), key)
+c = Session.open_with_key(Path(coord), key)
 r.add_json(Path("seeds/aleppo-2016.json").read_bytes())
 big = work / "big.bin"
 digest = hashlib.sha256()

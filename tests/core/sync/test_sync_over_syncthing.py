@@ -85,7 +85,7 @@ KILLABLE_PASS = r"""
 import sys
 from pathlib import Path
 from testimony_app.core.session import Session
-s = Session._open_with_key(Path(sys.argv[1]), bytes.fromhex(sys.argv[2]))
+s = Session.open_with_key(Path(sys.argv[1]), bytes.fromhex(sys.argv[2]))
 print("ready", flush=True)
 s.sync_pass()
 print("done", flush=True)
@@ -130,7 +130,7 @@ def test_killed_syncthing_and_killed_import_leave_nothing_half_done(
     time.sleep(0.4)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    with Session._open_with_key(c_folder, key) as again:
+    with Session.open_with_key(c_folder, key) as again:
         assert again.check() == [] and orphans(again) == {}
         imported = again.conn.execute("SELECT count(*) FROM received_bundles").fetchone()[0]
         expected = r.counts().get("testimony", 0)

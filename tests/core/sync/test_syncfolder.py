@@ -173,11 +173,11 @@ def test_a_vault_of_the_previous_version_gains_the_timestamp_queue(pair: Pair) -
     from testimony_app.core.vault import migrations
 
     c = pair.coordinator
-    folder, key = c.folder, bytes(c._key)
+    folder, key = c.folder, c.data_key()
     c.conn.execute("DROP TABLE timestamps")
     c.conn.execute(f"PRAGMA user_version = {migrations.LATEST - 1}")
     c.close()
-    with Session._open_with_key(folder, key) as again:
+    with Session.open_with_key(folder, key) as again:
         assert again.conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
         pair.researcher.add_json(SEEDS.read_bytes())
         exported = bundle.export(pair.researcher, pair.folder / "b.age")

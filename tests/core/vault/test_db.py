@@ -10,6 +10,7 @@ from testimony_app.core.common.errors import VaultError
 from testimony_app.core.identity.upgrades import UPGRADES
 from testimony_app.core.session import Session
 from testimony_app.core.vault import db, migrations
+from tests.conftest import Template
 
 
 def test_every_pragma_reads_back(session: Session) -> None:
@@ -28,12 +29,12 @@ def test_migrations_bring_an_empty_vault_to_the_latest_version(session: Session)
             "activity", "search", "meta", "links"} <= tables
 
 
-def test_a_vault_from_a_newer_version_is_refused(vault_dir: Path, template) -> None:  # type: ignore[no-untyped-def]
-    s = Session._open_with_key(vault_dir, template.key)
+def test_a_vault_from_a_newer_version_is_refused(vault_dir: Path, template: Template) -> None:
+    s = Session.open_with_key(vault_dir, template.key)
     s.conn.execute(f"PRAGMA user_version = {migrations.LATEST + 1}")
     s.close()
     with pytest.raises(VaultError) as info:
-        Session._open_with_key(vault_dir, template.key)
+        Session.open_with_key(vault_dir, template.key)
     assert info.value.code == "vault_damaged" or info.value.code == "vault_newer"
 
 

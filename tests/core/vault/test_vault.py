@@ -40,6 +40,24 @@ def test_open_with_passphrase_and_recovery_code(vault_dir: Path, template: Templ
         assert s.counts() == {}
 
 
+def test_open_with_key_opens_with_the_data_key_and_refuses_another(
+        vault_dir: Path, template: Template) -> None:
+    with Session.open_with_key(vault_dir, template.key) as s:
+        assert s.data_key() == template.key
+    before = digest_tree(vault_dir)
+    with pytest.raises(VaultError):
+        Session.open_with_key(vault_dir, bytes(32))
+    assert digest_tree(vault_dir) == before
+
+
+def test_data_key_is_not_given_by_a_locked_session(vault_dir: Path, template: Template) -> None:
+    s = Session.open_with_key(vault_dir, template.key)
+    s.close()
+    with pytest.raises(VaultError) as info:
+        s.data_key()
+    assert info.value.code == "locked"
+
+
 def test_wrong_passphrase_changes_no_byte(vault_dir: Path) -> None:
     before = digest_tree(vault_dir)
     with pytest.raises(WrongSecret):
@@ -96,7 +114,7 @@ def test_damaged_database_is_refused_and_never_recreated(
         (vault_dir / (keyfile.DB_FILE + suffix)).unlink(missing_ok=True)
     before = digest_tree(vault_dir)
     def open_and_check() -> None:
-        session = Session._open_with_key(vault_dir, template.key)
+        session = Session.open_with_key(vault_dir, template.key)
         # A flipped byte in a page not read at open is found by the check.
         problems = session.check()
         session.close()

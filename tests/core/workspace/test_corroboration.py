@@ -64,8 +64,8 @@ def test_arabic_and_english_accounts_from_two_researchers(trio: Trio) -> None:  
     assert best.b.place_label("en") == "al-Kalasa — Aleppo — Aleppo Governorate"
     assert best.a.place_label("ar") == "حلب"
     # the same rules, asked about one pair; and a pair the rules exclude
-    assert corroboration.compare(c.conn, accounts.english_arrest,
-                                 accounts.arabic_arrest).score == best.score
+    pair = corroboration.compare(c.conn, accounts.english_arrest, accounts.arabic_arrest)
+    assert pair is not None and pair.score == best.score
     assert corroboration.compare(c.conn, accounts.english_arrest, accounts.other_type) is None
     assert corroboration.compare(c.conn, accounts.midan_one, accounts.midan_two) is None
     # JSON is plain data

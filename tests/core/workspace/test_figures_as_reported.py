@@ -98,10 +98,10 @@ def test_an_arrest_placed_across_months_is_not_filed_under_the_first(
 
 def test_report_figures_round_trip_through_a_bundle(pair: Pair, tmp_path: Path) -> None:
     r, c = pair.researcher, pair.coordinator
-    source = {"id": str(uuid.uuid4()), "name": "Ministry", "kind": "government"}
-    place = {"id": str(uuid.uuid4()), "name": {"en": "East"}, "level": "district",
+    source: dict[str, Any] = {"id": str(uuid.uuid4()), "name": "Ministry", "kind": "government"}
+    place: dict[str, Any] = {"id": str(uuid.uuid4()), "name": {"en": "East"}, "level": "district",
              "coordinates": {"lat": 36.21, "lon": 37.17, "precision_m": 2000}}
-    figure = {"id": str(uuid.uuid4()), "source": source["id"],
+    figure: dict[str, Any] = {"id": str(uuid.uuid4()), "source": source["id"],
               "incident_type": "forced_displacement",
               "period": {"precision": "before", "value": "2016-12-08"}, "place": place["id"],
               "count": 10500, "count_from_parts": False, "qualifier": "at_most",
@@ -169,7 +169,7 @@ def test_generated_figures_are_shown_as_published(session: Session) -> None:
         sources, aggregates = _generated(rng, ids)
         session.add_document({"format": "testimony/1", "sources": sources,
                               "aggregates": aggregates})
-    published = {a["id"]: a for a in session.list_records("aggregate") for a in [a.data]}
+    published = {r.data["id"]: r.data for r in session.list_records("aggregate")}
     for by in stats.GROUPINGS:
         for totals in (False, True):
             figures = session.stats(by, "district" if by == "place" else None, totals=totals)

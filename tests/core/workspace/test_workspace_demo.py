@@ -11,6 +11,7 @@ from testimony_app.core.session import Session
 from testimony_app.core.sync import bundle
 from testimony_app.core.vault import org
 from tests.pages import plaintext_of_vault
+from tests.workspace_fixtures import WorkspaceTemplate
 
 
 def test_two_researchers_bundles_arrive_at_the_coordinator(workspace: Session) -> None:
@@ -43,7 +44,7 @@ def test_sealed_witnesses_are_unsealed_at_the_coordinator(workspace: Session) ->
             assert shown["identity"] is not None
 
 
-def test_the_scratch_vaults_are_gone(workspace_template) -> None:  # type: ignore[no-untyped-def]
+def test_the_scratch_vaults_are_gone(workspace_template: WorkspaceTemplate) -> None:
     parent = workspace_template.folder.parent
     assert [p.name for p in parent.iterdir()] == ["coordinator"]
 
@@ -54,4 +55,4 @@ def test_the_demo_vault_holds_no_plaintext_outside_the_database(workspace: Sessi
     name = b"Nour al-Huda Q."
     for path in workspace.folder.iterdir():
         assert name not in path.read_bytes()
-    assert name in plaintext_of_vault(workspace.folder, bytes(workspace._key))
+    assert name in plaintext_of_vault(workspace.folder, workspace.data_key())
