@@ -14,8 +14,10 @@ from tests.gui.conftest import wait_idle
 
 
 def test_cycles_are_freed_on_the_window_thread(qtbot, worker) -> None:  # type: ignore[no-untyped-def]
-    collector = gc_guard.install(QApplication.instance())
-    assert gc_guard.install(QApplication.instance()) is collector  # one per application
+    app = QApplication.instance()
+    assert app is not None
+    collector = gc_guard.install(app)
+    assert gc_guard.install(app) is collector  # one per application
     assert not gc.isenabled()
     freed_on_main: list[bool] = []
     holder = QObject()

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from testimony_app.core.records.record_names import RecordName
 from testimony_app.core.vault.activity import Entry
 from testimony_app.gui.activity_text import Names, sentence
-from tests.gui.conftest import idle_session, wait_idle
+from tests.gui.conftest import idle_session, item_text, wait_idle
 from tests.gui.test_main_window import make_window
 
 FP = "BJTP-TZN5-JY9T-0P5R-HKVC-VJWG-01T6-AJXP"
@@ -93,7 +93,7 @@ def test_the_activity_log_reads_as_sentences(qtbot, open_worker) -> None:  # typ
     window.nav.setCurrentRow(3)
     table = window.activity.table
     qtbot.waitUntil(lambda: table.rowCount() >= 2, timeout=10_000)
-    rows = [[plain(table.item(r, c).text()) for c in range(table.columnCount())]
+    rows = [[plain(item_text(table, r, c)) for c in range(table.columnCount())]
             for r in range(table.rowCount())]
     whats = [row[3] for row in rows]
     assert any(re.fullmatch(r"Records saved: [\d,]+ added\.", w) for w in whats), whats
