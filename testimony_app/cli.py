@@ -322,15 +322,17 @@ def cmd_discrepancies(args: argparse.Namespace) -> int:
     roles = {"reported": _("reported"), "total": _("total for the whole"),
              "sum_of_parts": _("sum of its parts, computed here")}
     for d in found:
-        out(f"{d.start or '..'}..{d.end}  "
+        # Dates, places and sources isolated: an ISO period keeps its order in Arabic.
+        period = f"{d.start or '..'}..{d.end}"
+        out(f"{isolate(i18n_digits(period))}  "
             f"{vocab.label('incident_type', d.incident_type, ui_language())}"
-            f"  {d.place or _('(no place)')}")
+            f"  {isolate(d.place) if d.place else _('(no place)')}")
         for f in d.figures:
-            extra = "".join(f"  {word} {getattr(f, name)}" for name, word in (
+            extra = "".join(f"  {word} {num(getattr(f, name))}" for name, word in (
                 ("women", _("women")), ("children", _("children")))
                 if name in d.differs and getattr(f, name) is not None)
             out(f"    {stats.qualified(f.count, f.qualifier, num):>22}  {roles[f.role]:20} "
-                f"{f.source}{extra}  [{', '.join(i[:8] for i in f.record_ids)}]")
+                f"{isolate(f.source)}{extra}  [{', '.join(i[:8] for i in f.record_ids)}]")
     out()
     out(_("Both figures are kept; which one is right is for you to judge from the sources."))
     return 0

@@ -895,7 +895,7 @@ class TestimonyEditor(QWidget):
                 action = actions.get(r.action) or word("action", r.action)
                 reason = reasons.get(r.at[:16]) if "amendments" in r.changed else None
                 if reason:
-                    action = _("amended ({reason})").format(reason=reason)
+                    action = _("amended ({reason})").format(reason=i18n.isolate(reason))
                 self.history.addItem(_("#{n} · {when} · {who} · {action}: {fields}").format(
                     n=fmt.number(r.revision), when=i18n.isolate(fmt.timestamp(r.at)),
                     who=i18n.isolate(r.author), action=action,

@@ -99,7 +99,7 @@ class ProvenancePanel(QWidget):
         self.sequence.setText("—" if prov.sequence is None else _("{n} ({outcome})").format(
             n=fmt.number(prov.sequence), outcome=outcome_label(prov.outcome)))
         self.recorded.setText(_("{when} by {who}").format(when=when(prov.recorded_at),
-                                                          who=prov.recorded_by))
+                                                          who=isolate(prov.recorded_by)))
         self.imported.setText(when(prov.imported_at) if prov.imported_at else "—")
         lines: list[tuple[str, str]] = []
         for rev in prov.revisions:
