@@ -348,7 +348,8 @@ def cmd_log(args: argparse.Namespace) -> int:
         detail = " ".join(f"{k}={v}" for k, v in sorted(e.detail.items()))
         # English keeps the action's code, which scripts read; another language its word.
         action = e.action if ui_language() == "en" else word("activity", e.action)
-        out(f"#{num(e.seq):<5} {e.at[:19]}  {e.actor:16} {action:18} "
+        out(f"#{num(e.seq):<5} {isolate(i18n_digits(e.at[:19]))}  {isolate(e.actor):16} "
+            f"{action:18} "
             f"{e.target or '':36} {detail}")
     return 0
 

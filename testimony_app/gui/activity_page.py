@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
+from testimony_app.core import activity_words
 from testimony_app.core.audit import Entry
 from testimony_app.core.words import word
 from testimony_app.gui import fmt
@@ -63,10 +64,9 @@ class ActivityPage(QWidget):
         for row, entry in enumerate(reversed(entries)):
             # Counts that are zero say nothing: only what happened is shown; ids,
             # counts and hashes are data, isolated so they keep their order.
-            detail = i18n.isolate(", ".join(
-                f"{k.replace('_', ' ')}: {v}" for k, v in sorted(entry.detail.items())
-                if v not in (0, False, None, "")))
-            for col, text in enumerate([fmt.number(entry.seq), fmt.timestamp(entry.at),
+            detail = activity_words.detail_text(entry.detail)
+            # The column says UTC: the time is shown in UTC, not converted.
+            for col, text in enumerate([fmt.number(entry.seq), fmt.utc_timestamp(entry.at),
                                         i18n.isolate(entry.actor),
                                         word("activity", entry.action), detail]):
                 item = QTableWidgetItem(text)

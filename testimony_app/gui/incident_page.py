@@ -78,9 +78,11 @@ def victims_text(victims: list[dict[str, Any]], persons: dict[str, str]) -> list
                    "perhaps_more": _("{n}, perhaps more")}.get(
                        group.get("qualifier", "exact"), "{n}").format(n=count)
             label = group.get("label") or {}
-            if label:
-                who += " · " + str(label.get(language) or next(iter(label.values())))
-        lines.append(f"{who} · {status}" if status else who)
+            if label:  # a group's own words, in any script
+                who = i18n.join([who, i18n.isolate(
+                    label.get(language) or next(iter(label.values())))], "·")
+        # The language's separator: a middle dot beside Arabic-Indic digits reads as 0.
+        lines.append(i18n.join([who, status], "·") if status else who)
     return lines
 
 
@@ -149,7 +151,7 @@ class IncidentPage(QWidget):
         if perpetrator:
             text = vocab.label("perpetrator", perpetrator["category"], language)
             if perpetrator.get("description"):
-                text += f" · {perpetrator['description']}"
+                text = i18n.join([text, i18n.isolate(perpetrator["description"])], "·")
             self.form.addRow(_("Perpetrator"), _plain(text))
         self.form.addRow(_("Verification"), _plain(
             vocab.label("verification", incident.get("verification", ""), language)))

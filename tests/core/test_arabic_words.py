@@ -46,3 +46,18 @@ def test_tag_menu_labels_in_arabic(demo_session: Session) -> None:
         bare = re.sub("\u2068[^\u2069]*\u2069", "", label)
         assert not re.search(r"\b(male|female|unknown|adult|child|elderly)\b", bare), label
         assert not re.search("[0-9]", bare) and "·" not in bare, label
+
+
+def test_activity_details_in_arabic() -> None:
+    from testimony_app.core.activity_words import detail_text
+
+    detail = {"added": 134, "anchors": "61aab56b", "reason": "coerced", "unchanged": 0}
+    i18n.set_language("ar")
+    try:
+        text = detail_text(detail)
+    finally:
+        i18n.set_language("en")
+    assert "١٣٤" in text and "\u206861aab56b\u2069" in text and "،" in text
+    bare = re.sub("\u2068[^\u2069]*\u2069", "", text)
+    assert not re.search("[0-9A-Za-z]", bare), text  # keys and codes in words
+    assert detail_text(detail).startswith("added: 134, anchors: \u206861aab56b\u2069, reason: ")

@@ -50,8 +50,8 @@ def mention_text(mention: Mention) -> str:
         what = vocab.label("incident_type", mention.detail, language) if mention.detail \
             else _("incident")
     else:
-        what = mention.title or _("(untitled testimony)")
-    return f"{when} · {what} · {role_text(mention.role)}"
+        what = i18n.isolate(mention.title) if mention.title else _("(untitled testimony)")
+    return i18n.join([when, what, role_text(mention.role)], "·")
 
 
 class PersonPage(QWidget):

@@ -289,7 +289,8 @@ class CorroborationPage(QWidget):
                                     else (None, None)))
         self.incidents.clear()
         for info in infos:
-            item = QListWidgetItem(f"{_label('incident_type', info.type)} · {_side(info)}")
+            item = QListWidgetItem(i18n.join([_label("incident_type", info.type), _side(info)],
+                                             "·"))
             item.setData(Qt.ItemDataRole.UserRole, info.id)
             self.incidents.addItem(item)
         if infos:
