@@ -292,8 +292,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
     table = [head]
     for row in figures.rows:
         cells = [stats.row_label(figures, row)] if first else []
-        source = row["source"] + (" " + _("(computed here)") if row["kind"] == stats.TOTAL
-                                  else "")
+        # The documented rows in the reader's words; a source's name isolated.
+        source = _("documented") if row["source"] == stats.DOCUMENTED \
+            else isolate(row["source"])
+        if row["kind"] == stats.TOTAL:
+            source += " " + _("(computed here)")
         cells += [vocab.label("incident_type", row["incident_type"], ui_language()), source,
                   stats.figure_text(row, num, ui_language())]
         table.append(cells)

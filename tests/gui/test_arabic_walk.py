@@ -354,6 +354,21 @@ def test_every_dialog_in_arabic(qtbot, qapp, workspace_template, tmp_path: Path)
                 found += [f"{name} (form): {p}" for p in problems(texts_of(dialog))]
             dialog.close()
             wait_idle(qtbot, worker)
+        # A person's page and an incident's page, as the screenshots show them.
+        people: list[str] = []
+        worker.with_session(lambda s: [p.id for p in s.find_persons("", "ar")], people.extend)
+        wait_idle(qtbot, worker)
+        main.open_person(people[0])
+        wait_idle(qtbot, worker)
+        qtbot.wait(150)
+        found += [f"person page: {p}" for p in problems(texts_of(main))]
+        main.nav.setCurrentRow(1)
+        wait_idle(qtbot, worker)
+        qtbot.waitUntil(lambda: main.incidents.model.row_id(0) is not None, timeout=20_000)
+        main.open_incident(main.incidents.model.row_id(0))
+        wait_idle(qtbot, worker)
+        qtbot.wait(150)
+        found += [f"incident page: {p}" for p in problems(texts_of(main))]
         assert not found, "\n".join(dict.fromkeys(found))
     finally:
         controller.change_language("en")

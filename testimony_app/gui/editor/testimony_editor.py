@@ -91,6 +91,19 @@ def field_label(path: str) -> str:
     return path
 
 
+# A revision's changed fields in the words of the form; an id says nothing to a reader.
+_CHANGED = {"title": N_("Title"), "summary": N_("Summary"), "narrative": N_("Narrative"),
+            "consent": N_("Consent"), "interview": N_("Interview"), "status": N_("Status"),
+            "witness": N_("Witness"), "incidents": N_("Incidents"),
+            "assessment": N_("Assessment"), "source": N_("Source"),
+            "attachments": N_("Attachments"), "language": N_("Language")}
+
+
+def changed_fields(changed: list[str]) -> str:
+    return i18n.join(_(_CHANGED[f]) if f in _CHANGED else i18n.isolate(f)
+                     for f in changed if f != "id")
+
+
 def missing_field_label(field: str) -> str:
     return {"consent.recorded_by": _("who recorded the consent"),
             "interview.date": _("the interview date"),
@@ -899,7 +912,7 @@ class TestimonyEditor(QWidget):
                 self.history.addItem(_("#{n} · {when} · {who} · {action}: {fields}").format(
                     n=fmt.number(r.revision), when=i18n.isolate(fmt.timestamp(r.at)),
                     who=i18n.isolate(r.author), action=action,
-                    fields=i18n.isolate(i18n.join(r.changed))))
+                    fields=changed_fields(r.changed)))
             for att in attachments:
                 rec = att.recording
                 if rec is None:

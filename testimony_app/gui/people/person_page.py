@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from testimony_app import i18n
 from testimony_app.core import vocab
 from testimony_app.core.people import Mention, PersonView
+from testimony_app.core.words import word
 from testimony_app.gui import fmt
 from testimony_app.gui.people.person_dialog import PROTECTED_STYLE, PersonDialog
 from testimony_app.gui.worker import VaultWorker
@@ -136,8 +137,9 @@ class PersonPage(QWidget):
         else:
             names = identity.get("name") or {}
             for lang, name in names.items():
-                self.identity_form.addRow(_("Name ({language})").format(language=lang),
-                                          _plain(str(name)))
+                self.identity_form.addRow(
+                    _("Name ({language})").format(language=word("language", lang)),
+                    _plain(str(name)))
             for key, label in (("father_name", _("Father's name")),
                                ("mother_name", _("Mother's name")),
                                ("contact", _("Contact"))):
