@@ -382,3 +382,26 @@ def test_a_value_in_an_arabic_sentence_must_be_isolated() -> None:
     assert any("not isolated" in p for p in problems(bare))
     assert not problems([("label", "آخر نسخة احتياطية: " + i18n.isolate("/tmp/backup-0007"))])
     assert any("not isolated" in p for p in problems([("label", "موسوم: P-GD78-0XXB")]))
+
+
+def test_latin_digits_reach_qt_number_widgets(qtbot, qapp) -> None:  # type: ignore[no-untyped-def]
+    """With Latin digits chosen in Arabic, a spin box writes 0-9; by default ٠-٩."""
+    from PySide6.QtWidgets import QSpinBox
+
+    from testimony_app.gui.app import install_language
+
+    translator = install_language(qapp, "ar")
+    try:
+        shown = {}
+        for kind in ("native", "latin"):
+            i18n.set_digits(kind)
+            spin = QSpinBox()
+            qtbot.addWidget(spin)
+            spin.setValue(42)
+            spin.show()
+            qtbot.waitUntil(spin.isVisible)
+            shown[kind] = spin.text()
+        assert shown == {"native": "٤٢", "latin": "42"}
+    finally:
+        i18n.set_digits("native")
+        install_language(qapp, "en", translator)
