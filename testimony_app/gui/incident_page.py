@@ -42,10 +42,10 @@ def date_text(date: dict[str, Any]) -> str:
     if precision == "day":
         text = fmt.long_date(value)
     elif precision == "month" and len(value) == 7:
-        text = fmt.locale().toString(QDate.fromString(value + "-01", "yyyy-MM-dd"),
-                                     "MMMM yyyy")
+        text = fmt.digits(fmt.locale().toString(
+            QDate.fromString(value + "-01", "yyyy-MM-dd"), "MMMM yyyy"))
     elif precision == "year":
-        text = value
+        text = fmt.digits(value)
     elif precision in ("range", "approximate"):
         text = _("between {first} and {last}").format(
             first=fmt.long_date(str(date.get("from", ""))),
@@ -57,9 +57,9 @@ def date_text(date: dict[str, Any]) -> str:
     elif precision == "after":
         text = _("after {day}").format(day=fmt.long_date(value))
     else:
-        text = value
-    if date.get("text"):
-        text += f" (“{date['text']}”)"
+        text = fmt.digits(value)
+    if date.get("text"):  # the words as given, in any script: isolated
+        text += f" (“{i18n.isolate(date['text'])}”)"
     return text
 
 

@@ -160,13 +160,24 @@ def test_every_page_in_arabic_and_language_switch_keeps_the_view(
         main.nav.setCurrentRow(1)
         main.incidents.type.setCurrentIndex(main.incidents.type.findData("arbitrary_arrest"))
         main.people.search.setText("P-")
+        wait_idle(qtbot, controller.worker)
+        qtbot.waitUntil(lambda: main.incidents.model.row_id(1) is not None, timeout=20_000)
+        main.incidents.table.selectRow(1)
+        chosen = main.incidents.model.row_id(1)
         controller.change_language("ar")
         main = controller.main
         assert main is not None
-        # ...are still there in Arabic.
+        # ...are still there in Arabic, and so is the selected row.
         assert main.nav.currentRow() == 1
         assert main.incidents.type.currentData() == "arbitrary_arrest"
         assert main.people.search.text() == "P-"
+        incidents = main.incidents
+
+        def selected() -> str | None:
+            index = incidents.table.currentIndex()
+            return incidents.model.row_id(index.row()) if index.isValid() else None
+
+        qtbot.waitUntil(lambda: selected() == chosen, timeout=20_000)
         main.people.search.setText("")
         main.incidents.type.setCurrentIndex(0)
         wait_idle(qtbot, controller.worker)

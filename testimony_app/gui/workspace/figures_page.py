@@ -62,7 +62,7 @@ DEFAULT_TYPE = "arbitrary_arrest"  # the report's monthly table, when the vault 
 
 
 def month_label(code: str) -> str:
-    """'2016-12' as the UI language writes a month ('Dec 2016', 'ديسمبر ٢٠١٦')."""
+    """'2016-12' as the UI language writes a month ('Dec 2016', 'كانون الأول ٢٠١٦')."""
     date = QDate.fromString(code + "-01", "yyyy-MM-dd")
     return fmt.digits(fmt.locale().toString(date, "MMM yyyy")) if date.isValid() else code
 
