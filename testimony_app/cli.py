@@ -28,7 +28,7 @@ from testimony_app import (
     cli_syncfolder,
     cli_timestamp,
 )
-from testimony_app.core import db, demo, hygiene, interchange, outfile, stats, vocab
+from testimony_app.core import activity_words, db, demo, hygiene, interchange, outfile, stats, vocab
 from testimony_app.core.errors import InputError, TestimonyError, ValidationFailed
 from testimony_app.core.session import Session, default_vault_dir, is_vault
 from testimony_app.core.words import word
@@ -348,12 +348,15 @@ def cmd_log(args: argparse.Namespace) -> int:
         out_json([e.__dict__ for e in entries])
         return 0
     for e in entries:
-        detail = " ".join(f"{k}={v}" for k, v in sorted(e.detail.items()))
-        # English keeps the action's code, which scripts read; another language its word.
+        # English keeps the action's code and key=value details, which scripts read;
+        # another language its words.
+        detail = " ".join(f"{k}={v}" for k, v in sorted(e.detail.items())) \
+            if ui_language() == "en" else activity_words.detail_text(e.detail)
         action = e.action if ui_language() == "en" else word("activity", e.action)
-        out(f"#{num(e.seq):<5} {isolate(i18n_digits(e.at[:19]))}  {isolate(e.actor):16} "
+        when = isolate(i18n_digits(e.at[:19].replace("T", " ")))
+        out(f"#{num(e.seq):<5} {when}  {isolate(e.actor):16} "
             f"{action:18} "
-            f"{e.target or '':36} {detail}")
+            f"{isolate(e.target or ''):36} {detail}")
     return 0
 
 
