@@ -59,7 +59,7 @@ def date_text(date: dict[str, Any]) -> str:
     else:
         text = fmt.digits(value)
     if date.get("text"):  # the words as given, in any script: isolated
-        text += f" (“{i18n.isolate(date['text'])}”)"
+        text += f" ({i18n.isolate('“' + str(date['text']) + '”')})"  # quotes inside it
     return text
 
 
@@ -160,8 +160,9 @@ class IncidentPage(QWidget):
             self.form.addRow(_("Victims"), _plain("\n".join(victims)))
         description = incident.get("description") or {}
         if description:
-            self.form.addRow(_("Description"), _plain(
-                str(description.get(language) or next(iter(description.values())))))
+            text = _plain(str(description.get(language) or next(iter(description.values()))))
+            text.setProperty("record_text", True)  # a person's words, as written
+            self.form.addRow(_("Description"), text)
         self.testimonies.clear()
         for mention in testimonies:
             item = QListWidgetItem(mention_text(mention))

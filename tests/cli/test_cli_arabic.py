@@ -77,7 +77,7 @@ def test_locale_variables(env: dict[str, str]) -> None:
     assert i18n.from_environment({"LANG": "ar_SY.UTF-8"}, ["--lang", "en"]) == "en"
 
 
-def test_stats_discrepancies_and_log_tables_in_arabic(cli, demo_vault: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_stats_discrepancies_and_log_in_arabic(cli, demo_vault: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     """Months, periods and dates in Arabic-Indic digits and isolated; sources isolated;
     documented rows and the log's details in words; --json as in English."""
     vault = tmp_path / "vault"

@@ -71,8 +71,8 @@ def texts_of(root: QWidget) -> list[tuple[str, str]]:
     """(where, text) of everything a person can read on the visible widgets."""
     found: list[tuple[str, str]] = []
     for widget in [root, *root.findChildren(QWidget)]:
-        if not widget.isVisibleTo(root):
-            continue
+        if not widget.isVisibleTo(root) or widget.property("record_text"):
+            continue  # hidden, or a record's own text (data, in its own digits)
         name = f"{type(widget).__name__}[{widget.accessibleName()}]"
         if widget.toolTip():
             found.append((name + " tooltip", widget.toolTip()))
