@@ -61,3 +61,21 @@ def test_activity_details_in_arabic() -> None:
     bare = re.sub("\u2068[^\u2069]*\u2069", "", text)
     assert not re.search("[0-9A-Za-z]", bare), text  # keys and codes in words
     assert detail_text(detail).startswith("added: 134, anchors: \u206861aab56b\u2069, reason: ")
+
+
+def test_report_isolates_the_values_it_embeds() -> None:
+    """An Arabic organisation name, an auditor's name and a figure's place in the
+    report's English sentences and cells sit in <bdi>; an at-least sign in an LRI."""
+    from testimony_app.core import report
+
+    manifest = {"organisation": {"name": "توثيق حلب", "fingerprint": "KABT-903D"},
+                "auditor": "مدقق ١", "created": "2026-12-05T01:00:00Z", "threshold": 5,
+                "redaction_log": {}, "counts": {},
+                "figures": [{"month": "2016-12", "incident_type": "arbitrary_arrest",
+                             "source": "SNHR", "victims": 61, "qualifier": "at_least",
+                             "women": None, "children": None, "figure_place": "حلب الشرقية",
+                             "period": {"precision": "month", "value": "2016-12"}}]}
+    page = report.render_html(manifest, {"testimonies": []})
+    for value in ("توثيق حلب", "KABT-903D", "مدقق ١", "حلب الشرقية"):
+        assert f"<bdi>{value}</bdi>" in page, value
+    assert "\u2066≥61\u2069" in page
