@@ -215,6 +215,12 @@ def test_every_page_in_arabic_and_language_switch_keeps_the_view(
             item = main.nav.item(row)
             assert item.sizeHint().height() >= main.nav.fontMetrics().boundingRect(
                 item.text()).height()
+        # Table rows too, on every list page (lines must not touch nor be clipped).
+        from PySide6.QtWidgets import QTableView
+
+        for view in main.findChildren(QTableView):
+            assert view.verticalHeader().defaultSectionSize() >= \
+                view.fontMetrics().height(), view.accessibleName()
         assert not found, "\n".join(dict.fromkeys(found))
     finally:
         controller.change_language("en")
