@@ -79,3 +79,16 @@ def test_report_isolates_the_values_it_embeds() -> None:
     for value in ("توثيق حلب", "KABT-903D", "مدقق ١", "حلب الشرقية"):
         assert f"<bdi>{value}</bdi>" in page, value
     assert "\u2066≥61\u2069" in page
+
+
+def test_incident_list_names_places_in_arabic(demo_session: Session) -> None:
+    from testimony_app.core import listing
+
+    english = demo_session.page("incident", listing.Filter(), limit=50)
+    arabic = demo_session.page("incident", listing.Filter(), limit=50, language="ar")
+    assert [r["id"] for r in english] == [r["id"] for r in arabic]
+    places = {r["place"] for r in arabic if r["place"]}
+    assert any(re.search("[\u0600-\u06ff]", p) for p in places), places
+    assert not {"East Aleppo", "Aleppo"} & places  # these have Arabic names
+    by_place = demo_session.page("incident", listing.Filter(), sort="place", language="ar")
+    assert len(by_place) == len(demo_session.page("incident", listing.Filter(), sort="place"))
