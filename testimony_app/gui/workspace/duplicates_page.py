@@ -179,7 +179,7 @@ class DuplicatesPage(QWidget):
                                                             kept=d.other_code)
                     if d.kind == "merged" else _("Not the same person"))
             for c, text in enumerate([kind, d.person_code, d.other_code,
-                                      d.at[:19].replace("T", " "), d.author]):
+                                      fmt.utc_timestamp(d.at), i18n.isolate(d.author)]):
                 table.setItem(r, c, QTableWidgetItem(text))
         table.resizeColumnsToContents()
         message = (ngettext("{count} possible duplicate, best first.",
