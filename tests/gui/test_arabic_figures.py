@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QRawFont, QTextLayout, QTextOption
 
 from testimony_app import i18n
-from testimony_app.core import stats
+from testimony_app.core.workspace import stats
 from testimony_app.gui.workspace.bar_chart import BarChart
 
 
@@ -71,7 +71,7 @@ def test_an_unisolated_sign_would_flip() -> None:
 def test_every_output_of_at_least_61_keeps_its_meaning(qtbot) -> None:  # type: ignore[no-untyped-def]
     """The chart, the figures table, the report, the legend and the command line: where a
     sign is drawn it stays ≥ inside right-to-left text; elsewhere the figure is in words."""
-    from testimony_app.core import report
+    from testimony_app.core.audit import report
 
     i18n.set_language("ar")
     try:

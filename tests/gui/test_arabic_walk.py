@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core import vocab
+from testimony_app.core.records import vocab
+from testimony_app.core.records.words import WORDS
 from testimony_app.core.session import Session
-from testimony_app.core.words import WORDS
 from testimony_app.gui.app import Controller
 from testimony_app.gui.config import AppConfig
 from tests.conftest import Template
@@ -310,7 +310,7 @@ def test_every_dialog_in_arabic(qtbot, qapp, workspace_template, tmp_path: Path)
     import shutil
 
     from testimony_app.core import backup
-    from testimony_app.core.finalising import Preview
+    from testimony_app.core.identity.finalising import Preview
     from testimony_app.gui import fmt
     from testimony_app.gui.audit.export_dialog import AuditExportDialog
     from testimony_app.gui.backup_dialog import BackupDialog, RestoreDialog

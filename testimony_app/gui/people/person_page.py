@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core import vocab
-from testimony_app.core.people import Mention, PersonView
-from testimony_app.core.words import word
+from testimony_app.core.identity.people import Mention, PersonView
+from testimony_app.core.records import vocab
+from testimony_app.core.records.words import word
 from testimony_app.gui import fmt
 from testimony_app.gui.people.person_dialog import PROTECTED_STYLE, PersonDialog
 from testimony_app.gui.worker import VaultWorker
