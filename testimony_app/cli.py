@@ -47,7 +47,7 @@ from testimony_app.core.identity import enrolling
 from testimony_app.core.records import vocab
 from testimony_app.core.records.words import word
 from testimony_app.core.session import Session, is_vault
-from testimony_app.core.vault import db
+from testimony_app.core.vault import activity_words, db
 from testimony_app.core.workspace import stats
 from testimony_app.i18n import N_, _, isolate, ngettext
 from testimony_app.i18n import digits as i18n_digits
@@ -234,8 +234,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
     table = [head]
     for row in figures.rows:
         cells = [stats.row_label(figures, row)] if first else []
-        source = row["source"] + (" " + _("(computed here)") if row["kind"] == stats.TOTAL
-                                  else "")
+        # The documented rows in the reader's words; a source's name isolated.
+        source = _("documented") if row["source"] == stats.DOCUMENTED \
+            else isolate(row["source"])
+        if row["kind"] == stats.TOTAL:
+            source += " " + _("(computed here)")
         cells += [vocab.label("incident_type", row["incident_type"], ui_language()), source,
                   stats.figure_text(row, num, ui_language())]
         table.append(cells)
@@ -264,15 +267,17 @@ def cmd_discrepancies(args: argparse.Namespace) -> int:
     roles = {"reported": _("reported"), "total": _("total for the whole"),
              "sum_of_parts": _("sum of its parts, computed here")}
     for d in found:
-        out(f"{d.start or '..'}..{d.end}  "
+        # Dates, places and sources isolated: an ISO period keeps its order in Arabic.
+        period = f"{d.start or '..'}..{d.end}"
+        out(f"{isolate(i18n_digits(period))}  "
             f"{vocab.label('incident_type', d.incident_type, ui_language())}"
-            f"  {d.place or _('(no place)')}")
+            f"  {isolate(d.place) if d.place else _('(no place)')}")
         for f in d.figures:
-            extra = "".join(f"  {word} {getattr(f, name)}" for name, word in (
+            extra = "".join(f"  {word} {num(getattr(f, name))}" for name, word in (
                 ("women", _("women")), ("children", _("children")))
                 if name in d.differs and getattr(f, name) is not None)
             out(f"    {stats.qualified(f.count, f.qualifier, num):>22}  {roles[f.role]:20} "
-                f"{f.source}{extra}  [{', '.join(i[:8] for i in f.record_ids)}]")
+                f"{isolate(f.source)}{extra}  [{', '.join(i[:8] for i in f.record_ids)}]")
     out()
     out(_("Both figures are kept; which one is right is for you to judge from the sources."))
     return 0
@@ -285,11 +290,15 @@ def cmd_log(args: argparse.Namespace) -> int:
         out_json([e.__dict__ for e in entries])
         return 0
     for e in entries:
-        detail = " ".join(f"{k}={v}" for k, v in sorted(e.detail.items()))
-        # English keeps the action's code, which scripts read; another language its word.
+        # English keeps the action's code and key=value details, which scripts read;
+        # another language its words.
+        detail = " ".join(f"{k}={v}" for k, v in sorted(e.detail.items())) \
+            if ui_language() == "en" else activity_words.detail_text(e.detail)
         action = e.action if ui_language() == "en" else word("activity", e.action)
-        out(f"#{num(e.seq):<5} {e.at[:19]}  {e.actor:16} {action:18} "
-            f"{e.target or '':36} {detail}")
+        when = isolate(i18n_digits(e.at[:19].replace("T", " ")))
+        out(f"#{num(e.seq):<5} {when}  {isolate(e.actor):16} "
+            f"{action:18} "
+            f"{isolate(e.target or ''):36} {detail}")
     return 0
 
 

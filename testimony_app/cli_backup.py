@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from testimony_app import cli_common
+from testimony_app import cli_common, i18n
 from testimony_app.core.common.errors import InputError
 from testimony_app.core.session import Session
 from testimony_app.i18n import _
@@ -79,7 +79,7 @@ def print_status(status: object) -> None:
     last_at = getattr(status, "last_at", None)
     if last_at:
         cli.out(_("Last backup: {when} UTC, to {path}").format(
-            when=str(last_at)[:19].replace("T", " "), path=getattr(status, "last_path", "")))
+            when=i18n.moment(last_at), path=getattr(status, "last_path", "")))
     else:
         cli.out(_("No backup of this vault was made yet."))
     days = getattr(status, "reminder_days", 0)
@@ -109,7 +109,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         else:
             cli.out(_("The backup made {when} UTC is complete and sound: {records} records; "
                       "nothing was restored.").format(
-                when=manifest.created[:19].replace("T", " "), records=records))
+                when=i18n.moment(manifest.created), records=records))
         return 0
     if args.to is None:
         raise InputError("restore_target")
@@ -119,7 +119,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         cli.out_json(result.as_json())
         return 0
     cli.out(_("Backup of {when} UTC checked and restored to {path}: {records} records.").format(
-        when=result.created[:19].replace("T", " "), path=result.path,
+        when=i18n.moment(result.created), path=result.path,
         records=sum(result.records.values())))
     if result.moved_aside is not None:
         cli.out(_("The vault that was there was moved to {path}; delete it yourself once "

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from testimony_app import cli_common
+from testimony_app import cli_common, i18n
 from testimony_app.cli_sync import nested_command
 from testimony_app.core.common.errors import InputError
 from testimony_app.core.records import vocab
@@ -120,7 +120,7 @@ def cmd_corroborate_show(args: argparse.Namespace) -> int:
     _print_cluster(cluster)
     for link in cluster.links:
         cli.out("      " + _("linked {a} and {b}: {who}, {when}").format(
-            a=link.a[:8], b=link.b[:8], who=link.author, when=link.at[:19]))
+            a=link.a[:8], b=link.b[:8], who=i18n.isolate(link.author), when=i18n.moment(link.at)))
     return 0
 
 
@@ -169,7 +169,8 @@ def cmd_independence(args: argparse.Namespace) -> int:
     for j in judgements.values():
         cli.out(f"{j.source_id[:8]}  {j.reason_text(language())}"
                 + (f" → {j.repeats[:8]}" if j.repeats else "")
-                + f"  {j.author}, {j.at[:19]}" + (f"  {j.note}" if j.note else ""))
+                + f"  {i18n.isolate(j.author)}, {i18n.moment(j.at)}"
+                + (f"  {i18n.isolate(j.note)}" if j.note else ""))
     return 0
 
 
@@ -181,7 +182,8 @@ def print_provenance(prov: Provenance) -> None:
     out(f"{prov.record_id}  ({prov.kind})")
     if prov.local:
         out(_("Made in this vault (device {device}), recorded {when} by {who}.").format(
-            device=prov.device_id or "-", when=prov.recorded_at[:19], who=prov.recorded_by))
+            device=prov.device_id or "-", when=i18n.moment(prov.recorded_at),
+            who=i18n.isolate(prov.recorded_by)))
     else:
         trust = _("trusted") if prov.trusted else _("NOT trusted")
         out(_("Researcher: {name} ({fingerprint}), {trust}").format(
@@ -189,13 +191,13 @@ def print_provenance(prov: Provenance) -> None:
         out(_("Device: {device}").format(device=prov.device_id))
         out(_("Bundle: {bundle}, sequence {sequence} ({outcome})").format(
             bundle=prov.bundle_id, sequence=prov.sequence, outcome=prov.outcome))
-        out(_("Recorded: {when} by {who}").format(when=prov.recorded_at[:19],
+        out(_("Recorded: {when} by {who}").format(when=i18n.moment(prov.recorded_at),
                                                  who=prov.recorded_by))
-        out(_("Imported: {when}").format(when=(prov.imported_at or "")[:19]))
+        out(_("Imported: {when}").format(when=i18n.moment(prov.imported_at)))
     if prov.arrivals:
         out(_("Bundles that carried it:"))
         for a in prov.arrivals:
-            out(f"  {a.imported_at[:19]}  #{a.sequence:<4} {a.outcome:11} "
+            out(f"  {i18n.moment(a.imported_at)}  #{a.sequence:<4} {a.outcome:11} "
                 f"{a.researcher or '-'} ({a.fingerprint})  {a.bundle_id}")
             if a.log_warning:
                 out("    " + _("Warning: {warning}").format(
@@ -203,10 +205,12 @@ def print_provenance(prov: Provenance) -> None:
     if prov.origin_revisions:
         out(_("Revisions on the researcher's device:"))
         for r in prov.origin_revisions:
-            out(f"  #{r.revision}  {r.at[:19]}  {r.author}  {r.action}")
+            out(f"  #{r.revision}  {i18n.moment(r.at)}  {i18n.isolate(r.author)}  "
+            f"{r.action}")
     out(_("Revisions in this vault:"))
     for rev in prov.revisions:
-        out(f"  #{rev.revision}  {rev.at[:19]}  {rev.author}  {rev.action}  "
+        out(f"  #{rev.revision}  {i18n.moment(rev.at)}  {i18n.isolate(rev.author)}  "
+            f"{rev.action}  "
             f"{', '.join(rev.changed)}")
     if prov.conflicts:
         out(_("{count} conflicting versions kept aside ('testimony conflicts').").format(

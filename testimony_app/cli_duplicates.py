@@ -28,7 +28,7 @@ def _cli() -> ModuleType:
 
 
 def _when(decision: Any) -> str:
-    return str(decision.at)[:16].replace("T", " ")
+    return i18n.moment(decision.at, 16)
 
 
 def cmd_duplicates(args: argparse.Namespace) -> int:

@@ -383,7 +383,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
         cli.out_json([c.__dict__ for c in items])
         return 0
     for c in items:
-        cli.out(f"{c.record_id}  {c.kind:10}  {c.at[:19]}  {c.fingerprint}")
+        cli.out(f"{c.record_id}  {c.kind:10}  {i18n.moment(c.at)}  {c.fingerprint}")
         if c.log_warning:
             cli.out("  " + _("Warning: {warning}").format(
                 warning=loghead.describe(c.log_warning)))
@@ -403,7 +403,7 @@ def cmd_provenance(args: argparse.Namespace) -> int:
                        if p.bundle_id in stamps else None} for p in items])
         return 0
     for p in items:
-        cli.out(f"{p.imported_at[:19]}  {p.outcome:11}  #{p.sequence:<4} {p.name} "
+        cli.out(f"{i18n.moment(p.imported_at)}  {p.outcome:11}  #{p.sequence:<4} {p.name} "
                 f"({p.fingerprint})  {p.bundle_id}")
         if p.log_warning:
             cli.out("  " + _("Warning: {warning}").format(

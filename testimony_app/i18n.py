@@ -97,6 +97,13 @@ def number(value: int) -> str:
     return digits(f"{value:d}")
 
 
+def moment(iso: object, length: int = 19) -> str:
+    """An ISO timestamp in a line of text (2026-12-05 02:17:41, or to the minute with
+    length 16), in the language's digits and isolated: its dashes and colons keep
+    their order in a right-to-left line."""
+    return isolate(digits(str(iso or "")[:length].replace("T", " ")))
+
+
 # Separators of lists shown to a person: Arabic writes "،" and "؛"; a middle dot
 # beside Arabic-Indic digits reads as a zero, so it becomes a comma there too.
 SEPARATORS = {",": N_(", "), ";": N_("; "), "·": N_(" · ")}

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QApplication
 
 from testimony_app import __version__, i18n, portable
 from testimony_app.core.common import hygiene
-from testimony_app.gui import view_state
+from testimony_app.gui import latin_digits, view_state
 from testimony_app.gui.config import AppConfig
 from testimony_app.gui.idle_lock import IdleLock
 from testimony_app.gui.start_window import StartWindow
@@ -262,6 +262,7 @@ def install_language(app: QApplication, language: str,
     returns the Qt translator installed (to remove on the next change)."""
     i18n.set_language(language)
     QLocale.setDefault(QLocale(i18n.locale_name()))
+    latin_digits.install(app)
     if previous is not None:
         app.removeTranslator(previous)
     installed = None

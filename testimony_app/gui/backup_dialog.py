@@ -26,7 +26,7 @@ from testimony_app.core.common.errors import TestimonyError
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import plain_label, size_text
 from testimony_app.gui.worker import Job, VaultWorker
-from testimony_app.i18n import _
+from testimony_app.i18n import _, isolate, ngettext
 
 
 def choose_folder(parent: QWidget, title: str, start: str = "") -> Path | None:
@@ -45,10 +45,11 @@ def choose_folder(parent: QWidget, title: str, start: str = "") -> Path | None:
 def status_text(status: backup.Status) -> str:
     if status.last_at is None:
         return _("No backup of this vault was made yet.")
-    when = fmt.timestamp(status.last_at)  # local time, as every time in the window
+    when = isolate(fmt.timestamp(status.last_at))  # local time, as every time in the window
     if not status.days_since:
         return _("Last backup: today ({when}).").format(when=when)
-    return _("Last backup: {days} days ago ({when}).").format(
+    return ngettext("Last backup: {days} day ago ({when}).",
+                    "Last backup: {days} days ago ({when}).", status.days_since).format(
         days=fmt.number(status.days_since), when=when)
 
 
@@ -194,12 +195,12 @@ class BackupDialog(_Running):
         self._stopped()
         self.result_ = result
         lines = [_("Backup written to {path} and checked: {records} records, {size}.").format(
-            path=str(result.path), records=fmt.number(sum(result.records.values())),
+            path=isolate(result.path), records=fmt.number(sum(result.records.values())),
             size=size_text(result.size))]
-        lines += [_("Older backup removed: {path}").format(path=str(p)) for p in result.removed]
+        lines += [_("Older backup removed: {path}").format(path=isolate(p)) for p in result.removed]
         self.status.setText("\n".join(lines))
         self.last.setText(_("Last backup: today ({when}).").format(
-            when=fmt.timestamp(result.created)))
+            when=isolate(fmt.timestamp(result.created))))
         self._update_buttons()
         self.backed_up.emit(result)
 
@@ -312,12 +313,12 @@ class RestoreDialog(_Running):
     def _done(self, result: backup.RestoreResult) -> None:
         self._stopped()
         lines = [_("Backup of {when} checked and restored to {path}: {records} records."
-                   ).format(when=fmt.timestamp(result.created), path=str(result.path),
+                   ).format(when=isolate(fmt.timestamp(result.created)), path=isolate(result.path),
                             records=fmt.number(sum(result.records.values())))]
         if result.moved_aside is not None:
             lines.append(_("The vault that was there was moved to {path}; delete it yourself "
                            "once you are sure you do not need it.").format(
-                path=str(result.moved_aside)))
+                path=isolate(result.moved_aside)))
         if self._closed_vault:
             lines.append(_("The window locks now: unlock the restored vault with the "
                            "passphrase it had when the backup was made."))

@@ -42,10 +42,10 @@ def date_text(date: dict[str, Any]) -> str:
     if precision == "day":
         text = fmt.long_date(value)
     elif precision == "month" and len(value) == 7:
-        text = fmt.locale().toString(QDate.fromString(value + "-01", "yyyy-MM-dd"),
-                                     "MMMM yyyy")
+        text = fmt.digits(fmt.locale().toString(
+            QDate.fromString(value + "-01", "yyyy-MM-dd"), "MMMM yyyy"))
     elif precision == "year":
-        text = value
+        text = fmt.digits(value)
     elif precision in ("range", "approximate"):
         text = _("between {first} and {last}").format(
             first=fmt.long_date(str(date.get("from", ""))),
@@ -57,9 +57,9 @@ def date_text(date: dict[str, Any]) -> str:
     elif precision == "after":
         text = _("after {day}").format(day=fmt.long_date(value))
     else:
-        text = value
-    if date.get("text"):
-        text += f" (“{date['text']}”)"
+        text = fmt.digits(value)
+    if date.get("text"):  # the words as given, in any script: isolated
+        text += f" ({i18n.isolate('“' + str(date['text']) + '”')})"  # quotes inside it
     return text
 
 
@@ -78,9 +78,11 @@ def victims_text(victims: list[dict[str, Any]], persons: dict[str, str]) -> list
                    "perhaps_more": _("{n}, perhaps more")}.get(
                        group.get("qualifier", "exact"), "{n}").format(n=count)
             label = group.get("label") or {}
-            if label:
-                who += " · " + str(label.get(language) or next(iter(label.values())))
-        lines.append(f"{who} · {status}" if status else who)
+            if label:  # a group's own words, in any script
+                who = i18n.join([who, i18n.isolate(
+                    label.get(language) or next(iter(label.values())))], "·")
+        # The language's separator: a middle dot beside Arabic-Indic digits reads as 0.
+        lines.append(i18n.join([who, status], "·") if status else who)
     return lines
 
 
@@ -149,7 +151,7 @@ class IncidentPage(QWidget):
         if perpetrator:
             text = vocab.label("perpetrator", perpetrator["category"], language)
             if perpetrator.get("description"):
-                text += f" · {perpetrator['description']}"
+                text = i18n.join([text, i18n.isolate(perpetrator["description"])], "·")
             self.form.addRow(_("Perpetrator"), _plain(text))
         self.form.addRow(_("Verification"), _plain(
             vocab.label("verification", incident.get("verification", ""), language)))
@@ -158,8 +160,9 @@ class IncidentPage(QWidget):
             self.form.addRow(_("Victims"), _plain("\n".join(victims)))
         description = incident.get("description") or {}
         if description:
-            self.form.addRow(_("Description"), _plain(
-                str(description.get(language) or next(iter(description.values())))))
+            text = _plain(str(description.get(language) or next(iter(description.values()))))
+            text.setProperty("record_text", True)  # a person's words, as written
+            self.form.addRow(_("Description"), text)
         self.testimonies.clear()
         for mention in testimonies:
             item = QListWidgetItem(mention_text(mention))

@@ -149,7 +149,7 @@ class MainWindow(QMainWindow):
         act = QAction(text, self)
         if shortcut is not None:
             act.setShortcut(QKeySequence(shortcut))
-            act.setToolTip(f"{text} ({QKeySequence(shortcut).toString()})")
+            act.setToolTip(f"{text} ({i18n.isolate(QKeySequence(shortcut).toString())})")
         act.triggered.connect(slot)
         return act
 

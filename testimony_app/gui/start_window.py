@@ -33,7 +33,7 @@ from testimony_app.core.common.errors import TestimonyError
 from testimony_app.core.vault import keyfile
 from testimony_app.gui.widgets.secret_field import comforts
 from testimony_app.gui.worker import Job, VaultWorker
-from testimony_app.i18n import _
+from testimony_app.i18n import _, isolate
 
 if TYPE_CHECKING:
     # The facade is imported when a vault is created or opened, not before this
@@ -287,7 +287,7 @@ class StartWindow(QWidget):
         for page in (self.first_page, self.create_page, self.unlock_page, self.recover_page):
             page.message.clear()
         if keyfile.is_vault(self.folder):
-            self.unlock_where.setText(_("Vault: {name}").format(name=self.folder.name))
+            self.unlock_where.setText(_("Vault: {name}").format(name=isolate(self.folder.name)))
             self.stack.setCurrentWidget(self.unlock_page)
             self.passphrase.setFocus()
         else:

@@ -40,15 +40,21 @@ def restore_list(page: Any, state: dict[str, Any]) -> None:
             page.place.setCurrentIndex(found)
     wanted = state["selected"]
     if wanted:
-        def select() -> None:
+        # The model first learns how many rows there are (a reset), then its pages
+        # arrive (data changed): look for the row each time until it is there.
+        def select(*_args: Any) -> None:
             for row in range(page.model.rowCount()):
                 data = page.model.row(row)
                 if data is not None and str(data["id"]) == wanted:
-                    page.table.selectRow(row)
+                    # The current index, not selectRow: in a right-to-left table
+                    # selectRow selected nothing and left the current row unset.
+                    page.table.setCurrentIndex(page.model.index(row, 0))
                     page.model.modelReset.disconnect(select)
+                    page.model.dataChanged.disconnect(select)
                     return
 
         page.model.modelReset.connect(select)
+        page.model.dataChanged.connect(select)
     page.apply_filter()
 
 

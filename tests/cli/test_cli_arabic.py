@@ -76,3 +76,23 @@ def test_locale_variables(env: dict[str, str]) -> None:
     assert i18n.from_environment(env) == "ar"
     assert i18n.from_environment({"LANG": "en_GB.UTF-8"}) == "en"
     assert i18n.from_environment({"LANG": "ar_SY.UTF-8"}, ["--lang", "en"]) == "en"
+
+
+def test_stats_discrepancies_and_log_in_arabic(cli, demo_vault: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """Months, periods and dates in Arabic-Indic digits and isolated; sources isolated;
+    documented rows and the log's details in words; --json as in English."""
+    vault = tmp_path / "vault"
+    shutil.copytree(demo_vault, vault)
+    isolated = re.compile("[\u2066\u2068][^\u2069]*\u2069")
+    for args in (("stats",), ("discrepancies",), ("log", "--limit", "5")):
+        r = cli(*args, "--vault", str(vault), **AR)
+        assert r.code == 0, r.err
+        bare = re.sub(r"\[[^\]]*\]", "", isolated.sub("", r.out))  # [record ids] are data
+        assert not re.search("[0-9]", bare), (args, r.out)
+        assert not re.search(r"\b(documented|added|anchored|unchanged)\b", bare), (args, r.out)
+    r = cli("discrepancies", "--vault", str(vault), **AR)
+    assert "\u2068٢٠١٦-" in r.out and "\u2068Syrian Network for Human Rights\u2069" in r.out
+    for args in (("stats",), ("discrepancies",)):
+        arabic = cli(*args, "--json", "--vault", str(vault), **AR)
+        english = cli(*args, "--json", "--vault", str(vault), **EN)
+        assert json.loads(arabic.out) == json.loads(english.out)

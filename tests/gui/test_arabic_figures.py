@@ -67,3 +67,28 @@ def test_an_unisolated_sign_would_flip() -> None:
     """The check above can fail: a bare ≥ in right-to-left text is drawn as ≤."""
     ge, le, _rest = sign_glyphs("أرقام: ≥٦١ ضحية")
     assert le and not ge
+
+
+def test_every_output_of_at_least_61_keeps_its_meaning(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The chart, the figures table, the report, the legend and the command line: where a
+    sign is drawn it stays ≥ inside right-to-left text; elsewhere the figure is in words."""
+    from testimony_app.core.audit import report
+
+    i18n.set_language("ar")
+    try:
+        chart = BarChart()
+        qtbot.addWidget(chart)
+        figure = {"victims": 61, "qualifier": "at_least", "source": "SNHR"}
+        outputs = {"chart": chart.value_text(61, "at_least"),
+                   "report": report._count(figure, "victims", 5),
+                   "legend": stats.sign_legend(),
+                   "table and command line": stats.qualified(61, "at_least", i18n.number)}
+        for where, text in outputs.items():
+            if "≥" in text:
+                ge, le, _rest = sign_glyphs("أرقام: " + text + " ضحية")
+                assert (len(ge), len(le)) == (text.count("≥"), text.count("≤")), \
+                    f"{where}: ≥ drawn as ≤ in {text!r}"
+            else:
+                assert "على الأقل" in text, where
+    finally:
+        i18n.set_language("en")

@@ -45,6 +45,23 @@ ISOLATED = re.compile("\u2068[^\u2069]*\u2069|\u2066[^\u2069]*\u2069")
 # fingerprints, file names, versions.
 DATA = re.compile(r"P-[0-9A-Z]{4}-[0-9A-Z]{4}|[0-9a-f]{8,}|[0-9A-Z]{4,}(-[0-9A-Z]{4,})+"
                   r"|\S+\.(age|json|zip|png|csv|key)\b")
+# Latin words the Arabic catalog itself writes (commands, product and file names):
+# any other Latin word or digit in an Arabic sentence is a value composed into it,
+# which must sit inside an isolate so its direction cannot reorder the sentence.
+def _catalog_latin() -> set[str]:
+    from babel.messages.pofile import read_po
+
+    with (i18n.CATALOG_DIR / "ar.po").open("rb") as handle:
+        catalog = read_po(handle)
+    words: set[str] = set()
+    for message in catalog:
+        strings = message.string if isinstance(message.string, tuple | list) else [message.string]
+        for text in strings:
+            words |= set(re.findall(r"[A-Za-z][A-Za-z0-9_]*", re.sub(r"\{[^}]*\}", "", text or "")))
+    return words
+
+
+CATALOG_LATIN = _catalog_latin()
 ENGLISH_ENUMS = {word for table in WORDS.values() for word in table
                  if word not in ("ar", "en", "ku", "tr", "fr")} | {
     code for labels in vocab.ALL.values() for code in labels if "_" in code}
@@ -72,8 +89,8 @@ def texts_of(root: QWidget) -> list[tuple[str, str]]:
     """(where, text) of everything a person can read on the visible widgets."""
     found: list[tuple[str, str]] = []
     for widget in [root, *root.findChildren(QWidget)]:
-        if not widget.isVisibleTo(root):
-            continue
+        if not widget.isVisibleTo(root) or widget.property("record_text"):
+            continue  # hidden, or a record's own text (data, in its own digits)
         name = f"{type(widget).__name__}[{widget.accessibleName()}]"
         if widget.toolTip():
             found.append((name + " tooltip", widget.toolTip()))
@@ -141,6 +158,10 @@ def problems(texts: list[tuple[str, str]]) -> list[str]:
                        f"in {text!r}")
         if re.search("[0-9]", bare) and re.search("[\u0600-\u06ff]", bare):
             out.append(f"{where}: Latin digit in {text!r}")
+        for line in ISOLATED.sub("", text).split("\n"):  # each line is a paragraph of its own
+            loose = set(re.findall(r"[A-Za-z][A-Za-z0-9_]*", line)) - CATALOG_LATIN
+            if re.search("[\u0600-\u06ff]", line) and loose:
+                out.append(f"{where}: a value {sorted(loose)} not isolated in {text!r}")
     return out
 
 
@@ -158,13 +179,24 @@ def test_every_page_in_arabic_and_language_switch_keeps_the_view(
         main.nav.setCurrentRow(1)
         main.incidents.type.setCurrentIndex(main.incidents.type.findData("arbitrary_arrest"))
         main.people.search.setText("P-")
+        wait_idle(qtbot, controller.worker)
+        qtbot.waitUntil(lambda: main.incidents.model.row_id(1) is not None, timeout=20_000)
+        main.incidents.table.selectRow(1)
+        chosen = main.incidents.model.row_id(1)
         controller.change_language("ar")
         main = controller.main
         assert main is not None
-        # ...are still there in Arabic.
+        # ...are still there in Arabic, and so is the selected row.
         assert main.nav.currentRow() == 1
         assert main.incidents.type.currentData() == "arbitrary_arrest"
         assert main.people.search.text() == "P-"
+        incidents = main.incidents
+
+        def selected() -> str | None:
+            index = incidents.table.currentIndex()
+            return incidents.model.row_id(index.row()) if index.isValid() else None
+
+        qtbot.waitUntil(lambda: selected() == chosen, timeout=20_000)
         main.people.search.setText("")
         main.incidents.type.setCurrentIndex(0)
         wait_idle(qtbot, controller.worker)
@@ -201,6 +233,12 @@ def test_every_page_in_arabic_and_language_switch_keeps_the_view(
             item = main.nav.item(row)
             assert item.sizeHint().height() >= main.nav.fontMetrics().boundingRect(
                 item.text()).height()
+        # Table rows too, on every list page (lines must not touch nor be clipped).
+        from PySide6.QtWidgets import QTableView
+
+        for view in main.findChildren(QTableView):
+            assert view.verticalHeader().defaultSectionSize() >= \
+                view.fontMetrics().height(), view.accessibleName()
         assert not found, "\n".join(dict.fromkeys(found))
     finally:
         controller.change_language("en")
@@ -281,4 +319,124 @@ def test_qt_own_dialogs_speak_arabic(qapp: QApplication) -> None:
         cancel = QCoreApplication.translate("QPlatformTheme", "Cancel")
         assert re.search("[\u0600-\u06ff]", cancel)
     finally:
+        install_language(qapp, "en", translator)
+
+
+def test_every_dialog_in_arabic(qtbot, qapp, workspace_template, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """Each dialog a coordinator or a researcher opens, in Arabic, on the workspace
+    demo: its texts read as the pages' are, values isolated, nothing clipped."""
+    import shutil
+
+    from testimony_app.core import backup
+    from testimony_app.core.identity.finalising import Preview
+    from testimony_app.gui import fmt
+    from testimony_app.gui.audit.export_dialog import AuditExportDialog
+    from testimony_app.gui.backup_dialog import BackupDialog, RestoreDialog
+    from testimony_app.gui.destroy_dialog import DestroyKeysDialog
+    from testimony_app.gui.editor.finalise_dialog import FinaliseDialog
+    from testimony_app.gui.editor.untagged_names_dialog import UntaggedNamesDialog
+    from testimony_app.gui.people.person_dialog import PersonDialog
+    from testimony_app.gui.settings_dialog import SettingsDialog
+    from testimony_app.gui.sync.export_dialog import ExportDialog
+    from testimony_app.gui.sync.import_dialog import ImportDialog
+    from testimony_app.gui.sync.receipt_dialog import ReceiptDialog
+    from testimony_app.gui.sync.sync_folder_dialog import SyncFolderDialog
+    from testimony_app.gui.sync.trust_dialog import TrustDialog
+
+    folder = tmp_path / "coordinator"
+    shutil.copytree(workspace_template.folder, folder)
+    controller = Controller(qapp, AppConfig(language="ar", vault_folder=str(folder)))
+    controller.show()
+    try:
+        unlock(qtbot, controller)
+        main = controller.main
+        assert main is not None
+        worker = controller.worker
+        first = main.testimonies.model.row_id(0)
+        status = backup.Status(last_at="2026-12-04T21:40:50Z", last_path=str(tmp_path / "b"),
+                               days_since=3, reminder_days=7, new_since=True, due=False)
+        preview = Preview(missing=["consent.recorded_by"], organisation="Aleppo Documentation",
+                          identities=2, witness=True, public_names=1, tagged_names=3)
+        makers = {
+            "settings": lambda: SettingsDialog({"autolock_minutes": "5"}, [],
+                                               f"{fmt.number(256)} MiB", main),
+            "destroy": lambda: DestroyKeysDialog(main),
+            "export (sync)": lambda: ExportDialog(worker, main),
+            "export (auditor)": lambda: AuditExportDialog(worker, main),
+            "import": lambda: ImportDialog(worker, main),
+            "receipt": lambda: ReceiptDialog(worker, main),
+            "sync folder": lambda: SyncFolderDialog(worker, main),
+            "trust": lambda: TrustDialog(worker, "", main),
+            "backup": lambda: BackupDialog(worker, {}, status, main),
+            "restore": lambda: RestoreDialog(worker, folder, main),
+            "person": lambda: PersonDialog(worker, main),
+            "finalise": lambda: FinaliseDialog(preview, main),
+            "untagged names": lambda: UntaggedNamesDialog(worker, first or "", main),
+        }
+        found: list[str] = []
+        for name, make in makers.items():
+            dialog = make()
+            qtbot.addWidget(dialog)
+            if isinstance(dialog, UntaggedNamesDialog):
+                dialog.start()
+            dialog.show()
+            wait_idle(qtbot, worker)
+            qtbot.wait(150)
+            found += [f"{name}: {p}" for p in problems(texts_of(dialog)) + clipped(dialog)]
+            if isinstance(dialog, PersonDialog):
+                dialog.show_form(None)
+                qtbot.wait(50)
+                found += [f"{name} (form): {p}" for p in problems(texts_of(dialog))]
+            dialog.close()
+            wait_idle(qtbot, worker)
+        # A person's page and an incident's page, as the screenshots show them.
+        people: list[str] = []
+        worker.with_session(lambda s: [p.id for p in s.find_persons("", "ar")], people.extend)
+        wait_idle(qtbot, worker)
+        main.open_person(people[0])
+        wait_idle(qtbot, worker)
+        qtbot.wait(150)
+        found += [f"person page: {p}" for p in problems(texts_of(main))]
+        main.nav.setCurrentRow(1)
+        wait_idle(qtbot, worker)
+        qtbot.waitUntil(lambda: main.incidents.model.row_id(0) is not None, timeout=20_000)
+        main.open_incident(main.incidents.model.row_id(0))
+        wait_idle(qtbot, worker)
+        qtbot.wait(150)
+        found += [f"incident page: {p}" for p in problems(texts_of(main))]
+        assert not found, "\n".join(dict.fromkeys(found))
+    finally:
+        controller.change_language("en")
+        controller.shutdown()
+
+
+def test_a_value_in_an_arabic_sentence_must_be_isolated() -> None:
+    """The walk's check can fail: a name or a path composed bare into an Arabic
+    sentence is reported; isolated, it is not."""
+    bare = [("label", "آخر نسخة احتياطية: /tmp/backup-0007")]
+    assert any("not isolated" in p for p in problems(bare))
+    assert not problems([("label", "آخر نسخة احتياطية: " + i18n.isolate("/tmp/backup-0007"))])
+    assert any("not isolated" in p for p in problems([("label", "موسوم: P-GD78-0XXB")]))
+
+
+def test_latin_digits_reach_qt_number_widgets(qtbot, qapp) -> None:  # type: ignore[no-untyped-def]
+    """With Latin digits chosen in Arabic, a spin box writes 0-9; by default ٠-٩."""
+    from PySide6.QtWidgets import QSpinBox
+
+    from testimony_app.gui.app import install_language
+
+    translator = install_language(qapp, "ar")
+    try:
+        shown = {}
+        for kind in ("native", "latin"):
+            i18n.set_digits(kind)
+            spin = QSpinBox()
+            qtbot.addWidget(spin)
+            spin.setValue(42)
+            spin.show()
+            qtbot.waitUntil(spin.isVisible)
+            shown[kind] = spin.text()
+        assert shown == {"native": "٤٢", "latin": "42"}
+    finally:
+        i18n.set_digits("native")
         install_language(qapp, "en", translator)

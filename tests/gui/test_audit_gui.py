@@ -171,7 +171,8 @@ def test_auditor_sees_green_for_a_good_export(qtbot: QtBot, export: tuple[Path, 
     window.show()
     assert check(qtbot, window, path, fingerprint)
     assert window.banner.headline.text() == (
-        f"Authentic and complete — signed by Test Organisation ({fingerprint})")
+        f"Authentic and complete — signed by \u2068Test Organisation\u2069 "
+        f"(\u2068{fingerprint}\u2069)")
     manifest = json.loads((path / "manifest.json").read_text())
     records = json.loads((path / "records.json").read_text())
     browser = window.browser
@@ -238,7 +239,8 @@ def test_a_reSigned_export_is_not_green_without_an_expected_key(
     qtbot.addWidget(window)
     window.show()
     assert not check(qtbot, window, tmp_path / "forged")
-    assert window.banner.headline.text() == f"NOT verified: signed by an unknown key ({fake})"
+    assert window.banner.headline.text() == \
+        f"NOT verified: signed by an unknown key (\u2068{fake}\u2069)"  # isolated
     assert "Expected fingerprint" in window.banner.details.text()
     assert "#2e7d32" not in window.banner.styleSheet() and window.ok is False
     window.expect.setText(fingerprint)  # the organisation's, as the auditor was told it

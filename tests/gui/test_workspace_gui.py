@@ -93,7 +93,7 @@ def test_corroborated_incidents_same_victims_and_figures_without_a_command_line(
     figures = space.figures
     window.nav.setCurrentRow(space.row_of(figures))
     qtbot.waitUntil(lambda: figures.table.rowCount() >= 6, timeout=30_000)
-    headers = [header_text(figures.table, c).split("\n")[0]
+    headers = [header_text(figures.table, c).split("\n")[0].strip("\u2068\u2069")
                for c in range(figures.table.columnCount())]
     assert "Syrian Network for Human Rights" in headers
     assert "Documented here" in headers

@@ -32,7 +32,10 @@ from typing import Any
 from testimony_app.core.audit import report
 from testimony_app.core.common.errors import InputError
 from testimony_app.core.records import dates
+from testimony_app.i18n import N_  # the log's keys are shown translated to auditors
 
+FREE_TEXT_WITHHELD = {"title": N_("title withheld (free text)"),
+                      "summary": N_("summary withheld (free text)")}
 EXPORT_FORMAT = "testimony-redacted/1"
 RULE = "testimony-disclosure/1"
 SHARED_SCOPES = ("partners", "publish_anonymised", "publish_named")
@@ -185,8 +188,8 @@ def decide(holdings: Holdings, profile: Profile) -> Disclosure:
         hidden = report.suppressed_parts(totals, threshold)
         if not hidden:
             continue
-        log["incident victims withheld under a small figure" if "victims" in hidden
-            else "incident victim details withheld under a small figure"] += len(members)
+        log[N_("incident victims withheld under a small figure") if "victims" in hidden
+            else N_("incident victim details withheld under a small figure")] += len(members)
         for incident in members:
             counts = report.incident_counts(incident, persons_by_code)
             marker: dict[str, Any] = {"qualifier": counts["qualifier"]}
@@ -205,14 +208,14 @@ def decide(holdings: Holdings, profile: Profile) -> Disclosure:
         identity = holdings.identities.get(pid)
         if identity and identity.get("public_domain") and pid not in witnesses:
             person = {**person, "public_name": identity["name"]}
-            log["public-domain name kept"] += 1
+            log[N_("public-domain name kept")] += 1
         elif identity or pid in sealed:
-            log["identity withheld"] += 1
+            log[N_("identity withheld")] += 1
         persons.append(person)
     for incident in incidents:
         for victim in incident.get("victims", []):
             if victim.pop("_label", False):
-                log["victim group label withheld (free text)"] += 1
+                log[N_("victim group label withheld (free text)")] += 1
 
     aggregates = _aggregates(holdings, profile, places, log)
     records = {"format": EXPORT_FORMAT,
@@ -232,7 +235,7 @@ def _testimonies(holdings: Holdings, profile: Profile, log: Counter[str]
         if not in_period(t["interview"]["date"], profile):
             continue
         if t["consent"]["scope"] not in SHARED_SCOPES or t["status"] != "finalised":
-            log["testimony withheld (consent or status)"] += 1
+            log[N_("testimony withheld (consent or status)")] += 1
             continue
         shared.add(t["id"])
         interview = t["interview"]
@@ -249,14 +252,14 @@ def _testimonies(holdings: Holdings, profile: Profile, log: Counter[str]
                 for kind, n in sorted(narrative.replaced.items()):
                     log[kind] += n
             else:
-                log["narrative withheld (not reviewed)"] += 1
+                log[N_("narrative withheld (not reviewed)")] += 1
         for free_text in ("title", "summary"):
             if free_text in t:
-                log[f"{free_text} withheld (free text)"] += 1
+                log[FREE_TEXT_WITHHELD[free_text]] += 1
         if "witness" in t:
             out["witness"] = holdings.pseudonym(t["witness"])
             cited.add(t["witness"])
-            log["witness identity withheld"] += 1 if t["witness"] in holdings.identities else 0
+            log[N_("witness identity withheld")] += 1 if t["witness"] in holdings.identities else 0
         out_list.append(out)
     return out_list, shared, cited
 
@@ -268,7 +271,7 @@ def _place_ref(place_id: str, places: dict[str, dict[str, Any]], level: str | No
     keep = PLACE_LEVELS[: PLACE_LEVELS.index(level) + 1]
     current = places.get(place_id)
     while current and current["level"] not in keep and current.get("parent"):
-        log["place coarsened"] += 1
+        log[N_("place coarsened")] += 1
         current = places.get(current["parent"])
     return current["id"] if current else None
 
@@ -282,7 +285,7 @@ def _incidents(holdings: Holdings, profile: Profile, shared: set[str],
         if not in_period(i["date"], profile):
             continue
         if not i.get("sources") and not any(t in shared for t in i.get("testimonies", [])):
-            log["incident withheld (its testimonies may not leave)"] += 1
+            log[N_("incident withheld (its testimonies may not leave)")] += 1
             continue
         out: dict[str, Any] = {
             "id": i["id"], "type": i["type"],
@@ -294,9 +297,9 @@ def _incidents(holdings: Holdings, profile: Profile, shared: set[str],
         if "perpetrator" in i:
             out["perpetrator"] = {"category": i["perpetrator"]["category"]}
             if "description" in i["perpetrator"]:
-                log["perpetrator description withheld (free text)"] += 1
+                log[N_("perpetrator description withheld (free text)")] += 1
         if "description" in i:
-            log["incident description withheld (free text)"] += 1
+            log[N_("incident description withheld (free text)")] += 1
         if "sources" in i:
             out["sources"] = i["sources"]
         victims = []
@@ -346,7 +349,7 @@ def _places(incidents: list[dict[str, Any]], places: dict[str, dict[str, Any]],
                                      if k in place}
             if "coordinates" in place:
                 if profile.coarsen_places:
-                    log["coordinates withheld (places coarsened)"] += 1
+                    log[N_("coordinates withheld (places coarsened)")] += 1
                 else:
                     entry["coordinates"] = coarse_coordinates(place["coordinates"],
                                                               place["level"])

@@ -39,6 +39,7 @@ from testimony_app.core.records import dates, narrative_tags
 from testimony_app.core.sync import timestamp
 from testimony_app.core.vault import activity, org
 from testimony_app.core.vault.db import transaction
+from testimony_app.i18n import N_  # narrative log keys are shown translated to auditors
 
 EXPORT_FORMAT = disclosure.EXPORT_FORMAT
 SHARED_SCOPES = set(disclosure.SHARED_SCOPES)
@@ -159,11 +160,11 @@ def preview(conn: Any, testimony_id: str, auditor: str = "auditor") -> dict[str,
 
 
 _NARRATIVE_LOG = {
-    "name": "name replaced by pseudonym in a narrative",
-    "source": "source name replaced in a narrative",
-    "contact": "contact detail replaced in a narrative",
-    "document number": "document number replaced in a narrative",
-    "place": "place coarsened in a narrative",
+    "name": N_("name replaced by pseudonym in a narrative"),
+    "source": N_("source name replaced in a narrative"),
+    "contact": N_("contact detail replaced in a narrative"),
+    "document number": N_("document number replaced in a narrative"),
+    "place": N_("place coarsened in a narrative"),
 }
 
 

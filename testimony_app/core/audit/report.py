@@ -207,13 +207,14 @@ def render_html(manifest: dict[str, Any], records: dict[str, Any], language: str
             f"<td><bdi>{esc(f['source'])}</bdi></td><td class=n>{_count(f, 'victims', threshold)}"
             f"</td><td class=n>{_count(f, 'women', threshold)}</td>"
             f"<td class=n>{_count(f, 'children', threshold)}</td>"
-            f"<td>{esc(str(f.get('figure_place', '')))}</td><td>{esc(period)}</td>"
-            f"<td>{esc(_note(f))}</td></tr>")
+            f"<td><bdi>{esc(str(f.get('figure_place', '')))}</bdi></td>"
+            f"<td><bdi>{esc(period)}</bdi></td><td>{esc(_note(f))}</td></tr>")
     peak = max((f["victims"] or 0 for f in manifest["figures"]), default=0) or 1
     bars = "".join(
         f"<div class=bar><span><bdi>{esc(month_text(f['month']))}</bdi> · "
         f"<bdi>{esc(f['source'])}</bdi>"
-        f"{' · ' + esc(str(f['figure_place'])) if f.get('figure_place') else ''}</span>"
+        f"{' · <bdi>' + esc(str(f['figure_place'])) + '</bdi>' if f.get('figure_place') else ''}"
+        "</span>"
         f"<i style='width:{max(1, int(300 * (f['victims'] or 0) / peak))}px'></i>"
         f"<b>{_count(f, 'victims', threshold)}</b></div>"
         for f in manifest["figures"] if f["incident_type"] == "arbitrary_arrest")
@@ -232,8 +233,9 @@ td.n{{text-align:end;font-variant-numeric:tabular-nums}}.bar{{display:flex;gap:.
 align-items:center}}.bar span{{width:22em}}.bar i{{display:inline-block;height:.9em;
 background:#6a1b9a}}@media print{{body{{margin:0}}}}</style></head><body>
 <h1>Redacted export</h1>
-<p>Organisation: {esc(manifest['organisation']['name'])} · key {esc(manifest['organisation']
-['fingerprint'])} · for {esc(manifest['auditor'])} · {esc(manifest['created'])}</p>
+<p>Organisation: <bdi>{esc(manifest['organisation']['name'])}</bdi> · key <bdi>{esc(
+manifest['organisation']['fingerprint'])}</bdi> · for <bdi>{esc(manifest['auditor'])}</bdi> ·
+<bdi>{esc(manifest['created'])}</bdi></p>
 <p>Check it with <code>testimony verify</code> or <code>sha256sum -c SHA256SUMS</code>.</p>
 <h2>Figures</h2><p>Cases documented by the organisation are counted here, apart from figures
 other sources published; every published figure is shown as its source gave it, on a

@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from testimony_app import i18n
 from testimony_app.core.common.errors import InputError, NotFound
 from testimony_app.core.identity import seal
 from testimony_app.core.records import interchange, store, textnorm, vocab
@@ -35,20 +36,25 @@ class PersonSummary:
 
     def attributes(self, language: str = "en") -> str:
         """"Male · 34 · Health worker", in `language`'s labels (never codes)."""
+        # In the UI's language: its digits and its separator (a middle dot beside
+        # Arabic-Indic digits reads as a zero, so Arabic writes a comma).
+        ui = language == i18n.language()
         parts = [vocab.label("sex", self.sex, language)]
         if self.age is not None:
-            parts.append(str(self.age))
+            parts.append(i18n.number(self.age) if ui else str(self.age))
         elif self.age_group:
             parts.append(vocab.label("age_group", self.age_group, language))
         if self.occupation:
             parts.append(vocab.label("occupation", self.occupation, language))
-        return " · ".join(parts)
+        return i18n.join(parts, "·") if ui else " · ".join(parts)
 
     def label(self, language: str = "en", with_name: bool = True) -> str:
-        """The pseudonym code, the attributes and (if asked and readable) the name."""
-        text = f"{self.code} · {self.attributes(language)}"
+        """The pseudonym code, the attributes and (if asked and readable) the name; the
+        code and the name isolated, so that a Latin code or name keeps its place in an
+        Arabic line and an Arabic name in an English one."""
+        text = f"{i18n.isolate(self.code)} · {self.attributes(language)}"
         if with_name and self.name:
-            text += f" — {self.name}"
+            text += f" — {i18n.isolate(self.name)}"
         return text
 
 

@@ -49,6 +49,9 @@ COLUMNS = {"testimony": TESTIMONY_COLUMNS, "incident": INCIDENT_COLUMNS,
 
 _PLACE_NAME = ("(SELECT json_extract(p.data, '$.name.en') FROM records p "
                "WHERE p.id = r.place_id)")
+# A place in the reader's language where it has a name in it, else in English.
+_PLACE_NAME_AR = ("(SELECT coalesce(json_extract(p.data, '$.name.ar'), "
+                  "json_extract(p.data, '$.name.en')) FROM records p WHERE p.id = r.place_id)")
 
 
 def _where(kind: str, f: Filter) -> tuple[str, list[Any]]:
@@ -109,7 +112,7 @@ def page(conn: Any, kind: str, f: Filter, sort: str, descending: bool, offset: i
     extra = {
         "testimony": ", w.code, (SELECT count(*) FROM links l WHERE l.to_id = r.id "
                      "AND l.role = 'reported_by') AS incidents",
-        "incident": f", {_PLACE_NAME} AS place_name",
+        "incident": f", {_PLACE_NAME_AR if language == 'ar' else _PLACE_NAME} AS place_name",
         "person": ", i.data, i.public_domain",
     }[kind]
     direction = "DESC" if descending else "ASC"

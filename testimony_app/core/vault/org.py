@@ -166,7 +166,10 @@ def fingerprint_words(fp: str, language: str = "en") -> str:
     raw = number.to_bytes(20, "big")
     if language.startswith("ar"):
         numbers = [str(b).translate(_ARABIC_INDIC) for b in raw[:8]]
-        return " — ".join(" ".join(numbers[i:i + 4]) for i in (0, 4))
+        # In a right-to-left isolate: the first number is the rightmost, where an Arabic
+        # reader starts, in a left-to-right label as in a right-to-left table alike, so
+        # that the two people comparing read the numbers in the same order.
+        return "\u2067" + " — ".join(" ".join(numbers[i:i + 4]) for i in (0, 4)) + "\u2069"
     return " ".join(WORDS[b] for b in raw[:8])
 
 

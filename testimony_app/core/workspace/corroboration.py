@@ -129,6 +129,8 @@ class Reason:
             params["perpetrator"] = vocab.label("perpetrator", params["perpetrator"], language)
         if "why" in params:
             params["why"] = vocab.label("dependence", params["why"], language)
+        if isinstance(params.get("source"), str):  # a name from records, in any script
+            params["source"] = _bidi(params["source"])
         for name, value in params.items():
             if isinstance(value, str) and _ISO_DATE.fullmatch(value):
                 params[name] = _bidi(i18n.digits(value))

@@ -475,7 +475,8 @@ def _totals(rows: list[dict[str, Any]], by: str, places: Places) -> list[dict[st
                     "parts": [f["id"] for f in figures],
                     "of": [{"id": f["id"], "victims": f["victims"], "qualifier": f["qualifier"],
                             "figure_place": f["figure_place"],
-                            "period": period_text(f["period"])} for f in figures],
+                            "period": period_text(f["period"], shown=False)}
+                           for f in figures],
                     "spans_months": any(f["spans_months"] for f in figures)})
     return out
 
@@ -514,13 +515,22 @@ def row_label(figures: Figures, row: dict[str, Any], language: str = "en") -> st
     return category_label(figures.by, str(row[CATEGORY[figures.by]]), language)
 
 
+def _bidi(text: str) -> str:
+    """A date or a source's own words inside a sentence of the UI: in the UI's digits
+    and, where the UI runs right to left, isolated (an ISO date's dashes would reorder
+    it, a Latin phrase would take the Arabic punctuation around it)."""
+    text = i18n.digits(text)
+    return i18n.isolate(text) if i18n.is_rtl_language() else text
+
+
 def month_label(key: str) -> str:
     """A month key in words: the month itself, or the span it crosses, marked."""
     if not spans_months(key):
-        return key
+        return _bidi(key)
     first, last = key.split("/")
     return _("{first} to {last} (spans months)").format(
-        first=_("…") if first == ".." else first, last=_("…") if last == ".." else last)
+        first=_("…") if first == ".." else _bidi(first),
+        last=_("…") if last == ".." else _bidi(last))
 
 
 def qualified(count: int, qualifier: str, number: Callable[[int], str] = str) -> str:
@@ -594,19 +604,22 @@ def figure_text(row: dict[str, Any], number: Callable[[int], str] = str,
         count=count, n=number(int(row["records"])))
 
 
-def period_text(period: dict[str, Any]) -> str:
-    """A figure's period as its source gave it: its words, or its dates by precision."""
-    if period.get("text"):
-        return str(period["text"])
+def period_text(period: dict[str, Any], shown: bool = True) -> str:
+    """A figure's period as its source gave it: its words, or its dates by precision;
+    `shown` (to a person) in the UI's digits and isolated, else as stored (JSON rows)."""
+    form: Callable[[str], str] = _bidi if shown else str
+    if period.get("text"):  # the source's own words: data, its digits as written
+        text = str(period["text"])
+        return i18n.isolate(text) if shown and i18n.is_rtl_language() else text
     precision = period["precision"]
     if precision in ("range", "approximate"):
-        text = f"{period['from']} – {period['to']}"
+        text = form(f"{period['from']} – {period['to']}")
         return _("about {period}").format(period=text) if precision == "approximate" else text
     if precision == "before":
-        return _("before {date}").format(date=period["value"])
+        return _("before {date}").format(date=form(period["value"]))
     if precision == "after":
-        return _("after {date}").format(date=period["value"])
-    return str(period["value"])
+        return _("after {date}").format(date=form(period["value"]))
+    return form(str(period["value"]))
 
 
 QUALIFIED = {"at_least": N_("at least {n}"), "approximately": N_("about {n}"),

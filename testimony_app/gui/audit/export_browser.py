@@ -28,7 +28,11 @@ from testimony_app.core.records.words import word
 from testimony_app.core.workspace import stats
 from testimony_app.gui import fmt
 from testimony_app.gui.widgets.bidi import set_document_auto_direction
-from testimony_app.i18n import _
+from testimony_app.i18n import N_, _
+
+# The kinds of records an export counts, in words.
+KINDS = {"testimonies": N_("Testimonies"), "incidents": N_("Incidents"), "persons": N_("People"),
+         "places": N_("Places"), "sources": N_("Sources"), "aggregates": N_("Reported figures")}
 
 
 def _str(value: Any) -> str:
@@ -244,10 +248,13 @@ class ExportBrowser(QTabWidget):
         rows.append([_("Suppressed below"), fmt.digits(_str(manifest.get("threshold")))])
         counts = manifest.get("counts") if isinstance(manifest.get("counts"), dict) else {}
         for kind, count in sorted(counts.items()):
-            rows.append([_("Records: {kind}").format(kind=_str(kind)), _count(count, 0)])
+            rows.append([_("Records: {kind}").format(
+                kind=_(KINDS[kind]) if kind in KINDS else i18n.isolate(_str(kind))),
+                _count(count, 0)])
         log = manifest.get("redaction_log")
+        # The log's entries are the exporter's own words (marked for the catalog there).
         for kind, count in sorted((log if isinstance(log, dict) else {}).items()):
-            rows.append([_str(kind), _count(count, 0)])
+            rows.append([_(_str(kind)), _count(count, 0)])
         widget = table([_("What"), _("How many")], rows, _("Redaction log"))
         widget.horizontalHeader().setStretchLastSection(False)
         widget.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from testimony_app.core.audit import verify
 from testimony_app.gui.sync.common import plain_label
-from testimony_app.i18n import _
+from testimony_app.i18n import _, isolate
 
 GOOD = "QFrame#verdict { background: #e3f4e1; border: 2px solid #2e7d32; } " \
        "QLabel { color: #1b5e20; }"
@@ -52,7 +52,7 @@ class VerdictBanner(QFrame):
             self.setStyleSheet(UNKNOWN)
             self.headline.setText(_("NOT verified: signed by an unknown key "
                                     "({fingerprint})").format(
-                fingerprint=str(verdict.fingerprint)))
+                fingerprint=isolate(verdict.fingerprint)))
             self.details.setText(_(
                 "The files match their signed manifest, but anyone can sign a changed export "
                 "with a key of their own. Ask the organisation for its fingerprint, in person "
@@ -63,8 +63,8 @@ class VerdictBanner(QFrame):
             self.setStyleSheet(GOOD)
             self.headline.setText(_("Authentic and complete — signed by {name} "
                                     "({fingerprint})").format(
-                name=str(organisation.get("name", "")),
-                fingerprint=str(verdict.fingerprint)))  # of the key that signed
+                name=isolate(organisation.get("name", "")),
+                fingerprint=isolate(verdict.fingerprint)))  # of the key that signed
             self.details.setText(_("The signature, every file and every figure check out."))
         else:
             self.setStyleSheet(BAD)

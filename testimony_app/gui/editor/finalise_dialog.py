@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from testimony_app import i18n
 from testimony_app.core.identity.finalising import Preview
 from testimony_app.gui import fmt
 from testimony_app.i18n import _
@@ -49,7 +50,7 @@ def consequences(preview: Preview) -> list[str]:
     elif preview.coordinator:
         lines.append(_("This is the coordinator's vault of {org}: identities are sealed to "
                        "the organisation and stay readable here.").format(
-                           org=preview.organisation))
+                           org=i18n.isolate(preview.organisation)))
     if preview.organisation is not None and not preview.coordinator:
         if preview.identities:
             text = (_("{count} identities, the witness's among them, will be encrypted to "
@@ -57,7 +58,8 @@ def consequences(preview: Preview) -> list[str]:
                       "this laptop cannot read them.") if preview.witness else
                     _("{count} identities will be encrypted to {org} and removed from this "
                       "computer. After that, whoever unlocks this laptop cannot read them."))
-            lines.append(text.format(count=n(preview.identities), org=preview.organisation))
+            lines.append(text.format(count=n(preview.identities),
+                                     org=i18n.isolate(preview.organisation)))
         else:
             lines.append(_("No identity in this testimony is left to seal."))
         if preview.tagged_names:

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from testimony_app import i18n
 from testimony_app.core.records.narrative_tags import KnownPerson, Matcher
 from testimony_app.gui.widgets.bidi import follow_text_direction
-from testimony_app.i18n import _, ngettext
+from testimony_app.i18n import _, isolate, ngettext
 
 SUGGEST_MS = 400
 TAG_SHORTCUT = "Ctrl+Shift+T"
@@ -413,13 +413,13 @@ class NarrativeTagger(QObject):
         if offer is not None:
             for person in (offer.person, *offer.others):
                 action = menu.addAction(_("Tag as {person}").format(
-                    person=self.label(person).replace("&", "&&")))  # & marks a shortcut
+                    person=isolate(self.label(person)).replace("&", "&&")))  # & marks a shortcut
                 action.triggered.connect(lambda _c=False, p=person, o=offer: self.accept(o, p))
         self.tag_action.setEnabled(self.can_tag(self.selection()))
         menu.addAction(self.tag_action)
         if tag is not None:
             remove = menu.addAction(_("Remove the tag ({person})").format(
-                person=self.label(tag.person).replace("&", "&&")))
+                person=isolate(self.label(tag.person)).replace("&", "&&")))
             remove.triggered.connect(lambda _c=False, t=tag: self.remove(t))
         menu.exec(self.edit.viewport().mapToGlobal(point))
         menu.deleteLater()
@@ -434,9 +434,9 @@ class NarrativeTagger(QObject):
             offer = self.offer_at(position)
             if tag is not None:
                 text = (_("Sealed name: {person}") if tag.sealed is not None
-                        else _("Tagged: {person}")).format(person=self.label(tag.person))
+                        else _("Tagged: {person}")).format(person=isolate(self.label(tag.person)))
             elif offer is not None:
-                text = _("Suggestion: {person}").format(person=self.label(offer.person))
+                text = _("Suggestion: {person}").format(person=isolate(self.label(offer.person)))
             else:
                 return False
             # A tooltip guesses rich text: escaped inside a paragraph, a name stays text.

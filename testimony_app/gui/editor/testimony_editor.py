@@ -92,6 +92,19 @@ def field_label(path: str) -> str:
     return path
 
 
+# A revision's changed fields in the words of the form; an id says nothing to a reader.
+_CHANGED = {"title": N_("Title"), "summary": N_("Summary"), "narrative": N_("Narrative"),
+            "consent": N_("Consent"), "interview": N_("Interview"), "status": N_("Status"),
+            "witness": N_("Witness"), "incidents": N_("Incidents"),
+            "assessment": N_("Assessment"), "source": N_("Source"),
+            "attachments": N_("Attachments"), "language": N_("Language")}
+
+
+def changed_fields(changed: list[str]) -> str:
+    return i18n.join(_(_CHANGED[f]) if f in _CHANGED else i18n.isolate(f)
+                     for f in changed if f != "id")
+
+
 def missing_field_label(field: str) -> str:
     return {"consent.recorded_by": _("who recorded the consent"),
             "interview.date": _("the interview date"),
@@ -895,7 +908,7 @@ class TestimonyEditor(QWidget):
                 action = actions.get(r.action) or word("action", r.action)
                 reason = reasons.get(r.at[:16]) if "amendments" in r.changed else None
                 if reason:
-                    action = _("amended ({reason})").format(reason=reason)
+                    action = _("amended ({reason})").format(reason=i18n.isolate(reason))
                 # Fields in words; a creation sets them all, so they are not listed.
                 fields = "" if r.action == "created" else field_names(r.changed)
                 self.history.addItem((_("#{n} · {when} · {who} · {action}: {fields}") if fields

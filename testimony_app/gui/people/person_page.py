@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from testimony_app import i18n
 from testimony_app.core.identity.people import Mention, PersonView
 from testimony_app.core.records import vocab
+from testimony_app.core.records.words import word
 from testimony_app.gui import fmt
 from testimony_app.gui.people.person_dialog import PROTECTED_STYLE, PersonDialog
 from testimony_app.gui.worker import VaultWorker
@@ -50,8 +51,8 @@ def mention_text(mention: Mention) -> str:
         what = vocab.label("incident_type", mention.detail, language) if mention.detail \
             else _("incident")
     else:
-        what = mention.title or _("(untitled testimony)")
-    return f"{when} · {what} · {role_text(mention.role)}"
+        what = i18n.isolate(mention.title) if mention.title else _("(untitled testimony)")
+    return i18n.join([when, what, role_text(mention.role)], "·")
 
 
 class PersonPage(QWidget):
@@ -136,8 +137,9 @@ class PersonPage(QWidget):
         else:
             names = identity.get("name") or {}
             for lang, name in names.items():
-                self.identity_form.addRow(_("Name ({language})").format(language=lang),
-                                          _plain(str(name)))
+                self.identity_form.addRow(
+                    _("Name ({language})").format(language=word("language", lang)),
+                    _plain(str(name)))
             for key, label in (("father_name", _("Father's name")),
                                ("mother_name", _("Mother's name")),
                                ("contact", _("Contact"))):

@@ -115,7 +115,7 @@ class ExportDialog(QDialog):
                                                  count=fmt.number(plan.records[k]))
                      for k in sorted(plan.records, key=_order) if plan.records[k]]
             lines = [_("Bundle {sequence} for {organisation} will carry:").format(
-                sequence=fmt.number(plan.sequence), organisation=plan.organisation),
+                sequence=fmt.number(plan.sequence), organisation=i18n.isolate(plan.organisation)),
                 "    " + i18n.join(parts, ";") if parts else "    " + _("no records"),
                 "    " + _("{count} attachments, {size} in all").format(
                     count=fmt.number(plan.attachments), size=size_text(plan.attachment_bytes))]

@@ -189,13 +189,13 @@ class ImportDialog(QDialog):
         item = self._queue.pop(0)
         path = item.path
         if self._mode == "preview":
-            self.status.setText(_("Checking {file}…").format(file=path.name))
+            self.status.setText(_("Checking {file}…").format(file=i18n.isolate(path.name)))
             self.job = self.worker.run(
                 lambda j: bundle.preview(session_of(j), path, j.progress, j.cancelled),
                 lambda p: self._previewed(item, p), lambda e: self._failed(item, e),
                 self._progressed)
         else:
-            self.status.setText(_("Importing {file}…").format(file=path.name))
+            self.status.setText(_("Importing {file}…").format(file=i18n.isolate(path.name)))
             self.job = self.worker.run(lambda j: _import_and_receipt(j, path),
                                        lambda r: self._imported(item, r),
                                        lambda e: self._failed(item, e), self._progressed)
@@ -247,7 +247,8 @@ class ImportDialog(QDialog):
         for item in done:
             if item.receipt is not None:
                 lines.append(_("{file}: receipt written to {path}; give it back to the "
-                               "sender.").format(file=item.path.name, path=str(item.receipt)))
+                               "sender.").format(file=i18n.isolate(item.path.name),
+                                                path=i18n.isolate(item.receipt)))
             elif item.receipt_error:
                 lines.append(f"{item.path.name}: {item.receipt_error}")
         self.status.setText("\n".join(lines))
@@ -330,8 +331,8 @@ class ImportDialog(QDialog):
         if preview.trusted:
             self.signer.setText(_("From {name}, a trusted researcher; bundle {sequence}, "
                                   "made {when} UTC.").format(
-                name=r.signer_name, sequence=fmt.number(r.sequence),
-                when=i18n.isolate(fmt.timestamp(preview.created_at))))
+                name=i18n.isolate(r.signer_name), sequence=fmt.number(r.sequence),
+                when=i18n.isolate(fmt.utc_timestamp(preview.created_at))))
         else:
             self.signer.setText(_("Signed by a key this vault does not trust. Compare this "
                                   "fingerprint with the researcher before trusting it; nothing "
@@ -373,7 +374,7 @@ class ImportDialog(QDialog):
                 warning=loghead.describe(r.log_warning)))
         if item.receipt is not None:
             lines.append(_("Receipt written to {path}; give it back to the sender.").format(
-                path=str(item.receipt)))
+                path=i18n.isolate(item.receipt)))
         if item.receipt_error:
             lines.append(item.receipt_error)
         if item.error:

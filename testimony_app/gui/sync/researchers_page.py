@@ -29,7 +29,7 @@ from testimony_app.gui.sync.common import (
 from testimony_app.gui.sync.trust_dialog import TrustDialog
 from testimony_app.gui.widgets.details_pane import DetailsPane
 from testimony_app.gui.worker import Job, VaultWorker
-from testimony_app.i18n import _
+from testimony_app.i18n import _, isolate
 
 
 @dataclass(frozen=True)
@@ -115,10 +115,10 @@ class ResearchersPage(QWidget):
             self.organisation.setText(_("Not enrolled in an organisation."))
         elif organisation.role == org.ROLE_COORDINATOR:
             self.organisation.setText(_("{name} (this is the coordinator's vault)").format(
-                name=organisation.name))
+                name=isolate(organisation.name)))
         else:
             self.organisation.setText(_("{name} (researcher: read your fingerprint to the "
-                                        "coordinator)").format(name=organisation.name))
+                                        "coordinator)").format(name=isolate(organisation.name)))
         coordinator = organisation is not None and organisation.role == org.ROLE_COORDINATOR
         self.people_box.setVisible(coordinator)
         self.seal_whole.setVisible(organisation is not None)
@@ -160,7 +160,7 @@ class ResearchersPage(QWidget):
             fingerprint = person.fingerprint
         self.trust_dialog = TrustDialog(self.worker, fingerprint, self)
         self.trust_dialog.trusted.connect(lambda p: self._changed(
-            _("Trusted {name}.").format(name=p.name)))
+            _("Trusted {name}.").format(name=isolate(p.name))))
         self.trust_dialog.open()
         return self.trust_dialog
 

@@ -25,7 +25,7 @@ from testimony_app.core.sync import syncthing
 from testimony_app.core.vault import org
 from testimony_app.gui.sync.common import mono_label, plain_label
 from testimony_app.gui.worker import VaultWorker
-from testimony_app.i18n import N_, _
+from testimony_app.i18n import N_, _, isolate
 
 STEPS = N_(
     "To carry the folder with Syncthing by hand:\n"
@@ -108,7 +108,7 @@ class SyncFolderDialog(QDialog):
         self.path_edit.setText(str(self.folder) if self.folder else "")
         self.unset_button.setEnabled(self.folder is not None)
         self.syncthing_button.setEnabled(self.folder is not None and bool(self.role))
-        self.steps.setText(_(STEPS).format(device=self.device))
+        self.steps.setText(_(STEPS).format(device=isolate(self.device)))
 
     def _error(self, error: BaseException) -> None:
         self.outcome.setText(str(error))
@@ -140,7 +140,7 @@ class SyncFolderDialog(QDialog):
         box = QMessageBox(QMessageBox.Icon.Question, _("Syncthing"),
                           _("To add the other computer and the folder, the app reads "
                             "Syncthing's API key from {path} and talks to Syncthing on this "
-                            "computer only. Go ahead?").format(path=config),
+                            "computer only. Go ahead?").format(path=isolate(config)),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.finished.connect(lambda code: self.connect_syncthing(config)
                              if code == QMessageBox.StandardButton.Yes else None)

@@ -15,10 +15,11 @@ from typing import Any
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from testimony_app import i18n
 from testimony_app.core.common.errors import TestimonyError
 from testimony_app.core.sync import syncfolder
 from testimony_app.gui.worker import VaultWorker
-from testimony_app.i18n import N_, _
+from testimony_app.i18n import N_, _, ngettext
 
 INTERVAL_MS = 60_000  # the periodic pass
 SETTLE_MS = 1_500  # after a change is noticed: files often arrive in a burst
@@ -27,23 +28,32 @@ SETTLE_MS = 1_500  # after a change is noticed: files often arrive in a burst
 def summary(result: syncfolder.PassResult) -> str:
     """One line for the status bar; counts and sequence numbers only."""
     parts = []
+    number = i18n.number
     if result.exported is not None:
-        parts.append(_("bundle {sequence} is in the outbox").format(sequence=result.exported))
+        parts.append(_("bundle {sequence} is in the outbox").format(
+            sequence=number(result.exported)))
     if result.receipts:
-        parts.append(_("{count} receipts accepted").format(count=len(result.receipts)))
+        parts.append(ngettext("{count} receipt accepted", "{count} receipts accepted",
+                              len(result.receipts)).format(count=number(len(result.receipts))))
     if result.imported:
-        parts.append(_("{count} bundles imported").format(count=len(result.imported)))
+        parts.append(ngettext("{count} bundle imported", "{count} bundles imported",
+                              len(result.imported)).format(count=number(len(result.imported))))
     if result.untrusted:
-        parts.append(_("{count} bundles from researchers not trusted yet").format(
-            count=len(result.untrusted)))
+        parts.append(ngettext("{count} bundle from researchers not trusted yet",
+                              "{count} bundles from researchers not trusted yet",
+                              len(result.untrusted)).format(count=number(len(result.untrusted))))
     if result.quarantined:
-        parts.append(_("{count} damaged bundles set aside").format(count=len(result.quarantined)))
+        parts.append(ngettext("{count} damaged bundle set aside",
+                              "{count} damaged bundles set aside",
+                              len(result.quarantined)).format(
+            count=number(len(result.quarantined))))
     if result.stale:
-        parts.append(_("{count} files have been arriving for a long time").format(
-            count=len(result.stale)))
+        parts.append(ngettext("{count} file has been arriving for a long time",
+                              "{count} files have been arriving for a long time",
+                              len(result.stale)).format(count=number(len(result.stale))))
     if result.lost:
         parts.append(_("a bundle left the outbox without a receipt"))
-    return (_("Sync folder: ") + "; ".join(parts)) if parts else ""
+    return (_("Sync folder: ") + i18n.join(parts, ";")) if parts else ""
 
 
 PURGE_QUESTION = N_("The organisation confirmed receiving {count} records. Remove them "

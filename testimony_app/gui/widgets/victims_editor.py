@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from testimony_app import i18n
 from testimony_app.core.records import vocab
+from testimony_app.gui import fmt
 from testimony_app.gui.widgets.bidi import MultilingualText, follow_text_direction
 from testimony_app.gui.widgets.vocab_combo import select, vocab_combo
 from testimony_app.i18n import _
@@ -416,15 +417,14 @@ class VictimsEditor(QWidget):
         if victim.kind == "person":
             who = (self._persons.get(victim.person, victim.person) if victim.person
                    else _("(no person chosen)"))
-            number = QLocale(i18n.locale_name()).toString(1)
+            number = fmt.number(1)
         else:
             who = victim.label.text.strip() or _("(unnamed group)")
             number = {
                 "at_least": _("at least {n}"),
                 "approximately": _("about {n}"),
                 "perhaps_more": _("{n}, perhaps more"),
-            }.get(victim.qualifier, "{n}").format(n=QLocale(i18n.locale_name()).toString(
-                victim.count))
+            }.get(victim.qualifier, "{n}").format(n=fmt.number(victim.count))
         status = vocab.label("victim_status", victim.status, i18n.language()) \
             if victim.status else ""
         for column, text in enumerate((who, number, status)):

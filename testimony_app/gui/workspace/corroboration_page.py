@@ -59,8 +59,9 @@ def _label(vocabulary: str, code: str) -> str:
 
 def _side(info: IncidentInfo) -> str:
     return _("{date} · {place} · reported by {who}").format(
-        date=date_text(info.date), place=info.place_label(i18n.language()) or _("no place"),
-        who=info.researcher_label())
+        date=date_text(info.date),
+        place=i18n.isolate(info.place_label(i18n.language())) or _("no place"),
+        who=i18n.isolate(info.researcher_label()))
 
 
 def _fit_width(table: QTableWidget, stretch: tuple[int, ...]) -> None:
@@ -321,7 +322,8 @@ class CorroborationPage(QWidget):
         self.comparison_hint.setVisible(self.comparison.isHidden())
         self.incidents.clear()
         for info in infos:
-            item = QListWidgetItem(f"{_label('incident_type', info.type)} · {_side(info)}")
+            item = QListWidgetItem(i18n.join([_label("incident_type", info.type), _side(info)],
+                                             "·"))
             item.setData(Qt.ItemDataRole.UserRole, info.id)
             self.incidents.addItem(item)
         if infos:

@@ -180,7 +180,7 @@ class DuplicatesPage(QWidget):
                                                             kept=d.other_code)
                     if d.kind == "merged" else _("Not the same person"))
             for c, text in enumerate([kind, d.person_code, d.other_code,
-                                      fmt.timestamp(d.at), who(d.author)]):
+                                      fmt.timestamp(d.at), i18n.isolate(who(d.author))]):
                 table.setItem(r, c, QTableWidgetItem(text))
         table.resizeColumnsToContents()
         message = (ngettext("{count} possible duplicate, best first.",

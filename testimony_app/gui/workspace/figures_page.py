@@ -64,9 +64,9 @@ DEFAULT_TYPE = "arbitrary_arrest"  # the report's monthly table, when the vault 
 
 
 def month_label(code: str) -> str:
-    """'2016-12' as the UI language writes a month ('Dec 2016', 'ديسمبر ٢٠١٦')."""
+    """'2016-12' as the UI language writes a month ('Dec 2016', 'كانون الأول ٢٠١٦')."""
     date = QDate.fromString(code + "-01", "yyyy-MM-dd")
-    return fmt.locale().toString(date, "MMM yyyy") if date.isValid() else code
+    return fmt.digits(fmt.locale().toString(date, "MMM yyyy")) if date.isValid() else code
 
 
 def period_label(start: str, end: str) -> str:
@@ -76,7 +76,7 @@ def period_label(start: str, end: str) -> str:
             and last == first.addMonths(1).addDays(-1):
         return month_label(start[:7])
     def day(d: QDate) -> str:
-        return fmt.locale().toString(d, "d MMM yyyy") if d.isValid() else "…"
+        return fmt.date(d.toString("yyyy-MM-dd")) if d.isValid() else "…"
 
     return f"{day(first)} – {day(last)}"
 
@@ -111,7 +111,7 @@ def category_label(figures: Figures, row: dict[str, Any]) -> str:
 def lane(row: dict[str, Any]) -> str:
     """The column a row goes in: documented, a source, or a source's computed total."""
     if row["kind"] == stats.TOTAL:
-        return _("{source} — computed here").format(source=row["source"])
+        return _("{source} — computed here").format(source=i18n.isolate(row["source"]))
     return str(row["source"])
 
 
@@ -348,8 +348,9 @@ class FiguresPage(QWidget):
             # The source heads its first column; its women and children follow it.
             text = source_label(name)
             short = text if len(text) <= 32 else text[:31] + "…"
-            header = QTableWidgetItem(f"{short if part == 'victims' else ''}\n{words[part]}")
-            header.setToolTip(plain_tip(f"{text}: {words[part]}"))
+            header = QTableWidgetItem(
+                f"{i18n.isolate(short) if part == 'victims' else ''}\n{words[part]}")
+            header.setToolTip(plain_tip(f"{i18n.isolate(text)}{_(': ')}{words[part]}"))
             header.setData(Qt.ItemDataRole.UserRole, (name, part))
             self.table.setHorizontalHeaderItem(col, header)
         for row_index, code in enumerate(codes):
@@ -430,9 +431,12 @@ class FiguresPage(QWidget):
         for number, found in enumerate(self.found):
             if number:
                 cursor.insertText("\n\n", plain)
-            cursor.insertText("{} · {} · {}".format(
+            # The place comes from records and the period holds digits: each isolated,
+            # joined by the language's separator (a dot beside Arabic digits reads as 0).
+            cursor.insertText(i18n.join([
                 vocab.label("incident_type", found.incident_type, language),
-                found.place or _("(no place)"), period_label(found.start, found.end)), bold)
+                i18n.isolate(found.place) if found.place else _("(no place)"),
+                i18n.isolate(period_label(found.start, found.end))], "·"), bold)
             cursor.insertText("\n" + kinds.get(found.kind, found.kind), plain)
             for figure in found.figures:
                 extra = []
@@ -445,9 +449,10 @@ class FiguresPage(QWidget):
                                                             fmt.number), *extra]), bold)
                 cursor.insertText(" — {} {}".format(
                     roles.get(figure.role, figure.role).format(
-                        n=fmt.number(len(figure.record_ids))), figure.source), plain)
+                        n=fmt.number(len(figure.record_ids))), i18n.isolate(figure.source)), plain)
                 ids.append((_("{source}, {period}").format(
-                    source=figure.source, period=period_label(figure.start, figure.end)),
+                    source=i18n.isolate(figure.source),
+                    period=period_label(figure.start, figure.end)),
                     ", ".join(figure.record_ids)))
         self.discrepancies.moveCursor(QTextCursor.MoveOperation.Start)
         self.discrepancy_ids.set_rows(list(dict.fromkeys(ids)))
@@ -505,7 +510,7 @@ class FiguresPage(QWidget):
         png, by = self.chart_png(), self.by()
 
         def done(_result: object) -> None:
-            self.status.setText(_("Saved the chart to {path}.").format(path=str(target)))
+            self.status.setText(_("Saved the chart to {path}.").format(path=i18n.isolate(target)))
 
         self.worker.with_session(lambda s: s.save_chart(target, png, by), done,
                                  self._export_failed)

@@ -22,6 +22,15 @@ def test_a_named_person_is_created_found_and_seen_where_named(session: Session) 
     assert created.code.startswith("P-") and created.name == "خالد الحلبي"
     assert created.attributes("en") == "Male · 34 · Health worker"
     assert created.attributes("ar") == "ذكر · 34 · عامل صحي"
+    from testimony_app import i18n
+
+    i18n.set_language("ar")
+    try:  # in the Arabic UI: its digits, its comma, the code and the name isolated
+        assert created.attributes("ar") == "ذكر، ٣٤، عامل صحي"
+        assert created.label("ar") == (f"\u2068{created.code}\u2069 · ذكر، ٣٤، عامل صحي"
+                                       " — \u2068خالد الحلبي\u2069")
+    finally:
+        i18n.set_language("en")
     # By name in another spelling (hamza, ta marbuta folded), by code, by attribute.
     assert [p.id for p in session.find_persons("الحلبى")] == [created.id]
     assert [p.id for p in session.find_persons(created.code.lower())] == [created.id]

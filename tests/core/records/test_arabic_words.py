@@ -16,8 +16,9 @@ def test_fingerprint_read_aloud_in_arabic_names_the_same_bytes() -> None:
     english = org.fingerprint_words(fp).split()
     arabic = org.fingerprint_words(fp, "ar")
     assert not re.search("[0-9A-Za-z]", arabic)
+    assert arabic.startswith("\u2067") and arabic.endswith("\u2069")  # read from the right
     numbers = [int(n.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")))
-               for n in arabic.replace("—", " ").split()]
+               for n in arabic.strip("\u2067\u2069").replace("—", " ").split()]
     assert len(numbers) == 8 and [org.WORDS[n] for n in numbers] == english
 
 
@@ -45,3 +46,49 @@ def test_tag_menu_labels_in_arabic(demo_session: Session) -> None:
         bare = re.sub("\u2068[^\u2069]*\u2069", "", label)
         assert not re.search(r"\b(male|female|unknown|adult|child|elderly)\b", bare), label
         assert not re.search("[0-9]", bare) and "·" not in bare, label
+
+
+def test_activity_details_in_arabic() -> None:
+    from testimony_app.core.vault.activity_words import detail_text
+
+    detail = {"added": 134, "anchors": "61aab56b", "reason": "coerced", "unchanged": 0}
+    i18n.set_language("ar")
+    try:
+        text = detail_text(detail)
+    finally:
+        i18n.set_language("en")
+    assert "١٣٤" in text and "\u206861aab56b\u2069" in text and "،" in text
+    bare = re.sub("\u2068[^\u2069]*\u2069", "", text)
+    assert not re.search("[0-9A-Za-z]", bare), text  # keys and codes in words
+    assert detail_text(detail).startswith("added: 134, anchors: \u206861aab56b\u2069, reason: ")
+
+
+def test_report_isolates_the_values_it_embeds() -> None:
+    """An Arabic organisation name, an auditor's name and a figure's place in the
+    report's English sentences and cells sit in <bdi>; an at-least sign in an LRI."""
+    from testimony_app.core.audit import report
+
+    manifest = {"organisation": {"name": "توثيق حلب", "fingerprint": "KABT-903D"},
+                "auditor": "مدقق ١", "created": "2026-12-05T01:00:00Z", "threshold": 5,
+                "redaction_log": {}, "counts": {},
+                "figures": [{"month": "2016-12", "incident_type": "arbitrary_arrest",
+                             "source": "SNHR", "victims": 61, "qualifier": "at_least",
+                             "women": None, "children": None, "figure_place": "حلب الشرقية",
+                             "period": {"precision": "month", "value": "2016-12"}}]}
+    page = report.render_html(manifest, {"testimonies": []})
+    for value in ("توثيق حلب", "KABT-903D", "مدقق ١", "حلب الشرقية"):
+        assert f"<bdi>{value}</bdi>" in page, value
+    assert "\u2066≥61\u2069" in page
+
+
+def test_incident_list_names_places_in_arabic(demo_session: Session) -> None:
+    from testimony_app.core.records import listing
+
+    english = demo_session.page("incident", listing.Filter(), limit=50)
+    arabic = demo_session.page("incident", listing.Filter(), limit=50, language="ar")
+    assert [r["id"] for r in english] == [r["id"] for r in arabic]
+    places = {r["place"] for r in arabic if r["place"]}
+    assert any(re.search("[\u0600-\u06ff]", p) for p in places), places
+    assert not {"East Aleppo", "Aleppo"} & places  # these have Arabic names
+    by_place = demo_session.page("incident", listing.Filter(), sort="place", language="ar")
+    assert len(by_place) == len(demo_session.page("incident", listing.Filter(), sort="place"))
