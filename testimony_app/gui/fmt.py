@@ -68,14 +68,6 @@ def timestamp(iso: str) -> str:
            f"{i18n.digits(locale().toString(moment.time(), time_format()))}"
 
 
-def utc_timestamp(iso: str) -> str:
-    """An ISO UTC timestamp as a short date and hours:minutes, kept in UTC (for text
-    that says "UTC"), in the UI's digits."""
-    if QDate.fromString(iso[:10], "yyyy-MM-dd").isValid() and len(iso) >= 16:
-        return f"{date(iso[:10])} {i18n.digits(iso[11:16])}"
-    return iso
-
-
 def time(iso: str) -> str:
     """The local time of day of an ISO UTC timestamp, in the UI's digits."""
     return time_of(iso)

@@ -330,9 +330,9 @@ class ImportDialog(QDialog):
         r = item.result or preview.result
         if preview.trusted:
             self.signer.setText(_("From {name}, a trusted researcher; bundle {sequence}, "
-                                  "made {when} UTC.").format(
+                                  "made {when}.").format(
                 name=i18n.isolate(r.signer_name), sequence=fmt.number(r.sequence),
-                when=i18n.isolate(fmt.utc_timestamp(preview.created_at))))
+                when=i18n.isolate(fmt.timestamp(preview.created_at))))
         else:
             self.signer.setText(_("Signed by a key this vault does not trust. Compare this "
                                   "fingerprint with the researcher before trusting it; nothing "
