@@ -7,6 +7,7 @@ The CLI and the GUI both call this and nothing below it. Long operations take a
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import uuid
@@ -28,7 +29,10 @@ if TYPE_CHECKING:
     # namematch, ~80 ms before the start window could be painted (bench/README.md);
     # so do stats and discrepancy.
     from testimony_app.core import backup as backups
+    from testimony_app.core.audit.service import AuditService
     from testimony_app.core.records import places
+    from testimony_app.core.sync.service import SyncService
+    from testimony_app.core.vault.org_service import OrgService
     from testimony_app.core.workspace import corroboration, discrepancy, independence, stats
 
 log = logging.getLogger(__name__)
@@ -549,6 +553,31 @@ class Session:
     def provenance(self, ref: str) -> provenance.Provenance:
         """Which researcher, device and bundle a record came from, and its revisions."""
         return provenance.provenance(self.conn, self.resolve(ref))
+
+    # -- the services: one per domain, each a thin class over this open vault ---------
+    # Created when first asked for (imported late for start-up time, bench/README.md);
+    # the window and the command line call them instead of the modules below them.
+
+    @functools.cached_property
+    def org(self) -> OrgService:
+        """Who this installation is, its organisation, the trust list and settings."""
+        from testimony_app.core.vault.org_service import OrgService
+
+        return OrgService(self)
+
+    @functools.cached_property
+    def sync(self) -> SyncService:
+        """Bundles, receipts and purges between researchers and the coordinator."""
+        from testimony_app.core.sync.service import SyncService
+
+        return SyncService(self)
+
+    @functools.cached_property
+    def audit(self) -> AuditService:
+        """The redaction review and the auditor's export."""
+        from testimony_app.core.audit.service import AuditService
+
+        return AuditService(self)
 
     # -- sync folder -------------------------------------------------------------------
 

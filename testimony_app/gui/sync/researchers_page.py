@@ -39,11 +39,11 @@ class Overview:
 
 
 def overview(job: Job) -> Overview:
-    conn = session_of(job).conn
-    organisation = org.organisation(conn)
+    session = session_of(job)
+    organisation = session.org.organisation()
     coordinator = organisation is not None and organisation.role == org.ROLE_COORDINATOR
-    return Overview(org.whoami(conn), organisation,
-                    bundle.researchers(conn) if coordinator else [])
+    return Overview(session.org.whoami(), organisation,
+                    session.sync.researchers() if coordinator else [])
 
 
 class ResearchersPage(QWidget):
@@ -161,8 +161,7 @@ class ResearchersPage(QWidget):
         fp, name = person.fingerprint, person.name
 
         def job(j: Job) -> org.Person:
-            s = session_of(j)
-            return org.untrust(s.conn, fp, s.author)
+            return session_of(j).org.untrust(fp)
 
         return self.worker.run(job, lambda _p: self._changed(
             _("No longer trusted: {name}. Bundles signed by this key will be refused.").format(
@@ -170,8 +169,7 @@ class ResearchersPage(QWidget):
 
     def set_seal_whole(self, on: bool) -> Job:
         def job(j: Job) -> org.Organisation:
-            s = session_of(j)
-            return org.set_setting(s.conn, "seal_whole_testimony", on, s.author)
+            return session_of(j).org.set_setting("seal_whole_testimony", on)
 
         def failed(error: BaseException) -> None:
             self.seal_whole.setChecked(not on)
