@@ -4,9 +4,12 @@ researchers heard from. `Session.sync` is one of these."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from testimony_app.core.sync import bundle, receipt
+from testimony_app.core.identity import enrolling
+from testimony_app.core.sync import bundle, receipt, timestamp
+from testimony_app.core.vault import org
 from testimony_app.core.vault.opened import OpenVault
 
 
@@ -26,6 +29,11 @@ class SyncService:
         """Write everything new or changed since the last bundle (or everything)."""
         return bundle.export(self._vault, target, everything=everything, progress=progress,
                              cancelled=cancelled)
+
+    def join(self, enrolment: org.Enrolment) -> tuple[org.Organisation, int]:
+        """Join the organisation (again, to update it); what was finalised before is
+        sealed then. Returns the organisation and how many testimonies were sealed."""
+        return enrolling.apply_enrolment(self._vault.conn, enrolment, self._vault.author)
 
     def accept_receipt(self, path: Path) -> receipt.Accepted:
         """Verify the coordinator's receipt and mark what it lists as safely received."""
@@ -63,3 +71,35 @@ class SyncService:
     def researchers(self) -> list[bundle.Researcher]:
         """Every researcher heard from, with the bundles missing from each."""
         return bundle.researchers(self._vault.conn)
+
+    def gaps(self) -> list[tuple[str, str, int]]:
+        """(fingerprint, person's name, missing sequence) for every device heard from."""
+        return bundle.gaps(self._vault.conn)
+
+    def conflicts(self) -> list[bundle.Conflict]:
+        """Records two vaults changed differently, waiting for a decision."""
+        return bundle.conflicts(self._vault.conn)
+
+    def provenance(self, record_id: str) -> list[bundle.Provenance]:
+        """The bundles a record arrived in."""
+        return bundle.provenance(self._vault.conn, record_id)
+
+    # -- time stamps of what the coordinator received --------------------------
+
+    def timestamps_of(self, bundle_ids: Iterable[str]) -> list[timestamp.Token]:
+        return timestamp.of_bundles(self._vault.conn, bundle_ids)
+
+    def tsa_urls(self) -> list[str]:
+        """The time-stamp authorities asked, in order."""
+        return timestamp.urls(self._vault.conn)
+
+    def set_tsa_urls(self, values: Iterable[str]) -> list[str]:
+        return timestamp.set_urls(self._vault, values)
+
+    def pending_timestamps(self) -> int:
+        """How many timestamp requests wait for an authority's answer."""
+        return timestamp.pending_count(self._vault.conn)
+
+    def send_timestamps(self) -> timestamp.Sent:
+        """Send the requests that are waiting."""
+        return timestamp.send_pending(self._vault)
