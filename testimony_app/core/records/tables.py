@@ -44,3 +44,29 @@ def public_non_witnesses(conn: Any) -> set[str]:
     return {r[0] for r in conn.execute(
         "SELECT person_id FROM identities WHERE public_domain = 1 AND person_id NOT IN "
         "(SELECT to_id FROM links WHERE role = 'witness')")}
+
+
+def public_persons(conn: Any) -> set[str]:
+    """Persons whose names are public."""
+    return {r[0] for r in conn.execute("SELECT person_id FROM identities "
+                                       "WHERE public_domain = 1")}
+
+
+def identity(conn: Any, person_id: str) -> dict[str, Any] | None:
+    """A person's visible identity, or None when there is none here (sealed, or none)."""
+    row = conn.execute("SELECT data FROM identities WHERE person_id = ?",
+                       (person_id,)).fetchone()
+    return None if row is None else dict(json.loads(row[0]))
+
+
+def codes(conn: Any, kind: str, ids: list[str]) -> dict[str, str]:
+    """The pseudonym code of each of these records of a kind (by id)."""
+    return dict(conn.execute(
+        f"SELECT id, code FROM records WHERE kind = ? AND id IN "  # noqa: S608
+        f"({','.join('?' * len(ids))})", [kind, *ids]).fetchall())
+
+
+def finalised_testimony_ids(conn: Any) -> list[str]:
+    """Every finalised testimony, in the order they were first stored."""
+    return [r[0] for r in conn.execute("SELECT id FROM records WHERE kind = 'testimony' "
+                                       "AND status = 'finalised' ORDER BY rowid")]
