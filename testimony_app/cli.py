@@ -44,10 +44,10 @@ from testimony_app.core import demo
 from testimony_app.core.common import hygiene
 from testimony_app.core.common.errors import InputError, TestimonyError, ValidationFailed
 from testimony_app.core.identity import enrolling
-from testimony_app.core.records import vocab
+from testimony_app.core.records import activity_words, vocab
 from testimony_app.core.records.words import word
 from testimony_app.core.session import Session, is_vault
-from testimony_app.core.vault import activity_words, db
+from testimony_app.core.vault import db
 from testimony_app.core.workspace import stats
 from testimony_app.i18n import N_, _, isolate, ngettext
 from testimony_app.i18n import digits as i18n_digits

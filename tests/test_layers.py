@@ -178,3 +178,104 @@ def test_core_package_inits_import_nothing() -> None:
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 problems.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not problems, "imports in core package __init__ files:\n" + "\n".join(problems)
+
+
+# -- the faces: the window (and, once it is a package, the command line) call the facade --
+
+# Core modules a face imports whole: the facade, its services (a `*service` module of a
+# package: `Session.org`, `.sync`, `.audit`), the errors and their words, and modules of
+# plain data and pure text (vocabularies, words, text normalisation, dates).
+FACE_MODULES = {
+    "testimony_app.core.session",
+    "testimony_app.core.common.errors",
+    "testimony_app.core.common.messages",
+    "testimony_app.core.records.vocab",
+    "testimony_app.core.records.words",
+    "testimony_app.core.records.textnorm",
+    "testimony_app.core.records.dates",
+}
+# From any other core module a face takes only its types and constants (names that begin
+# with a capital) and these pure helpers, which read no vault.
+FACE_HELPERS = {
+    # where a vault lives, asked by the start window before the facade is imported
+    "testimony_app.core.vault.keyfile": {"is_vault", "normalise_group", "default_vault_dir"},
+    "testimony_app.core.vault.org": {"fingerprint_words"},
+    "testimony_app.core.vault.loghead": {"describe"},
+    "testimony_app.core.common.hygiene": {"install"},  # the process, before any vault
+    "testimony_app.core.records.places": {"parse_coordinates", "coordinates_text"},
+    "testimony_app.core.workspace.corroboration": {"date_text"},
+    "testimony_app.core.workspace.stats": {
+        "signed", "period_text", "month_label", "qualified", "figure_text", "row_label",
+        "sign_legend", "spans_months"},
+    # the local Syncthing daemon's settings, not the vault
+    "testimony_app.core.sync.syncthing": {
+        "find_config", "read_endpoint", "accept_offers", "share_device_folder"},
+}
+# Not yet under the rule. The command line follows the same rule once it is the package
+# testimony_app/cli/ (its `.conn` uses move to the services then); screenshots.py is a
+# developer's tool that builds the demo vault.
+FACE_EXEMPT = {"testimony_app.gui.screenshots"}
+
+
+def face_modules() -> dict[str, Path]:
+    faces = {name: path for name, path in all_modules().items()
+             if name.startswith(("testimony_app.gui", "testimony_app.cli"))
+             and name not in FACE_EXEMPT}
+    # the command line (cli.py, cli_*.py), until it is a package: remove this line then
+    faces = {name: path for name, path in faces.items()
+             if not name.startswith("testimony_app.cli")}
+    return faces
+
+
+def _face_module_allowed(module: str) -> bool:
+    return module in FACE_MODULES or module.rpartition(".")[2].endswith("service")
+
+
+def _face_name_allowed(module: str, name: str) -> bool:
+    return (_face_module_allowed(module) or name[:1].isupper()
+            or name in FACE_HELPERS.get(module, set()))
+
+
+def face_problems(name: str, path: Path, known: set[str]) -> list[str]:
+    """What the face reaches below the facade: `.conn` of anything, and core modules or
+    names outside the rule above."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    here = path.relative_to(ROOT)
+    problems: list[str] = []
+    bound: dict[str, str] = {}  # local name -> core module imported whole
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in ("conn", "_conn"):
+            problems.append(f"{here}:{node.lineno} reads .{node.attr} (call the session)")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("testimony_app.core."):
+                    problems.append(f"{here}:{node.lineno} imports {alias.name} "
+                                    f"(use `from ... import ...`)")
+        elif isinstance(node, ast.ImportFrom) and not node.level \
+                and (node.module or "").startswith("testimony_app.core"):
+            base = node.module or ""
+            for alias in node.names:
+                candidate = f"{base}.{alias.name}"
+                if candidate in known:  # a module, imported whole
+                    bound[alias.asname or alias.name] = candidate
+                    if not _face_module_allowed(candidate):
+                        # allowed when only its types and helpers are used (checked below)
+                        continue
+                elif not _face_name_allowed(base, alias.name):
+                    problems.append(f"{here}:{node.lineno} imports {candidate}, which is "
+                                    f"neither the facade, a type nor an allowed helper")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and node.value.id in bound:
+            module = bound[node.value.id]
+            if not _face_name_allowed(module, node.attr):
+                problems.append(f"{here}:{node.lineno} uses {module}.{node.attr} (call the "
+                                f"session or its services)")
+    return problems
+
+
+def test_window_calls_only_the_facade() -> None:
+    known = set(all_modules())
+    problems = [p for name, path in face_modules().items()
+                for p in face_problems(name, path, known)]
+    assert not problems, "the window reaches below the facade:\n" + "\n".join(problems)

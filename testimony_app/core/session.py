@@ -7,6 +7,7 @@ The CLI and the GUI both call this and nothing below it. Long operations take a
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import uuid
@@ -18,7 +19,7 @@ from testimony_app.core.common import outfile
 from testimony_app.core.common.errors import InputError, VaultError, WrongSecret
 from testimony_app.core.identity import finalising
 from testimony_app.core.identity import people as persons  # `people` is a method below
-from testimony_app.core.records import attachment, drafts, interchange, listing, store
+from testimony_app.core.records import attachment, drafts, interchange, listing, record_names, store
 from testimony_app.core.vault import activity, anchor, db, keyfile, lock, rekey
 from testimony_app.core.workspace import provenance
 from testimony_app.i18n import _
@@ -28,7 +29,10 @@ if TYPE_CHECKING:
     # namematch, ~80 ms before the start window could be painted (bench/README.md);
     # so do stats and discrepancy.
     from testimony_app.core import backup as backups
+    from testimony_app.core.audit.service import AuditService
     from testimony_app.core.records import places
+    from testimony_app.core.sync.service import SyncService
+    from testimony_app.core.vault.org_service import OrgService
     from testimony_app.core.workspace import corroboration, discrepancy, independence, stats
 
 log = logging.getLogger(__name__)
@@ -568,6 +572,31 @@ class Session:
         """Which researcher, device and bundle a record came from, and its revisions."""
         return provenance.provenance(self.conn, self.resolve(ref))
 
+    # -- the services: one per domain, each a thin class over this open vault ---------
+    # Created when first asked for (imported late for start-up time, bench/README.md);
+    # the window and the command line call them instead of the modules below them.
+
+    @functools.cached_property
+    def org(self) -> OrgService:
+        """Who this installation is, its organisation, the trust list and settings."""
+        from testimony_app.core.vault.org_service import OrgService
+
+        return OrgService(self)
+
+    @functools.cached_property
+    def sync(self) -> SyncService:
+        """Bundles, receipts and purges between researchers and the coordinator."""
+        from testimony_app.core.sync.service import SyncService
+
+        return SyncService(self)
+
+    @functools.cached_property
+    def audit(self) -> AuditService:
+        """The redaction review and the auditor's export."""
+        from testimony_app.core.audit.service import AuditService
+
+        return AuditService(self)
+
     # -- sync folder -------------------------------------------------------------------
 
     def sync_folder(self) -> Path | None:
@@ -699,6 +728,14 @@ class Session:
 
     def activity(self, limit: int | None = None) -> list[activity.Entry]:
         return activity.entries(self.conn, limit)
+
+    def record_names(self, ids: set[str]) -> dict[str, record_names.RecordName]:
+        """How a person names the given records (title, kind), for sentences about them."""
+        return record_names.records(self.conn, ids)
+
+    def key_names(self) -> dict[str, str]:
+        """fingerprint -> the name this vault knows the researcher by."""
+        return record_names.keys(self.conn)
 
     def check(self) -> list[str]:
         """Every problem found; an empty list means the vault is sound."""

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core.records import record_names
 from testimony_app.core.session import Session
 from testimony_app.core.vault.activity import Entry
 from testimony_app.gui import fmt
@@ -64,8 +63,7 @@ class ActivityPage(QWidget):
             entries = s.activity(SHOWN)
             targets = {e.target for e in entries if e.target}
             targets |= {str(e.detail["other"]) for e in entries if e.detail.get("other")}
-            return entries, Names(record_names.records(s.conn, targets),
-                                  record_names.keys(s.conn))
+            return entries, Names(s.record_names(targets), s.key_names())
 
         self.worker.with_session(job, lambda result: self._show(*result))
 

@@ -150,7 +150,7 @@ def test_the_preview_does_not_depend_on_hash_order(pair: Pair) -> None:
     script = ("import json, sys; from pathlib import Path; "
               "from testimony_app.core.session import Session; "
               "s = Session.open_with_key(Path(sys.argv[1]), bytes.fromhex(sys.stdin.read())); "
-              "from testimony_app.core import redact; "
+              "from testimony_app.core.audit import redact; "
               "print(json.dumps(redact.preview(s.conn, sys.argv[2], 'Auditor A'), "
               "sort_keys=True)); s.close()")
     outputs: list[Any] = []

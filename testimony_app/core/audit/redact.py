@@ -35,7 +35,7 @@ from testimony_app.core.audit import disclosure, report, uwazi
 from testimony_app.core.common import outfile
 from testimony_app.core.common.errors import InputError
 from testimony_app.core.identity import narrative_redaction, seal
-from testimony_app.core.records import dates, narrative_tags
+from testimony_app.core.records import dates, narrative_tags, tables
 from testimony_app.core.sync import timestamp
 from testimony_app.core.vault import activity, org
 from testimony_app.core.vault.db import transaction
@@ -94,11 +94,9 @@ def _private_names(conn: Any, key: bytes, level: str | None = None
     """What narratives are redacted against (core/identity/narrative_redaction.py): every person
     whose name is not public (a witness's always), individual sources, and places
     finer than `level` (by default sites)."""
-    witnesses = {r[0] for r in conn.execute("SELECT to_id FROM links WHERE role = 'witness'")}
+    witnesses = tables.witnesses(conn)
     persons, public = [], []
-    for person_id, data in conn.execute("SELECT person_id, data FROM identities "
-                                        "ORDER BY person_id"):
-        identity = json.loads(data)
+    for person_id, identity in sorted(tables.identities(conn).items()):
         if identity.get("public_domain") and person_id not in witnesses:
             public.append(narrative_redaction.Person(person_id, "", tuple(
                 seal.names_of(identity))))
@@ -119,9 +117,7 @@ def _private_names(conn: Any, key: bytes, level: str | None = None
 def _kept_tags(conn: Any) -> set[str]:
     """Persons whose tagged names may stay in a narrative: public-domain names of
     people who are nobody's witness."""
-    return {r[0] for r in conn.execute(
-        "SELECT person_id FROM identities WHERE public_domain = 1 AND person_id NOT IN "
-        "(SELECT to_id FROM links WHERE role = 'witness')")}
+    return tables.public_non_witnesses(conn)
 
 
 def _narrative(conn: Any, record: dict[str, Any], names: narrative_redaction.Redactor,
@@ -151,11 +147,10 @@ def preview(conn: Any, testimony_id: str, auditor: str = "auditor") -> dict[str,
     """The narrative of a testimony as it would leave, per language."""
     key = auditor_key(conn, auditor)
     names = _private_names(conn, key)
-    row = conn.execute("SELECT data FROM records WHERE id = ? AND kind = 'testimony'",
-                       (testimony_id,)).fetchone()
-    if row is None:
+    record = tables.testimony(conn, testimony_id)
+    if record is None:
         raise InputError("not_a_testimony")
-    texts = _narrative(conn, json.loads(row[0]), names, key, _kept_tags(conn))
+    texts = _narrative(conn, record, names, key, _kept_tags(conn))
     return {lang: pair[0] for lang, pair in texts.items()}
 
 
@@ -203,10 +198,7 @@ def candidates(conn: Any, auditor: str = "auditor") -> list[dict[str, Any]]:
     reviewed = {r[0]: r[1] for r in conn.execute(
         "SELECT record_id, sha256 FROM narrative_reviews WHERE field = 'narrative'")}
     out = []
-    for record_id, title, sort_date, data in conn.execute(
-            "SELECT id, title, sort_date, data FROM records WHERE kind = 'testimony' "
-            "AND status = 'finalised' ORDER BY sort_date, id"):
-        record = json.loads(data)
+    for record_id, title, sort_date, record in tables.finalised_testimonies(conn):
         if record.get("consent", {}).get("scope") not in SHARED_SCOPES:
             continue
         narrative = seal.opened(conn, record).get("narrative") or {}
@@ -222,8 +214,7 @@ def candidates(conn: Any, auditor: str = "auditor") -> list[dict[str, Any]]:
 
 
 def _load(conn: Any, kind: str) -> list[dict[str, Any]]:
-    return [json.loads(r[0]) for r in conn.execute(
-        "SELECT data FROM records WHERE kind = ? ORDER BY sort_date, id", (kind,))]
+    return tables.of_kind(conn, kind)
 
 
 def holdings(conn: Any, auditor: str, coarsen_places: str | None = None
@@ -260,10 +251,8 @@ def holdings(conn: Any, auditor: str, coarsen_places: str | None = None
         persons=_load(conn, "person"),
         testimonies=[seal.opened(conn, t) for t in _load(conn, "testimony")],
         incidents=_load(conn, "incident"), aggregates=_load(conn, "aggregate"),
-        identities={r[0]: json.loads(r[1]) for r in conn.execute(
-            "SELECT person_id, data FROM identities")},
-        witnesses=frozenset(r[0] for r in conn.execute(
-            "SELECT to_id FROM links WHERE role = 'witness'")),
+        identities=tables.identities(conn),
+        witnesses=frozenset(tables.witnesses(conn)),
         pseudonym=lambda person_id: pseudonym(key, person_id), narrate=narrate)
 
 

@@ -47,7 +47,7 @@ from pyrage import x25519
 
 from testimony_app.core.common.errors import IntegrityError
 from testimony_app.core.identity import duplicates
-from testimony_app.core.records import attachment, interchange, narrative_tags, store
+from testimony_app.core.records import attachment, interchange, narrative_tags, store, tables
 
 # The half of sealing the store needs (match keys, opening, the guards) is
 # records/sealed.py; its names are read through this module too.
@@ -232,11 +232,9 @@ def _seal_identities(conn: Any, testimony_id: str, author: str,
                      current: org.Organisation) -> list[str]:
     sealed: list[str] = []
     for person_id in persons_of(conn, testimony_id):
-        row = conn.execute("SELECT data FROM identities WHERE person_id = ?",
-                           (person_id,)).fetchone()
-        if row is None:
+        identity = tables.identity(conn, person_id)
+        if identity is None:
             continue
-        identity = json.loads(row[0])
         if identity.get("public_domain"):
             continue
         record = store.get(conn, person_id, with_identity=False).data
@@ -289,8 +287,7 @@ def _seal_tags(conn: Any, data: dict[str, Any], recipients: tuple[str, ...],
     spelling of it or of `people`'s names (the persons the testimony seals, read
     before their identities were sealed), replaced by its person's token and sealed into the tag;
     and how many were sealed."""
-    public = {r[0] for r in conn.execute("SELECT person_id FROM identities "
-                                         "WHERE public_domain = 1")}
+    public = tables.public_persons(conn)
     record = dict(data)
     # Even with no tag: the names of the persons it seals, in any spelling, go too.
     # Public persons' words are kept, and a word shared with them (or anyone else)
@@ -305,9 +302,7 @@ def _seal_tags(conn: Any, data: dict[str, Any], recipients: tuple[str, ...],
     wanted = [i for i, t in enumerate(tags) if "sealed" not in t and t["person"] not in public]
     if not wanted:
         return data, 0
-    codes = dict(conn.execute(
-        f"SELECT id, code FROM records WHERE kind = 'person' AND id IN "  # noqa: S608
-        f"({','.join('?' * len(wanted))})", [tags[i]["person"] for i in wanted]).fetchall())
+    codes = tables.codes(conn, "person", [tags[i]["person"] for i in wanted])
     seals = {}
     for i in wanted:
         tag = tags[i]
@@ -535,8 +530,7 @@ def seal_finalised(conn: Any, author: str) -> int:
     """Seal every finalised testimony (idempotent), as finalising would have: for a
     vault that joins an organisation after finalising some. Returns how many
     testimonies had something sealed now."""
-    ids = [r[0] for r in conn.execute("SELECT id FROM records WHERE kind = 'testimony' "
-                                      "AND status = 'finalised' ORDER BY rowid")]
+    ids = tables.finalised_testimony_ids(conn)
     done = [seal(conn, testimony_id, author) for testimony_id in ids]
     conn.execute("DELETE FROM meta WHERE key = ?", (org.SEAL_PENDING,))
     return sum(1 for r in done if r.identities or r.spans or r.whole or r.incidents

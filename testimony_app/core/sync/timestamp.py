@@ -81,6 +81,11 @@ def urls(conn: Any) -> list[str]:
     return list(json.loads(row[0])) if row else []
 
 
+def pending_count(conn: Any) -> int:
+    """How many requests are queued without a token."""
+    return int(conn.execute("SELECT count(*) FROM timestamps WHERE token IS NULL").fetchone()[0])
+
+
 def set_urls(session: OpenVault, values: Iterable[str]) -> list[str]:
     cleaned = []
     for value in values:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from testimony_app import i18n
 from testimony_app.core.audit import verify
+from testimony_app.core.audit.service import AuditService
 from testimony_app.core.common.errors import TestimonyError
 from testimony_app.gui.audit.export_browser import ExportBrowser
 from testimony_app.gui.audit.verdict_banner import VerdictBanner
@@ -43,7 +44,7 @@ class _Check(QRunnable):
 
     def run(self) -> None:
         try:
-            result: object = verify.inspect(self.path, [self.expect] if self.expect else [])
+            result: object = AuditService.inspect(self.path, [self.expect] if self.expect else [])
         except Exception as exc:  # noqa: BLE001 - shown as a problem, never a traceback
             result = exc
         self.signals.done.emit(self.generation, result)

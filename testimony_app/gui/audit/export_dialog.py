@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 
 from testimony_app import i18n
 from testimony_app.core.audit import disclosure, redact
-from testimony_app.core.vault import org
 from testimony_app.gui import fmt
 from testimony_app.gui.audit.review_panel import ReviewPanel
 from testimony_app.gui.sync.common import mono_label, plain_label, session_of
@@ -188,7 +187,7 @@ class AuditExportDialog(QDialog):
         layout.addWidget(self.buttons)
         self.resize(980, 680)  # within a 1366×768 screen, with a title bar and a panel
         self._update()
-        self.worker.with_session(lambda s: org.require_coordinator(s.conn).name,
+        self.worker.with_session(lambda s: s.org.require_coordinator().name,
                                  self._is_coordinator, self._not_coordinator)
 
     # -- whose vault -----------------------------------------------------------------
@@ -268,7 +267,7 @@ class AuditExportDialog(QDialog):
         self.result_box.setVisible(False)
         self.status.setText(_("Writing and signing the export…"))
         self.job = self.worker.run(
-            lambda j: redact.export(session_of(j), target, options, j.progress),
+            lambda j: session_of(j).audit.export(target, options, j.progress),
             lambda manifest: self._done(target, manifest), self._failed)
         self._update()
         return self.job

@@ -1,6 +1,6 @@
 """Review the redaction of each narrative before it may leave: the list of
 testimonies that may be shared, the preview of the selected one per language,
-and Approve / Withhold (core `redact.approve` / `redact.withdraw`)."""
+and Approve / Withhold (`session.audit.approve` / `session.audit.withdraw`)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from testimony_app.core.audit import redact
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import plain_label
 from testimony_app.gui.widgets.bidi import set_document_auto_direction
@@ -103,7 +102,7 @@ class ReviewPanel(QWidget):
         self.auditor = auditor
         self.loading = True
         self._update_buttons()
-        self.worker.with_session(lambda s: redact.candidates(s.conn, auditor),
+        self.worker.with_session(lambda s: s.audit.candidates(auditor),
                                  self._loaded, self._failed)
 
     def _loaded(self, rows: list[dict[str, Any]]) -> None:
@@ -177,7 +176,7 @@ class ReviewPanel(QWidget):
         if testimony_id is None:
             return
         self.state.setText(_("Preparing the preview…"))
-        self.worker.with_session(lambda s: redact.preview(s.conn, testimony_id, auditor),
+        self.worker.with_session(lambda s: s.audit.preview(testimony_id, auditor),
                                  lambda texts: self._previewed(testimony_id, texts),
                                  self._failed)
 
@@ -223,7 +222,7 @@ class ReviewPanel(QWidget):
         self.loading = True
         self._update_buttons()
         self.worker.with_session(
-            lambda s: redact.approve(s.conn, testimony_id, s.author, auditor),
+            lambda s: s.audit.approve(testimony_id, auditor),
             lambda _r: self._reviewed(), self._failed)
 
     def withhold(self) -> None:
@@ -237,7 +236,7 @@ class ReviewPanel(QWidget):
             return
         self.loading = True
         self._update_buttons()
-        self.worker.with_session(lambda s: redact.withdraw(s.conn, testimony_id, s.author),
+        self.worker.with_session(lambda s: s.audit.withdraw(testimony_id),
                                  lambda _r: self._reviewed(), self._failed)
 
     def _reviewed(self) -> None:

@@ -101,7 +101,7 @@ class ExportDialog(QDialog):
     def refresh(self) -> None:
         everything = self.everything.isChecked()
         self.export_button.setEnabled(False)
-        self.worker.run(lambda job: bundle.plan(session_of(job), everything),
+        self.worker.run(lambda job: session_of(job).sync.plan(everything),
                         self._planned, self._plan_failed)
 
     def _planned(self, plan: bundle.ExportPlan) -> None:
@@ -164,8 +164,8 @@ class ExportDialog(QDialog):
         self.status.setText(_("Writing the bundle…"))
 
         def job(j: Job) -> bundle.ExportResult:
-            return bundle.export(session_of(j), target, everything=everything,
-                                 progress=j.progress, cancelled=j.cancelled)
+            return session_of(j).sync.export(target, everything=everything,
+                                             progress=j.progress, cancelled=j.cancelled)
 
         self.job = self.worker.run(job, self._done, self._failed, self._progressed)
         self._update_buttons()

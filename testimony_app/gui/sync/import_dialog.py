@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from testimony_app import i18n
 from testimony_app.core.common.errors import TestimonyError
-from testimony_app.core.sync import bundle, receipt
+from testimony_app.core.sync import bundle
 from testimony_app.core.vault import loghead, org
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import (
@@ -60,12 +60,12 @@ class Item:
 def _import_and_receipt(job: Job, path: Path
                         ) -> tuple[bundle.ImportResult, Path | None, str]:
     session = session_of(job)
-    result = bundle.import_bundle(session, path, job.progress, job.cancelled)
+    result = session.sync.import_bundle(path, job.progress, job.cancelled)
     if result.already_imported:
         return result, None, ""
-    target = receipt.default_path(path, result.sequence)
+    target = session.sync.receipt_path(path, result.sequence)
     try:
-        receipt.write(session, result.bundle_id, target)
+        session.sync.write_receipt(result.bundle_id, target)
     except TestimonyError as exc:
         return result, None, str(exc)
     return result, target, ""
@@ -191,7 +191,7 @@ class ImportDialog(QDialog):
         if self._mode == "preview":
             self.status.setText(_("Checking {file}…").format(file=i18n.isolate(path.name)))
             self.job = self.worker.run(
-                lambda j: bundle.preview(session_of(j), path, j.progress, j.cancelled),
+                lambda j: session_of(j).sync.preview(path, j.progress, j.cancelled),
                 lambda p: self._previewed(item, p), lambda e: self._failed(item, e),
                 self._progressed)
         else:

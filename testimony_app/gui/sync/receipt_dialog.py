@@ -27,8 +27,8 @@ from testimony_app.i18n import _, ngettext
 
 def _accept(job: Job, path: Path) -> tuple[receipt.Accepted, int]:
     session = session_of(job)
-    accepted = receipt.accept(session, path)
-    return accepted, receipt.pending_purge(session)
+    accepted = session.sync.accept_receipt(path)
+    return accepted, session.sync.pending_purge()
 
 
 class ReceiptDialog(QDialog):
@@ -160,7 +160,7 @@ class ReceiptDialog(QDialog):
         if not self.confirm_check.isChecked() or self.job is not None:
             return None
         self.outcome.setText(_("Removing…"))
-        self.job = self.worker.run(lambda j: receipt.purge_received(session_of(j)),
+        self.job = self.worker.run(lambda j: session_of(j).sync.purge_received(),
                                    self._purged, self._failed)
         self._busy(True)
         return self.job

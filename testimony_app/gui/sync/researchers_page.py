@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core.sync import bundle, last_bundle
+from testimony_app.core.sync import bundle
 from testimony_app.core.vault import org
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import (
@@ -41,12 +41,12 @@ class Overview:
 
 
 def overview(job: Job) -> Overview:
-    conn = session_of(job).conn
-    organisation = org.organisation(conn)
+    session = session_of(job)
+    organisation = session.org.organisation()
     coordinator = organisation is not None and organisation.role == org.ROLE_COORDINATOR
-    return Overview(org.whoami(conn), organisation,
-                    bundle.researchers(conn) if coordinator else [],
-                    last_bundle.made_at(conn) if coordinator else {})
+    return Overview(session.org.whoami(), organisation,
+                    session.sync.researchers() if coordinator else [],
+                    session.sync.last_bundles() if coordinator else {})
 
 
 class ResearchersPage(QWidget):
@@ -171,8 +171,7 @@ class ResearchersPage(QWidget):
         fp, name = person.fingerprint, person.name
 
         def job(j: Job) -> org.Person:
-            s = session_of(j)
-            return org.untrust(s.conn, fp, s.author)
+            return session_of(j).org.untrust(fp)
 
         return self.worker.run(job, lambda _p: self._changed(
             _("No longer trusted: {name}. Bundles signed by this key will be refused.").format(
@@ -180,8 +179,7 @@ class ResearchersPage(QWidget):
 
     def set_seal_whole(self, on: bool) -> Job:
         def job(j: Job) -> org.Organisation:
-            s = session_of(j)
-            return org.set_setting(s.conn, "seal_whole_testimony", on, s.author)
+            return session_of(j).org.set_setting("seal_whole_testimony", on)
 
         def failed(error: BaseException) -> None:
             self.seal_whole.setChecked(not on)

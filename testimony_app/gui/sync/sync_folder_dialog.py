@@ -40,9 +40,9 @@ STEPS = N_(
 
 
 def _state(session: Any) -> tuple[Path | None, str, str]:
-    organisation = org.organisation(session.conn)
+    organisation = session.org.organisation()
     return (session.sync_folder(), organisation.role if organisation else "",
-            org.whoami(session.conn).device_id)
+            session.org.whoami().device_id)
 
 
 class SyncFolderDialog(QDialog):

@@ -85,9 +85,7 @@ class SyncFolderWatch(QObject):
         """Read the vault's setting and begin watching (after unlock, after a change)."""
 
         def read(session: Any) -> tuple[Path | None, str]:
-            from testimony_app.core.vault import org
-
-            organisation = org.organisation(session.conn)
+            organisation = session.org.organisation()
             return session.sync_folder(), organisation.role if organisation else ""
 
         self.worker.with_session(read, self._configured, lambda _e: None)
@@ -158,9 +156,8 @@ class SyncFolderWatch(QObject):
             self.question.deleteLater()
         self.question = None
         if yes:
-            from testimony_app.core.sync import receipt
-
-            self.worker.with_session(receipt.purge_received, self.purged.emit, self._failed)
+            self.worker.with_session(lambda s: s.sync.purge_received(), self.purged.emit,
+                                     self._failed)
 
     def before_lock(self) -> None:
         """The last pass, queued before the lock (the worker runs jobs in order)."""

@@ -85,8 +85,7 @@ class TrustDialog(QDialog):
         self.error.clear()
 
         def job(j: Job) -> org.Person:
-            s = session_of(j)
-            return org.trust(s.conn, fp, name, s.author)
+            return session_of(j).org.trust(fp, name)
 
         return self.worker.run(job, self._done, self._failed)
 

@@ -49,7 +49,7 @@ def test_tag_menu_labels_in_arabic(demo_session: Session) -> None:
 
 
 def test_activity_details_in_arabic() -> None:
-    from testimony_app.core.vault.activity_words import detail_text
+    from testimony_app.core.records.activity_words import detail_text
 
     detail = {"added": 134, "anchors": "61aab56b", "reason": "coerced", "unchanged": 0}
     i18n.set_language("ar")
