@@ -35,7 +35,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check testimony_app tests bench
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy testimony_app/core
+	$(VENV)/bin/mypy testimony_app
 
 pytest: $(STAMP)
 	# A memory cap: a runaway test fails on its own instead of taking the machine down.

@@ -5,6 +5,7 @@ It shows and asks; every operation is a core Session call on the worker.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -291,8 +292,11 @@ class MainWindow(QMainWindow):
         """Open whatever a record is (a log entry's target): testimony, incident or
         person; others (places, sources, attachments) have no page of their own."""
         def opened(kind: str) -> None:
-            {"testimony": self.open_testimony, "incident": self.open_incident,
-             "person": self.open_person}.get(kind, lambda _i: None)(record_id)
+            pages: dict[str, Callable[[str], object]] = {
+                "testimony": self.open_testimony, "incident": self.open_incident,
+                "person": self.open_person}
+            if kind in pages:
+                pages[kind](record_id)
 
         self.worker.with_session(lambda s: s.record(record_id).kind, opened,
                                  lambda _e: None)
