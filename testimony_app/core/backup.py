@@ -53,6 +53,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from testimony_app.core import audit, db, safejson, store, vault
+from testimony_app.core.connection import Connection
 from testimony_app.core.errors import Cancelled, InputError, IntegrityError, VaultError
 from testimony_app.i18n import N_, _
 
@@ -187,7 +188,7 @@ def _disk_error(_exc: BaseException) -> InputError:
     return InputError("disk")
 
 
-def table_counts(conn: Any) -> dict[str, int]:
+def table_counts(conn: Connection) -> dict[str, int]:
     """Rows in every ordinary table (the search index's own tables included)."""
     names = [r[0] for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
@@ -197,12 +198,12 @@ def table_counts(conn: Any) -> dict[str, int]:
             for name in names}
 
 
-def _activity_head(conn: Any) -> str:
+def _activity_head(conn: Connection) -> str:
     row = conn.execute("SELECT seq, hash FROM activity ORDER BY seq DESC LIMIT 1").fetchone()
     return f"{row[0]}:{row[1]}" if row else ""
 
 
-def _snapshot_facts(conn: Any) -> dict[str, Any]:
+def _snapshot_facts(conn: Connection) -> dict[str, Any]:
     """Counts and log head, read in one transaction so that they are of one moment."""
     conn.execute("BEGIN")
     try:
@@ -424,7 +425,7 @@ def make(folder: Path, key: bytes, target: Path, *, keep: int | None = None,
         source.close()
 
 
-def _make(folder: Path, key: bytes, vault_id: str, source: Any, part: Path, final: Path,
+def _make(folder: Path, key: bytes, vault_id: str, source: Connection, part: Path, final: Path,
           report: Progress, stop: IsCancelled) -> BackupResult:
     copy_path = part / vault.DB_FILE
     try:
@@ -542,7 +543,7 @@ def _rotate(folder: Path, keep: int, vault_id: str) -> list[Path]:
 # -- status and reminder -------------------------------------------------------------------
 
 
-def status(conn: Any, settings: dict[str, str], now: datetime | None = None) -> Status:
+def status(conn: Connection, settings: dict[str, str], now: datetime | None = None) -> Status:
     now = now or datetime.now(UTC)
     try:
         days = max(int(settings.get("backup_reminder_days", DEFAULT_REMINDER_DAYS)), 0)

@@ -53,6 +53,7 @@ from testimony_app.core import (
     store,
     timestamp,
 )
+from testimony_app.core.connection import Connection
 from testimony_app.core.errors import Cancelled, InputError, IntegrityError, ValidationFailed
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ def _stored_hash(stored: str) -> str:
 # -- export ------------------------------------------------------------------
 
 
-def _pending(conn: Any, everything: bool
+def _pending(conn: Connection, everything: bool
              ) -> tuple[list[tuple[str, int]], list[attachment.Attachment]]:
     if everything:
         rows = conn.execute("SELECT id, revision FROM records ORDER BY rowid").fetchall()
@@ -159,7 +160,7 @@ def _pending(conn: Any, everything: bool
     return [(r[0], r[1]) for r in rows], atts
 
 
-def _record_line(conn: Any, record_id: str) -> tuple[bytes, str, int]:
+def _record_line(conn: Connection, record_id: str) -> tuple[bytes, str, int]:
     rec = store.get(conn, record_id)
     # A revision rewritten when its testimony was sealed also carries the hash it had
     # before, sealed to the organisation (core/seal.py): the coordinator may hold
@@ -177,7 +178,7 @@ def _record_line(conn: Any, record_id: str) -> tuple[bytes, str, int]:
     return line + b"\n", digest, rec.revision
 
 
-def _lines(conn: Any, ids: list[tuple[str, int]], kept: list[bytes]) -> Iterator[bytes]:
+def _lines(conn: Connection, ids: list[tuple[str, int]], kept: list[bytes]) -> Iterator[bytes]:
     """The lines of records.jsonl: those `export` kept from its hashing pass, then the
     rest made again (the same: the export's transaction holds the vault still)."""
     yield from kept
@@ -236,7 +237,7 @@ class _Reader:
         return chunk
 
 
-def _stream(conn: Any, manifest: bytes, signature: bytes, ids: list[tuple[str, int]],
+def _stream(conn: Connection, manifest: bytes, signature: bytes, ids: list[tuple[str, int]],
             atts: list[attachment.Attachment], records_size: int, mtime: int,
             kept: list[bytes]) -> Iterator[bytes]:
     for name, data in ((MANIFEST, manifest), (SIGNATURE, signature)):
@@ -1140,7 +1141,7 @@ def _note_refusal(session: Session, code: str, importer: _Importer) -> None:
 MAX_GAPS_REPORTED = 100
 
 
-def missing_sequences(conn: Any, fp: str, device_id: str) -> list[int]:
+def missing_sequences(conn: Connection, fp: str, device_id: str) -> list[int]:
     """The first missing sequence numbers (at most MAX_GAPS_REPORTED): a signed bundle
     with an absurd sequence number must not make the importer count to it."""
     seqs = sorted(r[0] for r in conn.execute(
@@ -1159,7 +1160,7 @@ def missing_sequences(conn: Any, fp: str, device_id: str) -> list[int]:
     return missing
 
 
-def gaps(conn: Any) -> list[tuple[str, str, int]]:
+def gaps(conn: Connection) -> list[tuple[str, str, int]]:
     """(fingerprint, person's name, missing sequence) for every device heard from."""
     result = []
     for fp, device in conn.execute("SELECT DISTINCT fingerprint, device_id FROM received_bundles"
@@ -1183,7 +1184,7 @@ class Researcher:
     missing: tuple[int, ...]
 
 
-def researchers(conn: Any) -> list[Researcher]:
+def researchers(conn: Connection) -> list[Researcher]:
     missing: dict[str, list[int]] = {}
     for fp, _name, n in gaps(conn):
         missing.setdefault(fp, []).append(n)
@@ -1209,7 +1210,7 @@ class Conflict:
     log_warning: str | None = None  # core/loghead.py: the sender's log did not extend
 
 
-def conflicts(conn: Any) -> list[Conflict]:
+def conflicts(conn: Connection) -> list[Conflict]:
     return [Conflict(*r) for r in conn.execute(
         "SELECT c.id, c.record_id, c.kind, c.fingerprint, c.bundle_id, c.at, h.warning "
         "FROM conflicts c LEFT JOIN received_log_heads h ON h.bundle_id = c.bundle_id "
@@ -1228,7 +1229,7 @@ class Provenance:
     log_warning: str | None = None  # core/loghead.py: the sender's log did not extend
 
 
-def provenance(conn: Any, record_id: str) -> list[Provenance]:
+def provenance(conn: Connection, record_id: str) -> list[Provenance]:
     return [Provenance(*r) for r in conn.execute(
         "SELECT p.bundle_id, p.fingerprint, coalesce(pe.name, ''), p.device_id, p.sequence, "
         "p.outcome, p.imported_at, h.warning FROM provenance p LEFT JOIN people pe "

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from testimony_app.core import audit, interchange, org, store
+from testimony_app.core.connection import Connection
 from testimony_app.core.errors import InputError
 
 MAX_REASON = 500
@@ -34,7 +35,7 @@ class Preview:
     finalised: bool = False  # already finalised
 
 
-def preview(conn: Any, testimony_id: str) -> Preview:
+def preview(conn: Connection, testimony_id: str) -> Preview:
     from testimony_app.core import seal  # late: a start without an organisation
 
     rec = store.get(conn, testimony_id, with_identity=False)
@@ -72,7 +73,7 @@ def preview(conn: Any, testimony_id: str) -> Preview:
         finalised=rec.data.get("status") == "finalised")
 
 
-def amend(conn: Any, document: dict[str, Any], reason: str, author: str) -> str:
+def amend(conn: Connection, document: dict[str, Any], reason: str, author: str) -> str:
     """Save a changed finalised testimony as a new revision that records `reason`;
     returns the testimony's id. The document is the editor's (testimony, witness,
     incidents); it stays finalised and is sealed again as finalising would."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from testimony_app.core import store, vocab
+from testimony_app.core.connection import Connection
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def _from(kind: str) -> str:
     return "FROM records r"
 
 
-def count(conn: Any, kind: str, f: Filter) -> int:
+def count(conn: Connection, kind: str, f: Filter) -> int:
     # Without the joins of `_from`: they only add columns (a testimony has one witness
     # link at most, a person one identity), and no filter uses them. Joined, a count
     # over 100 000 testimonies looked up a link and a record for each, ~1 s when the
@@ -99,7 +100,7 @@ def count(conn: Any, kind: str, f: Filter) -> int:
                             params).fetchone()[0])
 
 
-def page(conn: Any, kind: str, f: Filter, sort: str, descending: bool, offset: int,
+def page(conn: Connection, kind: str, f: Filter, sort: str, descending: bool, offset: int,
          limit: int, language: str = "en") -> list[dict[str, Any]]:
     """Rows as dicts of display values (labels in `language`), plus their `id`."""
     columns = {c.key: c.sql for c in COLUMNS[kind]}
@@ -142,7 +143,7 @@ def page(conn: Any, kind: str, f: Filter, sort: str, descending: bool, offset: i
     return rows
 
 
-def _add_duplicates(conn: Any, rows: list[dict[str, Any]], ids: list[str]) -> None:
+def _add_duplicates(conn: Connection, rows: list[dict[str, Any]], ids: list[str]) -> None:
     """Each person's possible duplicates (others sharing a match key), for one page
     (`rows`, of persons `ids`): one query for the page's keys (see seal.people)."""
     from testimony_app.core import seal

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from testimony_app.core.connection import Connection
 from testimony_app.core.errors import VaultError
 
 # Full-text search: a shadow body, normalised by textnorm before insert, so that
@@ -356,7 +357,7 @@ CREATE INDEX person_keys_by_key ON person_keys (key);
 """
 
 
-def _v10(conn: Any) -> None:
+def _v10(conn: Connection) -> None:
     from testimony_app.core import seal  # late: seal imports the store, which imports this
 
     for statement in _statements(_V10_SQL):
@@ -382,7 +383,7 @@ BEGIN SELECT RAISE(ABORT, 'revision seals are kept'); END;
 """
 
 
-def _v11(conn: Any) -> None:
+def _v11(conn: Connection) -> None:
     from testimony_app.core import seal  # late, as in _v10
 
     for statement in _statements(_V11_SQL):
@@ -397,7 +398,7 @@ def _v11(conn: Any) -> None:
     conn.execute("DROP TABLE revision_seals")
 
 
-def _v12(conn: Any) -> None:
+def _v12(conn: Connection) -> None:
     """What earlier versions left beside sealed material on a researcher's vault:
     match keys in sealed person records (and the revision that sealed them), and the
     hashes of sent and confirmed versions of sealed records (migrations 10 and 11
@@ -460,7 +461,7 @@ CREATE TABLE IF NOT EXISTS confirmed_log_heads (
 """
 
 
-def _v13(conn: Any) -> None:
+def _v13(conn: Connection) -> None:
     import hashlib
     import os
     from datetime import UTC, datetime
@@ -545,7 +546,7 @@ MIGRATIONS: list[str | Callable[[Any], None]] = [_V1, _V2, _V3, _V4, _V5, _V6, _
 LATEST = len(MIGRATIONS)
 
 
-def migrate(conn: Any) -> None:
+def migrate(conn: Connection) -> None:
     current = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if current > LATEST:
         raise VaultError("vault_newer")

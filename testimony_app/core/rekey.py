@@ -24,9 +24,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from testimony_app.core import db, vault
+from testimony_app.core.connection import Connection
 from testimony_app.core.errors import Cancelled
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ class Changed:
     recovery_code: str | None
 
 
-def change(conn: Any, folder: Path, passphrase: str, params: vault.KdfParams | None = None,
+def change(conn: Connection, folder: Path, passphrase: str, params: vault.KdfParams | None = None,
            recovery_code: str | None = None, progress: Progress | None = None,
            cancelled: Callable[[], bool] | None = None) -> Changed:
     """Re-encrypt the vault in `folder` (open on `conn`) under a new data key

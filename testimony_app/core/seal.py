@@ -50,6 +50,7 @@ import pyrage
 from pyrage import x25519
 
 from testimony_app.core import anchor, interchange, narrative_tags, org, safejson, textnorm
+from testimony_app.core.connection import Connection
 from testimony_app.core.db import transaction
 from testimony_app.core.errors import InputError, IntegrityError
 
@@ -72,7 +73,7 @@ def match_keys(key: bytes, identity: dict[str, Any]) -> list[str]:
                            hashlib.sha256).hexdigest() for n in normalised if n)
 
 
-def store_keys(conn: Any, person_id: str, identity: dict[str, Any] | None) -> None:
+def store_keys(conn: Connection, person_id: str, identity: dict[str, Any] | None) -> None:
     """Keep `person_keys` in step with the identity this vault sees of a person: its
     match keys while it is visible and the vault has a matching key, none once it
     is gone or sealed (migration 10 says why never beside a sealed identity)."""
@@ -87,7 +88,7 @@ def store_keys(conn: Any, person_id: str, identity: dict[str, Any] | None) -> No
                      [(person_id, k) for k in match_keys(key, identity)])
 
 
-def keys_by_person(conn: Any, person_ids: list[str] | None = None) -> dict[str, set[str]]:
+def keys_by_person(conn: Connection, person_ids: list[str] | None = None) -> dict[str, set[str]]:
     """Each person's match keys: from `person_keys`, and any a record brought along
     (records written before migration 10, or made elsewhere)."""
     out: dict[str, set[str]] = {}
@@ -147,12 +148,12 @@ def open_hash(identity: x25519.Identity, sealed: str) -> str | None:
     return sha if re.fullmatch(r"[0-9a-f]{64}", sha) else None
 
 
-def recipients_or_none(conn: Any) -> tuple[str, ...] | None:
+def recipients_or_none(conn: Connection) -> tuple[str, ...] | None:
     current = org.organisation(conn)
     return current.recipients if current is not None and current.recipients else None
 
 
-def _forget_hashes(conn: Any, record_ids: list[str]) -> None:
+def _forget_hashes(conn: Connection, record_ids: list[str]) -> None:
     """Drop the hashes of what sealed records held before (what was sent and what the
     coordinator confirmed): beside the sealed form they confirm a guessed name. A
     changed record is unconfirmed until its next receipt anyway. (A sealed
@@ -177,7 +178,7 @@ def seal_span(text: str, recipients: tuple[str, ...]) -> dict[str, Any]:
     return _seal_bytes(_padded({"text": text}), recipients)
 
 
-def _coordinator_identity(conn: Any) -> x25519.Identity | None:
+def _coordinator_identity(conn: Connection) -> x25519.Identity | None:
     current = org.organisation(conn)
     if current is None or current.role != org.ROLE_COORDINATOR:
         return None
@@ -191,7 +192,7 @@ def _open(identity: x25519.Identity, sealed: dict[str, Any]) -> Any:
                                          [identity]))
 
 
-def try_unseal(conn: Any, sealed: dict[str, Any]) -> dict[str, Any] | None:
+def try_unseal(conn: Connection, sealed: dict[str, Any]) -> dict[str, Any] | None:
     """The identity, if this vault holds the organisation's identity; else None."""
     current = org.organisation(conn)
     if current is None or current.role != org.ROLE_COORDINATOR:
@@ -210,7 +211,7 @@ def try_unseal(conn: Any, sealed: dict[str, Any]) -> dict[str, Any] | None:
     return result
 
 
-def people(conn: Any) -> list[dict[str, Any]]:
+def people(conn: Connection) -> list[dict[str, Any]]:
     """Every person: pseudonym code, attributes, whether the name is public, the
     identity where this vault may see it, and possible duplicates (same match key)."""
     rows = conn.execute(
@@ -243,7 +244,7 @@ def people(conn: Any) -> list[dict[str, Any]]:
     return out
 
 
-def persons_of(conn: Any, testimony_id: str) -> list[str]:
+def persons_of(conn: Connection, testimony_id: str) -> list[str]:
     """The witness, the individual victims of the incidents the testimony reports, and
     the persons its narrative tags name."""
     ids = [r[0] for r in conn.execute(
@@ -325,7 +326,7 @@ def _incident_text(stub_: dict[str, Any], full: dict[str, Any]) -> dict[str, Any
         out["victims"] = victims
     return out
 
-def _seal_identities(conn: Any, testimony_id: str, author: str,
+def _seal_identities(conn: Connection, testimony_id: str, author: str,
                      current: org.Organisation) -> list[str]:
     from testimony_app.core import store
 
@@ -357,7 +358,7 @@ def _seal_identities(conn: Any, testimony_id: str, author: str,
     return sealed
 
 
-def _scrub_drafts(conn: Any, person_ids: list[str]) -> None:
+def _scrub_drafts(conn: Connection, person_ids: list[str]) -> None:
     """Drafts of other testimonies (the editor's autosave) may show a person sealed
     now, identity and all: each loses the identity and gets the seal instead, so
     that restoring and saving the draft keeps the person sealed (and any unsaved
@@ -384,7 +385,7 @@ def _scrub_drafts(conn: Any, person_ids: list[str]) -> None:
                          (json.dumps(data, ensure_ascii=False), draft_id))
 
 
-def _seal_tags(conn: Any, data: dict[str, Any], recipients: tuple[str, ...],
+def _seal_tags(conn: Connection, data: dict[str, Any], recipients: tuple[str, ...],
                people: list[narrative_tags.KnownPerson]) -> tuple[dict[str, Any], int]:
     """The testimony with every tagged name (but public-domain ones), and every other
     spelling of it or of `people`'s names (the persons the testimony seals, read
@@ -422,7 +423,7 @@ def _seal_tags(conn: Any, data: dict[str, Any], recipients: tuple[str, ...],
     return record, len(wanted)
 
 
-def _rewrite_history(conn: Any, record_id: str,
+def _rewrite_history(conn: Connection, record_id: str,
                      rewrite: Callable[[dict[str, Any]], dict[str, Any]],
                      recipients: tuple[str, ...]) -> int:
     """Rewrite a record's earlier revisions to their sealed form, `rewrite(old)`.
@@ -471,7 +472,7 @@ def _history_rewrite(sealed: dict[str, Any], whole: bool
     return rewrite
 
 
-def _seal_incidents(conn: Any, testimony_id: str, author: str,
+def _seal_incidents(conn: Connection, testimony_id: str, author: str,
                     recipients: tuple[str, ...]) -> tuple[int, list[str]]:
     """Seal the free text of the incidents that only wholly sealed testimonies report
     (this one among them); how many were sealed now, and every such incident."""
@@ -507,7 +508,7 @@ def _attachment_sealer(recipients: tuple[str, ...]) -> Callable[[dict[str, Any]]
     return seal_info
 
 
-def _seal_attachments(conn: Any, record_ids: list[str], recipients: tuple[str, ...]) -> int:
+def _seal_attachments(conn: Connection, record_ids: list[str], recipients: tuple[str, ...]) -> int:
     """Seal the content of every complete attachment of these records (core/attachment.py)."""
     from testimony_app.core import attachment
 
@@ -522,7 +523,7 @@ def _seal_attachments(conn: Any, record_ids: list[str], recipients: tuple[str, .
     return sealed
 
 
-def seal(conn: Any, testimony_id: str, author: str) -> Sealed:
+def seal(conn: Connection, testimony_id: str, author: str) -> Sealed:
     """Seal what a finalised testimony holds that names people; what was sealed.
 
     Everywhere in an organisation: the identities of its witness, victims and tagged
@@ -545,7 +546,7 @@ def seal(conn: Any, testimony_id: str, author: str) -> Sealed:
     return result
 
 
-def _seal_in(conn: Any, testimony_id: str, author: str, current: org.Organisation) -> Sealed:
+def _seal_in(conn: Connection, testimony_id: str, author: str, current: org.Organisation) -> Sealed:
     """`seal` inside the caller's transaction, without the checkpoint."""
     from testimony_app.core import audit, store
 
@@ -592,7 +593,7 @@ def _seal_in(conn: Any, testimony_id: str, author: str, current: org.Organisatio
     return Sealed(identities, spans, whole, incidents, attachments)
 
 
-def seal_changed(conn: Any, record_ids: list[str], author: str) -> bool:
+def seal_changed(conn: Connection, record_ids: list[str], author: str) -> bool:
     """Inside the caller's transaction (`store.add_document`), on a researcher's vault:
     seal, as finalising does, every finalised testimony among the records just added
     or updated, or that they belong to (its incidents, its witness, tagged persons
@@ -619,7 +620,7 @@ def seal_changed(conn: Any, record_ids: list[str], author: str) -> bool:
     return sealed
 
 
-def seal_recording(conn: Any, att_id: str) -> bool:
+def seal_recording(conn: Connection, att_id: str) -> bool:
     """Inside the caller's transaction: a recording finished after its record was
     sealed here (it was still running at finalise) is sealed at once."""
     from testimony_app.core import attachment
@@ -634,12 +635,12 @@ def seal_recording(conn: Any, att_id: str) -> bool:
                                    _attachment_sealer(current.recipients))
 
 
-def seal_testimony(conn: Any, testimony_id: str, author: str) -> int:
+def seal_testimony(conn: Connection, testimony_id: str, author: str) -> int:
     """`seal`, returning how many identities were sealed."""
     return seal(conn, testimony_id, author).identities
 
 
-def seal_finalised(conn: Any, author: str) -> int:
+def seal_finalised(conn: Connection, author: str) -> int:
     """Seal every finalised testimony (idempotent), as finalising would have: for a
     vault that joins an organisation after finalising some. Returns how many
     testimonies had something sealed now."""
@@ -655,7 +656,7 @@ def _without_match_keys(old: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in old.items() if k != "match_keys"}
 
 
-def upgrade_sealed(conn: Any) -> None:
+def upgrade_sealed(conn: Connection) -> None:
     """Migration 12: drop the match keys an earlier version kept in sealed person
     records (a new revision, and the earlier ones rewritten under permits), and the
     hashes of what was sent and confirmed of every sealed record."""
@@ -677,7 +678,7 @@ def upgrade_sealed(conn: Any) -> None:
         "SELECT id FROM records WHERE instr(data, '\"sealed') > 0")])
 
 
-def resume_pending(conn: Any, author: str) -> None:
+def resume_pending(conn: Connection, author: str) -> None:
     """Finish `seal_finalised` if joining the organisation was interrupted before it
     sealed everything (called at unlock)."""
     if org.get_meta(conn, org.SEAL_PENDING):
@@ -691,7 +692,7 @@ def resume_pending(conn: Any, author: str) -> None:
 # -- opening, on the coordinator's vault ------------------------------------------------
 
 
-def opened(conn: Any, record: dict[str, Any]) -> dict[str, Any]:
+def opened(conn: Connection, record: dict[str, Any]) -> dict[str, Any]:
     """A testimony as the coordinator reads it: a wholly sealed one opened, tagged
     names put back in the text (tags no longer sealed). Anywhere else, or when a
     seal cannot be opened, the record as it is."""
@@ -738,7 +739,7 @@ def is_stub(record: dict[str, Any]) -> bool:
     return "sealed" in record
 
 
-def check_update(conn: Any, old: dict[str, Any], new: dict[str, Any],
+def check_update(conn: Connection, old: dict[str, Any], new: dict[str, Any],
                  kind: str = "testimony") -> None:
     """A wholly sealed testimony cannot be changed where it cannot be opened (only
     replaced by another sealed version, as a bundle would); an incident whose text
@@ -751,7 +752,7 @@ def check_update(conn: Any, old: dict[str, Any], new: dict[str, Any],
         raise InputError("testimony_sealed")
 
 
-def opened_incident(conn: Any, record: dict[str, Any]) -> dict[str, Any]:
+def opened_incident(conn: Connection, record: dict[str, Any]) -> dict[str, Any]:
     """An incident as the coordinator reads it: the free text sealed with it put back
     into the record as stored. Anywhere else, or when the seal cannot be opened, the
     record as it is."""
@@ -771,7 +772,7 @@ def opened_incident(conn: Any, record: dict[str, Any]) -> dict[str, Any]:
         return record
 
 
-def view(conn: Any, kind: str, record: dict[str, Any]) -> dict[str, Any]:
+def view(conn: Connection, kind: str, record: dict[str, Any]) -> dict[str, Any]:
     """What this vault reads of a record: a sealed testimony or incident opened on the
     coordinator's vault; the record itself (the same object) anywhere else."""
     if kind == "testimony":
@@ -781,7 +782,7 @@ def view(conn: Any, kind: str, record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def closed(conn: Any, record_id: str) -> bool:
+def closed(conn: Connection, record_id: str) -> bool:
     """Whether a record is sealed and this vault cannot open it (a researcher's)."""
     row = conn.execute("SELECT kind, data FROM records WHERE id = ?", (record_id,)).fetchone()
     if row is None or '"sealed"' not in row[1]:

@@ -31,6 +31,7 @@ from testimony_app.core import (
     vault,
 )
 from testimony_app.core import people as persons  # `people` is a method below
+from testimony_app.core.connection import Connection
 from testimony_app.core.errors import InputError, VaultError, WrongSecret
 from testimony_app.i18n import _
 
@@ -68,10 +69,10 @@ def _take_lock(folder: Path) -> int:
 class Session:
     """An unlocked vault. `close()` (or `lock()`) closes the database and drops the key."""
 
-    def __init__(self, folder: Path, conn: Any, key: bytes, lock_fd: int = -1) -> None:
+    def __init__(self, folder: Path, conn: Connection, key: bytes, lock_fd: int = -1) -> None:
         self.folder = folder
         self._lock_fd = lock_fd
-        self._conn: Any = conn
+        self._conn: Connection | None = conn
         # The data key the database is under (a passphrase change replaces it); wiped
         # on close (best effort: Python may have copied it; see SECURITY.md).
         self._key = bytearray(key)
@@ -210,7 +211,7 @@ class Session:
         self.close()
 
     @property
-    def conn(self) -> Any:
+    def conn(self) -> Connection:
         if self._conn is None:
             raise VaultError("locked")
         return self._conn

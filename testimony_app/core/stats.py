@@ -32,6 +32,7 @@ from typing import Any
 
 from testimony_app import i18n
 from testimony_app.core import breakdown, dates, duplicates, outfile, vocab
+from testimony_app.core.connection import Connection
 from testimony_app.i18n import N_, _, ngettext
 
 DOCUMENTED = "documented"
@@ -216,7 +217,7 @@ def source_label(labels: dict[str, str], source_id: str) -> str:
     return labels.get(source_id) or f"{UNKNOWN_SOURCE} ({str(source_id)[:8]})"
 
 
-def load(conn: Any, kind: str) -> list[dict[str, Any]]:
+def load(conn: Connection, kind: str) -> list[dict[str, Any]]:
     return [json.loads(r[0]) for r in conn.execute(
         "SELECT data FROM records WHERE kind = ? ORDER BY sort_date, id", (kind,))]
 
@@ -346,7 +347,7 @@ def reported_figure(agg: dict[str, Any], source: str, places: Places) -> dict[st
             "records": 1, "spans_months": spans_months(month_key(period))}
 
 
-def compute(conn: Any, by: str = "month", level: str | None = None,
+def compute(conn: Connection, by: str = "month", level: str | None = None,
             language: str = "en", totals: bool = False) -> Figures:
     """Figures grouped `by` one of GROUPINGS; places at `level` (None: as recorded);
     `totals` adds, where one source gave several figures in one cell, their sum
