@@ -26,18 +26,11 @@ class Cursor(Protocol):
     def lastrowid(self) -> int:
         """The rowid of the row an INSERT made (read only after one)."""
 
-    @property
-    def description(self) -> Any: ...
-
     def fetchone(self) -> Any: ...
 
     def fetchall(self) -> list[Any]: ...
 
-    def fetchmany(self, size: int = ..., /) -> list[Any]: ...
-
     def __iter__(self) -> Iterator[Any]: ...
-
-    def close(self) -> None: ...
 
 
 class Blob(Protocol):
@@ -54,9 +47,6 @@ class Blob(Protocol):
 
 class Connection(Protocol):
     """An open vault database (`db.connect`, `db.connect_read_only`, …)."""
-
-    @property
-    def in_transaction(self) -> bool: ...
 
     def execute(self, sql: str, parameters: Parameters = ..., /) -> Cursor: ...
 
