@@ -18,7 +18,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from testimony_app import i18n
 from testimony_app.cli.common import Command, open_session, read_file
 from testimony_app.cli.output import digits, isolate, num, out, out_json
 from testimony_app.core import interchange, loghead, places, stats, vocab
@@ -324,7 +323,7 @@ def cmd_people(args: argparse.Namespace) -> int:
 
 
 def cmd_find_person(args: argparse.Namespace) -> int:
-    language = i18n.language()
+    language = ui_language()
     with open_session(args) as session:
         found = session.find_persons(args.query or "", language, args.limit)
     if args.json:
@@ -336,7 +335,7 @@ def cmd_find_person(args: argparse.Namespace) -> int:
 
 
 def cmd_person(args: argparse.Namespace) -> int:
-    language = i18n.language()
+    language = ui_language()
     with open_session(args) as session:
         view = session.person_view(args.ref, language)
     if args.json:

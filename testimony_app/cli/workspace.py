@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from typing import Any
 
-from testimony_app.cli.common import Command, open_session, subcommands
+from testimony_app.cli.common import Command, Handler, open_session, subcommands
 from testimony_app.cli.output import num, out, out_json, table
 from testimony_app.core import corroboration, stats, vocab
 from testimony_app.core.errors import InputError
@@ -315,7 +314,7 @@ def _subcommands(parent: argparse.ArgumentParser) -> None:
     their own name too (like `org`)."""
     action = subcommands(parent, "corroborate_command", "ACTION", required=False)
 
-    pair: list[tuple[str, Callable[[argparse.Namespace], int], str]] = [
+    pair: list[tuple[str, Handler, str]] = [
         ("confirm", cmd_confirm, _("confirm that two incidents are the same event")),
         ("reject", cmd_reject, _("reject a suggestion: two different events")),
         ("undo", cmd_undo, _("take back a confirmation or a rejection")),
