@@ -26,8 +26,9 @@ from typing import NoReturn
 from testimony_app import __version__
 from testimony_app.cli import audit, language, records, sync, vault, workspace
 from testimony_app.cli.common import Handler
-from testimony_app.core import db, hygiene
-from testimony_app.core.errors import TestimonyError, ValidationFailed
+from testimony_app.core.common import hygiene
+from testimony_app.core.common.errors import TestimonyError, ValidationFailed
+from testimony_app.core.vault import db
 from testimony_app.i18n import _
 
 

@@ -17,7 +17,7 @@ from testimony_app.i18n import _
 
 
 def cmd_export_redacted(args: argparse.Namespace) -> int:
-    from testimony_app.core import redact
+    from testimony_app.core.audit import redact
 
     options = redact.Options(auditor=args.auditor, profile=args.profile,
                              date_from=args.date_from, date_until=args.date_until,
@@ -40,7 +40,7 @@ def cmd_export_redacted(args: argparse.Namespace) -> int:
 
 
 def cmd_review_redaction(args: argparse.Namespace) -> int:
-    from testimony_app.core import redact
+    from testimony_app.core.audit import redact
 
     with open_session(args) as session:
         testimony_id = session.resolve(args.id)
@@ -58,12 +58,13 @@ def cmd_review_redaction(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from testimony_app.core import verify
+    from testimony_app.core.audit import verify
 
     trusted = verify.read_trusted_keys(Path(args.trusted_keys)) if args.trusted_keys else []
     roots = None
     if args.tsa_cert:
-        from testimony_app.core import outfile, timestamp
+        from testimony_app.core.common import outfile
+        from testimony_app.core.sync import timestamp
 
         pem = outfile.read_limited(Path(args.tsa_cert), 1024 * 1024)
         roots = timestamp.load_certificates(pem or b"")

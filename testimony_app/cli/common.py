@@ -16,9 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from testimony_app.core import interchange, org, outfile
-from testimony_app.core.errors import InputError, TestimonyError
+from testimony_app.core.common import outfile
+from testimony_app.core.common.errors import InputError, TestimonyError
+from testimony_app.core.records import interchange
 from testimony_app.core.session import Session, default_vault_dir, is_vault
+from testimony_app.core.vault import org
 from testimony_app.i18n import _
 
 ENV_PASSPHRASE = "TESTIMONY_PASSPHRASE"  # noqa: S105 (a variable name)
@@ -128,9 +130,9 @@ def read_new_passphrase() -> str:
 def _ask_twice(prompt: str, confirm: bool) -> str:
     first = ask(prompt)
     if confirm:
-        from testimony_app.core import vault
+        from testimony_app.core.vault import keyfile
 
-        vault.check_passphrase(first)
+        keyfile.check_passphrase(first)
         if ask(_("Repeat it: ")) != first:
             raise InputError("passphrase_mismatch")
     return first

@@ -20,11 +20,13 @@ from typing import Any
 
 from testimony_app.cli.common import Command, open_session, read_file
 from testimony_app.cli.output import digits, isolate, num, out, out_json
-from testimony_app.core import interchange, loghead, places, stats, vocab
-from testimony_app.core.errors import InputError
-from testimony_app.core.provenance import Provenance
+from testimony_app.core.common.errors import InputError
+from testimony_app.core.records import interchange, places, vocab
+from testimony_app.core.records.words import word
 from testimony_app.core.session import Session
-from testimony_app.core.words import word
+from testimony_app.core.vault import loghead
+from testimony_app.core.workspace import stats
+from testimony_app.core.workspace.provenance import Provenance
 from testimony_app.i18n import N_, _, ngettext
 from testimony_app.i18n import language as ui_language
 

@@ -26,9 +26,10 @@ from testimony_app.cli.common import (
     subcommands,
 )
 from testimony_app.cli.output import num, out, out_json, progress
-from testimony_app.core import bundle, loghead, org, receipt, timestamp
-from testimony_app.core.errors import InputError, TestimonyError
-from testimony_app.core.words import word
+from testimony_app.core.common.errors import InputError, TestimonyError
+from testimony_app.core.records.words import word
+from testimony_app.core.sync import bundle, receipt, timestamp
+from testimony_app.core.vault import loghead, org
 from testimony_app.i18n import _, ngettext
 from testimony_app.i18n import language as ui_language
 

@@ -27,10 +27,12 @@ from testimony_app.cli.common import (
     vault_dir,
 )
 from testimony_app.cli.output import num, out, out_json, progress
-from testimony_app.core import demo, org
-from testimony_app.core.errors import InputError, TestimonyError
+from testimony_app.core import demo
+from testimony_app.core.common.errors import InputError, TestimonyError
+from testimony_app.core.identity import enrolling
+from testimony_app.core.records.words import word
 from testimony_app.core.session import Session, is_vault
-from testimony_app.core.words import word
+from testimony_app.core.vault import org
 from testimony_app.i18n import _
 from testimony_app.i18n import language as ui_language
 
@@ -45,7 +47,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     session, code = Session.create(folder, passphrase)
     with session:
         if enrolment is not None:
-            joined, _sealed = org.apply_enrolment(session.conn, enrolment, session.author)
+            joined, _sealed = enrolling.apply_enrolment(session.conn, enrolment, session.author)
             if not args.json:
                 print_enrolled(joined, org.whoami(session.conn), False)
     if args.json:
@@ -90,7 +92,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_enroll(args: argparse.Namespace) -> int:
     enrolment = read_enrolment(args.file)
     with open_session(args) as session:
-        organisation, sealed = org.apply_enrolment(session.conn, enrolment, session.author)
+        organisation, sealed = enrolling.apply_enrolment(session.conn, enrolment, session.author)
         me = org.whoami(session.conn)
     print_enrolled(organisation, me, args.json, sealed)
     return 0

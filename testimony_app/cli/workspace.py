@@ -22,8 +22,9 @@ from typing import Any
 
 from testimony_app.cli.common import Command, Handler, open_session, subcommands
 from testimony_app.cli.output import num, out, out_json, table
-from testimony_app.core import corroboration, stats, vocab
-from testimony_app.core.errors import InputError
+from testimony_app.core.common.errors import InputError
+from testimony_app.core.records import vocab
+from testimony_app.core.workspace import corroboration, stats
 from testimony_app.i18n import _
 from testimony_app.i18n import language as ui_language
 

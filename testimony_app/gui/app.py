@@ -32,7 +32,7 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from testimony_app import __version__, i18n, portable
-from testimony_app.core import hygiene
+from testimony_app.core.common import hygiene
 from testimony_app.gui import view_state
 from testimony_app.gui.config import AppConfig
 from testimony_app.gui.idle_lock import IdleLock
@@ -42,7 +42,7 @@ from testimony_app.gui.worker import VaultWorker
 if TYPE_CHECKING:
     # Imported when first needed (unlock, an export to check): they pull in most of
     # the app, which the start window does not need to be painted (bench/README.md).
-    from testimony_app.core.drafts import Draft
+    from testimony_app.core.records.drafts import Draft
     from testimony_app.gui.audit.auditor_window import AuditorWindow
     from testimony_app.gui.main_window import MainWindow
 

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QMainWindow,
     QMessageBox,
     QPushButton,
     QStackedWidget,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core.drafts import Draft
+from testimony_app.core.records.drafts import Draft
 from testimony_app.gui import fmt, view_state
 from testimony_app.gui.activity_page import ActivityPage
 from testimony_app.gui.audit.menu import AuditMenu
@@ -34,6 +33,7 @@ from testimony_app.gui.editor import unsaved_prompt
 from testimony_app.gui.editor.testimony_editor import TestimonyEditor
 from testimony_app.gui.incident_page import IncidentPage
 from testimony_app.gui.list_page import ListPage
+from testimony_app.gui.menu_host import MenuHost
 from testimony_app.gui.people.person_page import PersonPage
 from testimony_app.gui.settings_dialog import SettingsDialog, strength_in_words
 from testimony_app.gui.sync.menu import SyncMenu
@@ -49,8 +49,9 @@ PAGES = ("testimony", "incident", "person", "activity", "researchers",
 COORDINATOR_PAGES = ("researchers", "corroboration", "duplicates")
 
 
-class MainWindow(QMainWindow):
+class MainWindow(MenuHost):
     lock_requested = Signal()
+    workspace: Workspace  # its menus know it only as something to refresh
     language_changed = Signal(str)
     settings_changed = Signal(dict)
     open_vault_requested = Signal()

@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from testimony_app.core import errors, interchange
+from testimony_app.core.common import errors
+from testimony_app.core.records import interchange
 from testimony_app.core.session import Session
 
 FUZZ = settings(max_examples=200, deadline=2000, derandomize=True,
