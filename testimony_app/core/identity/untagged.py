@@ -191,8 +191,8 @@ def _arabic(text: str, common: frozenset[str]) -> list[tuple[int, int]]:
     return out
 
 
-def _dismissals(conn: Connection, testimony_id: str, revision: int) -> set[tuple[str, str, int,
-                int]]:
+def _dismissals(conn: Connection, testimony_id: str,
+                revision: int) -> set[tuple[str, str, int, int]]:
     row = conn.execute("SELECT value FROM meta WHERE key = ?",
                        (META_PREFIX + testimony_id,)).fetchone()
     if row is None:
