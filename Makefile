@@ -35,7 +35,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check testimony_app tests bench
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy testimony_app/core
+	$(VENV)/bin/mypy testimony_app
 
 # The tests, strict too. `tests` is no package (pytest puts the root on the path), so
 # mypy maps files to modules from the root; modules the tests import are checked by

@@ -73,7 +73,7 @@ def update(language: str) -> tuple[int, int]:
         elif not isinstance(translation, str):
             translation = ""
         untranslated += not complete(translation)
-        catalog.add(message, translation, locations=locations[:3])  # type: ignore[arg-type]
+        catalog.add(message, translation, locations=locations[:3])
     CATALOG_DIR.mkdir(exist_ok=True)
     with (CATALOG_DIR / f"{language}.po").open("wb") as handle:
         write_po(handle, catalog, width=100, omit_header=False, sort_output=True,

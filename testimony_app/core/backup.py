@@ -57,6 +57,7 @@ from testimony_app.core.common.errors import Cancelled, InputError, IntegrityErr
 from testimony_app.core.identity.upgrades import UPGRADES
 from testimony_app.core.records import store
 from testimony_app.core.vault import activity, db, keyfile, lock
+from testimony_app.core.vault.connection import Connection
 from testimony_app.i18n import N_, _
 
 log = logging.getLogger(__name__)
@@ -190,7 +191,7 @@ def _disk_error(_exc: BaseException) -> InputError:
     return InputError("disk")
 
 
-def table_counts(conn: Any) -> dict[str, int]:
+def table_counts(conn: Connection) -> dict[str, int]:
     """Rows in every ordinary table (the search index's own tables included)."""
     names = [r[0] for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
@@ -200,12 +201,12 @@ def table_counts(conn: Any) -> dict[str, int]:
             for name in names}
 
 
-def _activity_head(conn: Any) -> str:
+def _activity_head(conn: Connection) -> str:
     row = conn.execute("SELECT seq, hash FROM activity ORDER BY seq DESC LIMIT 1").fetchone()
     return f"{row[0]}:{row[1]}" if row else ""
 
 
-def _snapshot_facts(conn: Any) -> dict[str, Any]:
+def _snapshot_facts(conn: Connection) -> dict[str, Any]:
     """Counts and log head, read in one transaction so that they are of one moment."""
     conn.execute("BEGIN")
     try:
@@ -427,7 +428,7 @@ def make(folder: Path, key: bytes, target: Path, *, keep: int | None = None,
         source.close()
 
 
-def _make(folder: Path, key: bytes, vault_id: str, source: Any, part: Path, final: Path,
+def _make(folder: Path, key: bytes, vault_id: str, source: Connection, part: Path, final: Path,
           report: Progress, stop: IsCancelled) -> BackupResult:
     copy_path = part / keyfile.DB_FILE
     try:
@@ -545,7 +546,7 @@ def _rotate(folder: Path, keep: int, vault_id: str) -> list[Path]:
 # -- status and reminder -------------------------------------------------------------------
 
 
-def status(conn: Any, settings: dict[str, str], now: datetime | None = None) -> Status:
+def status(conn: Connection, settings: dict[str, str], now: datetime | None = None) -> Status:
     now = now or datetime.now(UTC)
     try:
         days = max(int(settings.get("backup_reminder_days", DEFAULT_REMINDER_DAYS)), 0)

@@ -21,6 +21,7 @@ from testimony_app.core.identity import finalising
 from testimony_app.core.identity import people as persons  # `people` is a method below
 from testimony_app.core.records import attachment, drafts, interchange, listing, record_names, store
 from testimony_app.core.vault import activity, anchor, db, keyfile, lock, rekey
+from testimony_app.core.vault.connection import Connection
 from testimony_app.core.workspace import provenance
 from testimony_app.i18n import _
 
@@ -57,7 +58,7 @@ def _upgrades() -> dict[int, Callable[[Any], None]]:
     return UPGRADES
 
 
-def _seal_changed(conn: Any, record_ids: list[str], author: str) -> bool:
+def _seal_changed(conn: Connection, record_ids: list[str], author: str) -> bool:
     """The store's sealer (records/store.py `add_document`): identity/seal.py's."""
     # imported here for start-up time: seal pulls in duplicates and namematch (bench/README.md)
     from testimony_app.core.identity import seal
@@ -65,7 +66,7 @@ def _seal_changed(conn: Any, record_ids: list[str], author: str) -> bool:
     return seal.seal_changed(conn, record_ids, author)
 
 
-def _seal_recording(conn: Any, att_id: str) -> bool:
+def _seal_recording(conn: Connection, att_id: str) -> bool:
     """The recordings' sealer (records/attachment.py `finish`): identity/seal.py's."""
     # imported here for start-up time, as in _seal_changed
     from testimony_app.core.identity import seal
@@ -76,10 +77,10 @@ def _seal_recording(conn: Any, att_id: str) -> bool:
 class Session:
     """An unlocked vault. `close()` (or `lock()`) closes the database and drops the key."""
 
-    def __init__(self, folder: Path, conn: Any, key: bytes, lock_fd: int = -1) -> None:
+    def __init__(self, folder: Path, conn: Connection, key: bytes, lock_fd: int = -1) -> None:
         self.folder = folder
         self._lock_fd = lock_fd
-        self._conn: Any = conn
+        self._conn: Connection | None = conn
         # The data key the database is under (a passphrase change replaces it); wiped
         # on close (best effort: Python may have copied it; see SECURITY.md).
         self._key = bytearray(key)
@@ -239,7 +240,7 @@ class Session:
         self.close()
 
     @property
-    def conn(self) -> Any:
+    def conn(self) -> Connection:
         if self._conn is None:
             raise VaultError("locked")
         return self._conn

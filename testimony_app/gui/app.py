@@ -42,6 +42,7 @@ from testimony_app.gui.worker import VaultWorker
 if TYPE_CHECKING:
     # Imported when first needed (unlock, an export to check): they pull in most of
     # the app, which the start window does not need to be painted (bench/README.md).
+    from testimony_app.core.records.drafts import Draft
     from testimony_app.gui.audit.auditor_window import AuditorWindow
     from testimony_app.gui.main_window import MainWindow
 
@@ -147,16 +148,16 @@ class Controller:
         self.worker.with_session(lambda s: (s.drafts(), s.settings()), self._after_unlock)
         self.idle.start()
 
-    def _after_unlock(self, result: tuple[list[object], dict[str, str]]) -> None:
+    def _after_unlock(self, result: tuple[list[Draft], dict[str, str]]) -> None:
         drafts, settings = result
         self._settings_changed(settings)
         resume, self._resume = self._resume, None
         if self.main is None:
             return
         if resume is not None:
-            drafts = self.main.resume(resume, drafts)  # type: ignore[arg-type]
+            drafts = self.main.resume(resume, drafts)
         if drafts:
-            self.main.offer_drafts(drafts)  # type: ignore[arg-type]
+            self.main.offer_drafts(drafts)
 
     def _going_away(self) -> None:
         """The computer is going to sleep or the screen locks."""

@@ -160,9 +160,9 @@ class IncidentPage(QWidget):
             self.form.addRow(_("Victims"), _plain("\n".join(victims)))
         description = incident.get("description") or {}
         if description:
-            text = _plain(str(description.get(language) or next(iter(description.values()))))
-            text.setProperty("record_text", True)  # a person's words, as written
-            self.form.addRow(_("Description"), text)
+            words = _plain(str(description.get(language) or next(iter(description.values()))))
+            words.setProperty("record_text", True)  # a person's words, as written
+            self.form.addRow(_("Description"), words)
         self.testimonies.clear()
         for mention in testimonies:
             item = QListWidgetItem(mention_text(mention))

@@ -91,9 +91,10 @@ class ListPage(QWidget):
         for code in vocab.INCIDENT_TYPES:
             self.type.addItem(vocab.label("incident_type", code, i18n.language()), code)
         self.use_dates = QCheckBox(_("Between"))
-        self.date_from = QDateEdit(QDate(2011, 1, 1), calendarPopup=True)
-        self.date_to = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        self.date_from = QDateEdit(QDate(2011, 1, 1))
+        self.date_to = QDateEdit(QDate.currentDate())
         for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
             edit.setDisplayFormat("d MMM yyyy")  # as the lists write dates (gui/fmt.py)
         self.date_from.setAccessibleName(_("From date"))
         self.date_to.setAccessibleName(_("To date"))

@@ -5,6 +5,7 @@ It shows and asks; every operation is a core Session call on the worker.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -14,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QMainWindow,
     QMessageBox,
     QPushButton,
     QStackedWidget,
@@ -33,6 +33,7 @@ from testimony_app.gui.editor import unsaved_prompt
 from testimony_app.gui.editor.testimony_editor import TestimonyEditor
 from testimony_app.gui.incident_page import IncidentPage
 from testimony_app.gui.list_page import ListPage
+from testimony_app.gui.menu_host import MenuHost
 from testimony_app.gui.people.person_page import PersonPage
 from testimony_app.gui.settings_dialog import SettingsDialog, strength_in_words
 from testimony_app.gui.sync.menu import SyncMenu
@@ -48,8 +49,9 @@ PAGES = ("testimony", "incident", "person", "activity", "researchers",
 COORDINATOR_PAGES = ("researchers", "corroboration", "duplicates")
 
 
-class MainWindow(QMainWindow):
+class MainWindow(MenuHost):
     lock_requested = Signal()
+    workspace: Workspace  # its menus know it only as something to refresh
     language_changed = Signal(str)
     settings_changed = Signal(dict)
     open_vault_requested = Signal()
@@ -293,8 +295,11 @@ class MainWindow(QMainWindow):
         """Open whatever a record is (a log entry's target): testimony, incident or
         person; others (places, sources, attachments) have no page of their own."""
         def opened(kind: str) -> None:
-            {"testimony": self.open_testimony, "incident": self.open_incident,
-             "person": self.open_person}.get(kind, lambda _i: None)(record_id)
+            pages: dict[str, Callable[[str], object]] = {
+                "testimony": self.open_testimony, "incident": self.open_incident,
+                "person": self.open_person}
+            if kind in pages:
+                pages[kind](record_id)
 
         self.worker.with_session(lambda s: s.record(record_id).kind, opened,
                                  lambda _e: None)

@@ -1,16 +1,18 @@
 """What the menus added to the main window (audit, backup, sync, workspace) use of it.
 
 The main window builds the menus and passes itself; the menus know it only through this
-protocol, so that they never import main_window.py (which imports them). At run time the
-host is the main window itself (a QMainWindow): the menus also use it as their widgets'
-parent."""
+base class, so that they never import main_window.py (which imports them). The host is a
+QMainWindow: the menus also use it as the parent of their actions and dialogs, which a
+protocol could not say to the type checker."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+from PySide6.QtWidgets import QMainWindow
+
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QListWidget, QMenuBar, QStackedWidget, QStatusBar
+    from PySide6.QtWidgets import QListWidget, QStackedWidget
 
     from testimony_app.gui.editor.testimony_editor import TestimonyEditor
     from testimony_app.gui.worker import VaultWorker
@@ -20,7 +22,9 @@ class Refreshable(Protocol):
     def refresh(self) -> None: ...
 
 
-class MenuHost(Protocol):
+class MenuHost(QMainWindow):
+    """The main window as its menus see it; MainWindow sets every attribute."""
+
     worker: VaultWorker
     nav: QListWidget
     stack: QStackedWidget
@@ -28,10 +32,8 @@ class MenuHost(Protocol):
     workspace: Refreshable
     lock_requested: Any  # a Qt signal: .emit() asks the window to lock
 
-    def menuBar(self) -> QMenuBar: ...  # noqa: N802 (Qt's name)
+    def refresh(self) -> None:
+        raise NotImplementedError
 
-    def statusBar(self) -> QStatusBar: ...  # noqa: N802 (Qt's name)
-
-    def refresh(self) -> None: ...
-
-    def _error(self, error: BaseException) -> None: ...
+    def _error(self, error: BaseException) -> None:
+        raise NotImplementedError

@@ -27,16 +27,18 @@ class SleepWatch(QObject):
             from PySide6.QtDBus import QDBusConnection
         except ImportError:  # QtDBus is missing on this platform
             return
+        # PySide6's stubs say SLOT() gives str and connect() takes the slot as bytes; at run
+        # time connect() takes what SLOT() gives, as Qt for Python's own examples do.
         system = QDBusConnection.systemBus()
         if system.isConnected() and system.connect(
                 "org.freedesktop.login1", "/org/freedesktop/login1",
                 "org.freedesktop.login1.Manager", "PrepareForSleep", self,
-                SLOT("on_sleep(bool)")):
+                SLOT("on_sleep(bool)")):  # type: ignore[call-overload]
             self.connected.append("logind")
         session = QDBusConnection.sessionBus()
         if session.isConnected():
             for service, path in _SCREENSAVERS:
-                if session.connect(service, path, service, "ActiveChanged", self,
+                if session.connect(service, path, service, "ActiveChanged", self,  # type: ignore[call-overload]
                                    SLOT("on_screensaver(bool)")):
                     self.connected.append(service)
         log.info("lock on sleep: %d sources", len(self.connected))

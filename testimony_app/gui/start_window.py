@@ -313,9 +313,8 @@ class StartWindow(QWidget):
                 self.folder = chosen
                 self._remember(chosen)
                 self.show_start()
-            else:
-                self.stack.currentWidget().message.setText(
-                    _("That folder is not a Testimony vault."))
+            elif isinstance(page := self.stack.currentWidget(), _Page):
+                page.message.setText(_("That folder is not a Testimony vault."))
 
     def _fail(self, page: _Page) -> Callable[[BaseException], None]:
         def show(error: BaseException) -> None:

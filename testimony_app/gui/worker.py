@@ -31,8 +31,8 @@ JobFn = Callable[["Job"], Any]
 @dataclass(eq=False)
 class Job:
     fn: JobFn
-    on_done: Callable[[Any], None] | None = None
-    on_error: Callable[[BaseException], None] | None = None
+    on_done: Callable[[Any], object] | None = None
+    on_error: Callable[[BaseException], object] | None = None
     on_progress: Callable[[int, int], None] | None = None
     session: Session | None = None
     cancel_event: threading.Event = field(default_factory=threading.Event)
@@ -91,8 +91,8 @@ class VaultWorker(QObject):
         self._pending = 0
         self._thread.start()
 
-    def run(self, fn: JobFn, on_done: Callable[[Any], None] | None = None,
-            on_error: Callable[[BaseException], None] | None = None,
+    def run(self, fn: JobFn, on_done: Callable[[Any], object] | None = None,
+            on_error: Callable[[BaseException], object] | None = None,
             on_progress: Callable[[int, int], None] | None = None) -> Job:
         job = Job(fn, on_done, on_error, on_progress)
         self._pending += 1
@@ -102,8 +102,8 @@ class VaultWorker(QObject):
         return job
 
     def with_session(self, fn: Callable[[Session], Any],
-                     on_done: Callable[[Any], None] | None = None,
-                     on_error: Callable[[BaseException], None] | None = None) -> Job:
+                     on_done: Callable[[Any], object] | None = None,
+                     on_error: Callable[[BaseException], object] | None = None) -> Job:
         """Run fn(session) on the worker; fails with 'locked' when there is none."""
 
         def job_fn(job: Job) -> Any:
@@ -148,7 +148,7 @@ class VaultWorker(QObject):
         if job.on_progress:
             job.on_progress(done, total)
 
-    def lock_now(self, on_done: Callable[[Any], None] | None = None) -> None:
+    def lock_now(self, on_done: Callable[[Any], object] | None = None) -> None:
         """Close the session on the worker thread (after jobs already queued)."""
 
         def close(job: Job) -> None:

@@ -6,6 +6,7 @@ the page and the filters."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -180,7 +181,8 @@ def test_every_page_in_arabic_and_language_switch_keeps_the_view(
         main.incidents.type.setCurrentIndex(main.incidents.type.findData("arbitrary_arrest"))
         main.people.search.setText("P-")
         wait_idle(qtbot, controller.worker)
-        qtbot.waitUntil(lambda: main.incidents.model.row_id(1) is not None, timeout=20_000)
+        english_rows = main.incidents.model
+        qtbot.waitUntil(lambda: english_rows.row_id(1) is not None, timeout=20_000)
         main.incidents.table.selectRow(1)
         chosen = main.incidents.model.row_id(1)
         controller.change_language("ar")
@@ -357,7 +359,7 @@ def test_every_dialog_in_arabic(qtbot, qapp, workspace_template, tmp_path: Path)
                                days_since=3, reminder_days=7, new_since=True, due=False)
         preview = Preview(missing=["consent.recorded_by"], organisation="Aleppo Documentation",
                           identities=2, witness=True, public_names=1, tagged_names=3)
-        makers = {
+        makers: dict[str, Callable[[], QWidget]] = {
             "settings": lambda: SettingsDialog({"autolock_minutes": "5"}, [],
                                                f"{fmt.number(256)} MiB", main),
             "destroy": lambda: DestroyKeysDialog(main),
@@ -400,7 +402,9 @@ def test_every_dialog_in_arabic(qtbot, qapp, workspace_template, tmp_path: Path)
         main.nav.setCurrentRow(1)
         wait_idle(qtbot, worker)
         qtbot.waitUntil(lambda: main.incidents.model.row_id(0) is not None, timeout=20_000)
-        main.open_incident(main.incidents.model.row_id(0))
+        first_incident = main.incidents.model.row_id(0)
+        assert first_incident is not None
+        main.open_incident(first_incident)
         wait_idle(qtbot, worker)
         qtbot.wait(150)
         found += [f"incident page: {p}" for p in problems(texts_of(main))]

@@ -38,6 +38,7 @@ from testimony_app.core.identity import narrative_redaction, seal
 from testimony_app.core.records import dates, narrative_tags, tables
 from testimony_app.core.sync import timestamp
 from testimony_app.core.vault import activity, org
+from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
 from testimony_app.i18n import N_  # narrative log keys are shown translated to auditors
 
@@ -66,7 +67,7 @@ class Options:
             coarsen_places=self.coarsen_places, coarsen_dates=self.coarsen_dates)
 
 
-def auditor_key(conn: Any, auditor: str) -> bytes:
+def auditor_key(conn: Connection, auditor: str) -> bytes:
     """A pseudonym key for one auditor, derived from a root secret only the
     coordinator holds (researchers hold the matching key, not this)."""
     root = org.get_meta(conn, "org.pseudonym_root")
@@ -89,7 +90,7 @@ def pseudonym(key: bytes, person_id: str) -> str:
 # -- free text ---------------------------------------------------------------------
 
 
-def _private_names(conn: Any, key: bytes, level: str | None = None
+def _private_names(conn: Connection, key: bytes, level: str | None = None
                    ) -> narrative_redaction.Redactor:
     """What narratives are redacted against (core/identity/narrative_redaction.py): every person
     whose name is not public (a witness's always), individual sources, and places
@@ -114,13 +115,13 @@ def _private_names(conn: Any, key: bytes, level: str | None = None
                                         level or narrative_redaction.DEFAULT_LEVEL, public)
 
 
-def _kept_tags(conn: Any) -> set[str]:
+def _kept_tags(conn: Connection) -> set[str]:
     """Persons whose tagged names may stay in a narrative: public-domain names of
     people who are nobody's witness."""
     return tables.public_non_witnesses(conn)
 
 
-def _narrative(conn: Any, record: dict[str, Any], names: narrative_redaction.Redactor,
+def _narrative(conn: Connection, record: dict[str, Any], names: narrative_redaction.Redactor,
                key: bytes, kept: set[str], memo: Any = None
                ) -> dict[str, tuple[str, Counter[str]]]:
     """Per language: the narrative as it would leave, and what was replaced in it.
@@ -143,7 +144,7 @@ def _narrative(conn: Any, record: dict[str, Any], names: narrative_redaction.Red
     return out
 
 
-def preview(conn: Any, testimony_id: str, auditor: str = "auditor") -> dict[str, str]:
+def preview(conn: Connection, testimony_id: str, auditor: str = "auditor") -> dict[str, str]:
     """The narrative of a testimony as it would leave, per language."""
     key = auditor_key(conn, auditor)
     names = _private_names(conn, key)
@@ -167,7 +168,7 @@ def _digest(texts: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(texts, sort_keys=True).encode()).hexdigest()
 
 
-def approve(conn: Any, testimony_id: str, author: str, auditor: str = "auditor") -> None:
+def approve(conn: Connection, testimony_id: str, author: str, auditor: str = "auditor") -> None:
     """Approve the narrative's redaction preview as it is now (bound to its hash)."""
     texts = preview(conn, testimony_id, auditor)
     with transaction(conn):
@@ -177,7 +178,7 @@ def approve(conn: Any, testimony_id: str, author: str, auditor: str = "auditor")
         activity.record(conn, author, "redaction_approved", testimony_id)
 
 
-def withdraw(conn: Any, testimony_id: str, author: str) -> bool:
+def withdraw(conn: Connection, testimony_id: str, author: str) -> bool:
     """Take back an approval: the narrative is withheld again. True if there was one."""
     with transaction(conn):
         cursor = conn.execute("DELETE FROM narrative_reviews WHERE record_id = ? "
@@ -187,7 +188,7 @@ def withdraw(conn: Any, testimony_id: str, author: str) -> bool:
     return bool(cursor.rowcount)
 
 
-def candidates(conn: Any, auditor: str = "auditor") -> list[dict[str, Any]]:
+def candidates(conn: Connection, auditor: str = "auditor") -> list[dict[str, Any]]:
     """Finalised testimonies whose consent lets them leave, for the review screen:
     id, title, interview date, scope, whether there is a narrative, and whether its
     preview for this auditor is approved as it is now."""
@@ -213,11 +214,11 @@ def candidates(conn: Any, auditor: str = "auditor") -> list[dict[str, Any]]:
 # -- export ------------------------------------------------------------------------
 
 
-def _load(conn: Any, kind: str) -> list[dict[str, Any]]:
+def _load(conn: Connection, kind: str) -> list[dict[str, Any]]:
     return tables.of_kind(conn, kind)
 
 
-def holdings(conn: Any, auditor: str, coarsen_places: str | None = None
+def holdings(conn: Connection, auditor: str, coarsen_places: str | None = None
              ) -> disclosure.Holdings:
     """What the vault holds, as the disclosure policy reads it for this auditor:
     records opened, identities, and each narrative's redaction with its review."""
@@ -256,13 +257,13 @@ def holdings(conn: Any, auditor: str, coarsen_places: str | None = None
         pseudonym=lambda person_id: pseudonym(key, person_id), narrate=narrate)
 
 
-def disclose(conn: Any, options: Options) -> disclosure.Disclosure:
+def disclose(conn: Connection, options: Options) -> disclosure.Disclosure:
     """The export as the disclosure policy decides it."""
     return disclosure.decide(holdings(conn, options.auditor, options.coarsen_places),
                              options.profile_())
 
 
-def build(conn: Any, options: Options) -> tuple[dict[str, Any], Counter[str]]:
+def build(conn: Connection, options: Options) -> tuple[dict[str, Any], Counter[str]]:
     """The records that leave, and the redaction log (kinds and counts only)."""
     result = disclose(conn, options)
     return result.records, result.log

@@ -65,6 +65,7 @@ from testimony_app.core.common.errors import InputError
 from testimony_app.core.identity.namematch import Likeness, Name, block_keys, compare, middle
 from testimony_app.core.records import dates, sealed
 from testimony_app.core.vault import activity, org
+from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
 from testimony_app.i18n import N_, _
 
@@ -206,7 +207,7 @@ class Review:
 # -- merged persons ---------------------------------------------------------------
 
 
-def _active(conn: Any, kind: str) -> list[tuple[int, str, str]]:
+def _active(conn: Connection, kind: str) -> list[tuple[int, str, str]]:
     """(decision id, person, other) of active decisions whose persons both still exist."""
     return [(r[0], r[1], r[2]) for r in conn.execute(
         "SELECT d.id, d.person_id, d.other_id FROM person_decisions d "
@@ -214,7 +215,7 @@ def _active(conn: Any, kind: str) -> list[tuple[int, str, str]]:
         "WHERE d.kind = ? AND d.undone_at IS NULL ORDER BY d.id", (kind,))]
 
 
-def canonical(conn: Any) -> dict[str, str]:
+def canonical(conn: Connection) -> dict[str, str]:
     """person id -> the id of the person it was merged into (only merged ids appear).
 
     Other parts (corroboration's independent sources, figures) use this to count a
@@ -236,7 +237,7 @@ def _root(roots: dict[str, str], person_id: str) -> str:
     return roots.get(person_id, person_id)
 
 
-def _person(conn: Any, person_id: str) -> str:
+def _person(conn: Connection, person_id: str) -> str:
     """The pseudonym code of a person (or InputError for another kind of record)."""
     row = conn.execute("SELECT kind, code FROM records WHERE id = ?", (person_id,)).fetchone()
     if row is None or row[0] != "person":
@@ -244,7 +245,7 @@ def _person(conn: Any, person_id: str) -> str:
     return str(row[1])
 
 
-def _decision(conn: Any, decision_id: int) -> Decision:
+def _decision(conn: Connection, decision_id: int) -> Decision:
     row = conn.execute(
         "SELECT d.id, d.kind, d.person_id, coalesce(a.code, ''), d.other_id, "
         "coalesce(b.code, ''), d.at, d.author, d.detail, d.undone_at, d.undone_by "
@@ -254,7 +255,7 @@ def _decision(conn: Any, decision_id: int) -> Decision:
                     json.loads(row[8]), row[9], row[10])
 
 
-def decisions(conn: Any, kind: str, *, undone: bool = False) -> list[Decision]:
+def decisions(conn: Connection, kind: str, *, undone: bool = False) -> list[Decision]:
     """Active decisions of a kind ('merged' or 'distinct'), newest first; with
     `undone`, every decision ever taken, undone ones included."""
     where = "" if undone else " AND undone_at IS NULL"
@@ -264,14 +265,14 @@ def decisions(conn: Any, kind: str, *, undone: bool = False) -> list[Decision]:
     return [_decision(conn, i) for i in ids]
 
 
-def _distinct_between(conn: Any, roots: dict[str, str], a: str, b: str) -> bool:
+def _distinct_between(conn: Connection, roots: dict[str, str], a: str, b: str) -> bool:
     """Whether someone said a person of a's group is not a person of b's group."""
     ra, rb = _root(roots, a), _root(roots, b)
     return any({_root(roots, x), _root(roots, y)} == {ra, rb}
                for _id, x, y in _active(conn, "distinct"))
 
 
-def merge(conn: Any, kept_id: str, merged_id: str, author: str) -> Decision:
+def merge(conn: Connection, kept_id: str, merged_id: str, author: str) -> Decision:
     """Record that `merged_id` is the same person as `kept_id`; both records stay."""
     kept_code, merged_code = _person(conn, kept_id), _person(conn, merged_id)
     if kept_id == merged_id:
@@ -299,7 +300,7 @@ def merge(conn: Any, kept_id: str, merged_id: str, author: str) -> Decision:
         return _decision(conn, int(cursor.lastrowid))
 
 
-def unmerge(conn: Any, merged_id: str, author: str) -> Decision:
+def unmerge(conn: Connection, merged_id: str, author: str) -> Decision:
     """Undo the merge of `merged_id`: it stands for itself again (persons merged into
     it stay with it)."""
     code = _person(conn, merged_id)
@@ -314,7 +315,7 @@ def unmerge(conn: Any, merged_id: str, author: str) -> Decision:
         return _decision(conn, int(row[0]))
 
 
-def mark_distinct(conn: Any, a: str, b: str, author: str) -> Decision:
+def mark_distinct(conn: Connection, a: str, b: str, author: str) -> Decision:
     """Record that two persons are not the same person: never suggested again."""
     code_a, code_b = _person(conn, a), _person(conn, b)
     if a == b:
@@ -336,7 +337,7 @@ def mark_distinct(conn: Any, a: str, b: str, author: str) -> Decision:
         return _decision(conn, int(cursor.lastrowid))
 
 
-def unmark_distinct(conn: Any, a: str, b: str, author: str) -> Decision:
+def unmark_distinct(conn: Connection, a: str, b: str, author: str) -> Decision:
     code_a, code_b = _person(conn, a), _person(conn, b)
     first, second = sorted((a, b))
     with transaction(conn):
@@ -390,7 +391,7 @@ def _birth_range(identity: dict[str, Any]) -> tuple[int, int] | None:
 _DOCUMENT = re.compile(r"[^0-9A-Za-z]")
 
 
-def _load(conn: Any, only: set[str] | None = None) -> dict[str, _Group]:
+def _load(conn: Connection, only: set[str] | None = None) -> dict[str, _Group]:
     """Every person group (root id -> group), or only the groups of `only`."""
     roots = canonical(conn)
     wanted = None if only is None else {_root(roots, p) for p in only}
@@ -451,7 +452,7 @@ def _load(conn: Any, only: set[str] | None = None) -> dict[str, _Group]:
     return groups
 
 
-def _add_places(conn: Any, groups: dict[str, _Group], roots: dict[str, str]) -> None:
+def _add_places(conn: Connection, groups: dict[str, _Group], roots: dict[str, str]) -> None:
     """Where each person was a victim: the incidents' places and the places above them."""
     places = {r[0]: (r[1], _LEVEL_RANK.get(r[2] or "", _FINE)) for r in conn.execute(
         "SELECT id, place_id, type FROM records WHERE kind = 'place'")}
@@ -555,7 +556,7 @@ def _score(a: _Group, b: _Group) -> tuple[int, list[Reason]] | None:
     return max(0, min(100, base + adjust)), reasons
 
 
-def _score_pair(conn: Any, a: str, b: str) -> tuple[int, list[Reason]] | None:
+def _score_pair(conn: Connection, a: str, b: str) -> tuple[int, list[Reason]] | None:
     roots = canonical(conn)
     groups = _load(conn, {a, b})
     ga, gb = groups.get(_root(roots, a)), groups.get(_root(roots, b))
@@ -640,7 +641,7 @@ def _candidates(groups: dict[str, _Group]) -> set[tuple[str, str]]:
 # -- the review ----------------------------------------------------------------------
 
 
-def _place_labels(conn: Any, language: str) -> dict[str, str]:
+def _place_labels(conn: Connection, language: str) -> dict[str, str]:
     out = {}
     for place_id, data in conn.execute("SELECT id, data FROM records WHERE kind = 'place'"):
         name = json.loads(data)["name"]
@@ -648,7 +649,7 @@ def _place_labels(conn: Any, language: str) -> dict[str, str]:
     return out
 
 
-def _recorders(conn: Any) -> dict[str, set[str]]:
+def _recorders(conn: Connection) -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
     for record_id, name in conn.execute(
             "SELECT DISTINCT p.record_id, coalesce(pe.name, p.fingerprint) FROM provenance p "
@@ -681,7 +682,7 @@ def _side(group: _Group, codes: dict[str, str], labels: dict[str, str],
         birth_year=_birth_text(group.births) if show else None)
 
 
-def review(conn: Any, *, names: bool = True, min_score: int = MIN_SCORE,
+def review(conn: Connection, *, names: bool = True, min_score: int = MIN_SCORE,
            language: str = "en") -> Review:
     """Suggested pairs (best first), merges and "not the same" decisions.
 

@@ -4,13 +4,12 @@ had no one to be sealed to until now (identity/seal.py)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from testimony_app.core.identity import seal
 from testimony_app.core.vault import org
+from testimony_app.core.vault.connection import Connection
 
 
-def apply_enrolment(conn: Any, enrolment: org.Enrolment, author: str
+def apply_enrolment(conn: Connection, enrolment: org.Enrolment, author: str
                     ) -> tuple[org.Organisation, int]:
     """Join this vault to the organisation (again, to update recipients and settings).
     Returns it, and how many finalised testimonies joining sealed."""

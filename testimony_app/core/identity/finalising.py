@@ -14,6 +14,7 @@ from typing import Any
 from testimony_app.core.common.errors import InputError
 from testimony_app.core.records import interchange, store
 from testimony_app.core.vault import activity, org
+from testimony_app.core.vault.connection import Connection
 
 MAX_REASON = 500
 
@@ -35,7 +36,7 @@ class Preview:
     finalised: bool = False  # already finalised
 
 
-def preview(conn: Any, testimony_id: str) -> Preview:
+def preview(conn: Connection, testimony_id: str) -> Preview:
     # imported here for start-up time: session imports this module, and seal pulls in
     # duplicates and namematch (bench/README.md)
     from testimony_app.core.identity import seal
@@ -75,7 +76,7 @@ def preview(conn: Any, testimony_id: str) -> Preview:
         finalised=rec.data.get("status") == "finalised")
 
 
-def amend(conn: Any, document: dict[str, Any], reason: str, author: str) -> str:
+def amend(conn: Connection, document: dict[str, Any], reason: str, author: str) -> str:
     """Save a changed finalised testimony as a new revision that records `reason`;
     returns the testimony's id. The document is the editor's (testimony, witness,
     incidents); it stays finalised and is sealed again as finalising would."""

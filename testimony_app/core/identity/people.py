@@ -17,6 +17,7 @@ from testimony_app import i18n
 from testimony_app.core.common.errors import InputError, NotFound
 from testimony_app.core.identity import seal
 from testimony_app.core.records import interchange, store, textnorm, vocab
+from testimony_app.core.vault.connection import Connection
 
 # Attributes a person's record carries besides its identity.
 ATTRIBUTES = ("sex", "age", "age_group", "occupation", "description")
@@ -97,7 +98,7 @@ def _summary(person_id: str, code: str, record: dict[str, Any],
         sealed="sealed_identity" in record)
 
 
-def _rows(conn: Any, ids: list[str] | None = None) -> list[tuple[str, str, str, str | None]]:
+def _rows(conn: Connection, ids: list[str] | None = None) -> list[tuple[str, str, str, str | None]]:
     sql = ("SELECT r.id, r.code, r.data, i.data FROM records r LEFT JOIN identities i "
            "ON i.person_id = r.id WHERE r.kind = 'person'")
     params: list[Any] = []
@@ -107,7 +108,7 @@ def _rows(conn: Any, ids: list[str] | None = None) -> list[tuple[str, str, str, 
     return list(conn.execute(sql + " ORDER BY r.code", params))
 
 
-def summaries(conn: Any, ids: list[str] | None = None,
+def summaries(conn: Connection, ids: list[str] | None = None,
               language: str = "en") -> list[PersonSummary]:
     """Every person (or those of `ids`), by pseudonym code."""
     return [_summary(pid, code, json.loads(data), json.loads(ident) if ident else None,
@@ -125,7 +126,8 @@ def _haystack(summary: PersonSummary, identity: dict[str, Any] | None) -> str:
     return textnorm.normalize_for_search(" ".join(words))
 
 
-def find(conn: Any, query: str, language: str = "en", limit: int = 50) -> list[PersonSummary]:
+def find(conn: Connection, query: str, language: str = "en",
+         limit: int = 50) -> list[PersonSummary]:
     """People whose readable name (any spelling variant the search folds), pseudonym
     code or attributes (in English or Arabic) hold every word of `query`; all of
     them, by code, when the query is empty."""
@@ -144,7 +146,7 @@ def find(conn: Any, query: str, language: str = "en", limit: int = 50) -> list[P
     return out
 
 
-def save(conn: Any, person: dict[str, Any], author: str,
+def save(conn: Connection, person: dict[str, Any], author: str,
          language: str = "en") -> PersonSummary:
     """Create (no id, or an unknown one) or update a person, identity included;
     validated as the interchange format says, all or nothing.
@@ -174,7 +176,7 @@ def save(conn: Any, person: dict[str, Any], author: str,
     return summaries(conn, [str(record["id"])], language)[0]
 
 
-def view(conn: Any, person_id: str, language: str = "en") -> PersonView:
+def view(conn: Connection, person_id: str, language: str = "en") -> PersonView:
     """A person with every testimony and incident that names them."""
     rec = store.get(conn, person_id)
     if rec.kind != "person":
@@ -208,7 +210,7 @@ def view(conn: Any, person_id: str, language: str = "en") -> PersonView:
                       sorted(incidents.values(), key=lambda m: (m.date, m.id)))
 
 
-def testimonies_of_incident(conn: Any, incident_id: str) -> list[Mention]:
+def testimonies_of_incident(conn: Connection, incident_id: str) -> list[Mention]:
     """The testimonies that report an incident (to go from one to the other)."""
     return [Mention(tid, "testimony", "reported_by", title, date, status)
             for tid, title, date, status in conn.execute(

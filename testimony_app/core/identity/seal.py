@@ -130,12 +130,13 @@ from testimony_app.core.records.sealed import (
     view as view,
 )
 from testimony_app.core.vault import activity, anchor, org
+from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
 
 log = logging.getLogger(__name__)
 
 
-def people(conn: Any) -> list[dict[str, Any]]:
+def people(conn: Connection) -> list[dict[str, Any]]:
     """Every person: pseudonym code, attributes, whether the name is public, the
     identity where this vault may see it, and possible duplicates (same match key)."""
     rows = conn.execute(
@@ -166,7 +167,7 @@ def people(conn: Any) -> list[dict[str, Any]]:
     return out
 
 
-def persons_of(conn: Any, testimony_id: str) -> list[str]:
+def persons_of(conn: Connection, testimony_id: str) -> list[str]:
     """The witness, the individual victims of the incidents the testimony reports, and
     the persons its narrative tags name."""
     ids = [r[0] for r in conn.execute(
@@ -228,7 +229,7 @@ def incident_stub(record: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _seal_identities(conn: Any, testimony_id: str, author: str,
+def _seal_identities(conn: Connection, testimony_id: str, author: str,
                      current: org.Organisation) -> list[str]:
     sealed: list[str] = []
     for person_id in persons_of(conn, testimony_id):
@@ -256,7 +257,7 @@ def _seal_identities(conn: Any, testimony_id: str, author: str,
     return sealed
 
 
-def _scrub_drafts(conn: Any, person_ids: list[str]) -> None:
+def _scrub_drafts(conn: Connection, person_ids: list[str]) -> None:
     """Drafts of other testimonies (the editor's autosave) may show a person sealed
     now, identity and all: each loses the identity and gets the seal instead, so
     that restoring and saving the draft keeps the person sealed (and any unsaved
@@ -281,7 +282,7 @@ def _scrub_drafts(conn: Any, person_ids: list[str]) -> None:
                          (json.dumps(data, ensure_ascii=False), draft_id))
 
 
-def _seal_tags(conn: Any, data: dict[str, Any], recipients: tuple[str, ...],
+def _seal_tags(conn: Connection, data: dict[str, Any], recipients: tuple[str, ...],
                people: list[narrative_tags.KnownPerson]) -> tuple[dict[str, Any], int]:
     """The testimony with every tagged name (but public-domain ones), and every other
     spelling of it or of `people`'s names (the persons the testimony seals, read
@@ -316,7 +317,7 @@ def _seal_tags(conn: Any, data: dict[str, Any], recipients: tuple[str, ...],
     return record, len(wanted)
 
 
-def _rewrite_history(conn: Any, record_id: str,
+def _rewrite_history(conn: Connection, record_id: str,
                      rewrite: Callable[[dict[str, Any]], dict[str, Any]],
                      recipients: tuple[str, ...]) -> int:
     """Rewrite a record's earlier revisions to their sealed form, `rewrite(old)`.
@@ -365,7 +366,7 @@ def _history_rewrite(sealed: dict[str, Any], whole: bool
     return rewrite
 
 
-def _seal_incidents(conn: Any, testimony_id: str, author: str,
+def _seal_incidents(conn: Connection, testimony_id: str, author: str,
                     recipients: tuple[str, ...]) -> tuple[int, list[str]]:
     """Seal the free text of the incidents that only wholly sealed testimonies report
     (this one among them); how many were sealed now, and every such incident."""
@@ -399,7 +400,7 @@ def _attachment_sealer(recipients: tuple[str, ...]) -> Callable[[dict[str, Any]]
     return seal_info
 
 
-def _seal_attachments(conn: Any, record_ids: list[str], recipients: tuple[str, ...]) -> int:
+def _seal_attachments(conn: Connection, record_ids: list[str], recipients: tuple[str, ...]) -> int:
     """Seal the content of every complete attachment of these records (records/attachment.py)."""
     ages = [x25519.Recipient.from_str(r) for r in recipients]
     sealed = 0
@@ -412,7 +413,7 @@ def _seal_attachments(conn: Any, record_ids: list[str], recipients: tuple[str, .
     return sealed
 
 
-def seal(conn: Any, testimony_id: str, author: str) -> Sealed:
+def seal(conn: Connection, testimony_id: str, author: str) -> Sealed:
     """Seal what a finalised testimony holds that names people; what was sealed.
 
     Everywhere in an organisation: the identities of its witness, victims and tagged
@@ -435,7 +436,7 @@ def seal(conn: Any, testimony_id: str, author: str) -> Sealed:
     return result
 
 
-def _seal_in(conn: Any, testimony_id: str, author: str, current: org.Organisation) -> Sealed:
+def _seal_in(conn: Connection, testimony_id: str, author: str, current: org.Organisation) -> Sealed:
     """`seal` inside the caller's transaction, without the checkpoint."""
 
     spans, whole, incidents, attachments = 0, False, 0, 0
@@ -481,7 +482,7 @@ def _seal_in(conn: Any, testimony_id: str, author: str, current: org.Organisatio
     return Sealed(identities, spans, whole, incidents, attachments)
 
 
-def seal_changed(conn: Any, record_ids: list[str], author: str) -> bool:
+def seal_changed(conn: Connection, record_ids: list[str], author: str) -> bool:
     """Inside the caller's transaction (`store.add_document`), on a researcher's vault:
     seal, as finalising does, every finalised testimony among the records just added
     or updated, or that they belong to (its incidents, its witness, tagged persons
@@ -508,7 +509,7 @@ def seal_changed(conn: Any, record_ids: list[str], author: str) -> bool:
     return sealed
 
 
-def seal_recording(conn: Any, att_id: str) -> bool:
+def seal_recording(conn: Connection, att_id: str) -> bool:
     """Inside the caller's transaction: a recording finished after its record was
     sealed here (it was still running at finalise) is sealed at once."""
     current = org.organisation(conn)
@@ -521,12 +522,12 @@ def seal_recording(conn: Any, att_id: str) -> bool:
                                    _attachment_sealer(current.recipients))
 
 
-def seal_testimony(conn: Any, testimony_id: str, author: str) -> int:
+def seal_testimony(conn: Connection, testimony_id: str, author: str) -> int:
     """`seal`, returning how many identities were sealed."""
     return seal(conn, testimony_id, author).identities
 
 
-def seal_finalised(conn: Any, author: str) -> int:
+def seal_finalised(conn: Connection, author: str) -> int:
     """Seal every finalised testimony (idempotent), as finalising would have: for a
     vault that joins an organisation after finalising some. Returns how many
     testimonies had something sealed now."""
@@ -541,7 +542,7 @@ def _without_match_keys(old: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in old.items() if k != "match_keys"}
 
 
-def upgrade_sealed(conn: Any) -> None:
+def upgrade_sealed(conn: Connection) -> None:
     """Migration 12: drop the match keys an earlier version kept in sealed person
     records (a new revision, and the earlier ones rewritten under permits), and the
     hashes of what was sent and confirmed of every sealed record."""
@@ -561,7 +562,7 @@ def upgrade_sealed(conn: Any) -> None:
         "SELECT id FROM records WHERE instr(data, '\"sealed') > 0")])
 
 
-def resume_pending(conn: Any, author: str) -> None:
+def resume_pending(conn: Connection, author: str) -> None:
     """Finish `seal_finalised` if joining the organisation was interrupted before it
     sealed everything (called at unlock)."""
     if org.get_meta(conn, org.SEAL_PENDING):

@@ -22,12 +22,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from testimony_app.core.common.errors import InputError
 from testimony_app.core.identity import seal
 from testimony_app.core.records import narrative_tags, spelling, store, textnorm
 from testimony_app.core.vault import activity, org
+from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
 
 META_PREFIX = "untagged_dismissed:"
@@ -86,7 +86,7 @@ def _common() -> frozenset[str]:
                      for w in narrative_tags._COMMON_WORDS.split()) | _NOT_NAMES
 
 
-def _vault_words(conn: Any) -> set[str]:
+def _vault_words(conn: Connection) -> set[str]:
     """Keys of the names of places and of sources that are not persons: capitalised,
     but not names to seal."""
     out: set[str] = set()
@@ -191,7 +191,8 @@ def _arabic(text: str, common: frozenset[str]) -> list[tuple[int, int]]:
     return out
 
 
-def _dismissals(conn: Any, testimony_id: str, revision: int) -> set[tuple[str, str, int, int]]:
+def _dismissals(conn: Connection, testimony_id: str,
+                revision: int) -> set[tuple[str, str, int, int]]:
     row = conn.execute("SELECT value FROM meta WHERE key = ?",
                        (META_PREFIX + testimony_id,)).fetchone()
     if row is None:
@@ -202,7 +203,7 @@ def _dismissals(conn: Any, testimony_id: str, revision: int) -> set[tuple[str, s
     return {(s[0], s[1], int(s[2]), int(s[3])) for s in data.get("spans", [])}
 
 
-def candidates(conn: Any, testimony_id: str) -> list[Candidate]:
+def candidates(conn: Connection, testimony_id: str) -> list[Candidate]:
     """Every stretch of the testimony's narrative and summary that may be a name no tag
     covers, in order (field, language, position); dismissed ones marked."""
     rec = store.get(conn, testimony_id, with_identity=False)
@@ -250,11 +251,11 @@ def candidates(conn: Any, testimony_id: str) -> list[Candidate]:
     return sorted(out, key=lambda c: (narrative_tags.FIELDS.index(c.field), c.lang, c.start))
 
 
-def open_candidates(conn: Any, testimony_id: str) -> list[Candidate]:
+def open_candidates(conn: Connection, testimony_id: str) -> list[Candidate]:
     return [c for c in candidates(conn, testimony_id) if not c.dismissed]
 
 
-def dismiss(conn: Any, testimony_id: str, chosen: list[Candidate], author: str) -> int:
+def dismiss(conn: Connection, testimony_id: str, chosen: list[Candidate], author: str) -> int:
     """Record that these stretches are no names (positions only); how many were new."""
     rec = store.get(conn, testimony_id, with_identity=False)
     spans = _dismissals(conn, testimony_id, rec.revision)
@@ -271,7 +272,7 @@ def dismiss(conn: Any, testimony_id: str, chosen: list[Candidate], author: str) 
     return len(new)
 
 
-def tag(conn: Any, testimony_id: str, candidate: Candidate, person_id: str,
+def tag(conn: Connection, testimony_id: str, candidate: Candidate, person_id: str,
         author: str) -> None:
     """Tag a candidate to a person (a new revision of the testimony)."""
     rec = store.get(conn, testimony_id, with_identity=False)

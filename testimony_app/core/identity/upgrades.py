@@ -11,15 +11,16 @@ from typing import Any
 
 from testimony_app.core.identity import seal
 from testimony_app.core.records import sealed
+from testimony_app.core.vault.connection import Connection
 
 
-def _person_keys(conn: Any) -> None:
+def _person_keys(conn: Connection) -> None:
     """Migration 10: the match keys of every identity this vault sees."""
     for person_id, data in conn.execute("SELECT person_id, data FROM identities").fetchall():
         sealed.store_keys(conn, person_id, json.loads(data))
 
 
-def _sealed_revision_hashes(conn: Any) -> None:
+def _sealed_revision_hashes(conn: Connection) -> None:
     """Migration 11: the hashes migration 9 kept in the clear, sealed to the organisation
     (the step then drops the clear ones)."""
     rows = conn.execute("SELECT record_id, revision, sha256 FROM revision_seals").fetchall()

@@ -42,6 +42,7 @@ from testimony_app.core.records import sealed as sealing
 from testimony_app.core.records.refs import safe_ref
 from testimony_app.core.records.sealed import RecordingSealer
 from testimony_app.core.vault import activity
+from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import DatabaseError, transaction
 from testimony_app.i18n import _
 
@@ -89,7 +90,7 @@ def _safe_name(name: str) -> str:
     return "".join(ch for ch in base if ch.isprintable())[:255] or "attachment"
 
 
-def add(conn: Any, record_id: str, source: BinaryIO, filename: str, author: str,
+def add(conn: Connection, record_id: str, source: BinaryIO, filename: str, author: str,
         size_hint: int = 0, progress: Progress | None = None,
         cancelled: IsCancelled | None = None) -> Attachment:
     if not conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone():
@@ -145,7 +146,7 @@ def add(conn: Any, record_id: str, source: BinaryIO, filename: str, author: str,
     return Attachment(att_id, record_id, name, media_type, size, digest.hexdigest(), at)
 
 
-def add_file(conn: Any, record_id: str, path: Path, author: str,
+def add_file(conn: Connection, record_id: str, path: Path, author: str,
              progress: Progress | None = None,
              cancelled: IsCancelled | None = None) -> Attachment:
     try:
@@ -157,14 +158,14 @@ def add_file(conn: Any, record_id: str, path: Path, author: str,
         return add(conn, record_id, handle, path.name, author, size, progress, cancelled)
 
 
-def _refuse_sealed_record(conn: Any, record_id: str) -> None:
+def _refuse_sealed_record(conn: Connection, record_id: str) -> None:
     """Nothing is added to a record sealed here: it would stay in plaintext."""
     if sealing.closed(conn, record_id):
         kind = conn.execute("SELECT kind FROM records WHERE id = ?", (record_id,)).fetchone()[0]
         raise InputError("incident_sealed" if kind == "incident" else "testimony_sealed")
 
 
-def _remove(conn: Any, att_id: str) -> None:
+def _remove(conn: Connection, att_id: str) -> None:
     with transaction(conn):
         conn.execute("DELETE FROM attachment_chunks WHERE attachment_id = ?", (att_id,))
         conn.execute("DELETE FROM attachments WHERE id = ?", (att_id,))
@@ -186,7 +187,7 @@ def _load_meta(text: Any) -> dict[str, Any]:
 _COLS = "id, record_id, filename, media_type, size, sha256, created_at, meta"
 
 
-def get(conn: Any, ref: str) -> Attachment:
+def get(conn: Connection, ref: str) -> Attachment:
     ref = ref.strip().lower()
     rows = []
     if len(ref) >= 8 and all(c in "0123456789abcdef-" for c in ref):
@@ -197,7 +198,7 @@ def get(conn: Any, ref: str) -> Attachment:
     return _row(rows[0])
 
 
-def list_for(conn: Any, record_id: str) -> list[Attachment]:
+def list_for(conn: Connection, record_id: str) -> list[Attachment]:
     return [_row(r) for r in conn.execute(
         f"SELECT {_COLS} FROM attachments WHERE record_id = ? AND complete = 1 "  # noqa: S608
         "ORDER BY created_at", (record_id,))]
@@ -214,7 +215,7 @@ def refuse_sealed(att: Attachment) -> None:
         raise InputError("attachment_sealed", id=att.id[:8])
 
 
-def stream(conn: Any, att: Attachment, sink: Sink, progress: Progress | None = None,
+def stream(conn: Connection, att: Attachment, sink: Sink, progress: Progress | None = None,
            *, sealed_ok: bool = False) -> None:
     """Write the attachment to `sink`, checking its SHA-256 at the end. A sealed one
     is refused unless `sealed_ok` (its ciphertext, for checks)."""
@@ -239,7 +240,7 @@ def stream(conn: Any, att: Attachment, sink: Sink, progress: Progress | None = N
         raise IntegrityError("integrity", what=f"attachment {att.id} does not match its SHA-256")
 
 
-def extract(conn: Any, ref: str, target: Path, author: str,
+def extract(conn: Connection, ref: str, target: Path, author: str,
             progress: Progress | None = None) -> Attachment:
     """Copy an attachment out to `target` (a file the user chose), atomically."""
     att = get(conn, ref)
@@ -273,7 +274,7 @@ def extract(conn: Any, ref: str, target: Path, author: str,
     return att
 
 
-def verify_all(conn: Any) -> list[str]:
+def verify_all(conn: Connection) -> list[str]:
     problems = []
     sql = f"SELECT {_COLS} FROM attachments WHERE complete = 1"  # noqa: S608 (constant)
     for row in conn.execute(sql).fetchall():
@@ -297,7 +298,7 @@ def verify_all(conn: Any) -> list[str]:
     return problems
 
 
-def discard_incomplete(conn: Any) -> int:
+def discard_incomplete(conn: Connection) -> int:
     """Remove interrupted file intakes (the file is still where it was); interrupted
     recordings are kept: `recover_recordings` completes them."""
     ids = [r[0] for r in conn.execute("SELECT id, meta FROM attachments WHERE complete = 0")
@@ -330,7 +331,7 @@ def wav_header(rate: int, channels: int, bits: int, data_bytes: int) -> bytes:
             + b"data" + struct.pack("<I", data_bytes))
 
 
-def _recording_meta(conn: Any, att_id: str, *, incomplete: bool = True) -> dict[str, Any]:
+def _recording_meta(conn: Connection, att_id: str, *, incomplete: bool = True) -> dict[str, Any]:
     row = conn.execute("SELECT meta, complete FROM attachments WHERE id = ?",
                        (att_id,)).fetchone()
     meta = _load_meta(row[0]) if row else {}
@@ -339,7 +340,7 @@ def _recording_meta(conn: Any, att_id: str, *, incomplete: bool = True) -> dict[
     return meta
 
 
-def begin(conn: Any, record_id: str, filename: str, author: str, *, rate: int,
+def begin(conn: Connection, record_id: str, filename: str, author: str, *, rate: int,
           channels: int = 1, bits: int = 16) -> str:
     """Start a recording attached to `record_id`; returns the attachment id."""
     if not conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone():
@@ -364,7 +365,7 @@ def begin(conn: Any, record_id: str, filename: str, author: str, *, rate: int,
     return att_id
 
 
-def append(conn: Any, att_id: str, data: bytes) -> int:
+def append(conn: Connection, att_id: str, data: bytes) -> int:
     """Add PCM samples to a recording and commit them; returns the bytes of audio kept."""
     _recording_meta(conn, att_id)
     with transaction(conn):
@@ -379,7 +380,7 @@ def append(conn: Any, att_id: str, data: bytes) -> int:
     return int(size) - WAV_HEADER_BYTES
 
 
-def add_marker(conn: Any, att_id: str, at_ms: int, label: str) -> None:
+def add_marker(conn: Connection, att_id: str, at_ms: int, label: str) -> None:
     """A time-stamped marker ("witness describes checkpoint", 12:41), kept at once."""
     with transaction(conn):
         meta = _recording_meta(conn, att_id, incomplete=False)
@@ -390,7 +391,7 @@ def add_marker(conn: Any, att_id: str, at_ms: int, label: str) -> None:
                      (json.dumps(meta, ensure_ascii=False), att_id))
 
 
-def finish(conn: Any, att_id: str, author: str, *, sealer: RecordingSealer,
+def finish(conn: Connection, att_id: str, author: str, *, sealer: RecordingSealer,
            recovered: bool = False) -> Attachment:
     """Patch the WAV sizes, compute the SHA-256 over the stored chunks and mark the
     recording complete, with its duration; logged with its length."""
@@ -430,7 +431,7 @@ def finish(conn: Any, att_id: str, author: str, *, sealer: RecordingSealer,
     return _row(row)
 
 
-def recover_recordings(conn: Any, author: str, *, sealer: RecordingSealer) -> int:
+def recover_recordings(conn: Connection, author: str, *, sealer: RecordingSealer) -> int:
     """Complete every recording a crash interrupted: what was committed is kept, its
     header fixed so that it plays, and marked recovered."""
     ids = [r[0] for r in conn.execute("SELECT id, meta FROM attachments WHERE complete = 0")
@@ -458,7 +459,7 @@ class ChunkReader:
     """An attachment's chunks (or its staged ones) as a file-like object for pyrage;
     one chunk in memory at a time. `size` and `digest` cover what was read."""
 
-    def __init__(self, conn: Any, att_id: str, *, staged: bool = False) -> None:
+    def __init__(self, conn: Connection, att_id: str, *, staged: bool = False) -> None:
         self._conn, self._id, self._staged = conn, att_id, staged
         self._index = 0
         self._block = b""
@@ -491,7 +492,7 @@ class ChunkReader:
 class ChunkWriter:
     """Takes what pyrage writes and stores it as chunk rows (or staged ones)."""
 
-    def __init__(self, conn: Any, att_id: str, *, staged: bool = False) -> None:
+    def __init__(self, conn: Connection, att_id: str, *, staged: bool = False) -> None:
         self._conn, self._id, self._staged = conn, att_id, staged
         self._index = 0
         self._buffer = bytearray()
@@ -527,7 +528,7 @@ class ChunkWriter:
         self._index += 1
 
 
-def seal_content(conn: Any, att_id: str, recipients: list[Any],
+def seal_content(conn: Connection, att_id: str, recipients: list[Any],
                  seal_info: Callable[[dict[str, Any]], dict[str, Any]]) -> bool:
     """Replace a complete attachment's plaintext by its age encryption to `recipients`,
     inside the caller's transaction; False if it was sealed already.

@@ -14,6 +14,7 @@ from typing import Any
 from testimony_app.core.common import safejson
 from testimony_app.core.common.errors import InputError
 from testimony_app.core.vault import activity
+from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
 from testimony_app.i18n import _
 
@@ -27,7 +28,7 @@ class Draft:
     updated_at: str
 
 
-def save(conn: Any, draft_id: str, record_id: str | None, kind: str,
+def save(conn: Connection, draft_id: str, record_id: str | None, kind: str,
          data: dict[str, Any]) -> str:
     try:
         # The parser's rules (core/common/safejson.py): what is kept here is JSON that any
@@ -43,11 +44,11 @@ def save(conn: Any, draft_id: str, record_id: str | None, kind: str,
     return at
 
 
-def pending(conn: Any) -> list[Draft]:
+def pending(conn: Connection) -> list[Draft]:
     return [Draft(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in conn.execute(
         "SELECT id, record_id, kind, data, updated_at FROM drafts ORDER BY updated_at")]
 
 
-def discard(conn: Any, draft_id: str) -> None:
+def discard(conn: Connection, draft_id: str) -> None:
     with transaction(conn):
         conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))

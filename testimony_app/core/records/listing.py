@@ -12,6 +12,7 @@ from typing import Any
 
 from testimony_app.core.records import sealed as sealing
 from testimony_app.core.records import store, vocab
+from testimony_app.core.vault.connection import Connection
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def _from(kind: str) -> str:
     return "FROM records r"
 
 
-def count(conn: Any, kind: str, f: Filter) -> int:
+def count(conn: Connection, kind: str, f: Filter) -> int:
     # Without the joins of `_from`: they only add columns (a testimony has one witness
     # link at most, a person one identity), and no filter uses them. Joined, a count
     # over 100 000 testimonies looked up a link and a record for each, ~1 s when the
@@ -103,7 +104,7 @@ def count(conn: Any, kind: str, f: Filter) -> int:
                             params).fetchone()[0])
 
 
-def page(conn: Any, kind: str, f: Filter, sort: str, descending: bool, offset: int,
+def page(conn: Connection, kind: str, f: Filter, sort: str, descending: bool, offset: int,
          limit: int, language: str = "en") -> list[dict[str, Any]]:
     """Rows as dicts of display values (labels in `language`), plus their `id`."""
     columns = {c.key: c.sql for c in COLUMNS[kind]}
@@ -146,7 +147,7 @@ def page(conn: Any, kind: str, f: Filter, sort: str, descending: bool, offset: i
     return rows
 
 
-def _add_duplicates(conn: Any, rows: list[dict[str, Any]], ids: list[str]) -> None:
+def _add_duplicates(conn: Connection, rows: list[dict[str, Any]], ids: list[str]) -> None:
     """Each person's possible duplicates (others sharing a match key), for one page
     (`rows`, of persons `ids`): one query for the page's keys (see seal.people)."""
     mine = sealing.keys_by_person(conn, ids)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from testimony_app.core.records import spelling, textnorm
+from testimony_app.core.vault.connection import Connection
 
 FIELDS = ("narrative", "summary")
 MAX_TAGS = 10_000
@@ -456,7 +457,7 @@ class Matcher:
                                                  self.codes.get(p, p)))
 
 
-def known_persons(conn: Any, only: Iterable[str] | None = None) -> list[KnownPerson]:
+def known_persons(conn: Connection, only: Iterable[str] | None = None) -> list[KnownPerson]:
     """Every person whose identity this vault can read (or those of them in `only`),
     with their names."""
     import json

@@ -17,6 +17,7 @@ from typing import Any
 from testimony_app.core.common.errors import InputError
 from testimony_app.core.records import store
 from testimony_app.core.vault import activity
+from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
 
 MAX_PRECISION_M = 10_000_000
@@ -72,7 +73,7 @@ def _name(place: dict[str, Any], language: str) -> str:
     return str(names.get(language) or names.get("en") or next(iter(names.values()), ""))
 
 
-def incident_places(conn: Any, language: str = "en") -> list[PlaceRow]:
+def incident_places(conn: Connection, language: str = "en") -> list[PlaceRow]:
     """Every place an incident or reported figure names, by name."""
     places = {rid: json.loads(raw) for rid, raw in conn.execute(
         "SELECT id, data FROM records WHERE kind = 'place'")}
@@ -97,7 +98,7 @@ def incident_places(conn: Any, language: str = "en") -> list[PlaceRow]:
     return rows
 
 
-def set_coordinates(conn: Any, place_id: str, coordinates: dict[str, Any] | None,
+def set_coordinates(conn: Connection, place_id: str, coordinates: dict[str, Any] | None,
                     author: str) -> bool:
     """Give a place coordinates (None: take them away): a new revision of the place
     and an entry in the activity log. Returns whether anything changed."""

@@ -27,6 +27,7 @@ from testimony_app.core.common import safejson
 from testimony_app.core.common.errors import InputError
 from testimony_app.core.records import interchange, narrative_tags, textnorm
 from testimony_app.core.vault import org
+from testimony_app.core.vault.connection import Connection
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def match_keys(key: bytes, identity: dict[str, Any]) -> list[str]:
                            hashlib.sha256).hexdigest() for n in normalised if n)
 
 
-def store_keys(conn: Any, person_id: str, identity: dict[str, Any] | None) -> None:
+def store_keys(conn: Connection, person_id: str, identity: dict[str, Any] | None) -> None:
     """Keep `person_keys` in step with the identity this vault sees of a person: its
     match keys while it is visible and the vault has a matching key, none once it
     is gone or sealed (migration 10 says why never beside a sealed identity)."""
@@ -70,7 +71,7 @@ def store_keys(conn: Any, person_id: str, identity: dict[str, Any] | None) -> No
                      [(person_id, k) for k in match_keys(key, identity)])
 
 
-def keys_by_person(conn: Any, person_ids: list[str] | None = None) -> dict[str, set[str]]:
+def keys_by_person(conn: Connection, person_ids: list[str] | None = None) -> dict[str, set[str]]:
     """Each person's match keys: from `person_keys`, and any a record brought along
     (records written before migration 10, or made elsewhere)."""
     out: dict[str, set[str]] = {}
@@ -130,12 +131,12 @@ def open_hash(identity: x25519.Identity, sealed: str) -> str | None:
     return sha if re.fullmatch(r"[0-9a-f]{64}", sha) else None
 
 
-def recipients_or_none(conn: Any) -> tuple[str, ...] | None:
+def recipients_or_none(conn: Connection) -> tuple[str, ...] | None:
     current = org.organisation(conn)
     return current.recipients if current is not None and current.recipients else None
 
 
-def _forget_hashes(conn: Any, record_ids: list[str]) -> None:
+def _forget_hashes(conn: Connection, record_ids: list[str]) -> None:
     """Drop the hashes of what sealed records held before (what was sent and what the
     coordinator confirmed): beside the sealed form they confirm a guessed name. A
     changed record is unconfirmed until its next receipt anyway. (A sealed
@@ -160,7 +161,7 @@ def seal_span(text: str, recipients: tuple[str, ...]) -> dict[str, Any]:
     return _seal_bytes(_padded({"text": text}), recipients)
 
 
-def _coordinator_identity(conn: Any) -> x25519.Identity | None:
+def _coordinator_identity(conn: Connection) -> x25519.Identity | None:
     current = org.organisation(conn)
     if current is None or current.role != org.ROLE_COORDINATOR:
         return None
@@ -174,7 +175,7 @@ def _open(identity: x25519.Identity, sealed: dict[str, Any]) -> Any:
                                          [identity]))
 
 
-def try_unseal(conn: Any, sealed: dict[str, Any]) -> dict[str, Any] | None:
+def try_unseal(conn: Connection, sealed: dict[str, Any]) -> dict[str, Any] | None:
     """The identity, if this vault holds the organisation's identity; else None."""
     current = org.organisation(conn)
     if current is None or current.role != org.ROLE_COORDINATOR:
@@ -216,7 +217,7 @@ def _incident_text(stub_: dict[str, Any], full: dict[str, Any]) -> dict[str, Any
 # -- opening, on the coordinator's vault ------------------------------------------------
 
 
-def opened(conn: Any, record: dict[str, Any]) -> dict[str, Any]:
+def opened(conn: Connection, record: dict[str, Any]) -> dict[str, Any]:
     """A testimony as the coordinator reads it: a wholly sealed one opened, tagged
     names put back in the text (tags no longer sealed). Anywhere else, or when a
     seal cannot be opened, the record as it is."""
@@ -263,7 +264,7 @@ def is_stub(record: dict[str, Any]) -> bool:
     return "sealed" in record
 
 
-def check_update(conn: Any, old: dict[str, Any], new: dict[str, Any],
+def check_update(conn: Connection, old: dict[str, Any], new: dict[str, Any],
                  kind: str = "testimony") -> None:
     """A wholly sealed testimony cannot be changed where it cannot be opened (only
     replaced by another sealed version, as a bundle would); an incident whose text
@@ -276,7 +277,7 @@ def check_update(conn: Any, old: dict[str, Any], new: dict[str, Any],
         raise InputError("testimony_sealed")
 
 
-def opened_incident(conn: Any, record: dict[str, Any]) -> dict[str, Any]:
+def opened_incident(conn: Connection, record: dict[str, Any]) -> dict[str, Any]:
     """An incident as the coordinator reads it: the free text sealed with it put back
     into the record as stored. Anywhere else, or when the seal cannot be opened, the
     record as it is."""
@@ -296,7 +297,7 @@ def opened_incident(conn: Any, record: dict[str, Any]) -> dict[str, Any]:
         return record
 
 
-def view(conn: Any, kind: str, record: dict[str, Any]) -> dict[str, Any]:
+def view(conn: Connection, kind: str, record: dict[str, Any]) -> dict[str, Any]:
     """What this vault reads of a record: a sealed testimony or incident opened on the
     coordinator's vault; the record itself (the same object) anywhere else."""
     if kind == "testimony":
@@ -306,7 +307,7 @@ def view(conn: Any, kind: str, record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def closed(conn: Any, record_id: str) -> bool:
+def closed(conn: Connection, record_id: str) -> bool:
     """Whether a record is sealed and this vault cannot open it (a researcher's)."""
     row = conn.execute("SELECT kind, data FROM records WHERE id = ?", (record_id,)).fetchone()
     if row is None or '"sealed"' not in row[1]:

@@ -20,6 +20,7 @@ from testimony_app.core.records import sealed as sealing
 from testimony_app.core.records.refs import safe_ref as safe_ref  # its old home
 from testimony_app.core.records.sealed import Sealer
 from testimony_app.core.vault import activity, anchor, org
+from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
 from testimony_app.i18n import _
 
@@ -106,7 +107,7 @@ def _texts(kind: str, record: dict[str, Any]) -> list[str]:
     return [t for t in texts if t]
 
 
-def _index(conn: Any, rowid: int, record_id: str, kind: str, record: dict[str, Any]) -> None:
+def _index(conn: Connection, rowid: int, record_id: str, kind: str, record: dict[str, Any]) -> None:
     conn.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
     texts = _texts(kind, record)
     if texts:
@@ -134,7 +135,7 @@ def _changed(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
 
 
-def add_document(conn: Any, document: Any, author: str,
+def add_document(conn: Connection, document: Any, author: str,
                  progress: Progress | None = None, *, sealer: Sealer | None) -> AddResult:
     """Validate, then add or update every record in one transaction: all or nothing.
 
@@ -169,7 +170,7 @@ def add_document(conn: Any, document: Any, author: str,
     return result
 
 
-def _check_references(conn: Any, items: list[tuple[str, dict[str, Any]]],
+def _check_references(conn: Connection, items: list[tuple[str, dict[str, Any]]],
                       known: dict[str, str]) -> dict[str, str]:
     """Raise ValidationFailed for ids and references that do not fit; return the
     kinds already stored for the ids involved (the records' own and their targets)."""
@@ -202,7 +203,7 @@ def _check_references(conn: Any, items: list[tuple[str, dict[str, Any]]],
     return stored
 
 
-def _stored_kinds(conn: Any, ids: set[str]) -> dict[str, str]:
+def _stored_kinds(conn: Connection, ids: set[str]) -> dict[str, str]:
     """id -> kind for those of `ids` that the vault holds."""
     found: dict[str, str] = {}
     pending = sorted(ids)
@@ -214,7 +215,8 @@ def _stored_kinds(conn: Any, ids: set[str]) -> dict[str, str]:
     return found
 
 
-def _put(conn: Any, kind: str, rec: dict[str, Any], author: str, *, new: bool = False) -> str:
+def _put(conn: Connection, kind: str, rec: dict[str, Any], author: str, *,
+         new: bool = False) -> str:
     """Add or update one record. `new`: the caller saw, in this transaction, that the
     vault holds no record with this id (nothing to read back, no old links: they
     cascade with their record), which saves two statements per record in a bulk add."""
@@ -277,14 +279,15 @@ def _put(conn: Any, kind: str, rec: dict[str, Any], author: str, *, new: bool = 
     return "added" if revision == 1 else "updated"
 
 
-def _identity_changed(conn: Any, person_id: str, identity: dict[str, Any] | None) -> bool:
+def _identity_changed(conn: Connection, person_id: str, identity: dict[str, Any] | None) -> bool:
     row = conn.execute("SELECT data FROM identities WHERE person_id = ?", (person_id,)).fetchone()
     old = row[0] if row else None
     new = interchange.canonical(identity) if identity is not None else None
     return old != new
 
 
-def _put_identity(conn: Any, person_id: str, identity: dict[str, Any] | None, at: str) -> None:
+def _put_identity(conn: Connection, person_id: str, identity: dict[str, Any] | None,
+                  at: str) -> None:
     if identity is None:
         conn.execute("DELETE FROM identities WHERE person_id = ?", (person_id,))
         data = "null"
@@ -300,14 +303,14 @@ def _put_identity(conn: Any, person_id: str, identity: dict[str, Any] | None, at
     anchor.stage(conn, anchor.IDENTITY + person_id, revision, data)
 
 
-def _unique_code(conn: Any) -> str:
+def _unique_code(conn: Connection) -> str:
     while True:
         code = pseudonym.new_code()
         if not conn.execute("SELECT 1 FROM records WHERE code = ?", (code,)).fetchone():
             return code
 
 
-def resolve(conn: Any, ref: str) -> str:
+def resolve(conn: Connection, ref: str) -> str:
     """A full id, an unambiguous id prefix (8+ characters) or a pseudonym code -> id."""
     ref = ref.strip()
     row = conn.execute("SELECT id FROM records WHERE id = ? OR code = ?",
@@ -324,7 +327,7 @@ def resolve(conn: Any, ref: str) -> str:
     raise NotFound("not_found", id=safe_ref(ref))
 
 
-def get(conn: Any, record_id: str, *, with_identity: bool = True) -> Record:
+def get(conn: Connection, record_id: str, *, with_identity: bool = True) -> Record:
     row = conn.execute("SELECT id, kind, code, data, revision, created_at, updated_at "
                        "FROM records WHERE id = ?", (record_id,)).fetchone()
     if row is None:
@@ -338,7 +341,7 @@ def get(conn: Any, record_id: str, *, with_identity: bool = True) -> Record:
     return Record(row[0], row[1], row[2], data, row[4], row[5], row[6])
 
 
-def document(conn: Any, record_id: str) -> dict[str, Any]:
+def document(conn: Connection, record_id: str) -> dict[str, Any]:
     """The interchange document holding one record, with read-only facts under meta."""
     rec = get(conn, record_id)
     meta: dict[str, Any] = {"kind": rec.kind, "revision": rec.revision,
@@ -356,7 +359,7 @@ def document(conn: Any, record_id: str) -> dict[str, Any]:
             interchange.ARRAYS[rec.kind]: [rec.data]}
 
 
-def testimony_document(conn: Any, record_id: str) -> dict[str, Any]:
+def testimony_document(conn: Connection, record_id: str) -> dict[str, Any]:
     """A testimony with its witness (identity included) and the incidents citing it:
     what an editor shows and saves back as one document."""
     rec = get(conn, record_id)
@@ -374,7 +377,7 @@ def testimony_document(conn: Any, record_id: str) -> dict[str, Any]:
     return document
 
 
-def labels(conn: Any, kind: str, language: str = "en") -> list[tuple[str, str]]:
+def labels(conn: Connection, kind: str, language: str = "en") -> list[tuple[str, str]]:
     """(id, short label) for pickers: places with their parent, persons by code."""
     out = []
     if kind == "place":
@@ -404,7 +407,7 @@ def labels(conn: Any, kind: str, language: str = "en") -> list[tuple[str, str]]:
     return sorted(out, key=lambda item: item[1])
 
 
-def list_testimonies(conn: Any, status: str | None = None, limit: int = 1000,
+def list_testimonies(conn: Connection, status: str | None = None, limit: int = 1000,
                      offset: int = 0) -> list[TestimonyRow]:
     sql = ("SELECT r.id, r.title, r.sort_date, r.status, r.data, w.code, r.updated_at, "
            "(SELECT count(*) FROM links l WHERE l.to_id = r.id AND l.role = 'reported_by') "
@@ -424,18 +427,18 @@ def list_testimonies(conn: Any, status: str | None = None, limit: int = 1000,
     return rows
 
 
-def list_records(conn: Any, kind: str) -> list[Record]:
+def list_records(conn: Connection, kind: str) -> list[Record]:
     ids = [r[0] for r in conn.execute(
         "SELECT id FROM records WHERE kind = ? ORDER BY sort_date, id", (kind,))]
     return [get(conn, i, with_identity=False) for i in ids]
 
 
-def count(conn: Any) -> dict[str, int]:
+def count(conn: Connection) -> dict[str, int]:
     return {kind: n for kind, n in conn.execute(
         "SELECT kind, count(*) FROM records GROUP BY kind")}
 
 
-def history(conn: Any, record_id: str) -> list[Revision]:
+def history(conn: Connection, record_id: str) -> list[Revision]:
     get(conn, record_id, with_identity=False)
     return [Revision(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in conn.execute(
         "SELECT revision, at, author, action, changed FROM revisions WHERE record_id = ? "
@@ -455,7 +458,8 @@ def fts_query(query: str) -> str:
     return " ".join(terms)
 
 
-def search(conn: Any, query: str, limit: int = 50, kind: str | None = None) -> list[SearchHit]:
+def search(conn: Connection, query: str, limit: int = 50,
+           kind: str | None = None) -> list[SearchHit]:
     """The best `limit` matches, best first (bm25; equal scores in index order).
 
     In two steps, for speed (bench/README.md): the best rowids by `bm25()` in
@@ -483,7 +487,7 @@ def search(conn: Any, query: str, limit: int = 50, kind: str | None = None) -> l
     return [SearchHit(found[r][0], found[r][1], titles[r], found[r][2]) for r in top]
 
 
-def _best(conn: Any, match: str, limit: int, kind: str | None, *, join: bool
+def _best(conn: Connection, match: str, limit: int, kind: str | None, *, join: bool
           ) -> tuple[list[int], dict[int, str]]:
     """The rowids of the best `limit` matches, and the titles of their records."""
     sql = "SELECT s.rowid FROM search s "
@@ -503,7 +507,7 @@ def _best(conn: Any, match: str, limit: int, kind: str | None, *, join: bool
     return top, titles
 
 
-def finalise_problems(conn: Any, record_id: str) -> list[str]:
+def finalise_problems(conn: Connection, record_id: str) -> list[str]:
     """What a testimony still lacks before it may be finalised (field names)."""
     rec = get(conn, record_id, with_identity=False)
     if rec.kind != "testimony":
@@ -523,7 +527,7 @@ def finalise_problems(conn: Any, record_id: str) -> list[str]:
     return missing
 
 
-def finalise(conn: Any, record_id: str, author: str, *, sealer: Sealer | None) -> None:
+def finalise(conn: Connection, record_id: str, author: str, *, sealer: Sealer | None) -> None:
     missing = finalise_problems(conn, record_id)
     if missing:
         raise InputError("finalise_missing", fields=", ".join(missing))
@@ -536,7 +540,7 @@ def finalise(conn: Any, record_id: str, author: str, *, sealer: Sealer | None) -
                      sealer=sealer)
 
 
-def delete(conn: Any, record_id: str, author: str) -> None:
+def delete(conn: Connection, record_id: str, author: str) -> None:
     """Purge a record: its row, revisions, identity, index entry and attachments.
 
     Refused while other records refer to it. The activity log keeps that it was
@@ -573,7 +577,7 @@ def delete(conn: Any, record_id: str, author: str) -> None:
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def search_index_problems(conn: Any) -> list[str]:
+def search_index_problems(conn: Connection) -> list[str]:
     """The index must hold exactly one entry per record with text, and no orphans."""
     orphans = conn.execute("SELECT count(*) FROM search s LEFT JOIN records r "
                            "ON r.rowid = s.rowid WHERE r.id IS NULL OR r.id != s.record_id"
@@ -584,7 +588,8 @@ def search_index_problems(conn: Any) -> list[str]:
     return problems
 
 
-def put_records(conn: Any, items: list[tuple[str, dict[str, Any]]], author: str) -> list[str]:
+def put_records(conn: Connection, items: list[tuple[str, dict[str, Any]]],
+                author: str) -> list[str]:
     """Add or update validated records inside the caller's transaction (bundle import).
 
     `items` are (kind, record) pairs in dependency order, already checked with

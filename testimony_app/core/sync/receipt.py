@@ -33,6 +33,7 @@ from testimony_app.core.common.errors import NotFound
 from testimony_app.core.records import store
 from testimony_app.core.sync.bundle import Refused, content_hash
 from testimony_app.core.vault import activity, loghead, org
+from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
 from testimony_app.i18n import N_
 
@@ -102,7 +103,7 @@ def write(session: OpenVault, bundle_id: str, target: Path) -> None:
         activity.record(conn, session.author, "receipt_written", bundle_id)
 
 
-def _revision(conn: Any, item: dict[str, Any], bundle_id: str) -> int:
+def _revision(conn: Connection, item: dict[str, Any], bundle_id: str) -> int:
     """The sender's revision number of a record as it arrived in a bundle. Imports by
     an earlier version did not note it in the summary; the history the bundle
     carried (provenance) ends with it. 0: unknown (the record is not listed)."""
@@ -179,7 +180,7 @@ def accept(session: OpenVault, path: Path) -> Accepted:
 Confirmed = tuple[list[tuple[str, str]], list[tuple[str, str]]]
 
 
-def _by_revisions(conn: Any, records: Any, attachments: Any) -> Confirmed:
+def _by_revisions(conn: Connection, records: Any, attachments: Any) -> Confirmed:
     """What a receipt confirms, as (id, SHA-256 of this vault's own current version):
     each record whose current revision is the one the coordinator received, and
     that this vault sent (a record deleted since is not sent, so a new one of the
@@ -217,7 +218,7 @@ def _id(item: Any, fields: set[str]) -> str:
     return str(item["id"])
 
 
-def _by_hashes(conn: Any, records: Any, attachments: Any) -> Confirmed:
+def _by_hashes(conn: Connection, records: Any, attachments: Any) -> Confirmed:
     """An earlier receipt (a SHA-256 per record and attachment): confirmed is what
     this vault holds now with the same hash, as before. The receipt's hashes are
     compared, never kept: those of versions sealed since would confirm a guessed
@@ -240,7 +241,7 @@ def _by_hashes(conn: Any, records: Any, attachments: Any) -> Confirmed:
     return confirmed, files
 
 
-def _purgeable(conn: Any) -> set[str]:
+def _purgeable(conn: Connection) -> set[str]:
     """Records the coordinator confirmed, unchanged since, with every attachment confirmed."""
     result = set()
     for record_id, sha in conn.execute("SELECT r.id, rr.sha256 FROM records r JOIN "

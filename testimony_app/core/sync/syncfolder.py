@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 from testimony_app.core.common.errors import InputError, TestimonyError
 from testimony_app.core.sync import bundle, receipt, timestamp
 from testimony_app.core.vault import activity, org
+from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ class PassResult:
 # -- the setting -----------------------------------------------------------------
 
 
-def folder(conn: Any) -> Path | None:
+def folder(conn: Connection) -> Path | None:
     value = org.get_meta(conn, META_KEY)
     return Path(value) if value else None
 
@@ -120,7 +121,7 @@ def set_folder(session: OpenVault, path: Path | None) -> Path | None:
     return path
 
 
-def require_folder(conn: Any) -> Path:
+def require_folder(conn: Connection) -> Path:
     path = folder(conn)
     if path is None:
         raise InputError("sync_folder_unset")
@@ -196,7 +197,7 @@ def _accept_receipts(session: OpenVault, outbox: Path, inbox: Path, result: Pass
         path.unlink(missing_ok=True)
 
 
-def _finish_parts(conn: Any, outbox: Path) -> None:
+def _finish_parts(conn: Connection, outbox: Path) -> None:
     """A `.part` left by a pass that stopped: renamed if its export was committed
     (the file was complete before the commit), removed if not."""
     for path in outbox.iterdir():
@@ -213,7 +214,7 @@ def _finish_parts(conn: Any, outbox: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def _waiting(conn: Any, author: str, outbox: Path, result: PassResult) -> int | None:
+def _waiting(conn: Connection, author: str, outbox: Path, result: PassResult) -> int | None:
     """The bundle still waiting for its receipt, if one is; bundles of ours that left
     the outbox without a receipt are noted as lost (only the last is checked: older
     ones were handled when they were last)."""
@@ -311,7 +312,7 @@ def _import_one(session: OpenVault, root: Path, path: Path, settle: float,
 UNTRUSTED_KEY = "sync.untrusted"
 
 
-def _untrusted_seen(conn: Any, label: str, stat: os.stat_result) -> str | None:
+def _untrusted_seen(conn: Connection, label: str, stat: os.stat_result) -> str | None:
     """The signer of this very file (same size and time), refused as untrusted by an
     earlier pass, if that signer is still not trusted."""
     noted = json.loads(org.get_meta(conn, UNTRUSTED_KEY) or "{}")
@@ -323,7 +324,7 @@ def _untrusted_seen(conn: Any, label: str, stat: os.stat_result) -> str | None:
     return None if row is not None and row[0] else str(entry[2])
 
 
-def _note_untrusted(conn: Any, label: str, stat: os.stat_result, fingerprint: str) -> None:
+def _note_untrusted(conn: Connection, label: str, stat: os.stat_result, fingerprint: str) -> None:
     noted = json.loads(org.get_meta(conn, UNTRUSTED_KEY) or "{}")
     noted = {k: v for k, v in list(noted.items())[-999:]}
     noted[label] = [stat.st_size, stat.st_mtime_ns, fingerprint]

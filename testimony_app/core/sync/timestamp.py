@@ -42,6 +42,7 @@ from rfc3161_client import (
 from testimony_app.core.common import safejson
 from testimony_app.core.common.errors import InputError, IntegrityError
 from testimony_app.core.vault import activity
+from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def message(bundle_id: str, manifest_sha256: str, log_head: str | None) -> bytes
 # -- configuration ---------------------------------------------------------------
 
 
-def urls(conn: Any) -> list[str]:
+def urls(conn: Connection) -> list[str]:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (META_URLS,)).fetchone()
     return list(json.loads(row[0])) if row else []
 
@@ -110,7 +111,7 @@ def set_urls(session: OpenVault, values: Iterable[str]) -> list[str]:
 # -- queue and requests ----------------------------------------------------------
 
 
-def queue(conn: Any, bundle_id: str, manifest_sha256: str, log_head: str | None) -> None:
+def queue(conn: Connection, bundle_id: str, manifest_sha256: str, log_head: str | None) -> None:
     """Inside the import's transaction: the request waits until a TSA answers."""
     conn.execute("INSERT OR IGNORE INTO timestamps (bundle_id, message, queued_at) "
                  "VALUES (?, ?, ?)",
@@ -192,7 +193,7 @@ class Token:
     gen_time: str | None
 
 
-def of_bundles(conn: Any, bundle_ids: Iterable[str]) -> list[Token]:
+def of_bundles(conn: Connection, bundle_ids: Iterable[str]) -> list[Token]:
     out = []
     for bundle_id in bundle_ids:
         row = conn.execute("SELECT bundle_id, message, token, url, gen_time FROM timestamps "
@@ -206,7 +207,7 @@ def of_bundles(conn: Any, bundle_ids: Iterable[str]) -> list[Token]:
 # -- in exports ------------------------------------------------------------------
 
 
-def for_export(conn: Any, record_ids: Iterable[str]) -> dict[str, Any] | None:
+def for_export(conn: Connection, record_ids: Iterable[str]) -> dict[str, Any] | None:
     """timestamps.json: for each exported record (testimonies and incidents: their ids
     are the vault's; persons are pseudonymised per auditor and left out), the bundle
     it first arrived in, and each such bundle's message and token."""

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from testimony_app.core.vault import anchor
+from testimony_app.core.vault.connection import Connection
 from testimony_app.i18n import _
 
 GENESIS = "0" * 64
@@ -45,7 +46,7 @@ def _digest(prev: str, seq: int, at: str, actor: str, action: str, target: str |
 entry_hash = _digest
 
 
-def record(conn: Any, actor: str, action: str, target: str | None = None,
+def record(conn: Connection, actor: str, action: str, target: str | None = None,
            **detail: Any) -> Entry:
     """Append one entry; call inside the transaction of the change it records."""
     row = conn.execute("SELECT seq, hash FROM activity ORDER BY seq DESC LIMIT 1").fetchone()
@@ -65,7 +66,7 @@ def record(conn: Any, actor: str, action: str, target: str | None = None,
     return Entry(seq, at, actor, action, target, detail, digest)
 
 
-def entries(conn: Any, limit: int | None = None, after: int = 0) -> list[Entry]:
+def entries(conn: Connection, limit: int | None = None, after: int = 0) -> list[Entry]:
     sql = "SELECT seq, at, actor, action, target, detail, hash FROM activity WHERE seq > ? "
     sql += "ORDER BY seq DESC LIMIT ?" if limit else "ORDER BY seq"
     params: tuple[Any, ...] = (after, limit) if limit else (after,)
@@ -74,7 +75,7 @@ def entries(conn: Any, limit: int | None = None, after: int = 0) -> list[Entry]:
     return sorted(result, key=lambda e: e.seq)
 
 
-def verify_chain(conn: Any) -> list[str]:
+def verify_chain(conn: Connection) -> list[str]:
     """Problems found in the chain, as short descriptions with sequence numbers."""
     problems: list[str] = []
     prev, expected_seq = GENESIS, 1

@@ -26,6 +26,7 @@ import os
 from typing import Any
 
 from testimony_app.core.vault import db
+from testimony_app.core.vault.connection import Connection
 from testimony_app.i18n import _
 
 IDENTITY = "identity:"  # the anchors of a person's identity revisions
@@ -45,7 +46,7 @@ def commitment(salt: bytes, data: str) -> str:
     return hashlib.sha256(salt + data.encode("utf-8")).hexdigest()
 
 
-def _write(conn: Any, sql: str, rows: list[tuple[Any, ...]]) -> None:
+def _write(conn: Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
     try:
         conn.executemany(sql, rows)
     except db.DatabaseError as exc:
@@ -55,25 +56,25 @@ def _write(conn: Any, sql: str, rows: list[tuple[Any, ...]]) -> None:
             raise
 
 
-def _insert(conn: Any, rows: list[tuple[str, int, str, bytes | None]]) -> None:
+def _insert(conn: Connection, rows: list[tuple[str, int, str, bytes | None]]) -> None:
     _write(conn, "INSERT INTO anchors (record_id, revision, digest, salt) VALUES (?, ?, ?, ?)",
            list(rows))
 
 
-def stage(conn: Any, record_id: str, revision: int, data: str) -> None:
+def stage(conn: Connection, record_id: str, revision: int, data: str) -> None:
     """Commit to a new version, inside the transaction that writes it."""
     salt = os.urandom(SALT_BYTES)
     _insert(conn, [(record_id, revision, commitment(salt, data), salt)])
 
 
-def restage(conn: Any, record_id: str, revision: int, data: str) -> None:
+def restage(conn: Connection, record_id: str, revision: int, data: str) -> None:
     """An earlier revision was rewritten (sealing): forget its old salt, anchor anew."""
     _write(conn, "UPDATE anchors SET salt = NULL WHERE record_id = ? AND revision = ? "
            "AND salt IS NOT NULL", [(record_id, revision)])
     stage(conn, record_id, revision, data)
 
 
-def remove(conn: Any, record_id: str) -> None:
+def remove(conn: Connection, record_id: str) -> None:
     """A record is purged with its revisions: anchor their removal, forget the salts."""
     revisions = [r[0] for r in conn.execute(
         "SELECT DISTINCT revision FROM anchors WHERE record_id = ? ORDER BY revision",
@@ -90,7 +91,7 @@ def _fold(rows: list[tuple[int, str, int, str]]) -> str:
     return digest.hexdigest()
 
 
-def collect(conn: Any) -> dict[str, Any]:
+def collect(conn: Connection) -> dict[str, Any]:
     """The detail an activity entry adds for the anchors written since the last one
     (nothing if none). Called by `audit.record`, in the same transaction."""
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (_DONE,)).fetchone()
@@ -116,7 +117,7 @@ def _listed(problems: list[str]) -> list[str]:
         count=len(problems) - MAX_LISTED)]
 
 
-def problems(conn: Any) -> list[str]:
+def problems(conn: Connection) -> list[str]:
     """Record versions and log entries that do not match; named by id, never content."""
     found: list[str] = []
     entries: list[tuple[int, str, dict[str, Any]]] = []

@@ -17,13 +17,13 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
 
 import sqlcipher3
 from sqlcipher3 import _sqlite3  # the C module: its file is the SQLite library
 
 from testimony_app.core.common.errors import VaultError
 from testimony_app.core.vault import migrations
+from testimony_app.core.vault.connection import Connection
 from testimony_app.i18n import _
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,6 @@ def _enlarge_lookaside() -> bool:
 
 LOOKASIDE_ENLARGED = _enlarge_lookaside()
 
-Connection = Any  # sqlcipher3 ships no type hints
 DatabaseError = sqlcipher3.DatabaseError
 
 
@@ -134,8 +133,9 @@ def connect(path: Path, key: bytes, *, create: bool = False,
     # turn into a fragment or a query that points SQLite at another file.
     uri = path.resolve().as_uri() + f"?mode={mode}"
     try:
-        conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
-                                  cached_statements=CACHED_STATEMENTS)
+        conn: Connection = sqlcipher3.connect(
+            uri, uri=True, isolation_level=None, check_same_thread=False,
+            cached_statements=CACHED_STATEMENTS)
     except sqlcipher3.DatabaseError:
         raise VaultError("vault_damaged") from None
     try:
@@ -292,8 +292,9 @@ def _keyed(uri: str, key: bytes) -> Connection:
     if len(key) != KEY_BYTES:
         raise VaultError("vault_damaged")
     try:
-        conn = sqlcipher3.connect(uri, uri=True, isolation_level=None, check_same_thread=False,
-                                  cached_statements=CACHED_STATEMENTS)
+        conn: Connection = sqlcipher3.connect(
+            uri, uri=True, isolation_level=None, check_same_thread=False,
+            cached_statements=CACHED_STATEMENTS)
     except sqlcipher3.DatabaseError:
         raise VaultError("vault_damaged") from None
     try:

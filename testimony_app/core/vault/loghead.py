@@ -22,6 +22,7 @@ from typing import Any
 
 from testimony_app.core.common import safejson
 from testimony_app.core.vault import activity, org
+from testimony_app.core.vault.connection import Connection
 from testimony_app.i18n import N_, _
 
 SIG_CONTEXT = b"testimony-log-head/1 signature\n"
@@ -54,7 +55,7 @@ class Head:
     entries: tuple[tuple[Any, ...], ...] = ()
 
 
-def head(conn: Any) -> tuple[int, str]:
+def head(conn: Connection) -> tuple[int, str]:
     row = conn.execute("SELECT seq, hash FROM activity ORDER BY seq DESC LIMIT 1").fetchone()
     return (int(row[0]), str(row[1])) if row else (0, activity.GENESIS)
 
@@ -62,7 +63,7 @@ def head(conn: Any) -> tuple[int, str]:
 # -- the researcher's side: what a bundle carries, what receipts confirm ----------------
 
 
-def for_manifest(conn: Any) -> dict[str, Any]:
+def for_manifest(conn: Connection) -> dict[str, Any]:
     """The manifest's `log`: the head, and the entries since the newest confirmed head."""
     seq, digest = head(conn)
     out: dict[str, Any] = {"seq": seq, "hash": digest}
@@ -85,7 +86,7 @@ def _message(organisation_id: str, signer: str, device_id: str, seq: int, digest
                                          "device_id": device_id, "seq": seq, "hash": digest})
 
 
-def keep_confirmed(conn: Any, bundle_id: str, value: Any, at: str) -> None:
+def keep_confirmed(conn: Connection, bundle_id: str, value: Any, at: str) -> None:
     """Keep the head a receipt signed back (researcher side, in the receipt's
     transaction). Raises ValueError when it is not the organisation's signature
     over this installation's head (the receipt is then refused)."""
@@ -105,7 +106,7 @@ def keep_confirmed(conn: Any, bundle_id: str, value: Any, at: str) -> None:
                  "at) VALUES (?, ?, ?, ?, ?)", (bundle_id, seq, digest, value["signature"], at))
 
 
-def problems(conn: Any) -> list[str]:
+def problems(conn: Connection) -> list[str]:
     """Every head the organisation confirmed must still be in the log, at its place."""
     rows = conn.execute("SELECT bundle_id, seq, hash, signature, at FROM confirmed_log_heads "
                         "ORDER BY seq").fetchall()
@@ -211,7 +212,7 @@ def _verdict(log: Head, earlier: list[tuple[int, int, str]], sequence: int) -> s
     return None
 
 
-def receive(conn: Any, log: Head | None, bundle_id: str, fingerprint: str, device_id: str,
+def receive(conn: Connection, log: Head | None, bundle_id: str, fingerprint: str, device_id: str,
             sequence: int, at: str) -> str | None:
     """Keep a bundle's log head (coordinator side, in the import's transaction); the
     warning code when it does not extend the heads received from that device before."""
@@ -227,13 +228,13 @@ def receive(conn: Any, log: Head | None, bundle_id: str, fingerprint: str, devic
     return warning
 
 
-def warning_of(conn: Any, bundle_id: str) -> str | None:
+def warning_of(conn: Connection, bundle_id: str) -> str | None:
     row = conn.execute("SELECT warning FROM received_log_heads WHERE bundle_id = ?",
                        (bundle_id,)).fetchone()
     return None if row is None or row[0] is None else str(row[0])
 
 
-def for_receipt(conn: Any, bundle_id: str) -> dict[str, Any] | None:
+def for_receipt(conn: Connection, bundle_id: str) -> dict[str, Any] | None:
     """The `log_head` a receipt carries: the bundle's head, signed by the organisation
     on its own (so the researcher's vault can check it again at every `check`)."""
     row = conn.execute("SELECT fingerprint, device_id, seq, hash FROM received_log_heads "

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from testimony_app.core.common.errors import VaultError
+from testimony_app.core.vault.connection import Connection
 
 # A data upgrade a migration step runs in its transaction: (conn) -> None.
 Upgrade = Callable[[Any], None]
@@ -359,7 +360,7 @@ CREATE INDEX person_keys_by_key ON person_keys (key);
 """
 
 
-def _v10(conn: Any, upgrade: Upgrade) -> None:
+def _v10(conn: Connection, upgrade: Upgrade) -> None:
     for statement in _statements(_V10_SQL):
         conn.execute(statement)
     upgrade(conn)  # the keys of the visible identities (identity/upgrades.py)
@@ -382,7 +383,7 @@ BEGIN SELECT RAISE(ABORT, 'revision seals are kept'); END;
 """
 
 
-def _v11(conn: Any, upgrade: Upgrade) -> None:
+def _v11(conn: Connection, upgrade: Upgrade) -> None:
     for statement in _statements(_V11_SQL):
         conn.execute(statement)
     upgrade(conn)  # the clear hashes sealed (identity/upgrades.py)
@@ -390,7 +391,7 @@ def _v11(conn: Any, upgrade: Upgrade) -> None:
     conn.execute("DROP TABLE revision_seals")
 
 
-def _v12(conn: Any, upgrade: Upgrade) -> None:
+def _v12(conn: Connection, upgrade: Upgrade) -> None:
     """What earlier versions left beside sealed material on a researcher's vault:
     match keys in sealed person records (and the revision that sealed them), and the
     hashes of sent and confirmed versions of sealed records (migrations 10 and 11
@@ -451,7 +452,7 @@ CREATE TABLE IF NOT EXISTS confirmed_log_heads (
 """
 
 
-def _v13(conn: Any) -> None:
+def _v13(conn: Connection) -> None:
     import hashlib
     import os
     from datetime import UTC, datetime
@@ -538,7 +539,7 @@ LATEST = len(MIGRATIONS)
 DATA_STEPS: dict[int, Callable[[Any, Upgrade], None]] = {10: _v10, 11: _v11, 12: _v12}
 
 
-def migrate(conn: Any, upgrades: Mapping[int, Upgrade] | None = None) -> None:
+def migrate(conn: Connection, upgrades: Mapping[int, Upgrade] | None = None) -> None:
     """Bring the schema to LATEST, one committed step at a time. The steps that also
     change data with the sealing code above this layer (DATA_STEPS) run the function
     `upgrades` gives for their number (identity/upgrades.py `UPGRADES`), in the

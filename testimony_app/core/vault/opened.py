@@ -5,12 +5,14 @@ the demo take this so that they never import the facade that calls them."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
+
+from testimony_app.core.vault.connection import Connection
 
 
 class OpenVault(Protocol):
     @property
-    def conn(self) -> Any: ...
+    def conn(self) -> Connection: ...
 
     @property
     def author(self) -> str: ...

@@ -32,6 +32,7 @@ from pyrage import x25519
 from testimony_app.core.common import outfile, safejson
 from testimony_app.core.common.errors import InputError, NotFound, VaultError, WrongSecret
 from testimony_app.core.vault import activity
+from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
 
 log = logging.getLogger(__name__)
@@ -125,12 +126,12 @@ class Enrolment:
 SEAL_PENDING = "org.seal_pending"
 
 
-def get_meta(conn: Any, key: str) -> str | None:
+def get_meta(conn: Connection, key: str) -> str | None:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return None if row is None else str(row[0])
 
 
-def _set_meta(conn: Any, key: str, value: str) -> None:
+def _set_meta(conn: Connection, key: str, value: str) -> None:
     conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
 
@@ -195,7 +196,7 @@ def recipient_fingerprint(recipient: str) -> str:
 # -- this installation -------------------------------------------------------
 
 
-def _installation_keys(conn: Any) -> tuple[Ed25519PrivateKey, x25519.Identity]:
+def _installation_keys(conn: Connection) -> tuple[Ed25519PrivateKey, x25519.Identity]:
     signing = get_meta(conn, "self.signing_key")
     age_identity = get_meta(conn, "self.age_identity")
     if signing is None or age_identity is None:
@@ -211,15 +212,15 @@ def _installation_keys(conn: Any) -> tuple[Ed25519PrivateKey, x25519.Identity]:
             x25519.Identity.from_str(age_identity))
 
 
-def signing_key(conn: Any) -> Ed25519PrivateKey:
+def signing_key(conn: Connection) -> Ed25519PrivateKey:
     return _installation_keys(conn)[0]
 
 
-def age_identity(conn: Any) -> x25519.Identity:
+def age_identity(conn: Connection) -> x25519.Identity:
     return _installation_keys(conn)[1]
 
 
-def whoami(conn: Any) -> Me:
+def whoami(conn: Connection) -> Me:
     key, identity = _installation_keys(conn)
     public = key.public_key().public_bytes_raw()
     fp = fingerprint(public)
@@ -230,7 +231,7 @@ def whoami(conn: Any) -> Me:
 # -- the organisation --------------------------------------------------------
 
 
-def organisation(conn: Any) -> Organisation | None:
+def organisation(conn: Connection) -> Organisation | None:
     role = get_meta(conn, "org.role")
     if role is None:
         return None
@@ -241,36 +242,36 @@ def organisation(conn: Any) -> Organisation | None:
         settings=json.loads(get_meta(conn, "org.settings") or "{}"))
 
 
-def require_org(conn: Any) -> Organisation:
+def require_org(conn: Connection) -> Organisation:
     org = organisation(conn)
     if org is None:
         raise InputError("not_enrolled")
     return org
 
 
-def require_coordinator(conn: Any) -> Organisation:
+def require_coordinator(conn: Connection) -> Organisation:
     org = organisation(conn)
     if org is None or org.role != ROLE_COORDINATOR:
         raise InputError("not_coordinator")
     return org
 
 
-def org_identity(conn: Any) -> x25519.Identity:
+def org_identity(conn: Connection) -> x25519.Identity:
     require_coordinator(conn)
     return x25519.Identity.from_str(get_meta(conn, "org.age_identity") or "")
 
 
-def org_signing_key(conn: Any) -> Ed25519PrivateKey:
+def org_signing_key(conn: Connection) -> Ed25519PrivateKey:
     require_coordinator(conn)
     return Ed25519PrivateKey.from_private_bytes(_unb64(get_meta(conn, "org.signing_key"), 32))
 
 
-def matching_key(conn: Any) -> bytes:
+def matching_key(conn: Connection) -> bytes:
     require_org(conn)
     return _unb64(get_meta(conn, "org.matching_key"), 32)
 
 
-def init_org(conn: Any, name: str, author: str) -> Organisation:
+def init_org(conn: Connection, name: str, author: str) -> Organisation:
     """Make this vault a coordinator's: new organisation keys, all inside the vault."""
     name = name.strip()
     if not name or len(name) > 200 or not name.isprintable():
@@ -295,7 +296,7 @@ def init_org(conn: Any, name: str, author: str) -> Organisation:
     return require_org(conn)
 
 
-def add_recipient(conn: Any, recipient: str, author: str) -> Organisation:
+def add_recipient(conn: Connection, recipient: str, author: str) -> Organisation:
     """Another age recipient bundles are encrypted to (a second coordinator, an escrow key)."""
     org = require_coordinator(conn)
     recipient = recipient.strip()
@@ -317,7 +318,7 @@ def add_recipient(conn: Any, recipient: str, author: str) -> Organisation:
 SETTINGS: dict[str, type] = {"seal_whole_testimony": bool}
 
 
-def set_setting(conn: Any, name: str, value: Any, author: str) -> Organisation:
+def set_setting(conn: Connection, name: str, value: Any, author: str) -> Organisation:
     """Coordinator: change an organisation setting (see SETTINGS)."""
     current = require_coordinator(conn)
     if name not in SETTINGS or not isinstance(value, SETTINGS[name]):
@@ -345,7 +346,7 @@ def clean_settings(settings: Any) -> dict[str, Any] | None:
     return out
 
 
-def apply_settings(conn: Any, settings: Any, author: str) -> bool:
+def apply_settings(conn: Connection, settings: Any, author: str) -> bool:
     """Researcher: take the organisation's settings from a verified receipt when they
     are newer than the ones held here (the caller checked the signature)."""
     current = require_org(conn)
@@ -358,7 +359,7 @@ def apply_settings(conn: Any, settings: Any, author: str) -> bool:
     return True
 
 
-def export_identity(conn: Any, target: Path, passphrase: str, author: str) -> None:
+def export_identity(conn: Connection, target: Path, passphrase: str, author: str) -> None:
     """The organisation's age identity as an age passphrase-encrypted identity file.
 
     With it and its passphrase, the standard `age` tool opens every bundle:
@@ -375,7 +376,7 @@ def export_identity(conn: Any, target: Path, passphrase: str, author: str) -> No
         activity.record(conn, author, "org_keys_exported", None)
 
 
-def restore_header(conn: Any, escrow: Path, folder: Path, author: str) -> str:
+def restore_header(conn: Connection, escrow: Path, folder: Path, author: str) -> str:
     """Coordinator: decrypt a researcher's key escrow with the organisation's identity
     and put the header back into the vault folder `folder`; returns the vault id.
 
@@ -419,7 +420,7 @@ def normalise_code(code: str) -> str:
     return "-".join(cleaned[i:i + 5] for i in range(0, len(cleaned), 5))
 
 
-def write_enrolment(conn: Any, target: Path, author: str) -> str:
+def write_enrolment(conn: Connection, target: Path, author: str) -> str:
     """Write an enrolment file for one researcher; return its one-time code."""
     org = require_coordinator(conn)
     payload = safejson.dumps({
@@ -468,7 +469,7 @@ def read_enrolment(path: Path, code: str) -> Enrolment:
         raise InputError("enrolment_malformed") from None
 
 
-def join(conn: Any, enrolment: Enrolment, author: str) -> None:
+def join(conn: Connection, enrolment: Enrolment, author: str) -> None:
     """Join this vault to the organisation (again, to update recipients and settings).
     What was finalised before is sealed after (identity/enrolling.py `apply_enrolment`,
     the function to call; until then SEAL_PENDING says it is due)."""
@@ -496,7 +497,7 @@ def join(conn: Any, enrolment: Enrolment, author: str) -> None:
 # -- trust -------------------------------------------------------------------
 
 
-def trust(conn: Any, fp: str, name: str, author: str) -> Person:
+def trust(conn: Connection, fp: str, name: str, author: str) -> Person:
     fp = normalise_fingerprint(fp)
     name = name.strip()
     if not name or len(name) > 200 or not name.isprintable():
@@ -512,7 +513,7 @@ def trust(conn: Any, fp: str, name: str, author: str) -> Person:
     return person(conn, fp)
 
 
-def untrust(conn: Any, fp: str, author: str) -> Person:
+def untrust(conn: Connection, fp: str, author: str) -> Person:
     fp = normalise_fingerprint(fp)
     person(conn, fp)
     with transaction(conn):
@@ -522,7 +523,7 @@ def untrust(conn: Any, fp: str, author: str) -> Person:
     return person(conn, fp)
 
 
-def person(conn: Any, fp: str) -> Person:
+def person(conn: Connection, fp: str) -> Person:
     row = conn.execute("SELECT fingerprint, name, trusted, added_at, changed_at FROM people "
                        "WHERE fingerprint = ?", (normalise_fingerprint(fp),)).fetchone()
     if row is None:
@@ -530,7 +531,7 @@ def person(conn: Any, fp: str) -> Person:
     return Person(row[0], row[1], bool(row[2]), row[3], row[4])
 
 
-def people(conn: Any) -> list[Person]:
+def people(conn: Connection) -> list[Person]:
     return [Person(r[0], r[1], bool(r[2]), r[3], r[4]) for r in conn.execute(
         "SELECT fingerprint, name, trusted, added_at, changed_at FROM people ORDER BY name")]
 

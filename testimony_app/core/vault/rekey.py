@@ -24,10 +24,10 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from testimony_app.core.common.errors import Cancelled
 from testimony_app.core.vault import db, keyfile
+from testimony_app.core.vault.connection import Connection
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class Changed:
     recovery_code: str | None
 
 
-def change(conn: Any, folder: Path, passphrase: str, params: keyfile.KdfParams | None = None,
+def change(conn: Connection, folder: Path, passphrase: str, params: keyfile.KdfParams | None = None,
            recovery_code: str | None = None, progress: Progress | None = None,
            cancelled: Callable[[], bool] | None = None) -> Changed:
     """Re-encrypt the vault in `folder` (open on `conn`) under a new data key

@@ -87,6 +87,7 @@ from testimony_app.core.common.errors import InputError
 from testimony_app.core.identity import duplicates, seal
 from testimony_app.core.records import dates, store, textnorm, vocab
 from testimony_app.core.vault import activity
+from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
 from testimony_app.core.workspace import independence
 from testimony_app.core.workspace.provenance import researchers_of
@@ -324,7 +325,7 @@ class _Place:
 class _Snapshot:
     """What corroboration reads from the vault, loaded in a few queries."""
 
-    def __init__(self, conn: Any, incident_ids: Iterable[str] | None = None) -> None:
+    def __init__(self, conn: Connection, incident_ids: Iterable[str] | None = None) -> None:
         self.conn = conn
         if incident_ids is None:
             rows = conn.execute("SELECT id, data FROM records WHERE kind = 'incident'").fetchall()
@@ -521,7 +522,7 @@ class _Snapshot:
             tuple(seen))
 
 
-def _rows(conn: Any, kind: str, ids: list[str]) -> list[tuple[Any, ...]]:
+def _rows(conn: Connection, kind: str, ids: list[str]) -> list[tuple[Any, ...]]:
     """(id, data) of the records of a kind among `ids`. Many are read in one scan of
     the kind: thousands of lookups by id cost ten times more."""
     if len(ids) > _LOOKUPS:
@@ -548,7 +549,7 @@ def _pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a < b else (b, a)
 
 
-def decisions(conn: Any) -> dict[tuple[str, str], Decision]:
+def decisions(conn: Connection) -> dict[tuple[str, str], Decision]:
     """The current decision on every decided pair of incidents that both still exist."""
     out: dict[tuple[str, str], Decision] = {}
     for a, b, decision, author, at, score in conn.execute(
@@ -563,7 +564,7 @@ def decisions(conn: Any) -> dict[tuple[str, str], Decision]:
     return out
 
 
-def decision_history(conn: Any, a: str, b: str) -> list[Decision]:
+def decision_history(conn: Connection, a: str, b: str) -> list[Decision]:
     """Every decision ever taken on a pair, oldest first."""
     a, b = _pair(a, b)
     return [Decision(*row) for row in conn.execute(
@@ -571,13 +572,13 @@ def decision_history(conn: Any, a: str, b: str) -> list[Decision]:
         "WHERE incident_a = ? AND incident_b = ? ORDER BY seq", (a, b))]
 
 
-def _require_incidents(conn: Any, *ids: str) -> None:
+def _require_incidents(conn: Connection, *ids: str) -> None:
     for rid in ids:
         if store.get(conn, rid, with_identity=False).kind != "incident":
             raise InputError("not_an_incident")
 
 
-def decide(conn: Any, a: str, b: str, decision: str, author: str) -> Decision:
+def decide(conn: Connection, a: str, b: str, decision: str, author: str) -> Decision:
     """Confirm or reject that two incidents are the same event, or undo the decision."""
     if decision not in (CONFIRMED, REJECTED, UNDONE):
         raise InputError("input")
@@ -598,15 +599,15 @@ def decide(conn: Any, a: str, b: str, decision: str, author: str) -> Decision:
     return Decision(a, b, decision, author, at, score)
 
 
-def confirm(conn: Any, a: str, b: str, author: str) -> Decision:
+def confirm(conn: Connection, a: str, b: str, author: str) -> Decision:
     return decide(conn, a, b, CONFIRMED, author)
 
 
-def reject(conn: Any, a: str, b: str, author: str) -> Decision:
+def reject(conn: Connection, a: str, b: str, author: str) -> Decision:
     return decide(conn, a, b, REJECTED, author)
 
 
-def undo(conn: Any, a: str, b: str, author: str) -> Decision:
+def undo(conn: Connection, a: str, b: str, author: str) -> Decision:
     return decide(conn, a, b, UNDONE, author)
 
 
@@ -702,7 +703,7 @@ def _width(incident: _Incident) -> int:
     return min(OPEN_WIDTH, _days(last) - _days(first) + 1)
 
 
-def compare(conn: Any, a: str, b: str) -> Suggestion | None:
+def compare(conn: Connection, a: str, b: str) -> Suggestion | None:
     """How two incidents compare under the suggestion rules (None: they do not match)."""
     snap = _Snapshot(conn, [a, b])
     if a not in snap.incidents or b not in snap.incidents:
@@ -865,7 +866,7 @@ def _candidates(snap: _Snapshot, incidents: list[_Incident],
     return pairs
 
 
-def suggestions(conn: Any, limit: int | None = None) -> list[Suggestion]:
+def suggestions(conn: Connection, limit: int | None = None) -> list[Suggestion]:
     """Pairs of incidents that may be the same event, best first (see the module doc:
     at most MAX_PARTNERS taken by each incident)."""
     snap = _Snapshot(conn)
@@ -955,7 +956,7 @@ def _cluster(snap: _Snapshot, ids: list[str], links: list[Decision]) -> Cluster:
                    suggested_status(sources, disputed), tuple(reasons), snap.cited(*members))
 
 
-def clusters(conn: Any, everything: bool = False) -> list[Cluster]:
+def clusters(conn: Connection, everything: bool = False) -> list[Cluster]:
     """Incidents linked by confirmed decisions, with their sources and suggested status.
 
     By default only what is corroborated or linked: clusters of two or more incidents,
@@ -985,7 +986,7 @@ def clusters(conn: Any, everything: bool = False) -> list[Cluster]:
     return out
 
 
-def cluster_of(conn: Any, incident_id: str) -> Cluster:
+def cluster_of(conn: Connection, incident_id: str) -> Cluster:
     """The cluster an incident belongs to (just itself when it is linked to nothing)."""
     _require_incidents(conn, incident_id)
     links = [d for d in decisions(conn).values() if d.decision == CONFIRMED]
@@ -1003,7 +1004,7 @@ def cluster_of(conn: Any, incident_id: str) -> Cluster:
     return _cluster(snap, sorted(seen), [d for d in links if d.a in seen])
 
 
-def set_verification(conn: Any, incident_id: str, status: str, author: str,
+def set_verification(conn: Connection, incident_id: str, status: str, author: str,
                      whole_cluster: bool = True) -> list[str]:
     """Give an incident (and by default every incident linked to it) a verification
     status: a new revision of each that changes, and an activity-log entry each.

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from testimony_app.core.records import breakdown, dates
+from testimony_app.core.vault.connection import Connection
 from testimony_app.core.workspace import stats
 
 COMPARED = ("count", "women", "children")
@@ -173,7 +174,7 @@ def _total_vs_parts(total: stats.Span, candidates: list[stats.Span], places: sta
                        whole.start, whole.end, (whole, summed), differs)
 
 
-def find(conn: Any, language: str = "en") -> list[Discrepancy]:
+def find(conn: Connection, language: str = "en") -> list[Discrepancy]:
     """Every disagreement among reported figures, ordered by period, type and place."""
     aggregates = stats.load(conn, "aggregate")
     places = stats.Places(stats.load(conn, "place"), language)

@@ -18,6 +18,7 @@ from typing import Any
 from testimony_app.core.common.errors import InputError
 from testimony_app.core.records import store, vocab
 from testimony_app.core.vault import activity
+from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
 
 KINDS = ("source", "testimony")
@@ -40,12 +41,12 @@ class Judgement:
         return {**self.__dict__, "reason_text": self.reason_text()}
 
 
-def _require(conn: Any, record_id: str) -> None:
+def _require(conn: Connection, record_id: str) -> None:
     if store.get(conn, record_id, with_identity=False).kind not in KINDS:
         raise InputError("not_a_source")
 
 
-def judge(conn: Any, source_id: str, author: str, reason: str | None,
+def judge(conn: Connection, source_id: str, author: str, reason: str | None,
           repeats: str | None = None, note: str = "") -> Judgement:
     """Mark a source as not independent (`reason` a dependence code), or as
     independent again (`reason` None)."""
@@ -73,7 +74,7 @@ def judge(conn: Any, source_id: str, author: str, reason: str | None,
     return Judgement(source_id, independent, reason, repeats, note, author, at)
 
 
-def current(conn: Any) -> dict[str, Judgement]:
+def current(conn: Connection) -> dict[str, Judgement]:
     """The standing judgement of every source marked as not independent."""
     out: dict[str, Judgement] = {}
     for row in conn.execute(
@@ -85,7 +86,7 @@ def current(conn: Any) -> dict[str, Judgement]:
     return out
 
 
-def history(conn: Any, source_id: str) -> list[Judgement]:
+def history(conn: Connection, source_id: str) -> list[Judgement]:
     return [Judgement(r[0], bool(r[1]), r[2], r[3], r[4], r[5], r[6]) for r in conn.execute(
         "SELECT source_id, independent, reason, repeats, note, author, at FROM "
         "source_independence WHERE source_id = ? ORDER BY seq", (source_id,))]

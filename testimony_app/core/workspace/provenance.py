@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from testimony_app.core.records import store
+from testimony_app.core.vault.connection import Connection
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ class Provenance:
 _ORIGIN = ("added",)
 
 
-def provenance(conn: Any, record_id: str) -> Provenance:
+def provenance(conn: Connection, record_id: str) -> Provenance:
     """The provenance of one record (NotFound if the vault has no such record)."""
     rec = store.get(conn, record_id, with_identity=False)
     revisions = tuple(store.history(conn, record_id))
@@ -103,7 +104,7 @@ def provenance(conn: Any, record_id: str) -> Provenance:
         origin.imported_at, arrivals[-1].imported_at, arrivals, history, revisions, conflicts)
 
 
-def _origin_history(conn: Any, record_id: str) -> tuple[OriginRevision, ...]:
+def _origin_history(conn: Connection, record_id: str) -> tuple[OriginRevision, ...]:
     """The researcher's revisions, merged over every bundle that carried the record."""
     seen: dict[tuple[int, str], OriginRevision] = {}
     for (raw,) in conn.execute("SELECT history FROM provenance WHERE record_id = ? "
@@ -122,7 +123,7 @@ def _origin_history(conn: Any, record_id: str) -> tuple[OriginRevision, ...]:
     return tuple(sorted(seen.values(), key=lambda r: (r.revision, r.at)))
 
 
-def researchers_of(conn: Any, record_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+def researchers_of(conn: Connection, record_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
     """record id -> [(fingerprint, name)] of the researchers whose bundles carried it
     (empty for records made in this vault)."""
     out: dict[str, list[tuple[str, str]]] = {}

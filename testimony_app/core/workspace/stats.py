@@ -34,6 +34,7 @@ from testimony_app import i18n
 from testimony_app.core.common import outfile
 from testimony_app.core.identity import duplicates
 from testimony_app.core.records import breakdown, dates, vocab
+from testimony_app.core.vault.connection import Connection
 from testimony_app.i18n import N_, _, ngettext
 
 DOCUMENTED = "documented"
@@ -218,7 +219,7 @@ def source_label(labels: dict[str, str], source_id: str) -> str:
     return labels.get(source_id) or f"{UNKNOWN_SOURCE} ({str(source_id)[:8]})"
 
 
-def load(conn: Any, kind: str) -> list[dict[str, Any]]:
+def load(conn: Connection, kind: str) -> list[dict[str, Any]]:
     return [json.loads(r[0]) for r in conn.execute(
         "SELECT data FROM records WHERE kind = ? ORDER BY sort_date, id", (kind,))]
 
@@ -348,7 +349,7 @@ def reported_figure(agg: dict[str, Any], source: str, places: Places) -> dict[st
             "records": 1, "spans_months": spans_months(month_key(period))}
 
 
-def compute(conn: Any, by: str = "month", level: str | None = None,
+def compute(conn: Connection, by: str = "month", level: str | None = None,
             language: str = "en", totals: bool = False) -> Figures:
     """Figures grouped `by` one of GROUPINGS; places at `level` (None: as recorded);
     `totals` adds, where one source gave several figures in one cell, their sum

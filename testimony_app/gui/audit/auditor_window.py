@@ -149,7 +149,8 @@ class AuditorWindow(QMainWindow):
             problem = str(result) if isinstance(result, TestimonyError) \
                 else _("the export could not be read")
             verdict = verify.Verdict([problem], None, None, False)
-            shown, records = {}, {}
+            shown: dict[str, Any] = {}
+            records: dict[str, Any] = {}
         else:
             verdict, shown, records = result  # type: ignore[misc]
         self.problems, self.manifest = verdict.problems, verdict.manifest

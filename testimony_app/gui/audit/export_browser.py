@@ -74,6 +74,10 @@ def _count(value: Any, threshold: int) -> str:
     return fmt.number(value) if isinstance(value, int) else _str(value)
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _list(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
@@ -104,7 +108,8 @@ class ExportBrowser(QTabWidget):
         while self.count():
             widget = self.widget(0)
             self.removeTab(0)
-            widget.deleteLater()
+            if widget is not None:
+                widget.deleteLater()
 
     def show_content(self, manifest: dict[str, Any], records: dict[str, Any]) -> None:
         self.clear_content()
@@ -171,7 +176,7 @@ class ExportBrowser(QTabWidget):
         self.testimonies = _list(records.get("testimonies"))
         rows = []
         for t in self.testimonies:
-            interview = t.get("interview") if isinstance(t.get("interview"), dict) else {}
+            interview = _dict(t.get("interview"))
             rows.append([_date(interview.get("date")),
                          _label("language", interview.get("language")),
                          _label("mode", interview.get("mode")),
@@ -220,7 +225,7 @@ class ExportBrowser(QTabWidget):
                 shown = withheld.get("victims")
                 victims = shown if isinstance(shown, int) else None
             place = places.get(i.get("place"), {})
-            perpetrator = i.get("perpetrator") if isinstance(i.get("perpetrator"), dict) else {}
+            perpetrator = _dict(i.get("perpetrator"))
             rows.append([_date(i.get("date")), _label("incident_type", i.get("type")),
                          _text(place.get("name")), _count(victims, threshold),
                          _label("verification", i.get("verification")),
@@ -239,21 +244,21 @@ class ExportBrowser(QTabWidget):
 
     def _log(self, manifest: dict[str, Any]) -> QTableWidget:
         rows: list[list[str]] = []
-        scope = manifest.get("scope") if isinstance(manifest.get("scope"), dict) else {}
+        scope = _dict(manifest.get("scope"))
         rows.append([_("Prepared for"), _str(manifest.get("auditor"))])
         rows.append([_("Created"), fmt.timestamp(_str(manifest.get("created")))])
         rows.append([_("Period"), _("{start} to {end}").format(
             start=i18n.isolate(_date(scope.get("from"))) or "…",
             end=i18n.isolate(_date(scope.get("until"))) or "…")])
         rows.append([_("Suppressed below"), fmt.digits(_str(manifest.get("threshold")))])
-        counts = manifest.get("counts") if isinstance(manifest.get("counts"), dict) else {}
+        counts = _dict(manifest.get("counts"))
         for kind, count in sorted(counts.items()):
             rows.append([_("Records: {kind}").format(
                 kind=_(KINDS[kind]) if kind in KINDS else i18n.isolate(_str(kind))),
                 _count(count, 0)])
         log = manifest.get("redaction_log")
         # The log's entries are the exporter's own words (marked for the catalog there).
-        for kind, count in sorted((log if isinstance(log, dict) else {}).items()):
+        for kind, count in sorted(_dict(log).items()):
             rows.append([_(_str(kind)), _count(count, 0)])
         widget = table([_("What"), _("How many")], rows, _("Redaction log"))
         widget.horizontalHeader().setStretchLastSection(False)

@@ -76,8 +76,10 @@ class AuditExportDialog(QDialog):
         self._auditor_typed.timeout.connect(self._auditor_changed)
         self.auditor.textChanged.connect(lambda _t: self._auditor_typed.start())
         self.use_period = QCheckBox(_("Only from"))
-        self.date_from = QDateEdit(QDate(2011, 1, 1), calendarPopup=True)
-        self.date_until = QDateEdit(QDate.currentDate(), calendarPopup=True)
+        self.date_from = QDateEdit(QDate(2011, 1, 1))
+        self.date_until = QDateEdit(QDate.currentDate())
+        self.date_from.setCalendarPopup(True)
+        self.date_until.setCalendarPopup(True)
         self.date_from.setAccessibleName(_("From date"))
         self.date_until.setAccessibleName(_("Until date"))
         for edit in (self.date_from, self.date_until):

@@ -27,12 +27,18 @@ class AuditMenu(QObject):
         self.open_action.triggered.connect(self.open_auditor_window)
         sync = self._sync_menu()
         if sync is not None:
-            sync.insertAction(sync.actions()[-2] if len(sync.actions()) >= 2 else None,
-                              self.export_action)  # before the separator and Researchers
+            if len(sync.actions()) >= 2:  # before the separator and Researchers
+                sync.insertAction(sync.actions()[-2], self.export_action)
+            else:
+                sync.addAction(self.export_action)
         bar = window.menuBar()
         file_menu = getattr(window, "file_menu", None)
         if isinstance(file_menu, QMenu):  # the window's own File menu, before Settings
-            file_menu.insertAction(getattr(window, "file_menu_anchor", None), self.open_action)
+            anchor = getattr(window, "file_menu_anchor", None)
+            if isinstance(anchor, QAction):
+                file_menu.insertAction(anchor, self.open_action)
+            else:
+                file_menu.addAction(self.open_action)
         else:
             file_menu = QMenu(_("File"), window)
             file_menu.addAction(self.open_action)

@@ -121,9 +121,9 @@ class ReviewPanel(QWidget):
             self.list.setCurrentRow(ids.index(current) if current in ids else 0)
         self.list.blockSignals(False)
         if rows and current in ids and self.previewed == current:
-            row = self.current_row()  # the same preview: only its state changed
-            self.state.setText(_("State: {state}").format(state=self._state_text(row))
-                               if row else "")
+            selected = self.current_row()  # the same preview: only its state changed
+            self.state.setText(_("State: {state}").format(state=self._state_text(selected))
+                               if selected else "")
         elif rows:
             self._selected()
         else:

@@ -400,10 +400,11 @@ class TestimonyEditor(QWidget):
     def new(self, defaults: dict[str, str] | None = None) -> None:
         defaults = defaults or {}
         today = QDate.currentDate().toString("yyyy-MM-dd")  # interviews are written up the day
-        testimony = {"id": str(uuid.uuid4()), "status": "draft", "consent": {"scope": "internal"},
-                     "interview": {"language": defaults.get("default_language", "ar"),
-                                   "mode": "in_person",
-                                   "date": {"precision": "day", "value": today}}}
+        testimony: dict[str, Any] = {
+            "id": str(uuid.uuid4()), "status": "draft", "consent": {"scope": "internal"},
+            "interview": {"language": defaults.get("default_language", "ar"),
+                          "mode": "in_person",
+                          "date": {"precision": "day", "value": today}}}
         if defaults.get("default_place"):
             testimony["interview"]["place"] = defaults["default_place"]
         self.load({"format": "testimony/1", "testimonies": [testimony]}, exists=False)
@@ -689,7 +690,9 @@ class TestimonyEditor(QWidget):
     def _apply_mode(self) -> None:
         """A finalised testimony is read-only until "Amend…"; the form says which."""
         read_only = self.read_only
-        self.tabs.widget(0).widget().setEnabled(not read_only)  # type: ignore[attr-defined]
+        area = self.tabs.widget(0)
+        if isinstance(area, QScrollArea) and (form := area.widget()) is not None:
+            form.setEnabled(not read_only)
         for edit in (self.narrative, self.summary):
             edit.setReadOnly(read_only)
         self.incidents.set_read_only(read_only)
@@ -754,7 +757,8 @@ class TestimonyEditor(QWidget):
         from testimony_app.gui.editor.finalise_dialog import GO_TO_FIELD, FinaliseDialog
 
         dialog = FinaliseDialog(preview, self)
-        self.finalise_dialog = dialog  # embedders add sections through finalise_opened
+        # Embedders add sections through finalise_opened.
+        self.finalise_dialog: FinaliseDialog | None = dialog
         self.finalise_opened.emit(dialog)
         result = dialog.exec()
         self.finalise_dialog = None

@@ -44,7 +44,7 @@ class ExportDialog(QDialog):
         self.setWindowTitle(_("Export a bundle"))
         self.plan: bundle.ExportPlan | None = None
         self.job: Job | None = None
-        self.result: bundle.ExportResult | None = None
+        self.export_result: bundle.ExportResult | None = None
         self.target: Path | None = None
 
         intro = plain_label(_("A bundle is one encrypted, signed file for your organisation. "
@@ -181,7 +181,7 @@ class ExportDialog(QDialog):
 
     def _done(self, result: bundle.ExportResult) -> None:
         self.job = None
-        self.result = result
+        self.export_result = result
         self.progress.setValue(1000)
         self.status.setText(_("Bundle {sequence} written to {path} ({records} records, "
                               "{attachments} attachments, {size}). Give it to your "

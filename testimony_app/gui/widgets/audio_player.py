@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTime, QUrl
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 from testimony_app import i18n
 from testimony_app.i18n import _
 
+if TYPE_CHECKING:  # QtMultimedia may be missing: imported where it is used
+    from PySide6.QtMultimedia import QMediaPlayer
+
 
 class AudioPlayer(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.player = None
+        self.player: QMediaPlayer | None = None
         self._buffer: QBuffer | None = None
         self.play_button = QPushButton(_("Play"))
         self.play_button.setAccessibleName(_("Play or pause"))
@@ -71,7 +76,8 @@ class AudioPlayer(QWidget):
         """Stop and forget the recording (also on lock)."""
         if self.player is not None:
             self.player.stop()
-            self.player.setSourceDevice(None)
+            # Qt takes no device to mean none; PySide6's stubs leave None out.
+            self.player.setSourceDevice(None)  # type: ignore[arg-type]
         if self._buffer is not None:
             self._buffer.close()
             self._buffer.setData(QByteArray())

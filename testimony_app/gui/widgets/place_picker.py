@@ -145,6 +145,8 @@ class PlacePicker(QComboBox):
 
     def _context_menu(self, point: Any) -> None:
         edit = self.lineEdit()
+        if edit is None:  # the picker is editable; a combo box without a line edit has no menu
+            return
         menu: QMenu = edit.createStandardContextMenu()
         action = menu.addAction(_("Coordinates of the new place…"))
         action.setEnabled(self.place_id() is None and bool(_key(self.currentText())))

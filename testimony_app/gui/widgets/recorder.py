@@ -14,7 +14,7 @@ from __future__ import annotations
 import array
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QTime, QTimer, Signal
@@ -36,6 +36,9 @@ from testimony_app.core.records.attachment import Attachment
 from testimony_app.gui.widgets.audio_player import clock as _clock
 from testimony_app.gui.worker import Job, VaultWorker
 from testimony_app.i18n import _
+
+if TYPE_CHECKING:
+    from testimony_app.core.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -383,7 +386,7 @@ def _level(data: bytes) -> int:
     return min(100, max(abs(max(samples)), abs(min(samples))) * 100 // 32768)
 
 
-def _session(job: Job) -> Any:
+def _session(job: Job) -> Session:
     if job.session is None:
         raise TestimonyError("locked")
     return job.session

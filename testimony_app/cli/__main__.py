@@ -1,0 +1,7 @@
+"""`python -m testimony_app.cli`."""
+
+import sys
+
+from testimony_app.cli.app import main
+
+sys.exit(main())
