@@ -14,7 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from testimony_app.core import anchor, audit, dates, interchange, org, pseudonym, textnorm
+from testimony_app.core import (
+    anchor,
+    audit,
+    dates,
+    interchange,
+    org,
+    pseudonym,
+    recordbatch,
+    textnorm,
+)
 from testimony_app.core.db import transaction
 from testimony_app.core.errors import InputError, NotFound, ValidationFailed
 from testimony_app.i18n import _
@@ -104,11 +113,19 @@ def _texts(kind: str, record: dict[str, Any]) -> list[str]:
 
 def _index(conn: Any, rowid: int, record_id: str, kind: str, record: dict[str, Any]) -> None:
     conn.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
-    texts = _texts(kind, record)
-    if texts:
-        body = "\n".join(textnorm.normalize_for_search(t) for t in texts)
+    entry = _index_row(kind, record)
+    if entry is not None:
         conn.execute("INSERT INTO search (rowid, record_id, kind, body, stems) "
-                     "VALUES (?, ?, ?, ?, ?)", (rowid, record_id, kind, body, _stems(body)))
+                     "VALUES (?, ?, ?, ?, ?)", (rowid, record_id, kind, *entry))
+
+
+def _index_row(kind: str, record: dict[str, Any]) -> tuple[str, str] | None:
+    """(body, stems) of a record's search entry; None for a record without text."""
+    texts = _texts(kind, record)
+    if not texts:
+        return None
+    body = "\n".join(textnorm.normalize_for_search(t) for t in texts)
+    return body, _stems(body)
 
 
 # Arabic glues the article and some conjunctions and prepositions to the word.
@@ -146,14 +163,16 @@ def add_document(conn: Any, document: Any, author: str,
         known = {rec["id"]: kind for kind, rec in items}
         stored = _check_references(conn, items, known)
         put: set[str] = set()
+        batch = _batch(conn, author)
         for done, (kind, rec) in enumerate(items, 1):
             outcome = _put(conn, kind, rec, author,
-                           new=rec["id"] not in stored and rec["id"] not in put)
+                           new=rec["id"] not in stored and rec["id"] not in put, batch=batch)
             put.add(rec["id"])
             {"added": result.added, "updated": result.updated,
              "unchanged": result.unchanged}[outcome].append(rec["id"])
             if progress and (done % 100 == 0 or done == len(items)):
                 progress(done, len(items))
+        batch.flush()
         if result.added or result.updated:
             audit.record(conn, author, "add", None, added=len(result.added),
                          updated=len(result.updated), unchanged=len(result.unchanged))
@@ -211,10 +230,25 @@ def _stored_kinds(conn: Any, ids: set[str]) -> dict[str, str]:
     return found
 
 
-def _put(conn: Any, kind: str, rec: dict[str, Any], author: str, *, new: bool = False) -> str:
+def _batch(conn: Any, author: str) -> recordbatch.Batch:
+    return recordbatch.Batch(conn, author, _columns, _index_row)
+
+
+def _put(conn: Any, kind: str, rec: dict[str, Any], author: str, *, new: bool = False,
+         batch: recordbatch.Batch | None = None) -> str:
     """Add or update one record. `new`: the caller saw, in this transaction, that the
     vault holds no record with this id (nothing to read back, no old links: they
-    cascade with their record), which saves two statements per record in a bulk add."""
+    cascade with their record), which saves two statements per record in a bulk add.
+    `batch`: a plain new record is gathered there (written by its `flush`, which the
+    caller runs before the transaction ends); any other record is written here, after
+    the gathered ones, so that rows keep their order (core/recordbatch.py)."""
+    if new and batch is not None and kind != "person":
+        data = interchange.canonical(rec)
+        if recordbatch.simple(kind, data):
+            batch.add(kind, rec, data)
+            return "added"
+    if batch is not None:
+        batch.flush()
     rec = dict(rec)
     identity = rec.pop("identity", None) if kind == "person" else None
     if kind == "person" and "sealed_identity" in rec and "match_keys" in rec \
@@ -610,8 +644,10 @@ def put_records(conn: Any, items: list[tuple[str, dict[str, Any]]], author: str)
     stored = _check_references(conn, items, {rec["id"]: kind for kind, rec in items})
     put: set[str] = set()
     outcomes = []
+    batch = _batch(conn, author)
     for kind, rec in items:
         outcomes.append(_put(conn, kind, rec, author,
-                             new=rec["id"] not in stored and rec["id"] not in put))
+                             new=rec["id"] not in stored and rec["id"] not in put, batch=batch))
         put.add(rec["id"])
+    batch.flush()
     return outcomes
