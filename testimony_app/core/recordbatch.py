@@ -10,7 +10,7 @@ holding exactly what the record-by-record path made:
 - rowids are given explicitly, max(rowid) + 1 onward, which is what SQLite picks
   for a row inserted without one; the search index uses the same rowids;
 - the index entries that could sit at those rowids (an orphan left by damage) are
-  removed first, in one statement over exactly that range, as `_index` did one by one;
+  found in one range query and removed first, as `_index` did one by one;
 - every record gets its own salted anchor, in record order, so the activity entry of
   the batch folds the same rows in the same order (core/anchor.py): the log chain,
   `check` and the anchors keep every guarantee they had;
@@ -94,6 +94,11 @@ class Batch:
         anchor.stage_rows(conn, anchors)
         conn.executemany("INSERT OR IGNORE INTO links (from_id, to_id, role) VALUES (?,?,?)",
                          links)
-        conn.execute("DELETE FROM search WHERE rowid BETWEEN ? AND ?", (first, end))
+        # FTS5 would scan the whole index for a rowid range; its content table (a
+        # documented shadow table, keyed by the same rowid) finds the few, if any.
+        orphans = conn.execute("SELECT id FROM search_content WHERE id BETWEEN ? AND ?",
+                               (first, end)).fetchall()
+        if orphans:
+            conn.executemany("DELETE FROM search WHERE rowid = ?", orphans)
         conn.executemany("INSERT INTO search (rowid, record_id, kind, body, stems) "
                          "VALUES (?, ?, ?, ?, ?)", index)
