@@ -507,23 +507,43 @@ def fts_query(query: str) -> str:
     return " ".join(terms)
 
 
-def search(conn: Any, query: str, limit: int = 50, kind: str | None = None) -> list[SearchHit]:
-    """The best `limit` matches, best first (bm25; equal scores in index order).
+# Matches ranked for one page of results: those among the newest this many records
+# (by rowid). Ranking every match made a common word cost ~120 ms at 100 000
+# testimonies (bench/README.md). A query whose matches all lie there (every query,
+# in a vault of at most this many records) gets exactly the results and order it got
+# when every match was ranked, and so does one with fewer than a page of matches
+# there: it is ranked over the whole index (tests/core/test_search_bounded.py).
+SEARCH_WINDOW = 5000
+
+
+def search(conn: Any, query: str, limit: int = 50, kind: str | None = None, *,
+           window: int = SEARCH_WINDOW) -> list[SearchHit]:
+    """The best `limit` matches, best first (bm25; equal scores in index order),
+    among the matches in the newest `window` records; over the whole index when
+    those are fewer than `limit`.
 
     In two steps, for speed (bench/README.md): the best rowids by `bm25()` in
     SQLite's own top-N sort, then a snippet, record id and kind for those rows
-    only. `ORDER BY rank` (bm25 too: no other rank function is configured) made
+    only. bm25 scores a row from its own text and the whole index's statistics,
+    never from the other matches, so bounding the matches ranked leaves every score
+    as it was. `ORDER BY rank` (bm25 too: no other rank function is configured) made
     FTS5 sort every match in a nested query, and a one-step query ordered by
     bm25() would read every match's content to make snippets it then drops.
     """
     match = fts_query(query)
-    top, titles = _best(conn, match, limit, kind, join=False)
+    newest = conn.execute("SELECT max(rowid) FROM records").fetchone()[0] or 0
+    floor = max(0, newest - window)
+    top, titles = _best(conn, match, limit, kind, floor, join=False)
+    if floor and len(top) < limit:  # too few in the window: rank every match
+        floor = 0
+        top, titles = _best(conn, match, limit, kind, floor, join=False)
     if len(titles) < len(top):  # index entries without their record: skip them as a join does
-        top, titles = _best(conn, match, limit, kind, join=True)
+        top, titles = _best(conn, match, limit, kind, floor, join=True)
     if not top:
         return []
     # FTS5 reads a row's content (record id, kind, text) only when a column asks
-    # for it: behind the CASE, for the chosen rows alone.
+    # for it: behind the CASE, for the chosen rows alone; the rowid range keeps
+    # FTS5 from walking matches outside the chosen ones' span.
     ids = json.dumps(top)
     wanted = set(top)
     found = {row[0]: row[1:] for row in conn.execute(
@@ -531,18 +551,23 @@ def search(conn: Any, query: str, limit: int = 50, kind: str | None = None) -> l
         "CASE WHEN rowid IN chosen THEN record_id END, "
         "CASE WHEN rowid IN chosen THEN kind END, "
         "CASE WHEN rowid IN chosen THEN snippet(search, 2, '[', ']', '…', 12) END "
-        "FROM search WHERE search MATCH ?2", (ids, match)) if row[0] in wanted}
+        "FROM search WHERE search MATCH ?2 AND rowid BETWEEN ?3 AND ?4",
+        (ids, match, min(top), max(top))) if row[0] in wanted}
     return [SearchHit(found[r][0], found[r][1], titles[r], found[r][2]) for r in top]
 
 
-def _best(conn: Any, match: str, limit: int, kind: str | None, *, join: bool
+def _best(conn: Any, match: str, limit: int, kind: str | None, floor: int, *, join: bool
           ) -> tuple[list[int], dict[int, str]]:
-    """The rowids of the best `limit` matches, and the titles of their records."""
+    """The rowids of the best `limit` matches above rowid `floor`, and the titles of
+    their records."""
     sql = "SELECT s.rowid FROM search s "
     if join:
         sql += "JOIN records r ON r.rowid = s.rowid "
     sql += "WHERE search MATCH ?"
     params: list[Any] = [match]
+    if floor:
+        sql += " AND s.rowid > ?"
+        params.append(floor)
     if kind:
         sql += " AND s.kind = ?"
         params.append(kind)
