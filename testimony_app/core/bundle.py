@@ -45,6 +45,7 @@ from pyrage import x25519
 from testimony_app.core import (
     attachment,
     audit,
+    bundlelines,
     interchange,
     loghead,
     org,
@@ -181,8 +182,9 @@ def _lines(conn: Any, ids: list[tuple[str, int]], kept: list[bytes]) -> Iterator
     """The lines of records.jsonl: those `export` kept from its hashing pass, then the
     rest made again (the same: the export's transaction holds the vault still)."""
     yield from kept
-    for record_id, _revision in ids[len(kept):]:
-        yield _record_line(conn, record_id)[0]
+    rest = [record_id for record_id, _revision in ids[len(kept):]]
+    for line, _digest, _revision in bundlelines.lines(conn, rest, MAX_HISTORY, _record_line):
+        yield line
 
 
 def _header(name: str, size: int, mtime: int) -> bytes:
@@ -312,8 +314,9 @@ def export(session: Session, target: Path, *, everything: bool = False,
         sent: list[tuple[str, int, str]] = []
         kept: list[bytes] = []  # the first lines, up to LINES_KEPT bytes: not made twice
         sealed_history = False
-        for record_id, _revision in ids:
-            line, record_hash, revision = _record_line(conn, record_id)
+        made = bundlelines.lines(conn, [i for i, _r in ids], MAX_HISTORY, _record_line)
+        for (record_id, _revision), (line, record_hash, revision) in zip(ids, made,
+                                                                          strict=True):
             sealed_history = sealed_history or b'"sealed_sha256"' in line
             digest.update(line)
             records_size += len(line)
