@@ -21,8 +21,12 @@ from typing import Any
 import sqlcipher3
 
 from bench.corpus import QUERIES, Corpus, texts
-from testimony_app.core import bundle, interchange, org, redact, vault, verify
+from testimony_app.core.audit import redact, verify
+from testimony_app.core.identity import enrolling
+from testimony_app.core.records import interchange
 from testimony_app.core.session import Session
+from testimony_app.core.sync import bundle
+from testimony_app.core.vault import keyfile, org
 
 PASSPHRASE = "correct horse battery staple"  # noqa: S105 - a throwaway bench vault
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,7 +67,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def create_vault(folder: Path) -> tuple[Session, bytes]:
-    session, _code = Session.create(folder, PASSPHRASE, vault.FLOOR)
+    session, _code = Session.create(folder, PASSPHRASE, keyfile.FLOOR)
     return session, bytes(session._key)
 
 
@@ -186,7 +190,7 @@ def search(size: Size, folder: Path, key: bytes, base_path: Path) -> list[dict[s
 def unlock(size: Size, folder: Path, key: bytes) -> dict[str, Any]:
     app_t: list[float] = []
     base_t: list[float] = []
-    db_path = folder / vault.DB_FILE
+    db_path = folder / keyfile.DB_FILE
     for _ in range(max(7, size.runs)):
         start = time.perf_counter()
         Session._open_with_key(folder, key).close()
@@ -228,7 +232,7 @@ def make_pair(work: Path) -> Pair:
                                 (str(uuid.uuid4()),))
         organisation = org.init_org(coordinator.conn, "Bench Organisation", coordinator.author)
         code = org.write_enrolment(coordinator.conn, work / "enrol.age", coordinator.author)
-        org.apply_enrolment(researcher.conn, org.read_enrolment(work / "enrol.age", code),
+        enrolling.apply_enrolment(researcher.conn, org.read_enrolment(work / "enrol.age", code),
                             researcher.author)
         fp = org.whoami(researcher.conn).fingerprint
         org.trust(coordinator.conn, fp, "Researcher One", coordinator.author)
@@ -335,7 +339,7 @@ def export_import(size: Size, work: Path, pair: Pair, age: str | None
 _CHILD = r"""
 import json, sys, time
 from pathlib import Path
-from testimony_app.core import bundle
+from testimony_app.core.sync import bundle
 from testimony_app.core.session import Session
 what, folder, target = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[4])
 key = bytes.fromhex(sys.argv[3])

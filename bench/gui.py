@@ -18,8 +18,9 @@ from PySide6.QtCore import QEvent, QObject, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from bench.core import PASSPHRASE, ROOT, Pair, Size, median  # noqa: E402
-from testimony_app.core import bundle, vault  # noqa: E402
 from testimony_app.core.session import Session  # noqa: E402
+from testimony_app.core.sync import bundle  # noqa: E402
+from testimony_app.core.vault import keyfile
 
 # Each child prints the seconds from its own start (passed in) to the first paint.
 _START_APP = r"""
@@ -107,7 +108,7 @@ def _wait(app: QApplication, done: Callable[[], bool], timeout: float = 60) -> N
 
 def _list_times(app: QApplication, session: Session, runs: int) -> dict[str, float]:
     """First paint, sort and filter of the testimonies list over `session`."""
-    from testimony_app.core.listing import Filter
+    from testimony_app.core.records.listing import Filter
     from testimony_app.gui.list_page import ListPage
     from testimony_app.gui.worker import VaultWorker
 
@@ -208,7 +209,7 @@ def responsiveness(size: Size, work: Path, intake_vault: Path, pair: Pair, bundl
         return go
 
     gaps["key derivation"] = _longest_gap(
-        app, run(lambda job: vault.unlock(intake_vault, PASSPHRASE)))
+        app, run(lambda job: keyfile.unlock(intake_vault, PASSPHRASE)))
     researcher = Session._open_with_key(pair.researcher, pair.key)
     out = work / "gui-bundle.age"
     gaps["export"] = _longest_gap(
@@ -231,7 +232,7 @@ def responsiveness(size: Size, work: Path, intake_vault: Path, pair: Pair, bundl
 
 def empty_vault(work: Path) -> tuple[Path, bytes]:
     folder = Path(tempfile.mkdtemp(dir=work)) / "empty"
-    session, _ = Session.create(folder, PASSPHRASE, vault.FLOOR)
+    session, _ = Session.create(folder, PASSPHRASE, keyfile.FLOOR)
     key = bytes(session._key)
     session.close()
     return folder, key

@@ -43,8 +43,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from testimony_app.core import duplicates, vault
+from testimony_app.core.identity import duplicates
 from testimony_app.core.session import Session
+from testimony_app.core.vault import keyfile
 
 PASSPHRASE = "correct horse battery staple"  # noqa: S105 - a throwaway bench vault
 BATCH = 1000
@@ -328,7 +329,7 @@ def build(size: int, folder: Path, seed: int) -> Vault:
                             place, testimony, persons)
         incidents.append(rec)
 
-    session, _code = Session.create(folder, PASSPHRASE, vault.FLOOR)
+    session, _code = Session.create(folder, PASSPHRASE, keyfile.FLOOR)
     try:
         began = time.perf_counter()
         session.add_document({"format": "testimony/1", "places": places})

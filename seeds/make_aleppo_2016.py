@@ -76,7 +76,7 @@ from pathlib import Path
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://testimony.invalid/seeds/aleppo-2016")
 
 # Include SNHR's overall July-December total as its own aggregate.  Its period
-# spans six months, so testimony_app/core/stats.py lists it under
+# spans six months, so testimony_app/core/workspace/stats.py lists it under
 # not_by_month instead of adding it to a month: the monthly SNHR rows of
 # `stats --by month` stay exactly the SNHR table.
 SNHR_TOTAL = True

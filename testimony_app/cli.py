@@ -8,8 +8,6 @@ Secrets never come from argv: passphrases from a no-echo prompt, a file
 from __future__ import annotations
 
 import argparse
-import getpass
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -28,76 +26,33 @@ from testimony_app import (
     cli_syncfolder,
     cli_timestamp,
 )
-from testimony_app.core import db, demo, hygiene, interchange, outfile, stats, vocab
-from testimony_app.core.errors import InputError, TestimonyError, ValidationFailed
-from testimony_app.core.session import Session, default_vault_dir, is_vault
-from testimony_app.core.words import word
+
+# The helpers the cli_* modules share live in cli_common.py (they import it, and cli
+# imports them: no circle); their names stay here as well.
+from testimony_app.cli_common import (
+    ENV_RECOVERY,
+    _ask,
+    _read_file,
+    open_session,
+    out,
+    out_json,
+    read_new_passphrase,
+    read_passphrase,
+    vault_dir,
+)
+from testimony_app.core import demo
+from testimony_app.core.common import hygiene
+from testimony_app.core.common.errors import InputError, TestimonyError, ValidationFailed
+from testimony_app.core.identity import enrolling
+from testimony_app.core.records import vocab
+from testimony_app.core.records.words import word
+from testimony_app.core.session import Session, is_vault
+from testimony_app.core.vault import db
+from testimony_app.core.workspace import stats
 from testimony_app.i18n import N_, _, isolate, ngettext
 from testimony_app.i18n import digits as i18n_digits
 from testimony_app.i18n import language as ui_language
 from testimony_app.i18n import number as num
-
-ENV_PASSPHRASE = "TESTIMONY_PASSPHRASE"  # noqa: S105 (a variable name)
-ENV_NEW_PASSPHRASE = "TESTIMONY_NEW_PASSPHRASE"  # noqa: S105
-ENV_RECOVERY = "TESTIMONY_RECOVERY_CODE"
-
-
-def out(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
-
-
-def out_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-# -- secrets ------------------------------------------------------------------
-
-
-def _ask(prompt: str) -> str:
-    if not sys.stdin.isatty():
-        raise InputError("passphrase_missing")
-    return getpass.getpass(prompt)
-
-
-def read_passphrase(args: argparse.Namespace, *, confirm: bool = False) -> str:
-    if getattr(args, "passphrase_file", None):
-        try:
-            with open(args.passphrase_file, encoding="utf-8") as handle:
-                return handle.readline().rstrip("\r\n")
-        except (OSError, UnicodeDecodeError):
-            raise InputError("file_unreadable", path=args.passphrase_file) from None
-    if ENV_PASSPHRASE in os.environ:
-        return os.environ[ENV_PASSPHRASE]
-    return _ask_twice(_("Passphrase: "), confirm)
-
-
-def read_new_passphrase() -> str:
-    if ENV_NEW_PASSPHRASE in os.environ:
-        return os.environ[ENV_NEW_PASSPHRASE]
-    return _ask_twice(_("New passphrase: "), True)
-
-
-def _ask_twice(prompt: str, confirm: bool) -> str:
-    first = _ask(prompt)
-    if confirm:
-        from testimony_app.core import vault
-
-        vault.check_passphrase(first)
-        if _ask(_("Repeat it: ")) != first:
-            raise InputError("passphrase_mismatch")
-    return first
-
-
-def vault_dir(args: argparse.Namespace) -> Path:
-    return Path(args.vault) if args.vault else default_vault_dir()
-
-
-def open_session(args: argparse.Namespace) -> Session:
-    folder = vault_dir(args)
-    if not is_vault(folder):
-        raise TestimonyError("no_vault", path=str(folder))
-    return Session.open(folder, read_passphrase(args))
-
 
 # -- commands -----------------------------------------------------------------
 
@@ -110,9 +65,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     session, code = Session.create(folder, passphrase)
     with session:
         if enrolment is not None:
-            from testimony_app.core import org
+            from testimony_app.core.vault import org
 
-            joined, _sealed = org.apply_enrolment(session.conn, enrolment, session.author)
+            joined, _sealed = enrolling.apply_enrolment(session.conn, enrolment, session.author)
             if not args.json:
                 cli_sync.print_enrolled(joined, org.whoami(session.conn), False)
     if args.json:
@@ -137,19 +92,6 @@ def cmd_add(args: argparse.Namespace) -> int:
             added=num(len(result.added)), updated=num(len(result.updated)),
             unchanged=num(len(result.unchanged))))
     return 0
-
-
-def _read_file(path: str) -> bytes:
-    """Read at most the largest document allowed, from a file or - (standard input)."""
-    limit = interchange.MAX_DOCUMENT_BYTES
-    if path == "-":
-        stdin = sys.stdin.buffer.read(limit + 1)
-        raw: bytes | None = stdin if len(stdin) <= limit else None
-    else:
-        raw = outfile.read_limited(Path(path), limit)
-    if raw is None:
-        raise InputError("too_large", limit_mib=limit // (1024 * 1024))
-    return raw
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -486,7 +428,7 @@ def cmd_people(args: argparse.Namespace) -> int:
 
 
 def cmd_export_redacted(args: argparse.Namespace) -> int:
-    from testimony_app.core import redact
+    from testimony_app.core.audit import redact
 
     options = redact.Options(auditor=args.auditor, profile=args.profile,
                              date_from=args.date_from, date_until=args.date_until,
@@ -509,7 +451,7 @@ def cmd_export_redacted(args: argparse.Namespace) -> int:
 
 
 def cmd_review_redaction(args: argparse.Namespace) -> int:
-    from testimony_app.core import redact
+    from testimony_app.core.audit import redact
 
     with open_session(args) as session:
         testimony_id = session.resolve(args.id)
@@ -527,12 +469,13 @@ def cmd_review_redaction(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from testimony_app.core import verify
+    from testimony_app.core.audit import verify
 
     trusted = verify.read_trusted_keys(Path(args.trusted_keys)) if args.trusted_keys else []
     roots = None
     if args.tsa_cert:
-        from testimony_app.core import outfile, timestamp
+        from testimony_app.core.common import outfile
+        from testimony_app.core.sync import timestamp
 
         pem = outfile.read_limited(Path(args.tsa_cert), 1024 * 1024)
         roots = timestamp.load_certificates(pem or b"")

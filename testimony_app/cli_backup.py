@@ -13,7 +13,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from testimony_app.core.errors import InputError
+from testimony_app import cli_common
+from testimony_app.core.common.errors import InputError
 from testimony_app.core.session import Session
 from testimony_app.i18n import _
 
@@ -21,9 +22,7 @@ Command = Callable[..., argparse.ArgumentParser]
 
 
 def _cli():  # type: ignore[no-untyped-def]
-    from testimony_app import cli  # late: cli imports this module
-
-    return cli
+    return cli_common
 
 
 def _progress(label: str) -> Callable[[int, int], None] | None:

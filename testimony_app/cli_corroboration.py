@@ -14,19 +14,20 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from testimony_app import cli_common
 from testimony_app.cli_sync import nested_command
-from testimony_app.core import corroboration, loghead, vocab
-from testimony_app.core.errors import InputError
-from testimony_app.core.provenance import Provenance
+from testimony_app.core.common.errors import InputError
+from testimony_app.core.records import vocab
+from testimony_app.core.vault import loghead
+from testimony_app.core.workspace import corroboration
+from testimony_app.core.workspace.provenance import Provenance
 from testimony_app.i18n import _, language
 
 Command = Callable[..., argparse.ArgumentParser]
 
 
 def _cli():  # type: ignore[no-untyped-def]
-    from testimony_app import cli  # late: cli imports this module
-
-    return cli
+    return cli_common
 
 
 def _status(code: str) -> str:

@@ -17,16 +17,14 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from testimony_app import i18n
+from testimony_app import cli_common, i18n
 from testimony_app.i18n import _
 
 Command = Callable[..., argparse.ArgumentParser]
 
 
 def _cli() -> ModuleType:
-    from testimony_app import cli  # late: cli imports this module
-
-    return cli
+    return cli_common
 
 
 def _when(decision: Any) -> str:

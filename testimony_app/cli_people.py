@@ -15,17 +15,15 @@ import dataclasses
 from collections.abc import Callable
 from types import ModuleType
 
-from testimony_app import i18n
-from testimony_app.core import interchange
+from testimony_app import cli_common, i18n
+from testimony_app.core.records import interchange
 from testimony_app.i18n import _
 
 Command = Callable[..., argparse.ArgumentParser]
 
 
 def _cli() -> ModuleType:
-    from testimony_app import cli  # late: cli imports this module
-
-    return cli
+    return cli_common
 
 
 def cmd_find_person(args: argparse.Namespace) -> int:
@@ -78,7 +76,7 @@ def cmd_amend(args: argparse.Namespace) -> int:
         testimony_id = session.resolve(args.id)
         testimonies = document.get("testimonies") or [{}]
         if testimonies[0].get("id") != testimony_id:
-            from testimony_app.core.errors import InputError
+            from testimony_app.core.common.errors import InputError
 
             raise InputError("not_a_testimony")
         session.amend(document, args.reason)

@@ -10,15 +10,14 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from testimony_app.core import places
+from testimony_app import cli_common as cli
+from testimony_app.core.records import places
 from testimony_app.i18n import _, language
 
 Command = Callable[..., argparse.ArgumentParser]
 
 
 def cmd_places(args: argparse.Namespace) -> int:
-    from testimony_app import cli  # late: cli imports this module
-
     with cli.open_session(args) as session:
         if args.id and (args.coordinates is not None or args.clear_coordinates):
             changed = session.set_place_coordinates(

@@ -11,10 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from testimony_app import i18n
-from testimony_app.core import bundle, loghead, org, receipt, timestamp
-from testimony_app.core.errors import InputError, TestimonyError
-from testimony_app.core.words import word
+from testimony_app import cli_common, i18n
+from testimony_app.core.common.errors import InputError, TestimonyError
+from testimony_app.core.identity import enrolling
+from testimony_app.core.records.words import word
+from testimony_app.core.sync import bundle, receipt, timestamp
+from testimony_app.core.vault import loghead, org
 from testimony_app.i18n import _, ngettext
 
 ENV_ENROLMENT_CODE = "TESTIMONY_ENROLMENT_CODE"
@@ -23,9 +25,7 @@ Command = Callable[..., argparse.ArgumentParser]
 
 
 def _cli():  # type: ignore[no-untyped-def]
-    from testimony_app import cli  # late: cli imports this module
-
-    return cli
+    return cli_common
 
 
 def _progress(label: str) -> Callable[[int, int], None] | None:
@@ -181,7 +181,7 @@ def cmd_enroll(args: argparse.Namespace) -> int:
     cli = _cli()
     enrolment = read_enrolment(args.file)
     with cli.open_session(args) as session:
-        organisation, sealed = org.apply_enrolment(session.conn, enrolment, session.author)
+        organisation, sealed = enrolling.apply_enrolment(session.conn, enrolment, session.author)
         me = org.whoami(session.conn)
     print_enrolled(organisation, me, args.json, sealed)
     return 0

@@ -8,14 +8,13 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+from testimony_app import cli_common
 from testimony_app.cli_sync import Command, nested_command
 from testimony_app.i18n import _
 
 
 def _cli():  # type: ignore[no-untyped-def]
-    from testimony_app import cli  # late: cli imports this module
-
-    return cli
+    return cli_common
 
 
 def cmd_sync_folder_set(args: argparse.Namespace) -> int:

@@ -18,8 +18,10 @@ from typing import Any
 
 import pytest
 
-from testimony_app.core import bundle, org
+from testimony_app.core.identity import enrolling
 from testimony_app.core.session import Session
+from testimony_app.core.sync import bundle
+from testimony_app.core.vault import org
 from tests.conftest import Template
 from tests.sync_fixtures import PairTemplate
 
@@ -65,7 +67,7 @@ def trio_template(pair_template: PairTemplate, template: Template,
         two.conn.execute("UPDATE meta SET value = ? WHERE key = 'device_id'",
                          (str(uuid.uuid4()),))
         code = org.write_enrolment(coordinator.conn, base / "enrol-2.age", coordinator.author)
-        org.apply_enrolment(two.conn, org.read_enrolment(base / "enrol-2.age", code),
+        enrolling.apply_enrolment(two.conn, org.read_enrolment(base / "enrol-2.age", code),
                             two.author)
         fp_two = org.whoami(two.conn).fingerprint
         org.trust(coordinator.conn, fp_two, "Researcher Two", coordinator.author)

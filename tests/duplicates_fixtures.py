@@ -25,8 +25,10 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core import bundle, org
+from testimony_app.core.identity import enrolling
 from testimony_app.core.session import Session
+from testimony_app.core.sync import bundle
+from testimony_app.core.vault import org
 from tests.conftest import Template
 from tests.sync_fixtures import PairTemplate
 
@@ -136,7 +138,8 @@ def dup_template(template: Template, pair_template: PairTemplate,
         two.conn.execute("UPDATE meta SET value = ? WHERE key = 'device_id'",
                          (str(uuid.uuid4()),))
         code = org.write_enrolment(coordinator.conn, base / "enrol2.age", coordinator.author)
-        org.apply_enrolment(two.conn, org.read_enrolment(base / "enrol2.age", code), two.author)
+        enrolling.apply_enrolment(two.conn, org.read_enrolment(base / "enrol2.age", code),
+                                  two.author)
         org.trust(coordinator.conn, org.whoami(two.conn).fingerprint, "Researcher Two",
                   coordinator.author)
         for session, document, testimony_key in (

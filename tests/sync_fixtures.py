@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core import org
+from testimony_app.core.identity import enrolling
 from testimony_app.core.session import Session
+from testimony_app.core.vault import org
 from tests.conftest import Template
 
 
@@ -50,7 +51,7 @@ def pair_template(template: Template, tmp_path_factory: pytest.TempPathFactory) 
                                 (str(uuid.uuid4()),))
         org.init_org(coordinator.conn, "Test Organisation", coordinator.author)
         code = org.write_enrolment(coordinator.conn, base / "enrol.age", coordinator.author)
-        org.apply_enrolment(researcher.conn, org.read_enrolment(base / "enrol.age", code),
+        enrolling.apply_enrolment(researcher.conn, org.read_enrolment(base / "enrol.age", code),
                             researcher.author)
         fp = org.whoami(researcher.conn).fingerprint
         org.trust(coordinator.conn, fp, "Researcher One", coordinator.author)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core import syncthing
+from testimony_app.core.sync import syncthing
 
 SYNCTHING = shutil.which("syncthing")
 

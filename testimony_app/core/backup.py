@@ -52,8 +52,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from testimony_app.core import audit, db, safejson, store, vault
-from testimony_app.core.errors import Cancelled, InputError, IntegrityError, VaultError
+from testimony_app.core.common import safejson
+from testimony_app.core.common.errors import Cancelled, InputError, IntegrityError, VaultError
+from testimony_app.core.identity.upgrades import UPGRADES
+from testimony_app.core.records import store
+from testimony_app.core.vault import activity, db, keyfile, lock
 from testimony_app.i18n import N_, _
 
 log = logging.getLogger(__name__)
@@ -64,7 +67,7 @@ IsCancelled = Callable[[], bool]
 MANIFEST = "backup.json"
 FORMAT = "testimony-backup"
 VERSION = 1
-FILES = (vault.DB_FILE, vault.HEADER_FILE)
+FILES = (keyfile.DB_FILE, keyfile.HEADER_FILE)
 MAX_MANIFEST_BYTES = 256 * 1024
 NUMBERED = re.compile(r"^backup-(\d{4,9})$")
 PAGES_PER_STEP = 256  # ~1 MiB at a time: progress and cancel stay responsive
@@ -279,8 +282,8 @@ def _open_sealed(manifest: Manifest, data_key: bytes) -> dict[str, Any]:
 def _unlock(folder: Path, secret: str, recovery: bool) -> bytes:
     try:
         if recovery:
-            return vault.unlock_with_recovery(folder, secret)
-        return vault.unlock(folder, secret)
+            return keyfile.unlock_with_recovery(folder, secret)
+        return keyfile.unlock(folder, secret)
     except VaultError as exc:
         if exc.code in ("not_a_vault", "no_vault"):
             raise IntegrityError("backup_damaged", what=_(WHY_FILES)) from None
@@ -326,7 +329,7 @@ def check_copy(db_path: Path, key: bytes, vault_id: str, cancelled: IsCancelled,
             raise IntegrityError("backup_damaged", what=problems[0])
         conn = db.connect_read_only(db_path, key)
         try:
-            if audit.verify_chain(conn):
+            if activity.verify_chain(conn):
                 raise IntegrityError("backup_damaged", what=_(WHY_LOG))
             row = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
             if row is None or row[0] != vault_id:
@@ -374,8 +377,8 @@ def _remove_stale_part(part: Path) -> None:
     if not part.exists() and not part.is_symlink():
         return
     if part.is_symlink() or not part.is_dir() or any(
-            p.name not in (*FILES, MANIFEST, vault.DB_FILE + "-journal",
-                           vault.DB_FILE + "-wal", vault.DB_FILE + "-shm")
+            p.name not in (*FILES, MANIFEST, keyfile.DB_FILE + "-journal",
+                           keyfile.DB_FILE + "-wal", keyfile.DB_FILE + "-shm")
             for p in part.iterdir()):
         raise InputError("file_exists", path=str(part))
     shutil.rmtree(part)
@@ -394,7 +397,7 @@ def make(folder: Path, key: bytes, target: Path, *, keep: int | None = None,
         raise InputError("backup_keep")
     final = _destination(target, keep, folder)
     part = final.with_name(final.name + ".part")
-    header = vault.read_header(folder)
+    header = keyfile.read_header(folder)
     try:
         final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         _remove_stale_part(part)
@@ -403,12 +406,12 @@ def make(folder: Path, key: bytes, target: Path, *, keep: int | None = None,
         raise InputError("file_unreadable", path=str(final.parent)) from None
     except OSError as exc:
         raise _disk_error(exc) from None
-    source = db.connect(folder / vault.DB_FILE, key)
+    source = db.connect(folder / keyfile.DB_FILE, key, upgrades=UPGRADES)
     try:
         result = _make(folder, key, header.vault_id, source, part, final, report, stop)
         removed = _rotate(final.parent, keep, header.vault_id) if keep is not None else []
         with db.transaction(source):
-            audit.record(source, author, "backup", header.vault_id, size=result.size,
+            activity.record(source, author, "backup", header.vault_id, size=result.size,
                          records=sum(result.records.values()), kept=keep or 0,
                          removed=len(removed))
             source.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (
@@ -426,9 +429,9 @@ def make(folder: Path, key: bytes, target: Path, *, keep: int | None = None,
 
 def _make(folder: Path, key: bytes, vault_id: str, source: Any, part: Path, final: Path,
           report: Progress, stop: IsCancelled) -> BackupResult:
-    copy_path = part / vault.DB_FILE
+    copy_path = part / keyfile.DB_FILE
     try:
-        header_raw = (folder / vault.HEADER_FILE).read_bytes()
+        header_raw = (folder / keyfile.HEADER_FILE).read_bytes()
         before = _snapshot_facts(source)
         version = source.execute("PRAGMA data_version").fetchone()[0]
         total_pages = int(source.execute("PRAGMA page_count").fetchone()[0]) or 1
@@ -471,9 +474,9 @@ def _make(folder: Path, key: bytes, vault_id: str, source: Any, part: Path, fina
                                   (int(seq),)).fetchone() != (digest,):
             raise IntegrityError("backup_damaged", what=_(WHY_LOG))
         report(2 * total_pages, total)
-        (part / vault.HEADER_FILE).write_bytes(header_raw)
+        (part / keyfile.HEADER_FILE).write_bytes(header_raw)
         _fsync_file(copy_path)
-        _fsync_file(part / vault.HEADER_FILE)
+        _fsync_file(part / keyfile.HEADER_FILE)
         size = copy_path.stat().st_size
         hashed = [0]
 
@@ -499,15 +502,15 @@ def _make(folder: Path, key: bytes, vault_id: str, source: Any, part: Path, fina
             os.fsync(fd)
         finally:
             os.close(fd)
-        vault.fsync_dir(part)
+        keyfile.fsync_dir(part)
         if stop():
             raise Cancelled()
         if final.exists() or final.is_symlink():
             raise InputError("file_exists", path=str(final))
         os.rename(part, final)
-        vault.fsync_dir(final.parent)
+        keyfile.fsync_dir(final.parent)
         report(total, total)
-        key_size = int((final / vault.HEADER_FILE).stat().st_size)
+        key_size = int((final / keyfile.HEADER_FILE).stat().st_size)
         return BackupResult(final, created, size + key_size, facts["records"], [])
     except db.DatabaseError as exc:
         if "interrupt" in str(exc).lower():
@@ -535,7 +538,7 @@ def _rotate(folder: Path, keep: int, vault_id: str) -> list[Path]:
     for path in removed:
         shutil.rmtree(path)
     if removed:
-        vault.fsync_dir(folder)
+        keyfile.fsync_dir(folder)
     return removed
 
 
@@ -598,7 +601,7 @@ def verify(folder: Path, secret: str, *, recovery: bool = False,
 
     _check_files(folder, manifest, stop, advance)
     try:
-        header = vault.read_header(folder)
+        header = keyfile.read_header(folder)
     except VaultError as exc:
         if exc.code == "keys_destroyed":
             raise
@@ -608,7 +611,7 @@ def verify(folder: Path, secret: str, *, recovery: bool = False,
     key = _unlock(folder, secret, recovery)
     facts = _open_sealed(manifest, key)
     sealed_tables = {str(k): int(v) for k, v in facts["tables"].items()}
-    found = check_copy(folder / vault.DB_FILE, key, manifest.vault_id, stop,
+    found = check_copy(folder / keyfile.DB_FILE, key, manifest.vault_id, stop,
                        lambda tables: tables == sealed_tables)
     # The log head changes with every logged change: an older copy of the same vault
     # put in place of this one is found even when it holds as many rows.
@@ -619,7 +622,7 @@ def verify(folder: Path, secret: str, *, recovery: bool = False,
 
 
 def _replaceable(target: Path) -> bool:
-    return (target / vault.HEADER_FILE).exists() or (target / vault.DB_FILE).exists()
+    return (target / keyfile.HEADER_FILE).exists() or (target / keyfile.DB_FILE).exists()
 
 
 def restore(backup_dir: Path, target: Path, secret: str, *, recovery: bool = False,
@@ -655,9 +658,7 @@ def restore(backup_dir: Path, target: Path, secret: str, *, recovery: bool = Fal
         before_writing()
     lock_fd = -1
     if replacing:
-        from testimony_app.core import session as session_module
-
-        lock_fd = session_module._take_lock(target)  # refused while it is open
+        lock_fd = lock.take(target)  # refused while it is open
     total = sum(int(f["size"]) for f in manifest.files.values())
     part = target.with_name(target.name + ".part")
     aside: Path | None = None
@@ -684,10 +685,10 @@ def restore(backup_dir: Path, target: Path, secret: str, *, recovery: bool = Fal
                 raise IntegrityError("backup_damaged", what=_(WHY_FILES))
         # Opened as any vault is (WAL again, migrations for an older backup), and the
         # restore goes into its log.
-        conn = db.connect(part / vault.DB_FILE, key)
+        conn = db.connect(part / keyfile.DB_FILE, key, upgrades=UPGRADES)
         try:
             with db.transaction(conn):
-                audit.record(conn, author, "restored", manifest.vault_id,
+                activity.record(conn, author, "restored", manifest.vault_id,
                              backup_created=manifest.created,
                              records=sum(int(n) for n in facts.get("records", {}).values()),
                              replaced=lock_fd >= 0)
@@ -696,7 +697,7 @@ def restore(backup_dir: Path, target: Path, secret: str, *, recovery: bool = Fal
                                           "seq": _activity_head(conn).split(":")[0]})))
         finally:
             conn.close()
-        vault.fsync_dir(part)
+        keyfile.fsync_dir(part)
         if stop():
             raise Cancelled()
         if target.exists():
@@ -713,7 +714,7 @@ def restore(backup_dir: Path, target: Path, secret: str, *, recovery: bool = Fal
                 os.rename(aside, target)
                 aside = None
             raise
-        vault.fsync_dir(target.parent)
+        keyfile.fsync_dir(target.parent)
     except db.DatabaseError as exc:
         shutil.rmtree(part, ignore_errors=True)
         raise InputError("disk") if db.error_code(exc) == "disk" else IntegrityError(
@@ -745,5 +746,5 @@ def open_read_only(folder: Path, key: bytes) -> Any:
                 raise IntegrityError("backup_damaged", what=_(WHY_FILES))
         except OSError:
             raise IntegrityError("backup_damaged", what=_(WHY_FILES)) from None
-    return db.connect_read_only(folder / vault.DB_FILE, key)
+    return db.connect_read_only(folder / keyfile.DB_FILE, key)
 

@@ -9,11 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from testimony_app.core.errors import TestimonyError
+from testimony_app.core.common.errors import TestimonyError
+from testimony_app.core.identity import enrolling
 
 if TYPE_CHECKING:
+    from testimony_app.core.records.store import AddResult
     from testimony_app.core.session import Session
-    from testimony_app.core.store import AddResult
 
 SEED_FILE = "aleppo-2016.json"
 
@@ -70,8 +71,9 @@ def build_workspace(folder: Path, passphrase: str,
     import shutil
     import tempfile
 
-    from testimony_app.core import bundle, org
     from testimony_app.core.session import Session
+    from testimony_app.core.sync import bundle
+    from testimony_app.core.vault import org
 
     seed = json.loads(workspace_seed_path().read_bytes())
     researchers = seed["researchers"]
@@ -90,7 +92,7 @@ def build_workspace(folder: Path, passphrase: str,
                 enrolment = org.write_enrolment(session.conn, where / "enrol.age", session.author)
                 researcher, _code = Session.create(where / "vault", secrets.token_urlsafe(24))
                 with researcher:
-                    org.apply_enrolment(researcher.conn, org.read_enrolment(
+                    enrolling.apply_enrolment(researcher.conn, org.read_enrolment(
                         where / "enrol.age", enrolment), researcher.author)
                     org.trust(session.conn, org.whoami(researcher.conn).fingerprint,
                               entry["name"], session.author)

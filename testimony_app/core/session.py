@@ -7,7 +7,6 @@ The CLI and the GUI both call this and nothing below it. Long operations take a
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import uuid
@@ -15,23 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from testimony_app.core import (
-    anchor,
-    attachment,
-    audit,
-    db,
-    drafts,
-    finalising,
-    interchange,
-    listing,
-    outfile,
-    provenance,
-    rekey,
-    store,
-    vault,
-)
-from testimony_app.core import people as persons  # `people` is a method below
-from testimony_app.core.errors import InputError, VaultError, WrongSecret
+from testimony_app.core.common import outfile
+from testimony_app.core.common.errors import InputError, VaultError, WrongSecret
+from testimony_app.core.identity import finalising
+from testimony_app.core.identity import people as persons  # `people` is a method below
+from testimony_app.core.records import attachment, drafts, interchange, listing, store
+from testimony_app.core.vault import activity, anchor, db, keyfile, lock, rekey
+from testimony_app.core.workspace import provenance
 from testimony_app.i18n import _
 
 if TYPE_CHECKING:
@@ -39,30 +28,45 @@ if TYPE_CHECKING:
     # namematch, ~80 ms before the start window could be painted (bench/README.md);
     # so do stats and discrepancy.
     from testimony_app.core import backup as backups
-    from testimony_app.core import corroboration, discrepancy, independence, places, stats
+    from testimony_app.core.records import places
+    from testimony_app.core.workspace import corroboration, discrepancy, independence, stats
 
 log = logging.getLogger(__name__)
 
 
 # Where a vault lives and whether a folder holds one: in vault.py, so that the start
 # window can ask without importing this facade and all it uses (bench/README.md).
-default_vault_dir = vault.default_vault_dir
-is_vault = vault.is_vault
+default_vault_dir = keyfile.default_vault_dir
+is_vault = keyfile.is_vault
 
 
-LOCK_FILE = "vault.lock"
+# The lock moved to vault/lock.py (a restore takes it too); the old names stay.
+LOCK_FILE = lock.LOCK_FILE
+_take_lock = lock.take
 
 
-def _take_lock(folder: Path) -> int:
-    """An exclusive lock on the vault for as long as it is open, so that a second
-    window or command cannot interleave with this one (or clean up its intake)."""
-    fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(fd)
-        raise VaultError("vault_in_use") from None
-    return fd
+def _upgrades() -> dict[int, Callable[[Any], None]]:
+    """The migrations' data upgrades (identity/upgrades.py), for db.connect."""
+    # imported here for start-up time: the upgrades pull in seal (bench/README.md)
+    from testimony_app.core.identity.upgrades import UPGRADES
+
+    return UPGRADES
+
+
+def _seal_changed(conn: Any, record_ids: list[str], author: str) -> bool:
+    """The store's sealer (records/store.py `add_document`): identity/seal.py's."""
+    # imported here for start-up time: seal pulls in duplicates and namematch (bench/README.md)
+    from testimony_app.core.identity import seal
+
+    return seal.seal_changed(conn, record_ids, author)
+
+
+def _seal_recording(conn: Any, att_id: str) -> bool:
+    """The recordings' sealer (records/attachment.py `finish`): identity/seal.py's."""
+    # imported here for start-up time, as in _seal_changed
+    from testimony_app.core.identity import seal
+
+    return seal.seal_recording(conn, att_id)
 
 
 class Session:
@@ -82,38 +86,39 @@ class Session:
 
     @classmethod
     def create(cls, folder: Path, passphrase: str,
-               kdf: vault.KdfParams | None = None) -> tuple[Session, str]:
+               kdf: keyfile.KdfParams | None = None) -> tuple[Session, str]:
         """Make a new vault in an empty or missing folder; returns it and the recovery code."""
-        vault.check_passphrase(passphrase)
+        keyfile.check_passphrase(passphrase)
         if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
             raise VaultError("vault_exists", path=str(folder))
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(folder, 0o700)
         lock_fd = _take_lock(folder)
-        created = vault.create_keys(folder, passphrase, kdf)
-        conn = db.connect(folder / vault.DB_FILE, created.data_key, create=True)
+        created = keyfile.create_keys(folder, passphrase, kdf)
+        conn = db.connect(folder / keyfile.DB_FILE, created.data_key, create=True,
+                          upgrades=_upgrades())
         with db.transaction(conn):
             conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
                 ("vault_id", created.vault_id), ("device_id", str(uuid.uuid4()))])
             session = cls(folder, conn, created.data_key, lock_fd)
-            audit.record(conn, session.author, "create", created.vault_id)
+            activity.record(conn, session.author, "create", created.vault_id)
         return session, created.recovery_code
 
     @classmethod
     def open(cls, folder: Path, passphrase: str) -> Session:
-        return cls._open_settling(folder, vault.candidate_keys(folder, passphrase=passphrase),
+        return cls._open_settling(folder, keyfile.candidate_keys(folder, passphrase=passphrase),
                                   "unlock")
 
     @classmethod
     def open_with_recovery(cls, folder: Path, code: str) -> Session:
-        return cls._open_settling(folder, vault.candidate_keys(folder, code=code), "recover")
+        return cls._open_settling(folder, keyfile.candidate_keys(folder, code=code), "recover")
 
     @classmethod
     def _open_settling(cls, folder: Path, keys: list[tuple[bool, bytes]], how: str) -> Session:
         """Open with the first key that decrypts the database, and finish or undo a
         passphrase change a kill interrupted: the pending header is put in place when
         its key is the one, and discarded when vault.key's is."""
-        pending = (folder / vault.PENDING_FILE).exists()
+        pending = (folder / keyfile.PENDING_FILE).exists()
         for from_pending, key in keys:
             try:
                 session = cls._open_with_key(folder, key, how)
@@ -122,9 +127,9 @@ class Session:
                     continue
                 raise
             if from_pending:
-                vault.promote_pending(folder)
+                keyfile.promote_pending(folder)
             elif pending:
-                vault.discard_pending(folder)
+                keyfile.discard_pending(folder)
             return session
         # The secret unwraps a key the database is no longer under: a passphrase
         # change reached the database and this is the passphrase from before it.
@@ -136,13 +141,13 @@ class Session:
 
         if backup.is_backup(folder):
             return cls._open_backup(folder, key)
-        header = vault.read_header(folder)
-        db_path = folder / vault.DB_FILE
+        header = keyfile.read_header(folder)
+        db_path = folder / keyfile.DB_FILE
         if not db_path.exists():
             raise VaultError("vault_damaged")
         lock_fd = _take_lock(folder)
         try:
-            conn = db.connect(db_path, key)
+            conn = db.connect(db_path, key, upgrades=_upgrades())
         except BaseException:
             os.close(lock_fd)
             raise
@@ -153,14 +158,16 @@ class Session:
             session = cls(folder, conn, key, lock_fd)
             # An interrupted recording is the interview itself: kept and completed.
             # An interrupted file intake is dropped (the file is still where it was).
-            recovered = attachment.recover_recordings(conn, session.author)
+            recovered = attachment.recover_recordings(conn, session.author,
+                                                     sealer=_seal_recording)
             dropped = attachment.discard_incomplete(conn)
             with db.transaction(conn):
-                audit.record(conn, session.author, how, None, discarded_attachments=dropped,
+                activity.record(conn, session.author, how, None, discarded_attachments=dropped,
                              recovered_recordings=recovered)
             if recovered:
                 log.info("recovered %d interrupted recordings", recovered)
-            from testimony_app.core import seal  # late: a start without an organisation
+            # imported here for start-up time, as in _seal_changed
+            from testimony_app.core.identity import seal
 
             seal.resume_pending(conn, session.author)
         except db.DatabaseError as exc:
@@ -182,7 +189,7 @@ class Session:
         conn = backup.open_read_only(folder, key)
         try:
             row = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
-            if row is None or row[0] != vault.read_header(folder).vault_id:
+            if row is None or row[0] != keyfile.read_header(folder).vault_id:
                 raise VaultError("vault_damaged")
             session = cls(folder, conn, key)
         except BaseException:
@@ -237,7 +244,7 @@ class Session:
         return self._rekey(new_passphrase, None, recovery_code, progress, cancelled,
                            "passphrase_changed", {})
 
-    def _rekey(self, passphrase: str, params: vault.KdfParams | None,
+    def _rekey(self, passphrase: str, params: keyfile.KdfParams | None,
                recovery_code: str | None, progress: rekey.Progress | None,
                cancelled: Callable[[], bool] | None, action: str,
                details: dict[str, Any]) -> str | None:
@@ -248,7 +255,7 @@ class Session:
         with db.transaction(self.conn):
             if changed.recovery_code is not None:
                 details = {**details, "new_recovery_code": True}
-            audit.record(self.conn, self.author, action, None, **details)
+            activity.record(self.conn, self.author, action, None, **details)
         return changed.recovery_code
 
     def destroy_keys(self) -> Path | None:
@@ -259,15 +266,15 @@ class Session:
         coordinator can restore it (`org.restore_header`); otherwise nothing can
         undo this.
         """
-        from testimony_app.core import org
+        from testimony_app.core.vault import org
 
         organisation = org.organisation(self.conn)
         recipients = list(organisation.recipients) if organisation else []
         with db.transaction(self.conn):
-            audit.record(self.conn, self.author, "keys_destroyed", None,
+            activity.record(self.conn, self.author, "keys_destroyed", None,
                          escrowed=bool(recipients))
         try:
-            return vault.destroy_keys(self.folder, recipients)
+            return keyfile.destroy_keys(self.folder, recipients)
         finally:
             self.close()
 
@@ -275,7 +282,8 @@ class Session:
 
     def add_document(self, document: Any, progress: store.Progress | None = None
                      ) -> store.AddResult:
-        return store.add_document(self.conn, document, self.author, progress)
+        return store.add_document(self.conn, document, self.author, progress,
+                                  sealer=_seal_changed)
 
     def add_json(self, raw: bytes, progress: store.Progress | None = None) -> store.AddResult:
         return self.add_document(interchange.parse(raw), progress)
@@ -320,10 +328,10 @@ class Session:
         seal the identities it concerns to the organisation; returns how many were sealed.
 
         A draft is refused (InputError "untagged_names") while its text holds possible
-        names no tag covers that nobody dismissed (core/untagged.py), unless the
+        names no tag covers that nobody dismissed (core/identity/untagged.py), unless the
         caller says it asked (`allow_untagged`); a testimony already finalised is only
         sealed again."""
-        from testimony_app.core import seal, untagged
+        from testimony_app.core.identity import seal, untagged
 
         testimony_id = self.resolve(ref)
         if not allow_untagged and store.get(self.conn, testimony_id, with_identity=False
@@ -332,50 +340,51 @@ class Session:
             if left:
                 raise InputError("untagged_names", count=len(left))
         before = self._sealed_persons(testimony_id)
-        store.finalise(self.conn, testimony_id, self.author)  # sealed in its transaction
+        store.finalise(self.conn, testimony_id, self.author,  # sealed in its transaction
+                       sealer=seal.seal_changed)
         seal.seal_testimony(self.conn, testimony_id, self.author)  # idempotent: already done
         return self._sealed_persons(testimony_id) - before
 
     def untagged_names(self, ref: str) -> list[Any]:
         """What may be a name in the testimony's free text that no tag covers
-        (core/untagged.py): untagged.Candidate, dismissed ones marked."""
-        from testimony_app.core import untagged
+        (core/identity/untagged.py): untagged.Candidate, dismissed ones marked."""
+        from testimony_app.core.identity import untagged
 
         return untagged.candidates(self.conn, self.resolve(ref))
 
     def dismiss_untagged(self, ref: str, chosen: list[Any]) -> int:
         """Record that these candidates are no names; how many were new."""
-        from testimony_app.core import untagged
+        from testimony_app.core.identity import untagged
 
         return untagged.dismiss(self.conn, self.resolve(ref), chosen, self.author)
 
     def tag_untagged(self, ref: str, candidate: Any, person: str) -> None:
         """Tag a candidate to a person (id or pseudonym code)."""
-        from testimony_app.core import untagged
+        from testimony_app.core.identity import untagged
 
         untagged.tag(self.conn, self.resolve(ref), candidate, self.resolve(person), self.author)
 
     def testimony_persons(self, ref: str) -> list[str]:
         """The witness, the individual victims and the tagged persons of a testimony."""
-        from testimony_app.core import seal
+        from testimony_app.core.identity import seal
 
         return seal.persons_of(self.conn, self.resolve(ref))
 
     def _sealed_persons(self, testimony_id: str) -> int:
-        from testimony_app.core import seal
+        from testimony_app.core.identity import seal
 
         ids = seal.persons_of(self.conn, testimony_id)
         return sum(1 for i in ids if "sealed_identity" in store.get(
             self.conn, i, with_identity=False).data)
 
     def people(self) -> list[dict[str, Any]]:
-        from testimony_app.core import seal
+        from testimony_app.core.identity import seal
 
         return seal.people(self.conn)
 
     def known_persons(self) -> list[Any]:
         """Persons whose names this vault can read (narrative tag suggestions)."""
-        from testimony_app.core import narrative_tags
+        from testimony_app.core.records import narrative_tags
 
         return list(narrative_tags.known_persons(self.conn))
 
@@ -404,7 +413,7 @@ class Session:
 
     def organisation(self) -> Any:
         """The organisation this vault belongs to (an org.Organisation), or None."""
-        from testimony_app.core import org
+        from testimony_app.core.vault import org
 
         return org.organisation(self.conn)
 
@@ -423,7 +432,7 @@ class Session:
     def duplicates(self, names: bool = True, language: str = "en",
                    min_score: int | None = None) -> Any:
         """Suggested pairs, merges and "not the same" decisions (a duplicates.Review)."""
-        from testimony_app.core import duplicates
+        from testimony_app.core.identity import duplicates
 
         return duplicates.review(self.conn, names=names, language=language,
                                  min_score=duplicates.MIN_SCORE if min_score is None
@@ -431,19 +440,19 @@ class Session:
 
     def merge_persons(self, kept: str, merged: str) -> Any:
         """Record that `merged` is the same person as `kept` (ids or codes); reversible."""
-        from testimony_app.core import duplicates
+        from testimony_app.core.identity import duplicates
 
         return duplicates.merge(self.conn, self.resolve(kept), self.resolve(merged),
                                 self.author)
 
     def unmerge_person(self, merged: str) -> Any:
-        from testimony_app.core import duplicates
+        from testimony_app.core.identity import duplicates
 
         return duplicates.unmerge(self.conn, self.resolve(merged), self.author)
 
     def mark_not_duplicates(self, a: str, b: str, undo: bool = False) -> Any:
         """Record (or with `undo`, withdraw) that two persons are not the same person."""
-        from testimony_app.core import duplicates
+        from testimony_app.core.identity import duplicates
 
         act = duplicates.unmark_distinct if undo else duplicates.mark_distinct
         return act(self.conn, self.resolve(a), self.resolve(b), self.author)
@@ -484,13 +493,13 @@ class Session:
         the weaker derivation must open nothing); returns a new recovery code as
         `change_passphrase` does."""
         self._writable()
-        vault.unlock(self.folder, passphrase)  # proves the passphrase; raises WrongSecret
-        return self._rekey(passphrase, vault.STRENGTHS[strength]() if strength in
-                           vault.STRENGTHS else None, None, progress, None, "kdf_changed",
+        keyfile.unlock(self.folder, passphrase)  # proves the passphrase; raises WrongSecret
+        return self._rekey(passphrase, keyfile.STRENGTHS[strength]() if strength in
+                           keyfile.STRENGTHS else None, None, progress, None, "kdf_changed",
                            {"strength": strength})
 
-    def kdf_params(self) -> vault.KdfParams:
-        return vault.current_params(self.folder)
+    def kdf_params(self) -> keyfile.KdfParams:
+        return keyfile.current_params(self.folder)
 
     def delete(self, ref: str) -> None:
         store.delete(self.conn, self.resolve(ref), self.author)
@@ -530,7 +539,7 @@ class Session:
         attachment.add_marker(self.conn, att_id, at_ms, label)
 
     def finish_recording(self, att_id: str) -> attachment.Attachment:
-        return attachment.finish(self.conn, att_id, self.author)
+        return attachment.finish(self.conn, att_id, self.author, sealer=_seal_recording)
 
     def attachments(self, ref: str) -> list[attachment.Attachment]:
         return attachment.list_for(self.conn, self.resolve(ref))
@@ -544,62 +553,62 @@ class Session:
     # -- sync folder -------------------------------------------------------------------
 
     def sync_folder(self) -> Path | None:
-        from testimony_app.core import syncfolder
+        from testimony_app.core.sync import syncfolder
 
         return syncfolder.folder(self.conn)
 
     def set_sync_folder(self, path: Path | None) -> Path | None:
-        from testimony_app.core import syncfolder
+        from testimony_app.core.sync import syncfolder
 
         return syncfolder.set_folder(self, path)
 
     def sync_pass(self, export: bool = True) -> Any:
-        """One pass over the sync folder (core/syncfolder.py): receipts and the next
+        """One pass over the sync folder (core/sync/syncfolder.py): receipts and the next
         bundle on a researcher's vault, imports and receipts on the coordinator's."""
-        from testimony_app.core import syncfolder
+        from testimony_app.core.sync import syncfolder
 
         return syncfolder.sync_pass(self, export=export)
 
     def corroboration_suggestions(self, limit: int | None = None
                                   ) -> list[corroboration.Suggestion]:
-        from testimony_app.core import corroboration
+        from testimony_app.core.workspace import corroboration
 
         return corroboration.suggestions(self.conn, limit)
 
     def corroboration_clusters(self, everything: bool = False) -> list[corroboration.Cluster]:
-        from testimony_app.core import corroboration
+        from testimony_app.core.workspace import corroboration
 
         return corroboration.clusters(self.conn, everything)
 
     def corroboration_of(self, ref: str) -> corroboration.Cluster:
-        from testimony_app.core import corroboration
+        from testimony_app.core.workspace import corroboration
 
         return corroboration.cluster_of(self.conn, self.resolve(ref))
 
     def corroboration_history(self, a: str, b: str) -> list[corroboration.Decision]:
-        from testimony_app.core import corroboration
+        from testimony_app.core.workspace import corroboration
 
         return corroboration.decision_history(self.conn, self.resolve(a), self.resolve(b))
 
     def confirm_corroboration(self, a: str, b: str) -> corroboration.Decision:
-        from testimony_app.core import corroboration
+        from testimony_app.core.workspace import corroboration
 
         return corroboration.confirm(self.conn, self.resolve(a), self.resolve(b), self.author)
 
     def reject_corroboration(self, a: str, b: str) -> corroboration.Decision:
-        from testimony_app.core import corroboration
+        from testimony_app.core.workspace import corroboration
 
         return corroboration.reject(self.conn, self.resolve(a), self.resolve(b), self.author)
 
     def undo_corroboration(self, a: str, b: str) -> corroboration.Decision:
-        from testimony_app.core import corroboration
+        from testimony_app.core.workspace import corroboration
 
         return corroboration.undo(self.conn, self.resolve(a), self.resolve(b), self.author)
 
     def set_verification(self, ref: str, status: str, whole_cluster: bool = True) -> list[str]:
         """Accept or change the verification status of an incident (and, by default, of
         every incident confirmed as the same event); returns the ids changed."""
-        from testimony_app.core import corroboration
+        from testimony_app.core.workspace import corroboration
 
         return corroboration.set_verification(self.conn, self.resolve(ref), status,
                                               self.author, whole_cluster)
@@ -609,26 +618,26 @@ class Session:
         """Mark a source or testimony as not independent (`reason` a dependence code:
         party_to_conflict, coerced, repeats_another), or independent again (None);
         corroboration then leaves it out of every suggested status. Logged."""
-        from testimony_app.core import independence
+        from testimony_app.core.workspace import independence
 
         return independence.judge(self.conn, self.resolve(ref), self.author, reason,
                                   self.resolve(repeats) if repeats else None, note)
 
     def source_judgements(self) -> dict[str, independence.Judgement]:
         """Every source standing marked as not independent, by id."""
-        from testimony_app.core import independence
+        from testimony_app.core.workspace import independence
 
         return independence.current(self.conn)
 
     def incident_places(self, language: str = "en") -> list[places.PlaceRow]:
         """Every place an incident or reported figure names, with its coordinates."""
-        from testimony_app.core import places
+        from testimony_app.core.records import places
 
         return places.incident_places(self.conn, language)
 
     def set_place_coordinates(self, ref: str, text: str | None) -> bool:
         """Give a place coordinates ('lat, lon[, precision_m]'), or None to remove them."""
-        from testimony_app.core import places
+        from testimony_app.core.records import places
 
         coordinates = None if text is None else places.parse_coordinates(text)
         return places.set_coordinates(self.conn, self.resolve(ref), coordinates, self.author)
@@ -639,50 +648,50 @@ class Session:
               language: str = "en", totals: bool = False) -> stats.Figures:
         """Figures by month, type, place (at `level`), sex, age_group, status or perpetrator;
         `totals` adds one source's figures of a cell, summed and labelled as computed here."""
-        from testimony_app.core import stats
+        from testimony_app.core.workspace import stats
 
         return stats.compute(self.conn, by, level, language, totals)
 
     def stats_csv(self, target: Path, by: str = "month", level: str | None = None,
                   language: str = "en", totals: bool = False) -> int:
         """Write the figures to a new CSV file; logged as an export. Returns the rows."""
-        from testimony_app.core import stats
+        from testimony_app.core.workspace import stats
 
         rows = stats.write_csv(stats.compute(self.conn, by, level, language, totals), target)
         with db.transaction(self.conn):
-            audit.record(self.conn, self.author, "figures_exported", None, format="csv",
+            activity.record(self.conn, self.author, "figures_exported", None, format="csv",
                          by=stats.grouping(by), rows=rows)
         return rows
 
     def save_chart(self, target: Path, png: bytes, by: str = "month") -> None:
         """Write a chart image (PNG bytes from the GUI) to a new file; logged as an export."""
-        from testimony_app.core import stats
+        from testimony_app.core.workspace import stats
 
         with outfile.new_file(target) as handle:
             handle.write(png)
         with db.transaction(self.conn):
-            audit.record(self.conn, self.author, "figures_exported", None, format="png",
+            activity.record(self.conn, self.author, "figures_exported", None, format="png",
                          by=stats.grouping(by))
 
     def discrepancies(self, language: str = "en") -> list[discrepancy.Discrepancy]:
         """Reported figures that disagree, each with its source and records."""
-        from testimony_app.core import discrepancy
+        from testimony_app.core.workspace import discrepancy
 
         return discrepancy.find(self.conn, language)
 
-    def activity(self, limit: int | None = None) -> list[audit.Entry]:
-        return audit.entries(self.conn, limit)
+    def activity(self, limit: int | None = None) -> list[activity.Entry]:
+        return activity.entries(self.conn, limit)
 
     def check(self) -> list[str]:
         """Every problem found; an empty list means the vault is sound."""
-        from testimony_app.core import loghead  # late: it needs the organisation's keys
+        from testimony_app.core.vault import loghead  # late: it needs the organisation's keys
 
         problems = db.integrity_problems(self.conn)
         # FTS5's own integrity check is a write: a backup opened read-only skips it
         # (`testimony restore --check` checks a backup whole).
-        parts = ((audit.verify_chain, anchor.problems, loghead.problems,
+        parts = ((activity.verify_chain, anchor.problems, loghead.problems,
                   attachment.verify_all) if self.read_only else
-                 (audit.verify_chain, anchor.problems, loghead.problems,
+                 (activity.verify_chain, anchor.problems, loghead.problems,
                   store.search_index_problems, attachment.verify_all))
         for part in parts:
             try:
@@ -694,7 +703,7 @@ class Session:
             return problems
         try:
             with db.transaction(self.conn):
-                audit.record(self.conn, self.author, "check", None, problems=len(problems))
+                activity.record(self.conn, self.author, "check", None, problems=len(problems))
         except db.DatabaseError:
             # A page that fails its HMAC leaves the connection read-only; the report
             # matters more than the log entry.

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core.audit import Entry
-from testimony_app.core.words import word
+from testimony_app.core.records.words import word
+from testimony_app.core.vault.activity import Entry
 from testimony_app.gui import fmt
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.i18n import _

@@ -32,7 +32,7 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from testimony_app import __version__, i18n, portable
-from testimony_app.core import hygiene
+from testimony_app.core.common import hygiene
 from testimony_app.gui import view_state
 from testimony_app.gui.config import AppConfig
 from testimony_app.gui.idle_lock import IdleLock

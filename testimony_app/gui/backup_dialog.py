@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app.core import backup
-from testimony_app.core.errors import TestimonyError
+from testimony_app.core.common.errors import TestimonyError
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import plain_label, size_text
 from testimony_app.gui.worker import Job, VaultWorker

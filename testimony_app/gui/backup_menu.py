@@ -16,14 +16,14 @@ from testimony_app.gui.backup_dialog import BackupDialog, RestoreDialog, status_
 from testimony_app.i18n import _
 
 if TYPE_CHECKING:
-    from testimony_app.gui.main_window import MainWindow
+    from testimony_app.gui.menu_host import MenuHost
 
 # The reminder is looked at again this often while the window is open.
 REFRESH_MS = 30 * 60 * 1000
 DUE_STYLE = "QPushButton { background: #fff4ce; }"
 
 
-def file_menu(window: MainWindow) -> QMenu:
+def file_menu(window: MenuHost) -> QMenu:
     """The window's File menu: the one already there (by its object name), else a new
     first menu."""
     own = getattr(window, "file_menu", None)
@@ -44,7 +44,7 @@ def file_menu(window: MainWindow) -> QMenu:
 
 
 class BackupMenu(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MenuHost) -> None:
         super().__init__(window)
         self.window = window
         self.status: backup.Status | None = None

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import platformdirs
 
-from testimony_app.core.vault import default_vault_dir
+from testimony_app.core.vault.keyfile import default_vault_dir
 
 
 def config_path() -> Path:

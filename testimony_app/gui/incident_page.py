@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core import vocab
+from testimony_app.core.records import vocab
 from testimony_app.gui import fmt
 from testimony_app.gui.people.person_page import mention_text
 from testimony_app.gui.worker import VaultWorker

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core import vocab
-from testimony_app.core.listing import Filter
-from testimony_app.core.textnorm import is_rtl
+from testimony_app.core.records import vocab
+from testimony_app.core.records.listing import Filter
+from testimony_app.core.records.textnorm import is_rtl
 from testimony_app.gui import fmt
 from testimony_app.gui.records_model import RecordTableModel
 from testimony_app.gui.widgets.bidi import follow_text_direction

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core.drafts import Draft
+from testimony_app.core.records.drafts import Draft
 from testimony_app.gui import fmt, view_state
 from testimony_app.gui.activity_page import ActivityPage
 from testimony_app.gui.audit.menu import AuditMenu

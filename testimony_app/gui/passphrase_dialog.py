@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from testimony_app.core import vault
+from testimony_app.core.vault import keyfile
 from testimony_app.gui.widgets.secret_field import comforts
 from testimony_app.i18n import _
 
@@ -44,9 +44,9 @@ class PassphraseDialog(QDialog):
         layout.addWidget(buttons)
 
     def _check(self) -> None:
-        if len(self.first.text()) < vault.MIN_PASSPHRASE:
+        if len(self.first.text()) < keyfile.MIN_PASSPHRASE:
             self.message.setText(_("The passphrase must be at least {minimum} characters "
-                                   "long.").format(minimum=vault.MIN_PASSPHRASE))
+                                   "long.").format(minimum=keyfile.MIN_PASSPHRASE))
         elif self.first.text() != self.second.text():
             self.message.setText(_("The two passphrases are not the same."))
         else:

@@ -13,8 +13,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from testimony_app import i18n
-from testimony_app.core import vocab
-from testimony_app.core.listing import Filter
+from testimony_app.core.records import vocab
+from testimony_app.core.records.listing import Filter
 from testimony_app.gui import fmt
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.i18n import _

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from testimony_app.core.errors import TestimonyError
+from testimony_app.core.common.errors import TestimonyError
 from testimony_app.i18n import _
 
 if TYPE_CHECKING:

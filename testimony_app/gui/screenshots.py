@@ -41,7 +41,7 @@ def shoot_dialogs(app: QApplication, idle: list[bool], window: Any, target: Path
                   language: str, testimony_id: str) -> None:
     """The person dialog, the finalise dialog, the unsaved-changes prompt, a person's
     page and an incident's page."""
-    from testimony_app.core.finalising import Preview
+    from testimony_app.core.identity.finalising import Preview
     from testimony_app.gui.editor.finalise_dialog import FinaliseDialog
     from testimony_app.gui.editor.unsaved_prompt import make_box
     from testimony_app.gui.people.person_dialog import PersonDialog

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core import vault
-from testimony_app.core.errors import TestimonyError
+from testimony_app.core.common.errors import TestimonyError
+from testimony_app.core.vault import keyfile
 from testimony_app.gui.widgets.secret_field import comforts
 from testimony_app.gui.worker import Job, VaultWorker
 from testimony_app.i18n import _
@@ -43,9 +43,9 @@ if TYPE_CHECKING:
 
 def strength(passphrase: str) -> tuple[int, str]:
     """A rough 0–4 score and its words; the hard rule is the length minimum."""
-    if len(passphrase) < vault.MIN_PASSPHRASE:
+    if len(passphrase) < keyfile.MIN_PASSPHRASE:
         return 0, _("Too short: at least {n} characters.").format(
-            n=i18n.number(vault.MIN_PASSPHRASE))
+            n=i18n.number(keyfile.MIN_PASSPHRASE))
     classes = sum(any(test(c) for c in passphrase) for test in
                   (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum()))
     words = len(passphrase.split())
@@ -286,7 +286,7 @@ class StartWindow(QWidget):
     def show_start(self) -> None:
         for page in (self.first_page, self.create_page, self.unlock_page, self.recover_page):
             page.message.clear()
-        if vault.is_vault(self.folder):
+        if keyfile.is_vault(self.folder):
             self.unlock_where.setText(_("Vault: {name}").format(name=self.folder.name))
             self.stack.setCurrentWidget(self.unlock_page)
             self.passphrase.setFocus()
@@ -309,7 +309,7 @@ class StartWindow(QWidget):
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
         if dialog.exec() and dialog.selectedFiles():
             chosen = Path(dialog.selectedFiles()[0])
-            if vault.is_vault(chosen):
+            if keyfile.is_vault(chosen):
                 self.folder = chosen
                 self._remember(chosen)
                 self.show_start()
@@ -338,7 +338,7 @@ class StartWindow(QWidget):
     def _create(self) -> None:
         page = self.create_page
         passphrase, again = self.new_pass.text(), self.new_pass2.text()
-        if len(passphrase) < vault.MIN_PASSPHRASE:
+        if len(passphrase) < keyfile.MIN_PASSPHRASE:
             page.message.setText(strength(passphrase)[1])
             return
         if passphrase != again:
@@ -378,7 +378,7 @@ class StartWindow(QWidget):
     def _confirm_code(self) -> None:
         groups = self._code.split("-")
         typed = [self.check_a.text(), self.check_b.text()]
-        ok = all(vault.normalise_group(t) == groups[i]
+        ok = all(keyfile.normalise_group(t) == groups[i]
                  for t, i in zip(typed, self._asked, strict=True))
         if not ok:
             self.code_page.message.setText(_("Those groups do not match the code. Look again."))
@@ -427,7 +427,7 @@ class StartWindow(QWidget):
         page = self.recover_page
         code, new, again = (self.recovery_code.text(), self.recover_pass.text(),
                             self.recover_pass2.text())
-        if len(new) < vault.MIN_PASSPHRASE:
+        if len(new) < keyfile.MIN_PASSPHRASE:
             page.message.setText(strength(new)[1])
             return
         if new != again:

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 
-from testimony_app.core import backup, db, vault
-from testimony_app.core.errors import (
+from testimony_app.core import backup
+from testimony_app.core.common.errors import (
     Cancelled,
     InputError,
     IntegrityError,
@@ -22,6 +22,7 @@ from testimony_app.core.errors import (
     WrongSecret,
 )
 from testimony_app.core.session import Session
+from testimony_app.core.vault import db, keyfile
 from tests.conftest import PASSPHRASE, Template
 
 
@@ -129,7 +130,7 @@ def test_numbered_backups_rotate_and_touch_nothing_else(
     folder.mkdir()
     (folder / "notes.txt").write_text("mine")
     (folder / "backup-0007x").mkdir()
-    other, _code = Session.create(tmp_path / "other", PASSPHRASE, vault.FLOOR)
+    other, _code = Session.create(tmp_path / "other", PASSPHRASE, keyfile.FLOOR)
     with other:
         foreign = other.backup(folder)  # another vault's backup in the same folder
     assert foreign.path.name == "backup-0001"

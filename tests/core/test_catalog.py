@@ -53,7 +53,7 @@ def test_arabic_plural_forms() -> None:
 
 
 def test_switching_language_translates_core_messages() -> None:
-    from testimony_app.core.errors import WrongSecret
+    from testimony_app.core.common.errors import WrongSecret
 
     i18n.set_language("ar")
     try:

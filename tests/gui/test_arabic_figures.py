@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QRawFont, QTextLayout, QTextOption
 
 from testimony_app import i18n
-from testimony_app.core import stats
+from testimony_app.core.workspace import stats
 from testimony_app.gui.workspace.bar_chart import BarChart
 
 

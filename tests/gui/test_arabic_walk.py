@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core import vocab
+from testimony_app.core.records import vocab
+from testimony_app.core.records.words import WORDS
 from testimony_app.core.session import Session
-from testimony_app.core.words import WORDS
 from testimony_app.gui.app import Controller
 from testimony_app.gui.config import AppConfig
 from tests.conftest import Template

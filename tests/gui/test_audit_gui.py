@@ -14,8 +14,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QPushButton
 
-from testimony_app.core import bundle, org, redact, seal, verify
+from testimony_app.core.audit import redact, verify
+from testimony_app.core.identity import seal
 from testimony_app.core.session import Session
+from testimony_app.core.sync import bundle
+from testimony_app.core.vault import org
 from testimony_app.gui.app import open_export_window
 from testimony_app.gui.audit.auditor_window import AuditorWindow
 from testimony_app.gui.audit.export_dialog import AuditExportDialog

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from testimony_app.core import duplicates
+from testimony_app.core.identity import duplicates
 from testimony_app.gui.main_window import MainWindow
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.gui.workspace.duplicates_page import ROWS, DuplicatesPage

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from testimony_app.core.errors import InputError
+from testimony_app.core.common.errors import InputError
 from testimony_app.gui.widgets.place_picker import PlacePicker
 from testimony_app.gui.workspace.places_page import PlacesPage
 from tests.gui.conftest import idle_session, wait_idle

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from testimony_app.core import org
+from testimony_app.core.vault import org
 from testimony_app.gui.sync.sync_folder_dialog import SyncFolderDialog
 from testimony_app.gui.sync.sync_folder_watch import SyncFolderWatch
 from testimony_app.gui.worker import VaultWorker

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QTimer
 
-from testimony_app.core import bundle, org, receipt
 from testimony_app.core.session import Session
+from testimony_app.core.sync import bundle, receipt
+from testimony_app.core.vault import org
 from testimony_app.gui.sync.export_dialog import ExportDialog
 from testimony_app.gui.sync.import_dialog import ImportDialog
 from testimony_app.gui.sync.receipt_dialog import ReceiptDialog

@@ -34,7 +34,7 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from testimony_app import i18n
-from testimony_app.core.interchange import schema
+from testimony_app.core.records.interchange import schema
 from testimony_app.gui.widgets.bidi import (
     MultilingualText,
     follow_text_direction,

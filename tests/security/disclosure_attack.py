@@ -17,7 +17,7 @@ import zipfile
 from collections import defaultdict
 from typing import Any
 
-from testimony_app.core import dates
+from testimony_app.core.records import dates
 
 PARTS = ("victims", "women", "children")
 Cell = tuple[str, str, str]  # month, incident type, part

@@ -15,7 +15,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pyrage import x25519
 
-from testimony_app.core import bundle, errors, org
+from testimony_app.core.common import errors
+from testimony_app.core.sync import bundle
+from testimony_app.core.vault import org
 from tests.sync_fixtures import Pair
 
 FUZZ = settings(max_examples=60, deadline=None,

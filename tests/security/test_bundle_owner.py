@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core import bundle, org
+from testimony_app.core.identity import enrolling
 from testimony_app.core.session import Session
+from testimony_app.core.sync import bundle
+from testimony_app.core.vault import org
 from tests.conftest import Template
 from tests.sync_fixtures import Pair
 
@@ -32,7 +34,7 @@ def second_researcher(pair: Pair, template: Template, tmp_path: Path) -> Session
     other.conn.execute("UPDATE meta SET value = ? WHERE key = 'device_id'", (str(uuid.uuid4()),))
     coordinator = pair.coordinator
     code = org.write_enrolment(coordinator.conn, tmp_path / "enrol-two.age", coordinator.author)
-    org.apply_enrolment(other.conn, org.read_enrolment(tmp_path / "enrol-two.age", code),
+    enrolling.apply_enrolment(other.conn, org.read_enrolment(tmp_path / "enrol-two.age", code),
                         other.author)
     org.trust(coordinator.conn, org.whoami(other.conn).fingerprint, "Researcher Two",
               coordinator.author)

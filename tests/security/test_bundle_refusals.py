@@ -19,8 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyrage import x25519
 
-from testimony_app.core import bundle, org, safejson
+from testimony_app.core.common import safejson
 from testimony_app.core.session import Session
+from testimony_app.core.sync import bundle
+from testimony_app.core.vault import org
 from tests.conftest import CANARY_LATIN
 from tests.sync_fixtures import Pair
 
@@ -318,7 +320,7 @@ def test_a_refused_bundle_leaves_no_plaintext_anywhere(pair: Pair, tmp_path: Pat
 
 
 def test_export_leaves_no_partial_file_when_it_fails(pair: Pair) -> None:
-    from testimony_app.core.errors import Cancelled
+    from testimony_app.core.common.errors import Cancelled
 
     pair.researcher.add_json(SEEDS.read_bytes())
     target = pair.folder / "cancelled.age"

@@ -20,8 +20,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from testimony_app.core import disclosure, redact, report
-from testimony_app.core.errors import InputError
+from testimony_app.core.audit import disclosure, redact, report
+from testimony_app.core.common.errors import InputError
 from tests.security.disclosure_attack import PARTS, hidden_cells, recover
 
 TYPES = ["arbitrary_arrest", "torture"]
@@ -269,7 +269,8 @@ def test_verify_fails_an_export_whose_records_undo_a_suppression(tmp_path) -> No
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-    from testimony_app.core import org, verify
+    from testimony_app.core.audit import verify
+    from testimony_app.core.vault import org
 
     key = Ed25519PrivateKey.generate()
     public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core import bundle, db
 from testimony_app.core.session import Session
+from testimony_app.core.sync import bundle
+from testimony_app.core.vault import db
 from tests.conftest import ROOT, Template
 from tests.sync_fixtures import PairTemplate
 

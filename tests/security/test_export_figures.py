@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from testimony_app.core import org, redact, verify
+from testimony_app.core.audit import redact, verify
+from testimony_app.core.vault import org
 from tests.conftest import SEEDS
 from tests.security.disclosure_attack import hidden_cells, read_export, recover
 from tests.sync_fixtures import Pair

@@ -19,7 +19,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtGui import QGuiApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from testimony_app.core.errors import VaultError  # noqa: E402
+from testimony_app.core.common.errors import VaultError  # noqa: E402
 from testimony_app.core.session import Session  # noqa: E402
 from testimony_app.gui.app import SECRET_HINT, Controller  # noqa: E402
 from testimony_app.gui.config import AppConfig  # noqa: E402

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core.errors import WrongSecret
+from testimony_app.core.common.errors import WrongSecret
 from testimony_app.core.session import Session
 from tests.conftest import PASSPHRASE, ROOT, SEEDS, Template
 
 PASSWD_LOOP = r"""
 import sys
 from pathlib import Path
-from testimony_app.core import vault
+from testimony_app.core.vault import keyfile
 from testimony_app.core.session import Session
 folder = Path(sys.argv[1])
 secrets = [sys.argv[2], sys.argv[3]]
@@ -28,7 +28,7 @@ i = 0
 session = Session.open(folder, secrets[0])
 while True:
     i += 1
-    session._rekey(secrets[i % 2], vault.FLOOR, None, None, None, "passphrase_changed", {})
+    session._rekey(secrets[i % 2], keyfile.FLOOR, None, None, None, "passphrase_changed", {})
     print(i, flush=True)
 """
 
@@ -38,7 +38,7 @@ while True:
 PASSWD_KILLED_AT = r"""
 import os, signal, sys
 from pathlib import Path
-from testimony_app.core import vault
+from testimony_app.core.vault import keyfile
 from testimony_app.core.session import Session
 folder, old, new, point = Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 session = Session.open(folder, old)
@@ -48,7 +48,7 @@ def progress(done, total):
             or (point == "middle" and 0 < done < total and 2 * done >= total)):
         os.kill(os.getpid(), signal.SIGKILL)
 
-session._rekey(new, vault.FLOOR, None, progress, None, "passphrase_changed", {})
+session._rekey(new, keyfile.FLOOR, None, progress, None, "passphrase_changed", {})
 print("not killed", flush=True)
 """
 

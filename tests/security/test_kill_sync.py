@@ -17,8 +17,9 @@ from typing import Any
 
 import pyrage
 
-from testimony_app.core import bundle, org, receipt
 from testimony_app.core.session import Session
+from testimony_app.core.sync import bundle, receipt
+from testimony_app.core.vault import org
 from tests.conftest import ROOT, SEEDS, Template
 from tests.sync_fixtures import Pair
 
@@ -38,7 +39,7 @@ while True:
 """
 
 EXPORT = OPEN + r"""
-from testimony_app.core import bundle
+from testimony_app.core.sync import bundle
 out, i = Path(sys.argv[3]), 0
 while True:
     i += 1
@@ -46,14 +47,14 @@ while True:
 """
 
 IMPORT = OPEN + r"""
-from testimony_app.core import bundle
+from testimony_app.core.sync import bundle
 for name in sys.argv[3:]:
     bundle.import_bundle(s, Path(name))
     print("imported", flush=True)
 """
 
 PURGE = OPEN + r"""
-from testimony_app.core import receipt
+from testimony_app.core.sync import receipt
 receipt.purge_received(s)
 print("purged", flush=True)
 """

@@ -22,7 +22,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from testimony_app.core import redact
+from testimony_app.core.audit import redact
 from tests.sync_fixtures import Pair
 
 WITNESS = {"en": "Qorvandel Zibrakhan", "ar": "قُرْوَنْدَل زِبْرَخان"}
@@ -179,7 +179,7 @@ def test_an_export_at_a_coarser_place_level_coarsens_the_approved_narrative(
 
 
 def test_relatives_and_shared_parts_go_to_nobody() -> None:
-    from testimony_app.core.narrative_redaction import Person, Redactor
+    from testimony_app.core.identity.narrative_redaction import Person, Redactor
 
     redactor = Redactor([Person("1", "[A-ONE]", ("Qorvandel Zibrakhan",), ("Yusrindel Kammar",)),
                          Person("2", "[A-TWO]", ("Qorvandel Oskatrub",))])

@@ -6,7 +6,7 @@ import json
 import uuid
 from pathlib import Path
 
-from testimony_app.core import textnorm
+from testimony_app.core.records import textnorm
 from testimony_app.core.session import Session
 from tests.conftest import CANARY_ARABIC, CANARY_LATIN, PASSPHRASE, SEEDS, Template
 

@@ -6,12 +6,12 @@ import logging
 import subprocess
 import sys
 
-from testimony_app.core import hygiene
+from testimony_app.core.common import hygiene
 from tests.conftest import ROOT
 
 SCRIPT = r"""
 import os, sys, logging
-from testimony_app.core import hygiene
+from testimony_app.core.common import hygiene
 hygiene.install()
 print(hygiene.core_dumps_disabled(), oct(os.umask(0o077)))
 logging.getLogger("x").warning("value %s and %d", "Secretname", 3)

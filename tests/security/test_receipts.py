@@ -14,7 +14,9 @@ from typing import Any
 import pyrage
 from pyrage import x25519
 
-from testimony_app.core import bundle, org, outfile, receipt, safejson
+from testimony_app.core.common import outfile, safejson
+from testimony_app.core.sync import bundle, receipt
+from testimony_app.core.vault import org
 from tests.security.test_sealing_tags import WITNESS, case
 from tests.sync_fixtures import Pair
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core import bundle, redact, verify
+from testimony_app.core.audit import redact, verify
+from testimony_app.core.sync import bundle
 from tests.conftest import SEEDS
 from tests.sync_fixtures import Pair
 
@@ -186,7 +187,7 @@ def test_uwazi_package(exported, tmp_path: Path) -> None:  # type: ignore[no-unt
 
 
 def test_an_export_that_cannot_be_written_leaves_nothing(exported, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from testimony_app.core.errors import InputError
+    from testimony_app.core.common.errors import InputError
 
     pair, a, _b, _t = exported
     with pytest.raises(InputError) as existing:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from testimony_app.core.narrative_redaction import Redactor
+from testimony_app.core.identity.narrative_redaction import Redactor
 
 NUMBERS = ["0944\u2009123\u2009456", "0944\u202f123\u202f456", "0933 \u2013 654 \u2013 321",
            "0933 \u2014 654 \u2014 321", "0944\u2012123\u2212456",

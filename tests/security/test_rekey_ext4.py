@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core import db, vault
-from testimony_app.core.errors import VaultError, WrongSecret
+from testimony_app.core.common.errors import VaultError, WrongSecret
+from testimony_app.core.vault import db, keyfile
 from tests.conftest import PASSPHRASE, SEEDS
 
 pytestmark = pytest.mark.slow
@@ -97,7 +97,7 @@ def test_no_carved_header_opens_the_vault_after_passwd_and_destroy_keys(
     opened: list[bool] = []  # booleans, so that a failure prints no key
     for raw in headers:
         try:
-            header = vault.parse_header(raw, evidence)
+            header = keyfile.parse_header(raw, evidence)
         except VaultError:
             continue  # the tombstone, or a fragment
         for secret in (PASSPHRASE, second, third, code):
@@ -106,7 +106,7 @@ def test_no_carved_header_opens_the_vault_after_passwd_and_destroy_keys(
                        else header.unwrap_passphrase(secret))
             except WrongSecret:
                 continue
-            opened.append(db.key_opens(evidence / vault.DB_FILE, key))
+            opened.append(db.key_opens(evidence / keyfile.DB_FILE, key))
     assert not any(opened), f"{sum(opened)} earlier headers still open the vault"
     # The attack had something to work with: earlier headers were there, intact, and
     # unwrapped keys with their old passphrases and the recovery code.
@@ -124,7 +124,7 @@ def test_a_rekey_that_cannot_finish_changes_nothing(tmp_path: Path, cli) -> None
         assert cli("init", "--vault", str(folder)).code == 0
         assert cli("add", str(SEEDS), "--vault", str(folder)).code == 0
         # Fill the disk, then free half the database's size: the WAL cannot hold it.
-        size = (folder / vault.DB_FILE).stat().st_size
+        size = (folder / keyfile.DB_FILE).stat().st_size
         ballast = mountpoint / "ballast"
         with open(ballast, "wb") as handle:
             try:
@@ -140,7 +140,7 @@ def test_a_rekey_that_cannot_finish_changes_nothing(tmp_path: Path, cli) -> None
                      TESTIMONY_NEW_PASSPHRASE="a new passphrase, long")
         assert failed.code == 1 and "Writing failed" in failed.err, failed.err
         ballast.unlink()
-        assert not (folder / vault.PENDING_FILE).exists()
+        assert not (folder / keyfile.PENDING_FILE).exists()
         assert cli("check", "--vault", str(folder)).code == 0
     finally:
         gen.close()

@@ -7,7 +7,7 @@ import base64
 
 import pyrage
 
-from testimony_app.core import seal
+from testimony_app.core.identity import seal
 
 
 def _sealed_size(identity: dict[str, object], recipients: tuple[str, ...]) -> int:

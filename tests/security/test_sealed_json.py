@@ -14,8 +14,9 @@ from pathlib import Path
 import pyrage
 import pytest
 
-from testimony_app.core import org, seal, vault
-from testimony_app.core.errors import VaultError
+from testimony_app.core.common.errors import VaultError
+from testimony_app.core.identity import seal
+from testimony_app.core.vault import keyfile, org
 from tests.conftest import Template
 from tests.sync_fixtures import Pair
 
@@ -80,10 +81,10 @@ def test_a_vault_header_with_a_key_twice_is_not_a_vault(template: Template,
                                                          tmp_path: Path) -> None:
     folder = tmp_path / "vault"
     shutil.copytree(template.folder, folder)
-    vault.read_header(folder)
-    raw = (folder / vault.HEADER_FILE).read_bytes()
+    keyfile.read_header(folder)
+    raw = (folder / keyfile.HEADER_FILE).read_bytes()
     assert raw.startswith(b"{")
-    (folder / vault.HEADER_FILE).write_bytes(b'{"vault_id": "another vault", ' + raw[1:])
+    (folder / keyfile.HEADER_FILE).write_bytes(b'{"vault_id": "another vault", ' + raw[1:])
     with pytest.raises(VaultError) as info:
-        vault.read_header(folder)
+        keyfile.read_header(folder)
     assert info.value.code == "not_a_vault"

@@ -7,8 +7,11 @@ import json
 import uuid
 from pathlib import Path
 
-from testimony_app.core import bundle, org, seal, textnorm
+from testimony_app.core.identity import seal
+from testimony_app.core.records import textnorm
 from testimony_app.core.session import Session
+from testimony_app.core.sync import bundle
+from testimony_app.core.vault import org
 from tests.pages import plaintext_of_vault
 from tests.sync_fixtures import Pair
 

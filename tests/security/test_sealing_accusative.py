@@ -7,8 +7,8 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from testimony_app.core import narrative_tags as nt
-from testimony_app.core.narrative_redaction import Person, Redactor
+from testimony_app.core.identity.narrative_redaction import Person, Redactor
+from testimony_app.core.records import narrative_tags as nt
 from tests.pages import plaintext_of_vault
 from tests.sync_fixtures import Pair
 

@@ -8,8 +8,9 @@ import unicodedata
 import uuid
 from pathlib import Path
 
-from testimony_app.core import narrative_redaction, narrative_tags, textnorm, untagged
-from testimony_app.core.narrative_redaction import Person, Redactor
+from testimony_app.core.identity import narrative_redaction, untagged
+from testimony_app.core.identity.narrative_redaction import Person, Redactor
+from testimony_app.core.records import narrative_tags, textnorm
 from tests.pages import plaintext_of_vault
 from tests.sync_fixtures import Pair
 

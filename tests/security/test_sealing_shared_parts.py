@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from testimony_app.core.narrative_redaction import Person, Redactor
+from testimony_app.core.identity.narrative_redaction import Person, Redactor
 from tests.sync_fixtures import Pair
 
 
@@ -54,7 +54,7 @@ def test_sealing_keeps_a_public_name_and_seals_a_shared_part_neutrally(pair: Pai
 
 
 def test_a_site_named_without_its_generic_word_is_redacted() -> None:
-    from testimony_app.core.narrative_redaction import Place
+    from testimony_app.core.identity.narrative_redaction import Place
 
     places = [Place("c1", ("Aleppo", "\u062d\u0644\u0628"), "city", None, (("en", "Aleppo"),)),
               Place("x1", ("Bab Tarnoush Street",

@@ -1,7 +1,7 @@
 """Finalise seals every spelling of a tagged name, not only the one tagged.
 
 A property: for random names in either script, a narrative holds the name in every
-spelling the grammar allows (written out here, independently of core/spelling.py:
+spelling the grammar allows (written out here, independently of core/records/spelling.py:
 Arabic proclitics و ف ب ك ل with and without the article, the لل contraction, nisba
 endings, the accusative alef; Latin articles al-/el- glued, hyphenated or apart,
 possessives and plurals; case, diacritics, tatweel, hamza seats). One occurrence is
@@ -21,7 +21,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from testimony_app.core import textnorm
+from testimony_app.core.records import textnorm
 from testimony_app.core.session import Session
 from tests.pages import plaintext_of_vault
 from tests.sync_fixtures import PairTemplate

@@ -12,10 +12,14 @@ from typing import Any
 
 import pytest
 
-from testimony_app.core import bundle, org, receipt, redact, textnorm
-from testimony_app.core.db import DatabaseError
-from testimony_app.core.errors import InputError
+from testimony_app.core.audit import redact
+from testimony_app.core.common.errors import InputError
+from testimony_app.core.identity import enrolling
+from testimony_app.core.records import textnorm
 from testimony_app.core.session import Session
+from testimony_app.core.sync import bundle, receipt
+from testimony_app.core.vault import org
+from testimony_app.core.vault.db import DatabaseError
 from tests.pages import plaintext_of_vault
 from tests.sync_fixtures import Pair
 
@@ -277,7 +281,7 @@ def test_whole_testimony_sealing(pair: Pair, tmp_path: Path) -> None:
     assert stub["interview"] == {"date": {"precision": "day", "value": "2016-12-15"},
                                  "language": "en", "mode": "in_person"}
     row = researcher.page("testimony", __import__(
-        "testimony_app.core.listing", fromlist=["Filter"]).Filter())[0]
+        "testimony_app.core.records.listing", fromlist=["Filter"]).Filter())[0]
     assert row["title"].startswith("Sealed") and row["status"] == "finalised"
     with pytest.raises(InputError) as refused:
         researcher.add_document({"format": "testimony/1", "testimonies": [record]})
@@ -413,7 +417,7 @@ def test_no_hash_of_a_sealed_version_is_kept(pair: Pair, tmp_path: Path) -> None
 def test_migration_11_seals_the_hashes_an_older_version_kept(pair: Pair) -> None:
     """A vault sealed by an older version kept former revision hashes in the clear
     (revision_seals): opening it seals them to the organisation and deletes them."""
-    from testimony_app.core import seal
+    from testimony_app.core.identity import seal
 
     researcher = pair.researcher
     conn = researcher.conn
@@ -456,7 +460,7 @@ def test_testimonies_finalised_before_enrolment_are_sealed_when_joining(
                                pair.coordinator.author)
     # Interrupted after joining, before sealing (the laptop died): the next unlock
     # finishes it.
-    from testimony_app.core import seal
+    from testimony_app.core.identity import seal
 
     def dies(*_args: object) -> None:
         raise KeyboardInterrupt
@@ -464,7 +468,7 @@ def test_testimonies_finalised_before_enrolment_are_sealed_when_joining(
     real, seal.seal_finalised = seal.seal_finalised, dies  # type: ignore[assignment]
     try:
         with pytest.raises(KeyboardInterrupt):
-            org.apply_enrolment(researcher.conn, org.read_enrolment(tmp_path / "enrol.age",
+            enrolling.apply_enrolment(researcher.conn, org.read_enrolment(tmp_path / "enrol.age",
                                                                     code), researcher.author)
     finally:
         seal.seal_finalised = real  # type: ignore[assignment]
@@ -549,7 +553,7 @@ def test_migration_12_clears_what_an_older_version_left_beside_sealed_persons(
     """An older version kept match keys in a sealed person's record and the hashes of
     what was sent: opening the vault drops both (the record gets a new revision, the
     one before is rewritten)."""
-    from testimony_app.core import seal
+    from testimony_app.core.identity import seal
 
     researcher = pair.researcher
     document, ids = case()
@@ -558,7 +562,7 @@ def test_migration_12_clears_what_an_older_version_left_beside_sealed_persons(
     researcher.finalise(ids["testimony"])
     conn = researcher.conn
     keys = seal.match_keys(org.matching_key(conn), {"name": {"en": WITNESS}})
-    from testimony_app.core import interchange
+    from testimony_app.core.records import interchange
 
     revision = researcher.record(witness).revision
     text = interchange.canonical({**researcher.record(witness).data, "match_keys": keys})

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core.errors import InputError
+from testimony_app.core.common.errors import InputError
 from tests.pages import plaintext_of_vault
 from tests.security.test_sealing import PUBLIC, VICTIM, WITNESS, case
 from tests.sync_fixtures import Pair

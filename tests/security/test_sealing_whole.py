@@ -20,10 +20,11 @@ import pyrage
 import pytest
 from pyrage import x25519
 
-from testimony_app.core import attachment, bundle, receipt
-from testimony_app.core.db import transaction
-from testimony_app.core.errors import InputError
+from testimony_app.core.common.errors import InputError
+from testimony_app.core.records import attachment
 from testimony_app.core.session import Session
+from testimony_app.core.sync import bundle, receipt
+from testimony_app.core.vault.db import transaction
 from tests.security.test_sealing_tags import (
     SUMMARY_NAME,
     TAGGED,

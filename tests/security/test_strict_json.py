@@ -1,4 +1,4 @@
-"""One strict JSON parser (core/safejson.py) for every untrusted input, the same on
+"""One strict JSON parser (core/common/safejson.py) for every untrusted input, the same on
 both sides: what `testimony add` accepts, the coordinator's importer accepts too.
 Refused with a clear message naming where: NaN and infinities, integers beyond
 2**53-1, numbers of thousands of digits, lone surrogates, duplicate keys, excessive
@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core import bundle, safejson
-from testimony_app.core.errors import InputError
+from testimony_app.core.common import safejson
+from testimony_app.core.common.errors import InputError
 from testimony_app.core.session import Session
+from testimony_app.core.sync import bundle
 from tests.security.test_fuzz_import import PERSON, VALID
 
 AGE = '"age_group": "adult"'

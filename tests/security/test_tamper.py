@@ -18,8 +18,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from testimony_app.core import audit, bundle, db, interchange, migrations, receipt, vault
+from testimony_app.core.records import interchange
 from testimony_app.core.session import Session
+from testimony_app.core.sync import bundle, receipt
+from testimony_app.core.vault import activity, db, keyfile, migrations
 from tests.conftest import Template
 from tests.security.test_sealing_tags import case
 from tests.sync_fixtures import Pair
@@ -48,7 +50,7 @@ def raw(session: Session) -> Iterator[Any]:
     """The database opened with the key, outside the app (the session is closed)."""
     folder, key = session.folder, bytes(session._key)
     session.close()
-    conn = db.connect(folder / vault.DB_FILE, key)
+    conn = db.connect(folder / keyfile.DB_FILE, key)
     try:
         yield conn
         conn.commit()
@@ -218,7 +220,7 @@ def rewrite_everything(conn: Any, incident: str) -> None:
     entries = conn.execute("SELECT seq, at, actor, action, target, detail FROM activity "
                            "ORDER BY seq").fetchall()
     conn.execute("DELETE FROM activity")
-    prev = audit.GENESIS
+    prev = activity.GENESIS
     for seq, at, actor, action, target, detail in entries:
         value = json.loads(detail)
         if "anchors" in value:
@@ -227,7 +229,7 @@ def rewrite_everything(conn: Any, incident: str) -> None:
                 "SELECT id, record_id, revision, digest FROM anchors WHERE id >= ? AND id < ? "
                 "ORDER BY id", (first, first + count)).fetchall())
             detail = json.dumps(value, sort_keys=True, ensure_ascii=False)
-        digest = audit.entry_hash(prev, seq, at, actor, action, target, detail)
+        digest = activity.entry_hash(prev, seq, at, actor, action, target, detail)
         conn.execute("INSERT INTO activity (seq, at, actor, action, target, detail, prev_hash, "
                      "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                      (seq, at, actor, action, target, detail, prev, digest))
@@ -412,12 +414,12 @@ def _as_before_anchors(session: Session) -> None:
     entries = conn.execute("SELECT seq, at, actor, action, target, detail FROM activity "
                            "ORDER BY seq").fetchall()
     conn.execute("DELETE FROM activity")
-    prev = audit.GENESIS
+    prev = activity.GENESIS
     for seq, at, actor, action, target, detail in entries:
         value = {k: v for k, v in json.loads(detail).items()
                  if k not in ("anchors", "anchors_from", "anchored")}
         detail = json.dumps(value, sort_keys=True, ensure_ascii=False)
-        digest = audit.entry_hash(prev, seq, at, actor, action, target, detail)
+        digest = activity.entry_hash(prev, seq, at, actor, action, target, detail)
         conn.execute("INSERT INTO activity (seq, at, actor, action, target, detail, prev_hash, "
                      "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                      (seq, at, actor, action, target, detail, prev, digest))

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core import bundle, org, redact, timestamp, verify
-from testimony_app.core.errors import InputError
+from testimony_app.core.audit import redact, verify
+from testimony_app.core.common.errors import InputError
 from testimony_app.core.session import Session
+from testimony_app.core.sync import bundle, timestamp
+from testimony_app.core.vault import org
 from tests.conftest import SEEDS
 from tests.sync_fixtures import Pair
 from tests.tsa_fixtures import TSA, Authority, authority, expired_tsa, make_authority, tsa

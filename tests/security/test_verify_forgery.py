@@ -14,7 +14,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from testimony_app.core import org, redact, verify
+from testimony_app.core.audit import redact, verify
+from testimony_app.core.vault import org
 from tests.conftest import SEEDS
 from tests.sync_fixtures import Pair
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from testimony_app.core import redact, verify
+from testimony_app.core.audit import redact, verify
 from tests.conftest import SEEDS
 from tests.sync_fixtures import Pair
 

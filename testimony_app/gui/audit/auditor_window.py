@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core import verify
-from testimony_app.core.errors import TestimonyError
+from testimony_app.core.audit import verify
+from testimony_app.core.common.errors import TestimonyError
 from testimony_app.gui.audit.export_browser import ExportBrowser
 from testimony_app.gui.audit.verdict_banner import VerdictBanner
 from testimony_app.gui.sync.common import plain_label

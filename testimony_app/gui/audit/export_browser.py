@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core import dates, stats, vocab
-from testimony_app.core.words import word
+from testimony_app.core.records import dates, vocab
+from testimony_app.core.records.words import word
+from testimony_app.core.workspace import stats
 from testimony_app.gui import fmt
 from testimony_app.gui.widgets.bidi import set_document_auto_direction
 from testimony_app.i18n import _

@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core import disclosure, org, redact
+from testimony_app.core.audit import disclosure, redact
+from testimony_app.core.vault import org
 from testimony_app.gui import fmt
 from testimony_app.gui.audit.review_panel import ReviewPanel
 from testimony_app.gui.sync.common import mono_label, plain_label, session_of

@@ -14,11 +14,11 @@ from testimony_app.gui.audit.export_dialog import AuditExportDialog
 from testimony_app.i18n import _
 
 if TYPE_CHECKING:
-    from testimony_app.gui.main_window import MainWindow
+    from testimony_app.gui.menu_host import MenuHost
 
 
 class AuditMenu(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MenuHost) -> None:
         super().__init__(window)
         self.window = window
         self.export_action = QAction(_("Export for auditors…"), window)

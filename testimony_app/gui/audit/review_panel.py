@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from testimony_app.core import redact
+from testimony_app.core.audit import redact
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import plain_label
 from testimony_app.gui.widgets.bidi import set_document_auto_direction

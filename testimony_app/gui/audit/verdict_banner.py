@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
-from testimony_app.core import verify
+from testimony_app.core.audit import verify
 from testimony_app.gui.sync.common import plain_label
 from testimony_app.i18n import _
 

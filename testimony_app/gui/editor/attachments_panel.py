@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from testimony_app.core.attachment import Attachment
-from testimony_app.core.errors import InputError, TestimonyError
+from testimony_app.core.common.errors import InputError, TestimonyError
+from testimony_app.core.records.attachment import Attachment
 from testimony_app.core.session import Session
 from testimony_app.gui import fmt
 from testimony_app.gui.widgets.audio_player import AudioPlayer, clock

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from testimony_app.core.finalising import Preview
+from testimony_app.core.identity.finalising import Preview
 from testimony_app.gui import fmt
 from testimony_app.i18n import _
 

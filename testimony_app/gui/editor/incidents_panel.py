@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core import vocab
+from testimony_app.core.records import vocab
 from testimony_app.gui.widgets.incident_editor import IncidentEditor
 from testimony_app.i18n import _
 

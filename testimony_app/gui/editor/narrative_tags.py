@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core.narrative_tags import KnownPerson, Matcher
+from testimony_app.core.records.narrative_tags import KnownPerson, Matcher
 from testimony_app.gui.widgets.bidi import follow_text_direction
 from testimony_app.i18n import _, ngettext
 

@@ -35,10 +35,10 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core.attachment import Attachment
-from testimony_app.core.errors import TestimonyError, ValidationFailed
-from testimony_app.core.store import Revision
-from testimony_app.core.words import word
+from testimony_app.core.common.errors import TestimonyError, ValidationFailed
+from testimony_app.core.records.attachment import Attachment
+from testimony_app.core.records.store import Revision
+from testimony_app.core.records.words import word
 from testimony_app.gui import fmt
 from testimony_app.gui.editor.attachments_panel import AttachmentsPanel
 from testimony_app.gui.editor.incidents_panel import IncidentsPanel
@@ -369,7 +369,7 @@ class TestimonyEditor(QWidget):
     def _refresh_people(self) -> None:
         """Who names in the narrative can be tagged to, and whose names are suggested:
         the people this vault can read, and the witness as typed in the form."""
-        from testimony_app.core.narrative_tags import KnownPerson
+        from testimony_app.core.records.narrative_tags import KnownPerson
 
         witness_id = str(self._witness_base.get("id") or getattr(self, "_witness_id", ""))
         people = [p for p in getattr(self, "_known", []) if p.id != witness_id]
@@ -959,7 +959,7 @@ class TestimonyEditor(QWidget):
 def _known_and_matcher(session: Any) -> tuple[list[Any], Any]:
     """In the worker: the people whose names this vault can read, and a matcher over
     them (built there: a vault may know many)."""
-    from testimony_app.core.narrative_tags import Matcher
+    from testimony_app.core.records.narrative_tags import Matcher
 
     known = session.known_persons()
     return known, Matcher(known)

@@ -1,7 +1,7 @@
 """Before finalising: the words that may be names no tag covers, each to tag or dismiss.
 
 Finalising seals tagged names (and every spelling of them) only. This dialog lists
-what core/untagged.py found (persons the vault knows, capitalised words, Arabic name
+what core/identity/untagged.py found (persons the vault knows, capitalised words, Arabic name
 patterns) with the words around it; for each the researcher chooses a person and
 "Tag", or "Not a name". "Finalise" is enabled once none is left. Every action is a
 Session call on the worker; names are shown as plain text only.
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from testimony_app.core.errors import TestimonyError
+from testimony_app.core.common.errors import TestimonyError
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.i18n import N_, _
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core.people import PersonSummary
+from testimony_app.core.identity.people import PersonSummary
 from testimony_app.gui.widgets.bidi import follow_text_direction
 from testimony_app.gui.widgets.date_edit import DateWithPrecisionEdit
 from testimony_app.gui.widgets.vocab_combo import select, vocab_combo
@@ -284,7 +284,7 @@ class PersonDialog(QDialog):
         self.worker.with_session(lambda s: s.save_person(person, language), saved, failed)
 
     def _failed(self, error: BaseException) -> None:
-        from testimony_app.core.errors import TestimonyError, ValidationFailed
+        from testimony_app.core.common.errors import TestimonyError, ValidationFailed
 
         if isinstance(error, ValidationFailed):
             text = _("Not saved: please check the fields ({count} problems).").format(

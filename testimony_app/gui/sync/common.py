@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from testimony_app.core.errors import TestimonyError
+from testimony_app.core.common.errors import TestimonyError
 from testimony_app.core.session import Session
 from testimony_app.gui import fmt
 from testimony_app.gui.worker import Job

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core import bundle
+from testimony_app.core.sync import bundle
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import chosen, file_dialog, plain_label, session_of, size_text
 from testimony_app.gui.worker import Job, VaultWorker

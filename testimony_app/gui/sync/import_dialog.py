@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core import bundle, loghead, org, receipt
-from testimony_app.core.errors import TestimonyError
+from testimony_app.core.common.errors import TestimonyError
+from testimony_app.core.sync import bundle, receipt
+from testimony_app.core.vault import loghead, org
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import (
     chosen,

@@ -17,13 +17,13 @@ from testimony_app.gui.sync.sync_folder_watch import SyncFolderWatch
 from testimony_app.i18n import _
 
 if TYPE_CHECKING:
-    from testimony_app.gui.main_window import MainWindow
+    from testimony_app.gui.menu_host import MenuHost
 
 
 class SyncMenu(QObject):
     """Owns the Sync actions and opens their dialogs (one at a time, never blocking)."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MenuHost) -> None:
         super().__init__(window)
         self.window = window
         self.page = ResearchersPage(window.worker)

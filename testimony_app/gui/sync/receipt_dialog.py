@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from testimony_app.core import receipt
+from testimony_app.core.sync import receipt
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import chosen, file_dialog, plain_label, session_of
 from testimony_app.gui.worker import Job, VaultWorker

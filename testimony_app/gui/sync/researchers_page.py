@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core import bundle, org
+from testimony_app.core.sync import bundle
+from testimony_app.core.vault import org
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import (
     mono_label,

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from testimony_app.core import org, syncthing
+from testimony_app.core.sync import syncthing
+from testimony_app.core.vault import org
 from testimony_app.gui.sync.common import mono_label, plain_label
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.i18n import N_, _

@@ -1,4 +1,4 @@
-"""The sync folder, watched: a pass (core/syncfolder.py) when a file arrives, on a
+"""The sync folder, watched: a pass (core/sync/syncfolder.py) when a file arrives, on a
 timer, after a testimony is finalised and before the vault locks.
 
 A QFileSystemWatcher notices arrivals at once where the file system tells; the
@@ -15,8 +15,8 @@ from typing import Any
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from testimony_app.core import syncfolder
-from testimony_app.core.errors import TestimonyError
+from testimony_app.core.common.errors import TestimonyError
+from testimony_app.core.sync import syncfolder
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.i18n import N_, _
 
@@ -75,7 +75,7 @@ class SyncFolderWatch(QObject):
         """Read the vault's setting and begin watching (after unlock, after a change)."""
 
         def read(session: Any) -> tuple[Path | None, str]:
-            from testimony_app.core import org
+            from testimony_app.core.vault import org
 
             organisation = org.organisation(session.conn)
             return session.sync_folder(), organisation.role if organisation else ""
@@ -148,7 +148,7 @@ class SyncFolderWatch(QObject):
             self.question.deleteLater()
         self.question = None
         if yes:
-            from testimony_app.core import receipt
+            from testimony_app.core.sync import receipt
 
             self.worker.with_session(receipt.purge_received, self.purged.emit, self._failed)
 

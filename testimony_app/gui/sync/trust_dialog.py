@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core import org
-from testimony_app.core.errors import InputError
+from testimony_app.core.common.errors import InputError
+from testimony_app.core.vault import org
 from testimony_app.gui.sync.common import mono_label, plain_label, session_of
 from testimony_app.gui.widgets.bidi import follow_text_direction
 from testimony_app.gui.worker import Job, VaultWorker

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTextEdit
 
 from testimony_app import i18n
-from testimony_app.core.textnorm import is_rtl
+from testimony_app.core.records.textnorm import is_rtl
 
 __all__ = ["MultilingualText", "apply_text_direction", "follow_text_direction",
            "set_document_auto_direction"]

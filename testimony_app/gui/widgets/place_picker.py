@@ -9,9 +9,9 @@ from uuid import uuid4
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QInputDialog, QLineEdit, QMenu, QWidget
 
-from testimony_app.core import places
-from testimony_app.core.errors import InputError
-from testimony_app.core.textnorm import normalize_for_search
+from testimony_app.core.common.errors import InputError
+from testimony_app.core.records import places
+from testimony_app.core.records.textnorm import normalize_for_search
 from testimony_app.gui.widgets.bidi import apply_text_direction, follow_text_direction
 from testimony_app.i18n import _
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QListWidget, QVBoxLayout, QWidget
 
-from testimony_app.core import loghead
-from testimony_app.core.errors import TestimonyError
-from testimony_app.core.provenance import Provenance
-from testimony_app.core.words import word
+from testimony_app.core.common.errors import TestimonyError
+from testimony_app.core.records.words import word
+from testimony_app.core.vault import loghead
+from testimony_app.core.workspace.provenance import Provenance
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import mono_label, plain_label
 from testimony_app.gui.worker import VaultWorker

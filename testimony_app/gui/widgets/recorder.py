@@ -2,7 +2,7 @@
 
 Qt Multimedia's QAudioSource hands raw 16-bit PCM to memory; every couple of
 seconds what came in is sent to the vault worker, which appends it to the
-recording's chunks and commits (core/attachment.py: WAV, and why). Nothing is
+recording's chunks and commits (core/records/attachment.py: WAV, and why). Nothing is
 ever written to a file: a crash loses at most the last FLUSH_MS of audio, and
 the next unlock completes what was kept. The widget sits at the top of the
 editor, so the researcher goes on typing notes while it records; autosave and
@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core.attachment import Attachment
-from testimony_app.core.errors import TestimonyError
+from testimony_app.core.common.errors import TestimonyError
+from testimony_app.core.records.attachment import Attachment
 from testimony_app.gui.widgets.audio_player import clock as _clock
 from testimony_app.gui.worker import Job, VaultWorker
 from testimony_app.i18n import _

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core import vocab
+from testimony_app.core.records import vocab
 from testimony_app.gui.widgets.bidi import MultilingualText, follow_text_direction
 from testimony_app.gui.widgets.vocab_combo import select, vocab_combo
 from testimony_app.i18n import _

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox
 
 from testimony_app import i18n
-from testimony_app.core import vocab
+from testimony_app.core.records import vocab
 
 
 def vocab_combo(vocabulary: str, name: str, placeholder: str | None = None) -> QComboBox:

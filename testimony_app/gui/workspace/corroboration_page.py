@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core import vocab
-from testimony_app.core.corroboration import Cluster, IncidentInfo, Suggestion, date_text
-from testimony_app.core.errors import TestimonyError
+from testimony_app.core.common.errors import TestimonyError
+from testimony_app.core.records import vocab
 from testimony_app.core.session import Session
+from testimony_app.core.workspace.corroboration import Cluster, IncidentInfo, Suggestion, date_text
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import plain_label, read_only_table
 from testimony_app.gui.widgets.provenance_panel import ProvenancePanel

@@ -36,10 +36,11 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core import stats, vocab
-from testimony_app.core.discrepancy import Discrepancy
-from testimony_app.core.errors import TestimonyError
-from testimony_app.core.stats import DOCUMENTED, Figures
+from testimony_app.core.common.errors import TestimonyError
+from testimony_app.core.records import vocab
+from testimony_app.core.workspace import stats
+from testimony_app.core.workspace.discrepancy import Discrepancy
+from testimony_app.core.workspace.stats import DOCUMENTED, Figures
 from testimony_app.gui import fmt
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.gui.workspace.bar_chart import BarChart, Series

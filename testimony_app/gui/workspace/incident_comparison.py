@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QWidget
 
 from testimony_app import i18n
-from testimony_app.core import vocab
-from testimony_app.core.corroboration import IncidentInfo, date_text
+from testimony_app.core.records import vocab
+from testimony_app.core.workspace.corroboration import IncidentInfo, date_text
 from testimony_app.gui import fmt
 from testimony_app.i18n import _
 

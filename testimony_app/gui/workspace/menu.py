@@ -15,13 +15,13 @@ from testimony_app.gui.workspace.places_page import PlacesPage
 from testimony_app.i18n import _
 
 if TYPE_CHECKING:
-    from testimony_app.gui.main_window import MainWindow
+    from testimony_app.gui.menu_host import MenuHost
 
 
 class Workspace(QObject):
     """Owns the Figures, Corroboration, Duplicates and Places pages."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MenuHost) -> None:
         super().__init__(window)
         self.window = window
         self.figures = FiguresPage(window.worker)

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from testimony_app import i18n
-from testimony_app.core import places
-from testimony_app.core.errors import TestimonyError
-from testimony_app.core.places import PlaceRow
+from testimony_app.core.common.errors import TestimonyError
+from testimony_app.core.records import places
+from testimony_app.core.records.places import PlaceRow
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import plain_label, read_only_table
 from testimony_app.gui.worker import VaultWorker
@@ -135,6 +135,6 @@ class PlacesPage(QWidget):
 
 
 def places_level(level: str) -> str:
-    from testimony_app.core.stats import LEVEL_LABELS
+    from testimony_app.core.workspace.stats import LEVEL_LABELS
 
     return LEVEL_LABELS.get(level, level)

@@ -1,0 +1,212 @@
+"""People as a researcher meets them: found by name, code or attribute, created or
+changed with their identity, and seen with every testimony and incident naming them.
+
+A person's identity is what pseudonymisation protects: it is read here only where
+this vault may read it (not sealed), and it never leaves in a label unless the
+caller asks for it (the window shows it inside the vault, framed as protected).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from testimony_app.core.common.errors import InputError, NotFound
+from testimony_app.core.identity import seal
+from testimony_app.core.records import interchange, store, textnorm, vocab
+
+# Attributes a person's record carries besides its identity.
+ATTRIBUTES = ("sex", "age", "age_group", "occupation", "description")
+
+
+@dataclass(frozen=True)
+class PersonSummary:
+    id: str
+    code: str
+    sex: str
+    age: int | None = None
+    age_group: str | None = None
+    occupation: str | None = None
+    name: str | None = None  # readable here: not sealed, and recorded
+    public_domain: bool = False
+    sealed: bool = False
+
+    def attributes(self, language: str = "en") -> str:
+        """"Male · 34 · Health worker", in `language`'s labels (never codes)."""
+        parts = [vocab.label("sex", self.sex, language)]
+        if self.age is not None:
+            parts.append(str(self.age))
+        elif self.age_group:
+            parts.append(vocab.label("age_group", self.age_group, language))
+        if self.occupation:
+            parts.append(vocab.label("occupation", self.occupation, language))
+        return " · ".join(parts)
+
+    def label(self, language: str = "en", with_name: bool = True) -> str:
+        """The pseudonym code, the attributes and (if asked and readable) the name."""
+        text = f"{self.code} · {self.attributes(language)}"
+        if with_name and self.name:
+            text += f" — {self.name}"
+        return text
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A record that names a person, and in what role."""
+
+    id: str
+    kind: str  # testimony or incident
+    role: str  # witness, tagged, victim, victim_reported (a victim of an incident it reports)
+    title: str
+    date: str  # sort date, ISO
+    detail: str = ""  # incident type or testimony status (a code; the face labels it)
+
+
+@dataclass(frozen=True)
+class PersonView:
+    summary: PersonSummary
+    person: dict[str, Any]  # the record without identity
+    identity: dict[str, Any] | None
+    testimonies: list[Mention] = field(default_factory=list)
+    incidents: list[Mention] = field(default_factory=list)
+
+
+def _name(identity: dict[str, Any] | None, language: str) -> str | None:
+    if not identity:
+        return None
+    names = identity.get("name") or {}
+    value = names.get(language) or next(iter(names.values()), None)
+    return str(value) if value else None
+
+
+def _summary(person_id: str, code: str, record: dict[str, Any],
+             identity: dict[str, Any] | None, language: str) -> PersonSummary:
+    return PersonSummary(
+        id=person_id, code=code, sex=record.get("sex", "unknown"), age=record.get("age"),
+        age_group=record.get("age_group"), occupation=record.get("occupation"),
+        name=_name(identity, language),
+        public_domain=bool(identity and identity.get("public_domain")),
+        sealed="sealed_identity" in record)
+
+
+def _rows(conn: Any, ids: list[str] | None = None) -> list[tuple[str, str, str, str | None]]:
+    sql = ("SELECT r.id, r.code, r.data, i.data FROM records r LEFT JOIN identities i "
+           "ON i.person_id = r.id WHERE r.kind = 'person'")
+    params: list[Any] = []
+    if ids is not None:
+        sql += " AND r.id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(ids))
+    return list(conn.execute(sql + " ORDER BY r.code", params))
+
+
+def summaries(conn: Any, ids: list[str] | None = None,
+              language: str = "en") -> list[PersonSummary]:
+    """Every person (or those of `ids`), by pseudonym code."""
+    return [_summary(pid, code, json.loads(data), json.loads(ident) if ident else None,
+                     language) for pid, code, data, ident in _rows(conn, ids)]
+
+
+def _haystack(summary: PersonSummary, identity: dict[str, Any] | None) -> str:
+    words = [summary.code]
+    for language in ("en", "ar"):
+        words.append(summary.attributes(language))
+    if identity:
+        words += [str(n) for n in (identity.get("name") or {}).values()]
+        words += [str(a) for a in identity.get("aliases", [])]
+        words += [str(identity.get(k, "")) for k in ("father_name", "mother_name")]
+    return textnorm.normalize_for_search(" ".join(words))
+
+
+def find(conn: Any, query: str, language: str = "en", limit: int = 50) -> list[PersonSummary]:
+    """People whose readable name (any spelling variant the search folds), pseudonym
+    code or attributes (in English or Arabic) hold every word of `query`; all of
+    them, by code, when the query is empty."""
+    wanted = textnorm.normalize_for_search(query).split()
+    out = []
+    for pid, code, data, ident in _rows(conn):
+        identity = json.loads(ident) if ident else None
+        summary = _summary(pid, code, json.loads(data), identity, language)
+        if wanted:
+            haystack = _haystack(summary, identity)
+            if not all(word in haystack for word in wanted):
+                continue
+        out.append(summary)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def save(conn: Any, person: dict[str, Any], author: str,
+         language: str = "en") -> PersonSummary:
+    """Create (no id, or an unknown one) or update a person, identity included;
+    validated as the interchange format says, all or nothing.
+
+    A sealed person's identity cannot be read or replaced here: a given identity
+    is refused rather than stored beside the seal in plaintext.
+    """
+    record = {k: v for k, v in person.items() if k in (*ATTRIBUTES, "identity", "id")}
+    record.setdefault("id", str(uuid.uuid4()))
+    record.setdefault("sex", "unknown")
+    try:
+        old = store.get(conn, str(record["id"]), with_identity=False)
+    except NotFound:
+        old = None
+    if old is not None:
+        if old.kind != "person":
+            raise InputError("not_a_person", id=store.safe_ref(str(record["id"])))
+        if "sealed_identity" in old.data:
+            if "identity" in record:
+                raise InputError("person_sealed", person=old.code or "")
+            record["sealed_identity"] = old.data["sealed_identity"]
+        for kept in ("match_keys",):
+            if kept in old.data:
+                record[kept] = old.data[kept]
+    store.add_document(conn, {"format": interchange.FORMAT, "persons": [record]}, author,
+                       sealer=seal.seal_changed)
+    return summaries(conn, [str(record["id"])], language)[0]
+
+
+def view(conn: Any, person_id: str, language: str = "en") -> PersonView:
+    """A person with every testimony and incident that names them."""
+    rec = store.get(conn, person_id)
+    if rec.kind != "person":
+        raise InputError("not_a_person", id=store.safe_ref(person_id))
+    data = dict(rec.data)
+    identity = data.pop("identity", None)
+    summary = _summary(rec.id, rec.code or "", data, identity, language)
+    direct = conn.execute(
+        "SELECT l.from_id, l.role, r.kind, coalesce(r.title, ''), coalesce(r.sort_date, ''), "
+        "coalesce(r.status, ''), coalesce(r.type, '') FROM links l "
+        "JOIN records r ON r.id = l.from_id WHERE l.to_id = ? "
+        "AND l.role IN ('witness', 'tagged', 'victim') ORDER BY r.sort_date, r.id",
+        (rec.id,)).fetchall()
+    testimonies: dict[str, Mention] = {}
+    incidents: dict[str, Mention] = {}
+    for from_id, role, kind, title, date, status, type_ in direct:
+        if kind == "testimony" and from_id not in testimonies:
+            testimonies[from_id] = Mention(from_id, kind, role, title, date, status)
+        elif kind == "incident":
+            incidents.setdefault(from_id, Mention(from_id, kind, role, title, date, type_))
+    if incidents:
+        for tid, title, date, status in conn.execute(
+                "SELECT r.id, coalesce(r.title, ''), coalesce(r.sort_date, ''), "
+                "coalesce(r.status, '') FROM links l JOIN records r ON r.id = l.to_id "
+                "WHERE l.role = 'reported_by' AND l.from_id IN (SELECT value FROM json_each(?)) "
+                "ORDER BY r.sort_date, r.id", (json.dumps(sorted(incidents)),)):
+            testimonies.setdefault(tid, Mention(tid, "testimony", "victim_reported", title,
+                                                date, status))
+    return PersonView(summary, data, identity,
+                      sorted(testimonies.values(), key=lambda m: (m.date, m.id)),
+                      sorted(incidents.values(), key=lambda m: (m.date, m.id)))
+
+
+def testimonies_of_incident(conn: Any, incident_id: str) -> list[Mention]:
+    """The testimonies that report an incident (to go from one to the other)."""
+    return [Mention(tid, "testimony", "reported_by", title, date, status)
+            for tid, title, date, status in conn.execute(
+                "SELECT r.id, coalesce(r.title, ''), coalesce(r.sort_date, ''), "
+                "coalesce(r.status, '') FROM links l JOIN records r ON r.id = l.to_id "
+                "WHERE l.from_id = ? AND l.role = 'reported_by' ORDER BY r.sort_date, r.id",
+                (incident_id,))]

@@ -1,0 +1,53 @@
+"""Unsaved editor state kept inside the vault (autosave and crash recovery).
+
+An editor writes its whole form state here every few seconds while a person
+types; an explicit save turns it into records and removes the draft. A draft
+left behind by a crash or a power cut is offered back at the next unlock.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from testimony_app.core.common import safejson
+from testimony_app.core.common.errors import InputError
+from testimony_app.core.vault import activity
+from testimony_app.core.vault.db import transaction
+from testimony_app.i18n import _
+
+
+@dataclass(frozen=True)
+class Draft:
+    id: str
+    record_id: str | None
+    kind: str
+    data: dict[str, Any]
+    updated_at: str
+
+
+def save(conn: Any, draft_id: str, record_id: str | None, kind: str,
+         data: dict[str, Any]) -> str:
+    try:
+        # The parser's rules (core/common/safejson.py): what is kept here is JSON that any
+        # reader of the app takes back, and no lone surrogate fails to encode.
+        safejson.check(data)
+    except safejson.Malformed as exc:
+        raise InputError("draft_refused", reason=_(exc.reason), path=exc.path) from None
+    at = activity.now()
+    with transaction(conn):
+        conn.execute("INSERT OR REPLACE INTO drafts (id, record_id, kind, data, updated_at) "
+                     "VALUES (?, ?, ?, ?, ?)",
+                     (draft_id, record_id, kind, json.dumps(data, ensure_ascii=False), at))
+    return at
+
+
+def pending(conn: Any) -> list[Draft]:
+    return [Draft(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in conn.execute(
+        "SELECT id, record_id, kind, data, updated_at FROM drafts ORDER BY updated_at")]
+
+
+def discard(conn: Any, draft_id: str) -> None:
+    with transaction(conn):
+        conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))

@@ -1,0 +1,1240 @@
+"""Sync bundles: a researcher's work leaves as one encrypted, signed file.
+
+A bundle is an age v1 file encrypted to the organisation's recipients. Inside,
+a tar stream (GNU format, regular files only):
+
+    manifest.json        bundle id, organisation, sender (signing key, device,
+                         age recipient for the receipt), per-device sequence,
+                         recipients' fingerprints, and name, size and SHA-256 of
+                         every entry that follows, in order
+    manifest.sig         Ed25519 over "testimony-bundle/1 signature\\n" + manifest
+    records.jsonl        one record per line, with the hashes of its revisions
+    attachments/<id>     each attachment, as recorded at intake, or as sealed for
+                         the organisation (its seal in the manifest entry,
+                         format "testimony-bundle/2"; docs/FORMAT.md)
+
+Export streams all of it through `pyrage.encrypt_io` into a temporary file
+that appears under its name only when complete. Import streams the file through
+`pyrage.decrypt_io` into a push parser (nothing decrypted touches disk), inside
+one database transaction: the manifest and its signature are checked first, then
+every entry's size and hash as it arrives, and the transaction commits only when
+the last byte has been authenticated. Any refusal rolls everything back and
+notes the refusal (never content) in the activity log.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import re
+import shutil
+import tarfile
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyrage
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from pyrage import x25519
+
+from testimony_app.core.common import outfile, safejson
+from testimony_app.core.common.errors import Cancelled, InputError, IntegrityError, ValidationFailed
+from testimony_app.core.records import attachment, interchange, store
+from testimony_app.core.sync import bundlelines, timestamp
+from testimony_app.core.vault import activity, loghead, org
+
+if TYPE_CHECKING:
+    from testimony_app.core.vault.opened import OpenVault
+
+log = logging.getLogger(__name__)
+
+FORMAT = "testimony-bundle/1"
+# The same, with sealed material: attachments sealed for the organisation (an
+# entry's "sealed") or a history hash sealed to it ("sealed_sha256"): written only
+# when a bundle holds one, so that older importers refuse it whole.
+FORMAT_SEALED = "testimony-bundle/2"
+MAX_SEAL = 16 * 1024 * 1024  # characters of an attachment entry's sealed details
+SIG_CONTEXT = b"testimony-bundle/1 signature\n"
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+RECORDS = "records.jsonl"
+ATTACHMENTS = "attachments/"
+BLOCK = 512
+RECORD_SIZE = 20 * BLOCK  # tar's default blocking factor
+MAX_MANIFEST = 16 * 1024 * 1024
+MAX_RECORDS = 256 * 1024 * 1024
+MAX_LINE = 32 * 1024 * 1024
+MAX_ENTRIES = 100_000
+MAX_HISTORY = 10_000
+MAX_TOTAL = 1 << 40
+# records.jsonl is hashed (for the signed manifest) before it is streamed: the lines
+# of the first this-many bytes are kept from that pass instead of being made twice.
+LINES_KEPT = 32 * 1024 * 1024
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_HEX32 = re.compile(r"^[0-9a-f]{32}$")
+
+Progress = Callable[[int, int], None]
+IsCancelled = Callable[[], bool]
+
+
+class Refused(IntegrityError):
+    """A bundle (or receipt) failed a check; nothing was imported."""
+
+    code = "bundle_damaged"
+
+
+class _AlreadyImported(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    bundle_id: str
+    sequence: int
+    records: int
+    attachments: int
+    size: int
+
+
+@dataclass
+class ImportResult:
+    bundle_id: str
+    signer: str  # fingerprint
+    signer_name: str
+    device_id: str
+    sequence: int
+    already_imported: bool = False
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    conflicting: list[str] = field(default_factory=list)
+    attachments_added: list[str] = field(default_factory=list)
+    attachments_unchanged: list[str] = field(default_factory=list)
+    missing_sequences: list[int] = field(default_factory=list)
+    log_warning: str | None = None  # core/vault/loghead.py: the sender's log did not extend
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def content_hash(data: dict[str, Any]) -> str:
+    """SHA-256 of a record's canonical form (identity included for persons)."""
+    return hashlib.sha256(safejson.dumps(data)).hexdigest()
+
+
+def _stored_hash(stored: str) -> str:
+    return hashlib.sha256(stored.encode("utf-8")).hexdigest()
+
+
+# -- export ------------------------------------------------------------------
+
+
+def _pending(conn: Any, everything: bool
+             ) -> tuple[list[tuple[str, int]], list[attachment.Attachment]]:
+    if everything:
+        rows = conn.execute("SELECT id, revision FROM records ORDER BY rowid").fetchall()
+    else:
+        rows = conn.execute(
+            "SELECT r.id, r.revision FROM records r LEFT JOIN sent_records s "
+            "ON s.record_id = r.id WHERE s.record_id IS NULL OR s.revision < r.revision "
+            "ORDER BY r.rowid").fetchall()
+    rows_a = conn.execute(
+        "SELECT a.id FROM attachments a WHERE a.complete = 1 AND (? OR NOT EXISTS "
+        "(SELECT 1 FROM sent_attachments s WHERE s.attachment_id = a.id)) "
+        "ORDER BY a.created_at, a.id", (int(everything),)).fetchall()
+    atts = [attachment.get(conn, r[0]) for r in rows_a]
+    return [(r[0], r[1]) for r in rows], atts
+
+
+def _record_line(conn: Any, record_id: str) -> tuple[bytes, str, int]:
+    rec = store.get(conn, record_id)
+    # A revision rewritten when its testimony was sealed also carries the hash it had
+    # before, sealed to the organisation (core/identity/seal.py): the coordinator may hold
+    # that version, and only it may read which it was.
+    history = [{"revision": r[0], "at": r[1], "author": r[2], "action": r[3],
+                "sha256": _stored_hash(r[4]), **({"sealed_sha256": r[5]} if r[5] else {})}
+               for r in conn.execute(
+        "SELECT v.revision, v.at, v.author, v.action, v.data, s.sealed FROM revisions v "
+        "LEFT JOIN sealed_revision_hashes s ON s.record_id = v.record_id "
+        "AND s.revision = v.revision WHERE v.record_id = ? ORDER BY v.revision",
+        (record_id,))]
+    digest = content_hash(rec.data)
+    line = safejson.dumps({"kind": rec.kind, "id": rec.id, "revision": rec.revision,
+                           "sha256": digest, "data": rec.data, "history": history[-MAX_HISTORY:]})
+    return line + b"\n", digest, rec.revision
+
+
+def _lines(conn: Any, ids: list[tuple[str, int]], kept: list[bytes]) -> Iterator[bytes]:
+    """The lines of records.jsonl: those `export` kept from its hashing pass, then the
+    rest made again (the same: the export's transaction holds the vault still)."""
+    yield from kept
+    rest = [record_id for record_id, _revision in ids[len(kept):]]
+    for line, _digest, _revision in bundlelines.lines(conn, rest, MAX_HISTORY, _record_line):
+        yield line
+
+
+def _header(name: str, size: int, mtime: int) -> bytes:
+    info = tarfile.TarInfo(name)
+    info.size, info.mtime, info.mode, info.type = size, mtime, 0o600, tarfile.REGTYPE
+    return info.tobuf(tarfile.GNU_FORMAT, "utf-8", "strict")
+
+
+def _pad(size: int) -> bytes:
+    return b"\0" * (-size % BLOCK)
+
+
+class _Reader:
+    """A file-like object that `pyrage.encrypt_io` pulls the tar stream from."""
+
+    def __init__(self, parts: Iterator[bytes], total: int, progress: Progress | None,
+                 cancelled: IsCancelled | None) -> None:
+        self._parts = parts
+        self._buffer = b""
+        self._offset = 0
+        self.done = 0
+        self._total = total
+        self._progress = progress
+        self._cancelled = cancelled
+        self.error: BaseException | None = None
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self._read(size)
+        except BaseException as exc:  # pyrage wraps it in EncryptError; export re-raises it
+            self.error = exc
+            raise
+
+    def _read(self, size: int) -> bytes:
+        while len(self._buffer) - self._offset < max(size, 1):
+            try:
+                part = next(self._parts)
+            except StopIteration:
+                break
+            self._buffer = self._buffer[self._offset:] + part
+            self._offset = 0
+        end = len(self._buffer) if size < 0 else self._offset + size
+        chunk = self._buffer[self._offset:end]
+        self._offset += len(chunk)
+        before, self.done = self.done, self.done + len(chunk)
+        if (before >> 22) != (self.done >> 22):  # every 4 MiB
+            if self._cancelled and self._cancelled():
+                raise Cancelled()
+            if self._progress:
+                self._progress(self.done, self._total)
+        return chunk
+
+
+def _stream(conn: Any, manifest: bytes, signature: bytes, ids: list[tuple[str, int]],
+            atts: list[attachment.Attachment], records_size: int, mtime: int,
+            kept: list[bytes]) -> Iterator[bytes]:
+    for name, data in ((MANIFEST, manifest), (SIGNATURE, signature)):
+        yield _header(name, len(data), mtime) + data + _pad(len(data))
+    if ids:
+        yield _header(RECORDS, records_size, mtime)
+        yield from _lines(conn, ids, kept)
+        yield _pad(records_size)
+    for att in atts:
+        yield _header(ATTACHMENTS + att.id, att.size, mtime)
+        # Incremental blob reads: SQLite hands each chunk over without first copying it
+        # into a result row (a third faster than SELECT data, bench/README.md).
+        chunks = conn.execute("SELECT seq, rowid FROM attachment_chunks WHERE attachment_id = ? "
+                              "ORDER BY seq", (att.id,)).fetchall()
+        for expected, (seq, rowid) in enumerate(chunks):
+            if seq != expected:
+                break
+            with conn.open_blob("attachment_chunks", "data", rowid, readonly=True) as blob:
+                data = blob.read()
+            yield data
+        yield _pad(att.size)
+    yield b"\0" * (2 * BLOCK)
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    """What `export` would write now (nothing is written or marked by asking)."""
+
+    organisation: str
+    sequence: int
+    records: dict[str, int]  # by kind
+    attachments: int
+    attachment_bytes: int
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.records.values()) and not self.attachments
+
+
+def plan(session: OpenVault, everything: bool = False) -> ExportPlan:
+    conn = session.conn
+    organisation = org.require_org(conn)
+    sequence = conn.execute("SELECT coalesce(max(sequence), 0) + 1 FROM sent_bundles"
+                            ).fetchone()[0]
+    kinds = {str(k): int(n) for k, n in conn.execute(
+        "SELECT r.kind, count(*) FROM records r LEFT JOIN sent_records s "
+        "ON s.record_id = r.id WHERE ? OR s.record_id IS NULL OR s.revision < r.revision "
+        "GROUP BY r.kind", (int(everything),))}
+    count, size = conn.execute(
+        "SELECT count(*), coalesce(sum(a.size), 0) FROM attachments a WHERE a.complete = 1 "
+        "AND (? OR NOT EXISTS (SELECT 1 FROM sent_attachments s "
+        "WHERE s.attachment_id = a.id))", (int(everything),)).fetchone()
+    return ExportPlan(organisation.name, int(sequence), kinds, int(count), int(size))
+
+
+def export(session: OpenVault, target: Path, *, everything: bool = False,
+           progress: Progress | None = None, cancelled: IsCancelled | None = None
+           ) -> ExportResult:
+    """Write everything new or changed since the last bundle (or everything) to `target`."""
+    conn = session.conn
+    organisation = org.require_org(conn)
+    me = org.whoami(conn)
+    key = org.signing_key(conn)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        sequence = conn.execute("SELECT coalesce(max(sequence), 0) + 1 FROM sent_bundles"
+                                ).fetchone()[0]
+        ids, atts = _pending(conn, everything)
+        if not ids and not atts:
+            raise InputError("nothing_to_export", sequence=sequence - 1)
+        digest = hashlib.sha256()
+        records_size = 0
+        sent: list[tuple[str, int, str]] = []
+        kept: list[bytes] = []  # the first lines, up to LINES_KEPT bytes: not made twice
+        sealed_history = False
+        made = bundlelines.lines(conn, [i for i, _r in ids], MAX_HISTORY, _record_line)
+        for (record_id, _revision), (line, record_hash, revision) in zip(ids, made,
+                                                                          strict=True):
+            sealed_history = sealed_history or b'"sealed_sha256"' in line
+            digest.update(line)
+            records_size += len(line)
+            sent.append((record_id, revision, record_hash))
+            if records_size <= LINES_KEPT and len(kept) == len(sent) - 1:
+                kept.append(line)
+        if records_size > MAX_RECORDS:
+            raise InputError("bundle_too_large")
+        entries: list[dict[str, Any]] = []
+        if ids:
+            entries.append({"name": RECORDS, "size": records_size,
+                            "sha256": digest.hexdigest(), "records": len(ids)})
+        for att in atts:
+            entries.append({"name": ATTACHMENTS + att.id, "size": att.size, "sha256": att.sha256,
+                            "attachment": {"id": att.id, "record_id": att.record_id,
+                                           "filename": att.filename,
+                                           "media_type": att.media_type,
+                                           "created_at": att.created_at,
+                                           **({"sealed": att.meta["sealed"]}
+                                              if att.sealed else {})}})
+        bundle_id = str(uuid.uuid4())
+        created = activity.now()
+        manifest = safejson.dumps({
+            "format": (FORMAT_SEALED if sealed_history or any(a.sealed for a in atts)
+                       else FORMAT),
+            "bundle_id": bundle_id, "created_at": created,
+            "organisation": organisation.id, "sequence": sequence,
+            "sender": {"fingerprint": me.fingerprint,
+                       "signing_key": base64.b64encode(me.signing_key).decode("ascii"),
+                       "age_recipient": me.age_recipient, "device_id": me.device_id},
+            "recipients": [org.recipient_fingerprint(r) for r in organisation.recipients],
+            "entries": entries, "log": loghead.for_manifest(conn)})
+        signature = key.sign(SIG_CONTEXT + manifest)
+        # What was sent is known by revision; no hash of it is kept (it would outlive
+        # a sealing that forgot it, and nothing reads it).
+        conn.executemany("INSERT OR REPLACE INTO sent_records (record_id, revision, sha256, "
+                         "sequence) VALUES (?, ?, '', ?)",
+                         [(i, rev, sequence) for i, rev, _h in sent])
+        conn.executemany("INSERT OR REPLACE INTO sent_attachments (attachment_id, sequence) "
+                         "VALUES (?, ?)", [(a.id, sequence) for a in atts])
+        conn.execute("INSERT INTO sent_bundles (sequence, bundle_id, created_at, records, "
+                     "attachments) VALUES (?, ?, ?, ?, ?)",
+                     (sequence, bundle_id, created, len(ids), len(atts)))
+        activity.record(conn, session.author, "export", bundle_id, sequence=sequence,
+                     records=len(ids), attachments=len(atts))
+        total = (3 * BLOCK + len(manifest) + len(signature) + records_size
+                 + sum(BLOCK + a.size + BLOCK for a in atts))
+        mtime = 0
+        parts = _stream(conn, manifest, signature, ids, atts, records_size, mtime, kept)
+        reader = _Reader(_blocked(parts), total, progress, cancelled)
+        recipients = [x25519.Recipient.from_str(r) for r in organisation.recipients]
+        with outfile.new_file(target) as handle:
+            try:
+                pyrage.encrypt_io(reader, handle, recipients)
+            except pyrage.EncryptError:
+                if reader.error is not None:
+                    raise reader.error from None
+                raise
+            size = handle.tell()
+        if progress:
+            progress(reader.done, reader.done)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    log.info("bundle exported: sequence %d, %d records, %d attachments",
+             sequence, len(ids), len(atts))
+    return ExportResult(target, bundle_id, sequence, len(ids), len(atts), size)
+
+
+def _blocked(parts: Iterator[bytes]) -> Iterator[bytes]:
+    """Pass the stream through and pad its end to a whole tar record."""
+    written = 0
+    for part in parts:
+        written += len(part)
+        yield part
+    yield b"\0" * (-written % RECORD_SIZE)
+
+
+# -- import ------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    name: str
+    size: int
+    sha256: str
+    attachment: dict[str, Any] | None = None
+
+
+@dataclass
+class _Line:
+    kind: str
+    id: str
+    revision: int
+    sha256: str
+    data: dict[str, Any]
+    history: list[dict[str, Any]]
+
+
+def _refuse(code: str, **params: Any) -> Refused:
+    return Refused(code, **params)
+
+
+def _uuid(value: Any) -> str:
+    if not isinstance(value, str) or str(uuid.UUID(value)) != value:
+        raise ValueError("not a lower-case uuid")
+    return value
+
+
+def _int(value: Any, low: int, high: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ValueError("integer out of range")
+    return value
+
+
+def _text(value: Any, limit: int = 1000) -> str:
+    if not isinstance(value, str) or len(value) > limit:
+        raise ValueError("not a short string")
+    return value
+
+
+def _keys(obj: Any, required: set[str], optional: frozenset[str] | set[str] = frozenset()
+          ) -> dict[str, Any]:
+    if not isinstance(obj, dict) or not required <= obj.keys() <= required | optional:
+        raise ValueError("wrong fields")
+    return obj
+
+
+@dataclass
+class _Manifest:
+    raw: bytes
+    bundle_id: str
+    organisation: str
+    sequence: int
+    created_at: str
+    fingerprint: str
+    signing_key: bytes
+    age_recipient: str
+    device_id: str
+    recipients: list[str]
+    entries: list[_Entry]
+    log: loghead.Head | None = None
+
+
+def _sealed_details(obj: Any) -> None:
+    """The shape of an attachment entry's seal (what it holds is checked on import)."""
+    sealed = _keys(obj, {"format", "data"}, {"recipients"})
+    if sealed["format"] != "age" or not isinstance(sealed["data"], str) \
+            or not 0 < len(sealed["data"]) <= MAX_SEAL:
+        raise ValueError("sealed attachment")
+    recipients = sealed.get("recipients", [])
+    if not isinstance(recipients, list) or len(recipients) > 20 \
+            or not all(isinstance(r, str) and _HEX32.match(r) for r in recipients):
+        raise ValueError("sealed attachment")
+
+
+def _parse_manifest(raw: bytes) -> _Manifest:
+    try:
+        obj = _keys(safejson.loads(raw), {"format", "bundle_id", "created_at", "organisation",
+                                         "sequence", "sender", "recipients", "entries"},
+                   {"log"})
+        if obj["format"] not in (FORMAT, FORMAT_SEALED):
+            raise ValueError("format")
+        sealed_ok = obj["format"] == FORMAT_SEALED
+        sender = _keys(obj["sender"], {"fingerprint", "signing_key", "age_recipient",
+                                       "device_id"})
+        key = base64.b64decode(_text(sender["signing_key"], 100), validate=True)
+        if len(key) != 32 or org.fingerprint(key) != sender["fingerprint"]:
+            raise ValueError("sender key")
+        recipient = _text(sender["age_recipient"], 200)
+        x25519.Recipient.from_str(recipient)
+        recipients = obj["recipients"]
+        if (not isinstance(recipients, list) or not 1 <= len(recipients) <= 16
+                or not all(isinstance(r, str) and _HEX32.match(r) for r in recipients)):
+            raise ValueError("recipients")
+        entries: list[_Entry] = []
+        names: set[str] = set()
+        raw_entries = obj["entries"]
+        if not isinstance(raw_entries, list) or len(raw_entries) > MAX_ENTRIES:
+            raise ValueError("entries")
+        for i, item in enumerate(raw_entries):
+            entry = _keys(item, {"name", "size", "sha256"}, {"records", "attachment"})
+            name = _text(entry["name"], 100)
+            sha = _text(entry["sha256"], 64)
+            if not _HEX64.match(sha) or name in names:
+                raise ValueError("entry")
+            names.add(name)
+            size = _int(entry["size"], 0, MAX_TOTAL)
+            meta = None
+            if name == RECORDS:
+                if i != 0 or "attachment" in entry or size > MAX_RECORDS:
+                    raise ValueError("records entry")
+                _int(entry.get("records", 0), 0, 10_000_000)
+            elif name.startswith(ATTACHMENTS):
+                meta = _keys(entry.get("attachment"), {"id", "record_id", "filename",
+                                                       "media_type", "created_at"},
+                             {"sealed"} if sealed_ok else frozenset())
+                if name != ATTACHMENTS + _uuid(meta["id"]) or "records" in entry:
+                    raise ValueError("attachment entry")
+                _uuid(meta["record_id"])
+                for k in ("filename", "media_type", "created_at"):
+                    _text(meta[k], 300)
+                if "sealed" in meta:
+                    _sealed_details(meta["sealed"])
+            else:
+                raise ValueError("entry name")
+            entries.append(_Entry(name, size, sha, meta))
+        return _Manifest(raw, _uuid(obj["bundle_id"]), _uuid(obj["organisation"]),
+                         _int(obj["sequence"], 1, 1 << 31), _text(obj["created_at"], 40),
+                         sender["fingerprint"], key, recipient, _uuid(sender["device_id"]),
+                         recipients, entries,
+                         loghead.parse(obj["log"]) if "log" in obj else None)
+    except (ValueError, KeyError, TypeError):
+        raise _refuse("bundle_malformed") from None
+    except Exception:  # pyrage's recipient parser raises its own types
+        raise _refuse("bundle_malformed") from None
+
+
+def _parse_line(raw: bytes) -> _Line:
+    try:
+        obj = _keys(safejson.loads(raw), {"kind", "id", "revision", "sha256", "data",
+                                         "history"})
+        kind = obj["kind"]
+        data = obj["data"]
+        if kind not in interchange.KINDS or not isinstance(data, dict):
+            raise ValueError("kind")
+        record_id = _uuid(obj["id"])
+        if data.get("id") != record_id or obj["sha256"] != content_hash(data):
+            raise ValueError("record hash")
+        history = obj["history"]
+        if not isinstance(history, list) or len(history) > MAX_HISTORY:
+            raise ValueError("history")
+        for item in history:
+            h = _keys(item, {"revision", "at", "author", "action", "sha256"},
+                      {"sealed_sha256"})
+            _int(h["revision"], 1, 1 << 53)
+            for k in ("at", "author", "action"):
+                _text(h[k], 300)
+            if "sealed_sha256" in h:
+                _text(h["sealed_sha256"], 2000)
+            if not isinstance(h["sha256"], str) or not _HEX64.match(h["sha256"]):
+                raise ValueError("history hash")
+        return _Line(kind, record_id, _int(obj["revision"], 1, 1 << 53), obj["sha256"], data,
+                     history)
+    except (ValueError, KeyError, TypeError):
+        raise _refuse("bundle_malformed") from None
+
+
+class _Importer:
+    """The push side of `pyrage.decrypt_io`: a tar parser and a member handler in one."""
+
+    def __init__(self, session: OpenVault, file_size: int, progress: Progress | None,
+                 cancelled: IsCancelled | None, allow_untrusted: bool = False) -> None:
+        self.session = session
+        self.allow_untrusted = allow_untrusted  # a preview goes on to count, and says so
+        self.trusted = False
+        self.conn = session.conn
+        self.organisation = org.require_coordinator(self.conn)
+        self.identity = org.org_identity(self.conn)  # also opens sealed attachments
+        self.our_recipient = org.recipient_fingerprint(str(self.identity.to_public()))
+        self.file_size = file_size
+        self.progress = progress
+        self.cancelled = cancelled
+        self.state = "header"
+        self.block = bytearray()
+        self.zero_blocks = 0
+        self.trailing = 0
+        self.remaining = 0
+        self.padding = 0
+        self.member: str | None = None
+        self.member_hash = hashlib.sha256()
+        self.member_buffer = bytearray()
+        self.manifest_raw = b""
+        self.manifest: _Manifest | None = None
+        self.manifest_sha256 = ""
+        self.signer_name = ""
+        self.next_entry = 0
+        self.entry: _Entry | None = None
+        self.lines: list[_Line] = []
+        self.records_done = False
+        self.att_chunk = bytearray()
+        self.att_seq = 0
+        self.att_store = False
+        self.att_sealed: dict[str, Any] | None = None  # what a sealed attachment's seal holds
+        self.done = 0
+        self.result: ImportResult | None = None
+        self.error: BaseException | None = None
+        self.outcomes: dict[str, str] = {}
+        self.stored: dict[str, tuple[str, str]] = {}  # id -> (kind, data) of the vault
+
+    # the file-like side
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self._write(data)
+        except BaseException as exc:  # pyrage may wrap it; import_bundle re-raises it
+            self.error = exc
+            raise
+
+    def _write(self, data: bytes) -> int:
+        view = memoryview(data)
+        pos = 0
+        while pos < len(view):
+            if self.state == "data":
+                take = min(self.remaining, len(view) - pos)
+                self._member_data(view[pos:pos + take])
+                pos += take
+                self.remaining -= take
+                if self.remaining == 0:
+                    self._member_end()
+                    self.state = "padding" if self.padding else "header"
+            elif self.state == "padding":
+                take = min(self.padding, len(view) - pos)
+                pos += take
+                self.padding -= take
+                if self.padding == 0:
+                    self.state = "header"
+            elif self.state == "end":
+                rest = bytes(view[pos:])
+                self.trailing += len(rest)
+                if rest.count(0) != len(rest) or self.trailing > 2 * RECORD_SIZE:
+                    raise _refuse("bundle_malformed")
+                pos = len(view)
+            else:
+                take = min(BLOCK - len(self.block), len(view) - pos)
+                self.block += view[pos:pos + take]
+                pos += take
+                if len(self.block) == BLOCK:
+                    block, self.block = bytes(self.block), bytearray()
+                    self._header(block)
+        before, self.done = self.done, self.done + len(data)
+        if (before >> 22) != (self.done >> 22):
+            if self.cancelled and self.cancelled():
+                raise Cancelled()
+            if self.progress:
+                self.progress(self.done, self.file_size)
+        return len(data)
+
+    def _header(self, block: bytes) -> None:
+        if block.count(0) == BLOCK:
+            self.zero_blocks += 1
+            if self.zero_blocks == 2:
+                self.state = "end"
+            return
+        if self.zero_blocks:
+            raise _refuse("bundle_malformed")
+        try:
+            info = tarfile.TarInfo.frombuf(block, "utf-8", "strict")
+        except Exception:  # tarfile.HeaderError, UnicodeDecodeError, ValueError
+            raise _refuse("bundle_malformed") from None
+        if info.type not in (tarfile.REGTYPE, tarfile.AREGTYPE) or info.linkname:
+            raise _refuse("bundle_unexpected_member")
+        expected, limit = self._expected()
+        if info.name != expected:
+            raise _refuse("bundle_unexpected_member")
+        if info.size > limit or (self.entry is not None and info.size != self.entry.size):
+            raise _refuse("bundle_size")
+        self.member = info.name
+        self.remaining = info.size
+        self.padding = -info.size % BLOCK
+        self.member_hash = hashlib.sha256()
+        self.member_buffer = bytearray()
+        self._member_begin()
+        if self.remaining == 0:
+            self._member_end()
+            self.state = "header"
+        else:
+            self.state = "data"
+
+    def _expected(self) -> tuple[str, int]:
+        if self.member is None:
+            return MANIFEST, MAX_MANIFEST
+        if self.manifest is None:
+            return SIGNATURE, 64
+        if self.next_entry >= len(self.manifest.entries):
+            raise _refuse("bundle_unexpected_member")
+        self.entry = self.manifest.entries[self.next_entry]
+        self.next_entry += 1
+        return self.entry.name, self.entry.size
+
+    # members
+
+    def _member_begin(self) -> None:
+        if self.entry is not None and self.entry.attachment is not None:
+            self._attachment_begin(self.entry.attachment)
+
+    def _member_data(self, data: memoryview) -> None:
+        self.member_hash.update(data)
+        if self.member in (MANIFEST, SIGNATURE):
+            self.member_buffer += data
+        elif self.member == RECORDS:
+            self.member_buffer += data
+            while True:
+                cut = self.member_buffer.find(b"\n")
+                if cut < 0:
+                    break
+                line = bytes(self.member_buffer[:cut])
+                del self.member_buffer[:cut + 1]
+                self.lines.append(_parse_line(line))
+            if len(self.member_buffer) > MAX_LINE:
+                raise _refuse("bundle_size")
+        else:
+            self._attachment_data(data)
+
+    def _member_end(self) -> None:
+        if self.member == MANIFEST:
+            self.manifest_raw = bytes(self.member_buffer)
+            self.member_buffer = bytearray()
+            return
+        if self.member == SIGNATURE:
+            self._check_manifest(self.manifest_raw, bytes(self.member_buffer))
+            return
+        if self.entry is None:
+            raise _refuse("bundle_malformed")
+        if self.member_hash.hexdigest() != self.entry.sha256:
+            raise _refuse("bundle_damaged")
+        if self.member == RECORDS:
+            if self.member_buffer:
+                raise _refuse("bundle_malformed")
+            self._apply_records()
+        else:
+            self._attachment_end()
+        self.entry = None
+
+    # manifest
+
+    def _check_manifest(self, raw: bytes, signature: bytes) -> None:
+        manifest = _parse_manifest(raw)
+        try:
+            Ed25519PublicKey.from_public_bytes(manifest.signing_key).verify(
+                signature, SIG_CONTEXT + raw)
+        except InvalidSignature:
+            raise _refuse("bundle_bad_signature") from None
+        if manifest.organisation != self.organisation.id:
+            raise _refuse("bundle_other_org")
+        if self.our_recipient not in manifest.recipients:
+            raise _refuse("bundle_not_for_us")
+        row = self.conn.execute("SELECT name, trusted FROM people WHERE fingerprint = ?",
+                                (manifest.fingerprint,)).fetchone()
+        if (row is None or not row[1]) and not self.allow_untrusted:
+            raise _refuse("bundle_untrusted", fingerprint=manifest.fingerprint)
+        self.trusted = row is not None and bool(row[1])
+        self.signer_name = str(row[0]) if row is not None else ""
+        self.manifest = manifest
+        self.manifest_sha256 = hashlib.sha256(raw).hexdigest()  # what a timestamp covers
+        self.result = ImportResult(manifest.bundle_id, manifest.fingerprint, self.signer_name,
+                                   manifest.device_id, manifest.sequence)
+        if self.conn.execute("SELECT 1 FROM received_bundles WHERE bundle_id = ?",
+                             (manifest.bundle_id,)).fetchone():
+            raise _AlreadyImported()
+        declared = sum(e.size for e in manifest.entries)
+        if declared > self.file_size:
+            raise _refuse("bundle_size")
+        if declared * 2 > shutil.disk_usage(self.session.folder).free:
+            raise InputError("disk")
+
+    # records
+
+    def _apply_records(self) -> None:
+        if self.manifest is None or self.result is None:
+            raise _refuse("bundle_malformed")
+        conn = self.conn
+        author = f"{self.signer_name} ({self.manifest.fingerprint[:9]})"
+        seen: set[str] = set()
+        to_put: dict[str, list[dict[str, Any]]] = {k: [] for k in interchange.KINDS}
+        conflicts: list[_Line] = []
+        # The vault's rows for every line's id, in a few queries instead of one per line.
+        ids = sorted({line.id for line in self.lines})
+        self.stored = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            self.stored.update((r[0], (r[1], r[2])) for r in conn.execute(
+                f"SELECT id, kind, data FROM records WHERE id IN ({','.join('?' * len(part))})",  # noqa: S608
+                part))
+        for line in self.lines:
+            if line.id in seen:
+                raise _refuse("bundle_malformed")
+            seen.add(line.id)
+            outcome = self._decide(line)
+            self.outcomes[line.id] = outcome
+            if outcome in ("added", "updated"):
+                to_put[line.kind].append(line.data)
+            elif outcome == "conflicting":
+                conflicts.append(line)
+        document = {"format": interchange.FORMAT,
+                    **{interchange.ARRAYS[k]: v for k, v in to_put.items() if v}}
+        try:
+            interchange.validate(document)
+            items = list(interchange.records(document))
+            store.put_records(conn, items, author)
+        except ValidationFailed as exc:
+            if any("does not exist" in reason for _path, reason in exc.problems):
+                raise _refuse("bundle_missing_references") from None
+            raise _refuse("bundle_invalid_records", count=len(exc.problems)) from None
+        at = activity.now()
+        for line in conflicts:
+            data = dict(line.data)
+            identity = data.pop("identity", None)
+            conn.execute("INSERT OR IGNORE INTO conflicts (record_id, kind, bundle_id, "
+                         "fingerprint, data, identity, sha256, at) VALUES (?,?,?,?,?,?,?,?)",
+                         (line.id, line.kind, self.manifest.bundle_id, self.manifest.fingerprint,
+                          interchange.canonical(data),
+                          None if identity is None else interchange.canonical(identity),
+                          line.sha256, at))
+        conn.executemany(
+            "INSERT OR REPLACE INTO provenance (record_id, bundle_id, fingerprint, device_id, "
+            "sequence, outcome, sha256, history, imported_at) VALUES (?,?,?,?,?,?,?,?,?)",
+            [(line.id, self.manifest.bundle_id, self.manifest.fingerprint,
+              self.manifest.device_id, self.manifest.sequence, self.outcomes[line.id],
+              line.sha256, json.dumps(line.history), at) for line in self.lines])
+        for line in self.lines:
+            getattr(self.result, self.outcomes[line.id]).append(line.id)
+        self.records_done = True
+
+    def _history_hashes(self, history: list[dict[str, Any]]) -> set[str]:
+        """The hashes a line's history lists, with those sealed to the organisation
+        opened (this is a coordinator's vault)."""
+        from testimony_app.core.identity import seal
+
+        found = {h["sha256"] for h in history}
+        found.update(h for h in (seal.open_hash(self.identity, item["sealed_sha256"])
+                                 for item in history if "sealed_sha256" in item) if h)
+        return found
+
+    def _decide(self, line: _Line) -> str:
+        row = self.stored.get(line.id)
+        if row is None:
+            return "added"
+        if row[0] != line.kind:
+            return "conflicting"
+        data = dict(line.data)
+        identity = data.pop("identity", None)
+        incoming = _stored_hash(interchange.canonical(data))
+        current = _stored_hash(row[1])
+        if incoming == current:
+            if line.kind != "person" or "sealed_identity" in data:
+                return "unchanged"
+            ident = self.conn.execute("SELECT data FROM identities WHERE person_id = ?",
+                                      (line.id,)).fetchone()
+            old = ident[0] if ident else None
+            new = None if identity is None else interchange.canonical(identity)
+            return "unchanged" if old == new else self._update_or_conflict(line.id)
+        if current in self._history_hashes(line.history):
+            return self._update_or_conflict(line.id)
+        ours = {_stored_hash(r[0]) for r in self.conn.execute(
+            "SELECT data FROM revisions WHERE record_id = ?", (line.id,))}
+        for (history,) in self.conn.execute("SELECT history FROM provenance WHERE "
+                                            "record_id = ?", (line.id,)):
+            ours.update(self._history_hashes(json.loads(history)))
+        if incoming in ours:
+            return "unchanged"  # an older version of what this vault already holds
+        return "conflicting"
+
+    def _update_or_conflict(self, record_id: str) -> str:
+        """A record changes only by the device that created it: another researcher's
+        bundle (trusted, signed, and free to claim any history) that would replace it
+        is kept as a conflict, and so is one that would replace a record the
+        coordinator made itself (no bundle brought it)."""
+        if self.manifest is None:
+            return "conflicting"
+        return "updated" if self._created_by_sender(record_id) else "conflicting"
+
+    def _created_by_sender(self, record_id: str) -> bool:
+        """Whether this bundle's device first brought the record here (one the
+        coordinator made itself came in no bundle: no sender created it)."""
+        if self.manifest is None:
+            return False
+        creator = self.conn.execute(
+            "SELECT fingerprint, device_id FROM provenance WHERE record_id = ? "
+            "AND outcome = 'added' ORDER BY imported_at, rowid LIMIT 1", (record_id,)).fetchone()
+        return creator is not None and tuple(creator) == (self.manifest.fingerprint,
+                                                          self.manifest.device_id)
+
+    # attachments
+
+    def _attachment_begin(self, meta: dict[str, Any]) -> None:
+        conn = self.conn
+        row = conn.execute("SELECT record_id, sha256, complete FROM attachments WHERE id = ?",
+                           (meta["id"],)).fetchone()
+        if self.entry is None:
+            raise _refuse("bundle_malformed")
+        # A sealed attachment (docs/FORMAT.md): the entry is its ciphertext; its seal
+        # holds the original's name, size and SHA-256, which this vault keeps.
+        self.att_sealed = None
+        size, sha, filename, extra = self.entry.size, self.entry.sha256, meta["filename"], {}
+        if "sealed" in meta:
+            from testimony_app.core.identity import seal
+
+            try:
+                self.att_sealed = seal.open_attachment_info(self.identity, meta["sealed"])
+            except ValueError:
+                raise _refuse("bundle_sealed_unreadable") from None
+            size, sha = self.att_sealed["size"], self.att_sealed["sha256"]
+            filename = self.att_sealed["filename"]
+            recording = self.att_sealed.get("meta", {}).get("recording")
+            extra = {"recording": recording} if isinstance(recording, dict) else {}
+        if row is not None:
+            if row[0] != meta["record_id"] or row[1] != sha or not row[2]:
+                raise _refuse("bundle_damaged")
+            self.att_store = False
+            return
+        if not conn.execute("SELECT 1 FROM records WHERE id = ?",
+                            (meta["record_id"],)).fetchone():
+            raise _refuse("bundle_missing_references")
+        # A new file joins a record only from the device that created it: another
+        # trusted researcher (free to send a copy of any record, unchanged) would
+        # otherwise add evidence under someone else's record. Kept whole or refused
+        # whole: a conflict holds record versions, not files.
+        if not self._created_by_sender(meta["record_id"]):
+            raise _refuse("bundle_attachment_not_owner")
+        conn.execute("INSERT INTO attachments (id, record_id, filename, media_type, size, "
+                     "sha256, chunk_size, created_at, complete, meta) "
+                     "VALUES (?,?,?,?,?,?,?,?,0,?)",
+                     (meta["id"], meta["record_id"], attachment._safe_name(filename),
+                      meta["media_type"][:100], size, sha, attachment.CHUNK,
+                      meta["created_at"], json.dumps(extra, ensure_ascii=False)))
+        self.att_store = True
+        self.att_seq = 0
+        self.att_chunk = bytearray()
+
+    def _attachment_data(self, data: memoryview) -> None:
+        if not self.att_store:
+            return
+        self.att_chunk += data
+        while len(self.att_chunk) >= attachment.CHUNK:
+            self._flush_chunk(bytes(self.att_chunk[:attachment.CHUNK]))
+            del self.att_chunk[:attachment.CHUNK]
+
+    def _flush_chunk(self, block: bytes) -> None:
+        if self.entry is None or self.entry.attachment is None:
+            raise _refuse("bundle_malformed")
+        # A zeroblob filled in place: binding a 1 MiB parameter copies it into memory
+        # SQLCipher locks and wipes, ~1.6x slower per chunk (bench/README.md).
+        # A sealed attachment's ciphertext is staged at negative seq numbers, opened
+        # into the real chunks once all of it has arrived and checked out.
+        seq = -1 - self.att_seq if self.att_sealed is not None else self.att_seq
+        rowid = self.conn.execute(
+            "INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (?,?,zeroblob(?))",
+            (self.entry.attachment["id"], seq, len(block))).lastrowid
+        with self.conn.open_blob("attachment_chunks", "data", rowid) as blob:
+            blob.write(block)
+        self.att_seq += 1
+
+    def _attachment_end(self) -> None:
+        if self.entry is None or self.entry.attachment is None:
+            raise _refuse("bundle_malformed")
+        if self.result is None:
+            raise _refuse("bundle_malformed")
+        att_id = self.entry.attachment["id"]
+        if self.att_store:
+            if self.att_chunk:
+                self._flush_chunk(bytes(self.att_chunk))
+                self.att_chunk = bytearray()
+            if self.att_sealed is not None:
+                self._open_sealed(att_id, self.att_sealed)
+            self.conn.execute("UPDATE attachments SET complete = 1 WHERE id = ?", (att_id,))
+            self.result.attachments_added.append(att_id)
+        else:
+            self.result.attachments_unchanged.append(att_id)
+
+    def _open_sealed(self, att_id: str, info: dict[str, Any]) -> None:
+        """Decrypt the staged ciphertext, streaming, into plaintext chunks; refuse the
+        bundle unless it opens and matches the original's size and SHA-256."""
+        reader = attachment.ChunkReader(self.conn, att_id, staged=True)
+        writer = attachment.ChunkWriter(self.conn, att_id)
+        try:
+            pyrage.decrypt_io(reader, writer, [self.identity])
+        except Exception:
+            failed = writer.error or reader.error
+            if failed is not None:
+                raise failed from None  # the database's, not the seal's
+            raise _refuse("bundle_sealed_unreadable") from None
+        writer.close()
+        if writer.size != info["size"] or writer.digest.hexdigest() != info["sha256"]:
+            raise _refuse("bundle_sealed_unreadable")
+        self.conn.execute("DELETE FROM attachment_chunks WHERE attachment_id = ? AND seq < 0",
+                          (att_id,))
+
+    # the end
+
+    def finish(self) -> ImportResult:
+        if self.state != "end" or self.manifest is None or self.result is None:
+            raise _refuse("bundle_truncated")
+        if self.next_entry != len(self.manifest.entries) or self.entry is not None:
+            raise _refuse("bundle_truncated")
+        return self.result
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        raise InputError("file_unreadable", path=str(path)) from None
+
+
+def import_bundle(session: OpenVault, path: Path, progress: Progress | None = None,
+                  cancelled: IsCancelled | None = None) -> ImportResult:
+    """Verify and import one bundle in one transaction: all of it, or nothing at all."""
+    return _import(session, path, progress, cancelled, dry_run=False)[0]
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What importing a bundle would do; nothing of it was committed."""
+
+    result: ImportResult  # counts, signer, sequence, and the gaps after this bundle
+    trusted: bool
+    words: str  # the signer's fingerprint read aloud
+    created_at: str
+    attachment_bytes: int
+
+
+def preview(session: OpenVault, path: Path, progress: Progress | None = None,
+            cancelled: IsCancelled | None = None) -> Preview:
+    """Run every check and every step of `import_bundle`, then roll it all back.
+
+    A signer nobody trusted yet is not a refusal here: the preview says who it is
+    (to compare the fingerprint and trust it) and what the bundle would change. A
+    bundle refused for any other reason raises, and its refusal is logged, as an
+    import would.
+    """
+    result, importer = _import(session, path, progress, cancelled, dry_run=True)
+    manifest = importer.manifest
+    return Preview(result, importer.trusted, org.fingerprint_words(result.signer),
+                   manifest.created_at if manifest else "",
+                   sum(e.size for e in manifest.entries if e.attachment is not None)
+                   if manifest else 0)
+
+
+def _import(session: OpenVault, path: Path, progress: Progress | None,
+            cancelled: IsCancelled | None, dry_run: bool) -> tuple[ImportResult, _Importer]:
+    conn = session.conn
+    identity = org.org_identity(conn)
+    size = _file_size(path)
+    importer = _Importer(session, size, progress, cancelled, allow_untrusted=dry_run)
+    try:
+        handle = path.open("rb")
+    except OSError:
+        raise InputError("file_unreadable", path=str(path)) from None
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("PRAGMA defer_foreign_keys = ON")
+    try:
+        with handle:
+            try:
+                pyrage.decrypt_io(handle, importer, [identity])
+            except (Refused, _AlreadyImported, Cancelled, InputError):
+                raise
+            except Exception:
+                if importer.error is not None:
+                    raise importer.error from None
+                _raise_decrypt_error()
+        result = importer.finish()
+        manifest = importer.manifest
+        if manifest is None:
+            raise _refuse("bundle_malformed")
+        if not importer.records_done and any(e.name == RECORDS for e in manifest.entries):
+            raise _refuse("bundle_truncated")
+        summary = {
+            "records": [{"id": line.id, "sha256": line.sha256, "revision": line.revision}
+                        for line in importer.lines],
+            "attachments": [{"id": e.attachment["id"], "sha256": e.sha256}
+                            for e in manifest.entries if e.attachment is not None],
+            "recipient": manifest.age_recipient,
+            "added": len(result.added), "updated": len(result.updated),
+            "unchanged": len(result.unchanged), "conflicting": len(result.conflicting)}
+        conn.execute("INSERT INTO received_bundles (bundle_id, fingerprint, device_id, sequence, "
+                     "created_at, imported_at, summary) VALUES (?,?,?,?,?,?,?)",
+                     (manifest.bundle_id, manifest.fingerprint, manifest.device_id,
+                      manifest.sequence, manifest.created_at, activity.now(),
+                      json.dumps(summary)))
+        # A trusted timestamp is asked for when a network allows (core/sync/timestamp.py),
+        # over the manifest and the researcher's log head ("seq:hash") it carries.
+        head = f"{manifest.log.seq}:{manifest.log.hash}" if manifest.log is not None else None
+        timestamp.queue(conn, manifest.bundle_id, importer.manifest_sha256, head)
+        result.missing_sequences = missing_sequences(conn, manifest.fingerprint,
+                                                     manifest.device_id)
+        result.log_warning = loghead.receive(conn, manifest.log, manifest.bundle_id,
+                                             manifest.fingerprint, manifest.device_id,
+                                             manifest.sequence, activity.now())
+        activity.record(conn, session.author, "import", manifest.bundle_id,
+                     signer=manifest.fingerprint, sequence=manifest.sequence,
+                     added=len(result.added), updated=len(result.updated),
+                     unchanged=len(result.unchanged), conflicting=len(result.conflicting),
+                     attachments=len(result.attachments_added),
+                     **({"log_warning": result.log_warning} if result.log_warning else {}))
+    except _AlreadyImported:
+        conn.execute("ROLLBACK")
+        if importer.result is None:
+            raise _refuse("bundle_malformed") from None
+        importer.result.already_imported = True
+        return importer.result, importer
+    except Refused as exc:
+        conn.execute("ROLLBACK")
+        _note_refusal(session, exc.code, importer)
+        raise
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    if dry_run:
+        conn.execute("ROLLBACK")
+        log.info("bundle previewed: sequence %d", result.sequence)
+        return result, importer
+    conn.execute("COMMIT")
+    log.info("bundle imported: sequence %d", result.sequence)
+    return result, importer
+
+
+def _raise_decrypt_error() -> None:
+    """Turn what pyrage raised (in an except clause) into our refusal."""
+    import sys
+
+    exc = sys.exc_info()[1]
+    text = str(exc).lower()
+    if isinstance(exc, pyrage.DecryptError) and "no matching keys" in text:
+        raise _refuse("bundle_not_for_us") from None
+    if isinstance(exc, pyrage.DecryptError) and "header" in text:
+        raise _refuse("not_a_bundle") from None
+    raise _refuse("bundle_damaged") from None
+
+
+def _note_refusal(session: OpenVault, code: str, importer: _Importer) -> None:
+    from testimony_app.core.vault.db import transaction
+
+    manifest = importer.manifest
+    with transaction(session.conn):
+        activity.record(session.conn, session.author, "import_refused",
+                     manifest.bundle_id if manifest else None, reason=code,
+                     signer=manifest.fingerprint if manifest else None)
+
+
+MAX_GAPS_REPORTED = 100
+
+
+def missing_sequences(conn: Any, fp: str, device_id: str) -> list[int]:
+    """The first missing sequence numbers (at most MAX_GAPS_REPORTED): a signed bundle
+    with an absurd sequence number must not make the importer count to it."""
+    seqs = sorted(r[0] for r in conn.execute(
+        "SELECT sequence FROM received_bundles WHERE fingerprint = ? AND device_id = ?",
+        (fp, device_id)))
+    missing: list[int] = []
+    previous = 0
+    for seq in seqs:
+        number = previous + 1
+        while number < seq and len(missing) < MAX_GAPS_REPORTED:
+            missing.append(number)
+            number += 1
+        if len(missing) >= MAX_GAPS_REPORTED:
+            break
+        previous = seq
+    return missing
+
+
+def gaps(conn: Any) -> list[tuple[str, str, int]]:
+    """(fingerprint, person's name, missing sequence) for every device heard from."""
+    result = []
+    for fp, device in conn.execute("SELECT DISTINCT fingerprint, device_id FROM received_bundles"
+                                   ).fetchall():
+        row = conn.execute("SELECT name FROM people WHERE fingerprint = ?", (fp,)).fetchone()
+        for n in missing_sequences(conn, fp, device):
+            result.append((fp, row[0] if row else fp, n))
+    return result
+
+
+@dataclass(frozen=True)
+class Researcher:
+    """A person whose key this vault knows, and what arrived from them."""
+
+    fingerprint: str
+    name: str
+    trusted: bool
+    words: str
+    bundles: int
+    last_sequence: int  # 0: nothing received yet
+    missing: tuple[int, ...]
+
+
+def researchers(conn: Any) -> list[Researcher]:
+    missing: dict[str, list[int]] = {}
+    for fp, _name, n in gaps(conn):
+        missing.setdefault(fp, []).append(n)
+    out = []
+    for person in org.people(conn):
+        count, last = conn.execute("SELECT count(*), coalesce(max(sequence), 0) FROM "
+                                   "received_bundles WHERE fingerprint = ?",
+                                   (person.fingerprint,)).fetchone()
+        out.append(Researcher(person.fingerprint, person.name, person.trusted,
+                              org.fingerprint_words(person.fingerprint), int(count), int(last),
+                              tuple(missing.get(person.fingerprint, ()))))
+    return out
+
+
+@dataclass(frozen=True)
+class Conflict:
+    id: int
+    record_id: str
+    kind: str
+    fingerprint: str
+    bundle_id: str
+    at: str
+    log_warning: str | None = None  # core/vault/loghead.py: the sender's log did not extend
+
+
+def conflicts(conn: Any) -> list[Conflict]:
+    return [Conflict(*r) for r in conn.execute(
+        "SELECT c.id, c.record_id, c.kind, c.fingerprint, c.bundle_id, c.at, h.warning "
+        "FROM conflicts c LEFT JOIN received_log_heads h ON h.bundle_id = c.bundle_id "
+        "ORDER BY c.id")]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    bundle_id: str
+    fingerprint: str
+    name: str
+    device_id: str
+    sequence: int
+    outcome: str
+    imported_at: str
+    log_warning: str | None = None  # core/vault/loghead.py: the sender's log did not extend
+
+
+def provenance(conn: Any, record_id: str) -> list[Provenance]:
+    return [Provenance(*r) for r in conn.execute(
+        "SELECT p.bundle_id, p.fingerprint, coalesce(pe.name, ''), p.device_id, p.sequence, "
+        "p.outcome, p.imported_at, h.warning FROM provenance p LEFT JOIN people pe "
+        "ON pe.fingerprint = p.fingerprint LEFT JOIN received_log_heads h "
+        "ON h.bundle_id = p.bundle_id WHERE p.record_id = ? ORDER BY p.imported_at",
+        (record_id,))]

@@ -1,0 +1,2 @@
+"""The coordinator's workspace over many researchers' records: corroboration, source
+independence, figures (stats), discrepancies and provenance."""

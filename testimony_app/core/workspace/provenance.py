@@ -1,0 +1,139 @@
+"""Where a record came from: researcher, device, bundle, sequence, when it was
+recorded and imported, and its revisions on both sides.
+
+A record received in a sync bundle has one `provenance` row per bundle that
+carried it (core/sync/bundle.py writes them on import, with the history of revisions
+as the researcher's vault held it). A record made in this vault has none, and
+says so (`local`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from testimony_app.core.records import store
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """One bundle that carried the record, and what the import did with it."""
+
+    bundle_id: str
+    fingerprint: str
+    researcher: str  # the name this vault trusts the fingerprint under ('' if unknown)
+    trusted: bool
+    device_id: str
+    sequence: int
+    outcome: str  # added, updated, unchanged, conflicting
+    created_at: str  # when the researcher made the bundle
+    imported_at: str
+    log_warning: str | None = None  # core/vault/loghead.py: the sender's log did not extend
+
+
+@dataclass(frozen=True)
+class OriginRevision:
+    """A revision as the researcher's vault recorded it (sent in the bundle)."""
+
+    revision: int
+    at: str
+    author: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Provenance:
+    record_id: str
+    kind: str
+    local: bool  # made in this vault, not received in a bundle
+    researcher: str | None
+    fingerprint: str | None
+    trusted: bool | None
+    device_id: str | None
+    bundle_id: str | None
+    sequence: int | None
+    outcome: str | None
+    recorded_at: str  # the first revision, where the record was made
+    recorded_by: str
+    imported_at: str | None  # first import into this vault
+    last_imported_at: str | None
+    arrivals: tuple[Arrival, ...]
+    origin_revisions: tuple[OriginRevision, ...]
+    revisions: tuple[store.Revision, ...]  # in this vault
+    conflicts: int  # versions from bundles that conflicted with this vault's, kept aside
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_ORIGIN = ("added",)
+
+
+def provenance(conn: Any, record_id: str) -> Provenance:
+    """The provenance of one record (NotFound if the vault has no such record)."""
+    rec = store.get(conn, record_id, with_identity=False)
+    revisions = tuple(store.history(conn, record_id))
+    arrivals = tuple(Arrival(r[0], r[1], r[2] or "", bool(r[3]), r[4], int(r[5]), r[6],
+                             r[7] or "", r[8], r[9]) for r in conn.execute(
+        "SELECT p.bundle_id, p.fingerprint, pe.name, coalesce(pe.trusted, 0), p.device_id, "
+        "p.sequence, p.outcome, b.created_at, p.imported_at, h.warning FROM provenance p "
+        "LEFT JOIN people pe ON pe.fingerprint = p.fingerprint "
+        "LEFT JOIN received_bundles b ON b.bundle_id = p.bundle_id "
+        "LEFT JOIN received_log_heads h ON h.bundle_id = p.bundle_id "
+        "WHERE p.record_id = ? ORDER BY p.imported_at, p.sequence", (record_id,)))
+    conflicts = int(conn.execute("SELECT count(*) FROM conflicts WHERE record_id = ?",
+                                 (record_id,)).fetchone()[0])
+    origin = next((a for a in arrivals if a.outcome in _ORIGIN), None)
+    first_local = revisions[0] if revisions else None
+    if origin is None:
+        device = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
+        return Provenance(
+            record_id, rec.kind, True, None, None, None, device[0] if device else None,
+            None, None, None, first_local.at if first_local else rec.created_at,
+            first_local.author if first_local else "",
+            arrivals[0].imported_at if arrivals else None,
+            arrivals[-1].imported_at if arrivals else None, arrivals, (), revisions, conflicts)
+    history = _origin_history(conn, record_id)
+    first = history[0] if history else None
+    return Provenance(
+        record_id, rec.kind, False, origin.researcher, origin.fingerprint, origin.trusted,
+        origin.device_id, origin.bundle_id, origin.sequence, origin.outcome,
+        first.at if first else origin.created_at, first.author if first else "",
+        origin.imported_at, arrivals[-1].imported_at, arrivals, history, revisions, conflicts)
+
+
+def _origin_history(conn: Any, record_id: str) -> tuple[OriginRevision, ...]:
+    """The researcher's revisions, merged over every bundle that carried the record."""
+    seen: dict[tuple[int, str], OriginRevision] = {}
+    for (raw,) in conn.execute("SELECT history FROM provenance WHERE record_id = ? "
+                               "ORDER BY imported_at", (record_id,)):
+        try:
+            items = json.loads(raw)
+        except ValueError:
+            continue
+        for item in items if isinstance(items, list) else []:
+            try:
+                rev = OriginRevision(int(item["revision"]), str(item["at"]),
+                                     str(item["author"]), str(item["action"]))
+            except (KeyError, TypeError, ValueError):
+                continue
+            seen[(rev.revision, rev.at)] = rev
+    return tuple(sorted(seen.values(), key=lambda r: (r.revision, r.at)))
+
+
+def researchers_of(conn: Any, record_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """record id -> [(fingerprint, name)] of the researchers whose bundles carried it
+    (empty for records made in this vault)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for start in range(0, len(record_ids), 500):
+        part = record_ids[start:start + 500]
+        marks = ",".join("?" * len(part))
+        sql = ("SELECT DISTINCT p.record_id, p.fingerprint, coalesce(pe.name, '') FROM "  # noqa: S608
+               "provenance p LEFT JOIN people pe ON pe.fingerprint = p.fingerprint WHERE "
+               f"p.record_id IN ({marks}) ORDER BY p.imported_at")
+        for rid, fp, name in conn.execute(sql, part):
+            pairs = out.setdefault(rid, [])
+            if (fp, name) not in pairs:
+                pairs.append((fp, name))
+    return out

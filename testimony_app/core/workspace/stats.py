@@ -1,0 +1,667 @@
+"""Figures: victims by month, incident type, place, sex, age group, victim status or
+perpetrator, with women and children.
+
+Three kinds of rows, never mixed:
+
+- `reported`: one figure as its source published it: its number, qualifier, parts
+  (each with its own qualifier), place, period with its precision, and source.
+  A reported figure is never added to another, nor split into numbers its source
+  did not give: by sex or age group, a figure shows under each category its source
+  gave a part for, and whole under "all".
+- `documented`: cases recorded in this vault, counted here (`computed` is true and
+  `parts` lists the records counted). Qualifiers are kept: a sum that includes an
+  "at least" is itself "at least".
+- `total`: only when asked for (`totals`): the sum of one source's figures in one
+  cell, computed here, with its parts and the weakest of their qualifiers; never
+  made when the figures overlap (the same days and places counted twice).
+
+By month, a date or period that crosses a month boundary is filed under its span
+("2016-11/2016-12", open ends as ".."), with `spans_months` true, never under the
+month it starts. A person merged into another (duplicates) is counted once per row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from testimony_app import i18n
+from testimony_app.core.common import outfile
+from testimony_app.core.identity import duplicates
+from testimony_app.core.records import breakdown, dates, vocab
+from testimony_app.i18n import N_, _, ngettext
+
+DOCUMENTED = "documented"
+REPORTED, TOTAL = "reported", "total"
+ALL = "all"  # by sex or age group: a reported figure as a whole
+GROUPINGS = ("month", "type", "place", "sex", "age_group", "status", "perpetrator")
+ALIASES = {"victim_status": "status", "incident_type": "type"}
+# Place levels from the widest; a village is counted where a neighbourhood would be.
+RANK = {"country": 0, "governorate": 1, "city": 2, "district": 3, "neighbourhood": 4,
+        "village": 4, "site": 5}
+LEVELS = ("country", "governorate", "city", "district", "neighbourhood", "site")
+# The row field holding the category of each grouping (type rows have no other).
+CATEGORY = {"month": "month", "type": "incident_type", "place": "place_id", "sex": "sex",
+            "age_group": "age_group", "status": "victim_status", "perpetrator": "perpetrator"}
+NO_PLACE = "(no place)"
+UNKNOWN_SOURCE = "(unknown source)"
+
+SEX_LABELS = {"female": N_("female"), "male": N_("male"), "unknown": N_("sex not given"),
+              ALL: N_("all (the figure as a whole)")}
+AGE_LABELS = {"child": N_("child"), "adult": N_("adult"), "elderly": N_("elderly"),
+              "unknown": N_("age not given"), ALL: N_("all (the figure as a whole)")}
+
+
+def grouping(by: str) -> str:
+    """The canonical name of a grouping ('victim_status' is 'status')."""
+    by = ALIASES.get(by, by)
+    if by not in GROUPINGS:
+        raise ValueError("unknown grouping")
+    return by
+
+
+def combine(qualifiers: Iterable[str]) -> str:
+    """The qualifier of a sum: the weakest of its parts' (core/breakdown)."""
+    return breakdown.combine(qualifiers)
+
+
+def remainder(whole: str, parts: Iterable[str]) -> str:
+    """The qualifier of a whole less its parts ("at least 61, of which 11 women":
+    at least 50 others only if the 11 is not itself a lower bound)."""
+    found = set(parts)
+    if whole == "exact" and found <= {"exact"}:
+        return "exact"
+    if whole in ("at_least", "perhaps_more") and found <= {"exact", "at_most"}:
+        return "at_least"
+    if whole in ("exact", "at_most") and found <= {"exact", "at_least", "perhaps_more"}:
+        return "at_most"
+    return "approximately"
+
+
+def month_key(date: dict[str, Any]) -> str:
+    """The month a date falls in ("2016-12"), or the months it spans
+    ("2016-11/2016-12"; an open end is "..")."""
+    first, last = dates.start(date)[:7] or "..", dates.end(date)[:7]
+    if last.startswith("9999"):
+        last = ".."
+    return first if first == last else f"{first}/{last}"
+
+
+def spans_months(key: str) -> bool:
+    return "/" in key
+
+
+@dataclass
+class Row:
+    """A count made here: documented cases of one category, type and row."""
+
+    key: dict[str, str]
+    victims: int = 0
+    women: int = 0
+    children: int = 0
+    qualifiers: set[str] = field(default_factory=set)
+    women_qualifiers: set[str] = field(default_factory=set)
+    children_qualifiers: set[str] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)
+    persons: set[str] = field(default_factory=set)
+
+    @property
+    def records(self) -> int:
+        return len(self.ids)
+
+    @property
+    def qualifier(self) -> str:
+        return combine(self.qualifiers)
+
+    def as_json(self) -> dict[str, Any]:
+        return {**self.key, "kind": DOCUMENTED, "computed": True,
+                "victims": self.victims, "qualifier": self.qualifier,
+                "women": self.women, "women_qualifier": combine(self.women_qualifiers),
+                "children": self.children,
+                "children_qualifier": combine(self.children_qualifiers),
+                "records": self.records, "parts": sorted(self.ids),
+                "spans_months": spans_months(self.key.get("month", ""))}
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Rows (dicts, JSON-ready) of kind `documented`, `reported` and, when asked
+    for, `total`; see the module's docstring."""
+
+    by: str
+    rows: list[dict[str, Any]]
+    level: str | None = None
+    totals: bool = False
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A share of a documented victim entry falling under one category."""
+
+    category: str
+    victims: int
+    qualifier: str
+    women: int = 0
+    women_qualifier: str = "exact"
+    children: int = 0
+    children_qualifier: str = "exact"
+
+
+def count_children(given: dict[str, Any]) -> int:
+    return sum(breakdown.count(given, k) for k in ("girls", "boys", "children"))
+
+
+def age_group(person: dict[str, Any]) -> str:
+    """child (under 18), adult, elderly or unknown: the age decides when it is known."""
+    given = person.get("age_group", "unknown")
+    if "age" in person:
+        if int(person["age"]) < 18:
+            return "child"
+        return given if given in ("adult", "elderly") else "adult"
+    return str(given)
+
+
+def _women_children(given: dict[str, Any], qualifier: str,
+                    codes: tuple[str, ...] = ("girls", "boys", "children")
+                    ) -> tuple[int, str, int, str]:
+    parts = breakdown.parts(given, qualifier)
+    women = parts.get("women", (0, "exact"))
+    kids = [parts[c] for c in codes if c in parts]
+    return (women[0], women[1], sum(n for n, _q in kids), combine(q for _n, q in kids))
+
+
+def _split(by: str, category: str, count: int, qualifier: str,
+           given: dict[str, Any]) -> list[_Part]:
+    """A documented group by the grouping's categories: the parts its breakdown
+    gives, and the rest (with the qualifier a remainder has) as not given."""
+    women, wq, kids, kq = _women_children(given, qualifier)
+    if by not in ("sex", "age_group"):
+        return [_Part(category, count, qualifier, women, wq, kids, kq)]
+    facet = breakdown.by_facet(given, qualifier, 0 if by == "sex" else 1)
+    parts = breakdown.parts(given, qualifier)
+    out = []
+    for value, (n, q) in facet.items():
+        if by == "sex":
+            w = parts.get("women", (0, "exact")) if value == "female" else (0, "exact")
+            kid_code = {"female": "girls", "male": "boys"}[value]
+            k = parts.get(kid_code, (0, "exact"))
+        else:
+            w = parts.get("women", (0, "exact")) if value == "adult" else (0, "exact")
+            k = (n, q) if value == "child" else (0, "exact")
+        out.append(_Part(value, n, q, w[0], w[1], k[0], k[1]))
+    rest = count - sum(n for n, _q in facet.values())
+    if rest > 0:
+        k = parts.get("children", (0, "exact")) if by == "sex" else (0, "exact")
+        out.append(_Part("unknown", rest, remainder(qualifier, (q for _n, q in facet.values())),
+                         0, "exact", k[0], k[1]))
+    return [p for p in out if p.victims]
+
+
+def source_labels(records: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """source id -> the name its figures are shown under. A name two source records
+    share, or that is a word of this module ("documented"), gets the id's first
+    characters: figures of two records are never put in one row."""
+    names = {s["id"]: str(s["name"]) for s in records}
+    count: dict[str, int] = {}
+    for name in names.values():
+        count[name] = count.get(name, 0) + 1
+    return {sid: name if count[name] == 1 and name not in (DOCUMENTED, UNKNOWN_SOURCE)
+            else f"{name} ({sid[:8]})" for sid, name in names.items()}
+
+
+def source_label(labels: dict[str, str], source_id: str) -> str:
+    return labels.get(source_id) or f"{UNKNOWN_SOURCE} ({str(source_id)[:8]})"
+
+
+def load(conn: Any, kind: str) -> list[dict[str, Any]]:
+    return [json.loads(r[0]) for r in conn.execute(
+        "SELECT data FROM records WHERE kind = ? ORDER BY sort_date, id", (kind,))]
+
+
+class Places:
+    """The place hierarchy: names in a language, ancestors at a level."""
+
+    def __init__(self, records: list[dict[str, Any]], language: str = "en") -> None:
+        self.by_id = {p["id"]: p for p in records}
+        self.language = language
+
+    def name(self, place_id: str | None) -> str:
+        names = self.by_id.get(place_id or "", {}).get("name", {})
+        return str(names.get(self.language) or names.get("en")
+                   or next(iter(names.values()), NO_PLACE))
+
+    def chain(self, place_id: str | None) -> list[str]:
+        """The place and its ancestors, nearest first (a cycle is cut)."""
+        out: list[str] = []
+        while place_id and place_id in self.by_id and place_id not in out:
+            out.append(place_id)
+            place_id = self.by_id[place_id].get("parent")
+        return out
+
+    def at_level(self, place_id: str | None, level: str | None) -> str:
+        """The place's ancestor at `level`, or the place itself when it is no finer than
+        that level (an incident known only by its city stays under the city)."""
+        if not place_id:
+            return ""
+        if level is None:
+            return place_id
+        for ancestor in self.chain(place_id):
+            if RANK.get(self.by_id[ancestor].get("level", ""), 99) <= RANK[level]:
+                return ancestor
+        return place_id
+
+    def key(self, place_id: str) -> dict[str, str]:
+        level = str(self.by_id.get(place_id, {}).get("level", "")) if place_id else ""
+        return {"place": self.name(place_id) if place_id else NO_PLACE, "place_id": place_id,
+                "place_level": level}
+
+
+def bounds(period: dict[str, Any]) -> tuple[str, str]:
+    return dates.start(period) or "0000-01-01", dates.end(period)
+
+
+@dataclass(frozen=True)
+class Span:
+    """An aggregate's extent: its days, its place and the places enclosing it."""
+
+    agg: dict[str, Any]
+    start: str
+    end: str
+    place: str  # "" when the aggregate names no place
+    chain: tuple[str, ...]  # the place, then its ancestors
+    group: tuple[str, ...] = ()  # only aggregates of the same group may cover each other
+
+    @property
+    def id(self) -> str:
+        return str(self.agg["id"])
+
+
+def span(agg: dict[str, Any], places: Places, group: tuple[str, ...] = ()) -> Span:
+    start, end = bounds(agg["period"])
+    place = agg.get("place") or ""
+    return Span(agg, start, end, place, tuple(places.chain(place)), group)
+
+
+def apart(a: Span, b: Span) -> bool:
+    """True when two figures cannot count the same people: other days, or places
+    neither of which lies within the other."""
+    if a.end < b.start or b.end < a.start:
+        return True
+    return bool(a.place and b.place) and a.place not in b.chain and b.place not in a.chain
+
+
+def covering(spans: Iterable[Span]) -> dict[str, str]:
+    """id -> id of another aggregate of the same source, type and group whose period
+    and place include it (adding both would count twice). Of two alike, the first id
+    counts. One sort and a sweep, so thousands of daily figures stay fast: in start
+    order (longer, then wider, first), a figure is covered when one seen before it,
+    for its place or an enclosing one (or for no place), reaches as far."""
+    buckets: dict[tuple[Any, ...], list[Span]] = {}
+    for sp in spans:
+        buckets.setdefault((sp.agg["source"], sp.agg["incident_type"], sp.group),
+                           []).append(sp)
+    out: dict[str, str] = {}
+    for bucket in buckets.values():
+        bucket.sort(key=lambda sp: sp.id)
+        bucket.sort(key=lambda sp: len(sp.chain))
+        bucket.sort(key=lambda sp: sp.end, reverse=True)
+        bucket.sort(key=lambda sp: sp.start)
+        furthest: dict[str, tuple[str, str]] = {}  # place ("" none) -> (latest end, id)
+        for sp in bucket:
+            for place in (*sp.chain, ""):
+                seen = furthest.get(place)
+                if seen is not None and seen[0] >= sp.end:
+                    out[sp.id] = seen[1]
+                    break
+            seen = furthest.get(sp.place)
+            if seen is None or sp.end > seen[0]:
+                furthest[sp.place] = (sp.end, sp.id)
+    return out
+
+
+def reported_figure(agg: dict[str, Any], source: str, places: Places) -> dict[str, Any]:
+    """One aggregate as its source published it (JSON-ready)."""
+    given = agg.get("breakdown", {})
+    parts = breakdown.parts(given, agg["qualifier"])
+    women = parts.get("women")
+    kids = parts.get("children") if not ({"girls", "boys"} & set(parts)) else None
+    period = agg["period"]
+    return {"kind": REPORTED, "computed": False, "id": agg["id"], "source": source,
+            "source_id": agg["source"], "incident_type": agg["incident_type"],
+            "victims": agg["count"], "qualifier": agg["qualifier"],
+            "women": None if women is None else women[0],
+            "women_qualifier": None if women is None else women[1],
+            "children": None if kids is None else kids[0],
+            "children_qualifier": None if kids is None else kids[1],
+            "breakdown": breakdown.as_json(given, agg["qualifier"]),
+            "period": period, "precision": period["precision"],
+            "period_text": period.get("text", ""),
+            "from": dates.start(period), "to": dates.end(period),
+            "figure_place_id": agg.get("place") or "",
+            "figure_place": places.name(agg.get("place")) if agg.get("place") else "",
+            "count_from_parts": bool(agg.get("count_from_parts")),
+            "records": 1, "spans_months": spans_months(month_key(period))}
+
+
+def compute(conn: Any, by: str = "month", level: str | None = None,
+            language: str = "en", totals: bool = False) -> Figures:
+    """Figures grouped `by` one of GROUPINGS; places at `level` (None: as recorded);
+    `totals` adds, where one source gave several figures in one cell, their sum
+    computed here."""
+    by = grouping(by)
+    if level is not None and level not in RANK:
+        raise ValueError("unknown place level")
+    merged = duplicates.canonical(conn)
+    persons = {p["id"]: p for p in load(conn, "person")}
+    places = Places(load(conn, "place"), language)
+    sources = source_labels(load(conn, "source"))
+    rows: dict[tuple[str, ...], Row] = {}
+
+    def key_for(category: str, month: str, type_: str, source: str,
+                place: str | None) -> dict[str, str]:
+        if by == "month":
+            return {"month": month, "incident_type": type_, "source": source}
+        if by == "type":
+            return {"incident_type": type_, "source": source}
+        if by == "place":
+            return {**places.key(places.at_level(place, level)), "incident_type": type_,
+                    "source": source}
+        return {CATEGORY[by]: category, "incident_type": type_, "source": source}
+
+    def add(key: dict[str, str], record_id: str, part: _Part | None,
+            person: str | None = None) -> None:
+        row = rows.setdefault(tuple(key.values()), Row(key))
+        row.ids.add(record_id)
+        if part is None:
+            return
+        if person is not None:
+            if person in row.persons:
+                return  # the same person (or one merged into it) counts once
+            row.persons.add(person)
+        row.victims += part.victims
+        row.qualifiers.add(part.qualifier)
+        if part.women:
+            row.women += part.women
+            row.women_qualifiers.add(part.women_qualifier)
+        if part.children:
+            row.children += part.children
+            row.children_qualifiers.add(part.children_qualifier)
+
+    for incident in load(conn, "incident"):
+        month = month_key(incident["date"])
+        type_, place = incident["type"], incident.get("place")
+        perpetrator = incident.get("perpetrator", {}).get("category", "unknown")
+        if by in ("month", "type", "place", "perpetrator"):
+            add(key_for(perpetrator, month, type_, DOCUMENTED, place), incident["id"], None)
+        for victim in incident.get("victims", []):
+            status = victim.get("status", "unknown")
+            context = perpetrator if by == "perpetrator" else status
+            if "group" in victim:
+                group = victim["group"]
+                for part in _split(by, context, group["count"], group["qualifier"],
+                                   group.get("breakdown", {})):
+                    add(key_for(part.category, month, type_, DOCUMENTED, place),
+                        incident["id"], part)
+                continue
+            pid = merged.get(victim["person"], victim["person"])
+            person = persons.get(pid) or persons.get(victim["person"], {})
+            group_of_age = age_group(person)
+            sex = str(person.get("sex", "unknown"))
+            child = group_of_age == "child"
+            woman = sex == "female" and not child
+            category = {"sex": sex, "age_group": group_of_age}.get(by, context)
+            add(key_for(category, month, type_, DOCUMENTED, place), incident["id"],
+                _Part(category, 1, "exact", int(woman), "exact", int(child), "exact"), pid)
+
+    out = [r.as_json() for r in rows.values()]
+    for agg in load(conn, "aggregate"):
+        figure = reported_figure(agg, source_label(sources, agg["source"]), places)
+        key = key_for("unknown", month_key(agg["period"]), agg["incident_type"],
+                      figure["source"], agg.get("place"))
+        if by not in ("sex", "age_group"):
+            out.append({**key, **figure, "part": ""})
+            continue
+        field_ = CATEGORY[by]
+        out.append({**key, field_: ALL, **figure, "part": ""})
+        facet = 0 if by == "sex" else 1
+        for code, (n, q) in breakdown.parts(agg.get("breakdown"), agg["qualifier"]).items():
+            value = vocab.BREAKDOWN_FACETS.get(code, (None, None))[facet]
+            if value is not None:
+                out.append({**key, field_: value, **figure, "part": code,
+                            "victims": n, "qualifier": q})
+    if totals:
+        out += _totals(out, by, places)
+    out.sort(key=_order)
+    return Figures(by, out, level, totals)
+
+
+def _order(row: dict[str, Any]) -> tuple[Any, ...]:
+    lead = [str(v) for k, v in row.items() if k in CATEGORY.values() or k == "place"]
+    kind = {DOCUMENTED: 0, REPORTED: 1, TOTAL: 2}[row["kind"]]
+    return (*lead, row["incident_type"], row["source"] != DOCUMENTED, row["source"], kind,
+            row.get("from", ""), row.get("figure_place", ""), row.get("id", ""))
+
+
+def _totals(rows: list[dict[str, Any]], by: str, places: Places) -> list[dict[str, Any]]:
+    """One source's reported figures of one cell added up, computed here; none where
+    two of them may count the same people."""
+    field_ = CATEGORY[by]
+    cells: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["kind"] == REPORTED:
+            cells.setdefault((str(row.get(field_, "")), row["incident_type"],
+                              row["source_id"], row["part"]), []).append(row)
+    out = []
+    for figures in cells.values():
+        if len(figures) < 2:
+            continue
+        spans = [span({"id": f["id"], "source": f["source_id"],
+                       "incident_type": f["incident_type"], "period": f["period"],
+                       "place": f["figure_place_id"]}, places) for f in figures]
+        if any(not apart(a, b) for i, a in enumerate(spans) for b in spans[i + 1:]):
+            continue
+        first = figures[0]
+        lead = {k: first[k] for k in first if k in CATEGORY.values()
+                or k in ("place", "place_id", "place_level", "source", "source_id")}
+        out.append({**lead, "kind": TOTAL, "computed": True, "part": first["part"],
+                    "victims": sum(int(f["victims"]) for f in figures),
+                    "qualifier": combine(f["qualifier"] for f in figures),
+                    "women": None, "children": None, "records": len(figures),
+                    "parts": [f["id"] for f in figures],
+                    "of": [{"id": f["id"], "victims": f["victims"], "qualifier": f["qualifier"],
+                            "figure_place": f["figure_place"],
+                            "period": period_text(f["period"])} for f in figures],
+                    "spans_months": any(f["spans_months"] for f in figures)})
+    return out
+
+
+# -- labels and CSV ------------------------------------------------------------
+
+
+def category_label(by: str, code: str, language: str = "en") -> str:
+    """Words for a category code (sex and age group in the UI language)."""
+    by = grouping(by)
+    if by == "type":
+        return vocab.label("incident_type", code, language)
+    if by == "status":
+        return vocab.label("victim_status", code, language)
+    if by == "perpetrator":
+        return vocab.label("perpetrator", code, language)
+    if by == "sex":
+        return _(SEX_LABELS[code]) if code in SEX_LABELS else code
+    if by == "age_group":
+        return _(AGE_LABELS[code]) if code in AGE_LABELS else code
+    return code
+
+
+def row_label(figures: Figures, row: dict[str, Any], language: str = "en") -> str:
+    """Words for a row's category; a place coarser than the level asked for says its
+    own level ("Aleppo (city)" when counting by neighbourhood); months a figure spans
+    say so ("2016-11 to 2016-12 (spans months)")."""
+    if figures.by == "place":
+        level = row.get("place_level", "")
+        if figures.level and level and RANK.get(level, 99) < RANK[figures.level]:
+            return _("{place} ({level})").format(place=row["place"],
+                                                 level=_(LEVEL_LABELS.get(level, level)))
+        return str(row["place"])
+    if figures.by == "month":
+        return month_label(str(row["month"]))
+    return category_label(figures.by, str(row[CATEGORY[figures.by]]), language)
+
+
+def month_label(key: str) -> str:
+    """A month key in words: the month itself, or the span it crosses, marked."""
+    if not spans_months(key):
+        return key
+    first, last = key.split("/")
+    return _("{first} to {last} (spans months)").format(
+        first=_("…") if first == ".." else first, last=_("…") if last == ".." else last)
+
+
+def qualified(count: int, qualifier: str, number: Callable[[int], str] = str) -> str:
+    """A count with its qualifier in words: "at least 1,897" (number formats digits)."""
+    if qualifier not in QUALIFIED:
+        return number(count)
+    return _(QUALIFIED[qualifier]).format(n=number(count))
+
+
+# A figure's qualifier as a sign, where there is no room for words (chart labels,
+# table cells). ≥ and ≤ are mirrored characters: in right-to-left text ≥ is drawn
+# as ≤, the opposite meaning. The sign and its number are therefore set inside a
+# left-to-right isolate, where nothing is mirrored and the sign stays before the number.
+SIGNS = {"at_least": "≥", "perhaps_more": "≥", "approximately": "~", "at_most": "≤"}
+LRI, PDI = "\u2066", "\u2069"
+
+
+def ltr(text: str) -> str:
+    """Text kept left-to-right and unmirrored whatever surrounds it."""
+    return f"{LRI}{text}{PDI}" if text else text
+
+
+def signed(count_text: str, qualifier: str) -> str:
+    """"≥61" for an at-least figure, isolated so that it never reads "≤61"; an
+    exact figure is the number alone. An unknown qualifier is read as approximate."""
+    if qualifier in ("exact", ""):
+        return count_text
+    return ltr(SIGNS.get(qualifier, "~") + count_text)
+
+
+def sign_legend() -> str:
+    """The key to the signs, each sign isolated like the figures it explains."""
+    return _("{ge} at least, {le} up to, {approx} approximately.").format(
+        ge=ltr("≥"), le=ltr("≤"), approx=ltr("~"))
+
+
+def parts_text(row: dict[str, Any], number: Callable[[int], str] = str,
+               language: str = "en") -> str:
+    """A reported figure's parts as its source gave them: "299 children; 678
+    civilian adults; 28 wounded"."""
+    return i18n.join(
+        f"{qualified(int(p['count']), str(p['qualifier']), number)} "
+        f"{vocab.label('breakdown', code, language)}"
+        for code, p in (row.get("breakdown") or {}).items())
+
+
+def figure_text(row: dict[str, Any], number: Callable[[int], str] = str,
+                language: str = "en") -> str:
+    """A row in words: a reported figure with its place, period and parts; a count
+    made here says so, with how many parts."""
+    count = qualified(int(row["victims"]), str(row["qualifier"]), number)
+    if row.get("part"):
+        count += " " + vocab.label("breakdown", str(row["part"]), language)
+    if row["kind"] == REPORTED:
+        where = [str(row["figure_place"])] if row.get("figure_place") else []
+        parts = parts_text(row, number, language) if not row.get("part") else ""
+        if parts and row.get("count_from_parts"):
+            count = _("{count} (computed here from its parts: {parts})").format(
+                count=count, parts=parts)
+        elif parts:
+            count = f"{count} ({parts})"
+        return i18n.join([count, *where, period_text(row["period"])])
+    if row["kind"] == TOTAL:
+        parts = " + ".join(
+            "{} ({})".format(qualified(int(f["victims"]), str(f["qualifier"]), number),
+                             i18n.join(x for x in (f["figure_place"], f["period"]) if x))
+            for f in row.get("of", []))
+        return _("{count}, computed here: {parts}").format(count=count, parts=parts)
+    return ngettext("{count}: counted here from {n} record",
+                    "{count}: counted here from {n} records", int(row["records"])).format(
+        count=count, n=number(int(row["records"])))
+
+
+def period_text(period: dict[str, Any]) -> str:
+    """A figure's period as its source gave it: its words, or its dates by precision."""
+    if period.get("text"):
+        return str(period["text"])
+    precision = period["precision"]
+    if precision in ("range", "approximate"):
+        text = f"{period['from']} – {period['to']}"
+        return _("about {period}").format(period=text) if precision == "approximate" else text
+    if precision == "before":
+        return _("before {date}").format(date=period["value"])
+    if precision == "after":
+        return _("after {date}").format(date=period["value"])
+    return str(period["value"])
+
+
+QUALIFIED = {"at_least": N_("at least {n}"), "approximately": N_("about {n}"),
+             "perhaps_more": N_("{n}, perhaps more"), "at_most": N_("up to {n}")}
+LEVEL_LABELS = {"country": N_("country"), "governorate": N_("governorate"),
+                "city": N_("city"), "district": N_("district"),
+                "neighbourhood": N_("neighbourhood"), "village": N_("village"),
+                "site": N_("site")}
+
+
+COMMON_COLUMNS = ["incident_type", "kind", "source", "qualifier", "victims", "part",
+                  "women", "women_qualifier", "children", "children_qualifier", "breakdown",
+                  "from", "to", "precision", "period_text", "figure_place", "records",
+                  "parts", "note"]
+LEAD_COLUMNS = {"month": ["month"], "type": [], "place": ["place", "place_id", "place_level"],
+                "sex": ["sex"], "age_group": ["age_group"], "status": ["victim_status"],
+                "perpetrator": ["perpetrator"]}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n",
+                 "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and their full-width forms
+
+
+def safe_cell(value: Any) -> str:
+    """A CSV cell a spreadsheet will not run: text starting like a formula (after any
+    spaces, which some spreadsheets skip) gets a '."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.lstrip(" ").startswith(FORMULA_START) else text
+
+
+def csv_rows(figures: Figures) -> list[list[str]]:
+    """Header, then one row per figure: a reported figure as its source gave it, a
+    count or total made here with `computed_here` in its note and its parts' ids."""
+    lead = LEAD_COLUMNS[figures.by]
+    header = lead + COMMON_COLUMNS
+    table = [header]
+    for row in figures.rows:
+        notes = (["computed_here"] if row.get("computed") else []) + (
+            ["spans_months"] if row.get("spans_months") else [])
+        cells = {**row, "note": " ".join(notes),
+                 "parts": " ".join(row.get("parts", [row.get("id", "")])),
+                 "breakdown": "; ".join(f"{code}={p['qualifier']}:{p['count']}"
+                                        for code, p in (row.get("breakdown") or {}).items())}
+        table.append([safe_cell(cells.get(c, "")) for c in header])
+    return table
+
+
+def to_csv(figures: Figures) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(csv_rows(figures))
+    return buffer.getvalue()
+
+
+def write_csv(figures: Figures, target: Path) -> int:
+    """Write the figures as CSV (UTF-8, header row); refuses a file that exists.
+    Returns the number of figure rows."""
+    data = to_csv(figures).encode("utf-8")
+    with outfile.new_file(target) as handle:
+        handle.write(data)
+    return len(figures.rows)
