@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$HOME/.pyenv/versions/
 	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
 STAMP := $(VENV)/.installed
 
-.PHONY: system-packages run test lint typecheck pytest bench bench-small demo demo-workspace clean help translations screenshots package
+.PHONY: system-packages run test lint typecheck pytest bench bench-small bench-huge demo demo-workspace clean help translations screenshots package
 
 help:
 	@echo "make run    start Testimony (sets up $(VENV) if missing)"
@@ -68,6 +68,10 @@ bench: $(STAMP)
 
 bench-small: $(STAMP)
 	BENCH_SIZE=small $(PY) -m bench $(BENCH_ARGS)
+
+# 1 000 000 testimonies, on demand: hours and ~150 GB free under BENCH_DIR (bench/README.md).
+bench-huge: $(STAMP)
+	BENCH_SIZE=huge $(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -142,6 +142,13 @@ def _validator() -> Any:
 
 def validate(document: Any) -> None:
     """Raise ValidationFailed listing every problem; return when the document is valid."""
+    from testimony_app.core.records import schemacheck
+
+    if schemacheck.valid(document, schema):  # compiled, yes/no: the common case (see the module)
+        problems = sorted(set(_semantic_problems(document)))
+        if problems:
+            raise ValidationFailed(problems[:1000])
+        return
     validator = _validator()
     # At most MAX_PROBLEMS: a hostile document can have millions of errors.
     errors = itertools.islice(validator.iter_errors(document), MAX_PROBLEMS)

@@ -5,7 +5,8 @@ keeps ids only (it never holds content); the window names them when it shows it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+
+from testimony_app.core.vault.connection import Connection
 
 _CHUNK = 500  # ids per query: below SQLite's limit on bound parameters
 
@@ -19,7 +20,7 @@ class RecordName:
     date: str  # the sort date (YYYY-MM-DD or shorter); may be empty
 
 
-def records(conn: Any, ids: set[str]) -> dict[str, RecordName]:
+def records(conn: Connection, ids: set[str]) -> dict[str, RecordName]:
     """The records among `ids` that this vault holds (deleted ones are absent)."""
     found: dict[str, RecordName] = {}
     wanted = sorted(i for i in ids if i)
@@ -34,7 +35,7 @@ def records(conn: Any, ids: set[str]) -> dict[str, RecordName]:
     return found
 
 
-def keys(conn: Any) -> dict[str, str]:
+def keys(conn: Connection) -> dict[str, str]:
     """fingerprint -> the name this vault knows the researcher by."""
     return {str(fp): str(name) for fp, name in
             conn.execute("SELECT fingerprint, name FROM people") if name}

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from testimony_app.core.common.errors import InputError, NotFound, ValidationFailed
-from testimony_app.core.records import attachment, dates, interchange, pseudonym, textnorm
+from testimony_app.core.records import (
+    attachment,
+    dates,
+    interchange,
+    pseudonym,
+    recordbatch,
+    textnorm,
+)
 from testimony_app.core.records import sealed as sealing
 from testimony_app.core.records.refs import safe_ref as safe_ref  # its old home
 from testimony_app.core.records.sealed import Sealer
@@ -109,11 +116,19 @@ def _texts(kind: str, record: dict[str, Any]) -> list[str]:
 
 def _index(conn: Connection, rowid: int, record_id: str, kind: str, record: dict[str, Any]) -> None:
     conn.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
-    texts = _texts(kind, record)
-    if texts:
-        body = "\n".join(textnorm.normalize_for_search(t) for t in texts)
+    entry = _index_row(kind, record)
+    if entry is not None:
         conn.execute("INSERT INTO search (rowid, record_id, kind, body, stems) "
-                     "VALUES (?, ?, ?, ?, ?)", (rowid, record_id, kind, body, _stems(body)))
+                     "VALUES (?, ?, ?, ?, ?)", (rowid, record_id, kind, *entry))
+
+
+def _index_row(kind: str, record: dict[str, Any]) -> tuple[str, str] | None:
+    """(body, stems) of a record's search entry; None for a record without text."""
+    texts = _texts(kind, record)
+    if not texts:
+        return None
+    body = "\n".join(textnorm.normalize_for_search(t) for t in texts)
+    return body, _stems(body)
 
 
 # Arabic glues the article and some conjunctions and prepositions to the word.
@@ -152,14 +167,16 @@ def add_document(conn: Connection, document: Any, author: str,
         known = {rec["id"]: kind for kind, rec in items}
         stored = _check_references(conn, items, known)
         put: set[str] = set()
+        batch = _batch(conn, author)
         for done, (kind, rec) in enumerate(items, 1):
             outcome = _put(conn, kind, rec, author,
-                           new=rec["id"] not in stored and rec["id"] not in put)
+                           new=rec["id"] not in stored and rec["id"] not in put, batch=batch)
             put.add(rec["id"])
             {"added": result.added, "updated": result.updated,
              "unchanged": result.unchanged}[outcome].append(rec["id"])
             if progress and (done % 100 == 0 or done == len(items)):
                 progress(done, len(items))
+        batch.flush()
         if result.added or result.updated:
             activity.record(conn, author, "add", None, added=len(result.added),
                          updated=len(result.updated), unchanged=len(result.unchanged))
@@ -215,11 +232,25 @@ def _stored_kinds(conn: Connection, ids: set[str]) -> dict[str, str]:
     return found
 
 
-def _put(conn: Connection, kind: str, rec: dict[str, Any], author: str, *,
-         new: bool = False) -> str:
+def _batch(conn: Connection, author: str) -> recordbatch.Batch:
+    return recordbatch.Batch(conn, author, _columns, _index_row)
+
+
+def _put(conn: Connection, kind: str, rec: dict[str, Any], author: str, *, new: bool = False,
+         batch: recordbatch.Batch | None = None) -> str:
     """Add or update one record. `new`: the caller saw, in this transaction, that the
     vault holds no record with this id (nothing to read back, no old links: they
-    cascade with their record), which saves two statements per record in a bulk add."""
+    cascade with their record), which saves two statements per record in a bulk add.
+    `batch`: a plain new record is gathered there (written by its `flush`, which the
+    caller runs before the transaction ends); any other record is written here, after
+    the gathered ones, so that rows keep their order (core/records/recordbatch.py)."""
+    if new and batch is not None and kind != "person":
+        data = interchange.canonical(rec)
+        if recordbatch.simple(kind, data):
+            batch.add(kind, rec, data)
+            return "added"
+    if batch is not None:
+        batch.flush()
     rec = dict(rec)
     identity = rec.pop("identity", None) if kind == "person" else None
     if kind == "person" and "sealed_identity" in rec and "match_keys" in rec \
@@ -458,24 +489,43 @@ def fts_query(query: str) -> str:
     return " ".join(terms)
 
 
-def search(conn: Connection, query: str, limit: int = 50,
-           kind: str | None = None) -> list[SearchHit]:
-    """The best `limit` matches, best first (bm25; equal scores in index order).
+# Matches ranked for one page of results: those among the newest this many records
+# (by rowid). Ranking every match made a common word cost ~120 ms at 100 000
+# testimonies (bench/README.md). A query whose matches all lie there (every query,
+# in a vault of at most this many records) gets exactly the results and order it got
+# when every match was ranked, and so does one with fewer than a page of matches
+# there: it is ranked over the whole index (tests/core/records/test_search_bounded.py).
+SEARCH_WINDOW = 5000
+
+
+def search(conn: Connection, query: str, limit: int = 50, kind: str | None = None, *,
+           window: int = SEARCH_WINDOW) -> list[SearchHit]:
+    """The best `limit` matches, best first (bm25; equal scores in index order),
+    among the matches in the newest `window` records; over the whole index when
+    those are fewer than `limit`.
 
     In two steps, for speed (bench/README.md): the best rowids by `bm25()` in
     SQLite's own top-N sort, then a snippet, record id and kind for those rows
-    only. `ORDER BY rank` (bm25 too: no other rank function is configured) made
+    only. bm25 scores a row from its own text and the whole index's statistics,
+    never from the other matches, so bounding the matches ranked leaves every score
+    as it was. `ORDER BY rank` (bm25 too: no other rank function is configured) made
     FTS5 sort every match in a nested query, and a one-step query ordered by
     bm25() would read every match's content to make snippets it then drops.
     """
     match = fts_query(query)
-    top, titles = _best(conn, match, limit, kind, join=False)
+    newest = conn.execute("SELECT max(rowid) FROM records").fetchone()[0] or 0
+    floor = max(0, newest - window)
+    top, titles = _best(conn, match, limit, kind, floor, join=False)
+    if floor and len(top) < limit:  # too few in the window: rank every match
+        floor = 0
+        top, titles = _best(conn, match, limit, kind, floor, join=False)
     if len(titles) < len(top):  # index entries without their record: skip them as a join does
-        top, titles = _best(conn, match, limit, kind, join=True)
+        top, titles = _best(conn, match, limit, kind, floor, join=True)
     if not top:
         return []
     # FTS5 reads a row's content (record id, kind, text) only when a column asks
-    # for it: behind the CASE, for the chosen rows alone.
+    # for it: behind the CASE, for the chosen rows alone; the rowid range keeps
+    # FTS5 from walking matches outside the chosen ones' span.
     ids = json.dumps(top)
     wanted = set(top)
     found = {row[0]: row[1:] for row in conn.execute(
@@ -483,18 +533,23 @@ def search(conn: Connection, query: str, limit: int = 50,
         "CASE WHEN rowid IN chosen THEN record_id END, "
         "CASE WHEN rowid IN chosen THEN kind END, "
         "CASE WHEN rowid IN chosen THEN snippet(search, 2, '[', ']', '…', 12) END "
-        "FROM search WHERE search MATCH ?2", (ids, match)) if row[0] in wanted}
+        "FROM search WHERE search MATCH ?2 AND rowid BETWEEN ?3 AND ?4",
+        (ids, match, min(top), max(top))) if row[0] in wanted}
     return [SearchHit(found[r][0], found[r][1], titles[r], found[r][2]) for r in top]
 
 
-def _best(conn: Connection, match: str, limit: int, kind: str | None, *, join: bool
+def _best(conn: Connection, match: str, limit: int, kind: str | None, floor: int, *, join: bool
           ) -> tuple[list[int], dict[int, str]]:
-    """The rowids of the best `limit` matches, and the titles of their records."""
+    """The rowids of the best `limit` matches above rowid `floor`, and the titles of
+    their records."""
     sql = "SELECT s.rowid FROM search s "
     if join:
         sql += "JOIN records r ON r.rowid = s.rowid "
     sql += "WHERE search MATCH ?"
     params: list[Any] = [match]
+    if floor:
+        sql += " AND s.rowid > ?"
+        params.append(floor)
     if kind:
         sql += " AND s.kind = ?"
         params.append(kind)
@@ -598,8 +653,10 @@ def put_records(conn: Connection, items: list[tuple[str, dict[str, Any]]],
     stored = _check_references(conn, items, {rec["id"]: kind for kind, rec in items})
     put: set[str] = set()
     outcomes = []
+    batch = _batch(conn, author)
     for kind, rec in items:
         outcomes.append(_put(conn, kind, rec, author,
-                             new=rec["id"] not in stored and rec["id"] not in put))
+                             new=rec["id"] not in stored and rec["id"] not in put, batch=batch))
         put.add(rec["id"])
+    batch.flush()
     return outcomes

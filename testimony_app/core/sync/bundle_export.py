@@ -19,6 +19,7 @@ from pyrage import x25519
 from testimony_app.core.common import outfile, safejson
 from testimony_app.core.common.errors import Cancelled, InputError
 from testimony_app.core.records import attachment, store
+from testimony_app.core.sync import bundlelines
 from testimony_app.core.sync.bundle_format import (
     ATTACHMENTS,
     BLOCK,
@@ -39,6 +40,7 @@ from testimony_app.core.sync.bundle_format import (
     content_hash,
 )
 from testimony_app.core.vault import activity, loghead, org
+from testimony_app.core.vault.connection import Connection
 
 if TYPE_CHECKING:
     from testimony_app.core.vault.opened import OpenVault
@@ -50,7 +52,7 @@ log = logging.getLogger("testimony_app.core.sync.bundle")
 # -- export ------------------------------------------------------------------
 
 
-def _pending(conn: Any, everything: bool
+def _pending(conn: Connection, everything: bool
              ) -> tuple[list[tuple[str, int]], list[attachment.Attachment]]:
     if everything:
         rows = conn.execute("SELECT id, revision FROM records ORDER BY rowid").fetchall()
@@ -67,7 +69,7 @@ def _pending(conn: Any, everything: bool
     return [(r[0], r[1]) for r in rows], atts
 
 
-def _record_line(conn: Any, record_id: str) -> tuple[bytes, str, int]:
+def _record_line(conn: Connection, record_id: str) -> tuple[bytes, str, int]:
     rec = store.get(conn, record_id)
     # A revision rewritten when its testimony was sealed also carries the hash it had
     # before, sealed to the organisation (core/identity/seal.py): the coordinator may hold
@@ -85,12 +87,13 @@ def _record_line(conn: Any, record_id: str) -> tuple[bytes, str, int]:
     return line + b"\n", digest, rec.revision
 
 
-def _lines(conn: Any, ids: list[tuple[str, int]], kept: list[bytes]) -> Iterator[bytes]:
+def _lines(conn: Connection, ids: list[tuple[str, int]], kept: list[bytes]) -> Iterator[bytes]:
     """The lines of records.jsonl: those `export` kept from its hashing pass, then the
     rest made again (the same: the export's transaction holds the vault still)."""
     yield from kept
-    for record_id, _revision in ids[len(kept):]:
-        yield _record_line(conn, record_id)[0]
+    rest = [record_id for record_id, _revision in ids[len(kept):]]
+    for line, _digest, _revision in bundlelines.lines(conn, rest, MAX_HISTORY, _record_line):
+        yield line
 
 
 def _header(name: str, size: int, mtime: int) -> bytes:
@@ -144,7 +147,7 @@ class _Reader:
         return chunk
 
 
-def _stream(conn: Any, manifest: bytes, signature: bytes, ids: list[tuple[str, int]],
+def _stream(conn: Connection, manifest: bytes, signature: bytes, ids: list[tuple[str, int]],
             atts: list[attachment.Attachment], records_size: int, mtime: int,
             kept: list[bytes]) -> Iterator[bytes]:
     for name, data in ((MANIFEST, manifest), (SIGNATURE, signature)):
@@ -220,8 +223,9 @@ def export(session: OpenVault, target: Path, *, everything: bool = False,
         sent: list[tuple[str, int, str]] = []
         kept: list[bytes] = []  # the first lines, up to LINES_KEPT bytes: not made twice
         sealed_history = False
-        for record_id, _revision in ids:
-            line, record_hash, revision = _record_line(conn, record_id)
+        made = bundlelines.lines(conn, [i for i, _r in ids], MAX_HISTORY, _record_line)
+        for (record_id, _revision), (line, record_hash, revision) in zip(ids, made,
+                                                                          strict=True):
             sealed_history = sealed_history or b'"sealed_sha256"' in line
             digest.update(line)
             records_size += len(line)

@@ -3,10 +3,10 @@ person ("bundle 3 of Amal, 4 Dec 2026") instead of by its id."""
 
 from __future__ import annotations
 
-from typing import Any
+from testimony_app.core.vault.connection import Connection
 
 
-def made_at(conn: Any) -> dict[str, tuple[int, str]]:
+def made_at(conn: Connection) -> dict[str, tuple[int, str]]:
     """fingerprint -> (highest sequence received, when the researcher made that bundle)."""
     latest: dict[str, tuple[int, str]] = {}
     for fingerprint, sequence, created in conn.execute(

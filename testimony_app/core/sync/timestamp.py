@@ -82,7 +82,7 @@ def urls(conn: Connection) -> list[str]:
     return list(json.loads(row[0])) if row else []
 
 
-def pending_count(conn: Any) -> int:
+def pending_count(conn: Connection) -> int:
     """How many requests are queued without a token."""
     return int(conn.execute("SELECT count(*) FROM timestamps WHERE token IS NULL").fetchone()[0])
 

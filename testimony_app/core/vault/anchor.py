@@ -67,6 +67,12 @@ def stage(conn: Connection, record_id: str, revision: int, data: str) -> None:
     _insert(conn, [(record_id, revision, commitment(salt, data), salt)])
 
 
+def stage_rows(conn: Connection, rows: list[tuple[str, int, str, bytes]]) -> None:
+    """Many new versions at once, each already committed to as `stage` does:
+    (record id, revision, `commitment(salt, data)`, salt), in the order written."""
+    _insert(conn, rows)  # type: ignore[arg-type]
+
+
 def restage(conn: Connection, record_id: str, revision: int, data: str) -> None:
     """An earlier revision was rewritten (sealing): forget its old salt, anchor anew."""
     _write(conn, "UPDATE anchors SET salt = NULL WHERE record_id = ? AND revision = ? "

@@ -1,0 +1,130 @@
+"""Search ranks the matches among the newest records (a window): a query whose
+matches all lie there, or with fewer than a page there, gets exactly the results
+and order it got when every match was ranked (the former code is kept below as the
+reference); one with more gets the best of the window, in the same order."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from bench.corpus import QUERIES, Corpus
+from testimony_app.core.records import store
+from testimony_app.core.records.store import SearchHit, fts_query
+from testimony_app.core.session import Session
+
+
+def _reference(conn: Any, query: str, limit: int = 50, kind: str | None = None
+               ) -> list[SearchHit]:
+    """`store.search` before the candidate bound, unchanged: every match ranked."""
+    match = fts_query(query)
+    top, titles = _reference_best(conn, match, limit, kind, join=False)
+    if len(titles) < len(top):
+        top, titles = _reference_best(conn, match, limit, kind, join=True)
+    if not top:
+        return []
+    ids = json.dumps(top)
+    wanted = set(top)
+    found = {row[0]: row[1:] for row in conn.execute(
+        "WITH chosen(id) AS (SELECT value FROM json_each(?1)) SELECT rowid, "
+        "CASE WHEN rowid IN chosen THEN record_id END, "
+        "CASE WHEN rowid IN chosen THEN kind END, "
+        "CASE WHEN rowid IN chosen THEN snippet(search, 2, '[', ']', '…', 12) END "
+        "FROM search WHERE search MATCH ?2", (ids, match)) if row[0] in wanted}
+    return [SearchHit(found[r][0], found[r][1], titles[r], found[r][2]) for r in top]
+
+
+def _reference_best(conn: Any, match: str, limit: int, kind: str | None, *, join: bool
+                    ) -> tuple[list[int], dict[int, str]]:
+    sql = "SELECT s.rowid FROM search s "
+    if join:
+        sql += "JOIN records r ON r.rowid = s.rowid "
+    sql += "WHERE search MATCH ?"
+    params: list[Any] = [match]
+    if kind:
+        sql += " AND s.kind = ?"
+        params.append(kind)
+    sql += " ORDER BY bm25(search), s.rowid LIMIT ?"
+    params.append(limit)
+    top = [row[0] for row in conn.execute(sql, params)]
+    titles = dict(conn.execute("SELECT rowid, coalesce(title, '') FROM records "
+                               "WHERE rowid IN (SELECT value FROM json_each(?))",
+                               (json.dumps(top),))) if top else {}
+    return top, titles
+
+
+QUERIES_MORE = (*QUERIES, "ال", "a", "Aleppo", "حلب", "nothing-like-this", "Khaled Hajjar",
+                "الحاجز المدرسة", "b", "سوريا")
+
+
+@pytest.fixture(scope="module")
+def corpus_session(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from testimony_app.core.vault import keyfile
+
+    folder = tmp_path_factory.mktemp("search") / "vault"
+    session, _code = Session.create(folder, "correct horse battery staple", keyfile.FLOOR)
+    for document in Corpus(seed=21).documents(400, 200):
+        session.add_document(document)
+    yield session
+    session.close()
+
+
+def _matches(conn: Any, query: str, kind: str | None) -> int:
+    sql = "SELECT count(*) FROM search WHERE search MATCH ?"
+    params: list[Any] = [fts_query(query)]
+    if kind:
+        sql += " AND kind = ?"
+        params.append(kind)
+    return int(conn.execute(sql, params).fetchone()[0])
+
+
+def test_results_fit_in_the_window_are_unchanged(corpus_session: Session) -> None:
+    conn = corpus_session.conn
+    assert conn.execute("SELECT max(rowid) FROM records").fetchone()[0] <= store.SEARCH_WINDOW
+    compared = 0
+    for query in QUERIES_MORE:
+        for kind in (None, "testimony", "incident"):
+            for limit in (1, 50, 500):
+                assert store.search(conn, query, limit, kind) == \
+                    _reference(conn, query, limit, kind), (query, kind, limit)
+                compared += 1
+    assert compared == len(QUERIES_MORE) * 9
+
+
+def test_more_matches_than_the_window_rank_the_newest(corpus_session: Session) -> None:
+    conn = corpus_session.conn
+    newest = conn.execute("SELECT max(rowid) FROM records").fetchone()[0]
+    window = 150
+    ids = {r[0]: r[1] for r in conn.execute("SELECT rowid, record_id FROM search")}
+    for query in ("الحاجز", "checkpoint", "a", "ال"):
+        match = fts_query(query)
+        in_window = [r[0] for r in conn.execute(
+            "SELECT rowid FROM search WHERE search MATCH ? ORDER BY bm25(search), rowid",
+            (match,)) if r[0] > newest - window]
+        assert len(in_window) >= 20
+        hits = store.search(conn, query, 20, window=window)
+        assert [h.id for h in hits] == [ids[r] for r in in_window[:20]]
+        # the same rows, snippets and titles as the full ranking gives them
+        full = {h.id: h for h in _reference(conn, query, 10000)}
+        assert hits == [full[h.id] for h in hits]
+    # fewer than a page in the window: every match is ranked, as before
+    for query in ("Khaled Hajjar", "bakery"):
+        count = sum(1 for r in conn.execute("SELECT rowid FROM search WHERE search MATCH ?",
+                                            (fts_query(query),)) if r[0] > newest - 5)
+        assert count < 50
+        assert store.search(conn, query, 50, window=5) == _reference(conn, query, 50)
+
+
+def test_orphan_entries_are_skipped_as_before(corpus_session: Session) -> None:
+    conn = corpus_session.conn
+    conn.execute("BEGIN")
+    try:
+        conn.execute("INSERT INTO search (rowid, record_id, kind, body, stems) VALUES "
+                     "(10000000, 'gone', 'testimony', 'checkpoint checkpoint checkpoint', '')")
+        for query in ("checkpoint", "الحاجز"):
+            assert store.search(conn, query) == _reference(conn, query)
+            assert "gone" not in [h.id for h in store.search(conn, query)]
+    finally:
+        conn.execute("ROLLBACK")
