@@ -25,7 +25,7 @@ def cmd_export_redacted(args: argparse.Namespace) -> int:
                              coarsen_dates=args.coarsen_dates, zip=args.zip,
                              uwazi=args.format == "uwazi")
     with open_session(args) as session:
-        manifest = redact.export(session, Path(args.to), options)
+        manifest = session.audit.export(Path(args.to), options)
     if args.json:
         out_json({"to": args.to, "counts": manifest["counts"], "policy": manifest["policy"],
                   "redaction_log": manifest["redaction_log"],
@@ -40,13 +40,11 @@ def cmd_export_redacted(args: argparse.Namespace) -> int:
 
 
 def cmd_review_redaction(args: argparse.Namespace) -> int:
-    from testimony_app.core.audit import redact
-
     with open_session(args) as session:
         testimony_id = session.resolve(args.id)
-        texts = redact.preview(session.conn, testimony_id, args.auditor)
+        texts = session.audit.preview(testimony_id, args.auditor)
         if args.approve:
-            redact.approve(session.conn, testimony_id, session.author, args.auditor)
+            session.audit.approve(testimony_id, args.auditor)
     if args.json:
         out_json({"id": testimony_id, "preview": texts, "approved": args.approve})
         return 0
@@ -58,18 +56,13 @@ def cmd_review_redaction(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from testimony_app.core.audit import verify
+    # no vault: the export is checked where it lies
+    from testimony_app.core.audit.service import AuditService
 
-    trusted = verify.read_trusted_keys(Path(args.trusted_keys)) if args.trusted_keys else []
-    roots = None
-    if args.tsa_cert:
-        from testimony_app.core.common import outfile
-        from testimony_app.core.sync import timestamp
-
-        pem = outfile.read_limited(Path(args.tsa_cert), 1024 * 1024)
-        roots = timestamp.load_certificates(pem or b"")
-    verdict = verify.check(Path(args.path), [*([args.expect] if args.expect else []), *trusted],
-                           roots)
+    verdict = AuditService.check(
+        Path(args.path), [args.expect] if args.expect else [],
+        trusted_keys=Path(args.trusted_keys) if args.trusted_keys else None,
+        tsa_cert=Path(args.tsa_cert) if args.tsa_cert else None)
     problems, manifest = verdict.problems, verdict.manifest
     if args.json:
         out_json({"ok": verdict.authentic, "problems": problems,

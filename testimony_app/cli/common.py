@@ -21,6 +21,7 @@ from testimony_app.core.common.errors import InputError, TestimonyError
 from testimony_app.core.records import interchange
 from testimony_app.core.session import Session, default_vault_dir, is_vault
 from testimony_app.core.vault import org
+from testimony_app.core.vault.org_service import OrgService
 from testimony_app.i18n import _
 
 ENV_PASSPHRASE = "TESTIMONY_PASSPHRASE"  # noqa: S105 (a variable name)
@@ -151,4 +152,4 @@ def read_code() -> str:
 
 def read_enrolment(path: str) -> org.Enrolment:
     """Decrypt an enrolment file (asks for its code); used by `enroll` and `init --enroll`."""
-    return org.read_enrolment(Path(path), read_code())
+    return OrgService.read_enrolment(Path(path), read_code())

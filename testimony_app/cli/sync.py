@@ -29,7 +29,7 @@ from testimony_app.cli.common import (
 from testimony_app.cli.output import num, out, out_json, progress
 from testimony_app.core.common.errors import InputError, TestimonyError
 from testimony_app.core.records.words import word
-from testimony_app.core.sync import bundle, receipt, timestamp
+from testimony_app.core.sync import bundle, receipt
 from testimony_app.core.vault import loghead, org
 from testimony_app.i18n import _, ngettext
 from testimony_app.i18n import language as ui_language
@@ -39,7 +39,7 @@ from testimony_app.i18n import language as ui_language
 
 def cmd_org_init(args: argparse.Namespace) -> int:
     with open_session(args) as session:
-        organisation = org.init_org(session.conn, args.name, session.author)
+        organisation = session.org.found(args.name)
     if args.json:
         out_json({"organisation": organisation.id, "name": organisation.name,
                   "fingerprint": organisation.fingerprint,
@@ -55,7 +55,7 @@ def cmd_org_init(args: argparse.Namespace) -> int:
 
 def cmd_org_show(args: argparse.Namespace) -> int:
     with open_session(args) as session:
-        organisation = org.require_org(session.conn)
+        organisation = session.org.require_org()
     data = {"organisation": organisation.id, "name": organisation.name,
             "role": organisation.role, "fingerprint": organisation.fingerprint,
             "recipients": list(organisation.recipients), "settings": organisation.settings}
@@ -75,7 +75,7 @@ def cmd_org_show(args: argparse.Namespace) -> int:
 
 def cmd_org_enrollment(args: argparse.Namespace) -> int:
     with open_session(args) as session:
-        code = org.write_enrolment(session.conn, Path(args.to), session.author)
+        code = session.org.write_enrolment(Path(args.to))
     if args.json:
         out_json({"file": args.to, "code": code})
     else:
@@ -87,8 +87,7 @@ def cmd_org_enrollment(args: argparse.Namespace) -> int:
 
 def cmd_org_export_keys(args: argparse.Namespace) -> int:
     with open_session(args) as session:
-        org.export_identity(session.conn, Path(args.to), read_new_passphrase(),
-                            session.author)
+        session.org.export_identity(Path(args.to), read_new_passphrase())
     out(_("The organisation key is in {path}, encrypted under the new passphrase. "
           "With both, the standard age tool opens every bundle: "
           "age -d -i {path} BUNDLE > bundle.tar").format(path=args.to))
@@ -97,7 +96,7 @@ def cmd_org_export_keys(args: argparse.Namespace) -> int:
 
 def cmd_org_add_recipient(args: argparse.Namespace) -> int:
     with open_session(args) as session:
-        organisation = org.add_recipient(session.conn, args.recipient, session.author)
+        organisation = session.org.add_recipient(args.recipient)
     if args.json:
         out_json({"recipients": list(organisation.recipients)})
     else:
@@ -110,7 +109,7 @@ def cmd_org_set(args: argparse.Namespace) -> int:
     name = args.setting.replace("-", "_")
     value = {"on": True, "off": False}.get(args.value.lower())
     with open_session(args) as session:
-        organisation = org.set_setting(session.conn, name, value, session.author)
+        organisation = session.org.set_setting(name, value)
     if args.json:
         out_json({"settings": organisation.settings})
     else:
@@ -121,8 +120,7 @@ def cmd_org_set(args: argparse.Namespace) -> int:
 
 def cmd_org_restore_header(args: argparse.Namespace) -> int:
     with open_session(args) as session:
-        vault_id = org.restore_header(session.conn, Path(args.escrow), Path(args.to),
-                                      session.author)
+        vault_id = session.org.restore_header(Path(args.escrow), Path(args.to))
     out(_("The keys of vault {id} were restored in {path}; it opens again with its "
           "passphrase or recovery code.").format(id=vault_id, path=args.to))
     return 0
@@ -133,8 +131,8 @@ def cmd_org_restore_header(args: argparse.Namespace) -> int:
 
 def cmd_whoami(args: argparse.Namespace) -> int:
     with open_session(args) as session:
-        me = org.whoami(session.conn)
-        organisation = org.organisation(session.conn)
+        me = session.org.whoami()
+        organisation = session.org.organisation()
     if args.json:
         out_json({"fingerprint": me.fingerprint, "words": me.words,
                   "device_id": me.device_id,
@@ -150,7 +148,7 @@ def cmd_whoami(args: argparse.Namespace) -> int:
 
 def cmd_trust(args: argparse.Namespace) -> int:
     with open_session(args) as session:
-        person = org.trust(session.conn, args.fingerprint, args.name, session.author)
+        person = session.org.trust(args.fingerprint, args.name)
     if args.json:
         out_json(person.__dict__)
     else:
@@ -162,7 +160,7 @@ def cmd_trust(args: argparse.Namespace) -> int:
 
 def cmd_untrust(args: argparse.Namespace) -> int:
     with open_session(args) as session:
-        person = org.untrust(session.conn, args.fingerprint, session.author)
+        person = session.org.untrust(args.fingerprint)
     if args.json:
         out_json(person.__dict__)
     else:
@@ -173,8 +171,8 @@ def cmd_untrust(args: argparse.Namespace) -> int:
 
 def cmd_people_keys(args: argparse.Namespace) -> int:
     with open_session(args) as session:
-        people = org.people(session.conn)
-        missing = bundle.gaps(session.conn)
+        people = session.org.people()
+        missing = session.sync.gaps()
     if args.json:
         out_json({"people": [{**p.__dict__, "words": org.fingerprint_words(p.fingerprint)}
                              for p in people],
@@ -196,8 +194,8 @@ def cmd_people_keys(args: argparse.Namespace) -> int:
 
 def cmd_export_bundle(args: argparse.Namespace) -> int:
     with open_session(args) as session:
-        result = bundle.export(session, Path(args.to), everything=args.all,
-                               progress=progress(_("Exporting")))
+        result = session.sync.export(Path(args.to), everything=args.all,
+                                     progress=progress(_("Exporting")))
     if args.json:
         out_json({"file": str(result.path), "bundle_id": result.bundle_id,
                   "sequence": result.sequence, "records": result.records,
@@ -210,10 +208,6 @@ def cmd_export_bundle(args: argparse.Namespace) -> int:
     return 0
 
 
-def _receipt_path(bundle_path: Path, folder: str | None, sequence: int) -> Path:
-    return receipt.default_path(bundle_path, sequence, Path(folder) if folder else None)
-
-
 def cmd_import_bundle(args: argparse.Namespace) -> int:
     results = []
     failed = 0
@@ -221,7 +215,8 @@ def cmd_import_bundle(args: argparse.Namespace) -> int:
         for name in args.files:
             path = Path(name)
             try:
-                result = bundle.import_bundle(session, path, progress=progress(_("Importing")))
+                result = session.sync.import_bundle(path,
+                                                    progress=progress(_("Importing")))
             except TestimonyError as exc:
                 failed += 1
                 sys.stderr.write(f"{name}: {exc}\n")
@@ -229,17 +224,18 @@ def cmd_import_bundle(args: argparse.Namespace) -> int:
                 continue
             entry = {"file": name, **result.as_json(), "signer_name": result.signer_name}
             if not args.no_receipt:
-                target = _receipt_path(path, args.receipts, result.sequence)
+                target = session.sync.receipt_path(
+                    path, result.sequence, Path(args.receipts) if args.receipts else None)
                 try:
-                    receipt.write(session, result.bundle_id, target)
+                    session.sync.write_receipt(result.bundle_id, target)
                     entry["receipt"] = str(target)
                 except TestimonyError as exc:
                     entry["receipt_error"] = str(exc)
             results.append(entry)
             if not args.json:
                 _print_import(entry, result)
-        if timestamp.urls(session.conn):  # queued with each import; sent if a TSA answers
-            timestamp.send_pending(session)
+        if session.sync.tsa_urls():  # queued with each import; sent if a TSA answers
+            session.sync.send_timestamps()
     if args.json:
         out_json(results)
     return 1 if failed else 0
@@ -276,8 +272,8 @@ def _print_import(entry: dict[str, object], result: bundle.ImportResult) -> None
 
 def cmd_import_receipt(args: argparse.Namespace) -> int:
     with open_session(args) as session:
-        accepted = receipt.accept(session, Path(args.file))
-        purgeable = receipt.pending_purge(session)
+        accepted = session.sync.accept_receipt(Path(args.file))
+        purgeable = session.sync.pending_purge()
     if args.json:
         out_json({**accepted.__dict__, "purgeable": purgeable})
     else:
@@ -301,7 +297,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
     if not args.yes:
         raise InputError("confirm_purge")
     with open_session(args) as session:
-        purged = receipt.purge_received(session)
+        purged = session.sync.purge_received()
     if args.json:
         out_json(purged.__dict__)
     else:
@@ -312,7 +308,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
     with open_session(args) as session:
-        items = bundle.conflicts(session.conn)
+        items = session.sync.conflicts()
     if args.json:
         out_json([c.__dict__ for c in items])
         return 0
@@ -328,9 +324,9 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 def cmd_provenance(args: argparse.Namespace) -> int:
     with open_session(args) as session:
-        items = bundle.provenance(session.conn, session.resolve(args.id))
-        stamps = {t.bundle_id: t for t in timestamp.of_bundles(
-            session.conn, [p.bundle_id for p in items])}
+        items = session.sync.provenance(session.resolve(args.id))
+        stamps = {t.bundle_id: t for t in session.sync.timestamps_of(
+            [p.bundle_id for p in items])}
     if args.json:
         out_json([{**p.__dict__, "timestamp": stamps[p.bundle_id].gen_time
                    if p.bundle_id in stamps else None} for p in items])
@@ -432,7 +428,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_tsa_set(args: argparse.Namespace) -> int:
     with open_session(args) as session:
-        urls = timestamp.set_urls(session, args.urls)
+        urls = session.sync.set_tsa_urls(args.urls)
     if args.json:
         out_json({"urls": urls})
     else:
@@ -443,9 +439,8 @@ def cmd_tsa_set(args: argparse.Namespace) -> int:
 
 def cmd_tsa_show(args: argparse.Namespace) -> int:
     with open_session(args) as session:
-        urls = timestamp.urls(session.conn)
-        pending = session.conn.execute(
-            "SELECT count(*) FROM timestamps WHERE token IS NULL").fetchone()[0]
+        urls = session.sync.tsa_urls()
+        pending = session.sync.pending_timestamps()
     if args.json:
         out_json({"urls": urls, "pending": pending})
         return 0
@@ -459,7 +454,7 @@ def cmd_tsa_show(args: argparse.Namespace) -> int:
 
 def cmd_tsa_send(args: argparse.Namespace) -> int:
     with open_session(args) as session:
-        sent = timestamp.send_pending(session)
+        sent = session.sync.send_timestamps()
     if args.json:
         out_json(sent.__dict__)
     else:

@@ -30,7 +30,6 @@ from testimony_app.cli.common import (
 from testimony_app.cli.output import num, out, out_json, progress
 from testimony_app.core import demo
 from testimony_app.core.common.errors import InputError, TestimonyError
-from testimony_app.core.identity import enrolling
 from testimony_app.core.records import activity_words
 from testimony_app.core.records.words import word
 from testimony_app.core.session import Session, is_vault
@@ -49,9 +48,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     session, code = Session.create(folder, passphrase)
     with session:
         if enrolment is not None:
-            joined, _sealed = enrolling.apply_enrolment(session.conn, enrolment, session.author)
+            joined, _sealed = session.sync.join(enrolment)
             if not args.json:
-                print_enrolled(joined, org.whoami(session.conn), False)
+                print_enrolled(joined, session.org.whoami(), False)
     if args.json:
         out_json({"vault": str(folder), "recovery_code": code})
     else:
@@ -94,8 +93,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_enroll(args: argparse.Namespace) -> int:
     enrolment = read_enrolment(args.file)
     with open_session(args) as session:
-        organisation, sealed = enrolling.apply_enrolment(session.conn, enrolment, session.author)
-        me = org.whoami(session.conn)
+        organisation, sealed = session.sync.join(enrolment)
+        me = session.org.whoami()
     print_enrolled(organisation, me, args.json, sealed)
     return 0
 

@@ -68,3 +68,31 @@ def test_a_round_trip_through_the_services(pair: Pair, tmp_path: Path) -> None:
     assert next(t for t in c.audit.candidates() if t["id"] == testimony)["approved"]
     assert c.audit.withdraw(testimony) is True
     assert c.audit.withdraw(testimony) is False
+
+
+def test_what_runs_before_a_vault_is_open(pair: Pair, tmp_path: Path) -> None:
+    """The static doors the command line uses with no vault open: reading an enrolment
+    file (`init --enroll` reads it before the vault is made) and checking an export."""
+    from testimony_app.core.audit import redact
+    from testimony_app.core.audit.service import AuditService
+    from testimony_app.core.vault.org_service import OrgService
+
+    c = pair.coordinator
+    organisation = c.org.require_coordinator()
+    code = c.org.write_enrolment(tmp_path / "enrol.age")
+    enrolment = OrgService.read_enrolment(tmp_path / "enrol.age", code)
+    assert enrolment.org_id == organisation.id
+    with pytest.raises(InputError):
+        OrgService.read_enrolment(tmp_path / "enrol.age", "not the code")
+
+    c.add_json(SEEDS.read_bytes())
+    c.audit.export(tmp_path / "export", redact.Options())
+    assert AuditService.check(tmp_path / "export", [organisation.fingerprint]).authentic
+    unknown = AuditService.check(tmp_path / "export")
+    assert not unknown.authentic and unknown.fingerprint == organisation.fingerprint
+    keys = tmp_path / "keys.txt"
+    keys.write_text("# the organisation\n" + organisation.fingerprint + "\n", encoding="utf-8")
+    assert AuditService.check(tmp_path / "export", trusted_keys=keys).authentic
+    keys.write_text("not a fingerprint\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        AuditService.check(tmp_path / "export", trusted_keys=keys)

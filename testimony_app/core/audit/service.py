@@ -42,3 +42,19 @@ class AuditService:
                 ) -> tuple[verify.Verdict, dict[str, Any], dict[str, Any]]:
         """Check an export that arrived (no vault needed): verdict, manifest, records."""
         return verify.inspect(path, expected)
+
+    @staticmethod
+    def check(path: Path, expected: Iterable[str] = (), *, trusted_keys: Path | None = None,
+              tsa_cert: Path | None = None) -> verify.Verdict:
+        """Check an export that arrived (no vault needed) against the fingerprints
+        expected and those in the `trusted_keys` file (one a line), and its timestamps
+        against the time-stamp authority's certificate (PEM) in `tsa_cert`."""
+        trusted = verify.read_trusted_keys(trusted_keys) if trusted_keys else []
+        roots = None
+        if tsa_cert:
+            from testimony_app.core.common import outfile
+            from testimony_app.core.sync import timestamp
+
+            pem = outfile.read_limited(tsa_cert, 1024 * 1024)
+            roots = timestamp.load_certificates(pem or b"")
+        return verify.check(path, [*expected, *trusted], roots)

@@ -15,6 +15,12 @@ class OrgService:
     def __init__(self, vault: OpenVault) -> None:
         self._vault = vault
 
+    @staticmethod
+    def read_enrolment(path: Path, code: str) -> org.Enrolment:
+        """Decrypt an enrolment file with its one-time code (before a vault is made, so
+        that a wrong code leaves none behind)."""
+        return org.read_enrolment(path, code)
+
     def whoami(self) -> org.Me:
         """This installation's keys: fingerprint, device and age recipient."""
         return org.whoami(self._vault.conn)
