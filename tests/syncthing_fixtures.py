@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from testimony_app.core.sync import syncthing
+from tests.children import die_with_parent
 
 SYNCTHING = shutil.which("syncthing")
 
@@ -72,7 +73,8 @@ class Instance:
         self.proc = subprocess.Popen(
             [SYNCTHING, "serve", "--home", str(self.home), "--no-browser", "--no-restart",
              "--no-upgrade", "--logfile", str(self.home / "log.txt")],
-            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            preexec_fn=die_with_parent)
         wait_for(self.client.ping, 60, "syncthing did not start")
 
     def kill(self) -> None:
