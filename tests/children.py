@@ -4,16 +4,21 @@ holding a core of this 2-core machine, long after the run is gone."""
 
 from __future__ import annotations
 
-import ctypes
-import signal
+import os
 import sys
 
-_PR_SET_PDEATHSIG = 1
+# Sets the parent-death signal, then becomes the command (the setting survives exec).
+# A launcher rather than `preexec_fn`, which may deadlock in a process with threads.
+# A parent that died before the signal was set is seen by its pid having changed.
+_LAUNCHER = ("import ctypes, os, signal, sys; "
+             "ctypes.CDLL(None).prctl(1, signal.SIGTERM); "  # PR_SET_PDEATHSIG
+             "os.getppid() == int(sys.argv[1]) or sys.exit(1); "
+             "os.execvp(sys.argv[2], sys.argv[2:])")
 
 
-def die_with_parent() -> None:
-    """`preexec_fn` for subprocess.Popen: on Linux the child gets SIGTERM when the
-    process that started it dies, however it dies."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+def dying_with_parent(command: list[str]) -> list[str]:
+    """`command`, started so that on Linux it gets SIGTERM when the process that
+    started it dies, however it dies."""
+    if not sys.platform.startswith("linux"):
+        return command
+    return [sys.executable, "-c", _LAUNCHER, str(os.getpid()), *command]

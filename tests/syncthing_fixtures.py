@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from testimony_app.core.sync import syncthing
-from tests.children import die_with_parent
+from tests.children import dying_with_parent
 
 SYNCTHING = shutil.which("syncthing")
 
@@ -70,11 +70,10 @@ class Instance:
 
     def start(self) -> None:
         assert SYNCTHING is not None
-        self.proc = subprocess.Popen(
+        self.proc = subprocess.Popen(dying_with_parent(
             [SYNCTHING, "serve", "--home", str(self.home), "--no-browser", "--no-restart",
-             "--no-upgrade", "--logfile", str(self.home / "log.txt")],
-            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=die_with_parent)
+             "--no-upgrade", "--logfile", str(self.home / "log.txt")]),
+            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(self.client.ping, 60, "syncthing did not start")
 
     def kill(self) -> None:

@@ -13,9 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 PARENT = """
 import subprocess, sys, time
-from tests.children import die_with_parent
-child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
-                         preexec_fn=die_with_parent)
+from tests.children import dying_with_parent
+child = subprocess.Popen(dying_with_parent([sys.executable, "-c", "import time; time.sleep(60)"]))
 print(child.pid, flush=True)
 time.sleep(60)
 """
