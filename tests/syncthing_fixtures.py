@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from testimony_app.core.sync import syncthing
+from tests.children import dying_with_parent
 
 SYNCTHING = shutil.which("syncthing")
 
@@ -69,9 +70,9 @@ class Instance:
 
     def start(self) -> None:
         assert SYNCTHING is not None
-        self.proc = subprocess.Popen(
+        self.proc = subprocess.Popen(dying_with_parent(
             [SYNCTHING, "serve", "--home", str(self.home), "--no-browser", "--no-restart",
-             "--no-upgrade", "--logfile", str(self.home / "log.txt")],
+             "--no-upgrade", "--logfile", str(self.home / "log.txt")]),
             env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(self.client.ping, 60, "syncthing did not start")
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QTableWidget  # noqa: E402
 from testimony_app import i18n  # noqa: E402
 from testimony_app.core.session import Session  # noqa: E402
 from testimony_app.gui.worker import VaultWorker  # noqa: E402
+from tests.children import dying_with_parent  # noqa: E402
 from tests.conftest import Template  # noqa: E402
 
 
@@ -168,12 +169,12 @@ def _private_sound_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "HOME": str(runtime),
            "PULSE_RUNTIME_PATH": str(runtime / "run"), "PULSE_STATE_PATH": str(runtime / "st"),
            "PULSE_SERVER": server}
-    daemon = subprocess.Popen(
+    daemon = subprocess.Popen(dying_with_parent(
         ["pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "-n", "--use-pid-file=no",
          f"--load=module-native-protocol-unix socket={socket} auth-anonymous=1",
          f"--load=module-sine-source frequency={TONE_HZ} rate=16000",
          "--load=module-null-sink sink_name=virt",
-         f"--load=module-remap-source master=virt.monitor source_name={MIC.decode()}"],
+         f"--load=module-remap-source master=virt.monitor source_name={MIC.decode()}"]),
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     procs: list[subprocess.Popen[bytes]] = [daemon]
     try:
@@ -186,11 +187,12 @@ def _private_sound_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
             time.sleep(0.1)
         subprocess.run(["pactl", "set-default-source", MIC.decode()], env=env, check=True,
                        capture_output=True)
-        feeder = subprocess.Popen([sys.executable, "-c", FEEDER], stdout=subprocess.PIPE)
+        feeder = subprocess.Popen(dying_with_parent([sys.executable, "-c", FEEDER]),
+                                  stdout=subprocess.PIPE)
         procs.append(feeder)
-        procs.append(subprocess.Popen(
+        procs.append(subprocess.Popen(dying_with_parent(
             ["pacat", "--latency-msec=10", "--format=s16le", "--rate=16000", "--channels=1",
-             "-d", "virt"], stdin=feeder.stdout, env=env))
+             "-d", "virt"]), stdin=feeder.stdout, env=env))
         previous = {k: os.environ.get(k) for k in ("PULSE_SERVER",)}
         os.environ["PULSE_SERVER"] = server
         yield server
