@@ -52,7 +52,7 @@ from testimony_app.gui.widgets.recorder import Recorder
 from testimony_app.gui.widgets.time_edit import ClockTimeEdit
 from testimony_app.gui.widgets.vocab_combo import select, vocab_combo
 from testimony_app.gui.worker import VaultWorker
-from testimony_app.i18n import N_, _
+from testimony_app.i18n import N_, _, ngettext
 
 AUTOSAVE_MS = 5000
 INTERVIEW_LANGUAGES = ["ar", "en", "ku", "tr", "fr"]
@@ -792,7 +792,9 @@ class TestimonyEditor(QWidget):
                 self._ask_untagged(tid)
             else:
                 self.state.setText(_("Finalised"))
-                self.notify(_("Finalised. {count} identities were sealed.").format(
+                self.notify(ngettext("Finalised. {count} identity was sealed.",
+                                     "Finalised. {count} identities were sealed.",
+                                     sealed).format(
                     count=fmt.number(sealed)) if sealed else _("Finalised."), error=False)
                 self.saved.emit(tid)
 
