@@ -926,13 +926,18 @@ class TestimonyEditor(QWidget):
                 rec = att.recording
                 if rec is None:
                     continue
-                text = (_("Recorded {when} · {length} · {count} markers · recovered after "
-                          "an interruption") if rec.get("state") == "recovered" else
-                        _("Recorded {when} · {length} · {count} markers"))
+                markers = len(rec.get("markers", []))
+                text = (ngettext("Recorded {when} · {length} · {count} marker · recovered "
+                                 "after an interruption",
+                                 "Recorded {when} · {length} · {count} markers · recovered "
+                                 "after an interruption", markers)
+                        if rec.get("state") == "recovered" else
+                        ngettext("Recorded {when} · {length} · {count} marker",
+                                 "Recorded {when} · {length} · {count} markers", markers))
                 self.history.addItem(text.format(
                     when=i18n.isolate(fmt.timestamp(str(rec.get("started_at", "")))),
                     length=i18n.isolate(clock(int(rec.get("duration_ms", 0)))),
-                    count=fmt.number(len(rec.get("markers", [])))))
+                    count=fmt.number(markers)))
 
         self.worker.with_session(lambda s: (s.history(tid), s.attachments(tid)), show)
         self.provenance.load(tid)
