@@ -39,7 +39,7 @@ from testimony_app.gui.widgets.provenance_panel import ProvenancePanel
 from testimony_app.gui.widgets.vocab_combo import select, vocab_combo
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.gui.workspace.incident_comparison import IncidentComparison
-from testimony_app.i18n import _
+from testimony_app.i18n import _, ngettext
 
 SHOWN = 500  # best suggestions listed; the rest come up as these are decided
 CLUSTERS_SHOWN = 2000  # rows built on the GUI thread; `testimony corroborate` lists all
@@ -280,9 +280,14 @@ class CorroborationPage(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 table.setItem(r, c, item)
-        summary = _("{suggestions} suggestions to review; {clusters} corroborated "
-                    "incidents or groups.").format(
-            suggestions=fmt.number(len(self.suggestions)), clusters=fmt.number(len(clusters)))
+        # Two counts, two sentences parts: each takes its own plural form.
+        summary = _("{suggestions}; {clusters}.").format(
+            suggestions=ngettext("{count} suggestion to review",
+                                 "{count} suggestions to review", len(self.suggestions)).format(
+                count=fmt.number(len(self.suggestions))),
+            clusters=ngettext("{count} corroborated incident or group",
+                              "{count} corroborated incidents or groups", len(clusters)).format(
+                count=fmt.number(len(clusters))))
         if len(clusters) > CLUSTERS_SHOWN:
             summary += " " + _("The best {shown} are listed.").format(
                 shown=fmt.number(CLUSTERS_SHOWN))
