@@ -161,8 +161,9 @@ def print_provenance(prov: Provenance) -> None:
             f"{rev.action}  "
             f"{', '.join(rev.changed)}")
     if prov.conflicts:
-        out(_("{count} conflicting versions kept aside ('testimony conflicts').").format(
-            count=prov.conflicts))
+        out(ngettext("{count} conflicting version kept aside ('testimony conflicts').",
+                     "{count} conflicting versions kept aside ('testimony conflicts').",
+                     prov.conflicts).format(count=prov.conflicts))
 
 
 def cmd_search(args: argparse.Namespace) -> int:

@@ -100,8 +100,11 @@ def cmd_org_add_recipient(args: argparse.Namespace) -> int:
     if args.json:
         out_json({"recipients": list(organisation.recipients)})
     else:
-        out(_("Bundles will be encrypted to {count} recipients; send researchers a new "
-              "enrolment file.").format(count=len(organisation.recipients)))
+        out(ngettext("Bundles will be encrypted to {count} recipient; send researchers a "
+                     "new enrolment file.",
+                     "Bundles will be encrypted to {count} recipients; send researchers a new "
+                     "enrolment file.", len(organisation.recipients)).format(
+                         count=len(organisation.recipients)))
     return 0
 
 
@@ -418,8 +421,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
         out(_("{file}: has been arriving for a long time; check the folder sync.").format(
             file=name))
     if result.purgeable:
-        out(_("{count} records can now be removed from this laptop with "
-              "'testimony purge --received'.").format(count=result.purgeable))
+        out(ngettext("{count} record can now be removed from this laptop with "
+                     "'testimony purge --received'.",
+                     "{count} records can now be removed from this laptop with "
+                     "'testimony purge --received'.", result.purgeable).format(
+                         count=result.purgeable))
     return 1 if result.quarantined else 0
 
 
@@ -432,8 +438,9 @@ def cmd_tsa_set(args: argparse.Namespace) -> int:
     if args.json:
         out_json({"urls": urls})
     else:
-        out(_("Timestamps will be asked of {count} time-stamp authorities.").format(
-            count=len(urls)))
+        out(ngettext("Timestamps will be asked of {count} time-stamp authority.",
+                     "Timestamps will be asked of {count} time-stamp authorities.",
+                     len(urls)).format(count=len(urls)))
     return 0
 
 
@@ -448,7 +455,8 @@ def cmd_tsa_show(args: argparse.Namespace) -> int:
         out(url)
     if not urls:
         out(_("No time-stamp authority is configured."))
-    out(_("{count} timestamp requests are waiting.").format(count=pending))
+    out(ngettext("{count} timestamp request is waiting.",
+                 "{count} timestamp requests are waiting.", pending).format(count=pending))
     return 0
 
 

@@ -26,7 +26,7 @@ from testimony_app.cli.output import digits, isolate, num, out, out_json, table
 from testimony_app.core.common.errors import InputError
 from testimony_app.core.records import vocab
 from testimony_app.core.workspace import corroboration, stats
-from testimony_app.i18n import _
+from testimony_app.i18n import _, ngettext
 from testimony_app.i18n import language as ui_language
 
 # -- figures ----------------------------------------------------------------------------
@@ -202,8 +202,9 @@ def cmd_verification(args: argparse.Namespace) -> int:
         out_json({"changed": changed, "cluster": cluster.as_json()})
         return 0
     if args.status:
-        out(_("Verification status changed for {count} incidents.").format(
-            count=len(changed)))
+        out(ngettext("Verification status changed for {count} incident.",
+                     "Verification status changed for {count} incidents.",
+                     len(changed)).format(count=len(changed)))
     _print_cluster(cluster)
     return 0
 
@@ -268,9 +269,12 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
         out(_("Not the same person: {a} and {b} ({when}, {who}).").format(
             a=d.person_code, b=d.other_code, when=_when(d), who=d.author))
     if review.sealed:
-        out(_("{count} persons' identities are sealed in this vault: they are compared "
-              "by match key only; near matches by name are found in the coordinator's "
-              "vault.").format(count=review.sealed))
+        out(ngettext("{count} person's identity is sealed in this vault: it is compared by "
+                     "match key only; near matches by name are found in the coordinator's "
+                     "vault.",
+                     "{count} persons' identities are sealed in this vault: they are compared "
+                     "by match key only; near matches by name are found in the coordinator's "
+                     "vault.", review.sealed).format(count=review.sealed))
     if review.suggestions:
         out(_("Merge with 'testimony merge KEPT MERGED' (undo: 'testimony unmerge "
               "MERGED'), or record 'testimony not-duplicates A B'."))

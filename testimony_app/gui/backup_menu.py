@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMenu, QPushButton
 from testimony_app.core import backup
 from testimony_app.gui import fmt
 from testimony_app.gui.backup_dialog import BackupDialog, RestoreDialog, status_text
-from testimony_app.i18n import _
+from testimony_app.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from testimony_app.gui.menu_host import MenuHost
@@ -90,7 +90,9 @@ class BackupMenu(QObject):
         status = self.status
         if status.due:
             self.indicator.setText(
-                _("No backup for {days} days: back up now").format(
+                ngettext("No backup for {days} day: back up now",
+                         "No backup for {days} days: back up now",
+                         status.days_since or 0).format(
                     days=fmt.number(status.days_since or 0))
                 if status.last_at else _("Never backed up: back up now"))
             self.indicator.setStyleSheet(DUE_STYLE)
@@ -98,8 +100,11 @@ class BackupMenu(QObject):
             self.indicator.setText(status_text(status))
             self.indicator.setStyleSheet("")
         self.indicator.setToolTip(
-            _("A reminder comes {days} days after the last backup, when something changed "
-              "since.").format(days=fmt.number(status.reminder_days))
+            ngettext("A reminder comes {days} day after the last backup, when something "
+                     "changed since.",
+                     "A reminder comes {days} days after the last backup, when something "
+                     "changed since.", status.reminder_days).format(
+                         days=fmt.number(status.reminder_days))
             if status.reminder_days else _("The backup reminder is off."))
 
     def _open(self, dialog: BackupDialog | RestoreDialog) -> None:

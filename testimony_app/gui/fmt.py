@@ -6,9 +6,12 @@ locale uses it or the person chose it in Settings."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QDate, QDateTime, QLocale, Qt, QTime, QTimeZone
 
 from testimony_app import i18n
+from testimony_app.i18n import _
 
 # "locale", "24" or "12": the Settings choice (clock), applied by the main window.
 _clock = ["locale"]
@@ -107,3 +110,31 @@ def day_of(iso: str) -> str:
     """The local date of an ISO UTC timestamp, as lists write dates (4 Dec 2026)."""
     moment = _local(iso)
     return iso if moment is None else date(moment.date().toString(Qt.DateFormat.ISODate))
+
+
+def date_with_precision(value: dict[str, Any], short: bool = False) -> str:
+    """A date with its precision in words: long dates for one record ("between 12
+    December 2016 and 13 December 2016"), short ones for lists (short=True: "12 Dec
+    2016", "Dec 2016", without the source's words)."""
+    precision = value.get("precision")
+    text = str(value.get("value", ""))
+    day = date if short else long_date
+    if precision == "day":
+        words = day(text)
+    elif precision == "month" and len(text) == 7:
+        words = digits(locale().toString(QDate.fromString(text + "-01", "yyyy-MM-dd"),
+                                         "MMM yyyy" if short else "MMMM yyyy"))
+    elif precision in ("range", "approximate"):
+        words = _("between {first} and {last}").format(
+            first=day(str(value.get("from", ""))), last=day(str(value.get("to", ""))))
+        if precision == "approximate":
+            words = _("roughly {when}").format(when=words)
+    elif precision == "before":
+        words = _("before {day}").format(day=day(text))
+    elif precision == "after":
+        words = _("after {day}").format(day=day(text))
+    else:
+        words = digits(text)
+    if value.get("text") and not short:  # the words as given, in any script: isolated
+        words += f" ({i18n.isolate('“' + str(value['text']) + '”')})"  # quotes inside it
+    return words

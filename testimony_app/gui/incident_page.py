@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -37,30 +37,7 @@ def _plain(text: str = "") -> QLabel:
 
 def date_text(date: dict[str, Any]) -> str:
     """A date with its precision in words, long form (one record)."""
-    precision = date.get("precision")
-    value = str(date.get("value", ""))
-    if precision == "day":
-        text = fmt.long_date(value)
-    elif precision == "month" and len(value) == 7:
-        text = fmt.digits(fmt.locale().toString(
-            QDate.fromString(value + "-01", "yyyy-MM-dd"), "MMMM yyyy"))
-    elif precision == "year":
-        text = fmt.digits(value)
-    elif precision in ("range", "approximate"):
-        text = _("between {first} and {last}").format(
-            first=fmt.long_date(str(date.get("from", ""))),
-            last=fmt.long_date(str(date.get("to", ""))))
-        if precision == "approximate":
-            text = _("roughly {when}").format(when=text)
-    elif precision == "before":
-        text = _("before {day}").format(day=fmt.long_date(value))
-    elif precision == "after":
-        text = _("after {day}").format(day=fmt.long_date(value))
-    else:
-        text = fmt.digits(value)
-    if date.get("text"):  # the words as given, in any script: isolated
-        text += f" ({i18n.isolate('“' + str(date['text']) + '”')})"  # quotes inside it
-    return text
+    return fmt.date_with_precision(date)
 
 
 def victims_text(victims: list[dict[str, Any]], persons: dict[str, str]) -> list[str]:

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,6 +27,7 @@ from testimony_app.core.records.textnorm import is_rtl
 from testimony_app.gui import fmt
 from testimony_app.gui.records_model import RecordTableModel
 from testimony_app.gui.widgets.bidi import follow_text_direction
+from testimony_app.gui.widgets.local_date_edit import LocalDateEdit
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.i18n import _, ngettext
 
@@ -91,8 +91,8 @@ class ListPage(QWidget):
         for code in vocab.INCIDENT_TYPES:
             self.type.addItem(vocab.label("incident_type", code, i18n.language()), code)
         self.use_dates = QCheckBox(_("Between"))
-        self.date_from = QDateEdit(QDate(2011, 1, 1))
-        self.date_to = QDateEdit(QDate.currentDate())
+        self.date_from = LocalDateEdit(QDate(2011, 1, 1))
+        self.date_to = LocalDateEdit(QDate.currentDate())
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("d MMM yyyy")  # as the lists write dates (gui/fmt.py)

@@ -33,7 +33,7 @@ from testimony_app.core.common.errors import TestimonyError
 from testimony_app.core.vault import keyfile
 from testimony_app.gui.widgets.secret_field import comforts
 from testimony_app.gui.worker import Job, VaultWorker
-from testimony_app.i18n import _, isolate
+from testimony_app.i18n import _, isolate, ngettext
 
 if TYPE_CHECKING:
     # The facade is imported when a vault is created or opened, not before this
@@ -44,7 +44,9 @@ if TYPE_CHECKING:
 def strength(passphrase: str) -> tuple[int, str]:
     """A rough 0–4 score and its words; the hard rule is the length minimum."""
     if len(passphrase) < keyfile.MIN_PASSPHRASE:
-        return 0, _("Too short: at least {n} characters.").format(
+        return 0, ngettext("Too short: at least {n} character.",
+                           "Too short: at least {n} characters.",
+                           keyfile.MIN_PASSPHRASE).format(
             n=i18n.number(keyfile.MIN_PASSPHRASE))
     classes = sum(any(test(c) for c in passphrase) for test in
                   (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum()))

@@ -58,7 +58,7 @@ def test_corroborate_confirm_accept_and_provenance(cli: Cli, trio: Trio) -> None
     shown = json.loads(ok(cli("show", arabic, "--json", *vault)).out)
     assert shown["incidents"][0]["verification"] == "partially_verified"
     r = ok(cli("verification", arabic[:8], "disputed", "--only", *vault))
-    assert "changed for 1 incidents" in r.out
+    assert "changed for 1 incident." in r.out
 
     prov = json.loads(ok(cli("show", english[:8], "--provenance", "--json", *vault)).out)
     assert (prov["researcher"], prov["fingerprint"], prov["trusted"]) == (

@@ -202,3 +202,35 @@ def test_the_page_fits_a_laptop_with_the_pair_side_by_side(qtbot, coordinator) -
     assert "First incident" in labels and "Second incident" in labels
     assert window.frameGeometry().width() <= 1366
     wait_idle(qtbot, worker)
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}(-\d{2})?|[٠-٩]{4}-[٠-٩]{2}")
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_dates_are_written_as_the_other_pages_write_them(
+        qtbot: QtBot, coordinator: tuple[VaultWorker, Accounts, dict[str, str]],
+        language: str) -> None:
+    from testimony_app import i18n
+
+    worker, accounts, _ids = coordinator
+    idle_session(qtbot, worker).confirm_corroboration(accounts.english_arrest,
+                                                      accounts.arabic_arrest)
+    i18n.set_language(language)
+    page = CorroborationPage(worker)
+    qtbot.addWidget(page)
+    page.show()
+    page.reload()
+    qtbot.waitUntil(lambda: page.suggestion_table.rowCount() >= 1
+                    and page.cluster_table.rowCount() >= 1, timeout=20_000)
+    page.suggestion_table.setCurrentCell(0, 0)
+    qtbot.waitUntil(lambda: page.comparison.isVisible(), timeout=5_000)
+    month = "كانون الأول" if language == "ar" else "Dec"
+    sides = [cell(page.suggestion_table, 0, 2), cell(page.suggestion_table, 0, 3),
+             cell(page.cluster_table, 0, 2)]
+    labels = [w.text() for w in page.comparison.findChildren(QLabel)]
+    for text in sides + labels:
+        assert not ISO_DATE.search(text), text
+    assert all(month in text for text in sides)
+    assert sum(("كانون الأول" if language == "ar" else "December") in t for t in labels) == 2
+    wait_idle(qtbot, worker)

@@ -88,7 +88,7 @@ def test_export_through_the_dialog_with_progress(
     dialog = export_dialog(qtbot, rw)
     text = dialog.summary.text()
     assert "Bundle 1 for \u2068Test Organisation\u2069" in text and "Testimonies: 8" in text
-    assert "1 attachments, 12" in text
+    assert "1 attachment, 12" in text
     assert not dialog.export_button.isEnabled()  # no file chosen yet
     target = pair.folder / "usb" / "bundle-1.age"
     target.parent.mkdir()

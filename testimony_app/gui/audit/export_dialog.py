@@ -12,7 +12,6 @@ from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -36,6 +35,7 @@ from testimony_app.gui import fmt
 from testimony_app.gui.audit.review_panel import ReviewPanel
 from testimony_app.gui.sync.common import mono_label, plain_label, session_of
 from testimony_app.gui.widgets.bidi import follow_text_direction
+from testimony_app.gui.widgets.local_date_edit import LocalDateEdit
 from testimony_app.gui.worker import Job, VaultWorker
 from testimony_app.i18n import _
 
@@ -76,8 +76,8 @@ class AuditExportDialog(QDialog):
         self._auditor_typed.timeout.connect(self._auditor_changed)
         self.auditor.textChanged.connect(lambda _t: self._auditor_typed.start())
         self.use_period = QCheckBox(_("Only from"))
-        self.date_from = QDateEdit(QDate(2011, 1, 1))
-        self.date_until = QDateEdit(QDate.currentDate())
+        self.date_from = LocalDateEdit(QDate(2011, 1, 1))
+        self.date_until = LocalDateEdit(QDate.currentDate())
         self.date_from.setCalendarPopup(True)
         self.date_until.setCalendarPopup(True)
         self.date_from.setAccessibleName(_("From date"))

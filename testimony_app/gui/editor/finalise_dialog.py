@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from testimony_app import i18n
 from testimony_app.core.identity.finalising import Preview
 from testimony_app.gui import fmt
-from testimony_app.i18n import _
+from testimony_app.i18n import _, ngettext
 
 # Dialog results besides Accepted and Rejected: the person went to a missing field.
 GO_TO_FIELD = 2
@@ -53,28 +53,44 @@ def consequences(preview: Preview) -> list[str]:
                            org=i18n.isolate(preview.organisation)))
     if preview.organisation is not None and not preview.coordinator:
         if preview.identities:
-            text = (_("{count} identities, the witness's among them, will be encrypted to "
-                      "{org} and removed from this computer. After that, whoever unlocks "
-                      "this laptop cannot read them.") if preview.witness else
-                    _("{count} identities will be encrypted to {org} and removed from this "
-                      "computer. After that, whoever unlocks this laptop cannot read them."))
+            text = (ngettext("{count} identity, the witness's, will be encrypted to {org} and "
+                             "removed from this computer. After that, whoever unlocks this "
+                             "laptop cannot read it.",
+                             "{count} identities, the witness's among them, will be encrypted "
+                             "to {org} and removed from this computer. After that, whoever "
+                             "unlocks this laptop cannot read them.", preview.identities)
+                    if preview.witness else
+                    ngettext("{count} identity will be encrypted to {org} and removed from "
+                             "this computer. After that, whoever unlocks this laptop cannot "
+                             "read it.",
+                             "{count} identities will be encrypted to {org} and removed from "
+                             "this computer. After that, whoever unlocks this laptop cannot "
+                             "read them.", preview.identities))
             lines.append(text.format(count=n(preview.identities),
                                      org=i18n.isolate(preview.organisation)))
         else:
             lines.append(_("No identity in this testimony is left to seal."))
         if preview.tagged_names:
-            lines.append(_("{count} names tagged in the narrative and summary will be "
-                           "sealed too; the text keeps the people's pseudonym codes.").format(
+            lines.append(ngettext(
+                "{count} name tagged in the narrative and summary will be sealed too; the "
+                "text keeps the person's pseudonym code.",
+                "{count} names tagged in the narrative and summary will be sealed too; the "
+                "text keeps the people's pseudonym codes.", preview.tagged_names).format(
                                count=n(preview.tagged_names)))
         if preview.whole:
             lines.append(_("The organisation seals whole testimonies: this computer will no "
                            "longer be able to open this one at all."))
     if preview.public_names:
-        lines.append(_("{count} names marked as already public stay readable.").format(
+        lines.append(ngettext("{count} name marked as already public stays readable.",
+                              "{count} names marked as already public stay readable.",
+                              preview.public_names).format(
             count=n(preview.public_names)))
     if preview.without_identity:
-        lines.append(_("{count} people have no identity recorded; nothing of theirs is "
-                       "sealed.").format(count=n(preview.without_identity)))
+        lines.append(ngettext("{count} person has no identity recorded; nothing of theirs "
+                              "is sealed.",
+                              "{count} people have no identity recorded; nothing of theirs is "
+                              "sealed.", preview.without_identity).format(
+                                  count=n(preview.without_identity)))
     lines.append(_("The testimony becomes read-only. A later change is an amendment, "
                    "saved with the reason you give."))
     return lines

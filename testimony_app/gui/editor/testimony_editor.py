@@ -52,7 +52,7 @@ from testimony_app.gui.widgets.recorder import Recorder
 from testimony_app.gui.widgets.time_edit import ClockTimeEdit
 from testimony_app.gui.widgets.vocab_combo import select, vocab_combo
 from testimony_app.gui.worker import VaultWorker
-from testimony_app.i18n import N_, _
+from testimony_app.i18n import N_, _, ngettext
 
 AUTOSAVE_MS = 5000
 INTERVIEW_LANGUAGES = ["ar", "en", "ku", "tr", "fr"]
@@ -792,7 +792,9 @@ class TestimonyEditor(QWidget):
                 self._ask_untagged(tid)
             else:
                 self.state.setText(_("Finalised"))
-                self.notify(_("Finalised. {count} identities were sealed.").format(
+                self.notify(ngettext("Finalised. {count} identity was sealed.",
+                                     "Finalised. {count} identities were sealed.",
+                                     sealed).format(
                     count=fmt.number(sealed)) if sealed else _("Finalised."), error=False)
                 self.saved.emit(tid)
 
@@ -924,13 +926,18 @@ class TestimonyEditor(QWidget):
                 rec = att.recording
                 if rec is None:
                     continue
-                text = (_("Recorded {when} · {length} · {count} markers · recovered after "
-                          "an interruption") if rec.get("state") == "recovered" else
-                        _("Recorded {when} · {length} · {count} markers"))
+                markers = len(rec.get("markers", []))
+                text = (ngettext("Recorded {when} · {length} · {count} marker · recovered "
+                                 "after an interruption",
+                                 "Recorded {when} · {length} · {count} markers · recovered "
+                                 "after an interruption", markers)
+                        if rec.get("state") == "recovered" else
+                        ngettext("Recorded {when} · {length} · {count} marker",
+                                 "Recorded {when} · {length} · {count} markers", markers))
                 self.history.addItem(text.format(
                     when=i18n.isolate(fmt.timestamp(str(rec.get("started_at", "")))),
                     length=i18n.isolate(clock(int(rec.get("duration_ms", 0)))),
-                    count=fmt.number(len(rec.get("markers", [])))))
+                    count=fmt.number(markers)))
 
         self.worker.with_session(lambda s: (s.history(tid), s.attachments(tid)), show)
         self.provenance.load(tid)

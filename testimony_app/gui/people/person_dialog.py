@@ -35,7 +35,7 @@ from testimony_app.gui.widgets.bidi import follow_text_direction
 from testimony_app.gui.widgets.date_edit import DateWithPrecisionEdit
 from testimony_app.gui.widgets.vocab_combo import select, vocab_combo
 from testimony_app.gui.worker import VaultWorker
-from testimony_app.i18n import _
+from testimony_app.i18n import _, ngettext
 
 PROTECTED_STYLE = ("QGroupBox { border: 2px solid #b00020; margin-top: 1.2em; padding: 6px; }"
                    " QGroupBox::title { color: #b00020; }")
@@ -287,8 +287,9 @@ class PersonDialog(QDialog):
         from testimony_app.core.common.errors import TestimonyError, ValidationFailed
 
         if isinstance(error, ValidationFailed):
-            text = _("Not saved: please check the fields ({count} problems).").format(
-                count=len(error.problems))
+            text = ngettext("Not saved: please check the fields ({count} problem).",
+                            "Not saved: please check the fields ({count} problems).",
+                            len(error.problems)).format(count=i18n.number(len(error.problems)))
         elif isinstance(error, TestimonyError):
             text = str(error)
         else:

@@ -23,7 +23,7 @@ from testimony_app.core.sync import bundle
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import chosen, file_dialog, plain_label, session_of, size_text
 from testimony_app.gui.worker import Job, VaultWorker
-from testimony_app.i18n import _
+from testimony_app.i18n import _, ngettext
 
 
 def kind_label(kind: str) -> str:
@@ -117,7 +117,9 @@ class ExportDialog(QDialog):
             lines = [_("Bundle {sequence} for {organisation} will carry:").format(
                 sequence=fmt.number(plan.sequence), organisation=i18n.isolate(plan.organisation)),
                 "    " + i18n.join(parts, ";") if parts else "    " + _("no records"),
-                "    " + _("{count} attachments, {size} in all").format(
+                "    " + ngettext("{count} attachment, {size} in all",
+                                  "{count} attachments, {size} in all",
+                                  plan.attachments).format(
                     count=fmt.number(plan.attachments), size=size_text(plan.attachment_bytes))]
             self.summary.setText("\n".join(lines))
         self._update_buttons()

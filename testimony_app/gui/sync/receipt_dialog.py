@@ -148,10 +148,14 @@ class ReceiptDialog(QDialog):
 
     def ask_purge(self) -> None:
         """The explicit confirmation step, inline: a tick box, then a second button."""
-        self.confirm_text.setText(_("{count} records (and their attachments) will be deleted "
-                                    "from this laptop for good. The organisation has "
-                                    "confirmed it holds them; records changed since they "
-                                    "were sent are kept.").format(
+        self.confirm_text.setText(ngettext(
+            "{count} record (and its attachments) will be deleted from this laptop for good. "
+            "The organisation has confirmed it holds it; records changed since they were "
+            "sent are kept.",
+            "{count} records (and their attachments) will be deleted "
+            "from this laptop for good. The organisation has "
+            "confirmed it holds them; records changed since they "
+            "were sent are kept.", self.purgeable).format(
             count=fmt.number(self.purgeable)))
         self.confirm_check.setChecked(False)
         self.confirm_box.setVisible(True)

@@ -25,7 +25,7 @@ from testimony_app.core.sync import syncthing
 from testimony_app.core.vault import org
 from testimony_app.gui.sync.common import mono_label, plain_label
 from testimony_app.gui.worker import VaultWorker
-from testimony_app.i18n import N_, _, isolate
+from testimony_app.i18n import N_, _, isolate, ngettext, number
 
 STEPS = N_(
     "To carry the folder with Syncthing by hand:\n"
@@ -165,9 +165,12 @@ class SyncFolderDialog(QDialog):
             if self.role == org.ROLE_COORDINATOR:
                 self.client.add_device(peer, _("researcher"))
                 accepted = syncthing.accept_offers(self.client, self.folder)
-                self.outcome.setText(_("Device added; {count} researcher folders accepted. "
-                                       "A researcher's folder offered later is accepted "
-                                       "here too.").format(count=accepted))
+                self.outcome.setText(ngettext(
+                    "Device added; {count} researcher folder accepted. A researcher's folder "
+                    "offered later is accepted here too.",
+                    "Device added; {count} researcher folders accepted. "
+                    "A researcher's folder offered later is accepted "
+                    "here too.", accepted).format(count=number(accepted)))
             else:
                 syncthing.share_device_folder(self.client, self.folder, self.device, peer,
                                               _("coordinator"))

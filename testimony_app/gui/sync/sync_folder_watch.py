@@ -19,7 +19,7 @@ from testimony_app import i18n
 from testimony_app.core.common.errors import TestimonyError
 from testimony_app.core.sync import syncfolder
 from testimony_app.gui.worker import VaultWorker
-from testimony_app.i18n import N_, _, ngettext
+from testimony_app.i18n import Nn_, _, ngettext
 
 INTERVAL_MS = 60_000  # the periodic pass
 SETTLE_MS = 1_500  # after a change is noticed: files often arrive in a burst
@@ -56,8 +56,10 @@ def summary(result: syncfolder.PassResult) -> str:
     return (_("Sync folder: ") + i18n.join(parts, ";")) if parts else ""
 
 
-PURGE_QUESTION = N_("The organisation confirmed receiving {count} records. Remove them "
-                    "from this laptop now? (Less to lose if it is seized.)")
+PURGE_QUESTION = Nn_("The organisation confirmed receiving {count} record. Remove it from "
+                     "this laptop now? (Less to lose if it is seized.)",
+                     "The organisation confirmed receiving {count} records. Remove them "
+                     "from this laptop now? (Less to lose if it is seized.)")
 
 
 class SyncFolderWatch(QObject):
@@ -142,7 +144,7 @@ class SyncFolderWatch(QObject):
         if self.question is not None:
             return
         box = QMessageBox(QMessageBox.Icon.Question, _("Receipt from the organisation"),
-                          _(PURGE_QUESTION).format(count=count),
+                          ngettext(*PURGE_QUESTION, count).format(count=count),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                           self.parent_widget)
         box.setDefaultButton(QMessageBox.StandardButton.No)

@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import QDate, QLocale, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from testimony_app import i18n
 from testimony_app.gui.widgets.bidi import follow_text_direction
+from testimony_app.gui.widgets.local_date_edit import LocalDateEdit
 from testimony_app.i18n import _
 
 __all__ = ["PRECISIONS", "DateWithPrecisionEdit"]
@@ -140,10 +140,8 @@ class DateWithPrecisionEdit(QWidget):
     # --- construction helpers ---------------------------------------------------
 
     @staticmethod
-    def _date_edit() -> QDateEdit:
-        edit = QDateEdit()
-        edit.setCalendarPopup(True)
-        edit.setLocale(_locale())  # accepts both Latin and Arabic-Indic digits
+    def _date_edit() -> LocalDateEdit:
+        edit = LocalDateEdit()  # reads both Latin and Arabic-Indic digits
         edit.setDisplayFormat("d MMMM yyyy")
         edit.setDateRange(_FIRST, _LAST)
         return edit

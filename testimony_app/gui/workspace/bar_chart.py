@@ -28,6 +28,7 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#9
 MAX_LABEL = 150  # px: longer category labels are elided
 MAX_BAR = 72  # px: a lone category does not get a slab
 MAX_LEGEND = 220  # px: a longer source name is elided in the legend (the table has it)
+MAX_LINES = 3  # a category label wraps onto at most this many lines ("تشرين", "الثاني", "٢٠١٦")
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,10 @@ class Layout:
     slot: float = 0.0
     rotate_labels: bool = False
     wrap_labels: bool = False  # "Dec" over "2016" when a label is wider than its slot
-    label_width: float = MAX_LABEL  # category labels are elided to this
+    label_width: float = MAX_LABEL  # slanted category labels are elided to this
+    # Each category label's lines as drawn when not slanted: whole, every line within
+    # its slot ("تشرين الثاني" over "٢٠١٦").
+    labels: list[list[str]] = field(default_factory=list)
     legend: list[tuple[QRectF, int]] = field(default_factory=list)  # swatch, series
 
 
@@ -67,6 +71,19 @@ def nice_step(top: int, ticks: int = 5) -> int:
     raw = top / ticks
     power = 10 ** math.floor(math.log10(raw))
     return int(next(m * power for m in (1, 2, 5, 10) if m * power >= raw))
+
+
+def wrap_words(metrics: QFontMetricsF, text: str, width: float) -> list[str]:
+    """Text broken at spaces into lines of at most `width` (a word wider than that
+    keeps a line of its own): "تشرين الثاني ٢٠١٦" over two lines, month over year."""
+    lines: list[str] = []
+    for word in text.split():
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and metrics.horizontalAdvance(joined) <= width:
+            lines[-1] = joined
+        else:
+            lines.append(word)
+    return lines or [text]
 
 
 class BarChart(QWidget):
@@ -147,19 +164,26 @@ class BarChart(QWidget):
         left, right = margin + axis_width, self.width() - margin
         count = max(len(self.categories), 1)
         out.slot = (right - left) / count
+        room_x = out.slot - 6
+        out.labels = [wrap_words(metrics, c, room_x) for c in self.categories]
+        fits = all(metrics.horizontalAdvance(c) <= room_x for c in self.categories)
+        out.wrap_labels = not fits and all(metrics.horizontalAdvance(t) <= room_x
+                                           for lines in out.labels for t in lines)
+        # A label longer than MAX_LINES (a span of months on a narrow chart) ends in "…"
+        # on its last line; its tooltip and the table have it whole.
+        out.labels = [lines if len(lines) <= MAX_LINES else lines[:MAX_LINES - 1] + [
+            metrics.elidedText(" ".join(lines[MAX_LINES - 1:]), Qt.TextElideMode.ElideRight,
+                               room_x)] for lines in out.labels]
+        out.rotate_labels = not fits and not out.wrap_labels
+        if not out.wrap_labels:
+            out.labels = [[c] for c in self.categories]
+        rows = max((len(lines) for lines in out.labels), default=1)
         widest = max((min(metrics.horizontalAdvance(c), MAX_LABEL) for c in self.categories),
                      default=0.0)
-        words = max((metrics.horizontalAdvance(w) for c in self.categories for w in c.split()),
-                    default=0.0)
-        fits = widest <= out.slot - 6
-        out.wrap_labels = not fits and words <= out.slot - 6 \
-            and max((len(c.split()) for c in self.categories), default=1) <= 2
-        out.rotate_labels = not fits and not out.wrap_labels
         if out.rotate_labels:  # slanted labels take at most a fifth of the height
             widest = min(widest, max(60.0, (self.height() * 0.2 - line) / 0.71))
         out.label_width = widest
-        labels = (widest * 0.71 + line if out.rotate_labels
-                  else 2 * line if out.wrap_labels else line) + 8
+        labels = (widest * 0.71 + line if out.rotate_labels else rows * line) + 8
         bottom = self.height() - margin - labels - (line + 4 if self.note else 0)
         n = max(len(self.series), 1)
         width = min(out.slot * 0.8 / n, MAX_BAR)
@@ -286,18 +310,18 @@ class BarChart(QWidget):
         base = self._mirror(QRectF(plot.left(), plot.bottom(), plot.width(), 0))
         painter.drawLine(base.topLeft(), base.topRight())
         # category labels
+        rows = max((len(lines) for lines in out.labels), default=1)
         for c, category in enumerate(self.categories):
-            text = metrics.elidedText(category, Qt.TextElideMode.ElideRight, out.label_width)
-            if out.wrap_labels:  # every label on two lines, alike: "Dec" over "2016"
-                text = "\n".join(metrics.elidedText(part, Qt.TextElideMode.ElideRight,
-                                                    out.slot - 6)
-                                  for part in category.split(maxsplit=1))
             slot = self._mirror(QRectF(plot.left() + c * out.slot + 3, plot.bottom() + 4,
-                                       out.slot - 6, 2 * line if out.wrap_labels else line))
-            if not out.rotate_labels:
-                painter.drawText(slot, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                                 text)
+                                       out.slot - 6, rows * line))
+            if not out.rotate_labels:  # whole, one line or wrapped at spaces
+                for n, part in enumerate(out.labels[c]):
+                    painter.drawText(QRectF(slot.left(), slot.top() + n * line, slot.width(),
+                                            line),
+                                     Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                                     part)
                 continue
+            text = metrics.elidedText(category, Qt.TextElideMode.ElideRight, out.label_width)
             width = metrics.horizontalAdvance(text) + 2
             painter.save()
             painter.translate(slot.center().x(), slot.top() + 2)

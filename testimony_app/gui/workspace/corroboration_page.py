@@ -32,14 +32,14 @@ from testimony_app import i18n
 from testimony_app.core.common.errors import TestimonyError
 from testimony_app.core.records import vocab
 from testimony_app.core.session import Session
-from testimony_app.core.workspace.corroboration import Cluster, IncidentInfo, Suggestion, date_text
+from testimony_app.core.workspace.corroboration import Cluster, IncidentInfo, Suggestion
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import plain_label, read_only_table
 from testimony_app.gui.widgets.provenance_panel import ProvenancePanel
 from testimony_app.gui.widgets.vocab_combo import select, vocab_combo
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.gui.workspace.incident_comparison import IncidentComparison
-from testimony_app.i18n import _
+from testimony_app.i18n import _, ngettext
 
 SHOWN = 500  # best suggestions listed; the rest come up as these are decided
 CLUSTERS_SHOWN = 2000  # rows built on the GUI thread; `testimony corroborate` lists all
@@ -57,9 +57,14 @@ def _label(vocabulary: str, code: str) -> str:
     return vocab.label(vocabulary, code, i18n.language())
 
 
+def _date(info: IncidentInfo) -> str:
+    """An incident's date as the lists write it (12 Dec 2016), isolated in a line."""
+    return i18n.isolate(fmt.date_with_precision(info.date, short=True))
+
+
 def _side(info: IncidentInfo) -> str:
     return _("{date} · {place} · reported by {who}").format(
-        date=date_text(info.date),
+        date=_date(info),
         place=i18n.isolate(info.place_label(i18n.language())) or _("no place"),
         who=i18n.isolate(info.researcher_label()))
 
@@ -263,7 +268,7 @@ class CorroborationPage(QWidget):
             cells = [fmt.number(len(cluster.incidents)),
                      i18n.join(sorted({_label("incident_type", i.type)
                                        for i in cluster.incidents})),
-                     i18n.join(dict.fromkeys(date_text(i.date) for i in cluster.incidents)),
+                     i18n.join(dict.fromkeys(_date(i) for i in cluster.incidents)),
                      i18n.join(dict.fromkeys(i.place_label(i18n.language()) or "—"
                                              for i in cluster.incidents)),
                      fmt.number(cluster.sources), _label("verification", cluster.suggested),
@@ -275,9 +280,14 @@ class CorroborationPage(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 table.setItem(r, c, item)
-        summary = _("{suggestions} suggestions to review; {clusters} corroborated "
-                    "incidents or groups.").format(
-            suggestions=fmt.number(len(self.suggestions)), clusters=fmt.number(len(clusters)))
+        # Two counts, two sentences parts: each takes its own plural form.
+        summary = _("{suggestions}; {clusters}.").format(
+            suggestions=ngettext("{count} suggestion to review",
+                                 "{count} suggestions to review", len(self.suggestions)).format(
+                count=fmt.number(len(self.suggestions))),
+            clusters=ngettext("{count} corroborated incident or group",
+                              "{count} corroborated incidents or groups", len(clusters)).format(
+                count=fmt.number(len(clusters))))
         if len(clusters) > CLUSTERS_SHOWN:
             summary += " " + _("The best {shown} are listed.").format(
                 shown=fmt.number(CLUSTERS_SHOWN))

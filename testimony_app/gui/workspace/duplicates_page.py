@@ -191,9 +191,12 @@ class DuplicatesPage(QWidget):
         if len(review.suggestions) > SHOWN:
             message += " " + _("The best {shown} are listed.").format(shown=fmt.number(SHOWN))
         if review.sealed:
-            message += " " + _("{count} persons' identities are sealed in this vault: they are "
-                               "compared by match key only; near matches by name are found "
-                               "in the coordinator's vault.").format(
+            message += " " + ngettext(
+                "{count} person's identity is sealed in this vault: it is compared by match "
+                "key only; near matches by name are found in the coordinator's vault.",
+                "{count} persons' identities are sealed in this vault: they are "
+                "compared by match key only; near matches by name are found "
+                "in the coordinator's vault.", review.sealed).format(
                 count=fmt.number(review.sealed))
         self.message.setText(message)
         if review.suggestions:

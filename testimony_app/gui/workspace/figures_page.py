@@ -45,7 +45,7 @@ from testimony_app.gui import fmt
 from testimony_app.gui.widgets.details_pane import DetailsPane
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.gui.workspace.bar_chart import BarChart, Series
-from testimony_app.i18n import N_, _
+from testimony_app.i18n import N_, _, ngettext
 
 GROUPINGS = [("month", N_("Month")), ("type", N_("Incident type")), ("place", N_("Place")),
              ("sex", N_("Sex")), ("age_group", N_("Age group")),
@@ -441,9 +441,11 @@ class FiguresPage(QWidget):
             for figure in found.figures:
                 extra = []
                 if "women" in found.differs and figure.women is not None:
-                    extra.append(_("{n} women").format(n=fmt.number(figure.women)))
+                    extra.append(ngettext("{n} woman", "{n} women", figure.women).format(
+                        n=fmt.number(figure.women)))
                 if "children" in found.differs and figure.children is not None:
-                    extra.append(_("{n} children").format(n=fmt.number(figure.children)))
+                    extra.append(ngettext("{n} child", "{n} children", figure.children)
+                                 .format(n=fmt.number(figure.children)))
                 cursor.insertText("\n  • ", plain)
                 cursor.insertText(" ".join([stats.qualified(figure.count, figure.qualifier,
                                                             fmt.number), *extra]), bold)
@@ -486,7 +488,8 @@ class FiguresPage(QWidget):
         self.status.setText(_("Exporting…"))
 
         def done(rows: int) -> None:
-            self.status.setText(_("Saved {rows} figures to {path}.").format(
+            self.status.setText(ngettext("Saved {rows} figure to {path}.",
+                                         "Saved {rows} figures to {path}.", rows).format(
                 rows=fmt.number(rows), path=str(target)))
 
         self.worker.with_session(lambda s: s.stats_csv(target, by, level, language), done,

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QWidget
 
 from testimony_app import i18n
 from testimony_app.core.records import vocab
-from testimony_app.core.workspace.corroboration import IncidentInfo, date_text
+from testimony_app.core.workspace.corroboration import IncidentInfo
 from testimony_app.gui import fmt
 from testimony_app.i18n import _
 
@@ -26,7 +26,7 @@ def _rows(info: IncidentInfo) -> list[tuple[str, str]]:
     language = i18n.language()
     return [
         (_("Type"), vocab.label("incident_type", info.type, language)),
-        (_("Date"), date_text(info.date)),
+        (_("Date"), fmt.date_with_precision(info.date)),  # as one incident's page
         (_("Place"), info.place_label(language) or _("no place")),
         (_("Perpetrator"), vocab.label("perpetrator", info.perpetrator, language)
          if info.perpetrator else _("(not given)")),

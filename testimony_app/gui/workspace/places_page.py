@@ -26,7 +26,7 @@ from testimony_app.core.records.places import PlaceRow
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import plain_label, read_only_table
 from testimony_app.gui.worker import VaultWorker
-from testimony_app.i18n import _
+from testimony_app.i18n import _, ngettext
 
 
 class PlacesPage(QWidget):
@@ -85,8 +85,10 @@ class PlacesPage(QWidget):
             for col, text in enumerate(cells):
                 self.table.setItem(r, col, QTableWidgetItem(text))
         located = sum(1 for row in rows if row.coordinates)
-        self.summary.setText(_("{count} places named by incidents or reported figures; "
-                               "{located} with coordinates.").format(
+        self.summary.setText(ngettext("{count} place named by incidents or reported figures; "
+                                      "{located} with coordinates.",
+                                      "{count} places named by incidents or reported figures; "
+                                      "{located} with coordinates.", len(rows)).format(
             count=fmt.number(len(rows)), located=fmt.number(located)))
         self._update_buttons()
 
