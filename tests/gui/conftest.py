@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,6 +39,26 @@ def collect_on_the_window_thread(qapp) -> Iterator[object]:  # type: ignore[no-u
         leftover.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     collector.stop()
+
+
+# The window's tests end without the interpreter's teardown. Every test has passed or
+# failed and been reported by then; what remains is CPython destroying modules and the
+# QApplication in an order Qt does not survive: the process segfaulted after a fully
+# green run (152 passed, exit 139). The exit status is pytest's own.
+_EXIT_STATUS: list[int] = []
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _EXIT_STATUS.append(int(exitstatus))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _EXIT_STATUS:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_EXIT_STATUS[-1])
 
 
 @pytest.fixture(autouse=True)

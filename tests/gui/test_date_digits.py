@@ -8,7 +8,14 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QCalendarWidget, QDateEdit, QTableView, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QDateEdit,
+    QStyledItemDelegate,
+    QTableView,
+    QToolButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from testimony_app import i18n
@@ -37,8 +44,10 @@ def _texts(edit: QDateEdit) -> list[str]:
     calendar.setCurrentPage(2019, 3)
     year = calendar.findChild(QToolButton, "qt_calendar_yearbutton")
     view = calendar.findChild(QTableView)
+    assert year is not None and view is not None
     model, delegate = view.model(), view.itemDelegate()
-    cells = [delegate.displayText(model.data(model.index(row, column)), view.locale())  # type: ignore[attr-defined]
+    assert isinstance(delegate, QStyledItemDelegate)
+    cells = [delegate.displayText(model.data(model.index(row, column)), view.locale())
              for row in range(1, model.rowCount()) for column in range(model.columnCount())]
     calendar.hide()
     return [edit.text(), year.text(), *cells]
