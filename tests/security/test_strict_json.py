@@ -15,7 +15,7 @@ import pytest
 from testimony_app.core.common import safejson
 from testimony_app.core.common.errors import InputError
 from testimony_app.core.session import Session
-from testimony_app.core.sync import bundle
+from testimony_app.core.sync import bundle, bundle_format
 from tests.conftest import Cli
 from tests.security.test_fuzz_import import PERSON, VALID
 
@@ -55,7 +55,7 @@ def test_add_refuses_with_the_path(session: Session, what: str, replacement: str
     line = ('{"kind":"person","id":"' + PERSON + '","revision":1,"sha256":"' + "0" * 64
             + '","history":[],"data":' + data + "}")
     with pytest.raises(bundle.Refused):
-        bundle._parse_line(line.encode("utf-8"))
+        bundle_format._parse_line(line.encode("utf-8"))
 
 
 def test_depth_and_syntax(session: Session) -> None:

@@ -1,5 +1,5 @@
 """records.jsonl made in bulk (core/sync/bundlelines.py) is byte for byte what
-`bundle._record_line` makes record by record: every kind, persons with identities,
+`bundle_export._record_line` makes record by record: every kind, persons with identities,
 revisions, and a finalised testimony whose earlier revisions were sealed."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from bench.corpus import Corpus
-from testimony_app.core.sync import bundle, bundlelines, receipt
+from testimony_app.core.sync import bundle, bundle_export, bundlelines, receipt
 from tests.conftest import SEEDS
 from tests.security.test_sealing_tags import case, receipt_for
 from tests.sync_fixtures import Pair
@@ -31,11 +31,12 @@ def test_bulk_lines_are_the_record_by_record_lines(pair: Pair, tmp_path: Path) -
     every = [r[0] for r in conn.execute("SELECT id FROM records ORDER BY rowid")]
     kinds = {r[0] for r in conn.execute("SELECT DISTINCT kind FROM records")}
     assert {"person", "testimony", "incident", "place", "source"} <= kinds
-    old = [bundle._record_line(conn, i) for i in every]
+    old = [bundle_export._record_line(conn, i) for i in every]
     for chunk in (bundlelines.CHUNK, 7):
         bundlelines.CHUNK = chunk
         try:
-            new = list(bundlelines.lines(conn, every, bundle.MAX_HISTORY, bundle._record_line))
+            new = list(bundlelines.lines(conn, every, bundle.MAX_HISTORY,
+                                         bundle_export._record_line))
         finally:
             bundlelines.CHUNK = 500
         assert new == old
