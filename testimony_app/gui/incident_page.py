@@ -9,13 +9,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
-    QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -23,16 +19,9 @@ from testimony_app import i18n
 from testimony_app.core.records import vocab
 from testimony_app.gui import fmt
 from testimony_app.gui.people.person_page import mention_text
+from testimony_app.gui.widgets.record_page import lay_out_record_page, plain_label
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.i18n import _
-
-
-def _plain(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
 
 
 def date_text(date: dict[str, Any]) -> str:
@@ -71,35 +60,17 @@ class IncidentPage(QWidget):
         super().__init__(parent)
         self.worker = worker
         self.incident_id = ""
-        back = QPushButton(_("Back to the list"))
-        back.clicked.connect(self.back.emit)
-        self.heading = QLabel()
-        self.heading.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.heading.setFont(font)
-        top = QHBoxLayout()
-        top.addWidget(back)
-        top.addWidget(self.heading, 1)
+        self.heading, layout = lay_out_record_page(self, self.back.emit)
         facts = QGroupBox(_("What happened"))
         self.form = QFormLayout(facts)
         self.testimonies = QListWidget()
         self.testimonies.setAccessibleName(_("Testimonies reporting this incident"))
         self.testimonies.itemActivated.connect(self._open)
         self.testimonies.setMinimumHeight(90)
-        body = QWidget()
-        layout = QVBoxLayout(body)
         layout.addWidget(facts)
         layout.addWidget(QLabel(_("Testimonies that report it (double-click or Enter opens "
                                   "one)")))
         layout.addWidget(self.testimonies, 1)
-        area = QScrollArea()
-        area.setWidgetResizable(True)
-        area.setWidget(body)
-        outer = QVBoxLayout(self)
-        outer.addLayout(top)
-        outer.addWidget(area, 1)
 
     def load(self, incident_id: str) -> None:
         self.incident_id = incident_id
@@ -121,23 +92,23 @@ class IncidentPage(QWidget):
         self.heading.setText(vocab.label("incident_type", incident["type"], language))
         while self.form.rowCount():
             self.form.removeRow(0)
-        self.form.addRow(_("Date"), _plain(date_text(incident.get("date", {}))))
+        self.form.addRow(_("Date"), plain_label(date_text(incident.get("date", {}))))
         if incident.get("place"):
-            self.form.addRow(_("Place"), _plain(places.get(incident["place"], "")))
+            self.form.addRow(_("Place"), plain_label(places.get(incident["place"], "")))
         perpetrator = incident.get("perpetrator")
         if perpetrator:
             text = vocab.label("perpetrator", perpetrator["category"], language)
             if perpetrator.get("description"):
                 text = i18n.join([text, i18n.isolate(perpetrator["description"])], "·")
-            self.form.addRow(_("Perpetrator"), _plain(text))
-        self.form.addRow(_("Verification"), _plain(
+            self.form.addRow(_("Perpetrator"), plain_label(text))
+        self.form.addRow(_("Verification"), plain_label(
             vocab.label("verification", incident.get("verification", ""), language)))
         victims = victims_text(incident.get("victims", []), persons)
         if victims:
-            self.form.addRow(_("Victims"), _plain("\n".join(victims)))
+            self.form.addRow(_("Victims"), plain_label("\n".join(victims)))
         description = incident.get("description") or {}
         if description:
-            words = _plain(str(description.get(language) or next(iter(description.values()))))
+            words = plain_label(str(description.get(language) or next(iter(description.values()))))
             words.setProperty("record_text", True)  # a person's words, as written
             self.form.addRow(_("Description"), words)
         self.testimonies.clear()

@@ -131,17 +131,8 @@ def connect(path: Path, key: bytes, *, create: bool = False,
     # URI mode=rw: SQLite refuses to create a missing file instead of making an empty one.
     # as_uri() percent-escapes the path: a folder named "usb #2" or "a?b" must not
     # turn into a fragment or a query that points SQLite at another file.
-    uri = path.resolve().as_uri() + f"?mode={mode}"
+    conn = _keyed(path.resolve().as_uri() + f"?mode={mode}", key)
     try:
-        conn: Connection = sqlcipher3.connect(
-            uri, uri=True, isolation_level=None, check_same_thread=False,
-            cached_statements=CACHED_STATEMENTS)
-    except sqlcipher3.DatabaseError:
-        raise VaultError("vault_damaged") from None
-    try:
-        conn.execute("PRAGMA cipher_log_level = NONE")
-        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-        conn.execute("PRAGMA cipher_memory_security = ON")
         # The first read decrypts page 1: a wrong key or a foreign file fails here.
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         for name, value in _SETTINGS.items():
@@ -270,16 +261,11 @@ def _frames_written(wal: Path, page_size: int, before: bytes) -> int:
 
 def key_opens(path: Path, key: bytes) -> bool:
     """Whether `key` decrypts the database at `path` (as committed), read-only."""
-    uri = path.resolve().as_uri() + "?mode=ro"
     try:
-        conn = sqlcipher3.connect(uri, uri=True, isolation_level=None,
-                                  cached_statements=CACHED_STATEMENTS)
-    except sqlcipher3.DatabaseError:
+        conn = _keyed(path.resolve().as_uri() + "?mode=ro", key)
+    except VaultError:
         return False
     try:
-        conn.execute("PRAGMA cipher_log_level = NONE")
-        conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-        conn.execute("PRAGMA cipher_memory_security = ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return True
     except sqlcipher3.DatabaseError:
@@ -289,6 +275,9 @@ def key_opens(path: Path, key: bytes) -> bool:
 
 
 def _keyed(uri: str, key: bytes) -> Connection:
+    """A connection to `uri` with the raw key set, SQLCipher's log off and memory
+    security on before any page is read: the one place a key reaches SQLCipher.
+    Nothing is read yet, so a wrong key is found by the caller's first query."""
     if len(key) != KEY_BYTES:
         raise VaultError("vault_damaged")
     try:
@@ -302,6 +291,9 @@ def _keyed(uri: str, key: bytes) -> Connection:
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         conn.execute("PRAGMA cipher_memory_security = ON")
         conn.execute("PRAGMA temp_store = MEMORY")
+    except sqlcipher3.DatabaseError:
+        conn.close()
+        raise VaultError("vault_damaged") from None
     except BaseException:
         conn.close()
         raise

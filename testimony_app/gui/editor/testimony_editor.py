@@ -46,6 +46,7 @@ from testimony_app.gui.editor.narrative_tags import NarrativeTagger, merged_tags
 from testimony_app.gui.widgets.audio_player import clock
 from testimony_app.gui.widgets.bidi import follow_text_direction, set_document_auto_direction
 from testimony_app.gui.widgets.date_edit import DateWithPrecisionEdit
+from testimony_app.gui.widgets.identity_box import IdentityBox
 from testimony_app.gui.widgets.place_picker import PlacePicker
 from testimony_app.gui.widgets.provenance_panel import ProvenancePanel
 from testimony_app.gui.widgets.recorder import Recorder
@@ -273,34 +274,15 @@ class TestimonyEditor(QWidget):
         wform.addRow(_("Sex"), self.sex)
         wform.addRow(_("Age"), self.age)
         wform.addRow(_("Occupation"), self.occupation)
-        protected = QGroupBox(_("Protected: these fields identify the witness"))
-        protected.setStyleSheet("QGroupBox { border: 2px solid #b00020; margin-top: 1.2em; "
-                                "padding: 6px; } QGroupBox::title { color: #b00020; }")
-        pform = QFormLayout(protected)
-        self.sealed_note = QLabel(_("Sealed: this identity was encrypted to the organisation when "
-                                    "the testimony was finalised; this computer can no longer "
-                                    "read it."))
-        self.sealed_note.setWordWrap(True)
-        self.sealed_note.setVisible(False)
-        pform.addRow(self.sealed_note)
+        protected = IdentityBox(
+            _("Protected: these fields identify the witness"),
+            _("Sealed: this identity was encrypted to the organisation when the testimony "
+              "was finalised; this computer can no longer read it."))
         self.protected = protected
-        self.name = QLineEdit()
-        self.father = QLineEdit()
-        self.mother = QLineEdit()
-        self.id_numbers = QLineEdit()
-        self.contact = QLineEdit()
-        for field, label in ((self.name, _("Name")), (self.father, _("Father's name")),
-                             (self.mother, _("Mother's name")),
-                             (self.id_numbers, _("ID numbers (comma separated)")),
-                             (self.contact, _("Contact"))):
-            field.setAccessibleName(label)
-            follow_text_direction(field)
-            pform.addRow(label, field)
-        self.birth_date = DateWithPrecisionEdit()
-        self.birth_date.setAccessibleName(_("Birth date"))
-        pform.addRow(_("Birth date"), self.birth_date)
-        self.public = QCheckBox(_("The name is already public (published elsewhere)"))
-        pform.addRow(self.public)
+        # The fields by their own names: the form's dirty watch, clear() and the tests.
+        self.name, self.father, self.mother = protected.name, protected.father, protected.mother
+        self.id_numbers, self.contact = protected.id_numbers, protected.contact
+        self.birth_date, self.public = protected.birth_date, protected.public
         wform.addRow(protected)
         layout.addWidget(witness)
 
@@ -472,24 +454,11 @@ class TestimonyEditor(QWidget):
     def _load_witness(self, witness: dict[str, Any], language: str) -> None:
         """Show `witness` (a person record, identity included where readable)."""
         self._witness_base = copy.deepcopy(witness)
-        identity = witness.get("identity", {})
         self.has_witness.setChecked(bool(witness))
         select(self.sex, witness.get("sex", "unknown"))
         self.age.setValue(int(witness.get("age", 0)))
         select(self.occupation, witness.get("occupation"))
-        name = identity.get("name", {})
-        self.name.setText(name.get(language) or next(iter(name.values()), ""))
-        self.father.setText(identity.get("father_name", ""))
-        self.mother.setText(identity.get("mother_name", ""))
-        self.id_numbers.setText(", ".join(identity.get("id_numbers", [])))
-        self.contact.setText(identity.get("contact", ""))
-        self.birth_date.set_value(identity.get("birth_date"))
-        self.public.setChecked(bool(identity.get("public_domain", False)))
-        sealed = "sealed_identity" in witness and not identity
-        self.sealed_note.setVisible(sealed)
-        for field in (self.name, self.father, self.mother, self.id_numbers, self.contact,
-                      self.birth_date, self.public):
-            field.setEnabled(not sealed)
+        self.protected.load(witness, language)
         self._witness_id = str(witness.get("id") or uuid.uuid4())
 
     @property
@@ -581,19 +550,8 @@ class TestimonyEditor(QWidget):
             person["occupation"] = self.occupation.currentData()
         else:
             person.pop("occupation", None)
-        identity = copy.deepcopy(person.get("identity", {}))
-        names = {k: v for k, v in identity.get("name", {}).items() if k != language}
-        if self.name.text().strip():
-            names[language] = self.name.text().strip()
-        if names:
-            identity["name"] = names
-            identity["public_domain"] = self.public.isChecked()
-            _put(identity, "father_name", self.father.text().strip())
-            _put(identity, "mother_name", self.mother.text().strip())
-            _put(identity, "contact", self.contact.text().strip())
-            _put(identity, "birth_date", self.birth_date.value())
-            _put(identity, "id_numbers", [n.strip() for n in self.id_numbers.text().split(",")
-                                          if n.strip()])
+        identity = self.protected.identity(copy.deepcopy(person.get("identity", {})), language)
+        if identity is not None:
             person["identity"] = identity
         else:
             person.pop("identity", None)

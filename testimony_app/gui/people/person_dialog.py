@@ -11,7 +11,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -32,13 +31,11 @@ from PySide6.QtWidgets import (
 from testimony_app import i18n
 from testimony_app.core.identity.people import PersonSummary
 from testimony_app.gui.widgets.bidi import follow_text_direction
-from testimony_app.gui.widgets.date_edit import DateWithPrecisionEdit
+from testimony_app.gui.widgets.identity_box import IdentityBox
 from testimony_app.gui.widgets.vocab_combo import select, vocab_combo
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.i18n import _, ngettext
 
-PROTECTED_STYLE = ("QGroupBox { border: 2px solid #b00020; margin-top: 1.2em; padding: 6px; }"
-                   " QGroupBox::title { color: #b00020; }")
 _FIND, _FORM = 0, 1
 
 
@@ -67,31 +64,12 @@ class PersonForm(QWidget):
         aform.addRow(_("Age"), age_row)
         aform.addRow(_("Occupation"), self.occupation)
 
-        self.protected = QGroupBox(_("Protected: these fields identify the person"))
-        self.protected.setStyleSheet(PROTECTED_STYLE)
-        pform = QFormLayout(self.protected)
-        self.sealed_note = QLabel(_("Sealed: this identity was encrypted to the organisation; "
-                                    "this computer can no longer read or change it."))
-        self.sealed_note.setWordWrap(True)
-        self.sealed_note.setVisible(False)
-        pform.addRow(self.sealed_note)
-        self.name = QLineEdit()
-        self.father = QLineEdit()
-        self.mother = QLineEdit()
-        self.id_numbers = QLineEdit()
-        self.contact = QLineEdit()
-        for field, label in ((self.name, _("Name")), (self.father, _("Father's name")),
-                             (self.mother, _("Mother's name")),
-                             (self.id_numbers, _("ID numbers (comma separated)")),
-                             (self.contact, _("Contact"))):
-            field.setAccessibleName(label)
-            follow_text_direction(field)
-            pform.addRow(label, field)
-        self.birth_date = DateWithPrecisionEdit()
-        self.birth_date.setAccessibleName(_("Birth date"))
-        pform.addRow(_("Birth date"), self.birth_date)
-        self.public = QCheckBox(_("The name is already public (published elsewhere)"))
-        pform.addRow(self.public)
+        self.protected = IdentityBox(
+            _("Protected: these fields identify the person"),
+            _("Sealed: this identity was encrypted to the organisation; "
+              "this computer can no longer read or change it."))
+        # The fields by their own names, for the dialog's tests and search.
+        self.name = self.protected.name
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(attributes)
@@ -107,20 +85,7 @@ class PersonForm(QWidget):
         self.age.setValue(int(person.get("age", 0)))
         select(self.age_group, person.get("age_group"))
         select(self.occupation, person.get("occupation"))
-        identity = person.get("identity") or {}
-        names = identity.get("name") or {}
-        self.name.setText(names.get(language) or next(iter(names.values()), ""))
-        self.father.setText(identity.get("father_name", ""))
-        self.mother.setText(identity.get("mother_name", ""))
-        self.id_numbers.setText(", ".join(identity.get("id_numbers", [])))
-        self.contact.setText(identity.get("contact", ""))
-        self.birth_date.set_value(identity.get("birth_date"))
-        self.public.setChecked(bool(identity.get("public_domain", False)))
-        sealed = "sealed_identity" in person and not identity
-        self.sealed_note.setVisible(sealed)
-        for field in (self.name, self.father, self.mother, self.id_numbers, self.contact,
-                      self.birth_date, self.public):
-            field.setEnabled(not sealed)
+        self.protected.load(person, language)
 
     def value(self) -> dict[str, Any]:
         """The person as core saves it (id kept when editing)."""
@@ -133,32 +98,10 @@ class PersonForm(QWidget):
             person["age_group"] = self.age_group.currentData()
         if self.occupation.currentData():
             person["occupation"] = self.occupation.currentData()
-        if self.sealed_note.isVisible():
+        if self.protected.sealed:
             return person
-        identity = dict(self._base.get("identity") or {})
-        names = {k: v for k, v in (identity.get("name") or {}).items() if k != self._language}
-        if self.name.text().strip():
-            names[self._language] = self.name.text().strip()
-        if names:
-            identity["name"] = names
-            identity["public_domain"] = self.public.isChecked()
-            for key, text in (("father_name", self.father.text()),
-                              ("mother_name", self.mother.text()),
-                              ("contact", self.contact.text())):
-                if text.strip():
-                    identity[key] = text.strip()
-                else:
-                    identity.pop(key, None)
-            numbers = [n.strip() for n in self.id_numbers.text().split(",") if n.strip()]
-            if numbers:
-                identity["id_numbers"] = numbers
-            else:
-                identity.pop("id_numbers", None)
-            birth = self.birth_date.value()
-            if birth:
-                identity["birth_date"] = birth
-            else:
-                identity.pop("birth_date", None)
+        identity = self.protected.identity(self._base.get("identity") or {}, self._language)
+        if identity is not None:
             person["identity"] = identity
         return person
 

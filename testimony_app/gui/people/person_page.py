@@ -9,13 +9,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -24,17 +21,11 @@ from testimony_app.core.identity.people import Mention, PersonView
 from testimony_app.core.records import vocab
 from testimony_app.core.records.words import word
 from testimony_app.gui import fmt
-from testimony_app.gui.people.person_dialog import PROTECTED_STYLE, PersonDialog
+from testimony_app.gui.people.person_dialog import PersonDialog
+from testimony_app.gui.widgets.identity_box import PROTECTED_STYLE
+from testimony_app.gui.widgets.record_page import lay_out_record_page, plain_label
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.i18n import _
-
-
-def _plain(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
 
 
 def role_text(role: str) -> str:
@@ -66,22 +57,11 @@ class PersonPage(QWidget):
         self.worker = worker
         self.person_id = ""
         self._view: PersonView | None = None
-        back = QPushButton(_("Back to the list"))
-        back.clicked.connect(self.back.emit)
-        self.heading = QLabel()
-        self.heading.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        font.setBold(True)
-        self.heading.setFont(font)
         self.edit_button = QPushButton(_("Edit…"))
         self.edit_button.clicked.connect(self.edit)
-        top = QHBoxLayout()
-        top.addWidget(back)
-        top.addWidget(self.heading, 1)
-        top.addWidget(self.edit_button)
-        self.attributes = _plain()
-        self.merged = _plain()
+        self.heading, layout = lay_out_record_page(self, self.back.emit, [self.edit_button])
+        self.attributes = plain_label()
+        self.merged = plain_label()
         case = QGroupBox(_("Case attributes"))
         cform = QFormLayout(case)
         cform.addRow(self.attributes)
@@ -98,20 +78,12 @@ class PersonPage(QWidget):
             view.itemActivated.connect(
                 lambda item, s=signal: s.emit(item.data(Qt.ItemDataRole.UserRole)))
             view.setMinimumHeight(90)
-        body = QWidget()
-        layout = QVBoxLayout(body)
         layout.addWidget(case)
         layout.addWidget(self.protected)
         layout.addWidget(QLabel(_("Testimonies")))
         layout.addWidget(self.testimonies, 1)
         layout.addWidget(QLabel(_("Incidents")))
         layout.addWidget(self.incidents, 1)
-        area = QScrollArea()
-        area.setWidgetResizable(True)
-        area.setWidget(body)
-        outer = QVBoxLayout(self)
-        outer.addLayout(top)
-        outer.addWidget(area, 1)
 
     def load(self, person_id: str) -> None:
         self.person_id = person_id
@@ -129,26 +101,26 @@ class PersonPage(QWidget):
             self.identity_form.removeRow(0)
         identity = view.identity
         if summary.sealed and identity is None:
-            self.identity_form.addRow(_plain(_(
+            self.identity_form.addRow(plain_label(_(
                 "Sealed: this identity was encrypted to the organisation; this computer "
                 "can no longer read it.")))
         elif not identity:
-            self.identity_form.addRow(_plain(_("No identity recorded.")))
+            self.identity_form.addRow(plain_label(_("No identity recorded.")))
         else:
             names = identity.get("name") or {}
             for lang, name in names.items():
                 self.identity_form.addRow(
                     _("Name ({language})").format(language=word("language", lang)),
-                    _plain(str(name)))
+                    plain_label(str(name)))
             for key, label in (("father_name", _("Father's name")),
                                ("mother_name", _("Mother's name")),
                                ("contact", _("Contact"))):
                 if identity.get(key):
-                    self.identity_form.addRow(label, _plain(str(identity[key])))
+                    self.identity_form.addRow(label, plain_label(str(identity[key])))
             if identity.get("id_numbers"):
                 self.identity_form.addRow(_("ID numbers"),
-                                          _plain(", ".join(identity["id_numbers"])))
-            self.identity_form.addRow(_plain(
+                                          plain_label(", ".join(identity["id_numbers"])))
+            self.identity_form.addRow(plain_label(
                 _("The name is already public.") if identity.get("public_domain") else
                 _("The name is not public: it is sealed when a testimony naming this "
                   "person is finalised in an organisation.")))
