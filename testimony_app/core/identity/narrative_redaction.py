@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from testimony_app.core.records import spelling, textnorm
+from testimony_app.core.records import narrative_tags, spelling, textnorm
 
 NAME, SOURCE, PLACE = "[name]", "[source]", "[place]"
 EMAIL, PHONE, ID_NUMBER = "[email]", "[phone]", "[id number]"
@@ -236,7 +236,7 @@ class Redactor:
         words: list[_Word] = []
         for match in _WORD.finditer(text):
             strong, weak, lead, trail, particle = self._word(match.group(0))
-            start = match.start() + _skip_letters(match.group(0), lead)
+            start = match.start() + narrative_tags.skip_letters(match.group(0), lead)
             words.append((start, match.end() - trail, strong, weak, particle, match))
         out: list[tuple[int, int, str, str]] = []
 
@@ -321,18 +321,3 @@ class Redactor:
                 if all(sequence[j] in run_keys[offset + j] for j in range(len(sequence))):
                     return True
         return False
-
-
-def _skip_letters(word: str, letters: int) -> int:
-    """How many characters of `word` hold its first `letters` letters (marks and
-    tatweel in between belong to them)."""
-    import unicodedata
-
-    seen = i = 0
-    while i < len(word) and seen < letters:
-        if unicodedata.category(word[i]).startswith("L") and word[i] != "\u0640":
-            seen += 1
-        i += 1
-    while i < len(word) and (unicodedata.category(word[i]) == "Mn" or word[i] == "\u0640"):
-        i += 1
-    return i

@@ -282,7 +282,7 @@ def _parts(name: str) -> set[str]:
     return spelling.name_keys(name)
 
 
-def _skip_letters(word: str, letters: int) -> int:
+def skip_letters(word: str, letters: int) -> int:
     """How many characters of `word` hold its first `letters` letters (marks and
     tatweel in between belong to them)."""
     seen = i = 0
@@ -393,7 +393,7 @@ class Matcher:
                 found, more_weak = self._lookup(reading.key)
                 if found:
                     strong, weak = found, weak | more_weak
-                    start += _skip_letters(word, reading.lead)
+                    start += skip_letters(word, reading.lead)
                     end -= reading.trail
                     break
         return _Word(start, end, strong, weak, particle)
