@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,14 +25,41 @@ def _fmt(value: Any) -> str:
     return f"{value:.3g}" if abs(value) < 100 else f"{value:.0f}"
 
 
+HEADER = """\
+The machine is shared: wall-clock times vary 3-10x with the other processes' load.
+Verdicts are on CPU time (user + system of this process, every thread, plus its
+child processes': tar and age for the export baseline, cp and sync for the backup's,
+the start row's processes), when both sides have one; on the figure as measured
+otherwise (peak RSS, longest gaps), and on wall time for the list rows (a delay while
+two threads work: their CPU times add up). Wall time is beside it for the record."""
+
+
 def table(rows: list[dict[str, Any]]) -> str:
-    lines = [f"{'benchmark':32} {'unit':5} {'app':>9} {'baseline':>9} {'ratio':>7}  "
-             f"{'target':26} result"]
+    lines = [f"{'':38} {'wall':>27}   {'CPU':>27}",
+             f"{'benchmark':32} {'unit':5} {'app':>9} {'baseline':>9} {'ratio':>7}   "
+             f"{'app':>9} {'baseline':>9} {'ratio':>7}  {'target':26} result"]
     for r in rows:
         ok = {True: "pass", False: "FAIL", None: "not measured"}[r["ok"]]
         lines.append(f"{r['name']:32} {r.get('unit', ''):5} {_fmt(r['app']):>9} "
-                     f"{_fmt(r['baseline']):>9} {_fmt(r['ratio']):>7}  {r['target']:26} {ok}")
+                     f"{_fmt(r['baseline']):>9} {_fmt(r['ratio']):>7}   "
+                     f"{_fmt(r.get('app_cpu')):>9} {_fmt(r.get('baseline_cpu')):>9} "
+                     f"{_fmt(r.get('cpu_ratio')):>7}  {r['target']:26} {ok}")
+    children = [r for r in rows if r.get("app_children_cpu") or r.get("baseline_children_cpu")]
+    if children:
+        lines.append("")
+        lines.append("of which child processes' CPU: " + "; ".join(
+            f"{r['name']} app {_fmt(r.get('app_children_cpu'))}, baseline "
+            f"{_fmt(r.get('baseline_children_cpu'))} {r['unit']}" for r in children))
     return "\n".join(lines)
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=HERE, capture_output=True,
+                             text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.stdout.strip()
 
 
 def main() -> int:
@@ -52,6 +80,7 @@ def main() -> int:
         except Exception:  # noqa: BLE001 - one broken row must not hide the others
             traceback.print_exc()
             rows.append({"name": label, "unit": "", "app": None, "baseline": None,
+                         "app_cpu": None, "baseline_cpu": None,
                          "target": "", "ok": False, "detail": "benchmark failed"})
             return None
         finally:
@@ -75,7 +104,7 @@ def main() -> int:
                 rows += got2[0]
                 bundle_path = got2[1]
                 rows += step("refusal", core.refusal, size, work, pair, bundle_path,
-                             got2[0][1]["app"]) or []
+                             got2[0][1]) or []
             rows.append(step("memory", core.memory, size, work, pair))
         from bench import gui
         rows.append(step("start", gui.start, size, work))
@@ -91,17 +120,31 @@ def main() -> int:
     for r in rows:
         app, base = r.get("app"), r.get("baseline")
         r["ratio"] = app / base if app is not None and base else None
-    print(f"Testimony benchmarks, BENCH_SIZE={size.name} "
-          f"({time.perf_counter() - began:.0f} s)\n")
+        app, base = r.get("app_cpu"), r.get("baseline_cpu")
+        r["cpu_ratio"] = app / base if app is not None and base else None
+    elapsed = time.perf_counter() - began
+    print(f"Testimony benchmarks, BENCH_SIZE={size.name} ({elapsed:.0f} s wall, "
+          f"{time.process_time():.0f} s CPU)\n")
+    print(HEADER + "\n")
     print(table(rows))
-    results = [{"name": r["name"], "unit": r.get("unit", ""), "app": r.get("app"),
-                "baseline": r.get("baseline"), "ratio": r.get("ratio"),
-                "target": r["target"],
-                "pass": r["ok"], "detail": r.get("detail", "")} for r in rows]
-    out = HERE / "results.json"
-    out.write_text(json.dumps({"size": size.name, "python": sys.version.split()[0],
-                               "results": results}, indent=1, ensure_ascii=False) + "\n")
-    print(f"\nwritten: {out}", flush=True)
+    keys = ("name", "unit", "app", "baseline", "ratio", "app_cpu", "app_children_cpu",
+            "baseline_cpu", "baseline_children_cpu", "cpu_ratio", "target", "verdict_on")
+    results = [{**{k: r.get(k) for k in keys}, "pass": r["ok"], "detail": r.get("detail", "")}
+               for r in rows]
+    document = json.dumps({
+        "size": size.name, "testimonies": size.testimonies, "batch": size.batch,
+        "export_testimonies": size.export_testimonies, "export_bytes": size.export_bytes,
+        "memory_bytes": size.memory_bytes, "runs": size.runs,
+        "python": sys.version.split()[0], "commit": _git_commit(),
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "wall_s": elapsed, "cpu_s": time.process_time(),
+        "load_average": os.getloadavg(), "verdicts_on": "cpu (see verdict_on per row)",
+        "results": results}, indent=1, ensure_ascii=False) + "\n"
+    # results.json is the last run; results-<size>.json keeps each size's last run side
+    # by side, so growth tables (small -> medium -> full) can be made from them.
+    for out in (HERE / "results.json", HERE / f"results-{size.name}.json"):
+        out.write_text(document)
+        print(f"\nwritten: {out}", flush=True)
     return 0
 
 
