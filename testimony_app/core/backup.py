@@ -56,7 +56,7 @@ from testimony_app.core.common import safejson
 from testimony_app.core.common.errors import Cancelled, InputError, IntegrityError, VaultError
 from testimony_app.core.identity.upgrades import UPGRADES
 from testimony_app.core.records import store
-from testimony_app.core.vault import activity, db, keyfile, lock
+from testimony_app.core.vault import activity, db, keyfile, lock, meta
 from testimony_app.core.vault.connection import Connection
 from testimony_app.i18n import N_, _
 
@@ -332,8 +332,8 @@ def check_copy(db_path: Path, key: bytes, vault_id: str, cancelled: IsCancelled,
         try:
             if activity.verify_chain(conn):
                 raise IntegrityError("backup_damaged", what=_(WHY_LOG))
-            row = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
-            if row is None or row[0] != vault_id:
+            stored_id = meta.get(conn, "vault_id")
+            if stored_id is None or stored_id != vault_id:
                 raise IntegrityError("backup_damaged", what=_(WHY_OTHER_VAULT))
             facts = _snapshot_facts(conn)
         finally:
@@ -415,9 +415,9 @@ def make(folder: Path, key: bytes, target: Path, *, keep: int | None = None,
             activity.record(source, author, "backup", header.vault_id, size=result.size,
                          records=sum(result.records.values()), kept=keep or 0,
                          removed=len(removed))
-            source.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (
-                LAST_KEY, json.dumps({"at": result.created, "path": str(final),
-                                      "seq": _activity_head(source).split(":")[0]})))
+            meta.put(source, LAST_KEY, json.dumps({
+                "at": result.created, "path": str(final),
+                "seq": _activity_head(source).split(":")[0]}))
         log.info("backup made (%d bytes)", result.size)
         return BackupResult(result.path, result.created, result.size, result.records,
                             removed)
@@ -552,11 +552,11 @@ def status(conn: Connection, settings: dict[str, str], now: datetime | None = No
         days = max(int(settings.get("backup_reminder_days", DEFAULT_REMINDER_DAYS)), 0)
     except ValueError:
         days = DEFAULT_REMINDER_DAYS
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (LAST_KEY,)).fetchone()
+    stored = meta.get(conn, LAST_KEY)
     last: dict[str, Any] = {}
-    if row:
+    if stored:
         with contextlib.suppress(ValueError, TypeError):
-            last = dict(json.loads(row[0]))
+            last = dict(json.loads(stored))
     quiet = sorted(QUIET_ACTIONS)
     marks = ",".join("?" * len(quiet))
     if last.get("at"):
@@ -693,9 +693,9 @@ def restore(backup_dir: Path, target: Path, secret: str, *, recovery: bool = Fal
                              backup_created=manifest.created,
                              records=sum(int(n) for n in facts.get("records", {}).values()),
                              replaced=lock_fd >= 0)
-                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (
-                    LAST_KEY, json.dumps({"at": manifest.created, "path": str(backup_dir),
-                                          "seq": _activity_head(conn).split(":")[0]})))
+                meta.put(conn, LAST_KEY, json.dumps({
+                    "at": manifest.created, "path": str(backup_dir),
+                    "seq": _activity_head(conn).split(":")[0]}))
         finally:
             conn.close()
         keyfile.fsync_dir(part)

@@ -20,7 +20,7 @@ from testimony_app.core.common.errors import InputError, VaultError, WrongSecret
 from testimony_app.core.identity import finalising
 from testimony_app.core.identity import people as persons  # `people` is a method below
 from testimony_app.core.records import attachment, drafts, interchange, listing, record_names, store
-from testimony_app.core.vault import activity, anchor, db, keyfile, lock, rekey
+from testimony_app.core.vault import activity, anchor, db, keyfile, lock, meta, rekey
 from testimony_app.core.vault.connection import Connection
 from testimony_app.core.workspace import provenance
 from testimony_app.i18n import _
@@ -103,7 +103,7 @@ class Session:
         conn = db.connect(folder / keyfile.DB_FILE, created.data_key, create=True,
                           upgrades=_upgrades())
         with db.transaction(conn):
-            conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
+            meta.insert_new(conn, [
                 ("vault_id", created.vault_id), ("device_id", str(uuid.uuid4()))])
             session = cls(folder, conn, created.data_key, lock_fd)
             activity.record(conn, session.author, "create", created.vault_id)
@@ -175,8 +175,8 @@ class Session:
             os.close(lock_fd)
             raise
         try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
-            if row is None or row[0] != header.vault_id:
+            stored_id = meta.get(conn, "vault_id")
+            if stored_id is None or stored_id != header.vault_id:
                 raise VaultError("vault_damaged")
             session = cls(folder, conn, key, lock_fd)
             # An interrupted recording is the interview itself: kept and completed.
@@ -211,8 +211,8 @@ class Session:
 
         conn = backup.open_read_only(folder, key)
         try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
-            if row is None or row[0] != keyfile.read_header(folder).vault_id:
+            stored_id = meta.get(conn, "vault_id")
+            if stored_id is None or stored_id != keyfile.read_header(folder).vault_id:
                 raise VaultError("vault_damaged")
             session = cls(folder, conn, key)
         except BaseException:
@@ -252,8 +252,7 @@ class Session:
             raise VaultError("backup_read_only")
 
     def _meta(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
+        return meta.get(self.conn, key)
 
     # -- secrets --------------------------------------------------------------
 
@@ -501,13 +500,11 @@ class Session:
         drafts.discard(self.conn, draft_id)
 
     def settings(self) -> dict[str, str]:
-        return {r[0].removeprefix("setting."): r[1] for r in self.conn.execute(
-            "SELECT key, value FROM meta WHERE key LIKE 'setting.%'")}
+        return {k.removeprefix("setting."): v for k, v in meta.settings(self.conn).items()}
 
     def set_setting(self, name: str, value: str) -> None:
         with db.transaction(self.conn):
-            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                              (f"setting.{name}", value))
+            meta.put(self.conn, f"setting.{name}", value)
 
     def set_kdf_strength(self, passphrase: str, strength: str,
                          progress: rekey.Progress | None = None) -> str | None:

@@ -129,7 +129,7 @@ from testimony_app.core.records.sealed import (
 from testimony_app.core.records.sealed import (
     view as view,
 )
-from testimony_app.core.vault import activity, anchor, org
+from testimony_app.core.vault import activity, anchor, meta, org
 from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
 
@@ -533,7 +533,7 @@ def seal_finalised(conn: Connection, author: str) -> int:
     testimonies had something sealed now."""
     ids = tables.finalised_testimony_ids(conn)
     done = [seal(conn, testimony_id, author) for testimony_id in ids]
-    conn.execute("DELETE FROM meta WHERE key = ?", (org.SEAL_PENDING,))
+    meta.delete(conn, org.SEAL_PENDING)
     return sum(1 for r in done if r.identities or r.spans or r.whole or r.incidents
                or r.attachments)
 

@@ -41,7 +41,7 @@ from rfc3161_client import (
 
 from testimony_app.core.common import safejson
 from testimony_app.core.common.errors import InputError, IntegrityError
-from testimony_app.core.vault import activity
+from testimony_app.core.vault import activity, meta
 from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
 
@@ -78,8 +78,8 @@ def message(bundle_id: str, manifest_sha256: str, log_head: str | None) -> bytes
 
 
 def urls(conn: Connection) -> list[str]:
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (META_URLS,)).fetchone()
-    return list(json.loads(row[0])) if row else []
+    stored = meta.get(conn, META_URLS)
+    return list(json.loads(stored)) if stored is not None else []
 
 
 def pending_count(conn: Connection) -> int:
@@ -100,10 +100,9 @@ def set_urls(session: OpenVault, values: Iterable[str]) -> list[str]:
     conn = session.conn
     with transaction(conn):
         if cleaned:
-            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                         (META_URLS, json.dumps(cleaned)))
+            meta.put(conn, META_URLS, json.dumps(cleaned))
         else:
-            conn.execute("DELETE FROM meta WHERE key = ?", (META_URLS,))
+            meta.delete(conn, META_URLS)
         activity.record(conn, session.author, "timestamp_authorities", None, count=len(cleaned))
     return cleaned
 

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from testimony_app.core.records import store
+from testimony_app.core.vault import meta
 from testimony_app.core.vault.connection import Connection
 
 
@@ -88,9 +89,9 @@ def provenance(conn: Connection, record_id: str) -> Provenance:
     origin = next((a for a in arrivals if a.outcome in _ORIGIN), None)
     first_local = revisions[0] if revisions else None
     if origin is None:
-        device = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
+        device_id = meta.get(conn, "device_id")
         return Provenance(
-            record_id, rec.kind, True, None, None, None, device[0] if device else None,
+            record_id, rec.kind, True, None, None, None, device_id,
             None, None, None, first_local.at if first_local else rec.created_at,
             first_local.author if first_local else "",
             arrivals[0].imported_at if arrivals else None,
