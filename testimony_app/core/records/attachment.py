@@ -570,3 +570,16 @@ def seal_content(conn: Connection, att_id: str, recipients: list[Any],
                         "AND sha256 = ?", (sha, att_id, row[2])).rowcount:
         conn.execute("DELETE FROM sent_attachments WHERE attachment_id = ?", (att_id,))
     return True
+
+
+def complete_ids(conn: Connection, record_id: str) -> list[str]:
+    """The complete attachments of a record, oldest first."""
+    return [r[0] for r in conn.execute("SELECT id FROM attachments WHERE record_id = ? AND "
+                                       "complete = 1 ORDER BY created_at, id",
+                                       (record_id,)).fetchall()]
+
+
+def record_of(conn: Connection, att_id: str) -> str | None:
+    """The record an attachment belongs to, or None when there is no such attachment."""
+    row = conn.execute("SELECT record_id FROM attachments WHERE id = ?", (att_id,)).fetchone()
+    return None if row is None else str(row[0])
