@@ -36,7 +36,6 @@ anyone comparing names. The key is secret because names are guessable.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Callable
@@ -333,8 +332,7 @@ def _rewrite_history(conn: Connection, record_id: str,
         text = interchange.canonical(rewrite(json.loads(data)))
         if text == data:
             continue
-        sealrows.rewrite_revision(conn, record_id, revision, text, lambda data=data: seal_hash(
-            hashlib.sha256(data.encode("utf-8")).hexdigest(), recipients))
+        sealrows.rewrite_revision(conn, record_id, revision, data, text, recipients)
         anchor.restage(conn, record_id, revision, text)  # the caller's entry anchors it
         rewritten += 1
     if sealrows.permits_left(conn):

@@ -11,3 +11,52 @@ from testimony_app.core.vault.connection import Connection
 def forget_conflicts(conn: Connection, record_id: str) -> None:
     """Drop the conflicting versions kept for a record (sealing: they may hold plaintext)."""
     conn.execute("DELETE FROM conflicts WHERE record_id = ?", (record_id,))
+
+
+def keep_conflict(conn: Connection, record_id: str, kind: str, bundle_id: str,
+                  fingerprint: str, data: str, identity: str | None, sha256: str,
+                  at: str) -> None:
+    """Keep an incoming version that conflicts with this vault's (once per SHA-256)."""
+    conn.execute("INSERT OR IGNORE INTO conflicts (record_id, kind, bundle_id, "
+                 "fingerprint, data, identity, sha256, at) VALUES (?,?,?,?,?,?,?,?)",
+                 (record_id, kind, bundle_id, fingerprint, data, identity, sha256, at))
+
+
+def note(conn: Connection, rows: list[tuple[str, str, str, str, int, str, str, str, str]]) -> None:
+    """Where each record of a bundle came from: (record id, bundle id, fingerprint,
+    device id, sequence, outcome, sha256, history JSON, imported at), in one batch."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO provenance (record_id, bundle_id, fingerprint, device_id, "
+        "sequence, outcome, sha256, history, imported_at) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+
+
+def histories(conn: Connection, record_id: str) -> list[str]:
+    """The history (JSON) every arrival of a record listed."""
+    return [r[0] for r in conn.execute("SELECT history FROM provenance WHERE "
+                                       "record_id = ?", (record_id,))]
+
+
+def creator(conn: Connection, record_id: str) -> tuple[str, str] | None:
+    """(fingerprint, device id) of the bundle that first brought the record here, or None
+    when none did (this vault made it)."""
+    row = conn.execute(
+        "SELECT fingerprint, device_id FROM provenance WHERE record_id = ? "
+        "AND outcome = 'added' ORDER BY imported_at, rowid LIMIT 1", (record_id,)).fetchone()
+    return None if row is None else (row[0], row[1])
+
+
+def conflict_rows(conn: Connection) -> list[tuple[int, str, str, str, str, str]]:
+    """(id, record id, kind, fingerprint, bundle id, at) of every conflict kept, by id."""
+    return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in conn.execute(
+        "SELECT c.id, c.record_id, c.kind, c.fingerprint, c.bundle_id, c.at "
+        "FROM conflicts c ORDER BY c.id")]
+
+
+def arrival_rows(conn: Connection,
+                 record_id: str) -> list[tuple[str, str, str, int, str, str]]:
+    """(bundle id, fingerprint, device id, sequence, outcome, imported at) of every
+    arrival of a record, oldest first."""
+    return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in conn.execute(
+        "SELECT p.bundle_id, p.fingerprint, p.device_id, p.sequence, "
+        "p.outcome, p.imported_at FROM provenance p "
+        "WHERE p.record_id = ? ORDER BY p.imported_at", (record_id,))]

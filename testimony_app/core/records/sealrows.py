@@ -6,9 +6,10 @@ inside its own transaction."""
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Callable
 
+from testimony_app.core.records.sealed import seal_hash
 from testimony_app.core.vault.connection import Connection
 
 
@@ -50,15 +51,16 @@ def earlier_revisions(conn: Connection, record_id: str) -> list[tuple[int, str]]
         "AND revision < ? ORDER BY revision", (record_id, current)).fetchall()]
 
 
-def rewrite_revision(conn: Connection, record_id: str, revision: int, text: str,
-                     sealed_hash: Callable[[], str]) -> None:
-    """Rewrite an earlier revision's data under a one-time permit (the append-only
-    trigger checks it, an AFTER trigger consumes it), keeping `sealed_hash()` (the
-    revision's original SHA-256 sealed to the organisation) at its first rewrite."""
+def rewrite_revision(conn: Connection, record_id: str, revision: int, old: str, text: str,
+                     recipients: tuple[str, ...]) -> None:
+    """Rewrite an earlier revision's data `old` to `text` under a one-time permit (the
+    append-only trigger checks it, an AFTER trigger consumes it), keeping the revision's
+    original SHA-256 sealed to the organisation at its first rewrite."""
     if not conn.execute("SELECT 1 FROM sealed_revision_hashes WHERE record_id = ? "
                         "AND revision = ?", (record_id, revision)).fetchone():
         conn.execute("INSERT INTO sealed_revision_hashes (record_id, revision, sealed) "
-                     "VALUES (?, ?, ?)", (record_id, revision, sealed_hash()))
+                     "VALUES (?, ?, ?)", (record_id, revision, seal_hash(
+                         hashlib.sha256(old.encode("utf-8")).hexdigest(), recipients)))
     conn.execute("INSERT INTO seal_permits (record_id, revision) VALUES (?, ?)",
                  (record_id, revision))
     conn.execute("UPDATE revisions SET data = ? WHERE record_id = ? AND revision = ?",

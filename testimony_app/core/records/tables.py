@@ -73,3 +73,32 @@ def finalised_testimony_ids(conn: Connection) -> list[str]:
     """Every finalised testimony, in the order they were first stored."""
     return [r[0] for r in conn.execute("SELECT id FROM records WHERE kind = 'testimony' "
                                        "AND status = 'finalised' ORDER BY rowid")]
+
+
+def stored_rows(conn: Connection, ids: list[str]) -> dict[str, tuple[str, str]]:
+    """(kind, stored JSON) of each of these records that exists, by id: a few batched
+    queries (500 ids each) instead of one per record."""
+    out: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        out.update((r[0], (r[1], r[2])) for r in conn.execute(
+            f"SELECT id, kind, data FROM records WHERE id IN ({','.join('?' * len(part))})",  # noqa: S608
+            part))
+    return out
+
+
+def identity_text(conn: Connection, person_id: str) -> str | None:
+    """A person's visible identity as stored (canonical JSON), or None."""
+    row = conn.execute("SELECT data FROM identities WHERE person_id = ?",
+                       (person_id,)).fetchone()
+    return row[0] if row else None
+
+
+def revision_texts(conn: Connection, record_id: str) -> list[str]:
+    """The stored JSON of every revision of a record."""
+    return [r[0] for r in conn.execute("SELECT data FROM revisions WHERE record_id = ?",
+                                       (record_id,))]
+
+
+def exists(conn: Connection, record_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone() is not None
