@@ -55,7 +55,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from testimony_app.core.common import safejson
 from testimony_app.core.common.errors import Cancelled, InputError, IntegrityError, VaultError
 from testimony_app.core.identity.upgrades import UPGRADES
-from testimony_app.core.records import store
+from testimony_app.core.records import drafts, store, tables
 from testimony_app.core.vault import activity, db, keyfile, lock, meta
 from testimony_app.core.vault.connection import Connection
 from testimony_app.i18n import N_, _
@@ -202,7 +202,7 @@ def table_counts(conn: Connection) -> dict[str, int]:
 
 
 def _activity_head(conn: Connection) -> str:
-    row = conn.execute("SELECT seq, hash FROM activity ORDER BY seq DESC LIMIT 1").fetchone()
+    row = activity.last_entry(conn)
     return f"{row[0]}:{row[1]}" if row else ""
 
 
@@ -471,8 +471,7 @@ def _make(folder: Path, key: bytes, vault_id: str, source: Connection, part: Pat
 
         facts = check_copy(copy_path, key, vault_id, stop, expected)
         seq, _sep, digest = facts["activity_head"].partition(":")
-        if seq and source.execute("SELECT hash FROM activity WHERE seq = ?",
-                                  (int(seq),)).fetchone() != (digest,):
+        if seq and activity.hash_at(source, int(seq)) != digest:
             raise IntegrityError("backup_damaged", what=_(WHY_LOG))
         report(2 * total_pages, total)
         (part / keyfile.HEADER_FILE).write_bytes(header_raw)
@@ -558,20 +557,15 @@ def status(conn: Connection, settings: dict[str, str], now: datetime | None = No
         with contextlib.suppress(ValueError, TypeError):
             last = dict(json.loads(stored))
     quiet = sorted(QUIET_ACTIONS)
-    marks = ",".join("?" * len(quiet))
     if last.get("at"):
         since_seq = int(last.get("seq") or 0)
-        changed = conn.execute(
-            f"SELECT 1 FROM activity WHERE seq > ? AND action NOT IN ({marks}) LIMIT 1",  # noqa: S608
-            (since_seq, *quiet)).fetchone() is not None
-        drafted = conn.execute("SELECT 1 FROM drafts WHERE updated_at > ? LIMIT 1",
-                               (last["at"],)).fetchone() is not None
+        changed = activity.changed_since(conn, since_seq, quiet)
+        drafted = drafts.changed_since(conn, last["at"])
         new_since, since = changed or drafted, str(last["at"])
     else:
-        new_since = (conn.execute("SELECT 1 FROM records LIMIT 1").fetchone() is not None
-                     or conn.execute("SELECT 1 FROM drafts LIMIT 1").fetchone() is not None)
-        first = conn.execute("SELECT at FROM activity ORDER BY seq LIMIT 1").fetchone()
-        since = str(first[0]) if first else now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        new_since = tables.any_record(conn) or drafts.any_kept(conn)
+        first = activity.first_at(conn)
+        since = first if first is not None else now.strftime("%Y-%m-%dT%H:%M:%SZ")
     try:
         then = datetime.strptime(since[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
         days_since = max((now - then).days, 0)
