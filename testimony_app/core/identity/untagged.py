@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from testimony_app.core.common.errors import InputError
 from testimony_app.core.identity import seal
-from testimony_app.core.records import narrative_tags, spelling, store, textnorm
+from testimony_app.core.records import narrative_tags, spelling, store, tables, textnorm
 from testimony_app.core.vault import activity, meta, org
 from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
@@ -91,8 +91,7 @@ def _vault_words(conn: Connection) -> set[str]:
     but not names to seal."""
     out: set[str] = set()
     for kind in ("place", "source"):
-        for (data,) in conn.execute("SELECT data FROM records WHERE kind = ? ORDER BY id",
-                                    (kind,)):
+        for data in tables.texts_of_kind_by_id(conn, kind):
             record = json.loads(data)
             if kind == "source" and record.get("kind") == "individual":
                 continue

@@ -317,9 +317,8 @@ def _untrusted_seen(conn: Connection, label: str, stat: os.stat_result) -> str |
     entry = noted.get(label)
     if not entry or entry[:2] != [stat.st_size, stat.st_mtime_ns]:
         return None
-    row = conn.execute("SELECT trusted FROM people WHERE fingerprint = ?",
-                       (entry[2],)).fetchone()
-    return None if row is not None and row[0] else str(entry[2])
+    known = org.known(conn, entry[2])
+    return None if known is not None and known[1] else str(entry[2])
 
 
 def _note_untrusted(conn: Connection, label: str, stat: os.stat_result, fingerprint: str) -> None:
