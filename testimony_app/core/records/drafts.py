@@ -67,3 +67,13 @@ def replace_data(conn: Connection, draft_id: str, text: str) -> None:
 def discard_for(conn: Connection, record_id: str) -> None:
     """Inside the caller's transaction: forget every draft of a record."""
     conn.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
+
+
+def changed_since(conn: Connection, at: str) -> bool:
+    """Whether a draft was written after `at`."""
+    return conn.execute("SELECT 1 FROM drafts WHERE updated_at > ? LIMIT 1",
+                        (at,)).fetchone() is not None
+
+
+def any_kept(conn: Connection) -> bool:
+    return conn.execute("SELECT 1 FROM drafts LIMIT 1").fetchone() is not None
