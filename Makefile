@@ -52,7 +52,7 @@ pytest: $(STAMP)
 	# leave behind have crashed Qt (segfault) in later tests of the same process.
 	ulimit -v 16000000; export QT_QPA_PLATFORM=offscreen; \
 	if [ -n "$(PYTEST_ARGS)" ]; then $(PY) -m pytest -q $(PYTEST_ARGS); else \
-	$(PY) -m pytest -q tests/cli tests/core tests/security tests/test_repository.py tests/test_layers.py tests/test_children.py && \
+	$(PY) -m pytest -q tests/cli tests/core tests/security tests/test_repository.py tests/test_layers.py tests/test_sql_ownership.py tests/test_children.py && \
 	$(PY) -m pytest -q tests/gui; fi
 
 test: system-packages lint typecheck typecheck-tests pytest

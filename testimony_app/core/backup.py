@@ -55,8 +55,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from testimony_app.core.common import safejson
 from testimony_app.core.common.errors import Cancelled, InputError, IntegrityError, VaultError
 from testimony_app.core.identity.upgrades import UPGRADES
-from testimony_app.core.records import store
-from testimony_app.core.vault import activity, db, keyfile, lock
+from testimony_app.core.records import drafts, store, tables
+from testimony_app.core.vault import activity, db, keyfile, lock, meta
 from testimony_app.core.vault.connection import Connection
 from testimony_app.i18n import N_, _
 
@@ -202,7 +202,7 @@ def table_counts(conn: Connection) -> dict[str, int]:
 
 
 def _activity_head(conn: Connection) -> str:
-    row = conn.execute("SELECT seq, hash FROM activity ORDER BY seq DESC LIMIT 1").fetchone()
+    row = activity.last_entry(conn)
     return f"{row[0]}:{row[1]}" if row else ""
 
 
@@ -332,8 +332,8 @@ def check_copy(db_path: Path, key: bytes, vault_id: str, cancelled: IsCancelled,
         try:
             if activity.verify_chain(conn):
                 raise IntegrityError("backup_damaged", what=_(WHY_LOG))
-            row = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
-            if row is None or row[0] != vault_id:
+            stored_id = meta.get(conn, "vault_id")
+            if stored_id is None or stored_id != vault_id:
                 raise IntegrityError("backup_damaged", what=_(WHY_OTHER_VAULT))
             facts = _snapshot_facts(conn)
         finally:
@@ -415,9 +415,9 @@ def make(folder: Path, key: bytes, target: Path, *, keep: int | None = None,
             activity.record(source, author, "backup", header.vault_id, size=result.size,
                          records=sum(result.records.values()), kept=keep or 0,
                          removed=len(removed))
-            source.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (
-                LAST_KEY, json.dumps({"at": result.created, "path": str(final),
-                                      "seq": _activity_head(source).split(":")[0]})))
+            meta.put(source, LAST_KEY, json.dumps({
+                "at": result.created, "path": str(final),
+                "seq": _activity_head(source).split(":")[0]}))
         log.info("backup made (%d bytes)", result.size)
         return BackupResult(result.path, result.created, result.size, result.records,
                             removed)
@@ -471,8 +471,7 @@ def _make(folder: Path, key: bytes, vault_id: str, source: Connection, part: Pat
 
         facts = check_copy(copy_path, key, vault_id, stop, expected)
         seq, _sep, digest = facts["activity_head"].partition(":")
-        if seq and source.execute("SELECT hash FROM activity WHERE seq = ?",
-                                  (int(seq),)).fetchone() != (digest,):
+        if seq and activity.hash_at(source, int(seq)) != digest:
             raise IntegrityError("backup_damaged", what=_(WHY_LOG))
         report(2 * total_pages, total)
         (part / keyfile.HEADER_FILE).write_bytes(header_raw)
@@ -552,26 +551,21 @@ def status(conn: Connection, settings: dict[str, str], now: datetime | None = No
         days = max(int(settings.get("backup_reminder_days", DEFAULT_REMINDER_DAYS)), 0)
     except ValueError:
         days = DEFAULT_REMINDER_DAYS
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (LAST_KEY,)).fetchone()
+    stored = meta.get(conn, LAST_KEY)
     last: dict[str, Any] = {}
-    if row:
+    if stored:
         with contextlib.suppress(ValueError, TypeError):
-            last = dict(json.loads(row[0]))
+            last = dict(json.loads(stored))
     quiet = sorted(QUIET_ACTIONS)
-    marks = ",".join("?" * len(quiet))
     if last.get("at"):
         since_seq = int(last.get("seq") or 0)
-        changed = conn.execute(
-            f"SELECT 1 FROM activity WHERE seq > ? AND action NOT IN ({marks}) LIMIT 1",  # noqa: S608
-            (since_seq, *quiet)).fetchone() is not None
-        drafted = conn.execute("SELECT 1 FROM drafts WHERE updated_at > ? LIMIT 1",
-                               (last["at"],)).fetchone() is not None
+        changed = activity.changed_since(conn, since_seq, quiet)
+        drafted = drafts.changed_since(conn, last["at"])
         new_since, since = changed or drafted, str(last["at"])
     else:
-        new_since = (conn.execute("SELECT 1 FROM records LIMIT 1").fetchone() is not None
-                     or conn.execute("SELECT 1 FROM drafts LIMIT 1").fetchone() is not None)
-        first = conn.execute("SELECT at FROM activity ORDER BY seq LIMIT 1").fetchone()
-        since = str(first[0]) if first else now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        new_since = tables.any_record(conn) or drafts.any_kept(conn)
+        first = activity.first_at(conn)
+        since = first if first is not None else now.strftime("%Y-%m-%dT%H:%M:%SZ")
     try:
         then = datetime.strptime(since[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
         days_since = max((now - then).days, 0)
@@ -693,9 +687,9 @@ def restore(backup_dir: Path, target: Path, secret: str, *, recovery: bool = Fal
                              backup_created=manifest.created,
                              records=sum(int(n) for n in facts.get("records", {}).values()),
                              replaced=lock_fd >= 0)
-                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (
-                    LAST_KEY, json.dumps({"at": manifest.created, "path": str(backup_dir),
-                                          "seq": _activity_head(conn).split(":")[0]})))
+                meta.put(conn, LAST_KEY, json.dumps({
+                    "at": manifest.created, "path": str(backup_dir),
+                    "seq": _activity_head(conn).split(":")[0]}))
         finally:
             conn.close()
         keyfile.fsync_dir(part)

@@ -19,8 +19,16 @@ from testimony_app.core.common import outfile
 from testimony_app.core.common.errors import InputError, VaultError, WrongSecret
 from testimony_app.core.identity import finalising
 from testimony_app.core.identity import people as persons  # `people` is a method below
-from testimony_app.core.records import attachment, drafts, interchange, listing, record_names, store
-from testimony_app.core.vault import activity, anchor, db, keyfile, lock, rekey
+from testimony_app.core.records import (
+    attachment,
+    drafts,
+    interchange,
+    listing,
+    record_names,
+    store,
+    versions,
+)
+from testimony_app.core.vault import activity, anchor, db, keyfile, lock, meta, rekey
 from testimony_app.core.vault.connection import Connection
 from testimony_app.core.workspace import provenance
 from testimony_app.i18n import _
@@ -103,7 +111,7 @@ class Session:
         conn = db.connect(folder / keyfile.DB_FILE, created.data_key, create=True,
                           upgrades=_upgrades())
         with db.transaction(conn):
-            conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
+            meta.insert_new(conn, [
                 ("vault_id", created.vault_id), ("device_id", str(uuid.uuid4()))])
             session = cls(folder, conn, created.data_key, lock_fd)
             activity.record(conn, session.author, "create", created.vault_id)
@@ -175,8 +183,8 @@ class Session:
             os.close(lock_fd)
             raise
         try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
-            if row is None or row[0] != header.vault_id:
+            stored_id = meta.get(conn, "vault_id")
+            if stored_id is None or stored_id != header.vault_id:
                 raise VaultError("vault_damaged")
             session = cls(folder, conn, key, lock_fd)
             # An interrupted recording is the interview itself: kept and completed.
@@ -211,8 +219,8 @@ class Session:
 
         conn = backup.open_read_only(folder, key)
         try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'vault_id'").fetchone()
-            if row is None or row[0] != keyfile.read_header(folder).vault_id:
+            stored_id = meta.get(conn, "vault_id")
+            if stored_id is None or stored_id != keyfile.read_header(folder).vault_id:
                 raise VaultError("vault_damaged")
             session = cls(folder, conn, key)
         except BaseException:
@@ -252,8 +260,7 @@ class Session:
             raise VaultError("backup_read_only")
 
     def _meta(self, key: str) -> str | None:
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
+        return meta.get(self.conn, key)
 
     # -- secrets --------------------------------------------------------------
 
@@ -501,13 +508,11 @@ class Session:
         drafts.discard(self.conn, draft_id)
 
     def settings(self) -> dict[str, str]:
-        return {r[0].removeprefix("setting."): r[1] for r in self.conn.execute(
-            "SELECT key, value FROM meta WHERE key LIKE 'setting.%'")}
+        return {k.removeprefix("setting."): v for k, v in meta.settings(self.conn).items()}
 
     def set_setting(self, name: str, value: str) -> None:
         with db.transaction(self.conn):
-            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                              (f"setting.{name}", value))
+            meta.put(self.conn, f"setting.{name}", value)
 
     def set_kdf_strength(self, passphrase: str, strength: str,
                          progress: rekey.Progress | None = None) -> str | None:
@@ -745,9 +750,10 @@ class Session:
         problems = db.integrity_problems(self.conn)
         # FTS5's own integrity check is a write: a backup opened read-only skips it
         # (`testimony restore --check` checks a backup whole).
-        parts = ((activity.verify_chain, anchor.problems, loghead.problems,
+        anchors = functools.partial(anchor.problems, source=versions)
+        parts = ((activity.verify_chain, anchors, loghead.problems,
                   attachment.verify_all) if self.read_only else
-                 (activity.verify_chain, anchor.problems, loghead.problems,
+                 (activity.verify_chain, anchors, loghead.problems,
                   store.search_index_problems, attachment.verify_all))
         for part in parts:
             try:

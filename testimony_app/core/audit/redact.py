@@ -37,7 +37,7 @@ from testimony_app.core.common.errors import InputError
 from testimony_app.core.identity import narrative_redaction, seal
 from testimony_app.core.records import dates, narrative_tags, tables
 from testimony_app.core.sync import timestamp
-from testimony_app.core.vault import activity, org
+from testimony_app.core.vault import activity, meta, org
 from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
 from testimony_app.i18n import N_  # narrative log keys are shown translated to auditors
@@ -74,8 +74,7 @@ def auditor_key(conn: Connection, auditor: str) -> bytes:
     if root is None:
         with transaction(conn):
             root = base64.b64encode(secrets.token_bytes(32)).decode()
-            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES "
-                         "('org.pseudonym_root', ?)", (root,))
+            meta.put(conn, "org.pseudonym_root", root)
     name = " ".join(auditor.casefold().split())
     return hmac.new(base64.b64decode(root), b"auditor\0" + name.encode(), hashlib.sha256).digest()
 

@@ -63,7 +63,7 @@ from typing import Any
 from testimony_app import i18n
 from testimony_app.core.common.errors import InputError
 from testimony_app.core.identity.namematch import Likeness, Name, block_keys, compare, middle
-from testimony_app.core.records import dates, sealed
+from testimony_app.core.records import arrivals, dates, sealed, tables
 from testimony_app.core.vault import activity, org
 from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
@@ -209,10 +209,11 @@ class Review:
 
 def _active(conn: Connection, kind: str) -> list[tuple[int, str, str]]:
     """(decision id, person, other) of active decisions whose persons both still exist."""
-    return [(r[0], r[1], r[2]) for r in conn.execute(
+    rows = conn.execute(
         "SELECT d.id, d.person_id, d.other_id FROM person_decisions d "
-        "JOIN records a ON a.id = d.person_id JOIN records b ON b.id = d.other_id "
-        "WHERE d.kind = ? AND d.undone_at IS NULL ORDER BY d.id", (kind,))]
+        "WHERE d.kind = ? AND d.undone_at IS NULL ORDER BY d.id", (kind,)).fetchall()
+    present = tables.existing(conn, sorted({p for r in rows for p in (r[1], r[2])}))
+    return [(r[0], r[1], r[2]) for r in rows if r[1] in present and r[2] in present]
 
 
 def canonical(conn: Connection) -> dict[str, str]:
@@ -239,7 +240,7 @@ def _root(roots: dict[str, str], person_id: str) -> str:
 
 def _person(conn: Connection, person_id: str) -> str:
     """The pseudonym code of a person (or InputError for another kind of record)."""
-    row = conn.execute("SELECT kind, code FROM records WHERE id = ?", (person_id,)).fetchone()
+    row = tables.kind_and_code(conn, person_id)
     if row is None or row[0] != "person":
         raise InputError("not_a_person", id=person_id[:8])
     return str(row[1])
@@ -247,12 +248,12 @@ def _person(conn: Connection, person_id: str) -> str:
 
 def _decision(conn: Connection, decision_id: int) -> Decision:
     row = conn.execute(
-        "SELECT d.id, d.kind, d.person_id, coalesce(a.code, ''), d.other_id, "
-        "coalesce(b.code, ''), d.at, d.author, d.detail, d.undone_at, d.undone_by "
-        "FROM person_decisions d LEFT JOIN records a ON a.id = d.person_id "
-        "LEFT JOIN records b ON b.id = d.other_id WHERE d.id = ?", (decision_id,)).fetchone()
-    return Decision(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
-                    json.loads(row[8]), row[9], row[10])
+        "SELECT d.id, d.kind, d.person_id, d.other_id, d.at, d.author, d.detail, "
+        "d.undone_at, d.undone_by FROM person_decisions d WHERE d.id = ?",
+        (decision_id,)).fetchone()
+    codes = tables.codes_by_id(conn, [row[2], row[3]])
+    return Decision(row[0], row[1], row[2], codes.get(row[2]) or "", row[3],
+                    codes.get(row[3]) or "", row[4], row[5], json.loads(row[6]), row[7], row[8])
 
 
 def decisions(conn: Connection, kind: str, *, undone: bool = False) -> list[Decision]:
@@ -407,9 +408,7 @@ def _load(conn: Connection, only: set[str] | None = None) -> dict[str, _Group]:
             prepared[text] = Name.of(text)
         return prepared[text]
 
-    rows = conn.execute(
-        "SELECT r.id, r.code, r.created_at, r.data, i.data FROM records r "
-        "LEFT JOIN identities i ON i.person_id = r.id WHERE r.kind = 'person'").fetchall()
+    rows = tables.person_rows(conn)
     # Roots first, so that members find their group.
     rows.sort(key=lambda r: r[0] in roots)
     for person_id, code, created_at, data, identity_data in rows:
@@ -454,11 +453,9 @@ def _load(conn: Connection, only: set[str] | None = None) -> dict[str, _Group]:
 
 def _add_places(conn: Connection, groups: dict[str, _Group], roots: dict[str, str]) -> None:
     """Where each person was a victim: the incidents' places and the places above them."""
-    places = {r[0]: (r[1], _LEVEL_RANK.get(r[2] or "", _FINE)) for r in conn.execute(
-        "SELECT id, place_id, type FROM records WHERE kind = 'place'")}
-    for person_id, place_id in conn.execute(
-            "SELECT DISTINCT l.to_id, r.place_id FROM links l JOIN records r "
-            "ON r.id = l.from_id WHERE l.role = 'victim' AND r.place_id IS NOT NULL"):
+    places = {r[0]: (r[1], _LEVEL_RANK.get(r[2] or "", _FINE))
+              for r in tables.place_parents(conn)}
+    for person_id, place_id in tables.victim_places(conn):
         group = groups.get(_root(roots, person_id)) or groups.get(person_id)
         if group is None:
             continue
@@ -643,7 +640,7 @@ def _candidates(groups: dict[str, _Group]) -> set[tuple[str, str]]:
 
 def _place_labels(conn: Connection, language: str) -> dict[str, str]:
     out = {}
-    for place_id, data in conn.execute("SELECT id, data FROM records WHERE kind = 'place'"):
+    for place_id, data in tables.texts_of_kind(conn, "place"):
         name = json.loads(data)["name"]
         out[place_id] = str(name.get(language) or next(iter(name.values()), ""))
     return out
@@ -651,11 +648,9 @@ def _place_labels(conn: Connection, language: str) -> dict[str, str]:
 
 def _recorders(conn: Connection) -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
-    for record_id, name in conn.execute(
-            "SELECT DISTINCT p.record_id, coalesce(pe.name, p.fingerprint) FROM provenance p "
-            "JOIN records r ON r.id = p.record_id AND r.kind = 'person' "
-            "LEFT JOIN people pe ON pe.fingerprint = p.fingerprint"):
-        out[record_id].add(str(name))
+    names = org.names(conn)
+    for record_id, fingerprint in arrivals.person_senders(conn):
+        out[record_id].add(str(names.get(fingerprint, fingerprint)))
     return out
 
 
@@ -703,7 +698,7 @@ def review(conn: Connection, *, names: bool = True, min_score: int = MIN_SCORE,
                           key=lambda g: (not g.visible, -len(g.members), g.created_at, g.code))
             scored.append((found[0], found[1], a, b))
     scored.sort(key=lambda s: (-s[0], s[2].code, s[3].code))
-    codes = {r[0]: r[1] for r in conn.execute("SELECT id, code FROM records WHERE kind = 'person'")}
+    codes = tables.codes_of_kind(conn, "person")
     labels = _place_labels(conn, language)
     recorders = _recorders(conn)
     sides: dict[str, Side] = {}  # a group is in many suggestions: one Side each

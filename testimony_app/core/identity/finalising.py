@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from testimony_app.core.common.errors import InputError
-from testimony_app.core.records import interchange, store
+from testimony_app.core.records import interchange, store, tables
 from testimony_app.core.vault import activity, org
 from testimony_app.core.vault.connection import Connection
 
@@ -52,13 +52,12 @@ def preview(conn: Connection, testimony_id: str) -> Preview:
     witness_id = rec.data.get("witness")
     for person_id in seal.persons_of(conn, testimony_id):
         person = store.get(conn, person_id, with_identity=False).data
-        row = conn.execute("SELECT data FROM identities WHERE person_id = ?",
-                           (person_id,)).fetchone()
-        if "sealed_identity" in person and row is None:
+        stored = tables.identity_text(conn, person_id)
+        if "sealed_identity" in person and stored is None:
             already += 1
-        elif row is None:
+        elif stored is None:
             without += 1
-        elif json.loads(row[0]).get("public_domain"):
+        elif json.loads(stored).get("public_domain"):
             public += 1
         else:
             identities += 1

@@ -16,7 +16,7 @@ from typing import Any
 from testimony_app import i18n
 from testimony_app.core.common.errors import InputError, NotFound
 from testimony_app.core.identity import seal
-from testimony_app.core.records import interchange, store, textnorm, vocab
+from testimony_app.core.records import interchange, store, tables, textnorm, vocab
 from testimony_app.core.vault.connection import Connection
 
 # Attributes a person's record carries besides its identity.
@@ -99,13 +99,7 @@ def _summary(person_id: str, code: str, record: dict[str, Any],
 
 
 def _rows(conn: Connection, ids: list[str] | None = None) -> list[tuple[str, str, str, str | None]]:
-    sql = ("SELECT r.id, r.code, r.data, i.data FROM records r LEFT JOIN identities i "
-           "ON i.person_id = r.id WHERE r.kind = 'person'")
-    params: list[Any] = []
-    if ids is not None:
-        sql += " AND r.id IN (SELECT value FROM json_each(?))"
-        params.append(json.dumps(ids))
-    return list(conn.execute(sql + " ORDER BY r.code", params))
+    return tables.persons_by_code(conn, ids)
 
 
 def summaries(conn: Connection, ids: list[str] | None = None,
@@ -184,12 +178,7 @@ def view(conn: Connection, person_id: str, language: str = "en") -> PersonView:
     data = dict(rec.data)
     identity = data.pop("identity", None)
     summary = _summary(rec.id, rec.code or "", data, identity, language)
-    direct = conn.execute(
-        "SELECT l.from_id, l.role, r.kind, coalesce(r.title, ''), coalesce(r.sort_date, ''), "
-        "coalesce(r.status, ''), coalesce(r.type, '') FROM links l "
-        "JOIN records r ON r.id = l.from_id WHERE l.to_id = ? "
-        "AND l.role IN ('witness', 'tagged', 'victim') ORDER BY r.sort_date, r.id",
-        (rec.id,)).fetchall()
+    direct = tables.mentions_of_person(conn, rec.id)
     testimonies: dict[str, Mention] = {}
     incidents: dict[str, Mention] = {}
     for from_id, role, kind, title, date, status, type_ in direct:
@@ -198,11 +187,7 @@ def view(conn: Connection, person_id: str, language: str = "en") -> PersonView:
         elif kind == "incident":
             incidents.setdefault(from_id, Mention(from_id, kind, role, title, date, type_))
     if incidents:
-        for tid, title, date, status in conn.execute(
-                "SELECT r.id, coalesce(r.title, ''), coalesce(r.sort_date, ''), "
-                "coalesce(r.status, '') FROM links l JOIN records r ON r.id = l.to_id "
-                "WHERE l.role = 'reported_by' AND l.from_id IN (SELECT value FROM json_each(?)) "
-                "ORDER BY r.sort_date, r.id", (json.dumps(sorted(incidents)),)):
+        for tid, title, date, status in tables.testimonies_reporting(conn, sorted(incidents)):
             testimonies.setdefault(tid, Mention(tid, "testimony", "victim_reported", title,
                                                 date, status))
     return PersonView(summary, data, identity,
@@ -213,8 +198,4 @@ def view(conn: Connection, person_id: str, language: str = "en") -> PersonView:
 def testimonies_of_incident(conn: Connection, incident_id: str) -> list[Mention]:
     """The testimonies that report an incident (to go from one to the other)."""
     return [Mention(tid, "testimony", "reported_by", title, date, status)
-            for tid, title, date, status in conn.execute(
-                "SELECT r.id, coalesce(r.title, ''), coalesce(r.sort_date, ''), "
-                "coalesce(r.status, '') FROM links l JOIN records r ON r.id = l.to_id "
-                "WHERE l.from_id = ? AND l.role = 'reported_by' ORDER BY r.sort_date, r.id",
-                (incident_id,))]
+            for tid, title, date, status in tables.testimonies_of_incident(conn, incident_id)]

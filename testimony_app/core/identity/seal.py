@@ -36,7 +36,6 @@ anyone comparing names. The key is secret because names are guessable.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Callable
@@ -47,7 +46,16 @@ from pyrage import x25519
 
 from testimony_app.core.common.errors import IntegrityError
 from testimony_app.core.identity import duplicates
-from testimony_app.core.records import attachment, interchange, narrative_tags, store, tables
+from testimony_app.core.records import (
+    arrivals,
+    attachment,
+    drafts,
+    interchange,
+    narrative_tags,
+    sealrows,
+    store,
+    tables,
+)
 
 # The half of sealing the store needs (match keys, opening, the guards) is
 # records/sealed.py; its names are read through this module too.
@@ -129,7 +137,7 @@ from testimony_app.core.records.sealed import (
 from testimony_app.core.records.sealed import (
     view as view,
 )
-from testimony_app.core.vault import activity, anchor, org
+from testimony_app.core.vault import activity, anchor, meta, org
 from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
 
@@ -139,9 +147,7 @@ log = logging.getLogger(__name__)
 def people(conn: Connection) -> list[dict[str, Any]]:
     """Every person: pseudonym code, attributes, whether the name is public, the
     identity where this vault may see it, and possible duplicates (same match key)."""
-    rows = conn.execute(
-        "SELECT r.id, r.code, r.data, i.data FROM records r LEFT JOIN identities i "
-        "ON i.person_id = r.id WHERE r.kind = 'person' ORDER BY r.code").fetchall()
+    rows = sealrows.persons_with_identity(conn)
     by_key: dict[str, list[str]] = {}
     keys = keys_by_person(conn)
     out = []
@@ -170,13 +176,7 @@ def people(conn: Connection) -> list[dict[str, Any]]:
 def persons_of(conn: Connection, testimony_id: str) -> list[str]:
     """The witness, the individual victims of the incidents the testimony reports, and
     the persons its narrative tags name."""
-    ids = [r[0] for r in conn.execute(
-        "SELECT to_id FROM links WHERE from_id = ? AND role IN ('witness', 'tagged')",
-        (testimony_id,))]
-    ids += [r[0] for r in conn.execute(
-        "SELECT v.to_id FROM links r JOIN links v ON v.from_id = r.from_id "
-        "WHERE r.to_id = ? AND r.role = 'reported_by' AND v.role = 'victim'", (testimony_id,))]
-    return sorted(set(ids))
+    return sorted(set(sealrows.linked_persons(conn, testimony_id)))
 
 
 # -- what finalising seals -----------------------------------------------------------
@@ -245,10 +245,9 @@ def _seal_identities(conn: Connection, testimony_id: str, author: str,
         record.pop("match_keys", None)
         record["sealed_identity"] = seal_identity(identity, current.recipients)
         # Remove every plaintext copy first, then record the sealed person.
-        conn.execute("DELETE FROM identities WHERE person_id = ?", (person_id,))
-        conn.execute("DELETE FROM identity_revisions WHERE person_id = ?", (person_id,))
+        sealrows.drop_identity(conn, person_id)
         anchor.remove(conn, anchor.IDENTITY + person_id)  # and forget their salts
-        conn.execute("DELETE FROM person_keys WHERE person_id = ?", (person_id,))
+        sealrows.drop_person_keys(conn, person_id)
         store.put_records(conn, [("person", record)], author)
         # Keys an earlier revision brought along (an imported document) go too.
         _rewrite_history(conn, person_id, _without_match_keys, current.recipients)
@@ -265,7 +264,7 @@ def _scrub_drafts(conn: Connection, person_ids: list[str]) -> None:
     wanted = set(person_ids)
     if not wanted:
         return
-    for draft_id, raw in conn.execute("SELECT id, data FROM drafts").fetchall():
+    for draft_id, raw in drafts.all_raw(conn):
         data = json.loads(raw)
         document = data.get("document") if isinstance(data, dict) else None
         persons = document.get("persons") if isinstance(document, dict) else None
@@ -278,8 +277,7 @@ def _scrub_drafts(conn: Connection, person_ids: list[str]) -> None:
                              if k not in ("identity", "match_keys")},
                           "sealed_identity": stored["sealed_identity"]}
         if hits:
-            conn.execute("UPDATE drafts SET data = ? WHERE id = ?",
-                         (json.dumps(data, ensure_ascii=False), draft_id))
+            drafts.replace_data(conn, draft_id, json.dumps(data, ensure_ascii=False))
 
 
 def _seal_tags(conn: Connection, data: dict[str, Any], recipients: tuple[str, ...],
@@ -328,27 +326,16 @@ def _rewrite_history(conn: Connection, record_id: str,
     sealed to the organisation (`sealed_revision_hashes`, migration 11), so that
     bundles still let the coordinator recognise the history it knows.
     """
-    current = conn.execute("SELECT revision FROM records WHERE id = ?",
-                           (record_id,)).fetchone()[0]
-    rows = conn.execute("SELECT revision, data FROM revisions WHERE record_id = ? "
-                        "AND revision < ? ORDER BY revision", (record_id, current)).fetchall()
+    rows = sealrows.earlier_revisions(conn, record_id)
     rewritten = 0
     for revision, data in rows:
         text = interchange.canonical(rewrite(json.loads(data)))
         if text == data:
             continue
-        if not conn.execute("SELECT 1 FROM sealed_revision_hashes WHERE record_id = ? "
-                            "AND revision = ?", (record_id, revision)).fetchone():
-            conn.execute("INSERT INTO sealed_revision_hashes (record_id, revision, sealed) "
-                         "VALUES (?, ?, ?)", (record_id, revision, seal_hash(
-                             hashlib.sha256(data.encode("utf-8")).hexdigest(), recipients)))
-        conn.execute("INSERT INTO seal_permits (record_id, revision) VALUES (?, ?)",
-                     (record_id, revision))
-        conn.execute("UPDATE revisions SET data = ? WHERE record_id = ? AND revision = ?",
-                     (text, record_id, revision))
+        sealrows.rewrite_revision(conn, record_id, revision, data, text, recipients)
         anchor.restage(conn, record_id, revision, text)  # the caller's entry anchors it
         rewritten += 1
-    if conn.execute("SELECT count(*) FROM seal_permits").fetchone()[0]:
+    if sealrows.permits_left(conn):
         raise IntegrityError("integrity", what="seal permits")  # rolls everything back
     return rewritten
 
@@ -371,13 +358,9 @@ def _seal_incidents(conn: Connection, testimony_id: str, author: str,
     """Seal the free text of the incidents that only wholly sealed testimonies report
     (this one among them); how many were sealed now, and every such incident."""
     sealed_now, closed = 0, []
-    incidents = [r[0] for r in conn.execute(
-        "SELECT DISTINCT from_id FROM links WHERE to_id = ? AND role = 'reported_by' "
-        "ORDER BY from_id", (testimony_id,))]
+    incidents = sealrows.reported_incidents(conn, testimony_id)
     for incident_id in incidents:
-        reporters = [json.loads(r[0]) for r in conn.execute(
-            "SELECT r.data FROM links l JOIN records r ON r.id = l.to_id "
-            "WHERE l.from_id = ? AND l.role = 'reported_by'", (incident_id,))]
+        reporters = [json.loads(r) for r in sealrows.reporters(conn, incident_id)]
         if not all("sealed" in t for t in reporters):
             continue  # another testimony, still open here, reports it: its text stays
         data = store.get(conn, incident_id, with_identity=False).data
@@ -405,9 +388,7 @@ def _seal_attachments(conn: Connection, record_ids: list[str], recipients: tuple
     ages = [x25519.Recipient.from_str(r) for r in recipients]
     sealed = 0
     for record_id in record_ids:
-        for (att_id,) in conn.execute("SELECT id FROM attachments WHERE record_id = ? AND "
-                                      "complete = 1 ORDER BY created_at, id",
-                                      (record_id,)).fetchall():
+        for att_id in attachment.complete_ids(conn, record_id):
             sealed += attachment.seal_content(conn, att_id, ages,
                                               _attachment_sealer(recipients))
     return sealed
@@ -472,8 +453,8 @@ def _seal_in(conn: Connection, testimony_id: str, author: str, current: org.Orga
         persons = [p for p in persons_of(conn, testimony_id) if "sealed_identity" in
                    store.get(conn, p, with_identity=False).data]
         attachments += _seal_attachments(conn, persons, current.recipients)
-        conn.execute("DELETE FROM conflicts WHERE record_id = ?", (testimony_id,))
-    conn.execute("DELETE FROM drafts WHERE record_id = ?", (testimony_id,))
+        arrivals.forget_conflicts(conn, testimony_id)
+    drafts.discard_for(conn, testimony_id)
     if identities or spans or whole or incidents or attachments:
         _forget_hashes(conn, [testimony_id, *sealed_persons, *closed])
         activity.record(conn, author, "sealed", testimony_id, identities=identities,
@@ -490,21 +471,9 @@ def seal_changed(conn: Connection, record_ids: list[str], author: str) -> bool:
     current = org.organisation(conn)
     if current is None or current.role != org.ROLE_MEMBER or not current.recipients:
         return False
-    rows = conn.execute(
-        "WITH changed(id) AS (SELECT value FROM json_each(?)), touched(id) AS ("
-        "SELECT id FROM changed "
-        "UNION SELECT l.to_id FROM links l JOIN changed c ON c.id = l.from_id "
-        "WHERE l.role = 'reported_by' "
-        "UNION SELECT l.from_id FROM links l JOIN changed c ON c.id = l.to_id "
-        "WHERE l.role IN ('witness', 'tagged') "
-        "UNION SELECT r.to_id FROM links v JOIN changed c ON c.id = v.to_id "
-        "JOIN links r ON r.from_id = v.from_id WHERE v.role = 'victim' "
-        "AND r.role = 'reported_by') "
-        "SELECT r.id FROM records r JOIN touched t ON t.id = r.id "
-        "WHERE r.kind = 'testimony' AND r.status = 'finalised' ORDER BY r.id",
-        (json.dumps(sorted(set(record_ids))),)).fetchall()
+    rows = sealrows.finalised_touched(conn, record_ids)
     sealed = False
-    for (testimony_id,) in rows:
+    for testimony_id in rows:
         sealed = _seal_in(conn, testimony_id, author, current) != Sealed() or sealed
     return sealed
 
@@ -513,9 +482,9 @@ def seal_recording(conn: Connection, att_id: str) -> bool:
     """Inside the caller's transaction: a recording finished after its record was
     sealed here (it was still running at finalise) is sealed at once."""
     current = org.organisation(conn)
-    row = conn.execute("SELECT record_id FROM attachments WHERE id = ?", (att_id,)).fetchone()
+    record_id = attachment.record_of(conn, att_id)
     if (current is None or current.role != org.ROLE_MEMBER or not current.recipients
-            or row is None or not closed(conn, row[0])):
+            or record_id is None or not closed(conn, record_id)):
         return False
     return attachment.seal_content(conn, att_id, [x25519.Recipient.from_str(r)
                                                   for r in current.recipients],
@@ -533,7 +502,7 @@ def seal_finalised(conn: Connection, author: str) -> int:
     testimonies had something sealed now."""
     ids = tables.finalised_testimony_ids(conn)
     done = [seal(conn, testimony_id, author) for testimony_id in ids]
-    conn.execute("DELETE FROM meta WHERE key = ?", (org.SEAL_PENDING,))
+    meta.delete(conn, org.SEAL_PENDING)
     return sum(1 for r in done if r.identities or r.spans or r.whole or r.incidents
                or r.attachments)
 
@@ -550,16 +519,13 @@ def upgrade_sealed(conn: Connection) -> None:
     if current is None or current.role != org.ROLE_MEMBER or not current.recipients:
         return  # nothing was sealed here; a coordinator holds the identities anyway
     recipients = current.recipients
-    keyed = [r[0] for r in conn.execute(
-        "SELECT id FROM records WHERE kind = 'person' AND instr(data, '\"sealed_identity\"') > 0 "
-        "AND instr(data, '\"match_keys\"') > 0")]
+    keyed = sealrows.sealed_persons_with_keys(conn)
     for person_id in keyed:
         record = store.get(conn, person_id, with_identity=False).data
         record.pop("match_keys", None)
         store.put_records(conn, [("person", record)], "upgrade")
         _rewrite_history(conn, person_id, _without_match_keys, recipients)
-    _forget_hashes(conn, [r[0] for r in conn.execute(
-        "SELECT id FROM records WHERE instr(data, '\"sealed') > 0")])
+    _forget_hashes(conn, sealrows.sealed_record_ids(conn))
 
 
 def resume_pending(conn: Connection, author: str) -> None:

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 from testimony_app.core.common.errors import InputError
 from testimony_app.core.identity import seal
-from testimony_app.core.records import narrative_tags, spelling, store, textnorm
-from testimony_app.core.vault import activity, org
+from testimony_app.core.records import narrative_tags, spelling, store, tables, textnorm
+from testimony_app.core.vault import activity, meta, org
 from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
 
@@ -91,8 +91,7 @@ def _vault_words(conn: Connection) -> set[str]:
     but not names to seal."""
     out: set[str] = set()
     for kind in ("place", "source"):
-        for (data,) in conn.execute("SELECT data FROM records WHERE kind = ? ORDER BY id",
-                                    (kind,)):
+        for data in tables.texts_of_kind_by_id(conn, kind):
             record = json.loads(data)
             if kind == "source" and record.get("kind") == "individual":
                 continue
@@ -193,11 +192,10 @@ def _arabic(text: str, common: frozenset[str]) -> list[tuple[int, int]]:
 
 def _dismissals(conn: Connection, testimony_id: str,
                 revision: int) -> set[tuple[str, str, int, int]]:
-    row = conn.execute("SELECT value FROM meta WHERE key = ?",
-                       (META_PREFIX + testimony_id,)).fetchone()
-    if row is None:
+    stored = meta.get(conn, META_PREFIX + testimony_id)
+    if stored is None:
         return set()
-    data = json.loads(row[0])
+    data = json.loads(stored)
     if data.get("revision") != revision:
         return set()
     return {(s[0], s[1], int(s[2]), int(s[3])) for s in data.get("spans", [])}
@@ -266,8 +264,7 @@ def dismiss(conn: Connection, testimony_id: str, chosen: list[Candidate], author
     value = json.dumps({"revision": rec.revision, "by": author, "at": activity.now(),
                         "spans": sorted([list(s) for s in spans])})
     with transaction(conn):
-        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                     (META_PREFIX + testimony_id, value))
+        meta.put(conn, META_PREFIX + testimony_id, value)
         activity.record(conn, author, "untagged_dismissed", testimony_id, count=len(new))
     return len(new)
 
@@ -290,8 +287,7 @@ def tag(conn: Connection, testimony_id: str, candidate: Candidate, person_id: st
                        sealer=seal.seal_changed)
     if kept:  # a tag moves no text: what was dismissed stays dismissed
         revision = store.get(conn, testimony_id, with_identity=False).revision
-        row = conn.execute("SELECT value FROM meta WHERE key = ?",
-                           (META_PREFIX + testimony_id,)).fetchone()
+        stored = meta.get(conn, META_PREFIX + testimony_id)
         with transaction(conn):
-            conn.execute("UPDATE meta SET value = ? WHERE key = ?", (json.dumps(
-                {**json.loads(row[0]), "revision": revision}), META_PREFIX + testimony_id))
+            meta.update(conn, META_PREFIX + testimony_id, json.dumps(
+                {**json.loads(stored or ""), "revision": revision}))

@@ -52,3 +52,28 @@ def pending(conn: Connection) -> list[Draft]:
 def discard(conn: Connection, draft_id: str) -> None:
     with transaction(conn):
         conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+
+
+def all_raw(conn: Connection) -> list[tuple[str, str]]:
+    """(id, stored JSON) of every draft, for a rewrite inside the caller's transaction."""
+    return [(r[0], r[1]) for r in conn.execute("SELECT id, data FROM drafts").fetchall()]
+
+
+def replace_data(conn: Connection, draft_id: str, text: str) -> None:
+    """Inside the caller's transaction: a draft's stored JSON becomes `text`."""
+    conn.execute("UPDATE drafts SET data = ? WHERE id = ?", (text, draft_id))
+
+
+def discard_for(conn: Connection, record_id: str) -> None:
+    """Inside the caller's transaction: forget every draft of a record."""
+    conn.execute("DELETE FROM drafts WHERE record_id = ?", (record_id,))
+
+
+def changed_since(conn: Connection, at: str) -> bool:
+    """Whether a draft was written after `at`."""
+    return conn.execute("SELECT 1 FROM drafts WHERE updated_at > ? LIMIT 1",
+                        (at,)).fetchone() is not None
+
+
+def any_kept(conn: Connection) -> bool:
+    return conn.execute("SELECT 1 FROM drafts LIMIT 1").fetchone() is not None

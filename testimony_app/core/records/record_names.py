@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from testimony_app.core.vault import org
 from testimony_app.core.vault.connection import Connection
 
 _CHUNK = 500  # ids per query: below SQLite's limit on bound parameters
@@ -37,5 +38,4 @@ def records(conn: Connection, ids: set[str]) -> dict[str, RecordName]:
 
 def keys(conn: Connection) -> dict[str, str]:
     """fingerprint -> the name this vault knows the researcher by."""
-    return {str(fp): str(name) for fp, name in
-            conn.execute("SELECT fingerprint, name FROM people") if name}
+    return {str(fp): str(name) for fp, name in org.names(conn).items() if name}

@@ -18,7 +18,7 @@ from pyrage import x25519
 
 from testimony_app.core.common import outfile, safejson
 from testimony_app.core.common.errors import Cancelled, InputError
-from testimony_app.core.records import attachment, store
+from testimony_app.core.records import attachment, delivery, store, tables
 from testimony_app.core.sync import bundlelines
 from testimony_app.core.sync.bundle_format import (
     ATTACHMENTS,
@@ -54,19 +54,9 @@ log = logging.getLogger("testimony_app.core.sync.bundle")
 
 def _pending(conn: Connection, everything: bool
              ) -> tuple[list[tuple[str, int]], list[attachment.Attachment]]:
-    if everything:
-        rows = conn.execute("SELECT id, revision FROM records ORDER BY rowid").fetchall()
-    else:
-        rows = conn.execute(
-            "SELECT r.id, r.revision FROM records r LEFT JOIN sent_records s "
-            "ON s.record_id = r.id WHERE s.record_id IS NULL OR s.revision < r.revision "
-            "ORDER BY r.rowid").fetchall()
-    rows_a = conn.execute(
-        "SELECT a.id FROM attachments a WHERE a.complete = 1 AND (? OR NOT EXISTS "
-        "(SELECT 1 FROM sent_attachments s WHERE s.attachment_id = a.id)) "
-        "ORDER BY a.created_at, a.id", (int(everything),)).fetchall()
-    atts = [attachment.get(conn, r[0]) for r in rows_a]
-    return [(r[0], r[1]) for r in rows], atts
+    rows = delivery.unsent(conn, everything)
+    atts = [attachment.get(conn, a) for a in delivery.unsent_attachment_ids(conn, everything)]
+    return rows, atts
 
 
 def _record_line(conn: Connection, record_id: str) -> tuple[bytes, str, int]:
@@ -76,11 +66,7 @@ def _record_line(conn: Connection, record_id: str) -> tuple[bytes, str, int]:
     # that version, and only it may read which it was.
     history = [{"revision": r[0], "at": r[1], "author": r[2], "action": r[3],
                 "sha256": _stored_hash(r[4]), **({"sealed_sha256": r[5]} if r[5] else {})}
-               for r in conn.execute(
-        "SELECT v.revision, v.at, v.author, v.action, v.data, s.sealed FROM revisions v "
-        "LEFT JOIN sealed_revision_hashes s ON s.record_id = v.record_id "
-        "AND s.revision = v.revision WHERE v.record_id = ? ORDER BY v.revision",
-        (record_id,))]
+               for r in tables.history_rows(conn, record_id)]
     digest = content_hash(rec.data)
     line = safejson.dumps({"kind": rec.kind, "id": rec.id, "revision": rec.revision,
                            "sha256": digest, "data": rec.data, "history": history[-MAX_HISTORY:]})
@@ -158,16 +144,7 @@ def _stream(conn: Connection, manifest: bytes, signature: bytes, ids: list[tuple
         yield _pad(records_size)
     for att in atts:
         yield _header(ATTACHMENTS + att.id, att.size, mtime)
-        # Incremental blob reads: SQLite hands each chunk over without first copying it
-        # into a result row (a third faster than SELECT data, bench/README.md).
-        chunks = conn.execute("SELECT seq, rowid FROM attachment_chunks WHERE attachment_id = ? "
-                              "ORDER BY seq", (att.id,)).fetchall()
-        for expected, (seq, rowid) in enumerate(chunks):
-            if seq != expected:
-                break
-            with conn.open_blob("attachment_chunks", "data", rowid, readonly=True) as blob:
-                data = blob.read()
-            yield data
+        yield from attachment.chunks(conn, att.id)
         yield _pad(att.size)
     yield b"\0" * (2 * BLOCK)
 
@@ -192,14 +169,8 @@ def plan(session: OpenVault, everything: bool = False) -> ExportPlan:
     organisation = org.require_org(conn)
     sequence = conn.execute("SELECT coalesce(max(sequence), 0) + 1 FROM sent_bundles"
                             ).fetchone()[0]
-    kinds = {str(k): int(n) for k, n in conn.execute(
-        "SELECT r.kind, count(*) FROM records r LEFT JOIN sent_records s "
-        "ON s.record_id = r.id WHERE ? OR s.record_id IS NULL OR s.revision < r.revision "
-        "GROUP BY r.kind", (int(everything),))}
-    count, size = conn.execute(
-        "SELECT count(*), coalesce(sum(a.size), 0) FROM attachments a WHERE a.complete = 1 "
-        "AND (? OR NOT EXISTS (SELECT 1 FROM sent_attachments s "
-        "WHERE s.attachment_id = a.id))", (int(everything),)).fetchone()
+    kinds = delivery.unsent_by_kind(conn, everything)
+    count, size = delivery.unsent_attachment_size(conn, everything)
     return ExportPlan(organisation.name, int(sequence), kinds, int(count), int(size))
 
 
@@ -261,11 +232,8 @@ def export(session: OpenVault, target: Path, *, everything: bool = False,
         signature = key.sign(SIG_CONTEXT + manifest)
         # What was sent is known by revision; no hash of it is kept (it would outlive
         # a sealing that forgot it, and nothing reads it).
-        conn.executemany("INSERT OR REPLACE INTO sent_records (record_id, revision, sha256, "
-                         "sequence) VALUES (?, ?, '', ?)",
-                         [(i, rev, sequence) for i, rev, _h in sent])
-        conn.executemany("INSERT OR REPLACE INTO sent_attachments (attachment_id, sequence) "
-                         "VALUES (?, ?)", [(a.id, sequence) for a in atts])
+        delivery.mark_sent(conn, [(i, rev, sequence) for i, rev, _h in sent],
+                           [(a.id, sequence) for a in atts])
         conn.execute("INSERT INTO sent_bundles (sequence, bundle_id, created_at, records, "
                      "attachments) VALUES (?, ?, ?, ?, ?)",
                      (sequence, bundle_id, created, len(ids), len(atts)))

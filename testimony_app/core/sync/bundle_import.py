@@ -18,7 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from testimony_app.core.common.errors import Cancelled, InputError, ValidationFailed
-from testimony_app.core.records import attachment, interchange, store
+from testimony_app.core.records import arrivals, attachment, interchange, store, tables
 from testimony_app.core.sync import timestamp
 from testimony_app.core.sync.bundle_format import (
     BLOCK,
@@ -241,8 +241,7 @@ class _Importer:
             raise _refuse("bundle_other_org")
         if self.our_recipient not in manifest.recipients:
             raise _refuse("bundle_not_for_us")
-        row = self.conn.execute("SELECT name, trusted FROM people WHERE fingerprint = ?",
-                                (manifest.fingerprint,)).fetchone()
+        row = org.known(self.conn, manifest.fingerprint)
         if (row is None or not row[1]) and not self.allow_untrusted:
             raise _refuse("bundle_untrusted", fingerprint=manifest.fingerprint)
         self.trusted = row is not None and bool(row[1])
@@ -272,12 +271,7 @@ class _Importer:
         conflicts: list[_Line] = []
         # The vault's rows for every line's id, in a few queries instead of one per line.
         ids = sorted({line.id for line in self.lines})
-        self.stored = {}
-        for start in range(0, len(ids), 500):
-            part = ids[start:start + 500]
-            self.stored.update((r[0], (r[1], r[2])) for r in conn.execute(
-                f"SELECT id, kind, data FROM records WHERE id IN ({','.join('?' * len(part))})",  # noqa: S608
-                part))
+        self.stored = tables.stored_rows(conn, ids)
         for line in self.lines:
             if line.id in seen:
                 raise _refuse("bundle_malformed")
@@ -302,15 +296,13 @@ class _Importer:
         for line in conflicts:
             data = dict(line.data)
             identity = data.pop("identity", None)
-            conn.execute("INSERT OR IGNORE INTO conflicts (record_id, kind, bundle_id, "
-                         "fingerprint, data, identity, sha256, at) VALUES (?,?,?,?,?,?,?,?)",
-                         (line.id, line.kind, self.manifest.bundle_id, self.manifest.fingerprint,
-                          interchange.canonical(data),
-                          None if identity is None else interchange.canonical(identity),
-                          line.sha256, at))
-        conn.executemany(
-            "INSERT OR REPLACE INTO provenance (record_id, bundle_id, fingerprint, device_id, "
-            "sequence, outcome, sha256, history, imported_at) VALUES (?,?,?,?,?,?,?,?,?)",
+            arrivals.keep_conflict(
+                conn, line.id, line.kind, self.manifest.bundle_id, self.manifest.fingerprint,
+                interchange.canonical(data),
+                None if identity is None else interchange.canonical(identity),
+                line.sha256, at)
+        arrivals.note(
+            conn,
             [(line.id, self.manifest.bundle_id, self.manifest.fingerprint,
               self.manifest.device_id, self.manifest.sequence, self.outcomes[line.id],
               line.sha256, json.dumps(line.history), at) for line in self.lines])
@@ -341,17 +333,13 @@ class _Importer:
         if incoming == current:
             if line.kind != "person" or "sealed_identity" in data:
                 return "unchanged"
-            ident = self.conn.execute("SELECT data FROM identities WHERE person_id = ?",
-                                      (line.id,)).fetchone()
-            old = ident[0] if ident else None
+            old = tables.identity_text(self.conn, line.id)
             new = None if identity is None else interchange.canonical(identity)
             return "unchanged" if old == new else self._update_or_conflict(line.id)
         if current in self._history_hashes(line.history):
             return self._update_or_conflict(line.id)
-        ours = {_stored_hash(r[0]) for r in self.conn.execute(
-            "SELECT data FROM revisions WHERE record_id = ?", (line.id,))}
-        for (history,) in self.conn.execute("SELECT history FROM provenance WHERE "
-                                            "record_id = ?", (line.id,)):
+        ours = {_stored_hash(r) for r in tables.revision_texts(self.conn, line.id)}
+        for history in arrivals.histories(self.conn, line.id):
             ours.update(self._history_hashes(json.loads(history)))
         if incoming in ours:
             return "unchanged"  # an older version of what this vault already holds
@@ -371,18 +359,15 @@ class _Importer:
         coordinator made itself came in no bundle: no sender created it)."""
         if self.manifest is None:
             return False
-        creator = self.conn.execute(
-            "SELECT fingerprint, device_id FROM provenance WHERE record_id = ? "
-            "AND outcome = 'added' ORDER BY imported_at, rowid LIMIT 1", (record_id,)).fetchone()
-        return creator is not None and tuple(creator) == (self.manifest.fingerprint,
-                                                          self.manifest.device_id)
+        creator = arrivals.creator(self.conn, record_id)
+        return creator is not None and creator == (self.manifest.fingerprint,
+                                                   self.manifest.device_id)
 
     # attachments
 
     def _attachment_begin(self, meta: dict[str, Any]) -> None:
         conn = self.conn
-        row = conn.execute("SELECT record_id, sha256, complete FROM attachments WHERE id = ?",
-                           (meta["id"],)).fetchone()
+        row = attachment.stored_state(conn, meta["id"])
         if self.entry is None:
             raise _refuse("bundle_malformed")
         # A sealed attachment (docs/FORMAT.md): the entry is its ciphertext; its seal
@@ -405,8 +390,7 @@ class _Importer:
                 raise _refuse("bundle_damaged")
             self.att_store = False
             return
-        if not conn.execute("SELECT 1 FROM records WHERE id = ?",
-                            (meta["record_id"],)).fetchone():
+        if not tables.exists(conn, meta["record_id"]):
             raise _refuse("bundle_missing_references")
         # A new file joins a record only from the device that created it: another
         # trusted researcher (free to send a copy of any record, unchanged) would
@@ -414,12 +398,10 @@ class _Importer:
         # whole: a conflict holds record versions, not files.
         if not self._created_by_sender(meta["record_id"]):
             raise _refuse("bundle_attachment_not_owner")
-        conn.execute("INSERT INTO attachments (id, record_id, filename, media_type, size, "
-                     "sha256, chunk_size, created_at, complete, meta) "
-                     "VALUES (?,?,?,?,?,?,?,?,0,?)",
-                     (meta["id"], meta["record_id"], attachment._safe_name(filename),
-                      meta["media_type"][:100], size, sha, attachment.CHUNK,
-                      meta["created_at"], json.dumps(extra, ensure_ascii=False)))
+        attachment.insert_incoming(conn, meta["id"], meta["record_id"],
+                                   attachment._safe_name(filename), meta["media_type"][:100],
+                                   size, sha, meta["created_at"],
+                                   json.dumps(extra, ensure_ascii=False))
         self.att_store = True
         self.att_seq = 0
         self.att_chunk = bytearray()
@@ -435,16 +417,10 @@ class _Importer:
     def _flush_chunk(self, block: bytes) -> None:
         if self.entry is None or self.entry.attachment is None:
             raise _refuse("bundle_malformed")
-        # A zeroblob filled in place: binding a 1 MiB parameter copies it into memory
-        # SQLCipher locks and wipes, ~1.6x slower per chunk (bench/README.md).
         # A sealed attachment's ciphertext is staged at negative seq numbers, opened
         # into the real chunks once all of it has arrived and checked out.
         seq = -1 - self.att_seq if self.att_sealed is not None else self.att_seq
-        rowid = self.conn.execute(
-            "INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (?,?,zeroblob(?))",
-            (self.entry.attachment["id"], seq, len(block))).lastrowid
-        with self.conn.open_blob("attachment_chunks", "data", rowid) as blob:
-            blob.write(block)
+        attachment.write_chunk(self.conn, self.entry.attachment["id"], seq, block)
         self.att_seq += 1
 
     def _attachment_end(self) -> None:
@@ -459,7 +435,7 @@ class _Importer:
                 self.att_chunk = bytearray()
             if self.att_sealed is not None:
                 self._open_sealed(att_id, self.att_sealed)
-            self.conn.execute("UPDATE attachments SET complete = 1 WHERE id = ?", (att_id,))
+            attachment.mark_complete(self.conn, att_id)
             self.result.attachments_added.append(att_id)
         else:
             self.result.attachments_unchanged.append(att_id)
@@ -479,8 +455,7 @@ class _Importer:
         writer.close()
         if writer.size != info["size"] or writer.digest.hexdigest() != info["sha256"]:
             raise _refuse("bundle_sealed_unreadable")
-        self.conn.execute("DELETE FROM attachment_chunks WHERE attachment_id = ? AND seq < 0",
-                          (att_id,))
+        attachment.drop_staged(self.conn, att_id)
 
     # the end
 
@@ -661,9 +636,9 @@ def gaps(conn: Connection) -> list[tuple[str, str, int]]:
     result = []
     for fp, device in conn.execute("SELECT DISTINCT fingerprint, device_id FROM received_bundles"
                                    ).fetchall():
-        row = conn.execute("SELECT name FROM people WHERE fingerprint = ?", (fp,)).fetchone()
+        known = org.known(conn, fp)
         for n in missing_sequences(conn, fp, device):
-            result.append((fp, row[0] if row else fp, n))
+            result.append((fp, known[0] if known else fp, n))
     return result
 
 
@@ -707,10 +682,8 @@ class Conflict:
 
 
 def conflicts(conn: Connection) -> list[Conflict]:
-    return [Conflict(*r) for r in conn.execute(
-        "SELECT c.id, c.record_id, c.kind, c.fingerprint, c.bundle_id, c.at, h.warning "
-        "FROM conflicts c LEFT JOIN received_log_heads h ON h.bundle_id = c.bundle_id "
-        "ORDER BY c.id")]
+    warnings = loghead.warnings(conn)
+    return [Conflict(*r, warnings.get(r[4])) for r in arrivals.conflict_rows(conn)]
 
 
 @dataclass(frozen=True)
@@ -726,9 +699,8 @@ class Provenance:
 
 
 def provenance(conn: Connection, record_id: str) -> list[Provenance]:
-    return [Provenance(*r) for r in conn.execute(
-        "SELECT p.bundle_id, p.fingerprint, coalesce(pe.name, ''), p.device_id, p.sequence, "
-        "p.outcome, p.imported_at, h.warning FROM provenance p LEFT JOIN people pe "
-        "ON pe.fingerprint = p.fingerprint LEFT JOIN received_log_heads h "
-        "ON h.bundle_id = p.bundle_id WHERE p.record_id = ? ORDER BY p.imported_at",
-        (record_id,))]
+    names, warnings = org.names(conn), loghead.warnings(conn)
+    return [Provenance(bundle_id, fp, names.get(fp, ""), device_id, sequence, outcome, at,
+                       warnings.get(bundle_id))
+            for bundle_id, fp, device_id, sequence, outcome, at
+            in arrivals.arrival_rows(conn, record_id)]

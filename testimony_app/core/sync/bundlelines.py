@@ -19,13 +19,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from testimony_app.core.common import safejson
+from testimony_app.core.records import tables
 from testimony_app.core.vault.connection import Connection
 
 CHUNK = 500  # records per query
-_HISTORY = ("SELECT v.record_id, v.revision, v.at, v.author, v.action, v.data, s.sealed "
-            "FROM revisions v LEFT JOIN sealed_revision_hashes s "
-            "ON s.record_id = v.record_id AND s.revision = v.revision "
-            "WHERE v.record_id IN ({marks}) ORDER BY v.record_id, v.revision")
 
 
 def lines(conn: Connection, ids: list[str], max_history: int,
@@ -34,16 +31,13 @@ def lines(conn: Connection, ids: list[str], max_history: int,
     """(line, content hash, revision) for each id, in order; `one` makes a line alone."""
     for start in range(0, len(ids), CHUNK):
         part = ids[start:start + CHUNK]
-        marks = ",".join("?" * len(part))
-        records = {r[0]: r[1:] for r in conn.execute(
-            f"SELECT id, kind, data, revision FROM records WHERE id IN ({marks})",  # noqa: S608
-            part)}
+        records = tables.line_rows(conn, part)
         histories: dict[str, list[dict[str, Any]]] = {}
-        sql = _HISTORY.format(marks=marks)
-        for record_id, revision, at, author, action, data, sealed in conn.execute(sql, part):
+        for record_id, revision, at, author, action, text, sealed in tables.histories_of(
+                conn, part):
             histories.setdefault(record_id, []).append(
                 {"revision": revision, "at": at, "author": author, "action": action,
-                 "sha256": hashlib.sha256(data.encode("utf-8")).hexdigest(),
+                 "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
                  **({"sealed_sha256": sealed} if sealed else {})})
         for record_id in part:
             row = records.get(record_id)

@@ -14,3 +14,9 @@ def made_at(conn: Connection) -> dict[str, tuple[int, str]]:
             "ORDER BY fingerprint, sequence"):
         latest[str(fingerprint)] = (int(sequence), str(created))
     return latest
+
+
+def made_at_by_bundle(conn: Connection) -> dict[str, str]:
+    """bundle id -> when the researcher made it, for every bundle received."""
+    return {str(r[0]): str(r[1]) for r in conn.execute(
+        "SELECT bundle_id, created_at FROM received_bundles")}

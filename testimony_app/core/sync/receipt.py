@@ -30,7 +30,7 @@ from pyrage import x25519
 
 from testimony_app.core.common import outfile, safejson
 from testimony_app.core.common.errors import NotFound
-from testimony_app.core.records import store
+from testimony_app.core.records import arrivals, attachment, delivery, store, tables
 from testimony_app.core.sync.bundle import Refused, content_hash
 from testimony_app.core.vault import activity, loghead, org
 from testimony_app.core.vault.connection import Connection
@@ -109,9 +109,8 @@ def _revision(conn: Connection, item: dict[str, Any], bundle_id: str) -> int:
     carried (provenance) ends with it. 0: unknown (the record is not listed)."""
     if isinstance(item.get("revision"), int):
         return int(item["revision"])
-    row = conn.execute("SELECT history FROM provenance WHERE record_id = ? AND bundle_id = ?",
-                       (item["id"], bundle_id)).fetchone()
-    history = json.loads(row[0]) if row else []
+    stored = arrivals.history(conn, item["id"], bundle_id)
+    history = json.loads(stored) if stored is not None else []
     return int(history[-1]["revision"]) if history else 0
 
 
@@ -163,10 +162,7 @@ def accept(session: OpenVault, path: Path) -> Accepted:
                 loghead.keep_confirmed(conn, bundle_id, body["log_head"], at)
             except (ValueError, TypeError):
                 raise _refused() from None
-        conn.executemany("INSERT OR REPLACE INTO received_records (record_id, sha256, sequence, "
-                         "at) VALUES (?,?,?,?)", [(i, h, sent[0], at) for i, h in records])
-        conn.executemany("INSERT OR REPLACE INTO received_attachments (attachment_id, sha256, "
-                         "sequence, at) VALUES (?,?,?,?)",
+        delivery.confirm(conn, [(i, h, sent[0], at) for i, h in records],
                          [(i, h, sent[0], at) for i, h in attachments])
         conn.execute("UPDATE sent_bundles SET receipt_at = ? WHERE bundle_id = ?",
                      (at, bundle_id))
@@ -196,18 +192,15 @@ def _by_revisions(conn: Connection, records: Any, attachments: Any) -> Confirmed
         revision = item["revision"]
         if not isinstance(revision, int) or isinstance(revision, bool) or revision < 1:
             raise ValueError("revision")
-        row = conn.execute("SELECT r.revision FROM records r JOIN sent_records s "
-                           "ON s.record_id = r.id WHERE r.id = ? AND s.revision >= r.revision",
-                           (record_id,)).fetchone()
-        if row is not None and row[0] == revision:
+        sent_revision = delivery.sent_current_revision(conn, record_id)
+        if sent_revision is not None and sent_revision == revision:
             confirmed.append((record_id, content_hash(store.get(conn, record_id).data)))
     files = []
     for item in attachments:
         att_id = _id(item, {"id"})
-        row = conn.execute("SELECT a.sha256 FROM attachments a JOIN sent_attachments s "
-                           "ON s.attachment_id = a.id WHERE a.id = ?", (att_id,)).fetchone()
-        if row is not None:
-            files.append((att_id, str(row[0])))
+        sha = delivery.sent_attachment_hash(conn, att_id)
+        if sha is not None:
+            files.append((att_id, sha))
     return confirmed, files
 
 
@@ -228,11 +221,10 @@ def _by_hashes(conn: Connection, records: Any, attachments: Any) -> Confirmed:
     confirmed = []
     for item in records:
         record_id, sha = _id(item, {"id", "sha256"}), item["sha256"]
-        if conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone() \
+        if tables.exists(conn, record_id) \
                 and content_hash(store.get(conn, record_id).data) == sha:
             confirmed.append((record_id, str(sha)))
-    current = dict(conn.execute("SELECT id, sha256 FROM attachments").fetchall()) \
-        if attachments else {}
+    current = delivery.attachment_hashes(conn) if attachments else {}
     files = []
     for item in attachments:
         att_id, sha = _id(item, {"id", "sha256"}), item["sha256"]
@@ -244,14 +236,10 @@ def _by_hashes(conn: Connection, records: Any, attachments: Any) -> Confirmed:
 def _purgeable(conn: Connection) -> set[str]:
     """Records the coordinator confirmed, unchanged since, with every attachment confirmed."""
     result = set()
-    for record_id, sha in conn.execute("SELECT r.id, rr.sha256 FROM records r JOIN "
-                                       "received_records rr ON rr.record_id = r.id").fetchall():
+    for record_id, sha in delivery.received(conn):
         if content_hash(store.get(conn, record_id).data) != sha:
             continue
-        unconfirmed = conn.execute(
-            "SELECT count(*) FROM attachments a LEFT JOIN received_attachments ra "
-            "ON ra.attachment_id = a.id AND ra.sha256 = a.sha256 "
-            "WHERE a.record_id = ? AND ra.attachment_id IS NULL", (record_id,)).fetchone()[0]
+        unconfirmed = delivery.unconfirmed_attachments(conn, record_id)
         if not unconfirmed:
             result.add(record_id)
     return result
@@ -275,19 +263,16 @@ def purge_received(session: OpenVault) -> Purged:
     while progress:
         progress = False
         for record_id in sorted(candidates):
-            referrers = conn.execute("SELECT count(DISTINCT from_id) FROM links WHERE to_id = ?",
-                                     (record_id,)).fetchone()[0]
+            referrers = tables.referrers(conn, record_id)
             if referrers:
                 continue
-            attachments += conn.execute("SELECT count(*) FROM attachments WHERE record_id = ?",
-                                        (record_id,)).fetchone()[0]
+            attachments += attachment.count_for(conn, record_id)
             store.delete(conn, record_id, session.author)
             candidates.discard(record_id)
             deleted += 1
             progress = True
     with transaction(conn):
-        conn.execute("DELETE FROM received_records WHERE record_id NOT IN "
-                     "(SELECT id FROM records)")
+        delivery.forget_deleted(conn)
         activity.record(conn, session.author, "purge_received", None, records=deleted,
                      attachments=attachments, kept=len(candidates))
     log.info("purged %d received records", deleted)

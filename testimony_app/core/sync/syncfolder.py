@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 from testimony_app.core.common.errors import InputError, TestimonyError
 from testimony_app.core.sync import bundle, receipt, timestamp
-from testimony_app.core.vault import activity, org
+from testimony_app.core.vault import activity, meta, org
 from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
 
@@ -106,7 +106,7 @@ def set_folder(session: OpenVault, path: Path | None) -> Path | None:
     conn = session.conn
     if path is None:
         with transaction(conn):
-            conn.execute("DELETE FROM meta WHERE key = ?", (META_KEY,))
+            meta.delete(conn, META_KEY)
             activity.record(conn, session.author, "sync_folder_unset", None)
         return None
     path = Path(os.path.abspath(os.path.expanduser(str(path))))
@@ -115,8 +115,7 @@ def set_folder(session: OpenVault, path: Path | None) -> Path | None:
     if session.folder.resolve() in (path.resolve(), *path.resolve().parents):
         raise InputError("sync_folder_in_vault", path=str(path))
     with transaction(conn):
-        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                     (META_KEY, str(path)))
+        meta.put(conn, META_KEY, str(path))
         activity.record(conn, session.author, "sync_folder_set", None)
     return path
 
@@ -228,8 +227,7 @@ def _waiting(conn: Connection, author: str, outbox: Path, result: PassResult) ->
     noted = org.get_meta(conn, "sync.lost")
     if noted != str(sequence):
         with transaction(conn):
-            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('sync.lost', ?)",
-                         (str(sequence),))
+            meta.put(conn, "sync.lost", str(sequence))
             activity.record(conn, author, "sync_bundle_lost", None, sequence=sequence)
         result.lost.append(sequence)
     return None
@@ -319,9 +317,8 @@ def _untrusted_seen(conn: Connection, label: str, stat: os.stat_result) -> str |
     entry = noted.get(label)
     if not entry or entry[:2] != [stat.st_size, stat.st_mtime_ns]:
         return None
-    row = conn.execute("SELECT trusted FROM people WHERE fingerprint = ?",
-                       (entry[2],)).fetchone()
-    return None if row is not None and row[0] else str(entry[2])
+    known = org.known(conn, entry[2])
+    return None if known is not None and known[1] else str(entry[2])
 
 
 def _note_untrusted(conn: Connection, label: str, stat: os.stat_result, fingerprint: str) -> None:
@@ -329,8 +326,7 @@ def _note_untrusted(conn: Connection, label: str, stat: os.stat_result, fingerpr
     noted = {k: v for k, v in list(noted.items())[-999:]}
     noted[label] = [stat.st_size, stat.st_mtime_ns, fingerprint]
     with transaction(conn):
-        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                     (UNTRUSTED_KEY, json.dumps(noted)))
+        meta.put(conn, UNTRUSTED_KEY, json.dumps(noted))
 
 
 def _settled(path: Path, before: os.stat_result, settle: float) -> bool:

@@ -41,7 +41,8 @@ from rfc3161_client import (
 
 from testimony_app.core.common import safejson
 from testimony_app.core.common.errors import InputError, IntegrityError
-from testimony_app.core.vault import activity
+from testimony_app.core.records import arrivals
+from testimony_app.core.vault import activity, meta
 from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
 
@@ -78,8 +79,8 @@ def message(bundle_id: str, manifest_sha256: str, log_head: str | None) -> bytes
 
 
 def urls(conn: Connection) -> list[str]:
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (META_URLS,)).fetchone()
-    return list(json.loads(row[0])) if row else []
+    stored = meta.get(conn, META_URLS)
+    return list(json.loads(stored)) if stored is not None else []
 
 
 def pending_count(conn: Connection) -> int:
@@ -100,10 +101,9 @@ def set_urls(session: OpenVault, values: Iterable[str]) -> list[str]:
     conn = session.conn
     with transaction(conn):
         if cleaned:
-            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                         (META_URLS, json.dumps(cleaned)))
+            meta.put(conn, META_URLS, json.dumps(cleaned))
         else:
-            conn.execute("DELETE FROM meta WHERE key = ?", (META_URLS,))
+            meta.delete(conn, META_URLS)
         activity.record(conn, session.author, "timestamp_authorities", None, count=len(cleaned))
     return cleaned
 
@@ -212,14 +212,16 @@ def for_export(conn: Connection, record_ids: Iterable[str]) -> dict[str, Any] | 
     are the vault's; persons are pseudonymised per auditor and left out), the bundle
     it first arrived in, and each such bundle's message and token."""
     received: dict[str, str] = {}
+    stamped: dict[str, str | None] = {r[0]: r[1] for r in conn.execute(
+        "SELECT bundle_id, gen_time FROM timestamps WHERE token IS NOT NULL")}
     for record_id in record_ids:
-        row = conn.execute(
-            "SELECT p.bundle_id FROM provenance p JOIN timestamps t "
-            "ON t.bundle_id = p.bundle_id AND t.token IS NOT NULL "
-            "WHERE p.record_id = ? ORDER BY t.gen_time, p.rowid LIMIT 1",
-            (record_id,)).fetchone()
-        if row is not None:
-            received[record_id] = str(row[0])
+        # The first bundle with a token, by the token's time (none first, as SQL sorts
+        # NULL) and then by arrival.
+        carried = [(stamped[b], order, b) for b, order in arrivals.bundles_of(conn, record_id)
+                   if b in stamped]
+        if carried:
+            first = min(carried, key=lambda c: (c[0] is not None, c[0] or "", c[1]))
+            received[record_id] = str(first[2])
     if not received:
         return None
     tokens = {t.bundle_id: t for t in of_bundles(conn, sorted(set(received.values())))}

@@ -95,3 +95,29 @@ def verify_chain(conn: Connection) -> list[str]:
     if head and head[0] != last:
         problems.append(_("activity log: the newest entries were removed"))
     return problems
+
+
+def last_entry(conn: Connection) -> tuple[int, str] | None:
+    """(seq, hash) of the log's last entry, or None when the log is empty."""
+    row = conn.execute("SELECT seq, hash FROM activity ORDER BY seq DESC LIMIT 1").fetchone()
+    return None if row is None else (row[0], row[1])
+
+
+def hash_at(conn: Connection, seq: int) -> str | None:
+    """The hash of entry `seq`, or None when there is none."""
+    row = conn.execute("SELECT hash FROM activity WHERE seq = ?", (seq,)).fetchone()
+    return None if row is None else row[0]
+
+
+def changed_since(conn: Connection, seq: int, quiet: list[str]) -> bool:
+    """Whether an entry after `seq` records an action other than the `quiet` ones."""
+    marks = ",".join("?" * len(quiet))
+    return conn.execute(
+        f"SELECT 1 FROM activity WHERE seq > ? AND action NOT IN ({marks}) LIMIT 1",  # noqa: S608
+        (seq, *quiet)).fetchone() is not None
+
+
+def first_at(conn: Connection) -> str | None:
+    """When the log's first entry was written, or None when the log is empty."""
+    row = conn.execute("SELECT at FROM activity ORDER BY seq LIMIT 1").fetchone()
+    return None if row is None else str(row[0])

@@ -23,7 +23,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, Protocol
 
 from testimony_app.core.vault import db
 from testimony_app.core.vault.connection import Connection
@@ -123,8 +124,9 @@ def _listed(problems: list[str]) -> list[str]:
         count=len(problems) - MAX_LISTED)]
 
 
-def problems(conn: Connection) -> list[str]:
-    """Record versions and log entries that do not match; named by id, never content."""
+def problems(conn: Connection, *, source: Versions) -> list[str]:
+    """Record versions and log entries that do not match; named by id, never content.
+    `source` reads the records' rows (records/versions.py)."""
     found: list[str] = []
     entries: list[tuple[int, str, dict[str, Any]]] = []
     for seq, action, detail in conn.execute("SELECT seq, action, detail FROM activity WHERE "
@@ -171,10 +173,7 @@ def problems(conn: Connection) -> list[str]:
         found.append(_("{count} record versions were written without an entry in the "
                        "activity log").format(count=pending))
     versions: list[str] = []
-    for key, revision, data in conn.execute(
-            "SELECT record_id, revision, data FROM revisions UNION ALL "
-            "SELECT ? || person_id, revision, data FROM identity_revisions "
-            "ORDER BY 1, 2", (IDENTITY,)):
+    for key, revision, data in source.every_version(conn, IDENTITY):
         anchor = live.pop((key, revision), None)
         if anchor is None or anchor[0] == REMOVED:
             versions.append(_("{what}, revision {revision}: not written by the app "
@@ -187,19 +186,10 @@ def problems(conn: Connection) -> list[str]:
         if digest != REMOVED:
             versions.append(_("{what}, revision {revision}: missing (removed outside "
                               "the app)").format(what=_what(key), revision=revision))
-    for (record_id,) in conn.execute(
-            "SELECT r.id FROM records r LEFT JOIN revisions v ON v.record_id = r.id "
-            "AND v.revision = r.revision WHERE v.data IS NOT r.data OR r.revision != "
-            "(SELECT max(revision) FROM revisions WHERE record_id = r.id) ORDER BY r.id"):
+    for record_id in source.stale_records(conn):
         versions.append(_("{what}: its current content is not its last revision "
                           "(changed outside the app)").format(what=_what(record_id)))
-    for (person_id,) in conn.execute(
-            "WITH last AS (SELECT person_id, data FROM identity_revisions v WHERE revision = "
-            "(SELECT max(revision) FROM identity_revisions WHERE person_id = v.person_id)) "
-            "SELECT i.person_id FROM identities i LEFT JOIN last l USING (person_id) "
-            "WHERE l.data IS NOT i.data UNION SELECT l.person_id FROM last l "
-            "WHERE l.data != 'null' AND NOT EXISTS (SELECT 1 FROM identities i "
-            "WHERE i.person_id = l.person_id) ORDER BY 1"):
+    for person_id in source.stale_identities(conn):
         versions.append(_("{what}: its current content is not its last revision "
                           "(changed outside the app)").format(what=_what(IDENTITY + person_id)))
     return found + _listed(versions)
@@ -210,3 +200,15 @@ def _what(key: str) -> str:
     if key.startswith(IDENTITY):
         return _("the identity of person {id}").format(id=key.removeprefix(IDENTITY))
     return _("record {id}").format(id=key)
+
+
+class Versions(Protocol):
+    """What the check reads of the records' tables, which this layer does not own
+    (records/versions.py is one)."""
+
+    def every_version(self, conn: Connection, identity: str) -> Iterator[tuple[str, int, str]]:
+        ...
+
+    def stale_records(self, conn: Connection) -> list[str]: ...
+
+    def stale_identities(self, conn: Connection) -> list[str]: ...

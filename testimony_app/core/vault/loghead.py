@@ -246,3 +246,9 @@ def for_receipt(conn: Connection, bundle_id: str) -> dict[str, Any] | None:
         _message(organisation.id, row[0], row[1], int(row[2]), row[3]))
     return {"seq": int(row[2]), "hash": row[3],
             "signature": base64.b64encode(signature).decode("ascii")}
+
+
+def warnings(conn: Connection) -> dict[str, str | None]:
+    """The warning kept with every received head, by bundle id."""
+    return {r[0]: r[1] for r in conn.execute(
+        "SELECT bundle_id, warning FROM received_log_heads")}

@@ -544,3 +544,15 @@ def verify_org_signature(org: Organisation, message: bytes, signature: bytes) ->
     except InvalidSignature:
         return False
     return True
+
+
+def known(conn: Connection, fp: str) -> tuple[str, bool] | None:
+    """(name, trusted) of a key this vault knows, by exact fingerprint, or None."""
+    row = conn.execute("SELECT name, trusted FROM people WHERE fingerprint = ?",
+                       (fp,)).fetchone()
+    return None if row is None else (row[0], bool(row[1]))
+
+
+def names(conn: Connection) -> dict[str, str]:
+    """Every known key's name, by fingerprint."""
+    return {r[0]: r[1] for r in conn.execute("SELECT fingerprint, name FROM people")}

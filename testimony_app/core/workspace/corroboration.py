@@ -85,7 +85,7 @@ from typing import Any
 from testimony_app import i18n
 from testimony_app.core.common.errors import InputError
 from testimony_app.core.identity import duplicates, seal
-from testimony_app.core.records import dates, store, textnorm, vocab
+from testimony_app.core.records import dates, store, tables, textnorm, vocab
 from testimony_app.core.vault import activity
 from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
@@ -328,7 +328,7 @@ class _Snapshot:
     def __init__(self, conn: Connection, incident_ids: Iterable[str] | None = None) -> None:
         self.conn = conn
         if incident_ids is None:
-            rows = conn.execute("SELECT id, data FROM records WHERE kind = 'incident'").fetchall()
+            rows = tables.texts_of_kind(conn, "incident")
         else:
             rows = _rows(conn, "incident", sorted(set(incident_ids)))
         self.incidents: dict[str, _Incident] = {}
@@ -339,7 +339,7 @@ class _Snapshot:
                 frozenset(data.get("testimonies", [])),
                 frozenset(v["person"] for v in data.get("victims", []) if "person" in v))
         self.places: dict[str, _Place] = {}
-        for rid, raw in conn.execute("SELECT id, data FROM records WHERE kind = 'place'"):
+        for rid, raw in tables.texts_of_kind(conn, "place"):
             data = json.loads(raw)
             names = frozenset(n for n in (textnorm.normalize_name(str(t))
                                           for t in data["name"].values()) if n)
@@ -525,16 +525,7 @@ class _Snapshot:
 def _rows(conn: Connection, kind: str, ids: list[str]) -> list[tuple[Any, ...]]:
     """(id, data) of the records of a kind among `ids`. Many are read in one scan of
     the kind: thousands of lookups by id cost ten times more."""
-    if len(ids) > _LOOKUPS:
-        wanted = set(ids)
-        return [row for row in conn.execute(
-            "SELECT id, data FROM records WHERE kind = ?", (kind,)) if row[0] in wanted]
-    out: list[tuple[Any, ...]] = []
-    for start in range(0, len(ids), 500):
-        part = ids[start:start + 500]
-        out += conn.execute("SELECT id, data FROM records WHERE kind = ? AND id IN "  # noqa: S608
-                            f"({','.join('?' * len(part))})", (kind, *part)).fetchall()
-    return out
+    return tables.texts_among(conn, kind, ids, _LOOKUPS)
 
 
 _LOOKUPS = 2000
@@ -552,15 +543,16 @@ def _pair(a: str, b: str) -> tuple[str, str]:
 def decisions(conn: Connection) -> dict[tuple[str, str], Decision]:
     """The current decision on every decided pair of incidents that both still exist."""
     out: dict[tuple[str, str], Decision] = {}
-    for a, b, decision, author, at, score in conn.execute(
-            "SELECT c.incident_a, c.incident_b, c.decision, c.author, c.at, c.score "
-            "FROM corroboration c WHERE c.seq = (SELECT max(seq) FROM corroboration d "
-            "WHERE d.incident_a = c.incident_a AND d.incident_b = c.incident_b) "
-            "AND c.decision != 'undone' "
-            "AND EXISTS (SELECT 1 FROM records r WHERE r.id = c.incident_a) "
-            "AND EXISTS (SELECT 1 FROM records r WHERE r.id = c.incident_b) "
-            "ORDER BY c.seq"):
-        out[(a, b)] = Decision(a, b, decision, author, at, score)
+    rows = conn.execute(
+        "SELECT c.incident_a, c.incident_b, c.decision, c.author, c.at, c.score "
+        "FROM corroboration c WHERE c.seq = (SELECT max(seq) FROM corroboration d "
+        "WHERE d.incident_a = c.incident_a AND d.incident_b = c.incident_b) "
+        "AND c.decision != 'undone' ORDER BY c.seq").fetchall()
+    # Both incidents must still exist (records/tables.py answers which do).
+    present = tables.existing(conn, sorted({i for r in rows for i in (r[0], r[1])}))
+    for a, b, decision, author, at, score in rows:
+        if a in present and b in present:
+            out[(a, b)] = Decision(a, b, decision, author, at, score)
     return out
 
 

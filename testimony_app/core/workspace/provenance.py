@@ -13,7 +13,10 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from testimony_app.core.records import arrivals as records_arrivals
 from testimony_app.core.records import store
+from testimony_app.core.sync import last_bundle
+from testimony_app.core.vault import loghead, meta, org
 from testimony_app.core.vault.connection import Connection
 
 
@@ -75,22 +78,21 @@ def provenance(conn: Connection, record_id: str) -> Provenance:
     """The provenance of one record (NotFound if the vault has no such record)."""
     rec = store.get(conn, record_id, with_identity=False)
     revisions = tuple(store.history(conn, record_id))
-    arrivals = tuple(Arrival(r[0], r[1], r[2] or "", bool(r[3]), r[4], int(r[5]), r[6],
-                             r[7] or "", r[8], r[9]) for r in conn.execute(
-        "SELECT p.bundle_id, p.fingerprint, pe.name, coalesce(pe.trusted, 0), p.device_id, "
-        "p.sequence, p.outcome, b.created_at, p.imported_at, h.warning FROM provenance p "
-        "LEFT JOIN people pe ON pe.fingerprint = p.fingerprint "
-        "LEFT JOIN received_bundles b ON b.bundle_id = p.bundle_id "
-        "LEFT JOIN received_log_heads h ON h.bundle_id = p.bundle_id "
-        "WHERE p.record_id = ? ORDER BY p.imported_at, p.sequence", (record_id,)))
-    conflicts = int(conn.execute("SELECT count(*) FROM conflicts WHERE record_id = ?",
-                                 (record_id,)).fetchone()[0])
+    people = {p.fingerprint: p for p in org.people(conn)}
+    made, warnings = last_bundle.made_at_by_bundle(conn), loghead.warnings(conn)
+    arrivals = tuple(
+        Arrival(bundle_id, fp, people[fp].name if fp in people else "",
+                fp in people and people[fp].trusted, device_id, int(sequence), outcome,
+                made.get(bundle_id) or "", imported_at, warnings.get(bundle_id))
+        for bundle_id, fp, device_id, sequence, outcome, imported_at
+        in records_arrivals.arrivals_of(conn, record_id))
+    conflicts = records_arrivals.conflict_count(conn, record_id)
     origin = next((a for a in arrivals if a.outcome in _ORIGIN), None)
     first_local = revisions[0] if revisions else None
     if origin is None:
-        device = conn.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
+        device_id = meta.get(conn, "device_id")
         return Provenance(
-            record_id, rec.kind, True, None, None, None, device[0] if device else None,
+            record_id, rec.kind, True, None, None, None, device_id,
             None, None, None, first_local.at if first_local else rec.created_at,
             first_local.author if first_local else "",
             arrivals[0].imported_at if arrivals else None,
@@ -107,8 +109,7 @@ def provenance(conn: Connection, record_id: str) -> Provenance:
 def _origin_history(conn: Connection, record_id: str) -> tuple[OriginRevision, ...]:
     """The researcher's revisions, merged over every bundle that carried the record."""
     seen: dict[tuple[int, str], OriginRevision] = {}
-    for (raw,) in conn.execute("SELECT history FROM provenance WHERE record_id = ? "
-                               "ORDER BY imported_at", (record_id,)):
+    for raw in records_arrivals.histories_in_order(conn, record_id):
         try:
             items = json.loads(raw)
         except ValueError:
@@ -127,13 +128,11 @@ def researchers_of(conn: Connection, record_ids: list[str]) -> dict[str, list[tu
     """record id -> [(fingerprint, name)] of the researchers whose bundles carried it
     (empty for records made in this vault)."""
     out: dict[str, list[tuple[str, str]]] = {}
+    names = org.names(conn)
     for start in range(0, len(record_ids), 500):
         part = record_ids[start:start + 500]
-        marks = ",".join("?" * len(part))
-        sql = ("SELECT DISTINCT p.record_id, p.fingerprint, coalesce(pe.name, '') FROM "  # noqa: S608
-               "provenance p LEFT JOIN people pe ON pe.fingerprint = p.fingerprint WHERE "
-               f"p.record_id IN ({marks}) ORDER BY p.imported_at")
-        for rid, fp, name in conn.execute(sql, part):
+        for rid, fp in records_arrivals.senders_of(conn, part):
+            name = names.get(fp, "")
             pairs = out.setdefault(rid, [])
             if (fp, name) not in pairs:
                 pairs.append((fp, name))

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,7 @@ from typing import Any
 from testimony_app import i18n
 from testimony_app.core.common import outfile
 from testimony_app.core.identity import duplicates
-from testimony_app.core.records import breakdown, dates, vocab
+from testimony_app.core.records import breakdown, dates, tables, vocab
 from testimony_app.core.vault.connection import Connection
 from testimony_app.i18n import N_, _, ngettext
 
@@ -220,8 +219,7 @@ def source_label(labels: dict[str, str], source_id: str) -> str:
 
 
 def load(conn: Connection, kind: str) -> list[dict[str, Any]]:
-    return [json.loads(r[0]) for r in conn.execute(
-        "SELECT data FROM records WHERE kind = ? ORDER BY sort_date, id", (kind,))]
+    return tables.of_kind(conn, kind)
 
 
 class Places:
