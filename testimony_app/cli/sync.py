@@ -26,12 +26,13 @@ from testimony_app.cli.common import (
     read_new_passphrase,
     subcommands,
 )
-from testimony_app.cli.output import num, out, out_json, progress
+from testimony_app.cli.output import isolate, num, out, out_json, progress
 from testimony_app.core.common.errors import InputError, TestimonyError
+from testimony_app.core.records import activity_words
 from testimony_app.core.records.words import word
 from testimony_app.core.sync import bundle, receipt
 from testimony_app.core.vault import loghead, org
-from testimony_app.i18n import _, ngettext
+from testimony_app.i18n import Nn_, _, counted, ngettext
 from testimony_app.i18n import language as ui_language
 
 # -- organisation ---------------------------------------------------------------
@@ -204,10 +205,12 @@ def cmd_export_bundle(args: argparse.Namespace) -> int:
                   "sequence": result.sequence, "records": result.records,
                   "attachments": result.attachments, "size": result.size})
     else:
-        out(_("Bundle {sequence} written to {path}: {records} records, {attachments} "
-              "attachments, {size} bytes.").format(
-            sequence=result.sequence, path=result.path, records=result.records,
-            attachments=result.attachments, size=result.size))
+        out(_("Bundle {sequence} written to {path}: {records}, {attachments}, {size}.").format(
+            sequence=num(result.sequence), path=isolate(result.path),
+            records=counted(Nn_("{count} record", "{count} records"), result.records),
+            attachments=counted(Nn_("{count} attachment", "{count} attachments"),
+                                result.attachments),
+            size=counted(Nn_("{count} byte", "{count} bytes"), result.size)))
     return 0
 
 
@@ -252,11 +255,12 @@ def _print_import(entry: dict[str, object], result: bundle.ImportResult) -> None
     if result.already_imported:
         out("  " + _("already imported; nothing changed."))
     else:
-        out("  " + _("{added} added, {updated} updated, {unchanged} unchanged, "
-                     "{conflicting} conflicting; {attachments} attachments added").format(
-            added=len(result.added), updated=len(result.updated),
-            unchanged=len(result.unchanged), conflicting=len(result.conflicting),
-            attachments=len(result.attachments_added)))
+        out("  " + i18n.join([activity_words.received_counts({
+            "added": len(result.added), "updated": len(result.updated),
+            "unchanged": len(result.unchanged), "conflicting": len(result.conflicting)})
+            or _("no records"), counted(
+                Nn_("{count} attachment added", "{count} attachments added"),
+                len(result.attachments_added))], ";"))
     for record_id in result.conflicting:
         out("  " + _("conflict: {id} was changed here and by the sender; both versions "
                      "are kept ('testimony conflicts').").format(id=record_id))
@@ -280,10 +284,12 @@ def cmd_import_receipt(args: argparse.Namespace) -> int:
     if args.json:
         out_json({**accepted.__dict__, "purgeable": purgeable})
     else:
-        out(_("Receipt for bundle {sequence}: {records} records and {attachments} "
-              "attachments safely received.").format(
-            sequence=accepted.sequence, records=accepted.records,
-            attachments=accepted.attachments))
+        out(_("Receipt for bundle {sequence}, safely received: {records} and "
+              "{attachments}.").format(
+            sequence=num(accepted.sequence),
+            records=counted(Nn_("{count} record", "{count} records"), accepted.records),
+            attachments=counted(Nn_("{count} attachment", "{count} attachments"),
+                                accepted.attachments)))
         out(ngettext("{count} record can now be removed from this laptop with "
                      "'testimony purge --received'.",
                      "{count} records can now be removed from this laptop with "
@@ -304,8 +310,12 @@ def cmd_purge(args: argparse.Namespace) -> int:
     if args.json:
         out_json(purged.__dict__)
     else:
-        out(_("Removed {records} records and {attachments} attachments that the "
-              "organisation confirmed; {kept} kept.").format(**purged.__dict__))
+        out(_("Removed what the organisation confirmed: {records} and {attachments}; "
+              "{kept}.").format(
+            records=counted(Nn_("{count} record", "{count} records"), purged.records),
+            attachments=counted(Nn_("{count} attachment", "{count} attachments"),
+                                purged.attachments),
+            kept=counted(Nn_("{count} record kept", "{count} records kept"), purged.kept)))
     return 0
 
 
@@ -405,11 +415,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
         out(_("Bundle {sequence} left the outbox without a receipt; send everything "
               "again with 'testimony export-bundle --all'.").format(sequence=sequence))
     for entry in result.imported:
-        out(_("{file}: bundle {sequence} from {name}: {added} added, {updated} updated, "
-              "{conflicting} conflicting.").format(
-            file=entry["file"], sequence=entry["sequence"], name=entry["signer_name"],
-            added=len(entry["added"]), updated=len(entry["updated"]),
-            conflicting=len(entry["conflicting"])))
+        out(_("{file}: bundle {sequence} from {name}: {counts}.").format(
+            file=isolate(entry["file"]), sequence=num(entry["sequence"]),
+            name=isolate(entry["signer_name"]), counts=activity_words.received_counts({
+                "added": len(entry["added"]), "updated": len(entry["updated"]),
+                "conflicting": len(entry["conflicting"])}) or _("no records")))
     for entry in result.untrusted:
         out(_("{file}: signed by {fingerprint}, whom this vault does not trust yet; "
               "not imported ('testimony trust').").format(**entry))
@@ -425,7 +435,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
                      "'testimony purge --received'.",
                      "{count} records can now be removed from this laptop with "
                      "'testimony purge --received'.", result.purgeable).format(
-                         count=result.purgeable))
+                         count=num(result.purgeable)))
     return 1 if result.quarantined else 0
 
 
@@ -440,7 +450,7 @@ def cmd_tsa_set(args: argparse.Namespace) -> int:
     else:
         out(ngettext("Timestamps will be asked of {count} time-stamp authority.",
                      "Timestamps will be asked of {count} time-stamp authorities.",
-                     len(urls)).format(count=len(urls)))
+                     len(urls)).format(count=num(len(urls))))
     return 0
 
 
@@ -456,7 +466,7 @@ def cmd_tsa_show(args: argparse.Namespace) -> int:
     if not urls:
         out(_("No time-stamp authority is configured."))
     out(ngettext("{count} timestamp request is waiting.",
-                 "{count} timestamp requests are waiting.", pending).format(count=pending))
+                 "{count} timestamp requests are waiting.", pending).format(count=num(pending)))
     return 0
 
 
@@ -466,8 +476,10 @@ def cmd_tsa_send(args: argparse.Namespace) -> int:
     if args.json:
         out_json(sent.__dict__)
     else:
-        out(_("{obtained} timestamps obtained; {pending} still waiting.").format(
-            obtained=sent.obtained, pending=sent.pending))
+        out(i18n.join([counted(Nn_("{count} timestamp obtained", "{count} timestamps obtained"),
+                               sent.obtained),
+                       counted(Nn_("{count} still waiting", "{count} still waiting"),
+                               sent.pending)], ";") + ".")
     return 0
 
 

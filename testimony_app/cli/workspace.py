@@ -26,7 +26,7 @@ from testimony_app.cli.output import digits, isolate, num, out, out_json, table
 from testimony_app.core.common.errors import InputError
 from testimony_app.core.records import vocab
 from testimony_app.core.workspace import corroboration, stats
-from testimony_app.i18n import _, ngettext
+from testimony_app.i18n import Nn_, _, counted, ngettext
 from testimony_app.i18n import language as ui_language
 
 # -- figures ----------------------------------------------------------------------------
@@ -118,9 +118,11 @@ def _print_suggestion(s: corroboration.Suggestion) -> None:
 
 
 def _print_cluster(c: corroboration.Cluster) -> None:
-    out(_("{incidents} incidents, {sources} independent sources; suggested status: "
-          "{suggested}").format(incidents=len(c.incidents), sources=c.sources,
-                                suggested=_status(c.suggested)))
+    out(_("{incidents}, {sources}; suggested status: {suggested}").format(
+        incidents=counted(Nn_("{count} incident", "{count} incidents"), len(c.incidents)),
+        sources=counted(Nn_("{count} independent source", "{count} independent sources"),
+                        c.sources),
+        suggested=_status(c.suggested)))
     for info in c.incidents:
         out(f"      {_incident_line(info)}  [{_status(info.verification)}]")
     for reason in c.reasons[1:]:
@@ -135,13 +137,13 @@ def cmd_corroborate(args: argparse.Namespace) -> int:
         out_json({"suggestions": [s.as_json() for s in found],
                   "clusters": [c.as_json() for c in clusters]})
         return 0
-    out(_("Suggestions ({count}), best first:").format(count=len(found)))
+    out(_("Suggestions ({count}), best first:").format(count=num(len(found))))
     for s in found:
         _print_suggestion(s)
     if found:
         out(_("Decide with: testimony corroborate confirm ID ID (or reject ID ID)."))
     out()
-    out(_("Corroborated or linked incidents ({count}):").format(count=len(clusters)))
+    out(_("Corroborated or linked incidents ({count}):").format(count=num(len(clusters))))
     for c in clusters:
         _print_cluster(c)
     if clusters:

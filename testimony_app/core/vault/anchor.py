@@ -27,7 +27,7 @@ from typing import Any
 
 from testimony_app.core.vault import db
 from testimony_app.core.vault.connection import Connection
-from testimony_app.i18n import _
+from testimony_app.i18n import _, ngettext, number
 
 IDENTITY = "identity:"  # the anchors of a person's identity revisions
 SALT_BYTES = 16
@@ -119,8 +119,10 @@ def collect(conn: Connection) -> dict[str, Any]:
 def _listed(problems: list[str]) -> list[str]:
     if len(problems) <= MAX_LISTED:
         return problems
-    return problems[:MAX_LISTED] + [_("… and {count} more record versions").format(
-        count=len(problems) - MAX_LISTED)]
+    more = len(problems) - MAX_LISTED
+    return problems[:MAX_LISTED] + [ngettext("… and {count} more record version",
+                                             "… and {count} more record versions", more
+                                             ).format(count=number(more))]
 
 
 def problems(conn: Connection) -> list[str]:
@@ -168,8 +170,10 @@ def problems(conn: Connection) -> list[str]:
         expected = max(expected, first + count)
     pending = sum(1 for r in rows if r[0] >= expected)
     if pending:
-        found.append(_("{count} record versions were written without an entry in the "
-                       "activity log").format(count=pending))
+        found.append(ngettext("{count} record version was written without an entry in the "
+                              "activity log",
+                              "{count} record versions were written without an entry in the "
+                              "activity log", pending).format(count=number(pending)))
     versions: list[str] = []
     for key, revision, data in conn.execute(
             "SELECT record_id, revision, data FROM revisions UNION ALL "

@@ -421,8 +421,7 @@ class FiguresPage(QWidget):
         self.discrepancy_ids.clear()
         kinds = {"sources_differ": _("Sources give different figures:"),
                  "total_vs_parts": _("A total and the sum of its parts differ:")}
-        roles = {"reported": _("reported by"), "total": _("total reported by"),
-                 "sum_of_parts": _("computed here: the sum of {n} parts reported by")}
+        roles = {"reported": _("reported by"), "total": _("total reported by")}
         language = i18n.language()
         cursor = self.discrepancies.textCursor()
         ids: list[tuple[str, str]] = []  # the records behind each figure, for the details
@@ -449,9 +448,12 @@ class FiguresPage(QWidget):
                 cursor.insertText("\n  • ", plain)
                 cursor.insertText(" ".join([stats.qualified(figure.count, figure.qualifier,
                                                             fmt.number), *extra]), bold)
-                cursor.insertText(" — {} {}".format(
-                    roles.get(figure.role, figure.role).format(
-                        n=fmt.number(len(figure.record_ids))), i18n.isolate(figure.source)), plain)
+                parts = len(figure.record_ids)
+                role = (ngettext("computed here: the sum of {n} part reported by",
+                                 "computed here: the sum of {n} parts reported by", parts)
+                        if figure.role == "sum_of_parts" else roles.get(figure.role, figure.role))
+                role = role.format(n=fmt.number(parts))
+                cursor.insertText(f" — {role} {i18n.isolate(figure.source)}", plain)
                 ids.append((_("{source}, {period}").format(
                     source=i18n.isolate(figure.source),
                     period=period_label(figure.start, figure.end)),
