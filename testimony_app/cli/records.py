@@ -138,7 +138,7 @@ def print_provenance(prov: Provenance) -> None:
             name=prov.researcher or _("unknown"), fingerprint=prov.fingerprint, trust=trust))
         out(_("Device: {device}").format(device=prov.device_id))
         out(_("Bundle: {bundle}, sequence {sequence} ({outcome})").format(
-            bundle=prov.bundle_id, sequence=prov.sequence, outcome=prov.outcome))
+            bundle=prov.bundle_id, sequence=num(prov.sequence or 0), outcome=prov.outcome))
         out(_("Recorded: {when} by {who}").format(when=i18n.moment(prov.recorded_at),
                                                  who=prov.recorded_by))
         out(_("Imported: {when}").format(when=i18n.moment(prov.imported_at)))

@@ -187,7 +187,7 @@ def cmd_people_keys(args: argparse.Namespace) -> int:
         state = _("trusted") if p.trusted else _("not trusted")
         out(f"{p.fingerprint}  {state:12}  {p.name}")
     for _fp, name, n in missing:
-        out(_("Bundle {sequence} from {name} is missing.").format(sequence=n, name=name))
+        out(_("Bundle {sequence} from {name} is missing.").format(sequence=num(n), name=name))
     if not people:
         out(_("No researchers yet: 'testimony trust FINGERPRINT --name NAME'."))
     return 0
@@ -249,7 +249,7 @@ def cmd_import_bundle(args: argparse.Namespace) -> int:
 
 def _print_import(entry: dict[str, object], result: bundle.ImportResult) -> None:
     head = _("{file}: bundle {sequence} from {name} ({fingerprint})").format(
-        file=entry["file"], sequence=result.sequence, name=result.signer_name,
+        file=entry["file"], sequence=num(result.sequence), name=result.signer_name,
         fingerprint=result.signer)
     out(head)
     if result.already_imported:
@@ -266,7 +266,7 @@ def _print_import(entry: dict[str, object], result: bundle.ImportResult) -> None
                      "are kept ('testimony conflicts').").format(id=record_id))
     for n in result.missing_sequences:
         out("  " + _("bundle {sequence} from {name} is missing.").format(
-            sequence=n, name=result.signer_name))
+            sequence=num(n), name=result.signer_name))
     if result.log_warning:
         out("  " + _("Warning: {warning}").format(
             warning=loghead.describe(result.log_warning)))
@@ -403,17 +403,17 @@ def cmd_sync(args: argparse.Namespace) -> int:
         out_json(result.as_json())
         return 1 if result.quarantined else 0
     for sequence in result.receipts:
-        out(_("Receipt for bundle {sequence} accepted.").format(sequence=sequence))
+        out(_("Receipt for bundle {sequence} accepted.").format(sequence=num(sequence)))
     for name in result.receipts_refused:
         out(_("{file}: not a valid receipt for this vault; set aside.").format(file=name))
     if result.exported is not None:
-        out(_("Bundle {sequence} is in the outbox.").format(sequence=result.exported))
+        out(_("Bundle {sequence} is in the outbox.").format(sequence=num(result.exported)))
     elif result.pending is not None:
         out(_("Bundle {sequence} is waiting for its receipt; new work goes in the next "
-              "one.").format(sequence=result.pending))
+              "one.").format(sequence=num(result.pending)))
     for sequence in result.lost:
         out(_("Bundle {sequence} left the outbox without a receipt; send everything "
-              "again with 'testimony export-bundle --all'.").format(sequence=sequence))
+              "again with 'testimony export-bundle --all'.").format(sequence=num(sequence)))
     for entry in result.imported:
         out(_("{file}: bundle {sequence} from {name}: {counts}.").format(
             file=isolate(entry["file"]), sequence=num(entry["sequence"]),

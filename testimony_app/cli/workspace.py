@@ -206,7 +206,7 @@ def cmd_verification(args: argparse.Namespace) -> int:
     if args.status:
         out(ngettext("Verification status changed for {count} incident.",
                      "Verification status changed for {count} incidents.",
-                     len(changed)).format(count=len(changed)))
+                     len(changed)).format(count=num(len(changed))))
     _print_cluster(cluster)
     return 0
 

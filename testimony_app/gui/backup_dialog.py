@@ -130,10 +130,15 @@ class BackupDialog(_Running):
         self.remind = QSpinBox()
         self.remind.setRange(0, 365)
         self.remind.setSpecialValueText(_("never"))
-        self.remind.setSuffix(_(" days"))
+        # The word after the number agrees with it (Arabic has six plural forms).
+        self.remind.valueChanged.connect(lambda n: self.remind.setSuffix(
+            ngettext(" day", " days", n)))
         self.remind.setValue(_setting_int(settings, "backup_reminder_days",
                                           backup.DEFAULT_REMINDER_DAYS))
+        self.remind.setSuffix(ngettext(" day", " days", self.remind.value()))
         self.remind.setAccessibleName(_("Remind me after"))
+        for spin in (self.keep, self.remind):  # in the digits the person chose
+            spin.setLocale(fmt.locale())
         form = QFormLayout()
         form.addRow(_("Folder for backups"), row)
         form.addRow(_("Keep the newest"), self.keep)

@@ -18,6 +18,7 @@ from testimony_app.gui.audit.review_panel import ReviewPanel
 from testimony_app.gui.backup_dialog import BackupDialog, RestoreDialog
 from testimony_app.gui.sync import import_dialog
 from testimony_app.gui.worker import VaultWorker
+from tests.gui.test_arabic_walk import problems, texts_of
 
 COUNTS = (0, 1, 2, 3, 11, 100)
 LATIN_DIGIT = re.compile(r"[0-9]")
@@ -47,6 +48,14 @@ def test_backup_and_restore_dialogs_count_records(
         said.append(dialog.status.text().split(":", 1)[1].replace(tmp_path.name, ""))
     _six(said)
     assert "سجلان" in said[2] and "١١ سجلًا" in said[4] and "١٠٠ سجل" in said[5]
+    dialog.show()
+    assert not problems(texts_of(dialog))  # the walk's own check: no English, no Latin digit
+    # the reminder's days, in the chosen digits and agreeing with the number
+    shown = []
+    for n in COUNTS[1:]:
+        dialog.remind.setValue(n)
+        shown.append(dialog.remind.text())
+    assert shown == ["١ يوم", "٢ يوم", "٣ أيام", "١١ يومًا", "١٠٠ يوم"]
     restore = RestoreDialog(worker, tmp_path)
     qtbot.addWidget(restore)
     texts = []
@@ -70,6 +79,8 @@ def test_review_summary_counts_narratives(qtbot: QtBot, worker: VaultWorker,
         panel._update_summary()
         said.append(panel.summary.text())
     _six(said)
+    panel.show()
+    assert not problems(texts_of(panel))
     assert "من أصل روايتين" in said[2] and "وهو روايتان" not in said[2]
     assert "من أصل ١١ روايةً" in said[4] and "وهو ١٠ روايات" in said[4]
     assert "من أصل ١٠٠ رواية" in said[5] and "وهو ٩٩ روايةً" in said[5]
