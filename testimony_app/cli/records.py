@@ -163,7 +163,7 @@ def print_provenance(prov: Provenance) -> None:
     if prov.conflicts:
         out(ngettext("{count} conflicting version kept aside ('testimony conflicts').",
                      "{count} conflicting versions kept aside ('testimony conflicts').",
-                     prov.conflicts).format(count=prov.conflicts))
+                     prov.conflicts).format(count=num(prov.conflicts)))
 
 
 def cmd_search(args: argparse.Namespace) -> int:

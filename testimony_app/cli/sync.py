@@ -105,7 +105,7 @@ def cmd_org_add_recipient(args: argparse.Namespace) -> int:
                      "new enrolment file.",
                      "Bundles will be encrypted to {count} recipients; send researchers a new "
                      "enrolment file.", len(organisation.recipients)).format(
-                         count=len(organisation.recipients)))
+                         count=num(len(organisation.recipients))))
     return 0
 
 

@@ -276,7 +276,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
                      "vault.",
                      "{count} persons' identities are sealed in this vault: they are compared "
                      "by match key only; near matches by name are found in the coordinator's "
-                     "vault.", review.sealed).format(count=review.sealed))
+                     "vault.", review.sealed).format(count=num(review.sealed)))
     if review.suggestions:
         out(_("Merge with 'testimony merge KEPT MERGED' (undo: 'testimony unmerge "
               "MERGED'), or record 'testimony not-duplicates A B'."))

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from testimony_app import i18n
 from testimony_app.core import backup
 from testimony_app.core.sync.bundle_format import ImportResult
+from testimony_app.gui.audit.export_dialog import AuditExportDialog
 from testimony_app.gui.audit.review_panel import ReviewPanel
 from testimony_app.gui.backup_dialog import BackupDialog, RestoreDialog
 from testimony_app.gui.sync import import_dialog
@@ -94,3 +95,23 @@ def test_an_import_counts_each_kind_of_record(arabic: None) -> None:
     assert said[2].startswith("سجلان جديدان، سجلان محدَّثان، لا سجلات دون تغيير")
     assert said[4].startswith("١١ سجلًا جديدًا، ١١ سجلًا محدَّثًا")
     assert said[5].endswith("سجل متعارض واحد")
+
+
+def test_auditor_export_status_and_log(qtbot: QtBot, worker: VaultWorker, arabic: None,
+                                       tmp_path: Path) -> None:
+    """Three counts, each agreeing with its own noun; the redaction log's English keys
+    (the manifest is language-neutral) said in Arabic."""
+    dialog = AuditExportDialog(worker)
+    qtbot.addWidget(dialog)
+    said = []
+    for n in COUNTS:
+        dialog._done(tmp_path, {
+            "counts": {"testimonies": n, "incidents": 2, "persons": 11},
+            "redaction_log": {"identity withheld": n, "place coarsened": 3},
+            "organisation": {"fingerprint": "F4W4-X8PT"}})
+        said.append(dialog.status.text().rsplit(":", 1)[1])
+        assert "withheld" not in dialog.log.toPlainText()
+        assert "٣" in dialog.log.toPlainText()
+    _six(said)
+    assert said[3].strip() == "٣ شهادات، حادثتان، ١١ شخصًا."
+    assert said[1].strip() == "شهادة واحدة، حادثتان، ١١ شخصًا."

@@ -152,10 +152,13 @@ class ExportBrowser(QTabWidget):
                 when = ""
             if documented:
                 records = f.get("records")
-                # a count below the threshold is shown as "<5": its noun agrees with 5
-                note = ngettext("computed here from {n} record", "computed here from {n} records",
-                                records if isinstance(records, int) else threshold
-                                ).format(n=_count(records, threshold))
+                note = (ngettext("computed here from {n} record",
+                                 "computed here from {n} records", records
+                                 ).format(n=fmt.number(records)) if isinstance(records, int)
+                        # suppressed below the threshold: "fewer than 5 records"
+                        else ngettext("computed here from fewer than {n} record",
+                                      "computed here from fewer than {n} records", threshold
+                                      ).format(n=fmt.number(threshold)))
             elif f.get("count_from_parts"):
                 note = _("as published; its count computed here from its parts")
             else:

@@ -285,7 +285,9 @@ class AuditExportDialog(QDialog):
                     ("testimonies", Nn_("{count} testimony", "{count} testimonies")),
                     ("incidents", Nn_("{count} incident", "{count} incidents")),
                     ("persons", Nn_("{count} person", "{count} people"))))))
-        lines = [f"{kind}: {fmt.number(count)}"
+        # The log keeps its keys in English (the manifest is language-neutral): each
+        # said in the reader's language here.
+        lines = [f"{_(kind)}{_(': ')}{fmt.number(count)}"
                  for kind, count in sorted(manifest["redaction_log"].items())]
         self.log.setPlainText("\n".join(lines) or _("Nothing was removed."))
         self.command.setText(verify_command(target, manifest["organisation"]["fingerprint"]))
