@@ -78,6 +78,15 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return singular if n == 1 else plural
 
 
+def counted(message: tuple[str, str], n: int,
+            shown: Callable[[int], str] | None = None) -> str:
+    """A count with its noun, `Nn_("{count} record", "{count} records")`, in the form
+    the count asks for and the language's digits (`shown` writes the number, e.g. with
+    the locale's grouping). One part of a sentence that holds several counts: each
+    part agrees with its own count, and a translatable pattern joins the parts."""
+    return ngettext(message[0], message[1], n).format(count=(shown or number)(n))
+
+
 def isolate(value: object) -> str:
     """A value embedded in a composed sentence, isolated so its direction cannot
     reorder the sentence nor be reordered by it."""

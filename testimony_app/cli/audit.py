@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 
 from testimony_app.cli.common import Command, open_session
-from testimony_app.cli.output import out, out_json
+from testimony_app.cli.output import num, out, out_json
 from testimony_app.i18n import _
 
 
@@ -33,7 +33,7 @@ def cmd_export_redacted(args: argparse.Namespace) -> int:
         return 0
     out(_("Redacted export written to {path}.").format(path=args.to))
     for kind, count in sorted(manifest["redaction_log"].items()):
-        out(f"  {kind}: {count}")
+        out(f"  {_(kind)}{_(': ')}{num(count)}")  # the manifest's English keys, said
     out(_("The auditor checks it with: testimony verify {path} --expect {fp}").format(
         path=args.to, fp=manifest["organisation"]["fingerprint"]))
     return 0

@@ -22,13 +22,13 @@ from testimony_app import i18n
 from testimony_app.cli.common import Command, open_session, read_file
 from testimony_app.cli.output import digits, isolate, num, out, out_json
 from testimony_app.core.common.errors import InputError
-from testimony_app.core.records import interchange, places, vocab
+from testimony_app.core.records import activity_words, interchange, places, vocab
 from testimony_app.core.records.words import word
 from testimony_app.core.session import Session
 from testimony_app.core.vault import loghead
 from testimony_app.core.workspace import stats
 from testimony_app.core.workspace.provenance import Provenance
-from testimony_app.i18n import N_, _, ngettext
+from testimony_app.i18n import N_, Nn_, _, counted, ngettext
 from testimony_app.i18n import language as ui_language
 
 # -- records in and out -----------------------------------------------------------------
@@ -42,9 +42,9 @@ def cmd_add(args: argparse.Namespace) -> int:
         out_json({"added": result.added, "updated": result.updated,
                   "unchanged": result.unchanged})
     else:
-        out(_("{added} added, {updated} updated, {unchanged} unchanged").format(
-            added=num(len(result.added)), updated=num(len(result.updated)),
-            unchanged=num(len(result.unchanged))))
+        out(activity_words.received_counts({
+            "added": len(result.added), "updated": len(result.updated),
+            "unchanged": len(result.unchanged)}) or _("Nothing changed."))
     return 0
 
 
@@ -138,7 +138,7 @@ def print_provenance(prov: Provenance) -> None:
             name=prov.researcher or _("unknown"), fingerprint=prov.fingerprint, trust=trust))
         out(_("Device: {device}").format(device=prov.device_id))
         out(_("Bundle: {bundle}, sequence {sequence} ({outcome})").format(
-            bundle=prov.bundle_id, sequence=prov.sequence, outcome=prov.outcome))
+            bundle=prov.bundle_id, sequence=num(prov.sequence or 0), outcome=prov.outcome))
         out(_("Recorded: {when} by {who}").format(when=i18n.moment(prov.recorded_at),
                                                  who=prov.recorded_by))
         out(_("Imported: {when}").format(when=i18n.moment(prov.imported_at)))
@@ -163,7 +163,7 @@ def print_provenance(prov: Provenance) -> None:
     if prov.conflicts:
         out(ngettext("{count} conflicting version kept aside ('testimony conflicts').",
                      "{count} conflicting versions kept aside ('testimony conflicts').",
-                     prov.conflicts).format(count=prov.conflicts))
+                     prov.conflicts).format(count=num(prov.conflicts)))
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -193,8 +193,9 @@ def cmd_attach(args: argparse.Namespace) -> int:
     if args.json:
         out_json(att.as_json())
     else:
-        out(_("Attached {id}: {size} bytes, SHA-256 {sha}").format(
-            id=att.id, size=att.size, sha=att.sha256))
+        out(_("Attached {id}: {size}, SHA-256 {sha}").format(
+            id=isolate(att.id), size=counted(Nn_("{count} byte", "{count} bytes"), att.size),
+            sha=isolate(att.sha256)))
     return 0
 
 
@@ -285,7 +286,8 @@ def cmd_finalise_preview(args: argparse.Namespace) -> int:
         if preview.missing:
             out(_("Missing: {fields}").format(fields=", ".join(preview.missing)))
         out(_("Identities to seal: {n}; tagged names: {t}; public names kept: {p}.")
-            .format(n=preview.identities, t=preview.tagged_names, p=preview.public_names))
+            .format(n=num(preview.identities), t=num(preview.tagged_names),
+                    p=num(preview.public_names)))
     return 0
 
 
@@ -370,8 +372,9 @@ def cmd_places(args: argparse.Namespace) -> int:
     for r in rows:
         where = places.coordinates_text(r.coordinates) or _("no coordinates")
         out(f"{r.id[:8]}  {r.name} ({r.level})  {r.within or '-'}  {where}  "
-            + _("{incidents} incidents, {figures} reported figures").format(
-                incidents=r.incidents, figures=r.figures))
+            + i18n.join([counted(Nn_("{count} incident", "{count} incidents"), r.incidents),
+                         counted(Nn_("{count} reported figure", "{count} reported figures"),
+                                 r.figures)]))
     return 0
 
 

@@ -26,12 +26,13 @@ from testimony_app.cli.common import (
     read_new_passphrase,
     subcommands,
 )
-from testimony_app.cli.output import num, out, out_json, progress
+from testimony_app.cli.output import isolate, num, out, out_json, progress
 from testimony_app.core.common.errors import InputError, TestimonyError
+from testimony_app.core.records import activity_words
 from testimony_app.core.records.words import word
 from testimony_app.core.sync import bundle, receipt
 from testimony_app.core.vault import loghead, org
-from testimony_app.i18n import _, ngettext
+from testimony_app.i18n import Nn_, _, counted, ngettext
 from testimony_app.i18n import language as ui_language
 
 # -- organisation ---------------------------------------------------------------
@@ -104,7 +105,7 @@ def cmd_org_add_recipient(args: argparse.Namespace) -> int:
                      "new enrolment file.",
                      "Bundles will be encrypted to {count} recipients; send researchers a new "
                      "enrolment file.", len(organisation.recipients)).format(
-                         count=len(organisation.recipients)))
+                         count=num(len(organisation.recipients))))
     return 0
 
 
@@ -186,7 +187,7 @@ def cmd_people_keys(args: argparse.Namespace) -> int:
         state = _("trusted") if p.trusted else _("not trusted")
         out(f"{p.fingerprint}  {state:12}  {p.name}")
     for _fp, name, n in missing:
-        out(_("Bundle {sequence} from {name} is missing.").format(sequence=n, name=name))
+        out(_("Bundle {sequence} from {name} is missing.").format(sequence=num(n), name=name))
     if not people:
         out(_("No researchers yet: 'testimony trust FINGERPRINT --name NAME'."))
     return 0
@@ -204,10 +205,12 @@ def cmd_export_bundle(args: argparse.Namespace) -> int:
                   "sequence": result.sequence, "records": result.records,
                   "attachments": result.attachments, "size": result.size})
     else:
-        out(_("Bundle {sequence} written to {path}: {records} records, {attachments} "
-              "attachments, {size} bytes.").format(
-            sequence=result.sequence, path=result.path, records=result.records,
-            attachments=result.attachments, size=result.size))
+        out(_("Bundle {sequence} written to {path}: {records}, {attachments}, {size}.").format(
+            sequence=num(result.sequence), path=isolate(result.path),
+            records=counted(Nn_("{count} record", "{count} records"), result.records),
+            attachments=counted(Nn_("{count} attachment", "{count} attachments"),
+                                result.attachments),
+            size=counted(Nn_("{count} byte", "{count} bytes"), result.size)))
     return 0
 
 
@@ -246,23 +249,24 @@ def cmd_import_bundle(args: argparse.Namespace) -> int:
 
 def _print_import(entry: dict[str, object], result: bundle.ImportResult) -> None:
     head = _("{file}: bundle {sequence} from {name} ({fingerprint})").format(
-        file=entry["file"], sequence=result.sequence, name=result.signer_name,
+        file=entry["file"], sequence=num(result.sequence), name=result.signer_name,
         fingerprint=result.signer)
     out(head)
     if result.already_imported:
         out("  " + _("already imported; nothing changed."))
     else:
-        out("  " + _("{added} added, {updated} updated, {unchanged} unchanged, "
-                     "{conflicting} conflicting; {attachments} attachments added").format(
-            added=len(result.added), updated=len(result.updated),
-            unchanged=len(result.unchanged), conflicting=len(result.conflicting),
-            attachments=len(result.attachments_added)))
+        out("  " + i18n.join([activity_words.received_counts({
+            "added": len(result.added), "updated": len(result.updated),
+            "unchanged": len(result.unchanged), "conflicting": len(result.conflicting)})
+            or _("no records"), counted(
+                Nn_("{count} attachment added", "{count} attachments added"),
+                len(result.attachments_added))], ";"))
     for record_id in result.conflicting:
         out("  " + _("conflict: {id} was changed here and by the sender; both versions "
                      "are kept ('testimony conflicts').").format(id=record_id))
     for n in result.missing_sequences:
         out("  " + _("bundle {sequence} from {name} is missing.").format(
-            sequence=n, name=result.signer_name))
+            sequence=num(n), name=result.signer_name))
     if result.log_warning:
         out("  " + _("Warning: {warning}").format(
             warning=loghead.describe(result.log_warning)))
@@ -280,10 +284,12 @@ def cmd_import_receipt(args: argparse.Namespace) -> int:
     if args.json:
         out_json({**accepted.__dict__, "purgeable": purgeable})
     else:
-        out(_("Receipt for bundle {sequence}: {records} records and {attachments} "
-              "attachments safely received.").format(
-            sequence=accepted.sequence, records=accepted.records,
-            attachments=accepted.attachments))
+        out(_("Receipt for bundle {sequence}, safely received: {records} and "
+              "{attachments}.").format(
+            sequence=num(accepted.sequence),
+            records=counted(Nn_("{count} record", "{count} records"), accepted.records),
+            attachments=counted(Nn_("{count} attachment", "{count} attachments"),
+                                accepted.attachments)))
         out(ngettext("{count} record can now be removed from this laptop with "
                      "'testimony purge --received'.",
                      "{count} records can now be removed from this laptop with "
@@ -304,8 +310,12 @@ def cmd_purge(args: argparse.Namespace) -> int:
     if args.json:
         out_json(purged.__dict__)
     else:
-        out(_("Removed {records} records and {attachments} attachments that the "
-              "organisation confirmed; {kept} kept.").format(**purged.__dict__))
+        out(_("Removed what the organisation confirmed: {records} and {attachments}; "
+              "{kept}.").format(
+            records=counted(Nn_("{count} record", "{count} records"), purged.records),
+            attachments=counted(Nn_("{count} attachment", "{count} attachments"),
+                                purged.attachments),
+            kept=counted(Nn_("{count} record kept", "{count} records kept"), purged.kept)))
     return 0
 
 
@@ -393,23 +403,23 @@ def cmd_sync(args: argparse.Namespace) -> int:
         out_json(result.as_json())
         return 1 if result.quarantined else 0
     for sequence in result.receipts:
-        out(_("Receipt for bundle {sequence} accepted.").format(sequence=sequence))
+        out(_("Receipt for bundle {sequence} accepted.").format(sequence=num(sequence)))
     for name in result.receipts_refused:
         out(_("{file}: not a valid receipt for this vault; set aside.").format(file=name))
     if result.exported is not None:
-        out(_("Bundle {sequence} is in the outbox.").format(sequence=result.exported))
+        out(_("Bundle {sequence} is in the outbox.").format(sequence=num(result.exported)))
     elif result.pending is not None:
         out(_("Bundle {sequence} is waiting for its receipt; new work goes in the next "
-              "one.").format(sequence=result.pending))
+              "one.").format(sequence=num(result.pending)))
     for sequence in result.lost:
         out(_("Bundle {sequence} left the outbox without a receipt; send everything "
-              "again with 'testimony export-bundle --all'.").format(sequence=sequence))
+              "again with 'testimony export-bundle --all'.").format(sequence=num(sequence)))
     for entry in result.imported:
-        out(_("{file}: bundle {sequence} from {name}: {added} added, {updated} updated, "
-              "{conflicting} conflicting.").format(
-            file=entry["file"], sequence=entry["sequence"], name=entry["signer_name"],
-            added=len(entry["added"]), updated=len(entry["updated"]),
-            conflicting=len(entry["conflicting"])))
+        out(_("{file}: bundle {sequence} from {name}: {counts}.").format(
+            file=isolate(entry["file"]), sequence=num(entry["sequence"]),
+            name=isolate(entry["signer_name"]), counts=activity_words.received_counts({
+                "added": len(entry["added"]), "updated": len(entry["updated"]),
+                "conflicting": len(entry["conflicting"])}) or _("no records")))
     for entry in result.untrusted:
         out(_("{file}: signed by {fingerprint}, whom this vault does not trust yet; "
               "not imported ('testimony trust').").format(**entry))
@@ -425,7 +435,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
                      "'testimony purge --received'.",
                      "{count} records can now be removed from this laptop with "
                      "'testimony purge --received'.", result.purgeable).format(
-                         count=result.purgeable))
+                         count=num(result.purgeable)))
     return 1 if result.quarantined else 0
 
 
@@ -440,7 +450,7 @@ def cmd_tsa_set(args: argparse.Namespace) -> int:
     else:
         out(ngettext("Timestamps will be asked of {count} time-stamp authority.",
                      "Timestamps will be asked of {count} time-stamp authorities.",
-                     len(urls)).format(count=len(urls)))
+                     len(urls)).format(count=num(len(urls))))
     return 0
 
 
@@ -456,7 +466,7 @@ def cmd_tsa_show(args: argparse.Namespace) -> int:
     if not urls:
         out(_("No time-stamp authority is configured."))
     out(ngettext("{count} timestamp request is waiting.",
-                 "{count} timestamp requests are waiting.", pending).format(count=pending))
+                 "{count} timestamp requests are waiting.", pending).format(count=num(pending)))
     return 0
 
 
@@ -466,8 +476,10 @@ def cmd_tsa_send(args: argparse.Namespace) -> int:
     if args.json:
         out_json(sent.__dict__)
     else:
-        out(_("{obtained} timestamps obtained; {pending} still waiting.").format(
-            obtained=sent.obtained, pending=sent.pending))
+        out(i18n.join([counted(Nn_("{count} timestamp obtained", "{count} timestamps obtained"),
+                               sent.obtained),
+                       counted(Nn_("{count} still waiting", "{count} still waiting"),
+                               sent.pending)], ";") + ".")
     return 0
 
 

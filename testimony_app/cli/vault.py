@@ -34,7 +34,7 @@ from testimony_app.core.records import activity_words
 from testimony_app.core.records.words import word
 from testimony_app.core.session import Session, is_vault
 from testimony_app.core.vault import org
-from testimony_app.i18n import _
+from testimony_app.i18n import Nn_, _, counted, ngettext
 from testimony_app.i18n import language as ui_language
 
 # -- a new vault ------------------------------------------------------------------------
@@ -109,7 +109,7 @@ def print_enrolled(organisation: org.Organisation, me: org.Me, as_json: bool,
     out(_("This vault now belongs to {name}.").format(name=organisation.name))
     if sealed:
         out(_("Testimonies finalised earlier, now sealed for the organisation: "
-              "{count}").format(count=sealed))
+              "{count}").format(count=i18n.number(sealed)))
     out(_("Read your fingerprint to the coordinator: {fingerprint}").format(
         fingerprint=me.fingerprint))
     out("    " + org.fingerprint_words(me.fingerprint, ui_language()))
@@ -209,11 +209,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
                   "status": status.as_json()})
         return 0
     if result is not None:
-        out(_("Backup written to {path} and checked: {records} records, {size} bytes, "
+        out(_("Backup written to {path} and checked: {records}, {size}, "
               "encrypted as the vault is. It opens with the passphrase (or recovery code) "
-              "the vault has today.").format(path=result.path,
-                                              records=sum(result.records.values()),
-                                              size=result.size))
+              "the vault has today.").format(
+            path=i18n.isolate(result.path),
+            records=counted(Nn_("{count} record", "{count} records"),
+                            sum(result.records.values())),
+            size=counted(Nn_("{count} byte", "{count} bytes"), result.size)))
         for path in result.removed:
             out(_("Older backup removed: {path}").format(path=path))
     if args.status or result is None:
@@ -229,7 +231,9 @@ def print_status(status: object) -> None:
     else:
         out(_("No backup of this vault was made yet."))
     days = getattr(status, "reminder_days", 0)
-    out(_("Reminder after {n} days without a backup.").format(n=days) if days
+    out(ngettext("Reminder after {n} day without a backup.",
+                 "Reminder after {n} days without a backup.", days).format(
+        n=i18n.number(days)) if days
         else _("Backup reminder: off."))
     if getattr(status, "due", False):
         out(_("A backup is due: 'testimony backup --to FOLDER'."))
@@ -249,9 +253,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if args.json:
             out_json({"ok": True, "created": manifest.created, "records": records})
         else:
-            out(_("The backup made {when} UTC is complete and sound: {records} records; "
+            out(_("The backup made {when} UTC is complete and sound: {records}; "
                   "nothing was restored.").format(
-                when=i18n.moment(manifest.created), records=records))
+                when=i18n.moment(manifest.created),
+                records=counted(Nn_("{count} record", "{count} records"), records)))
         return 0
     if args.to is None:
         raise InputError("restore_target")
@@ -260,9 +265,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if args.json:
         out_json(result.as_json())
         return 0
-    out(_("Backup of {when} UTC checked and restored to {path}: {records} records.").format(
-        when=i18n.moment(result.created), path=result.path,
-        records=sum(result.records.values())))
+    out(_("Backup of {when} UTC checked and restored to {path}: {records}.").format(
+        when=i18n.moment(result.created), path=i18n.isolate(result.path),
+        records=counted(Nn_("{count} record", "{count} records"),
+                        sum(result.records.values()))))
     if result.moved_aside is not None:
         out(_("The vault that was there was moved to {path}; delete it yourself once "
               "you are sure you do not need it.").format(path=result.moved_aside))

@@ -26,7 +26,7 @@ from testimony_app.cli.output import digits, isolate, num, out, out_json, table
 from testimony_app.core.common.errors import InputError
 from testimony_app.core.records import vocab
 from testimony_app.core.workspace import corroboration, stats
-from testimony_app.i18n import _, ngettext
+from testimony_app.i18n import Nn_, _, counted, ngettext
 from testimony_app.i18n import language as ui_language
 
 # -- figures ----------------------------------------------------------------------------
@@ -118,9 +118,11 @@ def _print_suggestion(s: corroboration.Suggestion) -> None:
 
 
 def _print_cluster(c: corroboration.Cluster) -> None:
-    out(_("{incidents} incidents, {sources} independent sources; suggested status: "
-          "{suggested}").format(incidents=len(c.incidents), sources=c.sources,
-                                suggested=_status(c.suggested)))
+    out(_("{incidents}, {sources}; suggested status: {suggested}").format(
+        incidents=counted(Nn_("{count} incident", "{count} incidents"), len(c.incidents)),
+        sources=counted(Nn_("{count} independent source", "{count} independent sources"),
+                        c.sources),
+        suggested=_status(c.suggested)))
     for info in c.incidents:
         out(f"      {_incident_line(info)}  [{_status(info.verification)}]")
     for reason in c.reasons[1:]:
@@ -135,13 +137,13 @@ def cmd_corroborate(args: argparse.Namespace) -> int:
         out_json({"suggestions": [s.as_json() for s in found],
                   "clusters": [c.as_json() for c in clusters]})
         return 0
-    out(_("Suggestions ({count}), best first:").format(count=len(found)))
+    out(_("Suggestions ({count}), best first:").format(count=num(len(found))))
     for s in found:
         _print_suggestion(s)
     if found:
         out(_("Decide with: testimony corroborate confirm ID ID (or reject ID ID)."))
     out()
-    out(_("Corroborated or linked incidents ({count}):").format(count=len(clusters)))
+    out(_("Corroborated or linked incidents ({count}):").format(count=num(len(clusters))))
     for c in clusters:
         _print_cluster(c)
     if clusters:
@@ -204,7 +206,7 @@ def cmd_verification(args: argparse.Namespace) -> int:
     if args.status:
         out(ngettext("Verification status changed for {count} incident.",
                      "Verification status changed for {count} incidents.",
-                     len(changed)).format(count=len(changed)))
+                     len(changed)).format(count=num(len(changed))))
     _print_cluster(cluster)
     return 0
 
@@ -274,7 +276,7 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
                      "vault.",
                      "{count} persons' identities are sealed in this vault: they are compared "
                      "by match key only; near matches by name are found in the coordinator's "
-                     "vault.", review.sealed).format(count=review.sealed))
+                     "vault.", review.sealed).format(count=num(review.sealed)))
     if review.suggestions:
         out(_("Merge with 'testimony merge KEPT MERGED' (undo: 'testimony unmerge "
               "MERGED'), or record 'testimony not-duplicates A B'."))

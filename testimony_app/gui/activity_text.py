@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from testimony_app import i18n
-from testimony_app.core.records import vocab
+from testimony_app.core.records import activity_words, vocab
 from testimony_app.core.records.record_names import RecordName
 from testimony_app.core.records.words import word
 from testimony_app.core.vault.activity import Entry
@@ -77,14 +77,12 @@ def _n(detail: dict[str, Any], key: str) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def _counts(detail: dict[str, Any], parts: list[tuple[str, str]]) -> str:
+def _counts(detail: dict[str, Any], keys: tuple[str, ...]) -> str:
     """ "12 added, 6 unchanged": the counts that are not zero."""
-    return i18n.join([_(text).format(n=fmt.number(_n(detail, key)))
-                      for key, text in parts if _n(detail, key)])
+    return activity_words.received_counts({key: _n(detail, key) for key in keys}, fmt.number)
 
 
-_RECEIVED = [("added", N_("{n} added")), ("updated", N_("{n} updated")),
-             ("unchanged", N_("{n} unchanged")), ("conflicting", N_("{n} kept aside"))]
+_RECEIVED = ("added", "updated", "unchanged", "conflicting")
 
 
 def _unlock(e: Entry, _names: Names) -> str:

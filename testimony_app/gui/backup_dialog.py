@@ -26,7 +26,7 @@ from testimony_app.core.common.errors import TestimonyError
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import plain_label, size_text
 from testimony_app.gui.worker import Job, VaultWorker
-from testimony_app.i18n import _, isolate, ngettext
+from testimony_app.i18n import Nn_, _, counted, isolate, ngettext
 
 
 def choose_folder(parent: QWidget, title: str, start: str = "") -> Path | None:
@@ -130,10 +130,15 @@ class BackupDialog(_Running):
         self.remind = QSpinBox()
         self.remind.setRange(0, 365)
         self.remind.setSpecialValueText(_("never"))
-        self.remind.setSuffix(_(" days"))
+        # The word after the number agrees with it (Arabic has six plural forms).
+        self.remind.valueChanged.connect(lambda n: self.remind.setSuffix(
+            ngettext(" day", " days", n)))
         self.remind.setValue(_setting_int(settings, "backup_reminder_days",
                                           backup.DEFAULT_REMINDER_DAYS))
+        self.remind.setSuffix(ngettext(" day", " days", self.remind.value()))
         self.remind.setAccessibleName(_("Remind me after"))
+        for spin in (self.keep, self.remind):  # in the digits the person chose
+            spin.setLocale(fmt.locale())
         form = QFormLayout()
         form.addRow(_("Folder for backups"), row)
         form.addRow(_("Keep the newest"), self.keep)
@@ -194,9 +199,10 @@ class BackupDialog(_Running):
     def _done(self, result: backup.BackupResult) -> None:
         self._stopped()
         self.result_ = result
-        lines = [_("Backup written to {path} and checked: {records} records, {size}.").format(
-            path=isolate(result.path), records=fmt.number(sum(result.records.values())),
-            size=size_text(result.size))]
+        lines = [_("Backup written to {path} and checked: {records}, {size}.").format(
+            path=isolate(result.path), records=counted(
+                Nn_("{count} record", "{count} records"), sum(result.records.values()),
+                fmt.number), size=size_text(result.size))]
         lines += [_("Older backup removed: {path}").format(path=isolate(p)) for p in result.removed]
         self.status.setText("\n".join(lines))
         self.last.setText(_("Last backup: today ({when}).").format(
@@ -312,9 +318,10 @@ class RestoreDialog(_Running):
 
     def _done(self, result: backup.RestoreResult) -> None:
         self._stopped()
-        lines = [_("Backup of {when} checked and restored to {path}: {records} records."
+        lines = [_("Backup of {when} checked and restored to {path}: {records}."
                    ).format(when=isolate(fmt.timestamp(result.created)), path=isolate(result.path),
-                            records=fmt.number(sum(result.records.values())))]
+                            records=counted(Nn_("{count} record", "{count} records"),
+                                            sum(result.records.values()), fmt.number))]
         if result.moved_aside is not None:
             lines.append(_("The vault that was there was moved to {path}; delete it yourself "
                            "once you are sure you do not need it.").format(

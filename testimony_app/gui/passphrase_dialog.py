@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from testimony_app.core.vault import keyfile
 from testimony_app.gui.widgets.secret_field import comforts
-from testimony_app.i18n import _
+from testimony_app.i18n import _, ngettext, number
 
 
 class PassphraseDialog(QDialog):
@@ -45,8 +45,10 @@ class PassphraseDialog(QDialog):
 
     def _check(self) -> None:
         if len(self.first.text()) < keyfile.MIN_PASSPHRASE:
-            self.message.setText(_("The passphrase must be at least {minimum} characters "
-                                   "long.").format(minimum=keyfile.MIN_PASSPHRASE))
+            self.message.setText(ngettext(
+                "The passphrase must be at least {minimum} character long.",
+                "The passphrase must be at least {minimum} characters long.",
+                keyfile.MIN_PASSPHRASE).format(minimum=number(keyfile.MIN_PASSPHRASE)))
         elif self.first.text() != self.second.text():
             self.message.setText(_("The two passphrases are not the same."))
         else:

@@ -96,3 +96,26 @@ def test_stats_discrepancies_and_log_in_arabic(cli, demo_vault: Path, tmp_path: 
         arabic = cli(*args, "--json", "--vault", str(vault), **AR)
         english = cli(*args, "--json", "--vault", str(vault), **EN)
         assert json.loads(arabic.out) == json.loads(english.out)
+
+
+def test_counts_take_their_arabic_plural_forms(
+        cli: Cli, demo_vault: Path, tmp_path: Path) -> None:  # noqa: F811
+    """1, 2, 3, 11 and 100 days each in their own form (0 turns the reminder off), and
+    the places' counts of incidents and figures, each agreeing with its own noun."""
+    vault = tmp_path / "vault"
+    shutil.copytree(demo_vault, vault)
+    said = {}
+    for days in (0, 1, 2, 3, 11, 100):
+        r = cli("backup", "--remind-after", str(days), "--vault", str(vault), **AR)
+        assert r.code == 0, r.err
+        said[days] = next(line for line in r.out.splitlines() if "تذكير" in line)
+    assert said[1] == "تذكير بعد يوم واحد دون نسخة احتياطية."
+    assert said[2] == "تذكير بعد يومين دون نسخة احتياطية."
+    assert said[3] == "تذكير بعد ٣ أيام دون نسخة احتياطية."
+    assert said[11] == "تذكير بعد ١١ يومًا دون نسخة احتياطية."
+    assert said[100] == "تذكير بعد ١٠٠ يوم دون نسخة احتياطية."
+    assert "days" not in said[0] and len(set(said.values())) == 6
+    r = cli("places", "--vault", str(vault), **AR)
+    assert r.code == 0, r.err
+    assert "حادث" in r.out and "incidents" not in r.out and "figures" not in r.out
+    assert not re.search(r"\b\d+ (incidents|reported)", r.out)

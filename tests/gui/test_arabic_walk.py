@@ -219,11 +219,10 @@ def test_every_page_in_arabic_and_language_switch_keeps_the_view(
             main.editor.tabs.setCurrentIndex(tab)
             settle(qtbot, controller.worker, main)
             found += problems(texts_of(main))
-        from testimony_app.gui import fmt
         from testimony_app.gui.destroy_dialog import DestroyKeysDialog
-        from testimony_app.gui.settings_dialog import SettingsDialog
+        from testimony_app.gui.settings_dialog import SettingsDialog, strength_in_words
 
-        kdf = f"{fmt.number(256)} MiB"
+        kdf = strength_in_words(256 * 1024, 3)  # what the window passes
         for dialog in (SettingsDialog({"autolock_minutes": "5"}, [], kdf, main),
                        DestroyKeysDialog(main)):
             qtbot.addWidget(dialog)
@@ -331,14 +330,13 @@ def test_every_dialog_in_arabic(qtbot, qapp, workspace_template, tmp_path: Path)
 
     from testimony_app.core import backup
     from testimony_app.core.identity.finalising import Preview
-    from testimony_app.gui import fmt
     from testimony_app.gui.audit.export_dialog import AuditExportDialog
     from testimony_app.gui.backup_dialog import BackupDialog, RestoreDialog
     from testimony_app.gui.destroy_dialog import DestroyKeysDialog
     from testimony_app.gui.editor.finalise_dialog import FinaliseDialog
     from testimony_app.gui.editor.untagged_names_dialog import UntaggedNamesDialog
     from testimony_app.gui.people.person_dialog import PersonDialog
-    from testimony_app.gui.settings_dialog import SettingsDialog
+    from testimony_app.gui.settings_dialog import SettingsDialog, strength_in_words
     from testimony_app.gui.sync.export_dialog import ExportDialog
     from testimony_app.gui.sync.import_dialog import ImportDialog
     from testimony_app.gui.sync.receipt_dialog import ReceiptDialog
@@ -361,7 +359,7 @@ def test_every_dialog_in_arabic(qtbot, qapp, workspace_template, tmp_path: Path)
                           identities=2, witness=True, public_names=1, tagged_names=3)
         makers: dict[str, Callable[[], QWidget]] = {
             "settings": lambda: SettingsDialog({"autolock_minutes": "5"}, [],
-                                               f"{fmt.number(256)} MiB", main),
+                                               strength_in_words(256 * 1024, 3), main),
             "destroy": lambda: DestroyKeysDialog(main),
             "export (sync)": lambda: ExportDialog(worker, main),
             "export (auditor)": lambda: AuditExportDialog(worker, main),

@@ -4,6 +4,7 @@ in English and in Arabic, on a 1366×768 laptop screen."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QFontMetricsF
 from pytestqt.qtbot import QtBot
 
@@ -45,4 +46,18 @@ def test_every_month_label_is_drawn_whole(qtbot: QtBot, open_worker: VaultWorker
         assert len(lines) * metrics.height() <= below
     if language == "ar":  # the year is drawn, not cut off after the month
         assert any(lines[-1].strip() == "٢٠١٦" for lines in out.labels)
+    # The spans of months too: every word drawn, within the room below the axis (the
+    # table marks them "spans months"; under a bar the range says it).
+    spans = [(category, lines) for category, lines in zip(chart.categories, out.labels,
+                                                          strict=True) if "–" in category]
+    assert len(spans) == 3 and not any(out.cut)
+    for category, lines in spans:
+        assert " ".join(lines) == " ".join(category.split())
+        assert len(lines) * metrics.height() <= below
+    # A label's tooltip holds it whole: the point under its first line finds it.
+    index = chart.categories.index(spans[0][0])
+    x = out.plot.left() + (index + 0.5) * out.slot
+    if chart.layoutDirection() == Qt.LayoutDirection.RightToLeft:
+        x = chart.width() - x
+    assert chart.category_at(QPointF(x, out.plot.bottom() + 6)) == index
     wait_idle(qtbot, open_worker)

@@ -339,7 +339,7 @@ def test_receipt_accept_then_purge_with_confirmation(
     dialog.accept_receipt(path)
     qtbot.waitUntil(lambda: dialog.purge_button.isVisible(), timeout=20_000)
     text = dialog.outcome.text()
-    assert f"bundle 1, with {exported.records} records and 1 attachments" in text
+    assert f"bundle 1, with {exported.records} records and 1 attachment." in text
     assert f"{exported.records} records arrived safely" in text
     dialog.purge_button.click()
     assert dialog.confirm_box.isVisible() and not dialog.confirm_button.isEnabled()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from testimony_app.i18n import N_, _
+from testimony_app.i18n import N_, Nn_, _, ngettext, number
 
 
 class Coded(Protocol):
@@ -34,7 +34,6 @@ MESSAGES: dict[str, str] = {
     "vault_damaged": N_("The vault database is damaged or does not belong to this key file. "
                        "Nothing was changed; restore it from a backup."),
     "vault_newer": N_("This vault was written by a newer version of Testimony; update the app."),
-    "passphrase_short": N_("The passphrase must be at least {minimum} characters long."),
     "passphrase_mismatch": N_("The two passphrases are not the same."),
     "passphrase_missing": N_("No passphrase was given and there is no terminal to ask for one."),
     "recovery_code_format": N_("That does not look like a recovery code "
@@ -42,7 +41,6 @@ MESSAGES: dict[str, str] = {
     "locked": N_("The vault is locked."),
     "vault_in_use": N_("The vault is open in another window or command; close it there first."),
     "vault_busy": N_("The vault is busy; try again in a moment."),
-    "invalid_document": N_("The document is not valid; nothing was added ({count} problems)."),
     "too_large": N_("The file is larger than {limit_mib} MiB; nothing was added."),
     "json_refused": N_("The file is not JSON that Testimony accepts: {reason} at {path}; "
                       "nothing was added."),
@@ -54,8 +52,6 @@ MESSAGES: dict[str, str] = {
     "attachment_not_found": N_("No attachment with id {id}."),
     "audio_format": N_("This audio format cannot be recorded."),
     "ambiguous_id": N_("The id {id} matches more than one record; give more characters."),
-    "in_use": N_("Record {id} is still referred to by {count} other records; "
-                "remove those references first."),
     "integrity": N_("Integrity check failed: {what}."),
     "cancelled": N_("Cancelled; nothing was changed."),
     "bad_query": N_("The search could not be understood; try plain words."),
@@ -67,9 +63,6 @@ MESSAGES: dict[str, str] = {
     "place_level": N_("Places can be coarsened to the city or the governorate only; "
                       "nothing was exported."),
     "finalise_missing": N_("This testimony cannot be finalised yet; missing: {fields}."),
-    "untagged_names": N_("{count} possible name(s) in this testimony have no tag: tag or dismiss "
-                         "each (--tag N=PERSON, --dismiss N,M or --dismiss-all-untagged); "
-                         "nothing was finalised."),
     "untagged_number": N_("There is no untagged name number {n}; nothing was changed."),
     "untagged_changed": N_("The text changed since the untagged names were listed; list them "
                            "again. Nothing was changed."),
@@ -134,8 +127,6 @@ MESSAGES: dict[str, str] = {
                                   "nothing was imported."),
     "bundle_size": N_("An entry in this bundle is larger than its manifest declares, or "
                      "larger than the file itself; nothing was imported."),
-    "bundle_invalid_records": N_("This bundle holds records that are not valid ({count} "
-                                "problems); nothing was imported."),
     "bundle_missing_references": N_("This bundle refers to records this vault does not have; "
                                    "an earlier bundle from the same researcher may be missing. "
                                    "Nothing was imported."),
@@ -192,8 +183,6 @@ MESSAGES: dict[str, str] = {
     "person_sealed": N_("The identity of {person} is sealed; it cannot be read or changed "
                        "on this computer."),
     "amend_reason": N_("Say why the finalised testimony is being amended."),
-    "amend_reason_long": N_("The reason for the amendment is too long (at most {limit} "
-                           "characters)."),
     "not_finalised": N_("This testimony is not finalised; save it instead of amending it."),
     "verification_status": N_("That is not a verification status; use unverified, "
                              "partially_verified, verified or disputed."),
@@ -231,10 +220,49 @@ MESSAGES: dict[str, str] = {
                         "check it)."),
 }
 
+# Messages that hold a count: the parameter that holds it, and the message in the plural
+# form that count asks for (Arabic has six).
+PLURAL_MESSAGES: dict[str, tuple[str, tuple[str, str]]] = {
+    "passphrase_short": ("minimum", Nn_(
+        "The passphrase must be at least {minimum} character long.",
+        "The passphrase must be at least {minimum} characters long.")),
+    "invalid_document": ("count", Nn_(
+        "The document is not valid; nothing was added ({count} problem).",
+        "The document is not valid; nothing was added ({count} problems).")),
+    "in_use": ("count", Nn_(
+        "Record {id} is still referred to by {count} other record; "
+        "remove that reference first.",
+        "Record {id} is still referred to by {count} other records; "
+        "remove those references first.")),
+    "untagged_names": ("count", Nn_(
+        "{count} possible name in this testimony has no tag: tag or dismiss it "
+        "(--tag N=PERSON, --dismiss N or --dismiss-all-untagged); nothing was finalised.",
+        "{count} possible names in this testimony have no tag: tag or dismiss each "
+        "(--tag N=PERSON, --dismiss N,M or --dismiss-all-untagged); nothing was finalised.")),
+    "bundle_invalid_records": ("count", Nn_(
+        "This bundle holds records that are not valid ({count} problem); "
+        "nothing was imported.",
+        "This bundle holds records that are not valid ({count} problems); "
+        "nothing was imported.")),
+    "amend_reason_long": ("limit", Nn_(
+        "The reason for the amendment is too long (at most {limit} character).",
+        "The reason for the amendment is too long (at most {limit} characters).")),
+}
+
 
 def describe(error: Coded) -> str:
-    template = MESSAGES.get(error.code, MESSAGES["error"])
+    # Numbers in the reader's digits; ids, paths and names as they are.
+    params = {key: number(value) if isinstance(value, int) and not isinstance(value, bool)
+              else value for key, value in error.params.items()}
     try:
-        return _(template).format(code=error.code, **error.params)
+        if error.code in PLURAL_MESSAGES:
+            key, (singular, plural) = PLURAL_MESSAGES[error.code]
+            count = error.params.get(key)
+            if isinstance(count, int):
+                return ngettext(singular, plural, count).format(code=error.code, **params)
+            # a count the code did not give: the plural wording, never an error
+            return ngettext(singular, plural, 2).format(code=error.code, **params)
+        template = MESSAGES.get(error.code, MESSAGES["error"])
+        return _(template).format(code=error.code, **params)
     except (KeyError, IndexError, ValueError):
         return _(MESSAGES["error"]).format(code=error.code)

@@ -67,7 +67,7 @@ from testimony_app.core.records import arrivals, dates, sealed, tables
 from testimony_app.core.vault import activity, org
 from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
-from testimony_app.i18n import N_, _
+from testimony_app.i18n import N_, Nn_, _, ngettext
 
 MIN_SCORE = 50
 # A match key or document number shared by more persons than this is too common to
@@ -91,20 +91,25 @@ REASONS: dict[str, str] = {
     "same_match_key": N_("same match key (same name once normalised)"),
     "same_id_number": N_("same identity document number"),
     "same_name": N_("same name once normalised"),
-    "name_distance": N_("names {value} letter(s) apart"),
     "spelling": N_("the same name spelt differently (each part one letter apart)"),
     "transliteration": N_("same name in Arabic and Latin script"),
-    "transliteration_near": N_("names in Arabic and Latin script, {value} letter(s) apart"),
     "name_parts": N_("one name is the other without its middle parts"),
     "same_birth_year": N_("same birth year"),
     "birth_dates_overlap": N_("birth dates overlap"),
-    "birth_years_differ": N_("birth years {value} apart"),
     "same_father_name": N_("same father's name"),
     "different_father_name": N_("different father's names"),
     "same_mother_name": N_("same mother's name"),
     "different_mother_name": N_("different mother's names"),
     "same_place": N_("victims at the same place"),
     "different_places": N_("victims at different places"),
+}
+# Reasons that hold a count (letters, years): each in the plural form its count asks for.
+PLURAL_REASONS: dict[str, tuple[str, str]] = {
+    "name_distance": Nn_("names {value} letter apart", "names {value} letters apart"),
+    "transliteration_near": Nn_("names in Arabic and Latin script, {value} letter apart",
+                                "names in Arabic and Latin script, {value} letters apart"),
+    "birth_years_differ": Nn_("birth years {value} year apart",
+                              "birth years {value} years apart"),
 }
 
 
@@ -117,6 +122,8 @@ class Reason:
         value: object = self.value
         if isinstance(self.value, int) and not isinstance(self.value, bool):
             value = i18n.number(self.value)  # in the UI's digits
+        if self.code in PLURAL_REASONS and isinstance(self.value, int):
+            return ngettext(*PLURAL_REASONS[self.code], self.value).format(value=value)
         return _(REASONS[self.code]).format(value=value)
 
     def as_json(self) -> dict[str, Any]:

@@ -5,11 +5,12 @@ The log itself keeps its codes: this is only how a person reads it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from testimony_app import i18n
 from testimony_app.core.records import vocab
-from testimony_app.i18n import N_, _
+from testimony_app.i18n import N_, Nn_, _
 
 KEYS = {
     "added": N_("added"), "anchored": N_("anchored"), "anchors": N_("anchors"),
@@ -33,6 +34,21 @@ KEYS = {
 }
 # Values that are codes of a vocabulary, said in words.
 VOCABULARIES = {"reason": "dependence", "status": "verification"}
+
+
+# What became of the records an addition or an import received, each count in its own
+# plural form (Arabic says the noun these words leave out: "أُضيفت ٣ سجلات").
+RECEIVED = (("added", Nn_("{count} added", "{count} added")),
+            ("updated", Nn_("{count} updated", "{count} updated")),
+            ("unchanged", Nn_("{count} unchanged", "{count} unchanged")),
+            ("conflicting", Nn_("{count} kept aside", "{count} kept aside")))
+
+
+def received_counts(counts: Mapping[str, int],
+                    shown: Callable[[int], str] | None = None) -> str:
+    """ "12 added, 6 unchanged": the counts that are not zero ("" when all are)."""
+    return i18n.join(i18n.counted(message, counts[key], shown)
+                     for key, message in RECEIVED if counts.get(key))
 
 
 def value_text(key: str, value: Any) -> str:

@@ -44,7 +44,7 @@ from testimony_app.core.records.sealed import RecordingSealer
 from testimony_app.core.vault import activity
 from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import DatabaseError, transaction
-from testimony_app.i18n import _
+from testimony_app.i18n import _, ngettext, number
 
 CHUNK = 1024 * 1024
 log = logging.getLogger(__name__)
@@ -290,11 +290,15 @@ def verify_all(conn: Connection) -> list[str]:
         else:
             incomplete += 1
     if incomplete:
-        problems.append(_("{count} interrupted attachment intakes (removed at next unlock)")
-                        .format(count=incomplete))
+        problems.append(ngettext(
+            "{count} interrupted attachment intake (removed at next unlock)",
+            "{count} interrupted attachment intakes (removed at next unlock)", incomplete)
+            .format(count=number(incomplete)))
     if recordings:
-        problems.append(_("{count} interrupted recordings (completed at next unlock)")
-                        .format(count=recordings))
+        problems.append(ngettext(
+            "{count} interrupted recording (completed at next unlock)",
+            "{count} interrupted recordings (completed at next unlock)", recordings)
+            .format(count=number(recordings)))
     return problems
 
 

@@ -29,7 +29,7 @@ from testimony_app.core.records.sealed import Sealer
 from testimony_app.core.vault import activity, anchor, org
 from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
-from testimony_app.i18n import _
+from testimony_app.i18n import ngettext, number
 
 Progress = Callable[[int, int], None]
 
@@ -637,8 +637,9 @@ def search_index_problems(conn: Connection) -> list[str]:
     orphans = conn.execute("SELECT count(*) FROM search s LEFT JOIN records r "
                            "ON r.rowid = s.rowid WHERE r.id IS NULL OR r.id != s.record_id"
                            ).fetchone()[0]
-    problems = ([_("search index: {count} entries without their record").format(count=orphans)]
-                if orphans else [])
+    problems = ([ngettext("search index: {count} entry without its record",
+                          "search index: {count} entries without their record", orphans
+                          ).format(count=number(orphans))] if orphans else [])
     conn.execute("INSERT INTO search (search, rank) VALUES ('integrity-check', 1)")
     return problems
 

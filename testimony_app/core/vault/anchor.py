@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 from testimony_app.core.vault import db
 from testimony_app.core.vault.connection import Connection
-from testimony_app.i18n import _
+from testimony_app.i18n import _, ngettext, number
 
 IDENTITY = "identity:"  # the anchors of a person's identity revisions
 SALT_BYTES = 16
@@ -120,8 +120,10 @@ def collect(conn: Connection) -> dict[str, Any]:
 def _listed(problems: list[str]) -> list[str]:
     if len(problems) <= MAX_LISTED:
         return problems
-    return problems[:MAX_LISTED] + [_("… and {count} more record versions").format(
-        count=len(problems) - MAX_LISTED)]
+    more = len(problems) - MAX_LISTED
+    return problems[:MAX_LISTED] + [ngettext("… and {count} more record version",
+                                             "… and {count} more record versions", more
+                                             ).format(count=number(more))]
 
 
 def problems(conn: Connection, *, source: Versions) -> list[str]:
@@ -170,8 +172,10 @@ def problems(conn: Connection, *, source: Versions) -> list[str]:
         expected = max(expected, first + count)
     pending = sum(1 for r in rows if r[0] >= expected)
     if pending:
-        found.append(_("{count} record versions were written without an entry in the "
-                       "activity log").format(count=pending))
+        found.append(ngettext("{count} record version was written without an entry in the "
+                              "activity log",
+                              "{count} record versions were written without an entry in the "
+                              "activity log", pending).format(count=number(pending)))
     versions: list[str] = []
     for key, revision, data in source.every_version(conn, IDENTITY):
         anchor = live.pop((key, revision), None)

@@ -91,7 +91,7 @@ from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
 from testimony_app.core.workspace import independence
 from testimony_app.core.workspace.provenance import researchers_of
-from testimony_app.i18n import N_, _
+from testimony_app.i18n import N_, Nn_, _, ngettext
 
 VERIFICATION = ("unverified", "partially_verified", "verified", "disputed")
 CONFIRMED, REJECTED, UNDONE = "confirmed", "rejected", "undone"
@@ -112,8 +112,11 @@ REASONS: dict[str, str] = {
     "different_researchers": N_("reported by different researchers"),
     "shared_source": N_("the accounts share a source (the same witness or report), "
                         "counted once"),
-    "sources": N_("{count} independent sources"),
     "not_independent": N_("not counted as an independent source: {source} ({why})"),
+}
+# Reasons that hold a count: each in the plural form its count asks for.
+PLURAL_REASONS: dict[str, tuple[str, str]] = {
+    "sources": Nn_("{count} independent source", "{count} independent sources"),
 }
 
 
@@ -136,6 +139,10 @@ class Reason:
             if isinstance(value, str) and _ISO_DATE.fullmatch(value):
                 params[name] = _bidi(i18n.digits(value))
         try:
+            if self.code in PLURAL_REASONS and isinstance(params.get("count"), int):
+                count = params["count"]
+                return ngettext(*PLURAL_REASONS[self.code], count).format(
+                    **{**params, "count": i18n.number(count)})
             return _(REASONS[self.code]).format(**params)
         except (KeyError, IndexError, ValueError):
             return self.code

@@ -28,7 +28,7 @@ from testimony_app.core.records.words import word
 from testimony_app.core.workspace import stats
 from testimony_app.gui import fmt
 from testimony_app.gui.widgets.bidi import set_document_auto_direction
-from testimony_app.i18n import N_, _
+from testimony_app.i18n import N_, _, ngettext
 
 # The kinds of records an export counts, in words.
 KINDS = {"testimonies": N_("Testimonies"), "incidents": N_("Incidents"), "persons": N_("People"),
@@ -151,8 +151,14 @@ class ExportBrowser(QTabWidget):
             except (KeyError, TypeError):
                 when = ""
             if documented:
-                note = _("computed here from {n} records").format(
-                    n=_count(f.get("records"), threshold))
+                records = f.get("records")
+                note = (ngettext("computed here from {n} record",
+                                 "computed here from {n} records", records
+                                 ).format(n=fmt.number(records)) if isinstance(records, int)
+                        # suppressed below the threshold: "fewer than 5 records"
+                        else ngettext("computed here from fewer than {n} record",
+                                      "computed here from fewer than {n} records", threshold
+                                      ).format(n=fmt.number(threshold)))
             elif f.get("count_from_parts"):
                 note = _("as published; its count computed here from its parts")
             else:

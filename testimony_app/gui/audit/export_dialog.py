@@ -37,7 +37,7 @@ from testimony_app.gui.sync.common import mono_label, plain_label, session_of
 from testimony_app.gui.widgets.bidi import follow_text_direction
 from testimony_app.gui.widgets.local_date_edit import LocalDateEdit
 from testimony_app.gui.worker import Job, VaultWorker
-from testimony_app.i18n import _
+from testimony_app.i18n import Nn_, _, counted
 
 
 def verify_command(path: Path, fingerprint: str) -> str:
@@ -279,12 +279,15 @@ class AuditExportDialog(QDialog):
         self.manifest = manifest
         self.busy.setVisible(False)
         counts = manifest["counts"]
-        self.status.setText(_("Export written to {path}: {testimonies} testimonies, "
-                              "{incidents} incidents, {persons} people.").format(
-            path=i18n.isolate(target), testimonies=fmt.number(counts.get("testimonies", 0)),
-            incidents=fmt.number(counts.get("incidents", 0)),
-            persons=fmt.number(counts.get("persons", 0))))
-        lines = [f"{kind}: {fmt.number(count)}"
+        self.status.setText(_("Export written to {path}: {counts}.").format(
+            path=i18n.isolate(target), counts=i18n.join(
+                counted(message, int(counts.get(kind, 0)), fmt.number) for kind, message in (
+                    ("testimonies", Nn_("{count} testimony", "{count} testimonies")),
+                    ("incidents", Nn_("{count} incident", "{count} incidents")),
+                    ("persons", Nn_("{count} person", "{count} people"))))))
+        # The log keeps its keys in English (the manifest is language-neutral): each
+        # said in the reader's language here.
+        lines = [f"{_(kind)}{_(': ')}{fmt.number(count)}"
                  for kind, count in sorted(manifest["redaction_log"].items())]
         self.log.setPlainText("\n".join(lines) or _("Nothing was removed."))
         self.command.setText(verify_command(target, manifest["organisation"]["fingerprint"]))

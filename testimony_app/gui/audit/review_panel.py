@@ -23,7 +23,7 @@ from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import plain_label
 from testimony_app.gui.widgets.bidi import set_document_auto_direction
 from testimony_app.gui.worker import VaultWorker
-from testimony_app.i18n import _
+from testimony_app.i18n import _, ngettext
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -154,10 +154,17 @@ class ReviewPanel(QWidget):
     def _update_summary(self) -> None:
         with_text = [r for r in self.rows if r["has_narrative"]]
         approved = sum(1 for r in with_text if r["approved"])
-        self.summary.setText(_("{approved} of {total} narratives approved; the other {rest} "
-                               "will be withheld and counted.").format(
-            approved=fmt.number(approved), total=fmt.number(len(with_text)),
-            rest=fmt.number(len(with_text) - approved)))
+        # Two counts, each agreeing with its own words: how many of how many narratives
+        # are approved, and how many of them will be withheld.
+        rest = len(with_text) - approved
+        self.summary.setText(_("{approved}; {withheld}.").format(
+            approved=ngettext("{approved} of {total} narrative approved",
+                              "{approved} of {total} narratives approved", len(with_text)
+                              ).format(approved=fmt.number(approved),
+                                       total=fmt.number(len(with_text))),
+            withheld=ngettext("the other {count} will be withheld and counted",
+                              "the other {count} will be withheld and counted", rest
+                              ).format(count=fmt.number(rest))))
 
     def current_id(self) -> str | None:
         item = self.list.currentItem()

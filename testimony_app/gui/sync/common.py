@@ -18,7 +18,7 @@ from testimony_app.core.common.errors import TestimonyError
 from testimony_app.core.session import Session
 from testimony_app.gui import fmt
 from testimony_app.gui.worker import Job
-from testimony_app.i18n import _
+from testimony_app.i18n import N_, Nn_, _, counted
 
 BUNDLE_FILTER = "*.age"
 
@@ -67,8 +67,19 @@ def read_only_table(name: str, headers: list[str]) -> QTableWidget:
     return table
 
 
+# Units of size in the reader's words (Qt writes "KiB" in every language).
+SIZE_UNITS = (N_("{size} KiB"), N_("{size} MiB"), N_("{size} GiB"), N_("{size} TiB"))
+
+
 def size_text(size: int) -> str:
-    return fmt.locale().formattedDataSize(size)
+    """A file's size as a person reads it: "1.50 MiB", "١٫٥٠ ميبيبايت"; below 1 KiB a
+    count of bytes, in its plural form."""
+    if size < 1024:
+        return counted(Nn_("{count} byte", "{count} bytes"), size, fmt.number)
+    value, unit = size / 1024, 0
+    while value >= 1024 and unit < len(SIZE_UNITS) - 1:
+        value, unit = value / 1024, unit + 1
+    return _(SIZE_UNITS[unit]).format(size=fmt.digits(fmt.locale().toString(value, "f", 2)))
 
 
 def file_dialog(parent: QWidget, title: str, *, save: bool = False, multiple: bool = False,

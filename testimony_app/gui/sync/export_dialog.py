@@ -23,7 +23,7 @@ from testimony_app.core.sync import bundle
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import chosen, file_dialog, plain_label, session_of, size_text
 from testimony_app.gui.worker import Job, VaultWorker
-from testimony_app.i18n import _, ngettext
+from testimony_app.i18n import Nn_, _, counted, ngettext
 
 
 def kind_label(kind: str) -> str:
@@ -185,12 +185,15 @@ class ExportDialog(QDialog):
         self.job = None
         self.export_result = result
         self.progress.setValue(1000)
-        self.status.setText(_("Bundle {sequence} written to {path} ({records} records, "
-                              "{attachments} attachments, {size}). Give it to your "
+        self.status.setText(_("Bundle {sequence} written to {path} ({records}, "
+                              "{attachments}, {size}). Give it to your "
                               "coordinator; when their receipt comes back, open it with "
                               "Sync, Receipt.").format(
-            sequence=fmt.number(result.sequence), path=str(result.path),
-            records=fmt.number(result.records), attachments=fmt.number(result.attachments),
+            sequence=fmt.number(result.sequence), path=i18n.isolate(result.path),
+            records=counted(Nn_("{count} record", "{count} records"), result.records,
+                            fmt.number),
+            attachments=counted(Nn_("{count} attachment", "{count} attachments"),
+                                result.attachments, fmt.number),
             size=size_text(result.size)))
         self.target = None
         self.path_edit.clear()

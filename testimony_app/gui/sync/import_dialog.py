@@ -36,7 +36,7 @@ from testimony_app.gui.sync.common import (
 )
 from testimony_app.gui.sync.trust_dialog import TrustDialog
 from testimony_app.gui.worker import Job, VaultWorker
-from testimony_app.i18n import _, ngettext
+from testimony_app.i18n import Nn_, _, counted, ngettext
 
 
 @dataclass
@@ -178,10 +178,11 @@ class ImportDialog(QDialog):
                 self._summarise()
                 self.imported.emit()
             elif self._mode == "preview":
-                self.status.setText(_("Checked: {ready} of {count} bundles can be imported."
-                                      ).format(ready=fmt.number(sum(i.importable
-                                                                    for i in self.items)),
-                                               count=fmt.number(len(self.items))))
+                self.status.setText(ngettext(
+                    "Checked: {ready} of {count} bundle can be imported.",
+                    "Checked: {ready} of {count} bundles can be imported.", len(self.items)
+                ).format(ready=fmt.number(sum(i.importable for i in self.items)),
+                         count=fmt.number(len(self.items))))
             self._mode = ""
             self._fill()
             self._update_buttons()
@@ -342,26 +343,22 @@ class ImportDialog(QDialog):
         self.words.setText(org.fingerprint_words(r.signer, i18n.language()))
         lines = []
         if item.result is None and not r.already_imported:
-            lines.append(_("If imported: {added} new, {updated} updated, {unchanged} unchanged, "
-                           "{conflicting} conflicting records; {attachments} new attachments "
-                           "({size}), {same} already here.").format(
-                added=fmt.number(len(r.added)), updated=fmt.number(len(r.updated)),
-                unchanged=fmt.number(len(r.unchanged)),
-                conflicting=fmt.number(len(r.conflicting)),
-                attachments=fmt.number(len(r.attachments_added)),
+            lines.append(_("If imported: {records}; {attachments} ({size}), {same}.").format(
+                records=_record_counts(r),
+                attachments=counted(Nn_("{count} new attachment", "{count} new attachments"),
+                                    len(r.attachments_added), fmt.number),
                 size=size_text(preview.attachment_bytes),
-                same=fmt.number(len(r.attachments_unchanged))))
+                same=counted(Nn_("{count} attachment already here",
+                                 "{count} attachments already here"),
+                             len(r.attachments_unchanged), fmt.number)))
         elif r.already_imported:
             lines.append(_("This bundle was imported before; importing it again changes "
                            "nothing."))
         else:
-            lines.append(_("Imported: {added} new, {updated} updated, {unchanged} unchanged, "
-                           "{conflicting} conflicting records; {attachments} attachments "
-                           "added.").format(
-                added=fmt.number(len(r.added)), updated=fmt.number(len(r.updated)),
-                unchanged=fmt.number(len(r.unchanged)),
-                conflicting=fmt.number(len(r.conflicting)),
-                attachments=fmt.number(len(r.attachments_added))))
+            lines.append(_("Imported: {records}; {attachments}.").format(
+                records=_record_counts(r),
+                attachments=counted(Nn_("{count} attachment added", "{count} attachments added"),
+                                    len(r.attachments_added), fmt.number)))
         if r.conflicting:
             lines.append(_("Conflicting records were changed here and by the sender; both "
                            "versions are kept, nothing is overwritten."))
@@ -393,3 +390,13 @@ class ImportDialog(QDialog):
             self.cancel()
             return
         super().reject()
+
+
+def _record_counts(result: bundle.ImportResult) -> str:
+    """The records of a bundle by what becomes of them, each count with its own noun."""
+    return i18n.join(counted(message, len(ids), fmt.number) for message, ids in (
+        (Nn_("{count} new record", "{count} new records"), result.added),
+        (Nn_("{count} updated record", "{count} updated records"), result.updated),
+        (Nn_("{count} unchanged record", "{count} unchanged records"), result.unchanged),
+        (Nn_("{count} conflicting record", "{count} conflicting records"),
+         result.conflicting)))

@@ -22,7 +22,7 @@ from testimony_app.core.sync import receipt
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import chosen, file_dialog, plain_label, session_of
 from testimony_app.gui.worker import Job, VaultWorker
-from testimony_app.i18n import _, ngettext
+from testimony_app.i18n import Nn_, _, counted, ngettext
 
 
 def _accept(job: Job, path: Path) -> tuple[receipt.Accepted, int]:
@@ -124,9 +124,12 @@ class ReceiptDialog(QDialog):
         self._busy(False)
         accepted, self.purgeable = outcome
         lines = [_("Receipt checked: the organisation confirms it received bundle {sequence}, "
-                   "with {records} records and {attachments} attachments.").format(
-            sequence=fmt.number(accepted.sequence), records=fmt.number(accepted.records),
-            attachments=fmt.number(accepted.attachments))]
+                   "with {records} and {attachments}.").format(
+            sequence=fmt.number(accepted.sequence),
+            records=counted(Nn_("{count} record", "{count} records"), accepted.records,
+                            fmt.number),
+            attachments=counted(Nn_("{count} attachment", "{count} attachments"),
+                                accepted.attachments, fmt.number))]
         if self.purgeable:
             lines.append(ngettext(
                 "{count} record arrived safely and has not changed since; it can be "
@@ -175,10 +178,14 @@ class ReceiptDialog(QDialog):
         self.confirm_box.setVisible(False)
         self.purge_button.setVisible(False)
         self.confirm_check.setChecked(False)
-        self.outcome.setText(_("Removed {records} records and {attachments} attachments that "
-                              "the organisation confirmed; {kept} kept.").format(
-            records=fmt.number(purged.records), attachments=fmt.number(purged.attachments),
-            kept=fmt.number(purged.kept)))
+        self.outcome.setText(_("Removed what the organisation confirmed: {records} and "
+                               "{attachments}; {kept}.").format(
+            records=counted(Nn_("{count} record", "{count} records"), purged.records,
+                            fmt.number),
+            attachments=counted(Nn_("{count} attachment", "{count} attachments"),
+                                purged.attachments, fmt.number),
+            kept=counted(Nn_("{count} record kept", "{count} records kept"), purged.kept,
+                         fmt.number)))
         self.purged.emit(purged)
 
     def reject(self) -> None:

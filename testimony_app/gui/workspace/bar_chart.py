@@ -28,7 +28,10 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#9
 MAX_LABEL = 150  # px: longer category labels are elided
 MAX_BAR = 72  # px: a lone category does not get a slab
 MAX_LEGEND = 220  # px: a longer source name is elided in the legend (the table has it)
-MAX_LINES = 3  # a category label wraps onto at most this many lines ("تشرين", "الثاني", "٢٠١٦")
+MAX_LINES = 3  # a category label may always wrap onto this many lines ("تشرين", "الثاني", "٢٠١٦")
+# ... and onto more while they take at most this share of the chart's height (a span of
+# months in Arabic: "تشرين الثاني ٢٠١٦ – كانون الثاني ٢٠١٧ (يمتد على عدة أشهر)").
+LABEL_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class Layout:
     # Each category label's lines as drawn when not slanted: whole, every line within
     # its slot ("تشرين الثاني" over "٢٠١٦").
     labels: list[list[str]] = field(default_factory=list)
+    cut: list[bool] = field(default_factory=list)  # a label drawn shortened ("…")
     legend: list[tuple[QRectF, int]] = field(default_factory=list)  # swatch, series
 
 
@@ -169,14 +173,19 @@ class BarChart(QWidget):
         fits = all(metrics.horizontalAdvance(c) <= room_x for c in self.categories)
         out.wrap_labels = not fits and all(metrics.horizontalAdvance(t) <= room_x
                                            for lines in out.labels for t in lines)
-        # A label longer than MAX_LINES (a span of months on a narrow chart) ends in "…"
-        # on its last line; its tooltip and the table have it whole.
-        out.labels = [lines if len(lines) <= MAX_LINES else lines[:MAX_LINES - 1] + [
-            metrics.elidedText(" ".join(lines[MAX_LINES - 1:]), Qt.TextElideMode.ElideRight,
+        # Labels take as many lines as the font needs, up to a share of the height; one
+        # longer still (a span of months on a narrow chart) ends in "…" on its last line,
+        # and its tooltip (over the label or its bars) and the table have it whole.
+        most = max(MAX_LINES, int(self.height() * LABEL_SHARE / line))
+        out.labels = [lines if len(lines) <= most else lines[:most - 1] + [
+            metrics.elidedText(" ".join(lines[most - 1:]), Qt.TextElideMode.ElideRight,
                                room_x)] for lines in out.labels]
         out.rotate_labels = not fits and not out.wrap_labels
         if not out.wrap_labels:
             out.labels = [[c] for c in self.categories]
+        out.cut = [" ".join(lines) != " ".join(c.split()) or (
+            out.rotate_labels and metrics.horizontalAdvance(c) > MAX_LABEL)
+            for lines, c in zip(out.labels, self.categories, strict=True)]
         rows = max((len(lines) for lines in out.labels), default=1)
         widest = max((min(metrics.horizontalAdvance(c), MAX_LABEL) for c in self.categories),
                      default=0.0)
@@ -340,9 +349,29 @@ class BarChart(QWidget):
         return next((b for b in self.chart_layout().bars if b.rect.adjusted(0, -4, 0, 0)
                      .contains(point)), None)
 
+    def category_at(self, point: QPointF) -> int | None:
+        """The category whose label lies under the point (below the axis), if any."""
+        out = self.chart_layout()
+        below = point.y() - out.plot.bottom()
+        rows = max((len(lines) for lines in out.labels), default=1)
+        height = (out.label_width * 0.71 if out.rotate_labels else rows * QFontMetricsF(
+            self.font()).height()) + 8
+        if not self.categories or not 0 <= below <= height or out.slot <= 0:
+            return None
+        x = point.x()
+        if self.layoutDirection() == Qt.LayoutDirection.RightToLeft:
+            x = self.width() - x
+        index = math.floor((x - out.plot.left()) / out.slot)
+        return index if 0 <= index < len(self.categories) else None
+
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             bar = self.bar_at(QPointF(event.pos()))
+            category = self.category_at(QPointF(event.pos())) if bar is None else None
+            if category is not None:  # a label, whole (it may be drawn shortened)
+                QToolTip.showText(event.globalPos(), "<qt>" + html.escape(
+                    self.categories[category]) + "</qt>", self)
+                return True
             if bar is None:
                 QToolTip.hideText()
                 event.ignore()

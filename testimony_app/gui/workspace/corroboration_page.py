@@ -289,8 +289,8 @@ class CorroborationPage(QWidget):
                               "{count} corroborated incidents or groups", len(clusters)).format(
                 count=fmt.number(len(clusters))))
         if len(clusters) > CLUSTERS_SHOWN:
-            summary += " " + _("The best {shown} are listed.").format(
-                shown=fmt.number(CLUSTERS_SHOWN))
+            summary += " " + ngettext("The best {shown} is listed.", "The best {shown} are listed.",
+                                      CLUSTERS_SHOWN).format(shown=fmt.number(CLUSTERS_SHOWN))
         self.summary.setText(summary)
         for table in (self.suggestion_table, self.cluster_table):
             # rows moved: nothing stays selected that could now mean another incident

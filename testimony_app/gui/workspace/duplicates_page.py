@@ -189,7 +189,8 @@ class DuplicatesPage(QWidget):
             count=fmt.number(len(review.suggestions))) if review.suggestions
             else _("No possible duplicates."))
         if len(review.suggestions) > SHOWN:
-            message += " " + _("The best {shown} are listed.").format(shown=fmt.number(SHOWN))
+            message += " " + ngettext("The best {shown} is listed.", "The best {shown} are listed.",
+                                      SHOWN).format(shown=fmt.number(SHOWN))
         if review.sealed:
             message += " " + ngettext(
                 "{count} person's identity is sealed in this vault: it is compared by match "

@@ -95,17 +95,21 @@ def source_label(source: str) -> str:
     return _("Documented here") if source == DOCUMENTED else source
 
 
-def category_label(figures: Figures, row: dict[str, Any]) -> str:
-    """A row's category in words; a span of months in the UI language, marked."""
+def category_label(figures: Figures, row: dict[str, Any], marked: bool = True) -> str:
+    """A row's category in words; a span of months in the UI language, marked (the
+    chart leaves the mark out: its narrow slots have room for the months alone, and
+    "Jul 2016 – Dec 2016" under a bar says the span)."""
     if figures.by != "month":
         return stats.row_label(figures, row, i18n.language())
     code = str(row["month"])
     if not stats.spans_months(code):
         return month_label(code)
     first, last = code.split("/")
-    return _("{first} – {last} (spans months)").format(
-        first="…" if first == ".." else month_label(first),
-        last="…" if last == ".." else month_label(last))
+    first, last = ("…" if first == ".." else month_label(first),
+                   "…" if last == ".." else month_label(last))
+    if not marked:
+        return f"{first} – {last}"
+    return _("{first} – {last} (spans months)").format(first=first, last=last)
 
 
 def lane(row: dict[str, Any]) -> str:
@@ -320,6 +324,7 @@ class FiguresPage(QWidget):
                        key=lambda s: (s != DOCUMENTED, s.casefold()))
         codes = list(dict.fromkeys(r[field] for r in rows))
         labels = {r[field]: category_label(figures, r) for r in rows}
+        unmarked = {r[field]: category_label(figures, r, marked=False) for r in rows}
         if by == "month" and codes:
             single = [c for c in codes if not stats.spans_months(c)]
             spans = sorted(c for c in codes if stats.spans_months(c))
@@ -393,7 +398,7 @@ class FiguresPage(QWidget):
                      for r in picked]))
         type_label = vocab.label("incident_type", type_ or "", language) if type_ else ""
         self.chart.set_data(_(TITLES[by]).format(type=type_label),
-                            [labels.get(c, c) for c in codes], series,
+                            [unmarked.get(c, labels.get(c, c)) for c in codes], series,
                             _("A bar per figure; bars are never added together.") + " "
                             + stats.sign_legend())
         self._show_notes(figures, rows)
@@ -421,8 +426,7 @@ class FiguresPage(QWidget):
         self.discrepancy_ids.clear()
         kinds = {"sources_differ": _("Sources give different figures:"),
                  "total_vs_parts": _("A total and the sum of its parts differ:")}
-        roles = {"reported": _("reported by"), "total": _("total reported by"),
-                 "sum_of_parts": _("computed here: the sum of {n} parts reported by")}
+        roles = {"reported": _("reported by"), "total": _("total reported by")}
         language = i18n.language()
         cursor = self.discrepancies.textCursor()
         ids: list[tuple[str, str]] = []  # the records behind each figure, for the details
@@ -449,9 +453,12 @@ class FiguresPage(QWidget):
                 cursor.insertText("\n  • ", plain)
                 cursor.insertText(" ".join([stats.qualified(figure.count, figure.qualifier,
                                                             fmt.number), *extra]), bold)
-                cursor.insertText(" — {} {}".format(
-                    roles.get(figure.role, figure.role).format(
-                        n=fmt.number(len(figure.record_ids))), i18n.isolate(figure.source)), plain)
+                parts = len(figure.record_ids)
+                role = (ngettext("computed here: the sum of {n} part reported by",
+                                 "computed here: the sum of {n} parts reported by", parts)
+                        if figure.role == "sum_of_parts" else roles.get(figure.role, figure.role))
+                role = role.format(n=fmt.number(parts))
+                cursor.insertText(f" — {role} {i18n.isolate(figure.source)}", plain)
                 ids.append((_("{source}, {period}").format(
                     source=i18n.isolate(figure.source),
                     period=period_label(figure.start, figure.end)),

@@ -74,7 +74,7 @@ def test_crash_keeps_the_committed_part_and_unlock_completes_it(
     source.write_bytes(b"x" * 100)
     file_att = session.attach(testimony_id, source)
     session.conn.execute("UPDATE attachments SET complete = 0 WHERE id = ?", (file_att.id,))
-    assert any("interrupted recordings" in p for p in session.check())
+    assert any("1 interrupted recording (" in p for p in session.check())
     session.close()  # as a crash would leave it: nothing finished
     reopened = Session.open_with_key(vault_dir, template.key)
     try:
