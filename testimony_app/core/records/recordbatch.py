@@ -32,6 +32,32 @@ from testimony_app.core.vault.connection import Connection
 
 # Rows gathered before they are written: bounds the memory a large batch holds.
 FLUSH_EVERY = 500
+# Rows of `records` and `revisions` per INSERT statement (13 and 7 parameters a row:
+# far below SQLite's 32 766).
+ROWS_PER_STATEMENT = 500
+
+
+def _insert_rows(conn: Connection, head: str, rows: list[tuple[Any, ...]]) -> None:
+    """`head` (an INSERT OR FAIL … VALUES without its rows) for many rows, as one
+    statement per ROWS_PER_STATEMENT rows rather than one execution per row.
+
+    With memory security, SQLite's allocations outside its lookaside are each locked
+    and wiped: one execution per row made them again for every row (the bound
+    record text, the row's record, and for `records` the temporary table that its
+    `kind IN (…)` check builds at every execution: a b-tree with its own page cache).
+    One statement makes them once. OR FAIL rather than the default ABORT: a
+    statement of many rows that may abort keeps a statement journal, a copy of every
+    page it changes, in memory; one that fails keeps the rows it wrote, and the
+    caller's transaction is rolled back whole on any error (all or nothing), so
+    nothing differs in what is kept. The rows, values and rowids are those the
+    one-by-one inserts wrote, in the same order."""
+    if not rows:
+        return
+    values = "(" + ",".join("?" * len(rows[0])) + ")"
+    for start in range(0, len(rows), ROWS_PER_STATEMENT):
+        part = rows[start:start + ROWS_PER_STATEMENT]
+        conn.execute(head + ",".join([values] * len(part)),
+                     [value for row in part for value in row])
 
 
 def simple(kind: str, data: str) -> bool:
@@ -86,13 +112,13 @@ class Batch:
                 index.append((rowid, record_id, kind, *entry))
         first, end = last + 1, last + len(self.pending)
         self.pending = []
-        conn.executemany(
-            "INSERT INTO records (rowid, id, kind, code, data, revision, created_at, "
-            "updated_at, status, type, sort_date, place_id, title) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", records)
-        conn.executemany(
-            "INSERT INTO revisions (record_id, revision, at, author, action, changed, data) "
-            "VALUES (?,?,?,?,?,?,?)", revisions)
+        _insert_rows(conn,
+                     "INSERT OR FAIL INTO records (rowid, id, kind, code, data, revision, "
+                     "created_at, updated_at, status, type, sort_date, place_id, title) VALUES ",
+                     records)
+        _insert_rows(conn,
+                     "INSERT OR FAIL INTO revisions (record_id, revision, at, author, action, "
+                     "changed, data) VALUES ", revisions)
         anchor.stage_rows(conn, anchors)
         conn.executemany("INSERT OR IGNORE INTO links (from_id, to_id, role) VALUES (?,?,?)",
                          links)

@@ -62,6 +62,8 @@ def _contents(conn: Any) -> dict[str, list[Any]]:
 def _documents() -> list[dict[str, Any]]:
     demo = json.loads(SEEDS.read_bytes())
     corpus = list(Corpus(seed=11).documents(120, 40))
+    # One batch large enough that the bulk writer's statements carry their most rows.
+    corpus += list(Corpus(seed=12).documents(420, 420))
     # The second time round: the same records (unchanged) and some changed (updated).
     again = json.loads(json.dumps(corpus[0]))
     for testimony in again["testimonies"][:5]:
