@@ -34,6 +34,7 @@ from typing import Any
 from testimony_app.core.audit import disclosure, report, uwazi
 from testimony_app.core.common import outfile
 from testimony_app.core.common.errors import InputError
+from testimony_app.core.common.ids import RecordId
 from testimony_app.core.identity import narrative_redaction, seal
 from testimony_app.core.records import dates, narrative_tags, tables
 from testimony_app.core.sync import timestamp
@@ -144,7 +145,7 @@ def _narrative(conn: Connection, record: dict[str, Any], names: narrative_redact
     return out
 
 
-def preview(conn: Connection, testimony_id: str, auditor: str = "auditor") -> dict[str, str]:
+def preview(conn: Connection, testimony_id: RecordId, auditor: str = "auditor") -> dict[str, str]:
     """The narrative of a testimony as it would leave, per language."""
     key = auditor_key(conn, auditor)
     names = _private_names(conn, key)
@@ -168,7 +169,8 @@ def _digest(texts: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(texts, sort_keys=True).encode()).hexdigest()
 
 
-def approve(conn: Connection, testimony_id: str, author: str, auditor: str = "auditor") -> None:
+def approve(conn: Connection, testimony_id: RecordId, author: str,
+            auditor: str = "auditor") -> None:
     """Approve the narrative's redaction preview as it is now (bound to its hash)."""
     texts = preview(conn, testimony_id, auditor)
     with transaction(conn):
@@ -178,7 +180,7 @@ def approve(conn: Connection, testimony_id: str, author: str, auditor: str = "au
         activity.record(conn, author, "redaction_approved", testimony_id)
 
 
-def withdraw(conn: Connection, testimony_id: str, author: str) -> bool:
+def withdraw(conn: Connection, testimony_id: RecordId, author: str) -> bool:
     """Take back an approval: the narrative is withheld again. True if there was one."""
     with transaction(conn):
         cursor = conn.execute("DELETE FROM narrative_reviews WHERE record_id = ? "

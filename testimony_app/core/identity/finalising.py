@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from testimony_app.core.common.errors import InputError
+from testimony_app.core.common.ids import RecordId
 from testimony_app.core.records import interchange, store
 from testimony_app.core.vault import activity, org
 from testimony_app.core.vault.connection import Connection
@@ -36,7 +37,7 @@ class Preview:
     finalised: bool = False  # already finalised
 
 
-def preview(conn: Connection, testimony_id: str) -> Preview:
+def preview(conn: Connection, testimony_id: RecordId) -> Preview:
     # imported here for start-up time: session imports this module, and seal pulls in
     # duplicates and namematch (bench/README.md)
     from testimony_app.core.identity import seal
@@ -89,7 +90,7 @@ def amend(conn: Connection, document: dict[str, Any], reason: str, author: str) 
     if len(testimonies) != 1:
         raise InputError("not_a_testimony")
     testimony = testimonies[0]
-    old = store.get(conn, str(testimony.get("id", "")), with_identity=False)
+    old = store.get(conn, RecordId(str(testimony.get("id", ""))), with_identity=False)
     if old.kind != "testimony":
         raise InputError("not_a_testimony")
     if old.data.get("status") != "finalised":

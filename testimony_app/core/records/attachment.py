@@ -38,6 +38,7 @@ from typing import Any, BinaryIO, Protocol
 import pyrage
 
 from testimony_app.core.common.errors import Cancelled, InputError, IntegrityError, NotFound
+from testimony_app.core.common.ids import RecordId
 from testimony_app.core.records import sealed as sealing
 from testimony_app.core.records.refs import safe_ref
 from testimony_app.core.records.sealed import RecordingSealer
@@ -58,7 +59,7 @@ IsCancelled = Callable[[], bool]
 @dataclass(frozen=True)
 class Attachment:
     id: str
-    record_id: str
+    record_id: RecordId
     filename: str
     media_type: str
     size: int
@@ -90,7 +91,7 @@ def _safe_name(name: str) -> str:
     return "".join(ch for ch in base if ch.isprintable())[:255] or "attachment"
 
 
-def add(conn: Connection, record_id: str, source: BinaryIO, filename: str, author: str,
+def add(conn: Connection, record_id: RecordId, source: BinaryIO, filename: str, author: str,
         size_hint: int = 0, progress: Progress | None = None,
         cancelled: IsCancelled | None = None) -> Attachment:
     if not conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone():
@@ -146,7 +147,7 @@ def add(conn: Connection, record_id: str, source: BinaryIO, filename: str, autho
     return Attachment(att_id, record_id, name, media_type, size, digest.hexdigest(), at)
 
 
-def add_file(conn: Connection, record_id: str, path: Path, author: str,
+def add_file(conn: Connection, record_id: RecordId, path: Path, author: str,
              progress: Progress | None = None,
              cancelled: IsCancelled | None = None) -> Attachment:
     try:
@@ -158,7 +159,7 @@ def add_file(conn: Connection, record_id: str, path: Path, author: str,
         return add(conn, record_id, handle, path.name, author, size, progress, cancelled)
 
 
-def _refuse_sealed_record(conn: Connection, record_id: str) -> None:
+def _refuse_sealed_record(conn: Connection, record_id: RecordId) -> None:
     """Nothing is added to a record sealed here: it would stay in plaintext."""
     if sealing.closed(conn, record_id):
         kind = conn.execute("SELECT kind FROM records WHERE id = ?", (record_id,)).fetchone()[0]
@@ -198,7 +199,7 @@ def get(conn: Connection, ref: str) -> Attachment:
     return _row(rows[0])
 
 
-def list_for(conn: Connection, record_id: str) -> list[Attachment]:
+def list_for(conn: Connection, record_id: RecordId) -> list[Attachment]:
     return [_row(r) for r in conn.execute(
         f"SELECT {_COLS} FROM attachments WHERE record_id = ? AND complete = 1 "  # noqa: S608
         "ORDER BY created_at", (record_id,))]
@@ -340,7 +341,7 @@ def _recording_meta(conn: Connection, att_id: str, *, incomplete: bool = True) -
     return meta
 
 
-def begin(conn: Connection, record_id: str, filename: str, author: str, *, rate: int,
+def begin(conn: Connection, record_id: RecordId, filename: str, author: str, *, rate: int,
           channels: int = 1, bits: int = 16) -> str:
     """Start a recording attached to `record_id`; returns the attachment id."""
     if not conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone():

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from testimony_app.core.common.errors import InputError
+from testimony_app.core.common.ids import RecordId
 from testimony_app.core.records import store
 from testimony_app.core.vault import activity
 from testimony_app.core.vault.connection import Connection
@@ -98,7 +99,7 @@ def incident_places(conn: Connection, language: str = "en") -> list[PlaceRow]:
     return rows
 
 
-def set_coordinates(conn: Connection, place_id: str, coordinates: dict[str, Any] | None,
+def set_coordinates(conn: Connection, place_id: RecordId, coordinates: dict[str, Any] | None,
                     author: str) -> bool:
     """Give a place coordinates (None: take them away): a new revision of the place
     and an entry in the activity log. Returns whether anything changed."""

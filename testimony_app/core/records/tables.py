@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from testimony_app.core.common.ids import PersonId, RecordId
 from testimony_app.core.vault.connection import Connection
 
 
@@ -16,7 +17,7 @@ def of_kind(conn: Connection, kind: str) -> list[dict[str, Any]]:
         "SELECT data FROM records WHERE kind = ? ORDER BY sort_date, id", (kind,))]
 
 
-def testimony(conn: Connection, testimony_id: str) -> dict[str, Any] | None:
+def testimony(conn: Connection, testimony_id: RecordId) -> dict[str, Any] | None:
     """A testimony's stored record, or None when the id is not a testimony."""
     row = conn.execute("SELECT data FROM records WHERE id = ? AND kind = 'testimony'",
                        (testimony_id,)).fetchone()
@@ -55,7 +56,7 @@ def public_persons(conn: Connection) -> set[str]:
                                        "WHERE public_domain = 1")}
 
 
-def identity(conn: Connection, person_id: str) -> dict[str, Any] | None:
+def identity(conn: Connection, person_id: PersonId) -> dict[str, Any] | None:
     """A person's visible identity, or None when there is none here (sealed, or none)."""
     row = conn.execute("SELECT data FROM identities WHERE person_id = ?",
                        (person_id,)).fetchone()
@@ -69,7 +70,7 @@ def codes(conn: Connection, kind: str, ids: list[str]) -> dict[str, str]:
         f"({','.join('?' * len(ids))})", [kind, *ids]).fetchall())
 
 
-def finalised_testimony_ids(conn: Connection) -> list[str]:
+def finalised_testimony_ids(conn: Connection) -> list[RecordId]:
     """Every finalised testimony, in the order they were first stored."""
     return [r[0] for r in conn.execute("SELECT id FROM records WHERE kind = 'testimony' "
                                        "AND status = 'finalised' ORDER BY rowid")]

@@ -18,6 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from testimony_app.core.common.errors import Cancelled, InputError, ValidationFailed
+from testimony_app.core.common.ids import BundleId, RecordId
 from testimony_app.core.records import attachment, interchange, store
 from testimony_app.core.sync import timestamp
 from testimony_app.core.sync.bundle_format import (
@@ -357,7 +358,7 @@ class _Importer:
             return "unchanged"  # an older version of what this vault already holds
         return "conflicting"
 
-    def _update_or_conflict(self, record_id: str) -> str:
+    def _update_or_conflict(self, record_id: RecordId) -> str:
         """A record changes only by the device that created it: another researcher's
         bundle (trusted, signed, and free to claim any history) that would replace it
         is kept as a conflict, and so is one that would replace a record the
@@ -366,7 +367,7 @@ class _Importer:
             return "conflicting"
         return "updated" if self._created_by_sender(record_id) else "conflicting"
 
-    def _created_by_sender(self, record_id: str) -> bool:
+    def _created_by_sender(self, record_id: RecordId) -> bool:
         """Whether this bundle's device first brought the record here (one the
         coordinator made itself came in no bundle: no sender created it)."""
         if self.manifest is None:
@@ -698,10 +699,10 @@ def researchers(conn: Connection) -> list[Researcher]:
 @dataclass(frozen=True)
 class Conflict:
     id: int
-    record_id: str
+    record_id: RecordId
     kind: str
     fingerprint: str
-    bundle_id: str
+    bundle_id: BundleId
     at: str
     log_warning: str | None = None  # core/vault/loghead.py: the sender's log did not extend
 
@@ -715,7 +716,7 @@ def conflicts(conn: Connection) -> list[Conflict]:
 
 @dataclass(frozen=True)
 class Provenance:
-    bundle_id: str
+    bundle_id: BundleId
     fingerprint: str
     name: str
     device_id: str
@@ -725,7 +726,7 @@ class Provenance:
     log_warning: str | None = None  # core/vault/loghead.py: the sender's log did not extend
 
 
-def provenance(conn: Connection, record_id: str) -> list[Provenance]:
+def provenance(conn: Connection, record_id: RecordId) -> list[Provenance]:
     return [Provenance(*r) for r in conn.execute(
         "SELECT p.bundle_id, p.fingerprint, coalesce(pe.name, ''), p.device_id, p.sequence, "
         "p.outcome, p.imported_at, h.warning FROM provenance p LEFT JOIN people pe "

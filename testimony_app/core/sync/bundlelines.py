@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from testimony_app.core.common import safejson
+from testimony_app.core.common.ids import RecordId
 from testimony_app.core.vault.connection import Connection
 
 CHUNK = 500  # records per query
@@ -28,8 +29,8 @@ _HISTORY = ("SELECT v.record_id, v.revision, v.at, v.author, v.action, v.data, s
             "WHERE v.record_id IN ({marks}) ORDER BY v.record_id, v.revision")
 
 
-def lines(conn: Connection, ids: list[str], max_history: int,
-          one: Callable[[Any, str], tuple[bytes, str, int]]
+def lines(conn: Connection, ids: list[RecordId], max_history: int,
+          one: Callable[[Any, RecordId], tuple[bytes, str, int]]
           ) -> Iterator[tuple[bytes, str, int]]:
     """(line, content hash, revision) for each id, in order; `one` makes a line alone."""
     for start in range(0, len(ids), CHUNK):

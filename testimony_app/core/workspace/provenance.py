@@ -13,6 +13,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from testimony_app.core.common.ids import BundleId, RecordId
 from testimony_app.core.records import store
 from testimony_app.core.vault.connection import Connection
 
@@ -21,7 +22,7 @@ from testimony_app.core.vault.connection import Connection
 class Arrival:
     """One bundle that carried the record, and what the import did with it."""
 
-    bundle_id: str
+    bundle_id: BundleId
     fingerprint: str
     researcher: str  # the name this vault trusts the fingerprint under ('' if unknown)
     trusted: bool
@@ -45,14 +46,14 @@ class OriginRevision:
 
 @dataclass(frozen=True)
 class Provenance:
-    record_id: str
+    record_id: RecordId
     kind: str
     local: bool  # made in this vault, not received in a bundle
     researcher: str | None
     fingerprint: str | None
     trusted: bool | None
     device_id: str | None
-    bundle_id: str | None
+    bundle_id: BundleId | None
     sequence: int | None
     outcome: str | None
     recorded_at: str  # the first revision, where the record was made
@@ -71,7 +72,7 @@ class Provenance:
 _ORIGIN = ("added",)
 
 
-def provenance(conn: Connection, record_id: str) -> Provenance:
+def provenance(conn: Connection, record_id: RecordId) -> Provenance:
     """The provenance of one record (NotFound if the vault has no such record)."""
     rec = store.get(conn, record_id, with_identity=False)
     revisions = tuple(store.history(conn, record_id))
@@ -104,7 +105,7 @@ def provenance(conn: Connection, record_id: str) -> Provenance:
         origin.imported_at, arrivals[-1].imported_at, arrivals, history, revisions, conflicts)
 
 
-def _origin_history(conn: Connection, record_id: str) -> tuple[OriginRevision, ...]:
+def _origin_history(conn: Connection, record_id: RecordId) -> tuple[OriginRevision, ...]:
     """The researcher's revisions, merged over every bundle that carried the record."""
     seen: dict[tuple[int, str], OriginRevision] = {}
     for (raw,) in conn.execute("SELECT history FROM provenance WHERE record_id = ? "

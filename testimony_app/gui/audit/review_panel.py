@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from testimony_app.core.common.ids import RecordId
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import plain_label
 from testimony_app.gui.widgets.bidi import set_document_auto_direction
@@ -159,9 +160,9 @@ class ReviewPanel(QWidget):
             approved=fmt.number(approved), total=fmt.number(len(with_text)),
             rest=fmt.number(len(with_text) - approved)))
 
-    def current_id(self) -> str | None:
+    def current_id(self) -> RecordId | None:
         item = self.list.currentItem()
-        return None if item is None else str(item.data(ID_ROLE))
+        return None if item is None else RecordId(str(item.data(ID_ROLE)))
 
     def current_row(self) -> dict[str, Any] | None:
         current = self.current_id()
