@@ -39,6 +39,8 @@ def _misuses(session: Session, conn: Connection, ref: str, record_id: RecordId,
     session.sync.timestamps_of([record_id])  # type: ignore[list-item]
     session.sync.provenance(bundle_id)  # type: ignore[arg-type]
     session.audit.preview(bundle_id)  # type: ignore[arg-type]
+    # A recording is appended to by its attachment's id, never its record's.
+    session.append_recording(record_id, b"")  # type: ignore[arg-type]
     # What the facade returns is typed: ids as ids, values as their classes (an
     # `Any` would accept the wrong id and the misspelt field alike).
     wrong: BundleId = session.resolve(ref)  # type: ignore[assignment]

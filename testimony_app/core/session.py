@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from testimony_app.core.common import outfile
 from testimony_app.core.common.errors import InputError, VaultError, WrongSecret
-from testimony_app.core.common.ids import PersonId, RecordId
+from testimony_app.core.common.ids import AttachmentId, PersonId, RecordId
 from testimony_app.core.identity import finalising
 from testimony_app.core.identity import people as persons  # `people` is a method below
 from testimony_app.core.records import attachment, drafts, interchange, listing, record_names, store
@@ -74,7 +74,7 @@ def _seal_changed(conn: Connection, record_ids: list[RecordId], author: str) -> 
     return seal.seal_changed(conn, record_ids, author)
 
 
-def _seal_recording(conn: Connection, att_id: str) -> bool:
+def _seal_recording(conn: Connection, att_id: AttachmentId) -> bool:
     """The recordings' sealer (records/attachment.py `finish`): identity/seal.py's."""
     # imported here for start-up time, as in _seal_changed
     from testimony_app.core.identity import seal
@@ -565,17 +565,17 @@ class Session:
     # -- recordings (audio straight into the vault) ------------------------------
 
     def begin_recording(self, ref: str, filename: str, rate: int, channels: int = 1,
-                        bits: int = 16) -> str:
+                        bits: int = 16) -> AttachmentId:
         return attachment.begin(self.conn, self.resolve(ref), filename, self.author,
                                 rate=rate, channels=channels, bits=bits)
 
-    def append_recording(self, att_id: str, data: bytes) -> int:
+    def append_recording(self, att_id: AttachmentId, data: bytes) -> int:
         return attachment.append(self.conn, att_id, data)
 
-    def add_marker(self, att_id: str, at_ms: int, label: str) -> None:
+    def add_marker(self, att_id: AttachmentId, at_ms: int, label: str) -> None:
         attachment.add_marker(self.conn, att_id, at_ms, label)
 
-    def finish_recording(self, att_id: str) -> attachment.Attachment:
+    def finish_recording(self, att_id: AttachmentId) -> attachment.Attachment:
         return attachment.finish(self.conn, att_id, self.author, sealer=_seal_recording)
 
     def attachments(self, ref: str) -> list[attachment.Attachment]:

@@ -46,7 +46,7 @@ from typing import Any
 from pyrage import x25519
 
 from testimony_app.core.common.errors import IntegrityError
-from testimony_app.core.common.ids import PersonId, RecordId
+from testimony_app.core.common.ids import AttachmentId, PersonId, RecordId
 from testimony_app.core.identity import duplicates
 from testimony_app.core.records import attachment, interchange, narrative_tags, store, tables
 
@@ -513,7 +513,7 @@ def seal_changed(conn: Connection, record_ids: list[RecordId], author: str) -> b
     return sealed
 
 
-def seal_recording(conn: Connection, att_id: str) -> bool:
+def seal_recording(conn: Connection, att_id: AttachmentId) -> bool:
     """Inside the caller's transaction: a recording finished after its record was
     sealed here (it was still running at finalise) is sealed at once."""
     current = org.organisation(conn)

@@ -25,7 +25,7 @@ from pyrage import x25519
 
 from testimony_app.core.common import safejson
 from testimony_app.core.common.errors import InputError
-from testimony_app.core.common.ids import PersonId, RecordId
+from testimony_app.core.common.ids import AttachmentId, PersonId, RecordId
 from testimony_app.core.records import interchange, narrative_tags, textnorm
 from testimony_app.core.vault import org
 from testimony_app.core.vault.connection import Connection
@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 Sealer = Callable[[Any, list[RecordId], str], bool]
 # What seals a recording finished after its record was sealed (identity/seal.py
 # `seal_recording`): (conn, attachment id) -> whether it was sealed.
-RecordingSealer = Callable[[Any, str], bool]
+RecordingSealer = Callable[[Any, AttachmentId], bool]
 
 SEAL_FORMAT = "age"
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")

@@ -18,7 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from testimony_app.core.common.errors import Cancelled, InputError, ValidationFailed
-from testimony_app.core.common.ids import BundleId, RecordId
+from testimony_app.core.common.ids import AttachmentId, BundleId, RecordId
 from testimony_app.core.records import attachment, interchange, store
 from testimony_app.core.sync import timestamp
 from testimony_app.core.sync.bundle_format import (
@@ -465,7 +465,7 @@ class _Importer:
         else:
             self.result.attachments_unchanged.append(att_id)
 
-    def _open_sealed(self, att_id: str, info: dict[str, Any]) -> None:
+    def _open_sealed(self, att_id: AttachmentId, info: dict[str, Any]) -> None:
         """Decrypt the staged ciphertext, streaming, into plaintext chunks; refuse the
         bundle unless it opens and matches the original's size and SHA-256."""
         reader = attachment.ChunkReader(self.conn, att_id, staged=True)
