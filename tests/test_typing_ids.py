@@ -52,6 +52,7 @@ def _misuses(session: Session, conn: Connection, ref: str, record_id: RecordId,
     session.organisation().no_such_field  # type: ignore[union-attr]  # noqa: B018
     session.untagged_names(ref)[0].no_such_field  # type: ignore[attr-defined]  # noqa: B018
     session.known_persons()[0].no_such_field  # type: ignore[attr-defined]  # noqa: B018
+    session.audit.candidates()[0]["no_such_field"]  # type: ignore[typeddict-item]  # noqa: B018
     del wrong, persons
 
 

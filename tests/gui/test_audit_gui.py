@@ -66,7 +66,7 @@ def open_dialog(qtbot: QtBot, worker: VaultWorker, auditor: str = "Auditor A") -
 
 
 def select(qtbot: QtBot, dialog: AuditExportDialog, testimony_id: str) -> None:
-    ids = [r["id"] for r in dialog.review.rows]
+    ids: list[str] = [r["id"] for r in dialog.review.rows]
     dialog.review.list.setCurrentRow(ids.index(testimony_id))
     qtbot.waitUntil(lambda: dialog.review.previewed == testimony_id, timeout=20_000)
 

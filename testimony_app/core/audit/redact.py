@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from testimony_app.core.audit import disclosure, report, uwazi
 from testimony_app.core.common import outfile
@@ -46,6 +46,17 @@ from testimony_app.i18n import N_  # narrative log keys are shown translated to 
 EXPORT_FORMAT = disclosure.EXPORT_FORMAT
 SHARED_SCOPES = set(disclosure.SHARED_SCOPES)
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+class ReviewItem(TypedDict):
+    """A finalised testimony in the redaction review (`candidates`)."""
+
+    id: RecordId
+    title: str
+    date: str  # the interview's sort date, ISO
+    scope: str  # the consent's scope
+    has_narrative: bool
+    approved: bool  # its preview for this auditor approved as it reads now
 
 
 @dataclass(frozen=True)
@@ -190,7 +201,7 @@ def withdraw(conn: Connection, testimony_id: RecordId, author: str) -> bool:
     return bool(cursor.rowcount)
 
 
-def candidates(conn: Connection, auditor: str = "auditor") -> list[dict[str, Any]]:
+def candidates(conn: Connection, auditor: str = "auditor") -> list[ReviewItem]:
     """Finalised testimonies whose consent lets them leave, for the review screen:
     id, title, interview date, scope, whether there is a narrative, and whether its
     preview for this auditor is approved as it is now."""
@@ -200,14 +211,14 @@ def candidates(conn: Connection, auditor: str = "auditor") -> list[dict[str, Any
     memo = None
     reviewed = {r[0]: r[1] for r in conn.execute(
         "SELECT record_id, sha256 FROM narrative_reviews WHERE field = 'narrative'")}
-    out = []
+    out: list[ReviewItem] = []
     for record_id, title, sort_date, record in tables.finalised_testimonies(conn):
         if record.get("consent", {}).get("scope") not in SHARED_SCOPES:
             continue
         narrative = seal.opened(conn, record).get("narrative") or {}
         texts = {lang: pair[0] for lang, pair in
                  _narrative(conn, record, names, key, kept, memo).items()}
-        out.append({"id": record_id, "title": title or "", "date": sort_date or "",
+        out.append({"id": RecordId(record_id), "title": title or "", "date": sort_date or "",
                     "scope": record["consent"]["scope"], "has_narrative": bool(narrative),
                     "approved": bool(narrative) and reviewed.get(record_id) == _digest(texts)})
     return out

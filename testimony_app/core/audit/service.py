@@ -17,7 +17,7 @@ class AuditService:
     def __init__(self, vault: OpenVault) -> None:
         self._vault = vault
 
-    def candidates(self, auditor: str = "auditor") -> list[dict[str, Any]]:
+    def candidates(self, auditor: str = "auditor") -> list[redact.ReviewItem]:
         """Finalised narratives and where each stands in the redaction review."""
         return redact.candidates(self._vault.conn, auditor)
 
