@@ -460,7 +460,7 @@ class Session:
         """What is missing, and what finalising will seal in this vault (counts)."""
         return finalising.preview(self.conn, self.resolve(ref))
 
-    def amend(self, document: dict[str, Any], reason: str) -> str:
+    def amend(self, document: dict[str, Any], reason: str) -> RecordId:
         """Save a change to a finalised testimony as a revision recording `reason`."""
         return finalising.amend(self.conn, document, reason, self.author)
 

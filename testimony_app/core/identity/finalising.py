@@ -77,7 +77,7 @@ def preview(conn: Connection, testimony_id: RecordId) -> Preview:
         finalised=rec.data.get("status") == "finalised")
 
 
-def amend(conn: Connection, document: dict[str, Any], reason: str, author: str) -> str:
+def amend(conn: Connection, document: dict[str, Any], reason: str, author: str) -> RecordId:
     """Save a changed finalised testimony as a new revision that records `reason`;
     returns the testimony's id. The document is the editor's (testimony, witness,
     incidents); it stays finalised and is sealed again as finalising would."""

@@ -26,7 +26,7 @@ MAX_PRECISION_M = 10_000_000
 
 @dataclass(frozen=True)
 class PlaceRow:
-    id: str
+    id: RecordId
     name: str
     level: str
     within: str  # the enclosing places, nearest first ("East Aleppo — Aleppo")
@@ -92,7 +92,8 @@ def incident_places(conn: Connection, language: str = "en") -> list[PlaceRow]:
             seen.add(parent)
             chain.append(_name(places[parent], language))
             parent = places[parent].get("parent")
-        rows.append(PlaceRow(pid, _name(place, language) or pid[:8], str(place.get("level", "")),
+        rows.append(PlaceRow(RecordId(pid), _name(place, language) or pid[:8],
+                             str(place.get("level", "")),
                              " — ".join(chain[:3]), place.get("coordinates"), incidents,
                              figures))
     rows.sort(key=lambda r: (r.name.casefold(), r.id))
