@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from testimony_app.core.common.ids import RecordId
 from testimony_app.core.identity import enrolling
 from testimony_app.core.session import Session
 from testimony_app.core.sync import bundle
@@ -145,13 +146,13 @@ def document(**arrays: list[dict[str, Any]]) -> dict[str, Any]:
 class Accounts:
     """Ids of the crafted incidents, by what they are."""
 
-    english_arrest: str  # researcher one, English account, al-Kalasa, 14 Dec 2016
-    arabic_arrest: str  # researcher two, Arabic account, Aleppo, mid-December
-    other_type: str  # researcher two, same place and time, looting
-    other_month: str  # researcher two, arrest in Aleppo in October
-    other_city: str  # researcher two, arrest in Idlib, same days
-    midan_one: str  # researcher one, arrest in al-Midan, Aleppo
-    midan_two: str  # researcher two, arrest in al-Midan, Damascus (same name, other city)
+    english_arrest: RecordId  # researcher one, English account, al-Kalasa, 14 Dec 2016
+    arabic_arrest: RecordId  # researcher two, Arabic account, Aleppo, mid-December
+    other_type: RecordId  # researcher two, same place and time, looting
+    other_month: RecordId  # researcher two, arrest in Aleppo in October
+    other_city: RecordId  # researcher two, arrest in Idlib, same days
+    midan_one: RecordId  # researcher one, arrest in al-Midan, Aleppo
+    midan_two: RecordId  # researcher two, arrest in al-Midan, Damascus (same name, other city)
 
 
 def english_account() -> tuple[dict[str, Any], dict[str, str]]:
@@ -217,5 +218,6 @@ def load_two_accounts(trio: Trio, finalise: bool = True) -> tuple[Accounts, dict
     trio.send(trio.one, "one-1")
     trio.send(trio.two, "two-1")
     ids = {**ids_one, **ids_two}
-    accounts = Accounts(**{k: v for k, v in ids.items() if k in Accounts.__annotations__})
+    accounts = Accounts(**{k: RecordId(v) for k, v in ids.items()
+                           if k in Accounts.__annotations__})
     return accounts, ids

@@ -24,8 +24,10 @@ from testimony_app import i18n
 from testimony_app.cli.common import Command, Handler, open_session, subcommands
 from testimony_app.cli.output import digits, isolate, num, out, out_json, table
 from testimony_app.core.common.errors import InputError
+from testimony_app.core.common.ids import RecordId
 from testimony_app.core.records import vocab
 from testimony_app.core.workspace import corroboration, stats
+from testimony_app.core.workspace.independence import Judgement
 from testimony_app.i18n import Nn_, _, counted, ngettext
 from testimony_app.i18n import language as ui_language
 
@@ -195,7 +197,7 @@ def cmd_corroborate_show(args: argparse.Namespace) -> int:
 def cmd_verification(args: argparse.Namespace) -> int:
     with open_session(args) as session:
         cluster = session.corroboration_of(args.id)
-        changed: list[str] = []
+        changed: list[RecordId] = []
         if args.status:
             status = cluster.suggested if args.status == "suggested" else args.status
             changed = session.set_verification(args.id, status, not args.only)
@@ -218,7 +220,7 @@ def cmd_independence(args: argparse.Namespace) -> int:
         if args.id:
             reason = None if args.reason == "independent" else args.reason
             judgement = session.mark_source(args.id, reason, args.repeats, args.note or "")
-            judgements = {judgement.source_id: judgement}
+            judgements: dict[str, Judgement] = {judgement.source_id: judgement}
         else:
             judgements = session.source_judgements()
     if args.json:

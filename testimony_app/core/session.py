@@ -12,11 +12,13 @@ import logging
 import os
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from testimony_app.core.common import outfile
 from testimony_app.core.common.errors import InputError, VaultError, WrongSecret
+from testimony_app.core.common.ids import AttachmentId, PersonId, RecordId
 from testimony_app.core.identity import finalising
 from testimony_app.core.identity import people as persons  # `people` is a method below
 from testimony_app.core.records import (
@@ -28,7 +30,7 @@ from testimony_app.core.records import (
     store,
     versions,
 )
-from testimony_app.core.vault import activity, anchor, db, keyfile, lock, meta, rekey
+from testimony_app.core.vault import activity, anchor, db, keyfile, lock, meta, migrations, rekey
 from testimony_app.core.vault.connection import Connection
 from testimony_app.core.workspace import provenance
 from testimony_app.i18n import _
@@ -39,8 +41,14 @@ if TYPE_CHECKING:
     # so do stats and discrepancy.
     from testimony_app.core import backup as backups
     from testimony_app.core.audit.service import AuditService
-    from testimony_app.core.records import places
+
+    # `duplicates` is a method below, which would hide the module in annotations
+    from testimony_app.core.identity import duplicates as person_duplicates
+    from testimony_app.core.identity import untagged
+    from testimony_app.core.records import narrative_tags, places
+    from testimony_app.core.sync import syncfolder
     from testimony_app.core.sync.service import SyncService
+    from testimony_app.core.vault import org
     from testimony_app.core.vault.org_service import OrgService
     from testimony_app.core.workspace import corroboration, discrepancy, independence, stats
 
@@ -58,7 +66,7 @@ LOCK_FILE = lock.LOCK_FILE
 _take_lock = lock.take
 
 
-def _upgrades() -> dict[int, Callable[[Any], None]]:
+def _upgrades() -> dict[int, migrations.Upgrade]:
     """The migrations' data upgrades (identity/upgrades.py), for db.connect."""
     # imported here for start-up time: the upgrades pull in seal (bench/README.md)
     from testimony_app.core.identity.upgrades import UPGRADES
@@ -66,7 +74,7 @@ def _upgrades() -> dict[int, Callable[[Any], None]]:
     return UPGRADES
 
 
-def _seal_changed(conn: Connection, record_ids: list[str], author: str) -> bool:
+def _seal_changed(conn: Connection, record_ids: list[RecordId], author: str) -> bool:
     """The store's sealer (records/store.py `add_document`): identity/seal.py's."""
     # imported here for start-up time: seal pulls in duplicates and namematch (bench/README.md)
     from testimony_app.core.identity import seal
@@ -74,7 +82,7 @@ def _seal_changed(conn: Connection, record_ids: list[str], author: str) -> bool:
     return seal.seal_changed(conn, record_ids, author)
 
 
-def _seal_recording(conn: Connection, att_id: str) -> bool:
+def _seal_recording(conn: Connection, att_id: AttachmentId) -> bool:
     """The recordings' sealer (records/attachment.py `finish`): identity/seal.py's."""
     # imported here for start-up time, as in _seal_changed
     from testimony_app.core.identity import seal
@@ -310,7 +318,7 @@ class Session:
 
     # -- records --------------------------------------------------------------
 
-    def add_document(self, document: Any, progress: store.Progress | None = None
+    def add_document(self, document: dict[str, Any], progress: store.Progress | None = None
                      ) -> store.AddResult:
         return store.add_document(self.conn, document, self.author, progress,
                                   sealer=_seal_changed)
@@ -318,8 +326,14 @@ class Session:
     def add_json(self, raw: bytes, progress: store.Progress | None = None) -> store.AddResult:
         return self.add_document(interchange.parse(raw), progress)
 
-    def resolve(self, ref: str) -> str:
+    def resolve(self, ref: str) -> RecordId:
+        """A full id, an 8+ character id prefix or a pseudonym code -> the record's id."""
         return store.resolve(self.conn, ref)
+
+    def _person(self, ref: str) -> PersonId:
+        """`resolve` for a person: the functions handed it refuse a record of another
+        kind (`not_a_person`), so the id is a person's where it is used."""
+        return PersonId(self.resolve(ref))
 
     def show(self, ref: str) -> dict[str, Any]:
         return store.document(self.conn, self.resolve(ref))
@@ -375,32 +389,32 @@ class Session:
         seal.seal_testimony(self.conn, testimony_id, self.author)  # idempotent: already done
         return self._sealed_persons(testimony_id) - before
 
-    def untagged_names(self, ref: str) -> list[Any]:
+    def untagged_names(self, ref: str) -> list[untagged.Candidate]:
         """What may be a name in the testimony's free text that no tag covers
         (core/identity/untagged.py): untagged.Candidate, dismissed ones marked."""
         from testimony_app.core.identity import untagged
 
         return untagged.candidates(self.conn, self.resolve(ref))
 
-    def dismiss_untagged(self, ref: str, chosen: list[Any]) -> int:
+    def dismiss_untagged(self, ref: str, chosen: list[untagged.Candidate]) -> int:
         """Record that these candidates are no names; how many were new."""
         from testimony_app.core.identity import untagged
 
         return untagged.dismiss(self.conn, self.resolve(ref), chosen, self.author)
 
-    def tag_untagged(self, ref: str, candidate: Any, person: str) -> None:
+    def tag_untagged(self, ref: str, candidate: untagged.Candidate, person: str) -> None:
         """Tag a candidate to a person (id or pseudonym code)."""
         from testimony_app.core.identity import untagged
 
-        untagged.tag(self.conn, self.resolve(ref), candidate, self.resolve(person), self.author)
+        untagged.tag(self.conn, self.resolve(ref), candidate, self._person(person), self.author)
 
-    def testimony_persons(self, ref: str) -> list[str]:
+    def testimony_persons(self, ref: str) -> list[PersonId]:
         """The witness, the individual victims and the tagged persons of a testimony."""
         from testimony_app.core.identity import seal
 
         return seal.persons_of(self.conn, self.resolve(ref))
 
-    def _sealed_persons(self, testimony_id: str) -> int:
+    def _sealed_persons(self, testimony_id: RecordId) -> int:
         from testimony_app.core.identity import seal
 
         ids = seal.persons_of(self.conn, testimony_id)
@@ -412,7 +426,7 @@ class Session:
 
         return seal.people(self.conn)
 
-    def known_persons(self) -> list[Any]:
+    def known_persons(self) -> list[narrative_tags.KnownPerson]:
         """Persons whose names this vault can read (narrative tag suggestions)."""
         from testimony_app.core.records import narrative_tags
 
@@ -425,7 +439,7 @@ class Session:
         """People by readable name, pseudonym code or attribute (all when empty)."""
         return persons.find(self.conn, query, language, limit)
 
-    def person_summaries(self, ids: list[str] | None = None, language: str = "en"
+    def person_summaries(self, ids: list[PersonId] | None = None, language: str = "en"
                          ) -> list[persons.PersonSummary]:
         return persons.summaries(self.conn, ids, language)
 
@@ -436,12 +450,12 @@ class Session:
 
     def person_view(self, ref: str, language: str = "en") -> persons.PersonView:
         """A person with every testimony and incident that names them."""
-        return persons.view(self.conn, self.resolve(ref), language)
+        return persons.view(self.conn, self._person(ref), language)
 
     def incident_testimonies(self, ref: str) -> list[persons.Mention]:
         return persons.testimonies_of_incident(self.conn, self.resolve(ref))
 
-    def organisation(self) -> Any:
+    def organisation(self) -> org.Organisation | None:
         """The organisation this vault belongs to (an org.Organisation), or None."""
         from testimony_app.core.vault import org
 
@@ -453,14 +467,14 @@ class Session:
         """What is missing, and what finalising will seal in this vault (counts)."""
         return finalising.preview(self.conn, self.resolve(ref))
 
-    def amend(self, document: dict[str, Any], reason: str) -> str:
+    def amend(self, document: dict[str, Any], reason: str) -> RecordId:
         """Save a change to a finalised testimony as a revision recording `reason`."""
         return finalising.amend(self.conn, document, reason, self.author)
 
     # -- duplicate persons: suggestions, merge, undo --------------------
 
     def duplicates(self, names: bool = True, language: str = "en",
-                   min_score: int | None = None) -> Any:
+                   min_score: int | None = None) -> person_duplicates.Review:
         """Suggested pairs, merges and "not the same" decisions (a duplicates.Review)."""
         from testimony_app.core.identity import duplicates
 
@@ -468,24 +482,24 @@ class Session:
                                  min_score=duplicates.MIN_SCORE if min_score is None
                                  else min_score)
 
-    def merge_persons(self, kept: str, merged: str) -> Any:
+    def merge_persons(self, kept: str, merged: str) -> person_duplicates.Decision:
         """Record that `merged` is the same person as `kept` (ids or codes); reversible."""
         from testimony_app.core.identity import duplicates
 
-        return duplicates.merge(self.conn, self.resolve(kept), self.resolve(merged),
+        return duplicates.merge(self.conn, self._person(kept), self._person(merged),
                                 self.author)
 
-    def unmerge_person(self, merged: str) -> Any:
+    def unmerge_person(self, merged: str) -> person_duplicates.Decision:
         from testimony_app.core.identity import duplicates
 
-        return duplicates.unmerge(self.conn, self.resolve(merged), self.author)
+        return duplicates.unmerge(self.conn, self._person(merged), self.author)
 
-    def mark_not_duplicates(self, a: str, b: str, undo: bool = False) -> Any:
+    def mark_not_duplicates(self, a: str, b: str, undo: bool = False) -> person_duplicates.Decision:
         """Record (or with `undo`, withdraw) that two persons are not the same person."""
         from testimony_app.core.identity import duplicates
 
         act = duplicates.unmark_distinct if undo else duplicates.mark_distinct
-        return act(self.conn, self.resolve(a), self.resolve(b), self.author)
+        return act(self.conn, self._person(a), self._person(b), self.author)
 
     def page(self, kind: str, filter_: listing.Filter, sort: str = "date",
              descending: bool = False, offset: int = 0, limit: int = 200,
@@ -497,7 +511,7 @@ class Session:
 
     # -- drafts and settings -----------------------------------------------------
 
-    def save_draft(self, draft_id: str, record_id: str | None, kind: str,
+    def save_draft(self, draft_id: str, record_id: RecordId | None, kind: str,
                    data: dict[str, Any]) -> str:
         return drafts.save(self.conn, draft_id, record_id, kind, data)
 
@@ -556,17 +570,17 @@ class Session:
     # -- recordings (audio straight into the vault) ------------------------------
 
     def begin_recording(self, ref: str, filename: str, rate: int, channels: int = 1,
-                        bits: int = 16) -> str:
+                        bits: int = 16) -> AttachmentId:
         return attachment.begin(self.conn, self.resolve(ref), filename, self.author,
                                 rate=rate, channels=channels, bits=bits)
 
-    def append_recording(self, att_id: str, data: bytes) -> int:
+    def append_recording(self, att_id: AttachmentId, data: bytes) -> int:
         return attachment.append(self.conn, att_id, data)
 
-    def add_marker(self, att_id: str, at_ms: int, label: str) -> None:
+    def add_marker(self, att_id: AttachmentId, at_ms: int, label: str) -> None:
         attachment.add_marker(self.conn, att_id, at_ms, label)
 
-    def finish_recording(self, att_id: str) -> attachment.Attachment:
+    def finish_recording(self, att_id: AttachmentId) -> attachment.Attachment:
         return attachment.finish(self.conn, att_id, self.author, sealer=_seal_recording)
 
     def attachments(self, ref: str) -> list[attachment.Attachment]:
@@ -615,7 +629,7 @@ class Session:
 
         return syncfolder.set_folder(self, path)
 
-    def sync_pass(self, export: bool = True) -> Any:
+    def sync_pass(self, export: bool = True) -> syncfolder.PassResult:
         """One pass over the sync folder (core/sync/syncfolder.py): receipts and the next
         bundle on a researcher's vault, imports and receipts on the coordinator's."""
         from testimony_app.core.sync import syncfolder
@@ -658,7 +672,8 @@ class Session:
 
         return corroboration.undo(self.conn, self.resolve(a), self.resolve(b), self.author)
 
-    def set_verification(self, ref: str, status: str, whole_cluster: bool = True) -> list[str]:
+    def set_verification(self, ref: str, status: str, whole_cluster: bool = True
+                         ) -> list[RecordId]:
         """Accept or change the verification status of an incident (and, by default, of
         every incident confirmed as the same event); returns the ids changed."""
         from testimony_app.core.workspace import corroboration
@@ -786,7 +801,7 @@ class Session:
         return backups.make(self.folder, bytes(self._key), target, keep=keep,
                             progress=progress, cancelled=cancelled, author=self.author)
 
-    def backup_status(self, now: Any = None) -> backups.Status:
+    def backup_status(self, now: datetime | None = None) -> backups.Status:
         """When the last backup was made and whether the reminder is due."""
         from testimony_app.core import backup as backups
 
@@ -796,7 +811,7 @@ class Session:
     def restore(backup_dir: Path, target: Path, secret: str, *, recovery: bool = False,
                 replace: bool = False, progress: backups.Progress | None = None,
                 cancelled: backups.IsCancelled | None = None,
-                before_writing: Any = None) -> backups.RestoreResult:
+                before_writing: Callable[[], None] | None = None) -> backups.RestoreResult:
         """Check a backup (with its passphrase or recovery code) and make it the vault
         at `target`; a vault there is moved aside with `replace`, never deleted.
         `before_writing()` runs once the backup passed its checks (the window closes

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from testimony_app import i18n
 from testimony_app.core import backup
+from testimony_app.core.common.ids import BundleId, RecordId
 from testimony_app.core.sync.bundle_format import ImportResult
 from testimony_app.gui.audit.export_dialog import AuditExportDialog
 from testimony_app.gui.audit.review_panel import ReviewPanel
@@ -75,8 +76,8 @@ def test_review_summary_counts_narratives(qtbot: QtBot, worker: VaultWorker,
     qtbot.addWidget(panel)
     said = []
     for n in COUNTS:
-        panel.rows = [{"id": str(i), "title": "", "date": "", "has_narrative": True,
-                       "approved": i == 0} for i in range(n)]
+        panel.rows = [{"id": RecordId(str(i)), "title": "", "date": "", "scope": "",
+                       "has_narrative": True, "approved": i == 0} for i in range(n)]
         panel._update_summary()
         said.append(panel.summary.text())
     _six(said)
@@ -89,8 +90,9 @@ def test_review_summary_counts_narratives(qtbot: QtBot, worker: VaultWorker,
 
 def test_an_import_counts_each_kind_of_record(arabic: None) -> None:
     said = [import_dialog._record_counts(ImportResult(
-        bundle_id="b", signer="s", signer_name="n", device_id="d", sequence=1,
-        added=["x"] * n, updated=["y"] * n, unchanged=[], conflicting=["z"])) for n in COUNTS]
+        bundle_id=BundleId("b"), signer="s", signer_name="n", device_id="d", sequence=1,
+        added=[RecordId("x")] * n, updated=[RecordId("y")] * n, unchanged=[],
+        conflicting=[RecordId("z")])) for n in COUNTS]
     _six(said)
     assert said[2].startswith("سجلان جديدان، سجلان محدَّثان، لا سجلات دون تغيير")
     assert said[4].startswith("١١ سجلًا جديدًا، ١١ سجلًا محدَّثًا")

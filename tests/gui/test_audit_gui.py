@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
 from testimony_app.core.audit import redact, verify
+from testimony_app.core.common.ids import RecordId
 from testimony_app.core.identity import seal
 from testimony_app.core.session import Session
 from testimony_app.core.sync import bundle
@@ -65,7 +66,7 @@ def open_dialog(qtbot: QtBot, worker: VaultWorker, auditor: str = "Auditor A") -
 
 
 def select(qtbot: QtBot, dialog: AuditExportDialog, testimony_id: str) -> None:
-    ids = [r["id"] for r in dialog.review.rows]
+    ids: list[str] = [r["id"] for r in dialog.review.rows]
     dialog.review.list.setCurrentRow(ids.index(testimony_id))
     qtbot.waitUntil(lambda: dialog.review.previewed == testimony_id, timeout=20_000)
 
@@ -79,7 +80,8 @@ def test_approve_one_withhold_another_and_export(
 
     select(qtbot, dialog, approved)
     shown = dialog.review.preview_text("en")
-    assert shown and shown == redact.preview(pair.coordinator.conn, approved, "Auditor A")["en"]
+    assert shown and shown == redact.preview(pair.coordinator.conn, RecordId(approved),
+                                             "Auditor A")["en"]
     assert dialog.review.approve_button.isEnabled()
     dialog.review.approve_button.click()
     qtbot.waitUntil(lambda: any(r["id"] == approved and r["approved"]
@@ -122,7 +124,7 @@ def test_withholding_an_approved_narrative_takes_the_approval_back(
         qtbot: QtBot, coordinator: VaultWorker,
                                                                     pair: Pair) -> None:  # noqa: F811
     approved = full_id(pair.coordinator, APPROVED)
-    redact.approve(pair.coordinator.conn, approved, "test", "Auditor A")
+    redact.approve(pair.coordinator.conn, RecordId(approved), "test", "Auditor A")
     dialog = open_dialog(qtbot, coordinator)
     select(qtbot, dialog, approved)
     assert "approved" in dialog.review.state.text()
@@ -152,7 +154,7 @@ def test_a_researchers_vault_is_told_inline(qtbot: QtBot, pair: Pair) -> None:  
 @pytest.fixture
 def export(coordinator: VaultWorker, pair: Pair) -> tuple[Path, str]:  # noqa: F811
     approved = full_id(pair.coordinator, APPROVED)
-    redact.approve(pair.coordinator.conn, approved, "test", "Auditor A")
+    redact.approve(pair.coordinator.conn, RecordId(approved), "test", "Auditor A")
     target = pair.folder / "export-good"
     manifest = redact.export(pair.coordinator, target, redact.Options(auditor="Auditor A"))
     return target, manifest["organisation"]["fingerprint"]

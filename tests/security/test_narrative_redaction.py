@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from testimony_app.core.audit import redact
+from testimony_app.core.common.ids import RecordId
 from tests.sync_fixtures import Pair
 
 WITNESS = {"en": "Qorvandel Zibrakhan", "ar": "قُرْوَنْدَل زِبْرَخان"}
@@ -112,7 +113,7 @@ def _vault(pair: Pair) -> tuple[str, dict[str, str]]:
 def test_no_private_thing_leaves_in_an_approved_narrative(pair: Pair, tmp_path: Path) -> None:
     coordinator = pair.coordinator
     testimony, ids = _vault(pair)
-    preview = redact.preview(coordinator.conn, testimony, "Auditor A")
+    preview = redact.preview(coordinator.conn, RecordId(testimony), "Auditor A")
     key = redact.auditor_key(coordinator.conn, "Auditor A")
     one, two = (f"[{redact.pseudonym(key, ids[k])}]" for k in ("one", "two"))
     # the whole name and the family name (a nisba plural) go to their person, "Ahmad"
@@ -124,7 +125,7 @@ def test_no_private_thing_leaves_in_an_approved_narrative(pair: Pair, tmp_path: 
     assert "[id number]" in preview["en"] and "[source]" in preview["en"]
     assert "Bustan al-Qasr" in preview["en"]  # the sites, coarsened to their neighbourhood
     assert "2016-12-15" in preview["en"] and "61 people" in preview["en"]
-    redact.approve(coordinator.conn, testimony, coordinator.author, "Auditor A")
+    redact.approve(coordinator.conn, RecordId(testimony), coordinator.author, "Auditor A")
     folder, archive = tmp_path / "export", tmp_path / "export.zip"
     redact.export(coordinator, folder, redact.Options(auditor="Auditor A", uwazi=True))
     redact.export(coordinator, archive, redact.Options(auditor="Auditor A", uwazi=True,
@@ -167,7 +168,7 @@ def test_an_export_at_a_coarser_place_level_coarsens_the_approved_narrative(
         pair: Pair, tmp_path: Path) -> None:
     coordinator = pair.coordinator
     testimony, _ids = _vault(pair)
-    redact.approve(coordinator.conn, testimony, coordinator.author, "Auditor A")
+    redact.approve(coordinator.conn, RecordId(testimony), coordinator.author, "Auditor A")
     folder = tmp_path / "coarse"
     redact.export(coordinator, folder, redact.Options(auditor="Auditor A",
                                                       coarsen_places="city"))

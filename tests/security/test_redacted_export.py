@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from testimony_app.core.audit import redact, verify
+from testimony_app.core.common.ids import RecordId
 from testimony_app.core.sync import bundle
 from tests.conftest import SEEDS, Cli
 from tests.sync_fixtures import Pair
@@ -61,10 +62,10 @@ def exported(pair: Pair, tmp_path: Path) -> tuple[Pair, Path, Path, str]:
     sent = tmp_path / "bundle.age"
     bundle.export(researcher, sent)
     bundle.import_bundle(coordinator, sent)
-    preview = redact.preview(coordinator.conn, testimony, "Auditor A")
+    preview = redact.preview(coordinator.conn, RecordId(testimony), "Auditor A")
     assert "Zibrakhan" not in preview["en"] and "Qorvan" not in preview["en"]
     assert "زبرخان" not in preview["ar"]
-    redact.approve(coordinator.conn, testimony, coordinator.author, "Auditor A")
+    redact.approve(coordinator.conn, RecordId(testimony), coordinator.author, "Auditor A")
     a, b = tmp_path / "export-a", tmp_path / "export-b"
     redact.export(coordinator, a, redact.Options(auditor="Auditor A"))
     redact.export(coordinator, b, redact.Options(auditor="Auditor B", zip=True))

@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from testimony_app.core.common.ids import PersonId, RecordId
 from testimony_app.core.identity import seal
 from testimony_app.core.records import textnorm
 from testimony_app.core.session import Session
@@ -61,7 +62,7 @@ def test_finalise_seals_and_the_coordinator_unseals(pair: Pair, tmp_path: Path) 
     researcher, coordinator = pair.researcher, pair.coordinator
     document, testimony, (witness, victim, public) = case()
     researcher.add_document(document)
-    researcher.save_draft("d1", testimony, "testimony", {"document": document})
+    researcher.save_draft("d1", RecordId(testimony), "testimony", {"document": document})
     assert researcher.finalise(testimony) == 2
 
     # The researcher's vault, opened with the right key: pseudonyms and attributes only.
@@ -96,7 +97,7 @@ def test_finalise_seals_and_the_coordinator_unseals(pair: Pair, tmp_path: Path) 
     assert seen["sealed_identity"] == shown["sealed_identity"]
     assert coordinator.show(victim)["persons"][0]["identity"]["father_name"] == "Zibrakhan"
     # ... and makes the match keys itself, from the identity it opened.
-    assert seal.keys_by_person(coordinator.conn, [witness])[witness] == set(
+    assert seal.keys_by_person(coordinator.conn, [PersonId(RecordId(witness))])[witness] == set(
         seal.match_keys(org.matching_key(coordinator.conn), seen["identity"]))
     # the same bundle again, and the record shown back: nothing changes
     assert bundle.import_bundle(coordinator, target).already_imported

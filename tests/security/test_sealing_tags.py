@@ -14,6 +14,7 @@ import pytest
 
 from testimony_app.core.audit import redact
 from testimony_app.core.common.errors import InputError
+from testimony_app.core.common.ids import RecordId
 from testimony_app.core.identity import enrolling
 from testimony_app.core.records import textnorm
 from testimony_app.core.session import Session
@@ -103,7 +104,7 @@ def test_finalise_seals_tagged_names_and_the_coordinator_reads_them(
     bundle.export(researcher, early)
     bundle.import_bundle(coordinator, early)
     researcher.add_document(document)
-    researcher.save_draft("d1", tid, "testimony", {"document": document})
+    researcher.save_draft("d1", RecordId(tid), "testimony", {"document": document})
     revisions = len(researcher.history(tid))
     # the hunt finds the names while the testimony is a draft (it can see them)
     folder, key = researcher.folder, researcher.data_key()
@@ -163,11 +164,11 @@ def test_finalise_seals_tagged_names_and_the_coordinator_reads_them(
     assert bundle.import_bundle(coordinator, late).already_imported
 
     # A redacted export: every tagged name (or token) becomes this auditor's pseudonym.
-    preview = redact.preview(coordinator.conn, tid, "Auditor A")
+    preview = redact.preview(coordinator.conn, RecordId(tid), "Auditor A")
     assert TAGGED not in preview["en"] and codes["tagged"] not in preview["en"]
     assert preview["en"].count(f"[{redact.pseudonym(redact.auditor_key(coordinator.conn, 'Auditor A'), ids['tagged'])}]") == 2  # noqa: E501
     assert "أسكاتروب" not in preview["ar"] and "[A-" in preview["ar"]
-    redact.approve(coordinator.conn, tid, coordinator.author, "Auditor A")
+    redact.approve(coordinator.conn, RecordId(tid), coordinator.author, "Auditor A")
     records, log = redact.build(coordinator.conn, redact.Options(auditor="Auditor A"))
     out = next(t for t in records["testimonies"] if t["id"] == tid)
     assert out["narrative"] == preview

@@ -15,6 +15,7 @@ import pytest
 
 from testimony_app.core.audit import redact, verify
 from testimony_app.core.common.errors import InputError
+from testimony_app.core.common.ids import BundleId
 from testimony_app.core.session import Session
 from testimony_app.core.sync import bundle, timestamp
 from testimony_app.core.vault import org
@@ -30,7 +31,7 @@ def _import(pair: Pair, tmp_path: Path, name: str = "b.age") -> bundle.ImportRes
     return bundle.import_bundle(pair.coordinator, exported.path)
 
 
-def _token(session: Session, bundle_id: str) -> timestamp.Token:
+def _token(session: Session, bundle_id: BundleId) -> timestamp.Token:
     return timestamp.of_bundles(session.conn, [bundle_id])[0]
 
 

@@ -31,6 +31,7 @@ from typing import Any
 
 from testimony_app.core.audit import report
 from testimony_app.core.common.errors import InputError
+from testimony_app.core.common.ids import RecordId
 from testimony_app.core.records import dates
 from testimony_app.i18n import N_  # the log's keys are shown translated to auditors
 
@@ -264,7 +265,7 @@ def _testimonies(holdings: Holdings, profile: Profile, log: Counter[str]
     return out_list, shared, cited
 
 
-def _place_ref(place_id: str, places: dict[str, dict[str, Any]], level: str | None,
+def _place_ref(place_id: RecordId, places: dict[str, dict[str, Any]], level: str | None,
                log: Counter[str]) -> str | None:
     if level is None:
         return place_id

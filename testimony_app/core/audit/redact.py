@@ -29,11 +29,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from testimony_app.core.audit import disclosure, report, uwazi
 from testimony_app.core.common import outfile
 from testimony_app.core.common.errors import InputError
+from testimony_app.core.common.ids import RecordId
 from testimony_app.core.identity import narrative_redaction, seal
 from testimony_app.core.records import dates, narrative_tags, tables
 from testimony_app.core.sync import timestamp
@@ -45,6 +46,17 @@ from testimony_app.i18n import N_  # narrative log keys are shown translated to 
 EXPORT_FORMAT = disclosure.EXPORT_FORMAT
 SHARED_SCOPES = set(disclosure.SHARED_SCOPES)
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+class ReviewItem(TypedDict):
+    """A finalised testimony in the redaction review (`candidates`)."""
+
+    id: RecordId
+    title: str
+    date: str  # the interview's sort date, ISO
+    scope: str  # the consent's scope
+    has_narrative: bool
+    approved: bool  # its preview for this auditor approved as it reads now
 
 
 @dataclass(frozen=True)
@@ -143,7 +155,7 @@ def _narrative(conn: Connection, record: dict[str, Any], names: narrative_redact
     return out
 
 
-def preview(conn: Connection, testimony_id: str, auditor: str = "auditor") -> dict[str, str]:
+def preview(conn: Connection, testimony_id: RecordId, auditor: str = "auditor") -> dict[str, str]:
     """The narrative of a testimony as it would leave, per language."""
     key = auditor_key(conn, auditor)
     names = _private_names(conn, key)
@@ -167,7 +179,8 @@ def _digest(texts: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(texts, sort_keys=True).encode()).hexdigest()
 
 
-def approve(conn: Connection, testimony_id: str, author: str, auditor: str = "auditor") -> None:
+def approve(conn: Connection, testimony_id: RecordId, author: str,
+            auditor: str = "auditor") -> None:
     """Approve the narrative's redaction preview as it is now (bound to its hash)."""
     texts = preview(conn, testimony_id, auditor)
     with transaction(conn):
@@ -177,7 +190,7 @@ def approve(conn: Connection, testimony_id: str, author: str, auditor: str = "au
         activity.record(conn, author, "redaction_approved", testimony_id)
 
 
-def withdraw(conn: Connection, testimony_id: str, author: str) -> bool:
+def withdraw(conn: Connection, testimony_id: RecordId, author: str) -> bool:
     """Take back an approval: the narrative is withheld again. True if there was one."""
     with transaction(conn):
         cursor = conn.execute("DELETE FROM narrative_reviews WHERE record_id = ? "
@@ -187,7 +200,7 @@ def withdraw(conn: Connection, testimony_id: str, author: str) -> bool:
     return bool(cursor.rowcount)
 
 
-def candidates(conn: Connection, auditor: str = "auditor") -> list[dict[str, Any]]:
+def candidates(conn: Connection, auditor: str = "auditor") -> list[ReviewItem]:
     """Finalised testimonies whose consent lets them leave, for the review screen:
     id, title, interview date, scope, whether there is a narrative, and whether its
     preview for this auditor is approved as it is now."""
@@ -197,14 +210,14 @@ def candidates(conn: Connection, auditor: str = "auditor") -> list[dict[str, Any
     memo = None
     reviewed = {r[0]: r[1] for r in conn.execute(
         "SELECT record_id, sha256 FROM narrative_reviews WHERE field = 'narrative'")}
-    out = []
+    out: list[ReviewItem] = []
     for record_id, title, sort_date, record in tables.finalised_testimonies(conn):
         if record.get("consent", {}).get("scope") not in SHARED_SCOPES:
             continue
         narrative = seal.opened(conn, record).get("narrative") or {}
         texts = {lang: pair[0] for lang, pair in
                  _narrative(conn, record, names, key, kept, memo).items()}
-        out.append({"id": record_id, "title": title or "", "date": sort_date or "",
+        out.append({"id": RecordId(record_id), "title": title or "", "date": sort_date or "",
                     "scope": record["consent"]["scope"], "has_narrative": bool(narrative),
                     "approved": bool(narrative) and reviewed.get(record_id) == _digest(texts)})
     return out

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from testimony_app.core.audit import redact, verify
+from testimony_app.core.common.ids import RecordId
 from testimony_app.core.vault.opened import OpenVault
 
 
@@ -16,19 +17,19 @@ class AuditService:
     def __init__(self, vault: OpenVault) -> None:
         self._vault = vault
 
-    def candidates(self, auditor: str = "auditor") -> list[dict[str, Any]]:
+    def candidates(self, auditor: str = "auditor") -> list[redact.ReviewItem]:
         """Finalised narratives and where each stands in the redaction review."""
         return redact.candidates(self._vault.conn, auditor)
 
-    def preview(self, testimony_id: str, auditor: str = "auditor") -> dict[str, str]:
+    def preview(self, testimony_id: RecordId, auditor: str = "auditor") -> dict[str, str]:
         """A narrative as the auditor would read it, names replaced by pseudonyms."""
         return redact.preview(self._vault.conn, testimony_id, auditor)
 
-    def approve(self, testimony_id: str, auditor: str = "auditor") -> None:
+    def approve(self, testimony_id: RecordId, auditor: str = "auditor") -> None:
         """Approve the narrative's redaction as it reads now (bound to its hash)."""
         redact.approve(self._vault.conn, testimony_id, self._vault.author, auditor)
 
-    def withdraw(self, testimony_id: str) -> bool:
+    def withdraw(self, testimony_id: RecordId) -> bool:
         """Withhold the narrative again; False when it was not approved."""
         return redact.withdraw(self._vault.conn, testimony_id, self._vault.author)
 

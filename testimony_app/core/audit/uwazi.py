@@ -16,6 +16,7 @@ import zipfile
 from typing import Any
 
 from testimony_app.core.audit import report
+from testimony_app.core.common.ids import RecordId
 from testimony_app.core.records import dates, vocab
 
 LANGUAGES = ("en", "ar")  # English is the default language Uwazi needs a column for
@@ -67,7 +68,7 @@ def _place_names(records: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {p["id"]: p for p in records.get("places", [])}
 
 
-def place_path(places: dict[str, dict[str, Any]], place_id: str | None, language: str) -> str:
+def place_path(places: dict[str, dict[str, Any]], place_id: RecordId | None, language: str) -> str:
     """`Governorate::Place`: Uwazi thesauri nest two levels, so the broadest place that
     is not the country, then the incident's own place."""
     chain: list[str] = []
@@ -83,7 +84,7 @@ def place_path(places: dict[str, dict[str, Any]], place_id: str | None, language
     return "::".join([chain[-1], chain[0]]) if len(chain) > 1 else "".join(chain)
 
 
-def geolocation(places: dict[str, dict[str, Any]], place_id: str | None) -> str:
+def geolocation(places: dict[str, dict[str, Any]], place_id: RecordId | None) -> str:
     """`lat|lon` of the incident's place as the export holds it, else empty."""
     coordinates = places.get(place_id or "", {}).get("coordinates")
     if not coordinates:

@@ -62,6 +62,7 @@ from typing import Any
 
 from testimony_app import i18n
 from testimony_app.core.common.errors import InputError
+from testimony_app.core.common.ids import PersonId
 from testimony_app.core.identity.namematch import Likeness, Name, block_keys, compare, middle
 from testimony_app.core.records import arrivals, dates, sealed, tables
 from testimony_app.core.vault import activity, org
@@ -138,7 +139,7 @@ class Side:
     """One person of a suggested pair, as shown for review. `names` and `birth_year`
     are None where this vault cannot see the identity or names were not asked for."""
 
-    id: str
+    id: PersonId
     code: str
     sex: str
     age: int | None
@@ -173,9 +174,9 @@ class Decision:
 
     id: int
     kind: str
-    person_id: str
+    person_id: PersonId
     person_code: str
-    other_id: str
+    other_id: PersonId
     other_code: str
     at: str
     author: str
@@ -214,7 +215,7 @@ class Review:
 # -- merged persons ---------------------------------------------------------------
 
 
-def _active(conn: Connection, kind: str) -> list[tuple[int, str, str]]:
+def _active(conn: Connection, kind: str) -> list[tuple[int, PersonId, PersonId]]:
     """(decision id, person, other) of active decisions whose persons both still exist."""
     rows = conn.execute(
         "SELECT d.id, d.person_id, d.other_id FROM person_decisions d "
@@ -223,14 +224,14 @@ def _active(conn: Connection, kind: str) -> list[tuple[int, str, str]]:
     return [(r[0], r[1], r[2]) for r in rows if r[1] in present and r[2] in present]
 
 
-def canonical(conn: Connection) -> dict[str, str]:
+def canonical(conn: Connection) -> dict[PersonId, PersonId]:
     """person id -> the id of the person it was merged into (only merged ids appear).
 
     Other parts (corroboration's independent sources, figures) use this to count a
     merged person once. Merges chain (A into B, B into C: A and B -> C).
     """
     parent = {person: other for _id, person, other in _active(conn, "merged")}
-    roots: dict[str, str] = {}
+    roots: dict[PersonId, PersonId] = {}
     for person in parent:
         seen = {person}
         current = parent[person]
@@ -241,11 +242,11 @@ def canonical(conn: Connection) -> dict[str, str]:
     return roots
 
 
-def _root(roots: dict[str, str], person_id: str) -> str:
+def _root(roots: dict[PersonId, PersonId], person_id: PersonId) -> PersonId:
     return roots.get(person_id, person_id)
 
 
-def _person(conn: Connection, person_id: str) -> str:
+def _person(conn: Connection, person_id: PersonId) -> str:
     """The pseudonym code of a person (or InputError for another kind of record)."""
     row = tables.kind_and_code(conn, person_id)
     if row is None or row[0] != "person":
@@ -273,14 +274,15 @@ def decisions(conn: Connection, kind: str, *, undone: bool = False) -> list[Deci
     return [_decision(conn, i) for i in ids]
 
 
-def _distinct_between(conn: Connection, roots: dict[str, str], a: str, b: str) -> bool:
+def _distinct_between(conn: Connection, roots: dict[PersonId, PersonId], a: PersonId,
+                      b: PersonId) -> bool:
     """Whether someone said a person of a's group is not a person of b's group."""
     ra, rb = _root(roots, a), _root(roots, b)
     return any({_root(roots, x), _root(roots, y)} == {ra, rb}
                for _id, x, y in _active(conn, "distinct"))
 
 
-def merge(conn: Connection, kept_id: str, merged_id: str, author: str) -> Decision:
+def merge(conn: Connection, kept_id: PersonId, merged_id: PersonId, author: str) -> Decision:
     """Record that `merged_id` is the same person as `kept_id`; both records stay."""
     kept_code, merged_code = _person(conn, kept_id), _person(conn, merged_id)
     if kept_id == merged_id:
@@ -308,7 +310,7 @@ def merge(conn: Connection, kept_id: str, merged_id: str, author: str) -> Decisi
         return _decision(conn, int(cursor.lastrowid))
 
 
-def unmerge(conn: Connection, merged_id: str, author: str) -> Decision:
+def unmerge(conn: Connection, merged_id: PersonId, author: str) -> Decision:
     """Undo the merge of `merged_id`: it stands for itself again (persons merged into
     it stay with it)."""
     code = _person(conn, merged_id)
@@ -323,7 +325,7 @@ def unmerge(conn: Connection, merged_id: str, author: str) -> Decision:
         return _decision(conn, int(row[0]))
 
 
-def mark_distinct(conn: Connection, a: str, b: str, author: str) -> Decision:
+def mark_distinct(conn: Connection, a: PersonId, b: PersonId, author: str) -> Decision:
     """Record that two persons are not the same person: never suggested again."""
     code_a, code_b = _person(conn, a), _person(conn, b)
     if a == b:
@@ -345,7 +347,7 @@ def mark_distinct(conn: Connection, a: str, b: str, author: str) -> Decision:
         return _decision(conn, int(cursor.lastrowid))
 
 
-def unmark_distinct(conn: Connection, a: str, b: str, author: str) -> Decision:
+def unmark_distinct(conn: Connection, a: PersonId, b: PersonId, author: str) -> Decision:
     code_a, code_b = _person(conn, a), _person(conn, b)
     first, second = sorted((a, b))
     with transaction(conn):
@@ -367,7 +369,7 @@ def unmark_distinct(conn: Connection, a: str, b: str, author: str) -> Decision:
 class _Group:
     """A person and the persons merged into it, seen as one."""
 
-    root: str
+    root: PersonId
     code: str
     created_at: str
     record: dict[str, Any]
@@ -399,7 +401,7 @@ def _birth_range(identity: dict[str, Any]) -> tuple[int, int] | None:
 _DOCUMENT = re.compile(r"[^0-9A-Za-z]")
 
 
-def _load(conn: Connection, only: set[str] | None = None) -> dict[str, _Group]:
+def _load(conn: Connection, only: set[PersonId] | None = None) -> dict[str, _Group]:
     """Every person group (root id -> group), or only the groups of `only`."""
     roots = canonical(conn)
     wanted = None if only is None else {_root(roots, p) for p in only}
@@ -458,7 +460,8 @@ def _load(conn: Connection, only: set[str] | None = None) -> dict[str, _Group]:
     return groups
 
 
-def _add_places(conn: Connection, groups: dict[str, _Group], roots: dict[str, str]) -> None:
+def _add_places(conn: Connection, groups: dict[str, _Group],
+                roots: dict[PersonId, PersonId]) -> None:
     """Where each person was a victim: the incidents' places and the places above them."""
     places = {r[0]: (r[1], _LEVEL_RANK.get(r[2] or "", _FINE))
               for r in tables.place_parents(conn)}
@@ -560,7 +563,7 @@ def _score(a: _Group, b: _Group) -> tuple[int, list[Reason]] | None:
     return max(0, min(100, base + adjust)), reasons
 
 
-def _score_pair(conn: Connection, a: str, b: str) -> tuple[int, list[Reason]] | None:
+def _score_pair(conn: Connection, a: PersonId, b: PersonId) -> tuple[int, list[Reason]] | None:
     roots = canonical(conn)
     groups = _load(conn, {a, b})
     ga, gb = groups.get(_root(roots, a)), groups.get(_root(roots, b))

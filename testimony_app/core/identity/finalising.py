@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from testimony_app.core.common.errors import InputError
+from testimony_app.core.common.ids import RecordId
 from testimony_app.core.records import interchange, store, tables
 from testimony_app.core.vault import activity, org
 from testimony_app.core.vault.connection import Connection
@@ -36,7 +37,7 @@ class Preview:
     finalised: bool = False  # already finalised
 
 
-def preview(conn: Connection, testimony_id: str) -> Preview:
+def preview(conn: Connection, testimony_id: RecordId) -> Preview:
     # imported here for start-up time: session imports this module, and seal pulls in
     # duplicates and namematch (bench/README.md)
     from testimony_app.core.identity import seal
@@ -75,7 +76,7 @@ def preview(conn: Connection, testimony_id: str) -> Preview:
         finalised=rec.data.get("status") == "finalised")
 
 
-def amend(conn: Connection, document: dict[str, Any], reason: str, author: str) -> str:
+def amend(conn: Connection, document: dict[str, Any], reason: str, author: str) -> RecordId:
     """Save a changed finalised testimony as a new revision that records `reason`;
     returns the testimony's id. The document is the editor's (testimony, witness,
     incidents); it stays finalised and is sealed again as finalising would."""
@@ -88,7 +89,7 @@ def amend(conn: Connection, document: dict[str, Any], reason: str, author: str) 
     if len(testimonies) != 1:
         raise InputError("not_a_testimony")
     testimony = testimonies[0]
-    old = store.get(conn, str(testimony.get("id", "")), with_identity=False)
+    old = store.get(conn, RecordId(str(testimony.get("id", ""))), with_identity=False)
     if old.kind != "testimony":
         raise InputError("not_a_testimony")
     if old.data.get("status") != "finalised":

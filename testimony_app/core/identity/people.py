@@ -15,6 +15,7 @@ from typing import Any
 
 from testimony_app import i18n
 from testimony_app.core.common.errors import InputError, NotFound
+from testimony_app.core.common.ids import PersonId, RecordId
 from testimony_app.core.identity import seal
 from testimony_app.core.records import interchange, store, tables, textnorm, vocab
 from testimony_app.core.vault.connection import Connection
@@ -25,7 +26,7 @@ ATTRIBUTES = ("sex", "age", "age_group", "occupation", "description")
 
 @dataclass(frozen=True)
 class PersonSummary:
-    id: str
+    id: PersonId
     code: str
     sex: str
     age: int | None = None
@@ -63,7 +64,7 @@ class PersonSummary:
 class Mention:
     """A record that names a person, and in what role."""
 
-    id: str
+    id: RecordId
     kind: str  # testimony or incident
     role: str  # witness, tagged, victim, victim_reported (a victim of an incident it reports)
     title: str
@@ -88,7 +89,7 @@ def _name(identity: dict[str, Any] | None, language: str) -> str | None:
     return str(value) if value else None
 
 
-def _summary(person_id: str, code: str, record: dict[str, Any],
+def _summary(person_id: PersonId, code: str, record: dict[str, Any],
              identity: dict[str, Any] | None, language: str) -> PersonSummary:
     return PersonSummary(
         id=person_id, code=code, sex=record.get("sex", "unknown"), age=record.get("age"),
@@ -98,11 +99,12 @@ def _summary(person_id: str, code: str, record: dict[str, Any],
         sealed="sealed_identity" in record)
 
 
-def _rows(conn: Connection, ids: list[str] | None = None) -> list[tuple[str, str, str, str | None]]:
+def _rows(conn: Connection, ids: list[PersonId] | None = None
+          ) -> list[tuple[PersonId, str, str, str | None]]:
     return tables.persons_by_code(conn, ids)
 
 
-def summaries(conn: Connection, ids: list[str] | None = None,
+def summaries(conn: Connection, ids: list[PersonId] | None = None,
               language: str = "en") -> list[PersonSummary]:
     """Every person (or those of `ids`), by pseudonym code."""
     return [_summary(pid, code, json.loads(data), json.loads(ident) if ident else None,
@@ -150,14 +152,15 @@ def save(conn: Connection, person: dict[str, Any], author: str,
     """
     record = {k: v for k, v in person.items() if k in (*ATTRIBUTES, "identity", "id")}
     record.setdefault("id", str(uuid.uuid4()))
+    person_id = PersonId(RecordId(str(record["id"])))  # checked a person below
     record.setdefault("sex", "unknown")
     try:
-        old = store.get(conn, str(record["id"]), with_identity=False)
+        old = store.get(conn, person_id, with_identity=False)
     except NotFound:
         old = None
     if old is not None:
         if old.kind != "person":
-            raise InputError("not_a_person", id=store.safe_ref(str(record["id"])))
+            raise InputError("not_a_person", id=store.safe_ref(person_id))
         if "sealed_identity" in old.data:
             if "identity" in record:
                 raise InputError("person_sealed", person=old.code or "")
@@ -167,17 +170,17 @@ def save(conn: Connection, person: dict[str, Any], author: str,
                 record[kept] = old.data[kept]
     store.add_document(conn, {"format": interchange.FORMAT, "persons": [record]}, author,
                        sealer=seal.seal_changed)
-    return summaries(conn, [str(record["id"])], language)[0]
+    return summaries(conn, [person_id], language)[0]
 
 
-def view(conn: Connection, person_id: str, language: str = "en") -> PersonView:
+def view(conn: Connection, person_id: PersonId, language: str = "en") -> PersonView:
     """A person with every testimony and incident that names them."""
     rec = store.get(conn, person_id)
     if rec.kind != "person":
         raise InputError("not_a_person", id=store.safe_ref(person_id))
     data = dict(rec.data)
     identity = data.pop("identity", None)
-    summary = _summary(rec.id, rec.code or "", data, identity, language)
+    summary = _summary(person_id, rec.code or "", data, identity, language)
     direct = tables.mentions_of_person(conn, rec.id)
     testimonies: dict[str, Mention] = {}
     incidents: dict[str, Mention] = {}
@@ -195,7 +198,7 @@ def view(conn: Connection, person_id: str, language: str = "en") -> PersonView:
                       sorted(incidents.values(), key=lambda m: (m.date, m.id)))
 
 
-def testimonies_of_incident(conn: Connection, incident_id: str) -> list[Mention]:
+def testimonies_of_incident(conn: Connection, incident_id: RecordId) -> list[Mention]:
     """The testimonies that report an incident (to go from one to the other)."""
     return [Mention(tid, "testimony", "reported_by", title, date, status)
             for tid, title, date, status in tables.testimonies_of_incident(conn, incident_id)]

@@ -38,13 +38,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pyrage import x25519
 
 from testimony_app.core.common.errors import IntegrityError
+from testimony_app.core.common.ids import AttachmentId, PersonId, RecordId
 from testimony_app.core.identity import duplicates
 from testimony_app.core.records import (
     arrivals,
@@ -173,7 +174,7 @@ def people(conn: Connection) -> list[dict[str, Any]]:
     return out
 
 
-def persons_of(conn: Connection, testimony_id: str) -> list[str]:
+def persons_of(conn: Connection, testimony_id: RecordId) -> list[PersonId]:
     """The witness, the individual victims of the incidents the testimony reports, and
     the persons its narrative tags name."""
     return sorted(set(sealrows.linked_persons(conn, testimony_id)))
@@ -229,9 +230,9 @@ def incident_stub(record: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _seal_identities(conn: Connection, testimony_id: str, author: str,
-                     current: org.Organisation) -> list[str]:
-    sealed: list[str] = []
+def _seal_identities(conn: Connection, testimony_id: RecordId, author: str,
+                     current: org.Organisation) -> list[PersonId]:
+    sealed: list[PersonId] = []
     for person_id in persons_of(conn, testimony_id):
         identity = tables.identity(conn, person_id)
         if identity is None:
@@ -256,7 +257,7 @@ def _seal_identities(conn: Connection, testimony_id: str, author: str,
     return sealed
 
 
-def _scrub_drafts(conn: Connection, person_ids: list[str]) -> None:
+def _scrub_drafts(conn: Connection, person_ids: list[PersonId]) -> None:
     """Drafts of other testimonies (the editor's autosave) may show a person sealed
     now, identity and all: each loses the identity and gets the seal instead, so
     that restoring and saving the draft keeps the person sealed (and any unsaved
@@ -315,7 +316,7 @@ def _seal_tags(conn: Connection, data: dict[str, Any], recipients: tuple[str, ..
     return record, len(wanted)
 
 
-def _rewrite_history(conn: Connection, record_id: str,
+def _rewrite_history(conn: Connection, record_id: RecordId,
                      rewrite: Callable[[dict[str, Any]], dict[str, Any]],
                      recipients: tuple[str, ...]) -> int:
     """Rewrite a record's earlier revisions to their sealed form, `rewrite(old)`.
@@ -353,8 +354,8 @@ def _history_rewrite(sealed: dict[str, Any], whole: bool
     return rewrite
 
 
-def _seal_incidents(conn: Connection, testimony_id: str, author: str,
-                    recipients: tuple[str, ...]) -> tuple[int, list[str]]:
+def _seal_incidents(conn: Connection, testimony_id: RecordId, author: str,
+                    recipients: tuple[str, ...]) -> tuple[int, list[RecordId]]:
     """Seal the free text of the incidents that only wholly sealed testimonies report
     (this one among them); how many were sealed now, and every such incident."""
     sealed_now, closed = 0, []
@@ -383,7 +384,8 @@ def _attachment_sealer(recipients: tuple[str, ...]) -> Callable[[dict[str, Any]]
     return seal_info
 
 
-def _seal_attachments(conn: Connection, record_ids: list[str], recipients: tuple[str, ...]) -> int:
+def _seal_attachments(conn: Connection, record_ids: Sequence[RecordId],
+                      recipients: tuple[str, ...]) -> int:
     """Seal the content of every complete attachment of these records (records/attachment.py)."""
     ages = [x25519.Recipient.from_str(r) for r in recipients]
     sealed = 0
@@ -394,7 +396,7 @@ def _seal_attachments(conn: Connection, record_ids: list[str], recipients: tuple
     return sealed
 
 
-def seal(conn: Connection, testimony_id: str, author: str) -> Sealed:
+def seal(conn: Connection, testimony_id: RecordId, author: str) -> Sealed:
     """Seal what a finalised testimony holds that names people; what was sealed.
 
     Everywhere in an organisation: the identities of its witness, victims and tagged
@@ -417,7 +419,8 @@ def seal(conn: Connection, testimony_id: str, author: str) -> Sealed:
     return result
 
 
-def _seal_in(conn: Connection, testimony_id: str, author: str, current: org.Organisation) -> Sealed:
+def _seal_in(conn: Connection, testimony_id: RecordId, author: str,
+             current: org.Organisation) -> Sealed:
     """`seal` inside the caller's transaction, without the checkpoint."""
 
     spans, whole, incidents, attachments = 0, False, 0, 0
@@ -427,7 +430,7 @@ def _seal_in(conn: Connection, testimony_id: str, author: str, current: org.Orga
     people = narrative_tags.known_persons(conn, {*tagged, *persons_of(conn, testimony_id)})
     sealed_persons = _seal_identities(conn, testimony_id, author, current)
     identities = len(sealed_persons)
-    closed: list[str] = []
+    closed: list[RecordId] = []
     if current.role == org.ROLE_MEMBER:
         data = store.get(conn, testimony_id, with_identity=False).data
         if "sealed" not in data:
@@ -463,7 +466,7 @@ def _seal_in(conn: Connection, testimony_id: str, author: str, current: org.Orga
     return Sealed(identities, spans, whole, incidents, attachments)
 
 
-def seal_changed(conn: Connection, record_ids: list[str], author: str) -> bool:
+def seal_changed(conn: Connection, record_ids: list[RecordId], author: str) -> bool:
     """Inside the caller's transaction (`store.add_document`), on a researcher's vault:
     seal, as finalising does, every finalised testimony among the records just added
     or updated, or that they belong to (its incidents, its witness, tagged persons
@@ -478,7 +481,7 @@ def seal_changed(conn: Connection, record_ids: list[str], author: str) -> bool:
     return sealed
 
 
-def seal_recording(conn: Connection, att_id: str) -> bool:
+def seal_recording(conn: Connection, att_id: AttachmentId) -> bool:
     """Inside the caller's transaction: a recording finished after its record was
     sealed here (it was still running at finalise) is sealed at once."""
     current = org.organisation(conn)
@@ -491,7 +494,7 @@ def seal_recording(conn: Connection, att_id: str) -> bool:
                                    _attachment_sealer(current.recipients))
 
 
-def seal_testimony(conn: Connection, testimony_id: str, author: str) -> int:
+def seal_testimony(conn: Connection, testimony_id: RecordId, author: str) -> int:
     """`seal`, returning how many identities were sealed."""
     return seal(conn, testimony_id, author).identities
 

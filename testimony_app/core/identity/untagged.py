@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 
 from testimony_app.core.common.errors import InputError
+from testimony_app.core.common.ids import PersonId, RecordId
 from testimony_app.core.identity import seal
 from testimony_app.core.records import narrative_tags, spelling, store, tables, textnorm
 from testimony_app.core.vault import activity, meta, org
@@ -190,7 +191,7 @@ def _arabic(text: str, common: frozenset[str]) -> list[tuple[int, int]]:
     return out
 
 
-def _dismissals(conn: Connection, testimony_id: str,
+def _dismissals(conn: Connection, testimony_id: RecordId,
                 revision: int) -> set[tuple[str, str, int, int]]:
     stored = meta.get(conn, META_PREFIX + testimony_id)
     if stored is None:
@@ -201,7 +202,7 @@ def _dismissals(conn: Connection, testimony_id: str,
     return {(s[0], s[1], int(s[2]), int(s[3])) for s in data.get("spans", [])}
 
 
-def candidates(conn: Connection, testimony_id: str) -> list[Candidate]:
+def candidates(conn: Connection, testimony_id: RecordId) -> list[Candidate]:
     """Every stretch of the testimony's narrative and summary that may be a name no tag
     covers, in order (field, language, position); dismissed ones marked."""
     rec = store.get(conn, testimony_id, with_identity=False)
@@ -249,11 +250,11 @@ def candidates(conn: Connection, testimony_id: str) -> list[Candidate]:
     return sorted(out, key=lambda c: (narrative_tags.FIELDS.index(c.field), c.lang, c.start))
 
 
-def open_candidates(conn: Connection, testimony_id: str) -> list[Candidate]:
+def open_candidates(conn: Connection, testimony_id: RecordId) -> list[Candidate]:
     return [c for c in candidates(conn, testimony_id) if not c.dismissed]
 
 
-def dismiss(conn: Connection, testimony_id: str, chosen: list[Candidate], author: str) -> int:
+def dismiss(conn: Connection, testimony_id: RecordId, chosen: list[Candidate], author: str) -> int:
     """Record that these stretches are no names (positions only); how many were new."""
     rec = store.get(conn, testimony_id, with_identity=False)
     spans = _dismissals(conn, testimony_id, rec.revision)
@@ -269,7 +270,7 @@ def dismiss(conn: Connection, testimony_id: str, chosen: list[Candidate], author
     return len(new)
 
 
-def tag(conn: Connection, testimony_id: str, candidate: Candidate, person_id: str,
+def tag(conn: Connection, testimony_id: RecordId, candidate: Candidate, person_id: PersonId,
         author: str) -> None:
     """Tag a candidate to a person (a new revision of the testimony)."""
     rec = store.get(conn, testimony_id, with_identity=False)

@@ -5,6 +5,7 @@ SQL stays here. None of these commits: the caller's transaction holds them."""
 
 from __future__ import annotations
 
+from testimony_app.core.common.ids import BundleId, RecordId
 from testimony_app.core.vault.connection import Connection
 
 
@@ -45,18 +46,18 @@ def creator(conn: Connection, record_id: str) -> tuple[str, str] | None:
     return None if row is None else (row[0], row[1])
 
 
-def conflict_rows(conn: Connection) -> list[tuple[int, str, str, str, str, str]]:
+def conflict_rows(conn: Connection) -> list[tuple[int, RecordId, str, str, BundleId, str]]:
     """(id, record id, kind, fingerprint, bundle id, at) of every conflict kept, by id."""
-    return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in conn.execute(
+    return [(r[0], RecordId(r[1]), r[2], r[3], BundleId(r[4]), r[5]) for r in conn.execute(
         "SELECT c.id, c.record_id, c.kind, c.fingerprint, c.bundle_id, c.at "
         "FROM conflicts c ORDER BY c.id")]
 
 
 def arrival_rows(conn: Connection,
-                 record_id: str) -> list[tuple[str, str, str, int, str, str]]:
+                 record_id: str) -> list[tuple[BundleId, str, str, int, str, str]]:
     """(bundle id, fingerprint, device id, sequence, outcome, imported at) of every
     arrival of a record, oldest first."""
-    return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in conn.execute(
+    return [(BundleId(r[0]), r[1], r[2], r[3], r[4], r[5]) for r in conn.execute(
         "SELECT p.bundle_id, p.fingerprint, p.device_id, p.sequence, "
         "p.outcome, p.imported_at FROM provenance p "
         "WHERE p.record_id = ? ORDER BY p.imported_at", (record_id,))]
@@ -77,10 +78,10 @@ def history(conn: Connection, record_id: str, bundle_id: str) -> str | None:
 
 
 def arrivals_of(conn: Connection,
-                record_id: str) -> list[tuple[str, str, str, int, str, str]]:
+                record_id: str) -> list[tuple[BundleId, str, str, int, str, str]]:
     """(bundle id, fingerprint, device id, sequence, outcome, imported at) of every
     arrival of a record, by import time then sequence."""
-    return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in conn.execute(
+    return [(BundleId(r[0]), r[1], r[2], r[3], r[4], r[5]) for r in conn.execute(
         "SELECT p.bundle_id, p.fingerprint, p.device_id, p.sequence, p.outcome, "
         "p.imported_at FROM provenance p "
         "WHERE p.record_id = ? ORDER BY p.imported_at, p.sequence", (record_id,))]
@@ -106,7 +107,7 @@ def senders_of(conn: Connection, record_ids: list[str]) -> list[tuple[str, str]]
         f"WHERE p.record_id IN ({marks}) ORDER BY p.imported_at", record_ids)]
 
 
-def bundles_of(conn: Connection, record_id: str) -> list[tuple[str, int]]:
+def bundles_of(conn: Connection, record_id: str) -> list[tuple[BundleId, int]]:
     """(bundle id, arrival order) of every bundle that carried a record."""
-    return [(r[0], r[1]) for r in conn.execute(
+    return [(BundleId(r[0]), r[1]) for r in conn.execute(
         "SELECT bundle_id, rowid FROM provenance WHERE record_id = ?", (record_id,))]

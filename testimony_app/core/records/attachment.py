@@ -38,6 +38,7 @@ from typing import Any, BinaryIO, Protocol
 import pyrage
 
 from testimony_app.core.common.errors import Cancelled, InputError, IntegrityError, NotFound
+from testimony_app.core.common.ids import AttachmentId, RecordId
 from testimony_app.core.records import sealed as sealing
 from testimony_app.core.records.refs import safe_ref
 from testimony_app.core.records.sealed import RecordingSealer
@@ -57,8 +58,8 @@ IsCancelled = Callable[[], bool]
 
 @dataclass(frozen=True)
 class Attachment:
-    id: str
-    record_id: str
+    id: AttachmentId
+    record_id: RecordId
     filename: str
     media_type: str
     size: int
@@ -90,13 +91,13 @@ def _safe_name(name: str) -> str:
     return "".join(ch for ch in base if ch.isprintable())[:255] or "attachment"
 
 
-def add(conn: Connection, record_id: str, source: BinaryIO, filename: str, author: str,
+def add(conn: Connection, record_id: RecordId, source: BinaryIO, filename: str, author: str,
         size_hint: int = 0, progress: Progress | None = None,
         cancelled: IsCancelled | None = None) -> Attachment:
     if not conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone():
         raise NotFound("not_found", id=record_id)
     _refuse_sealed_record(conn, record_id)
-    att_id = str(uuid.uuid4())
+    att_id = AttachmentId(str(uuid.uuid4()))
     name = _safe_name(filename)
     media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     at = activity.now()
@@ -146,7 +147,7 @@ def add(conn: Connection, record_id: str, source: BinaryIO, filename: str, autho
     return Attachment(att_id, record_id, name, media_type, size, digest.hexdigest(), at)
 
 
-def add_file(conn: Connection, record_id: str, path: Path, author: str,
+def add_file(conn: Connection, record_id: RecordId, path: Path, author: str,
              progress: Progress | None = None,
              cancelled: IsCancelled | None = None) -> Attachment:
     try:
@@ -158,14 +159,14 @@ def add_file(conn: Connection, record_id: str, path: Path, author: str,
         return add(conn, record_id, handle, path.name, author, size, progress, cancelled)
 
 
-def _refuse_sealed_record(conn: Connection, record_id: str) -> None:
+def _refuse_sealed_record(conn: Connection, record_id: RecordId) -> None:
     """Nothing is added to a record sealed here: it would stay in plaintext."""
     if sealing.closed(conn, record_id):
         kind = conn.execute("SELECT kind FROM records WHERE id = ?", (record_id,)).fetchone()[0]
         raise InputError("incident_sealed" if kind == "incident" else "testimony_sealed")
 
 
-def _remove(conn: Connection, att_id: str) -> None:
+def _remove(conn: Connection, att_id: AttachmentId) -> None:
     with transaction(conn):
         conn.execute("DELETE FROM attachment_chunks WHERE attachment_id = ?", (att_id,))
         conn.execute("DELETE FROM attachments WHERE id = ?", (att_id,))
@@ -198,7 +199,7 @@ def get(conn: Connection, ref: str) -> Attachment:
     return _row(rows[0])
 
 
-def list_for(conn: Connection, record_id: str) -> list[Attachment]:
+def list_for(conn: Connection, record_id: RecordId) -> list[Attachment]:
     return [_row(r) for r in conn.execute(
         f"SELECT {_COLS} FROM attachments WHERE record_id = ? AND complete = 1 "  # noqa: S608
         "ORDER BY created_at", (record_id,))]
@@ -335,7 +336,8 @@ def wav_header(rate: int, channels: int, bits: int, data_bytes: int) -> bytes:
             + b"data" + struct.pack("<I", data_bytes))
 
 
-def _recording_meta(conn: Connection, att_id: str, *, incomplete: bool = True) -> dict[str, Any]:
+def _recording_meta(conn: Connection, att_id: AttachmentId, *,
+                    incomplete: bool = True) -> dict[str, Any]:
     row = conn.execute("SELECT meta, complete FROM attachments WHERE id = ?",
                        (att_id,)).fetchone()
     meta = _load_meta(row[0]) if row else {}
@@ -344,15 +346,15 @@ def _recording_meta(conn: Connection, att_id: str, *, incomplete: bool = True) -
     return meta
 
 
-def begin(conn: Connection, record_id: str, filename: str, author: str, *, rate: int,
-          channels: int = 1, bits: int = 16) -> str:
+def begin(conn: Connection, record_id: RecordId, filename: str, author: str, *, rate: int,
+          channels: int = 1, bits: int = 16) -> AttachmentId:
     """Start a recording attached to `record_id`; returns the attachment id."""
     if not conn.execute("SELECT 1 FROM records WHERE id = ?", (record_id,)).fetchone():
         raise NotFound("not_found", id=record_id)
     _refuse_sealed_record(conn, record_id)
     if bits not in (8, 16, 24, 32) or not 0 < channels <= 8 or not 0 < rate <= 384_000:
         raise InputError("audio_format")
-    att_id = str(uuid.uuid4())
+    att_id = AttachmentId(str(uuid.uuid4()))
     at = activity.now()
     meta = {"recording": {"state": "recording", "format": "wav/pcm", "rate": rate,
                           "channels": channels, "bits": bits, "started_at": at,
@@ -369,7 +371,7 @@ def begin(conn: Connection, record_id: str, filename: str, author: str, *, rate:
     return att_id
 
 
-def append(conn: Connection, att_id: str, data: bytes) -> int:
+def append(conn: Connection, att_id: AttachmentId, data: bytes) -> int:
     """Add PCM samples to a recording and commit them; returns the bytes of audio kept."""
     _recording_meta(conn, att_id)
     with transaction(conn):
@@ -384,7 +386,7 @@ def append(conn: Connection, att_id: str, data: bytes) -> int:
     return int(size) - WAV_HEADER_BYTES
 
 
-def add_marker(conn: Connection, att_id: str, at_ms: int, label: str) -> None:
+def add_marker(conn: Connection, att_id: AttachmentId, at_ms: int, label: str) -> None:
     """A time-stamped marker ("witness describes checkpoint", 12:41), kept at once."""
     with transaction(conn):
         meta = _recording_meta(conn, att_id, incomplete=False)
@@ -395,7 +397,7 @@ def add_marker(conn: Connection, att_id: str, at_ms: int, label: str) -> None:
                      (json.dumps(meta, ensure_ascii=False), att_id))
 
 
-def finish(conn: Connection, att_id: str, author: str, *, sealer: RecordingSealer,
+def finish(conn: Connection, att_id: AttachmentId, author: str, *, sealer: RecordingSealer,
            recovered: bool = False) -> Attachment:
     """Patch the WAV sizes, compute the SHA-256 over the stored chunks and mark the
     recording complete, with its duration; logged with its length."""
@@ -463,7 +465,7 @@ class ChunkReader:
     """An attachment's chunks (or its staged ones) as a file-like object for pyrage;
     one chunk in memory at a time. `size` and `digest` cover what was read."""
 
-    def __init__(self, conn: Connection, att_id: str, *, staged: bool = False) -> None:
+    def __init__(self, conn: Connection, att_id: AttachmentId, *, staged: bool = False) -> None:
         self._conn, self._id, self._staged = conn, att_id, staged
         self._index = 0
         self._block = b""
@@ -496,7 +498,7 @@ class ChunkReader:
 class ChunkWriter:
     """Takes what pyrage writes and stores it as chunk rows (or staged ones)."""
 
-    def __init__(self, conn: Connection, att_id: str, *, staged: bool = False) -> None:
+    def __init__(self, conn: Connection, att_id: AttachmentId, *, staged: bool = False) -> None:
         self._conn, self._id, self._staged = conn, att_id, staged
         self._index = 0
         self._buffer = bytearray()
@@ -532,7 +534,7 @@ class ChunkWriter:
         self._index += 1
 
 
-def seal_content(conn: Connection, att_id: str, recipients: list[Any],
+def seal_content(conn: Connection, att_id: AttachmentId, recipients: list[Any],
                  seal_info: Callable[[dict[str, Any]], dict[str, Any]]) -> bool:
     """Replace a complete attachment's plaintext by its age encryption to `recipients`,
     inside the caller's transaction; False if it was sealed already.
@@ -576,17 +578,17 @@ def seal_content(conn: Connection, att_id: str, recipients: list[Any],
     return True
 
 
-def complete_ids(conn: Connection, record_id: str) -> list[str]:
+def complete_ids(conn: Connection, record_id: str) -> list[AttachmentId]:
     """The complete attachments of a record, oldest first."""
-    return [r[0] for r in conn.execute("SELECT id FROM attachments WHERE record_id = ? AND "
-                                       "complete = 1 ORDER BY created_at, id",
-                                       (record_id,)).fetchall()]
+    return [AttachmentId(r[0]) for r in conn.execute(
+        "SELECT id FROM attachments WHERE record_id = ? AND complete = 1 "
+        "ORDER BY created_at, id", (record_id,)).fetchall()]
 
 
-def record_of(conn: Connection, att_id: str) -> str | None:
+def record_of(conn: Connection, att_id: str) -> RecordId | None:
     """The record an attachment belongs to, or None when there is no such attachment."""
     row = conn.execute("SELECT record_id FROM attachments WHERE id = ?", (att_id,)).fetchone()
-    return None if row is None else str(row[0])
+    return None if row is None else RecordId(str(row[0]))
 
 
 def stored_state(conn: Connection, att_id: str) -> tuple[str, str, int] | None:

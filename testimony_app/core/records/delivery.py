@@ -5,6 +5,7 @@ and sealing keep them right when a record changes. None of these commits."""
 
 from __future__ import annotations
 
+from testimony_app.core.common.ids import AttachmentId, RecordId
 from testimony_app.core.vault.connection import Connection
 
 
@@ -38,9 +39,9 @@ def attachment_hashes(conn: Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT id, sha256 FROM attachments").fetchall())
 
 
-def received(conn: Connection) -> list[tuple[str, str]]:
+def received(conn: Connection) -> list[tuple[RecordId, str]]:
     """(record id, SHA-256 confirmed) of every record the coordinator confirmed."""
-    return [(r[0], r[1]) for r in conn.execute(
+    return [(RecordId(r[0]), r[1]) for r in conn.execute(
         "SELECT r.id, rr.sha256 FROM records r JOIN "
         "received_records rr ON rr.record_id = r.id").fetchall()]
 
@@ -59,7 +60,7 @@ def forget_deleted(conn: Connection) -> None:
                  "(SELECT id FROM records)")
 
 
-def unsent(conn: Connection, everything: bool) -> list[tuple[str, int]]:
+def unsent(conn: Connection, everything: bool) -> list[tuple[RecordId, int]]:
     """(id, revision) of every record not sent at its current revision (or, with
     `everything`, of every record), in the order they were first stored."""
     if everything:
@@ -69,12 +70,12 @@ def unsent(conn: Connection, everything: bool) -> list[tuple[str, int]]:
             "SELECT r.id, r.revision FROM records r LEFT JOIN sent_records s "
             "ON s.record_id = r.id WHERE s.record_id IS NULL OR s.revision < r.revision "
             "ORDER BY r.rowid").fetchall()
-    return [(r[0], r[1]) for r in rows]
+    return [(RecordId(r[0]), r[1]) for r in rows]
 
 
-def unsent_attachment_ids(conn: Connection, everything: bool) -> list[str]:
+def unsent_attachment_ids(conn: Connection, everything: bool) -> list[AttachmentId]:
     """Every complete attachment not sent yet (or every one), oldest first."""
-    return [r[0] for r in conn.execute(
+    return [AttachmentId(r[0]) for r in conn.execute(
         "SELECT a.id FROM attachments a WHERE a.complete = 1 AND (? OR NOT EXISTS "
         "(SELECT 1 FROM sent_attachments s WHERE s.attachment_id = a.id)) "
         "ORDER BY a.created_at, a.id", (int(everything),)).fetchall()]

@@ -13,6 +13,7 @@ from typing import Any
 
 from testimony_app.core.common import safejson
 from testimony_app.core.common.errors import InputError
+from testimony_app.core.common.ids import RecordId
 from testimony_app.core.vault import activity
 from testimony_app.core.vault.connection import Connection
 from testimony_app.core.vault.db import transaction
@@ -22,13 +23,13 @@ from testimony_app.i18n import _
 @dataclass(frozen=True)
 class Draft:
     id: str
-    record_id: str | None
+    record_id: RecordId | None
     kind: str
     data: dict[str, Any]
     updated_at: str
 
 
-def save(conn: Connection, draft_id: str, record_id: str | None, kind: str,
+def save(conn: Connection, draft_id: str, record_id: RecordId | None, kind: str,
          data: dict[str, Any]) -> str:
     try:
         # The parser's rules (core/common/safejson.py): what is kept here is JSON that any

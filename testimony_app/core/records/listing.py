@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from testimony_app.core.common.ids import PersonId, RecordId
 from testimony_app.core.records import sealed as sealing
 from testimony_app.core.records import store, vocab
 from testimony_app.core.vault.connection import Connection
@@ -21,7 +22,7 @@ class Filter:
     incident_type: str | None = None
     date_from: str | None = None
     date_to: str | None = None
-    place_id: str | None = None
+    place_id: RecordId | None = None
     query: str | None = None
 
 
@@ -147,7 +148,7 @@ def page(conn: Connection, kind: str, f: Filter, sort: str, descending: bool, of
     return rows
 
 
-def _add_duplicates(conn: Connection, rows: list[dict[str, Any]], ids: list[str]) -> None:
+def _add_duplicates(conn: Connection, rows: list[dict[str, Any]], ids: list[PersonId]) -> None:
     """Each person's possible duplicates (others sharing a match key), for one page
     (`rows`, of persons `ids`): one query for the page's keys (see seal.people)."""
     mine = sealing.keys_by_person(conn, ids)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from testimony_app.core.common.errors import InputError
+from testimony_app.core.common.ids import RecordId
 from testimony_app.core.records import store
 from testimony_app.core.vault import activity
 from testimony_app.core.vault.connection import Connection
@@ -25,7 +26,7 @@ MAX_PRECISION_M = 10_000_000
 
 @dataclass(frozen=True)
 class PlaceRow:
-    id: str
+    id: RecordId
     name: str
     level: str
     within: str  # the enclosing places, nearest first ("East Aleppo — Aleppo")
@@ -91,14 +92,15 @@ def incident_places(conn: Connection, language: str = "en") -> list[PlaceRow]:
             seen.add(parent)
             chain.append(_name(places[parent], language))
             parent = places[parent].get("parent")
-        rows.append(PlaceRow(pid, _name(place, language) or pid[:8], str(place.get("level", "")),
+        rows.append(PlaceRow(RecordId(pid), _name(place, language) or pid[:8],
+                             str(place.get("level", "")),
                              " — ".join(chain[:3]), place.get("coordinates"), incidents,
                              figures))
     rows.sort(key=lambda r: (r.name.casefold(), r.id))
     return rows
 
 
-def set_coordinates(conn: Connection, place_id: str, coordinates: dict[str, Any] | None,
+def set_coordinates(conn: Connection, place_id: RecordId, coordinates: dict[str, Any] | None,
                     author: str) -> bool:
     """Give a place coordinates (None: take them away): a new revision of the place
     and an entry in the activity log. Returns whether anything changed."""

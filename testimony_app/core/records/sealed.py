@@ -25,6 +25,7 @@ from pyrage import x25519
 
 from testimony_app.core.common import safejson
 from testimony_app.core.common.errors import InputError
+from testimony_app.core.common.ids import AttachmentId, PersonId, RecordId
 from testimony_app.core.records import interchange, narrative_tags, textnorm
 from testimony_app.core.vault import org
 from testimony_app.core.vault.connection import Connection
@@ -34,10 +35,10 @@ log = logging.getLogger(__name__)
 # What seals, inside the caller's transaction, the finalised testimonies among the
 # records just written (identity/seal.py `seal_changed`): (conn, record ids, author) ->
 # whether anything was sealed. The store takes it from the layer above.
-Sealer = Callable[[Any, list[str], str], bool]
+Sealer = Callable[[Any, list[RecordId], str], bool]
 # What seals a recording finished after its record was sealed (identity/seal.py
 # `seal_recording`): (conn, attachment id) -> whether it was sealed.
-RecordingSealer = Callable[[Any, str], bool]
+RecordingSealer = Callable[[Any, AttachmentId], bool]
 
 SEAL_FORMAT = "age"
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -56,7 +57,7 @@ def match_keys(key: bytes, identity: dict[str, Any]) -> list[str]:
                            hashlib.sha256).hexdigest() for n in normalised if n)
 
 
-def store_keys(conn: Connection, person_id: str, identity: dict[str, Any] | None) -> None:
+def store_keys(conn: Connection, person_id: PersonId, identity: dict[str, Any] | None) -> None:
     """Keep `person_keys` in step with the identity this vault sees of a person: its
     match keys while it is visible and the vault has a matching key, none once it
     is gone or sealed (migration 10 says why never beside a sealed identity)."""
@@ -71,7 +72,8 @@ def store_keys(conn: Connection, person_id: str, identity: dict[str, Any] | None
                      [(person_id, k) for k in match_keys(key, identity)])
 
 
-def keys_by_person(conn: Connection, person_ids: list[str] | None = None) -> dict[str, set[str]]:
+def keys_by_person(conn: Connection, person_ids: list[PersonId] | None = None
+                   ) -> dict[str, set[str]]:
     """Each person's match keys: from `person_keys`, and any a record brought along
     (records written before migration 10, or made elsewhere)."""
     out: dict[str, set[str]] = {}
@@ -136,7 +138,7 @@ def recipients_or_none(conn: Connection) -> tuple[str, ...] | None:
     return current.recipients if current is not None and current.recipients else None
 
 
-def _forget_hashes(conn: Connection, record_ids: list[str]) -> None:
+def _forget_hashes(conn: Connection, record_ids: list[RecordId]) -> None:
     """Drop the hashes of what sealed records held before (what was sent and what the
     coordinator confirmed): beside the sealed form they confirm a guessed name. A
     changed record is unconfirmed until its next receipt anyway. (A sealed
@@ -307,7 +309,7 @@ def view(conn: Connection, kind: str, record: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def closed(conn: Connection, record_id: str) -> bool:
+def closed(conn: Connection, record_id: RecordId) -> bool:
     """Whether a record is sealed and this vault cannot open it (a researcher's)."""
     row = conn.execute("SELECT kind, data FROM records WHERE id = ?", (record_id,)).fetchone()
     if row is None or '"sealed"' not in row[1]:

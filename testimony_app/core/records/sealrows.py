@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 
+from testimony_app.core.common.ids import PersonId, RecordId
 from testimony_app.core.records.sealed import seal_hash
 from testimony_app.core.vault.connection import Connection
 
@@ -20,13 +22,13 @@ def persons_with_identity(conn: Connection) -> list[tuple[str, str, str, str | N
         "ON i.person_id = r.id WHERE r.kind = 'person' ORDER BY r.code").fetchall()]
 
 
-def linked_persons(conn: Connection, testimony_id: str) -> list[str]:
+def linked_persons(conn: Connection, testimony_id: str) -> list[PersonId]:
     """The testimony's witness and tagged persons, then the victims of the incidents it
     reports (repeats kept; the caller sorts)."""
-    ids = [r[0] for r in conn.execute(
+    ids = [PersonId(RecordId(r[0])) for r in conn.execute(
         "SELECT to_id FROM links WHERE from_id = ? AND role IN ('witness', 'tagged')",
         (testimony_id,))]
-    ids += [r[0] for r in conn.execute(
+    ids += [PersonId(RecordId(r[0])) for r in conn.execute(
         "SELECT v.to_id FROM links r JOIN links v ON v.from_id = r.from_id "
         "WHERE r.to_id = ? AND r.role = 'reported_by' AND v.role = 'victim'", (testimony_id,))]
     return ids
@@ -72,9 +74,9 @@ def permits_left(conn: Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM seal_permits").fetchone()[0])
 
 
-def reported_incidents(conn: Connection, testimony_id: str) -> list[str]:
+def reported_incidents(conn: Connection, testimony_id: str) -> list[RecordId]:
     """The incidents a testimony reports, by id."""
-    return [r[0] for r in conn.execute(
+    return [RecordId(r[0]) for r in conn.execute(
         "SELECT DISTINCT from_id FROM links WHERE to_id = ? AND role = 'reported_by' "
         "ORDER BY from_id", (testimony_id,))]
 
@@ -86,10 +88,10 @@ def reporters(conn: Connection, incident_id: str) -> list[str]:
         "WHERE l.from_id = ? AND l.role = 'reported_by'", (incident_id,))]
 
 
-def finalised_touched(conn: Connection, record_ids: list[str]) -> list[str]:
+def finalised_touched(conn: Connection, record_ids: Sequence[str]) -> list[RecordId]:
     """The finalised testimonies among `record_ids` or that they belong to (its
     incidents, its witness, tagged persons and victims), by id."""
-    return [r[0] for r in conn.execute(
+    return [RecordId(r[0]) for r in conn.execute(
         "WITH changed(id) AS (SELECT value FROM json_each(?)), touched(id) AS ("
         "SELECT id FROM changed "
         "UNION SELECT l.to_id FROM links l JOIN changed c ON c.id = l.from_id "
@@ -104,14 +106,14 @@ def finalised_touched(conn: Connection, record_ids: list[str]) -> list[str]:
         (json.dumps(sorted(set(record_ids))),)).fetchall()]
 
 
-def sealed_persons_with_keys(conn: Connection) -> list[str]:
+def sealed_persons_with_keys(conn: Connection) -> list[PersonId]:
     """Sealed person records that still carry match keys (an earlier version's)."""
-    return [r[0] for r in conn.execute(
+    return [PersonId(RecordId(r[0])) for r in conn.execute(
         "SELECT id FROM records WHERE kind = 'person' AND instr(data, '\"sealed_identity\"') > 0 "
         "AND instr(data, '\"match_keys\"') > 0")]
 
 
-def sealed_record_ids(conn: Connection) -> list[str]:
+def sealed_record_ids(conn: Connection) -> list[RecordId]:
     """Every record with something sealed in it."""
-    return [r[0] for r in conn.execute(
+    return [RecordId(r[0]) for r in conn.execute(
         "SELECT id FROM records WHERE instr(data, '\"sealed') > 0")]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from testimony_app.core.common.errors import InputError, NotFound, ValidationFailed
+from testimony_app.core.common.ids import PersonId, RecordId
 from testimony_app.core.records import (
     attachment,
     dates,
@@ -36,7 +37,7 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class Record:
-    id: str
+    id: RecordId
     kind: str
     code: str | None
     data: dict[str, Any]
@@ -47,9 +48,9 @@ class Record:
 
 @dataclass(frozen=True)
 class AddResult:
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
+    added: list[RecordId] = field(default_factory=list)
+    updated: list[RecordId] = field(default_factory=list)
+    unchanged: list[RecordId] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class Revision:
 
 @dataclass(frozen=True)
 class TestimonyRow:
-    id: str
+    id: RecordId
     title: str
     date: str
     status: str
@@ -75,7 +76,7 @@ class TestimonyRow:
 
 @dataclass(frozen=True)
 class SearchHit:
-    id: str
+    id: RecordId
     kind: str
     title: str
     snippet: str
@@ -114,7 +115,8 @@ def _texts(kind: str, record: dict[str, Any]) -> list[str]:
     return [t for t in texts if t]
 
 
-def _index(conn: Connection, rowid: int, record_id: str, kind: str, record: dict[str, Any]) -> None:
+def _index(conn: Connection, rowid: int, record_id: RecordId, kind: str,
+           record: dict[str, Any]) -> None:
     conn.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
     entry = _index_row(kind, record)
     if entry is not None:
@@ -310,14 +312,15 @@ def _put(conn: Connection, kind: str, rec: dict[str, Any], author: str, *, new: 
     return "added" if revision == 1 else "updated"
 
 
-def _identity_changed(conn: Connection, person_id: str, identity: dict[str, Any] | None) -> bool:
+def _identity_changed(conn: Connection, person_id: PersonId,
+                      identity: dict[str, Any] | None) -> bool:
     row = conn.execute("SELECT data FROM identities WHERE person_id = ?", (person_id,)).fetchone()
     old = row[0] if row else None
     new = interchange.canonical(identity) if identity is not None else None
     return old != new
 
 
-def _put_identity(conn: Connection, person_id: str, identity: dict[str, Any] | None,
+def _put_identity(conn: Connection, person_id: PersonId, identity: dict[str, Any] | None,
                   at: str) -> None:
     if identity is None:
         conn.execute("DELETE FROM identities WHERE person_id = ?", (person_id,))
@@ -341,24 +344,24 @@ def _unique_code(conn: Connection) -> str:
             return code
 
 
-def resolve(conn: Connection, ref: str) -> str:
+def resolve(conn: Connection, ref: str) -> RecordId:
     """A full id, an unambiguous id prefix (8+ characters) or a pseudonym code -> id."""
     ref = ref.strip()
     row = conn.execute("SELECT id FROM records WHERE id = ? OR code = ?",
                        (ref.lower(), ref.upper())).fetchone()
     if row:
-        return str(row[0])
+        return RecordId(str(row[0]))
     if len(ref) >= 8 and all(c in "0123456789abcdef-" for c in ref.lower()):
         rows = conn.execute("SELECT id FROM records WHERE id >= ? AND id < ? LIMIT 2",
                             (ref.lower(), ref.lower() + "\uffff")).fetchall()
         if len(rows) == 1:
-            return str(rows[0][0])
+            return RecordId(str(rows[0][0]))
         if len(rows) > 1:
             raise InputError("ambiguous_id", id=ref)
     raise NotFound("not_found", id=safe_ref(ref))
 
 
-def get(conn: Connection, record_id: str, *, with_identity: bool = True) -> Record:
+def get(conn: Connection, record_id: RecordId, *, with_identity: bool = True) -> Record:
     row = conn.execute("SELECT id, kind, code, data, revision, created_at, updated_at "
                        "FROM records WHERE id = ?", (record_id,)).fetchone()
     if row is None:
@@ -372,7 +375,7 @@ def get(conn: Connection, record_id: str, *, with_identity: bool = True) -> Reco
     return Record(row[0], row[1], row[2], data, row[4], row[5], row[6])
 
 
-def document(conn: Connection, record_id: str) -> dict[str, Any]:
+def document(conn: Connection, record_id: RecordId) -> dict[str, Any]:
     """The interchange document holding one record, with read-only facts under meta."""
     rec = get(conn, record_id)
     meta: dict[str, Any] = {"kind": rec.kind, "revision": rec.revision,
@@ -390,7 +393,7 @@ def document(conn: Connection, record_id: str) -> dict[str, Any]:
             interchange.ARRAYS[rec.kind]: [rec.data]}
 
 
-def testimony_document(conn: Connection, record_id: str) -> dict[str, Any]:
+def testimony_document(conn: Connection, record_id: RecordId) -> dict[str, Any]:
     """A testimony with its witness (identity included) and the incidents citing it:
     what an editor shows and saves back as one document."""
     rec = get(conn, record_id)
@@ -469,7 +472,7 @@ def count(conn: Connection) -> dict[str, int]:
         "SELECT kind, count(*) FROM records GROUP BY kind")}
 
 
-def history(conn: Connection, record_id: str) -> list[Revision]:
+def history(conn: Connection, record_id: RecordId) -> list[Revision]:
     get(conn, record_id, with_identity=False)
     return [Revision(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in conn.execute(
         "SELECT revision, at, author, action, changed FROM revisions WHERE record_id = ? "
@@ -562,7 +565,7 @@ def _best(conn: Connection, match: str, limit: int, kind: str | None, floor: int
     return top, titles
 
 
-def finalise_problems(conn: Connection, record_id: str) -> list[str]:
+def finalise_problems(conn: Connection, record_id: RecordId) -> list[str]:
     """What a testimony still lacks before it may be finalised (field names)."""
     rec = get(conn, record_id, with_identity=False)
     if rec.kind != "testimony":
@@ -582,7 +585,7 @@ def finalise_problems(conn: Connection, record_id: str) -> list[str]:
     return missing
 
 
-def finalise(conn: Connection, record_id: str, author: str, *, sealer: Sealer | None) -> None:
+def finalise(conn: Connection, record_id: RecordId, author: str, *, sealer: Sealer | None) -> None:
     missing = finalise_problems(conn, record_id)
     if missing:
         raise InputError("finalise_missing", fields=", ".join(missing))
@@ -595,7 +598,7 @@ def finalise(conn: Connection, record_id: str, author: str, *, sealer: Sealer | 
                      sealer=sealer)
 
 
-def delete(conn: Connection, record_id: str, author: str) -> None:
+def delete(conn: Connection, record_id: RecordId, author: str) -> None:
     """Purge a record: its row, revisions, identity, index entry and attachments.
 
     Refused while other records refer to it. The activity log keeps that it was

@@ -5,9 +5,10 @@ the schema it reads, and the callers get decoded JSON."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, cast
 
+from testimony_app.core.common.ids import PersonId, RecordId
 from testimony_app.core.vault.connection import Connection
 
 
@@ -17,7 +18,7 @@ def of_kind(conn: Connection, kind: str) -> list[dict[str, Any]]:
         "SELECT data FROM records WHERE kind = ? ORDER BY sort_date, id", (kind,))]
 
 
-def testimony(conn: Connection, testimony_id: str) -> dict[str, Any] | None:
+def testimony(conn: Connection, testimony_id: RecordId) -> dict[str, Any] | None:
     """A testimony's stored record, or None when the id is not a testimony."""
     row = conn.execute("SELECT data FROM records WHERE id = ? AND kind = 'testimony'",
                        (testimony_id,)).fetchone()
@@ -56,7 +57,7 @@ def public_persons(conn: Connection) -> set[str]:
                                        "WHERE public_domain = 1")}
 
 
-def identity(conn: Connection, person_id: str) -> dict[str, Any] | None:
+def identity(conn: Connection, person_id: PersonId) -> dict[str, Any] | None:
     """A person's visible identity, or None when there is none here (sealed, or none)."""
     row = conn.execute("SELECT data FROM identities WHERE person_id = ?",
                        (person_id,)).fetchone()
@@ -70,13 +71,13 @@ def codes(conn: Connection, kind: str, ids: list[str]) -> dict[str, str]:
         f"({','.join('?' * len(ids))})", [kind, *ids]).fetchall())
 
 
-def finalised_testimony_ids(conn: Connection) -> list[str]:
+def finalised_testimony_ids(conn: Connection) -> list[RecordId]:
     """Every finalised testimony, in the order they were first stored."""
     return [r[0] for r in conn.execute("SELECT id FROM records WHERE kind = 'testimony' "
                                        "AND status = 'finalised' ORDER BY rowid")]
 
 
-def stored_rows(conn: Connection, ids: list[str]) -> dict[str, tuple[str, str]]:
+def stored_rows(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
     """(kind, stored JSON) of each of these records that exists, by id: a few batched
     queries (500 ids each) instead of one per record."""
     out: dict[str, tuple[str, str]] = {}
@@ -111,10 +112,10 @@ def kind_and_code(conn: Connection, record_id: str) -> tuple[str, str] | None:
     return None if row is None else (row[0], row[1])
 
 
-def person_rows(conn: Connection) -> list[tuple[str, str, str, str, str | None]]:
+def person_rows(conn: Connection) -> list[tuple[PersonId, str, str, str, str | None]]:
     """(id, code, created at, record JSON, visible identity JSON or None) of every person,
     in the table's order."""
-    return [(r[0], r[1], r[2], r[3], r[4]) for r in conn.execute(
+    return [(PersonId(RecordId(r[0])), r[1], r[2], r[3], r[4]) for r in conn.execute(
         "SELECT r.id, r.code, r.created_at, r.data, i.data FROM records r "
         "LEFT JOIN identities i ON i.person_id = r.id WHERE r.kind = 'person'").fetchall()]
 
@@ -125,9 +126,9 @@ def place_parents(conn: Connection) -> list[tuple[str, str | None, str | None]]:
         "SELECT id, place_id, type FROM records WHERE kind = 'place'")]
 
 
-def victim_places(conn: Connection) -> list[tuple[str, str]]:
+def victim_places(conn: Connection) -> list[tuple[PersonId, str]]:
     """(person id, place id) for every person a victim of an incident with a place."""
-    return [(r[0], r[1]) for r in conn.execute(
+    return [(PersonId(RecordId(r[0])), r[1]) for r in conn.execute(
         "SELECT DISTINCT l.to_id, r.place_id FROM links l JOIN records r "
         "ON r.id = l.from_id WHERE l.role = 'victim' AND r.place_id IS NOT NULL")]
 
@@ -144,8 +145,8 @@ def codes_of_kind(conn: Connection, kind: str) -> dict[str, str]:
                                              (kind,))}
 
 
-def persons_by_code(conn: Connection,
-                    ids: list[str] | None = None) -> list[tuple[str, str, str, str | None]]:
+def persons_by_code(conn: Connection, ids: Sequence[str] | None = None
+                    ) -> list[tuple[PersonId, str, str, str | None]]:
     """(id, code, record JSON, visible identity JSON or None) of every person (or those of
     `ids`), by pseudonym code."""
     sql = ("SELECT r.id, r.code, r.data, i.data FROM records r LEFT JOIN identities i "
@@ -153,15 +154,16 @@ def persons_by_code(conn: Connection,
     params: list[Any] = []
     if ids is not None:
         sql += " AND r.id IN (SELECT value FROM json_each(?))"
-        params.append(json.dumps(ids))
-    return list(conn.execute(sql + " ORDER BY r.code", params))
+        params.append(json.dumps(list(ids)))
+    return cast(list[tuple[PersonId, str, str, str | None]],
+                list(conn.execute(sql + " ORDER BY r.code", params)))
 
 
 def mentions_of_person(conn: Connection,
-                       person_id: str) -> list[tuple[str, str, str, str, str, str, str]]:
+                       person_id: str) -> list[tuple[RecordId, str, str, str, str, str, str]]:
     """(record id, role, kind, title, date, status, type) of every testimony and incident
     that names a person as witness, tagged or victim, by date then id."""
-    return [(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in conn.execute(
+    return [(RecordId(r[0]), r[1], r[2], r[3], r[4], r[5], r[6]) for r in conn.execute(
         "SELECT l.from_id, l.role, r.kind, coalesce(r.title, ''), coalesce(r.sort_date, ''), "
         "coalesce(r.status, ''), coalesce(r.type, '') FROM links l "
         "JOIN records r ON r.id = l.from_id WHERE l.to_id = ? "
@@ -170,10 +172,10 @@ def mentions_of_person(conn: Connection,
 
 
 def testimonies_reporting(conn: Connection,
-                          incident_ids: list[str]) -> list[tuple[str, str, str, str]]:
+                          incident_ids: list[str]) -> list[tuple[RecordId, str, str, str]]:
     """(id, title, date, status) of the testimonies that report any of these incidents
     (sorted ids), by date then id."""
-    return [(r[0], r[1], r[2], r[3]) for r in conn.execute(
+    return [(RecordId(r[0]), r[1], r[2], r[3]) for r in conn.execute(
         "SELECT r.id, coalesce(r.title, ''), coalesce(r.sort_date, ''), "
         "coalesce(r.status, '') FROM links l JOIN records r ON r.id = l.to_id "
         "WHERE l.role = 'reported_by' AND l.from_id IN (SELECT value FROM json_each(?)) "
@@ -181,9 +183,9 @@ def testimonies_reporting(conn: Connection,
 
 
 def testimonies_of_incident(conn: Connection,
-                            incident_id: str) -> list[tuple[str, str, str, str]]:
+                            incident_id: str) -> list[tuple[RecordId, str, str, str]]:
     """(id, title, date, status) of the testimonies that report an incident, by date."""
-    return [(r[0], r[1], r[2], r[3]) for r in conn.execute(
+    return [(RecordId(r[0]), r[1], r[2], r[3]) for r in conn.execute(
         "SELECT r.id, coalesce(r.title, ''), coalesce(r.sort_date, ''), "
         "coalesce(r.status, '') FROM links l JOIN records r ON r.id = l.to_id "
         "WHERE l.from_id = ? AND l.role = 'reported_by' ORDER BY r.sort_date, r.id",
@@ -207,7 +209,7 @@ def history_rows(conn: Connection, record_id: str
         (record_id,))]
 
 
-def line_rows(conn: Connection, ids: list[str]) -> dict[str, tuple[str, str, int]]:
+def line_rows(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[str, str, int]]:
     """(kind, stored JSON, revision) of each of these records that exists, by id, in one
     query (the caller keeps `ids` to a batch)."""
     marks = ",".join("?" * len(ids))
@@ -216,7 +218,7 @@ def line_rows(conn: Connection, ids: list[str]) -> dict[str, tuple[str, str, int
         ids)}
 
 
-def histories_of(conn: Connection, ids: list[str]
+def histories_of(conn: Connection, ids: Sequence[str]
                  ) -> Iterator[tuple[str, int, str, str, str, str, str | None]]:
     """(record id, revision, at, author, action, stored JSON, sealed original hash or
     None) of every revision of these records, by record then revision, in one query
@@ -233,7 +235,8 @@ def any_record(conn: Connection) -> bool:
     return conn.execute("SELECT 1 FROM records LIMIT 1").fetchone() is not None
 
 
-def texts_among(conn: Connection, kind: str, ids: list[str], lookups: int) -> list[tuple[Any, ...]]:
+def texts_among(conn: Connection, kind: str, ids: Sequence[str], lookups: int
+                ) -> list[tuple[Any, ...]]:
     """(id, stored JSON) of the records of a kind among `ids`. More than `lookups` are
     read in one scan of the kind: thousands of lookups by id cost ten times more."""
     if len(ids) > lookups:

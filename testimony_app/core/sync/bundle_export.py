@@ -18,6 +18,7 @@ from pyrage import x25519
 
 from testimony_app.core.common import outfile, safejson
 from testimony_app.core.common.errors import Cancelled, InputError
+from testimony_app.core.common.ids import BundleId, RecordId
 from testimony_app.core.records import attachment, delivery, store, tables
 from testimony_app.core.sync import bundlelines
 from testimony_app.core.sync.bundle_format import (
@@ -53,13 +54,13 @@ log = logging.getLogger("testimony_app.core.sync.bundle")
 
 
 def _pending(conn: Connection, everything: bool
-             ) -> tuple[list[tuple[str, int]], list[attachment.Attachment]]:
+             ) -> tuple[list[tuple[RecordId, int]], list[attachment.Attachment]]:
     rows = delivery.unsent(conn, everything)
     atts = [attachment.get(conn, a) for a in delivery.unsent_attachment_ids(conn, everything)]
     return rows, atts
 
 
-def _record_line(conn: Connection, record_id: str) -> tuple[bytes, str, int]:
+def _record_line(conn: Connection, record_id: RecordId) -> tuple[bytes, str, int]:
     rec = store.get(conn, record_id)
     # A revision rewritten when its testimony was sealed also carries the hash it had
     # before, sealed to the organisation (core/identity/seal.py): the coordinator may hold
@@ -73,7 +74,7 @@ def _record_line(conn: Connection, record_id: str) -> tuple[bytes, str, int]:
     return line + b"\n", digest, rec.revision
 
 
-def _lines(conn: Connection, ids: list[tuple[str, int]], kept: list[bytes]) -> Iterator[bytes]:
+def _lines(conn: Connection, ids: list[tuple[RecordId, int]], kept: list[bytes]) -> Iterator[bytes]:
     """The lines of records.jsonl: those `export` kept from its hashing pass, then the
     rest made again (the same: the export's transaction holds the vault still)."""
     yield from kept
@@ -133,7 +134,7 @@ class _Reader:
         return chunk
 
 
-def _stream(conn: Connection, manifest: bytes, signature: bytes, ids: list[tuple[str, int]],
+def _stream(conn: Connection, manifest: bytes, signature: bytes, ids: list[tuple[RecordId, int]],
             atts: list[attachment.Attachment], records_size: int, mtime: int,
             kept: list[bytes]) -> Iterator[bytes]:
     for name, data in ((MANIFEST, manifest), (SIGNATURE, signature)):
@@ -217,7 +218,7 @@ def export(session: OpenVault, target: Path, *, everything: bool = False,
                                            "created_at": att.created_at,
                                            **({"sealed": att.meta["sealed"]}
                                               if att.sealed else {})}})
-        bundle_id = str(uuid.uuid4())
+        bundle_id = BundleId(str(uuid.uuid4()))
         created = activity.now()
         manifest = safejson.dumps({
             "format": (FORMAT_SEALED if sealed_history or any(a.sealed for a in atts)

@@ -17,6 +17,7 @@ from pyrage import x25519
 
 from testimony_app.core.common import safejson
 from testimony_app.core.common.errors import IntegrityError
+from testimony_app.core.common.ids import BundleId, RecordId
 from testimony_app.core.records import interchange
 from testimony_app.core.vault import loghead, org
 
@@ -66,7 +67,7 @@ class _AlreadyImported(Exception):
 @dataclass(frozen=True)
 class ExportResult:
     path: Path
-    bundle_id: str
+    bundle_id: BundleId
     sequence: int
     records: int
     attachments: int
@@ -75,16 +76,16 @@ class ExportResult:
 
 @dataclass
 class ImportResult:
-    bundle_id: str
+    bundle_id: BundleId
     signer: str  # fingerprint
     signer_name: str
     device_id: str
     sequence: int
     already_imported: bool = False
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    conflicting: list[str] = field(default_factory=list)
+    added: list[RecordId] = field(default_factory=list)
+    updated: list[RecordId] = field(default_factory=list)
+    unchanged: list[RecordId] = field(default_factory=list)
+    conflicting: list[RecordId] = field(default_factory=list)
     attachments_added: list[str] = field(default_factory=list)
     attachments_unchanged: list[str] = field(default_factory=list)
     missing_sequences: list[int] = field(default_factory=list)
@@ -117,7 +118,7 @@ class _Entry:
 @dataclass
 class _Line:
     kind: str
-    id: str
+    id: RecordId
     revision: int
     sha256: str
     data: dict[str, Any]
@@ -156,7 +157,7 @@ def _keys(obj: Any, required: set[str], optional: frozenset[str] | set[str] = fr
 @dataclass
 class _Manifest:
     raw: bytes
-    bundle_id: str
+    bundle_id: BundleId
     organisation: str
     sequence: int
     created_at: str
@@ -232,7 +233,7 @@ def _parse_manifest(raw: bytes) -> _Manifest:
             else:
                 raise ValueError("entry name")
             entries.append(_Entry(name, size, sha, meta))
-        return _Manifest(raw, _uuid(obj["bundle_id"]), _uuid(obj["organisation"]),
+        return _Manifest(raw, BundleId(_uuid(obj["bundle_id"])), _uuid(obj["organisation"]),
                          _int(obj["sequence"], 1, 1 << 31), _text(obj["created_at"], 40),
                          sender["fingerprint"], key, recipient, _uuid(sender["device_id"]),
                          recipients, entries,
@@ -251,7 +252,7 @@ def _parse_line(raw: bytes) -> _Line:
         data = obj["data"]
         if kind not in interchange.KINDS or not isinstance(data, dict):
             raise ValueError("kind")
-        record_id = _uuid(obj["id"])
+        record_id = RecordId(_uuid(obj["id"]))
         if data.get("id") != record_id or obj["sha256"] != content_hash(data):
             raise ValueError("record hash")
         history = obj["history"]

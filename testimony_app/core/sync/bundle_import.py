@@ -18,6 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from testimony_app.core.common.errors import Cancelled, InputError, ValidationFailed
+from testimony_app.core.common.ids import AttachmentId, BundleId, RecordId
 from testimony_app.core.records import arrivals, attachment, interchange, store, tables
 from testimony_app.core.sync import timestamp
 from testimony_app.core.sync.bundle_format import (
@@ -345,7 +346,7 @@ class _Importer:
             return "unchanged"  # an older version of what this vault already holds
         return "conflicting"
 
-    def _update_or_conflict(self, record_id: str) -> str:
+    def _update_or_conflict(self, record_id: RecordId) -> str:
         """A record changes only by the device that created it: another researcher's
         bundle (trusted, signed, and free to claim any history) that would replace it
         is kept as a conflict, and so is one that would replace a record the
@@ -354,7 +355,7 @@ class _Importer:
             return "conflicting"
         return "updated" if self._created_by_sender(record_id) else "conflicting"
 
-    def _created_by_sender(self, record_id: str) -> bool:
+    def _created_by_sender(self, record_id: RecordId) -> bool:
         """Whether this bundle's device first brought the record here (one the
         coordinator made itself came in no bundle: no sender created it)."""
         if self.manifest is None:
@@ -440,7 +441,7 @@ class _Importer:
         else:
             self.result.attachments_unchanged.append(att_id)
 
-    def _open_sealed(self, att_id: str, info: dict[str, Any]) -> None:
+    def _open_sealed(self, att_id: AttachmentId, info: dict[str, Any]) -> None:
         """Decrypt the staged ciphertext, streaming, into plaintext chunks; refuse the
         bundle unless it opens and matches the original's size and SHA-256."""
         reader = attachment.ChunkReader(self.conn, att_id, staged=True)
@@ -673,10 +674,10 @@ def researchers(conn: Connection) -> list[Researcher]:
 @dataclass(frozen=True)
 class Conflict:
     id: int
-    record_id: str
+    record_id: RecordId
     kind: str
     fingerprint: str
-    bundle_id: str
+    bundle_id: BundleId
     at: str
     log_warning: str | None = None  # core/vault/loghead.py: the sender's log did not extend
 
@@ -688,7 +689,7 @@ def conflicts(conn: Connection) -> list[Conflict]:
 
 @dataclass(frozen=True)
 class Provenance:
-    bundle_id: str
+    bundle_id: BundleId
     fingerprint: str
     name: str
     device_id: str

@@ -19,14 +19,15 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from testimony_app.core.common import safejson
+from testimony_app.core.common.ids import RecordId
 from testimony_app.core.records import tables
 from testimony_app.core.vault.connection import Connection
 
 CHUNK = 500  # records per query
 
 
-def lines(conn: Connection, ids: list[str], max_history: int,
-          one: Callable[[Any, str], tuple[bytes, str, int]]
+def lines(conn: Connection, ids: list[RecordId], max_history: int,
+          one: Callable[[Any, RecordId], tuple[bytes, str, int]]
           ) -> Iterator[tuple[bytes, str, int]]:
     """(line, content hash, revision) for each id, in order; `one` makes a line alone."""
     for start in range(0, len(ids), CHUNK):

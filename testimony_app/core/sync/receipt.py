@@ -30,6 +30,7 @@ from pyrage import x25519
 
 from testimony_app.core.common import outfile, safejson
 from testimony_app.core.common.errors import NotFound
+from testimony_app.core.common.ids import BundleId, RecordId
 from testimony_app.core.records import arrivals, attachment, delivery, store, tables
 from testimony_app.core.sync.bundle import Refused, content_hash
 from testimony_app.core.vault import activity, loghead, org
@@ -54,7 +55,7 @@ HASHES_NOTE = N_("This receipt was made by an earlier version: it lists a finger
 
 @dataclass(frozen=True)
 class Accepted:
-    bundle_id: str
+    bundle_id: BundleId
     sequence: int
     records: int
     attachments: int
@@ -74,7 +75,7 @@ def default_path(bundle_path: Path, sequence: int, folder: Path | None = None) -
     return base / f"{bundle_path.stem}.receipt-{sequence}.age"
 
 
-def write(session: OpenVault, bundle_id: str, target: Path) -> None:
+def write(session: OpenVault, bundle_id: BundleId, target: Path) -> None:
     """Write the receipt for an imported bundle (coordinator side)."""
     conn = session.conn
     organisation = org.require_coordinator(conn)
@@ -103,7 +104,7 @@ def write(session: OpenVault, bundle_id: str, target: Path) -> None:
         activity.record(conn, session.author, "receipt_written", bundle_id)
 
 
-def _revision(conn: Connection, item: dict[str, Any], bundle_id: str) -> int:
+def _revision(conn: Connection, item: dict[str, Any], bundle_id: BundleId) -> int:
     """The sender's revision number of a record as it arrived in a bundle. Imports by
     an earlier version did not note it in the summary; the history the bundle
     carried (provenance) ends with it. 0: unknown (the record is not listed)."""
@@ -143,7 +144,7 @@ def accept(session: OpenVault, path: Path) -> Accepted:
         if (body["format"] not in (FORMAT, FORMAT_HASHES) or body["organisation"] != organisation.id
                 or body["signer"] != me.fingerprint):
             raise ValueError("not ours")
-        bundle_id = str(body["bundle_id"])
+        bundle_id = BundleId(str(body["bundle_id"]))
         sent = conn.execute("SELECT sequence FROM sent_bundles WHERE bundle_id = ?",
                             (bundle_id,)).fetchone()
         if sent is None:
@@ -173,7 +174,7 @@ def accept(session: OpenVault, path: Path) -> Accepted:
     return Accepted(bundle_id, int(sent[0]), len(records), len(attachments), hashes)
 
 
-Confirmed = tuple[list[tuple[str, str]], list[tuple[str, str]]]
+Confirmed = tuple[list[tuple[RecordId, str]], list[tuple[str, str]]]
 
 
 def _by_revisions(conn: Connection, records: Any, attachments: Any) -> Confirmed:
@@ -188,7 +189,7 @@ def _by_revisions(conn: Connection, records: Any, attachments: Any) -> Confirmed
         raise ValueError("lists")
     confirmed = []
     for item in records:
-        record_id = _id(item, {"id", "revision"})
+        record_id = RecordId(_id(item, {"id", "revision"}))
         revision = item["revision"]
         if not isinstance(revision, int) or isinstance(revision, bool) or revision < 1:
             raise ValueError("revision")
@@ -220,7 +221,7 @@ def _by_hashes(conn: Connection, records: Any, attachments: Any) -> Confirmed:
         raise ValueError("lists")
     confirmed = []
     for item in records:
-        record_id, sha = _id(item, {"id", "sha256"}), item["sha256"]
+        record_id, sha = RecordId(_id(item, {"id", "sha256"})), item["sha256"]
         if tables.exists(conn, record_id) \
                 and content_hash(store.get(conn, record_id).data) == sha:
             confirmed.append((record_id, str(sha)))
@@ -233,7 +234,7 @@ def _by_hashes(conn: Connection, records: Any, attachments: Any) -> Confirmed:
     return confirmed, files
 
 
-def _purgeable(conn: Connection) -> set[str]:
+def _purgeable(conn: Connection) -> set[RecordId]:
     """Records the coordinator confirmed, unchanged since, with every attachment confirmed."""
     result = set()
     for record_id, sha in delivery.received(conn):

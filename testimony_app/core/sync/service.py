@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from testimony_app.core.common.ids import BundleId, RecordId
 from testimony_app.core.identity import enrolling
 from testimony_app.core.sync import bundle, last_bundle, receipt, timestamp
 from testimony_app.core.vault import org
@@ -59,7 +60,7 @@ class SyncService:
         """Import a signed bundle, all or nothing."""
         return bundle.import_bundle(self._vault, path, progress, cancelled)
 
-    def write_receipt(self, bundle_id: str, target: Path) -> None:
+    def write_receipt(self, bundle_id: BundleId, target: Path) -> None:
         """Write the receipt for an imported bundle."""
         receipt.write(self._vault, bundle_id, target)
 
@@ -84,13 +85,13 @@ class SyncService:
         """Records two vaults changed differently, waiting for a decision."""
         return bundle.conflicts(self._vault.conn)
 
-    def provenance(self, record_id: str) -> list[bundle.Provenance]:
+    def provenance(self, record_id: RecordId) -> list[bundle.Provenance]:
         """The bundles a record arrived in."""
         return bundle.provenance(self._vault.conn, record_id)
 
     # -- time stamps of what the coordinator received --------------------------
 
-    def timestamps_of(self, bundle_ids: Iterable[str]) -> list[timestamp.Token]:
+    def timestamps_of(self, bundle_ids: Iterable[BundleId]) -> list[timestamp.Token]:
         return timestamp.of_bundles(self._vault.conn, bundle_ids)
 
     def tsa_urls(self) -> list[str]:

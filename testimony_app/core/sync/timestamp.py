@@ -41,6 +41,7 @@ from rfc3161_client import (
 
 from testimony_app.core.common import safejson
 from testimony_app.core.common.errors import InputError, IntegrityError
+from testimony_app.core.common.ids import BundleId
 from testimony_app.core.records import arrivals
 from testimony_app.core.vault import activity, meta
 from testimony_app.core.vault.connection import Connection
@@ -68,7 +69,7 @@ class TimestampInvalid(IntegrityError):
 Post = Callable[[str, bytes], bytes]
 
 
-def message(bundle_id: str, manifest_sha256: str, log_head: str | None) -> bytes:
+def message(bundle_id: BundleId, manifest_sha256: str, log_head: str | None) -> bytes:
     """The bytes timestamped for one bundle. `log_head`: the researcher's activity-log
     head as the bundle's manifest carries it (None for bundles without one)."""
     return safejson.dumps({"format": FORMAT, "bundle_id": bundle_id,
@@ -111,7 +112,8 @@ def set_urls(session: OpenVault, values: Iterable[str]) -> list[str]:
 # -- queue and requests ----------------------------------------------------------
 
 
-def queue(conn: Connection, bundle_id: str, manifest_sha256: str, log_head: str | None) -> None:
+def queue(conn: Connection, bundle_id: BundleId, manifest_sha256: str,
+          log_head: str | None) -> None:
     """Inside the import's transaction: the request waits until a TSA answers."""
     conn.execute("INSERT OR IGNORE INTO timestamps (bundle_id, message, queued_at) "
                  "VALUES (?, ?, ?)",
@@ -186,14 +188,14 @@ def _iso(when: datetime) -> str:
 
 @dataclass(frozen=True)
 class Token:
-    bundle_id: str
+    bundle_id: BundleId
     message: bytes
     token: bytes | None
     url: str | None
     gen_time: str | None
 
 
-def of_bundles(conn: Connection, bundle_ids: Iterable[str]) -> list[Token]:
+def of_bundles(conn: Connection, bundle_ids: Iterable[BundleId]) -> list[Token]:
     out = []
     for bundle_id in bundle_ids:
         row = conn.execute("SELECT bundle_id, message, token, url, gen_time FROM timestamps "
@@ -211,7 +213,7 @@ def for_export(conn: Connection, record_ids: Iterable[str]) -> dict[str, Any] | 
     """timestamps.json: for each exported record (testimonies and incidents: their ids
     are the vault's; persons are pseudonymised per auditor and left out), the bundle
     it first arrived in, and each such bundle's message and token."""
-    received: dict[str, str] = {}
+    received: dict[str, BundleId] = {}
     stamped: dict[str, str | None] = {r[0]: r[1] for r in conn.execute(
         "SELECT bundle_id, gen_time FROM timestamps WHERE token IS NOT NULL")}
     for record_id in record_ids:
@@ -221,7 +223,7 @@ def for_export(conn: Connection, record_ids: Iterable[str]) -> dict[str, Any] | 
                    if b in stamped]
         if carried:
             first = min(carried, key=lambda c: (c[0] is not None, c[0] or "", c[1]))
-            received[record_id] = str(first[2])
+            received[record_id] = first[2]
     if not received:
         return None
     tokens = {t.bundle_id: t for t in of_bundles(conn, sorted(set(received.values())))}

@@ -5,7 +5,6 @@ so that the window and the command line never hand a connection around."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from testimony_app.core.vault import org
 from testimony_app.core.vault.opened import OpenVault
@@ -41,8 +40,9 @@ class OrgService:
         """Coordinator: stop accepting bundles signed by this key."""
         return org.untrust(self._vault.conn, fp, self._vault.author)
 
-    def set_setting(self, name: str, value: Any) -> org.Organisation:
-        """Coordinator: change an organisation setting (org.SETTINGS)."""
+    def set_setting(self, name: str, value: object) -> org.Organisation:
+        """Coordinator: change an organisation setting (org.SETTINGS); a value not of the
+        setting's type is refused (`org_setting`)."""
         return org.set_setting(self._vault.conn, name, value, self._vault.author)
 
     # -- used by the command line ------------------------------------------------

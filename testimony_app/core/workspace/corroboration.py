@@ -77,13 +77,14 @@ import itertools
 import json
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 from typing import Any
 
 from testimony_app import i18n
 from testimony_app.core.common.errors import InputError
+from testimony_app.core.common.ids import PersonId, RecordId
 from testimony_app.core.identity import duplicates, seal
 from testimony_app.core.records import dates, store, tables, textnorm, vocab
 from testimony_app.core.vault import activity
@@ -155,14 +156,14 @@ class Reason:
 class IncidentInfo:
     """What a reviewer needs to see of an incident beside another."""
 
-    id: str
+    id: RecordId
     type: str
     date: dict[str, Any]
     place: str | None
     place_names: tuple[dict[str, str], ...]  # the place, then the places it lies in
     perpetrator: str | None
     verification: str
-    testimonies: tuple[str, ...]
+    testimonies: tuple[RecordId, ...]
     researchers: tuple[tuple[str, str], ...]  # (fingerprint, name); empty: made here
 
     def place_label(self, language: str = "en") -> str:
@@ -196,8 +197,8 @@ class Suggestion:
 
 @dataclass(frozen=True)
 class Decision:
-    a: str
-    b: str
+    a: RecordId
+    b: RecordId
     decision: str
     author: str
     at: str
@@ -212,7 +213,7 @@ class Cited:
     """A source or testimony the incidents of a cluster rest on, and whether the
     coordinator marked it as not independent (the dependence code, else None)."""
 
-    id: str
+    id: RecordId
     kind: str  # "source" or "testimony"
     name: str
     dependence: str | None
@@ -231,7 +232,7 @@ class Cluster:
     cited: tuple[Cited, ...] = ()  # what it rests on, independent or not
 
     @property
-    def ids(self) -> tuple[str, ...]:
+    def ids(self) -> tuple[RecordId, ...]:
         return tuple(i.id for i in self.incidents)
 
     @property
@@ -300,12 +301,12 @@ class _Union:
 
 @dataclass
 class _Incident:
-    id: str
+    id: RecordId
     data: dict[str, Any]
     start: str
     end: str
-    testimonies: frozenset[str]
-    victims: frozenset[str]
+    testimonies: frozenset[RecordId]
+    victims: frozenset[PersonId]
 
     @property
     def perpetrator(self) -> str | None:
@@ -342,7 +343,8 @@ class _Snapshot:
         for rid, raw in rows:
             data = json.loads(raw)
             self.incidents[rid] = _Incident(
-                rid, data, dates.start(data["date"]) or "0001-01-01", dates.end(data["date"]),
+                RecordId(rid), data, dates.start(data["date"]) or "0001-01-01",
+                dates.end(data["date"]),
                 frozenset(data.get("testimonies", [])),
                 frozenset(v["person"] for v in data.get("victims", []) if "person" in v))
         self.places: dict[str, _Place] = {}
@@ -352,7 +354,7 @@ class _Snapshot:
                                           for t in data["name"].values()) if n)
             self.places[rid] = _Place(data["level"], names, data.get("parent"), data["name"])
         testimony_ids = sorted({t for i in self.incidents.values() for t in i.testimonies})
-        self.testimonies: dict[str, tuple[str | None, str | None]] = {}
+        self.testimonies: dict[str, tuple[PersonId | None, RecordId | None]] = {}
         self.titles: dict[str, str] = {}
         for rid, raw in _rows(conn, "testimony", testimony_ids):
             data = json.loads(raw)
@@ -369,7 +371,7 @@ class _Snapshot:
                 self.same.union("p:" + rid, "k:" + key)
         for merged, into in duplicates.canonical(conn).items():
             self.same.union("p:" + merged, "p:" + into)
-        self.researchers = researchers_of(conn, sorted(self.incidents) + testimony_ids)
+        self.researchers = researchers_of(conn, [*sorted(self.incidents), *testimony_ids])
         self._same_place: dict[tuple[str, str], bool] = {}
         self._relations: dict[tuple[str, str], tuple[str, float] | None] = {}
         self._features: dict[str, _Features] = {}
@@ -460,7 +462,7 @@ class _Snapshot:
 
     def cited(self, *incidents: _Incident) -> tuple[Cited, ...]:
         """Every testimony and source these incidents rest on, with its name."""
-        wanted: dict[str, str] = {}
+        wanted: dict[RecordId, str] = {}
         for incident in incidents:
             for tid in sorted(incident.testimonies):
                 wanted.setdefault(tid, "testimony")
@@ -529,7 +531,7 @@ class _Snapshot:
             tuple(seen))
 
 
-def _rows(conn: Connection, kind: str, ids: list[str]) -> list[tuple[Any, ...]]:
+def _rows(conn: Connection, kind: str, ids: Sequence[str]) -> list[tuple[Any, ...]]:
     """(id, data) of the records of a kind among `ids`. Many are read in one scan of
     the kind: thousands of lookups by id cost ten times more."""
     return tables.texts_among(conn, kind, ids, _LOOKUPS)
@@ -541,7 +543,7 @@ _LOOKUPS = 2000
 # -- decisions ------------------------------------------------------------------------
 
 
-def _pair(a: str, b: str) -> tuple[str, str]:
+def _pair(a: RecordId, b: RecordId) -> tuple[RecordId, RecordId]:
     if a == b:
         raise InputError("same_incident")
     return (a, b) if a < b else (b, a)
@@ -563,7 +565,7 @@ def decisions(conn: Connection) -> dict[tuple[str, str], Decision]:
     return out
 
 
-def decision_history(conn: Connection, a: str, b: str) -> list[Decision]:
+def decision_history(conn: Connection, a: RecordId, b: RecordId) -> list[Decision]:
     """Every decision ever taken on a pair, oldest first."""
     a, b = _pair(a, b)
     return [Decision(*row) for row in conn.execute(
@@ -571,13 +573,13 @@ def decision_history(conn: Connection, a: str, b: str) -> list[Decision]:
         "WHERE incident_a = ? AND incident_b = ? ORDER BY seq", (a, b))]
 
 
-def _require_incidents(conn: Connection, *ids: str) -> None:
+def _require_incidents(conn: Connection, *ids: RecordId) -> None:
     for rid in ids:
         if store.get(conn, rid, with_identity=False).kind != "incident":
             raise InputError("not_an_incident")
 
 
-def decide(conn: Connection, a: str, b: str, decision: str, author: str) -> Decision:
+def decide(conn: Connection, a: RecordId, b: RecordId, decision: str, author: str) -> Decision:
     """Confirm or reject that two incidents are the same event, or undo the decision."""
     if decision not in (CONFIRMED, REJECTED, UNDONE):
         raise InputError("input")
@@ -598,15 +600,15 @@ def decide(conn: Connection, a: str, b: str, decision: str, author: str) -> Deci
     return Decision(a, b, decision, author, at, score)
 
 
-def confirm(conn: Connection, a: str, b: str, author: str) -> Decision:
+def confirm(conn: Connection, a: RecordId, b: RecordId, author: str) -> Decision:
     return decide(conn, a, b, CONFIRMED, author)
 
 
-def reject(conn: Connection, a: str, b: str, author: str) -> Decision:
+def reject(conn: Connection, a: RecordId, b: RecordId, author: str) -> Decision:
     return decide(conn, a, b, REJECTED, author)
 
 
-def undo(conn: Connection, a: str, b: str, author: str) -> Decision:
+def undo(conn: Connection, a: RecordId, b: RecordId, author: str) -> Decision:
     return decide(conn, a, b, UNDONE, author)
 
 
@@ -702,7 +704,7 @@ def _width(incident: _Incident) -> int:
     return min(OPEN_WIDTH, _days(last) - _days(first) + 1)
 
 
-def compare(conn: Connection, a: str, b: str) -> Suggestion | None:
+def compare(conn: Connection, a: RecordId, b: RecordId) -> Suggestion | None:
     """How two incidents compare under the suggestion rules (None: they do not match)."""
     snap = _Snapshot(conn, [a, b])
     if a not in snap.incidents or b not in snap.incidents:
@@ -985,11 +987,11 @@ def clusters(conn: Connection, everything: bool = False) -> list[Cluster]:
     return out
 
 
-def cluster_of(conn: Connection, incident_id: str) -> Cluster:
+def cluster_of(conn: Connection, incident_id: RecordId) -> Cluster:
     """The cluster an incident belongs to (just itself when it is linked to nothing)."""
     _require_incidents(conn, incident_id)
     links = [d for d in decisions(conn).values() if d.decision == CONFIRMED]
-    neighbours: dict[str, set[str]] = {}
+    neighbours: dict[RecordId, set[RecordId]] = {}
     for d in links:
         neighbours.setdefault(d.a, set()).add(d.b)
         neighbours.setdefault(d.b, set()).add(d.a)
@@ -1003,8 +1005,8 @@ def cluster_of(conn: Connection, incident_id: str) -> Cluster:
     return _cluster(snap, sorted(seen), [d for d in links if d.a in seen])
 
 
-def set_verification(conn: Connection, incident_id: str, status: str, author: str,
-                     whole_cluster: bool = True) -> list[str]:
+def set_verification(conn: Connection, incident_id: RecordId, status: str, author: str,
+                     whole_cluster: bool = True) -> list[RecordId]:
     """Give an incident (and by default every incident linked to it) a verification
     status: a new revision of each that changes, and an activity-log entry each.
     Returns the ids changed."""
@@ -1012,7 +1014,7 @@ def set_verification(conn: Connection, incident_id: str, status: str, author: st
         raise InputError("verification_status")
     cluster = cluster_of(conn, incident_id)
     ids = list(cluster.ids) if whole_cluster else [incident_id]
-    changed: list[str] = []
+    changed: list[RecordId] = []
     with transaction(conn):
         items: list[tuple[str, dict[str, Any]]] = []
         for rid in ids:

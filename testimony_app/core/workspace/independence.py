@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from testimony_app.core.common.errors import InputError
+from testimony_app.core.common.ids import RecordId
 from testimony_app.core.records import store, vocab
 from testimony_app.core.vault import activity
 from testimony_app.core.vault.connection import Connection
@@ -26,7 +27,7 @@ KINDS = ("source", "testimony")
 
 @dataclass(frozen=True)
 class Judgement:
-    source_id: str
+    source_id: RecordId
     independent: bool
     reason: str | None  # a code of vocab.DEPENDENCE; None when independent
     repeats: str | None  # the source it repeats ("repeats_another")
@@ -41,13 +42,13 @@ class Judgement:
         return {**self.__dict__, "reason_text": self.reason_text()}
 
 
-def _require(conn: Connection, record_id: str) -> None:
+def _require(conn: Connection, record_id: RecordId) -> None:
     if store.get(conn, record_id, with_identity=False).kind not in KINDS:
         raise InputError("not_a_source")
 
 
-def judge(conn: Connection, source_id: str, author: str, reason: str | None,
-          repeats: str | None = None, note: str = "") -> Judgement:
+def judge(conn: Connection, source_id: RecordId, author: str, reason: str | None,
+          repeats: RecordId | None = None, note: str = "") -> Judgement:
     """Mark a source as not independent (`reason` a dependence code), or as
     independent again (`reason` None)."""
     _require(conn, source_id)
@@ -86,7 +87,7 @@ def current(conn: Connection) -> dict[str, Judgement]:
     return out
 
 
-def history(conn: Connection, source_id: str) -> list[Judgement]:
+def history(conn: Connection, source_id: RecordId) -> list[Judgement]:
     return [Judgement(r[0], bool(r[1]), r[2], r[3], r[4], r[5], r[6]) for r in conn.execute(
         "SELECT source_id, independent, reason, repeats, note, author, at FROM "
         "source_independence WHERE source_id = ? ORDER BY seq", (source_id,))]

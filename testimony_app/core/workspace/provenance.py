@@ -13,6 +13,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from testimony_app.core.common.ids import BundleId, RecordId
 from testimony_app.core.records import arrivals as records_arrivals
 from testimony_app.core.records import store
 from testimony_app.core.sync import last_bundle
@@ -24,7 +25,7 @@ from testimony_app.core.vault.connection import Connection
 class Arrival:
     """One bundle that carried the record, and what the import did with it."""
 
-    bundle_id: str
+    bundle_id: BundleId
     fingerprint: str
     researcher: str  # the name this vault trusts the fingerprint under ('' if unknown)
     trusted: bool
@@ -48,14 +49,14 @@ class OriginRevision:
 
 @dataclass(frozen=True)
 class Provenance:
-    record_id: str
+    record_id: RecordId
     kind: str
     local: bool  # made in this vault, not received in a bundle
     researcher: str | None
     fingerprint: str | None
     trusted: bool | None
     device_id: str | None
-    bundle_id: str | None
+    bundle_id: BundleId | None
     sequence: int | None
     outcome: str | None
     recorded_at: str  # the first revision, where the record was made
@@ -74,7 +75,7 @@ class Provenance:
 _ORIGIN = ("added",)
 
 
-def provenance(conn: Connection, record_id: str) -> Provenance:
+def provenance(conn: Connection, record_id: RecordId) -> Provenance:
     """The provenance of one record (NotFound if the vault has no such record)."""
     rec = store.get(conn, record_id, with_identity=False)
     revisions = tuple(store.history(conn, record_id))
@@ -106,7 +107,7 @@ def provenance(conn: Connection, record_id: str) -> Provenance:
         origin.imported_at, arrivals[-1].imported_at, arrivals, history, revisions, conflicts)
 
 
-def _origin_history(conn: Connection, record_id: str) -> tuple[OriginRevision, ...]:
+def _origin_history(conn: Connection, record_id: RecordId) -> tuple[OriginRevision, ...]:
     """The researcher's revisions, merged over every bundle that carried the record."""
     seen: dict[tuple[int, str], OriginRevision] = {}
     for raw in records_arrivals.histories_in_order(conn, record_id):

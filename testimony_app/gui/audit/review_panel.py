@@ -4,8 +4,6 @@ and Approve / Withhold (`session.audit.approve` / `session.audit.withdraw`)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -19,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from testimony_app.core.audit.redact import ReviewItem
+from testimony_app.core.common.ids import RecordId
 from testimony_app.gui import fmt
 from testimony_app.gui.sync.common import plain_label
 from testimony_app.gui.widgets.bidi import set_document_auto_direction
@@ -41,7 +41,7 @@ class ReviewPanel(QWidget):
         super().__init__(parent)
         self.worker = worker
         self.auditor = ""
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[ReviewItem] = []
         self.withheld: set[str] = set()
         self.previewed: str | None = None  # the testimony whose preview is shown
         self.loading = False
@@ -105,7 +105,7 @@ class ReviewPanel(QWidget):
         self.worker.with_session(lambda s: s.audit.candidates(auditor),
                                  self._loaded, self._failed)
 
-    def _loaded(self, rows: list[dict[str, Any]]) -> None:
+    def _loaded(self, rows: list[ReviewItem]) -> None:
         self.loading = False
         current = self.current_id()
         self.rows = rows
@@ -137,7 +137,7 @@ class ReviewPanel(QWidget):
         self.state.setText(str(error))
         self._update_buttons()
 
-    def _state_text(self, row: dict[str, Any]) -> str:
+    def _state_text(self, row: ReviewItem) -> str:
         if not row["has_narrative"]:
             return _("no narrative")
         if row["approved"]:
@@ -146,7 +146,7 @@ class ReviewPanel(QWidget):
             return _("withheld")
         return _("not reviewed (withheld)")
 
-    def _item_text(self, row: dict[str, Any]) -> str:
+    def _item_text(self, row: ReviewItem) -> str:
         title = row["title"] or row["id"][:8]
         return _("{date} · {title} — {state}").format(
             date=fmt.date(row["date"]), title=title, state=self._state_text(row))
@@ -166,11 +166,11 @@ class ReviewPanel(QWidget):
                               "the other {count} will be withheld and counted", rest
                               ).format(count=fmt.number(rest))))
 
-    def current_id(self) -> str | None:
+    def current_id(self) -> RecordId | None:
         item = self.list.currentItem()
-        return None if item is None else str(item.data(ID_ROLE))
+        return None if item is None else RecordId(str(item.data(ID_ROLE)))
 
-    def current_row(self) -> dict[str, Any] | None:
+    def current_row(self) -> ReviewItem | None:
         current = self.current_id()
         return next((r for r in self.rows if r["id"] == current), None)
 

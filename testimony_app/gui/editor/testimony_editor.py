@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from testimony_app import i18n
 from testimony_app.core.common.errors import TestimonyError, ValidationFailed
+from testimony_app.core.common.ids import RecordId
 from testimony_app.core.records.attachment import Attachment
 from testimony_app.core.records.store import Revision
 from testimony_app.core.records.words import word
@@ -462,8 +463,8 @@ class TestimonyEditor(QWidget):
         self._witness_id = str(witness.get("id") or uuid.uuid4())
 
     @property
-    def testimony_id(self) -> str:
-        return str(self._base.get("id", ""))
+    def testimony_id(self) -> RecordId:
+        return RecordId(str(self._base.get("id", "")))
 
     def _update_heading(self) -> None:
         if self._amend_reason is not None:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from testimony_app import i18n
 from testimony_app.core.common.errors import TestimonyError
+from testimony_app.core.common.ids import AttachmentId
 from testimony_app.core.records.attachment import Attachment
 from testimony_app.gui.widgets.audio_player import clock as _clock
 from testimony_app.gui.worker import Job, VaultWorker
@@ -55,7 +56,7 @@ class _Take:
     record_id: str
     rate: int
     channels: int
-    att_id: str | None = None
+    att_id: AttachmentId | None = None
     captured: int = 0  # bytes of audio received from the device
     pending: bytearray = field(default_factory=bytearray)
     markers: list[tuple[int, str]] = field(default_factory=list)
@@ -392,7 +393,7 @@ def _session(job: Job) -> Session:
     return job.session
 
 
-def _att(take: _Take) -> str:
+def _att(take: _Take) -> AttachmentId:
     if take.att_id is None:  # begin failed: nothing to add to
         raise TestimonyError("attachment_not_found", id="-")
     return take.att_id

@@ -13,8 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from testimony_app.core.common.errors import InputError
+from testimony_app.core.common.ids import PersonId, RecordId
 from testimony_app.core.identity import duplicates
-from testimony_app.core.identity.duplicates import Review, _candidates, _Group
+from testimony_app.core.identity.duplicates import Review, Side, _candidates, _Group
 from testimony_app.core.identity.namematch import Likeness, Name, block_keys, compare, levenshtein
 from testimony_app.core.session import Session
 from testimony_app.core.vault import db
@@ -97,7 +98,8 @@ def test_blocking_keeps_comparisons_far_below_every_pair() -> None:
     for i in range(3000):
         name = Name.of(f"{rng.choice(first)} {rng.choice(first)} {rng.choice(family)}")
         assert name is not None
-        groups[str(i)] = _Group(str(i), f"P-{i}", "", {"sex": "male"}, names=[name])
+        groups[str(i)] = _Group(PersonId(RecordId(str(i))), f"P-{i}", "", {"sex": "male"},
+                                names=[name])
     found = _candidates(groups)
     assert len(found) < 0.02 * 3000 * 2999 / 2
 
@@ -121,7 +123,7 @@ def test_the_coordinator_sees_one_victim_across_two_researchers(dup_trio: DupTri
     ab = found[frozenset(("A", "B"))]
     assert codes(ab) == ["transliteration", "same_birth_year", "same_place"]
     assert ab.score == 90
-    sides = {s.id: s for s in (ab.a, ab.b)}
+    sides: dict[str, Side] = {s.id: s for s in (ab.a, ab.b)}
     assert sides[IDS["A"]].recorded_by == ("Researcher One",)
     assert sides[IDS["B"]].recorded_by == ("Researcher Two",)
     assert sides[IDS["B"]].names == (NAMES["B"],) and sides[IDS["B"]].birth_year == "1980"
@@ -304,7 +306,7 @@ MIDDLES = ["Ahmad", "Khalid", "Yusuf", "Ali", "Hasan", "Umar", "Ibrahim", "Musta
 def _crowd_group(key: str, text: str, born: int | None) -> _Group:
     name = Name.of(text)
     assert name is not None
-    return _Group(key, key, "", {"sex": "male"}, names=[name],
+    return _Group(PersonId(RecordId(key)), key, "", {"sex": "male"}, names=[name],
                   births=[(born, born)] if born else [])
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from testimony_app.core.common.errors import InputError
 from testimony_app.core.records import places
+from testimony_app.core.records.places import PlaceRow
 from testimony_app.core.session import Session
 from testimony_app.core.vault import migrations
 
@@ -16,7 +17,7 @@ ALEPPO = "337a6e99-d292-550d-ba46-a87231593d6b"
 
 
 def test_imported_coordinates_are_listed(demo_session: Session) -> None:
-    rows = {r.id: r for r in demo_session.incident_places()}
+    rows: dict[str, PlaceRow] = {r.id: r for r in demo_session.incident_places()}
     aleppo = rows[ALEPPO]
     assert aleppo.coordinates == {"lat": 36.2021, "lon": 37.1343, "precision_m": 10000}
     assert aleppo.incidents > 0 and aleppo.within.startswith("Aleppo Governorate")

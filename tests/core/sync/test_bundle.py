@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from testimony_app.core.common.errors import InputError, WrongSecret
+from testimony_app.core.common.ids import RecordId
 from testimony_app.core.identity import enrolling
 from testimony_app.core.session import Session
 from testimony_app.core.sync import bundle, receipt
@@ -30,7 +31,7 @@ def everything(session: Session) -> dict[str, dict[str, object]]:
     return out
 
 
-def first_testimony(session: Session) -> str:
+def first_testimony(session: Session) -> RecordId:
     return session.list_testimonies()[0].id
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from testimony_app.core.common.errors import InputError
+from testimony_app.core.common.ids import PersonId, RecordId
 from testimony_app.core.records import dates
 from testimony_app.core.session import Session
 from testimony_app.core.workspace import corroboration
@@ -143,7 +144,7 @@ def test_confirm_reject_undo_clusters_and_status(trio: Trio) -> None:  # noqa: F
 
 def _second_account(vaults: Trio, ids: dict[str, str], witness_id: str | None = None,
                     name: dict[str, str] | None = None, perpetrator: str | None = None
-                    ) -> str:
+                    ) -> RecordId:
     """Researcher two records another account of the arrest (another testimony), sends
     it, and the coordinator imports it. Returns the new incident's id."""
     records: dict[str, list[dict[str, Any]]] = {}
@@ -157,7 +158,7 @@ def _second_account(vaults: Trio, ids: dict[str, str], witness_id: str | None = 
     vaults.two.add_document(document(**records, testimonies=[t], incidents=[arrest]))
     vaults.two.finalise(t["id"], allow_untagged=True)
     vaults.send(vaults.two, "two-" + arrest["id"][:8])
-    return str(arrest["id"])
+    return RecordId(str(arrest["id"]))
 
 
 def test_two_testimonies_from_the_same_witness_are_one_source(trio: Trio) -> None:  # noqa: F811
@@ -183,7 +184,8 @@ def test_the_same_witness_recorded_by_both_researchers_is_one_source(trio: Trio)
     from testimony_app.core.identity import seal
 
     witness_again = c.record(c.record(again).data["testimonies"][0]).data["witness"]
-    keys = seal.keys_by_person(c.conn, [ids["witness_one"], witness_again])
+    keys = seal.keys_by_person(c.conn, [PersonId(RecordId(ids["witness_one"])),
+                                         PersonId(RecordId(witness_again))])
     assert keys[ids["witness_one"]] & keys[witness_again]
     c.confirm_corroboration(accounts.english_arrest, again)
     assert c.corroboration_of(again).sources == 1
