@@ -328,7 +328,9 @@ def test_a_tampered_or_truncated_backup_is_refused(demo_session: Session, tmp_pa
     elif damage == "manifest_time":
         _edit_manifest(bk, lambda m: m.update(created="2020-01-01T00:00:00Z"))
     elif damage == "manifest_sealed":
-        _edit_manifest(bk, lambda m: m["sealed"].update(data="A" + m["sealed"]["data"][1:]))
+        # Another first character, whatever it was (an "A" replaced by "A" changed nothing).
+        _edit_manifest(bk, lambda m: m["sealed"].update(
+            data=("B" if m["sealed"]["data"][0] == "A" else "A") + m["sealed"]["data"][1:]))
     elif damage == "older_db_of_the_same_vault":  # a rollback, hashes made to match
         db_file.write_bytes((old.path / "vault.db").read_bytes())
         _edit_manifest(bk, lambda m: _rehash(m, bk))
