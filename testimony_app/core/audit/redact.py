@@ -244,6 +244,10 @@ def holdings(conn: Connection, auditor: str, coarsen_places: str | None = None
         "SELECT record_id, sha256 FROM narrative_reviews WHERE field = 'narrative'")}
 
     def narrate(testimony: dict[str, Any]) -> disclosure.Narrative:
+        if testimony["id"] not in reviewed:
+            # Never reviewed: withheld whatever its redaction would read, so the
+            # redaction (most of an export's work) is not made for nothing.
+            return disclosure.Narrative({}, {}, False)
         texts = _narrative(conn, testimony, names, key, kept)
         redacted = {lang: pair[0] for lang, pair in texts.items()}
         approved = reviewed.get(testimony["id"]) == _digest(redacted)
