@@ -138,14 +138,16 @@ def print_provenance(prov: Provenance) -> None:
             name=prov.researcher or _("unknown"), fingerprint=prov.fingerprint, trust=trust))
         out(_("Device: {device}").format(device=prov.device_id))
         out(_("Bundle: {bundle}, sequence {sequence} ({outcome})").format(
-            bundle=prov.bundle_id, sequence=num(prov.sequence or 0), outcome=prov.outcome))
+            bundle=prov.bundle_id, sequence=num(prov.sequence or 0),
+            outcome=word("outcome", prov.outcome)))
         out(_("Recorded: {when} by {who}").format(when=i18n.moment(prov.recorded_at),
                                                  who=prov.recorded_by))
         out(_("Imported: {when}").format(when=i18n.moment(prov.imported_at)))
     if prov.arrivals:
         out(_("Bundles that carried it:"))
         for a in prov.arrivals:
-            out(f"  {i18n.moment(a.imported_at)}  #{a.sequence:<4} {a.outcome:11} "
+            out(f"  {i18n.moment(a.imported_at)}  #{num(a.sequence):<4} "
+                f"{word('outcome', a.outcome):11} "
                 f"{a.researcher or '-'} ({a.fingerprint})  {a.bundle_id}")
             if a.log_warning:
                 out("    " + _("Warning: {warning}").format(
@@ -153,12 +155,12 @@ def print_provenance(prov: Provenance) -> None:
     if prov.origin_revisions:
         out(_("Revisions on the researcher's device:"))
         for r in prov.origin_revisions:
-            out(f"  #{r.revision}  {i18n.moment(r.at)}  {i18n.isolate(r.author)}  "
-            f"{r.action}")
+            out(f"  #{num(r.revision)}  {i18n.moment(r.at)}  {i18n.isolate(r.author)}  "
+                f"{word('action', r.action)}")
     out(_("Revisions in this vault:"))
     for rev in prov.revisions:
-        out(f"  #{rev.revision}  {i18n.moment(rev.at)}  {i18n.isolate(rev.author)}  "
-            f"{rev.action}  "
+        out(f"  #{num(rev.revision)}  {i18n.moment(rev.at)}  {i18n.isolate(rev.author)}  "
+            f"{word('action', rev.action)}  "
             f"{', '.join(rev.changed)}")
     if prov.conflicts:
         out(ngettext("{count} conflicting version kept aside ('testimony conflicts').",

@@ -18,12 +18,9 @@ from testimony_app.gui.widgets.details_pane import DetailsPane
 from testimony_app.gui.worker import VaultWorker
 from testimony_app.i18n import N_, _, isolate, ngettext
 
-OUTCOMES = {"added": N_("added"), "updated": N_("updated"), "unchanged": N_("unchanged"),
-            "conflicting": N_("conflicting: kept aside")}
-
 
 def outcome_label(code: str | None) -> str:
-    return _(OUTCOMES[code]) if code in OUTCOMES else (code or "")
+    return word("outcome", code)
 
 
 def author_name(author: str, researcher: str | None = None) -> str:
