@@ -10,8 +10,11 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from testimony_app import i18n
 from testimony_app.core.records import dates, vocab
+from testimony_app.core.records.words import word
 from testimony_app.core.workspace import stats
+from testimony_app.i18n import Nn_, _
 
 SUPPRESSED = None  # a suppressed cell is null in JSON and "<threshold" in the report
 # An incident under a suppressed figure carries this instead of its victims: the parts
@@ -167,87 +170,125 @@ def _count(f: dict[str, Any], part: str, threshold: int) -> str:
     value = f.get(part)
     qualifier = f.get("qualifier") if part == "victims" else f.get(f"{part}_qualifier")
     if value is None:
-        return f"&lt;{threshold}" if f["source"] == stats.DOCUMENTED else "—"
+        return f"&lt;{_grouped(threshold)}" if f["source"] == stats.DOCUMENTED else "—"
     # The sign sits with its number in a left-to-right isolate: "≥ 61" never reads "≤ 61".
-    return stats.signed(f"{value:,}", str(qualifier or "exact"))
+    return stats.signed(_grouped(value), str(qualifier or "exact"))
+
+
+def _utc(iso: str) -> str:
+    """The export's time as a person reads it, to the second, said to be UTC (the
+    report is read far from the machine that made it)."""
+    return f"{i18n.digits(iso[:19].replace('T', ' '))} UTC"
+
+
+def _grouped(value: int) -> str:
+    """A number with its thousands grouped, in the reader's digits (Arabic writes its
+    own thousands separator beside Arabic-Indic digits)."""
+    text = i18n.digits(f"{int(value):,}")
+    return text.replace(",", "\u066c") if text != f"{int(value):,}" else text
 
 
 def month_text(key: str) -> str:
-    """A figure's month, or the months its date spans, marked so."""
+    """A figure's month, or the months its date spans, marked so, in the reader's
+    language and digits."""
     if not stats.spans_months(key):
-        return key
-    first, last = (part if part != ".." else "…" for part in key.split("/"))
-    return f"{first} – {last} (spans months)"
+        return i18n.digits(key)
+    first, last = (i18n.digits(part) if part != ".." else "…" for part in key.split("/"))
+    return _("{first} – {last} (spans months)").format(first=first, last=last)
 
 
 def _note(f: dict[str, Any]) -> str:
     """How a figure was made: counted here from records, or as its source published
     it, with the parts it gave besides women and children."""
     if f["source"] == stats.DOCUMENTED:
-        return f"computed here from {f['records']:,} records"
-    others = [f"{vocab.label('breakdown', code)} "
-              f"{stats.signed(f'{int(p["count"]):,}', str(p['qualifier']))}"
+        return i18n.counted(Nn_("computed here from {count} record",
+                                "computed here from {count} records"),
+                            int(f["records"]), _grouped)
+    others = [f"{vocab.label('breakdown', code, i18n.language())} "
+              f"{stats.signed(_grouped(int(p['count'])), str(p['qualifier']))}"
               for code, p in (f.get("breakdown") or {}).items()
               if code not in ("women", "children")]
-    words = "count computed here from its parts" if f.get("count_from_parts") else "as published"
-    return "; ".join([words, *others])
+    words = _("count computed here from its parts") if f.get("count_from_parts") \
+        else _("as published")
+    return i18n.join([words, *others], ";")
 
 
-def render_html(manifest: dict[str, Any], records: dict[str, Any], language: str = "en") -> str:
-    """A self-contained, printable page. Every value is escaped: it came from records."""
-    rtl = language == "ar"
+def render_html(manifest: dict[str, Any], records: dict[str, Any],
+                language: str | None = None) -> str:
+    """A self-contained, printable page in the reader's language (the one the export
+    is made in). Every value is escaped: it came from records."""
+    language = language or i18n.language()
+    rtl = i18n.is_rtl_language(language)
     esc = html.escape
     threshold = int(manifest["threshold"])
+
+    def source(name: str) -> str:
+        return _("Documented here") if name == stats.DOCUMENTED else name
+
     rows = []
     for f in manifest["figures"]:
         period = dates.text(f["period"]) if isinstance(f.get("period"), dict) else ""
         rows.append(
             f"<tr><td><bdi>{esc(month_text(f['month']))}</bdi></td>"
             f"<td>{esc(vocab.label('incident_type', f['incident_type'], language))}</td>"
-            f"<td><bdi>{esc(f['source'])}</bdi></td><td class=n>{_count(f, 'victims', threshold)}"
+            f"<td><bdi>{esc(source(f['source']))}</bdi></td>"
+            f"<td class=n>{_count(f, 'victims', threshold)}"
             f"</td><td class=n>{_count(f, 'women', threshold)}</td>"
             f"<td class=n>{_count(f, 'children', threshold)}</td>"
             f"<td><bdi>{esc(str(f.get('figure_place', '')))}</bdi></td>"
-            f"<td><bdi>{esc(period)}</bdi></td><td>{esc(_note(f))}</td></tr>")
+            f"<td><bdi>{esc(i18n.digits(period))}</bdi></td><td>{esc(_note(f))}</td></tr>")
     peak = max((f["victims"] or 0 for f in manifest["figures"]), default=0) or 1
+    dot = esc(_(i18n.SEPARATORS["·"]))
     bars = "".join(
-        f"<div class=bar><span><bdi>{esc(month_text(f['month']))}</bdi> · "
-        f"<bdi>{esc(f['source'])}</bdi>"
-        f"{' · <bdi>' + esc(str(f['figure_place'])) + '</bdi>' if f.get('figure_place') else ''}"
+        f"<div class=bar><span><bdi>{esc(month_text(f['month']))}</bdi>{dot}"
+        f"<bdi>{esc(source(f['source']))}</bdi>"
+        f"{dot + '<bdi>' + esc(str(f['figure_place'])) + '</bdi>' if f.get('figure_place') else ''}"
         "</span>"
         f"<i style='width:{max(1, int(300 * (f['victims'] or 0) / peak))}px'></i>"
         f"<b>{_count(f, 'victims', threshold)}</b></div>"
         for f in manifest["figures"] if f["incident_type"] == "arbitrary_arrest")
-    log = "".join(f"<li>{esc(k)}: {v}</li>" for k, v in sorted(manifest["redaction_log"].items()))
-    counts = "".join(f"<li>{esc(k)}: {v}</li>" for k, v in sorted(manifest["counts"].items()))
+    log = "".join(f"<li>{esc(_(k))}: {_grouped(v)}</li>"
+                  for k, v in sorted(manifest["redaction_log"].items()))
+    counts = "".join(f"<li>{esc(word('export_count', k))}: {_grouped(v)}</li>"
+                     for k, v in sorted(manifest["counts"].items()))
     narratives = "".join(
         f"<article dir=auto><h3>{esc(t.get('title', t['id'][:8]))}</h3>"
         + "".join(f"<p dir=auto>{esc(text)}</p>" for text in t.get("narrative", {}).values())
         + "</article>" for t in records.get("testimonies", []))
+    org = manifest["organisation"]
+    heading = esc(_("Organisation: {name} · key {fingerprint} · for {auditor} · {created}")
+                  ).format(name=f"<bdi>{esc(org['name'])}</bdi>",
+                           fingerprint=f"<bdi>{esc(org['fingerprint'])}</bdi>",
+                           auditor=f"<bdi>{esc(manifest['auditor'])}</bdi>",
+                           created=f"<bdi>{esc(_utc(str(manifest['created'])))}</bdi>")
+    check = esc(_("Check it with {verify} or {sums}.")).format(
+        verify="<code>testimony verify</code>", sums="<code>sha256sum -c SHA256SUMS</code>")
+    figures_text = esc(_(
+        "Cases documented by the organisation are counted here, apart from figures other "
+        "sources published; every published figure is shown as its source gave it, on a "
+        "row of its own, and no two figures are added together. A date or period that "
+        "crosses a month boundary is shown under the months it spans. Documented counts "
+        "below {threshold} are suppressed (<{threshold}), and the incidents under a "
+        "suppressed figure carry no part of it in any file of this export; — is a part a "
+        "source did not give.")).format(threshold=_grouped(threshold))
+    headers = "".join(f"<th>{esc(h)}</th>" for h in (
+        _("Month"), _("Type"), _("Source"), _("Victims"), _("Women"), _("Children"),
+        _("Place"), _("Period"), _("Note")))
     return f"""<!doctype html>
 <html lang="{esc(language)}" dir="{'rtl' if rtl else 'ltr'}"><head><meta charset="utf-8">
-<title>Testimony — redacted export</title>
+<title>{esc(_("Testimony — redacted export"))}</title>
 <style>body{{font-family:'Noto Sans','Noto Naskh Arabic',sans-serif;margin:2em;max-width:60em}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #999;padding:.2em .5em}}
 td.n{{text-align:end;font-variant-numeric:tabular-nums}}.bar{{display:flex;gap:.5em;
 align-items:center}}.bar span{{width:22em}}.bar i{{display:inline-block;height:.9em;
 background:#6a1b9a}}@media print{{body{{margin:0}}}}</style></head><body>
-<h1>Redacted export</h1>
-<p>Organisation: <bdi>{esc(manifest['organisation']['name'])}</bdi> · key <bdi>{esc(
-manifest['organisation']['fingerprint'])}</bdi> · for <bdi>{esc(manifest['auditor'])}</bdi> ·
-<bdi>{esc(manifest['created'])}</bdi></p>
-<p>Check it with <code>testimony verify</code> or <code>sha256sum -c SHA256SUMS</code>.</p>
-<h2>Figures</h2><p>Cases documented by the organisation are counted here, apart from figures
-other sources published; every published figure is shown as its source gave it, on a
-row of its own, and no two figures are added together. A date or period that crosses
-a month boundary is shown under the months it spans. Documented counts below
-{threshold} are suppressed (&lt;{threshold}), and the incidents under a suppressed
-figure carry no part of it in any file of this export; — is a part a source did not
-give.</p>
-<table><tr><th>Month</th><th>Type</th><th>Source</th><th>Victims</th><th>Women</th>
-<th>Children</th><th>Place</th><th>Period</th><th>Note</th></tr>{''.join(rows)}</table>
-<h2>Arrests by month</h2>{bars}
-<h2>Contents</h2><ul>{counts}</ul><h2>Redaction log</h2><ul>{log}</ul>
-<h2>Reviewed narratives</h2>{narratives or '<p>None.</p>'}
+<h1>{esc(_("Redacted export"))}</h1>
+<p>{heading}</p>
+<p>{check}</p>
+<h2>{esc(_("Figures"))}</h2><p>{figures_text}</p>
+<table><tr>{headers}</tr>{''.join(rows)}</table>
+<h2>{esc(_("Arrests by month"))}</h2>{bars}
+<h2>{esc(_("Contents"))}</h2><ul>{counts}</ul><h2>{esc(_("Redaction log"))}</h2><ul>{log}</ul>
+<h2>{esc(_("Reviewed narratives"))}</h2>{narratives or '<p>' + esc(_("None.")) + '</p>'}
 </body></html>
 """

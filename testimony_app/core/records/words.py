@@ -20,6 +20,10 @@ WORDS: dict[str, dict[str, str]] = {
              "place": N_("place"), "source": N_("source"), "aggregate": N_("aggregate")},
     "action": {"created": N_("created"), "updated": N_("updated"), "merged": N_("merged"),
                "finalised": N_("finalised"), "sealed": N_("sealed"), "deleted": N_("deleted")},
+    # What a redacted export holds, by kind (its manifest's counts).
+    "export_count": {"aggregates": N_("published figures"), "incidents": N_("incidents"),
+                     "persons": N_("persons"), "places": N_("places"),
+                     "sources": N_("sources"), "testimonies": N_("testimonies")},
     # What a bundle did to a record on import (provenance).
     "outcome": {"added": N_("added"), "updated": N_("updated"), "unchanged": N_("unchanged"),
                 "conflicting": N_("conflicting: kept aside")},

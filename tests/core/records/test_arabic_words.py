@@ -81,6 +81,36 @@ def test_report_isolates_the_values_it_embeds() -> None:
     assert "\u2066≥61\u2069" in page
 
 
+def test_the_report_is_in_the_language_it_is_made_in() -> None:
+    """Made in Arabic, the auditor's report has no English word that is not data (the
+    organisation, the auditor, the source's name, the key: in <bdi>; commands in
+    <code>), its numbers in Arabic-Indic digits, and a count agreeing with its noun."""
+    from testimony_app.core.audit import report
+
+    manifest = {"organisation": {"name": "Aleppo Documentation", "fingerprint": "KABT-903D"},
+                "auditor": "auditor one", "created": "2026-12-05T01:00:00Z", "threshold": 5,
+                "redaction_log": {"narrative withheld (not reviewed)": 12},
+                "counts": {"testimonies": 1500, "persons": 3},
+                "figures": [{"month": "2016-07/2016-12", "incident_type": "arbitrary_arrest",
+                             "source": "SNHR", "victims": 2367, "qualifier": "at_least",
+                             "women": None, "children": None, "figure_place": "",
+                             "period": {"precision": "month", "value": "2016-12"},
+                             "breakdown": {"men": {"count": 1200, "qualifier": "exact"}}},
+                            {"month": "2016-12", "incident_type": "arbitrary_arrest",
+                             "source": "documented", "victims": 11, "qualifier": "exact",
+                             "women": None, "children": 2, "records": 2}]}
+    i18n.set_language("ar")
+    try:
+        page = report.render_html(manifest, {"testimonies": []})
+    finally:
+        i18n.set_language("en")
+    assert '<html lang="ar" dir="rtl">' in page
+    body = page[page.index("<body>"):]
+    prose = re.sub(r"<bdi>.*?</bdi>|<code>.*?</code>|<[^>]+>|&[a-z]+;", " ", body)
+    assert not re.search("[A-Za-z0-9]", prose.replace("UTC", "")), prose
+    assert "٢٬٣٦٧" in page and "١٬٥٠٠" in page and "محسوب هنا من سجلَّين" in page
+
+
 def test_incident_list_names_places_in_arabic(demo_session: Session) -> None:
     from testimony_app.core.records import listing
 
