@@ -246,6 +246,11 @@ class Controller:
             self.main.editor.autosave()
         self._clear_clipboard()
         self.worker.stop()
+        # Qt's own translations leave with this controller: a translator left installed
+        # would go on translating Qt's words for whatever runs next in the process.
+        if self._qt_translator is not None:
+            self.app.removeTranslator(self._qt_translator)
+            self._qt_translator = None
 
 
 def _icon_path() -> Path | None:

@@ -55,11 +55,11 @@ def language(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str
         leftover.hide()
         leftover.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    install_language(qapp, request.param)
+    installed = install_language(qapp, request.param)
     try:
         yield request.param
     finally:
-        install_language(qapp, "en")
+        install_language(qapp, "en", installed)
 
 
 def squeezed(dialog: QWidget) -> list[str]:
