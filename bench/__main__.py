@@ -86,47 +86,98 @@ def main() -> int:
         finally:
             sys.stderr.write(f"[bench] {label}: {time.perf_counter() - t:.1f} s\n")
 
+    def save() -> None:
+        # After every step: a run of hours that stops halfway keeps what it measured.
+        write(size, [r for r in rows if r], began, partial=True)
+
     try:
-        age = core.ensure_age()
-        got = step("intake", core.intake, size, work)
-        if got:
-            row, folder, key, base_path = got
-            rows.append(row)
-            rows += step("search", core.search, size, folder, key, base_path) or []
-            rows.append(step("unlock", core.unlock, size, folder, key))
-            rows.append(step("redacted export", core.redacted, size, folder, key, work))
-            rows.append(step("backup", core.backup, size, folder, key, work))
-        pair = step("pair", core.make_pair, work)
-        bundle_path = None
-        if pair:
-            got2 = step("export/import", core.export_import, size, work, pair, age)
-            if got2:
-                rows += got2[0]
-                bundle_path = got2[1]
-                rows += step("refusal", core.refusal, size, work, pair, bundle_path,
-                             got2[0][1]) or []
-            rows.append(step("memory", core.memory, size, work, pair))
-        from bench import gui
-        rows.append(step("start", gui.start, size, work))
-        if got:
-            empty, empty_key = gui.empty_vault(work)
-            rows += step("list", gui.lists, size, folder, key, empty, empty_key) or []
-            if pair and bundle_path:
-                rows += step("responsiveness", gui.responsiveness, size, work, folder, pair,
-                             bundle_path) or []
+        if size.name == "huge":
+            archive_rows(size, work, step, rows, save)
+        else:
+            all_rows(size, work, step, rows, save)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
-    rows = [r for r in rows if r]
+        if os.environ.get("BENCH_KEEP"):
+            sys.stderr.write(f"[bench] kept: {work}\n")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    write(size, [r for r in rows if r], began, partial=False)
+    return 0
+
+
+def all_rows(size: core.Size, work: Path, step: Any, rows: list[Any], save: Any) -> None:
+    age = core.ensure_age()
+    got = step("intake", core.intake, size, work)
+    if got:
+        row, folder, key, base_path = got
+        rows.append(row)
+        rows += step("search", core.search, size, folder, key, base_path) or []
+        rows.append(step("unlock", core.unlock, size, folder, key))
+        rows.append(step("redacted export", core.redacted, size, folder, key, work))
+        rows.append(step("backup", core.backup, size, folder, key, work))
+        save()
+    pair = step("pair", core.make_pair, work)
+    bundle_path = None
+    if pair:
+        got2 = step("export/import", core.export_import, size, work, pair, age)
+        if got2:
+            rows += got2[0]
+            bundle_path = got2[1]
+            rows += step("refusal", core.refusal, size, work, pair, bundle_path,
+                         got2[0][1]) or []
+        rows.append(step("memory", core.memory, size, work, pair))
+        save()
+    from bench import gui
+    rows.append(step("start", gui.start, size, work))
+    if got:
+        empty, empty_key = gui.empty_vault(work)
+        rows += step("list", gui.lists, size, folder, key, empty, empty_key) or []
+        if pair and bundle_path:
+            rows += step("responsiveness", gui.responsiveness, size, work, folder, pair,
+                         bundle_path) or []
+
+
+def archive_rows(size: core.Size, work: Path, step: Any, rows: list[Any], save: Any) -> None:
+    """A coordinator's archive (BENCH_SIZE=huge): intake, search, figures, a redacted
+    export of one period, the list, and the peak memory of all of it."""
+    from bench import archive, gui
+    peaks: dict[str, int] = {"start": archive.peak_kib()}
+
+    def mark(label: str) -> None:
+        peaks[label] = archive.peak_kib()
+        save()
+
+    got = step("intake", core.intake, size, work)
+    if not got:
+        return
+    row, folder, key, base_path = got
+    rows.append(row)
+    mark("intake")
+    rows += step("search", core.search, size, folder, key, base_path) or []
+    mark("search")
+    rows.append(step("stats --by month", archive.figures_by_month, 3, folder, key, base_path))
+    mark("figures")
+    rows.append(step("redacted export, one period", archive.redacted_period, size.runs,
+                     size.export_testimonies, folder, key, work))
+    mark("redacted export")
+    empty, empty_key = gui.empty_vault(work)
+    rows += step("list", gui.lists, size, folder, key, empty, empty_key) or []
+    mark("list")
+    rows.append(step("start", gui.start, size, work))
+    rows.append(archive.peak_memory(500, peaks))
+
+
+def write(size: core.Size, rows: list[dict[str, Any]], began: float, *, partial: bool) -> None:
     for r in rows:
         app, base = r.get("app"), r.get("baseline")
         r["ratio"] = app / base if app is not None and base else None
         app, base = r.get("app_cpu"), r.get("baseline_cpu")
         r["cpu_ratio"] = app / base if app is not None and base else None
     elapsed = time.perf_counter() - began
-    print(f"Testimony benchmarks, BENCH_SIZE={size.name} ({elapsed:.0f} s wall, "
-          f"{time.process_time():.0f} s CPU)\n")
-    print(HEADER + "\n")
-    print(table(rows))
+    if not partial:
+        print(f"Testimony benchmarks, BENCH_SIZE={size.name} ({elapsed:.0f} s wall, "
+              f"{time.process_time():.0f} s CPU)\n")
+        print(HEADER + "\n")
+        print(table(rows))
     keys = ("name", "unit", "app", "baseline", "ratio", "app_cpu", "app_children_cpu",
             "baseline_cpu", "baseline_children_cpu", "cpu_ratio", "target", "verdict_on")
     results = [{**{k: r.get(k) for k in keys}, "pass": r["ok"], "detail": r.get("detail", "")}
@@ -142,10 +193,14 @@ def main() -> int:
         "results": results}, indent=1, ensure_ascii=False) + "\n"
     # results.json is the last run; results-<size>.json keeps each size's last run side
     # by side, so growth tables (small -> medium -> full) can be made from them.
+    unfinished = HERE / f"results-{size.name}.partial.json"
+    if partial:
+        unfinished.write_text(document)
+        return
     for out in (HERE / "results.json", HERE / f"results-{size.name}.json"):
         out.write_text(document)
         print(f"\nwritten: {out}", flush=True)
-    return 0
+    unfinished.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

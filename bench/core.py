@@ -179,8 +179,9 @@ def search(size: Size, folder: Path, key: bytes, base_path: Path) -> list[dict[s
 
     detail = f"{len(QUERIES)} Arabic and English queries × {size.runs}, limit 50, snippets"
     return [
-        row("search p95", "ms", Target("ratio", 1.2), pct(app_t, 95), pct(base_t, 95),
-            detail, scale=1000),
+        row("search p95", "ms", Target("app", 300, "app <= 300 ms (at 1 000 000)")
+            if size.testimonies > IN_MEMORY else Target("ratio", 1.2),
+            pct(app_t, 95), pct(base_t, 95), detail, scale=1000),
         row("search p50", "ms", Target("app", 30, "app <= 30 ms (at 100 000)"),
             pct(app_t, 50), pct(base_t, 50), detail, scale=1000),
     ]

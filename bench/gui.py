@@ -172,10 +172,12 @@ def lists(size: Size, folder: Path, key: bytes, empty: Path, empty_key: bytes
     with Session.open_with_key(empty, empty_key) as session:
         bare = _list_times(app, session, max(3, size.runs))
     detail = f"testimonies view over {size.testimonies}; baseline the same view, no data"
+    # A coordinator's archive of 1 000 000 has its own, looser targets.
+    paint, sort = (100, 200) if size.testimonies > 100_000 else (75, 100)
     return [
-        row("list first paint", "ms", Target("app", 75, latency=True), full["paint"],
+        row("list first paint", "ms", Target("app", paint, latency=True), full["paint"],
             bare["paint"], detail, scale=1000),
-        row("list sort", "ms", Target("app", 100, latency=True), full["sort"], bare["sort"],
+        row("list sort", "ms", Target("app", sort, latency=True), full["sort"], bare["sort"],
             detail + "; by title and status", scale=1000),
         row("list filter", "ms", Target("app", 100, latency=True), full["filter"], bare["filter"],
             detail + "; by status", scale=1000),

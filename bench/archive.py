@@ -1,0 +1,133 @@
+"""The rows only a coordinator's archive has: figures by month, a redacted export of
+one period, and the peak memory of the whole run.
+
+`BENCH_SIZE=huge` runs these with the intake, search, list and start rows, and not
+the bundle rows: an export and import of 100 000 testimonies and 4 GiB is the full
+run's pair at ten times the size and would need more disk than the archive itself
+(bench/README.md, "A coordinator's archive").
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from bench.clock import Clock, Target, medians, row
+from testimony_app.core.audit import redact, verify
+from testimony_app.core.session import Session
+from testimony_app.core.vault import org
+from testimony_app.core.workspace import stats
+
+
+def _baseline_months(base_path: Path) -> Clock:
+    """Incidents counted by month and type straight from their JSON: plain SQLite."""
+    conn = sqlcipher3.connect(str(base_path), isolation_level=None)
+    try:
+        with Clock() as clock:
+            conn.execute(
+                "SELECT substr(coalesce(json_extract(data, '$.date.value'), "
+                "json_extract(data, '$.date.from')), 1, 7) AS month, "
+                "json_extract(data, '$.type'), count(*) FROM records "
+                "WHERE kind = 'incident' GROUP BY 1, 2").fetchall()
+    finally:
+        conn.close()
+    return clock
+
+
+def figures_by_month(runs: int, folder: Path, key: bytes, base_path: Path) -> dict[str, Any]:
+    """`stats --by month` (what the Figures page and the CLI compute), without printing."""
+    app_t: list[Clock] = []
+    base_t: list[Clock] = []
+    with Session.open_with_key(folder, key) as session:
+        for _ in range(runs):
+            with Clock() as clock:
+                figures = stats.compute(session.conn, by="month")
+            app_t.append(clock)
+            base_t.append(_baseline_months(base_path))
+    return row("stats --by month", "s", Target("app", 2, "app <= 2 s"), medians(app_t),
+               medians(base_t), f"{len(figures.rows)} rows (month × type × source × "
+               "place); baseline plain SQLite counting incidents by month and type "
+               "from their JSON (no duplicates, no figures' parts)")
+
+
+def _period(conn: Any, wanted: int) -> tuple[str, str, int]:
+    """The first dated period of whole months holding about `wanted` records."""
+    first = conn.execute("SELECT min(sort_date) FROM records WHERE sort_date != ''"
+                         ).fetchone()[0]
+    months = [m for (m,) in conn.execute(
+        "SELECT DISTINCT substr(sort_date, 1, 7) FROM records WHERE sort_date >= ? "
+        "ORDER BY 1", (first,))]
+    count = 0
+    for month in months:
+        count = conn.execute("SELECT count(*) FROM records WHERE sort_date BETWEEN ? AND ?",
+                             (first, month + "-31")).fetchone()[0]
+        if count >= wanted:
+            return first[:10], month + "-31", count
+    return first[:10], months[-1] + "-31", count
+
+
+def _baseline_period(conn: Any, date_from: str, date_until: str, target: Path) -> Clock:
+    with Clock() as clock:
+        target.mkdir()
+        records: dict[str, list[Any]] = {}
+        for kind, data in conn.execute(
+                "SELECT kind, data FROM records WHERE sort_date BETWEEN ? AND ? "
+                "ORDER BY sort_date, id", (date_from, date_until)):
+            records.setdefault(kind, []).append(json.loads(data))
+        (target / "records.json").write_bytes(json.dumps(
+            records, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
+    return clock
+
+
+def redacted_period(runs: int, wanted: int, folder: Path, key: bytes, work: Path
+                    ) -> dict[str, Any]:
+    """`redact.export` of one period of about `wanted` records, then `verify`,
+    against those records as they are stored, written as JSON."""
+    app_t: list[Clock] = []
+    base_t: list[Clock] = []
+    with Session.open_with_key(folder, key) as session:
+        if org.organisation(session.conn) is None:
+            org.init_org(session.conn, "Bench Organisation", session.author)
+        date_from, date_until, in_period = _period(session.conn, wanted)
+        options = redact.Options(auditor="Bench auditor", date_from=date_from,
+                                 date_until=date_until)
+        redact.auditor_key(session.conn, options.auditor)
+        for i in range(runs):
+            target = work / f"period-{i}"
+            with Clock() as clock:
+                manifest = redact.export(session, target, options)
+                problems, _checked = verify.verify(target,
+                                                   manifest["organisation"]["fingerprint"])
+            app_t.append(clock)
+            if problems:
+                raise RuntimeError(f"the redacted export does not verify: {problems[:3]}")
+            shutil.rmtree(target)
+            plain = work / f"period-plain-{i}"
+            base_t.append(_baseline_period(session.conn, date_from, date_until, plain))
+            shutil.rmtree(plain)
+    counts = ", ".join(f"{n} {k}" for k, n in manifest["counts"].items() if n)
+    return row("redacted export, one period", "s", Target("ratio", 2), medians(app_t),
+               medians(base_t), f"{date_from} to {date_until}: {in_period} records dated "
+               f"in it; exported {counts} (consent and status filter, period); then "
+               "verify; baseline the period's stored records as JSON")
+
+
+def peak_kib() -> int:
+    """This process's peak RSS so far (VmHWM), in KiB."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+
+def peak_memory(limit_mb: float, after: dict[str, int]) -> dict[str, Any]:
+    """This process's peak RSS over the whole run: every row above ran in it. `after`
+    is the peak as it stood after each step, to show which one raised it."""
+    steps = ", ".join(f"{label} {kib / 1024:.0f}" for label, kib in after.items())
+    return row("memory (peak RSS, whole run)", "MiB",
+               Target("app", limit_mb * 1e6 / 2**20, f"<= {limit_mb:.0f} MB"),
+               peak_kib() / 1024, None,
+               f"one process for every row (the bench's baseline connections and the "
+               f"window's libraries included); peak after each step, MiB: {steps}")
