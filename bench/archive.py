@@ -10,16 +10,15 @@ run's pair at ten times the size and would need more disk than the archive itsel
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import sqlcipher3
 
 from bench.clock import Clock, Target, medians, row
-from testimony_app.core.audit import redact, verify
+from bench.core import redacted_runs
+from testimony_app.core.audit import redact
 from testimony_app.core.session import Session
-from testimony_app.core.vault import org
 from testimony_app.core.workspace import stats
 
 
@@ -85,30 +84,15 @@ def _baseline_period(conn: Any, date_from: str, date_until: str, target: Path) -
 
 def redacted_period(runs: int, wanted: int, folder: Path, key: bytes, work: Path
                     ) -> dict[str, Any]:
-    """`redact.export` of one period of about `wanted` records, then `verify`,
-    against those records as they are stored, written as JSON."""
-    app_t: list[Clock] = []
-    base_t: list[Clock] = []
+    """A redacted export of one period of about `wanted` records, against those
+    records as they are stored, written as JSON."""
     with Session.open_with_key(folder, key) as session:
-        if org.organisation(session.conn) is None:
-            org.init_org(session.conn, "Bench Organisation", session.author)
         date_from, date_until, in_period = _period(session.conn, wanted)
         options = redact.Options(auditor="Bench auditor", date_from=date_from,
                                  date_until=date_until)
-        redact.auditor_key(session.conn, options.auditor)
-        for i in range(runs):
-            target = work / f"period-{i}"
-            with Clock() as clock:
-                manifest = redact.export(session, target, options)
-                problems, _checked = verify.verify(target,
-                                                   manifest["organisation"]["fingerprint"])
-            app_t.append(clock)
-            if problems:
-                raise RuntimeError(f"the redacted export does not verify: {problems[:3]}")
-            shutil.rmtree(target)
-            plain = work / f"period-plain-{i}"
-            base_t.append(_baseline_period(session.conn, date_from, date_until, plain))
-            shutil.rmtree(plain)
+        app_t, base_t, manifest = redacted_runs(
+            session, runs, options, work,
+            lambda plain: _baseline_period(session.conn, date_from, date_until, plain))
     counts = ", ".join(f"{n} {k}" for k, n in manifest["counts"].items() if n)
     return row("redacted export, one period", "s", Target("ratio", 2), medians(app_t),
                medians(base_t), f"{date_from} to {date_until}: {in_period} records dated "

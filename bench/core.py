@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -450,31 +450,40 @@ def baseline_redacted(conn: Any, target: Path) -> Clock:
     return clock
 
 
-def redacted(size: Size, folder: Path, key: bytes, work: Path) -> dict[str, Any]:
-    """`redact.export` of the intake corpus (made a coordinator's vault here: only a
-    coordinator exports for auditors), then `verify` on the folder, as the CLI's
-    export-redacted and an auditor's verify do."""
+def redacted_runs(session: Session, runs: int, options: redact.Options, work: Path,
+                  baseline: Callable[[Path], Clock]) -> tuple[list[Clock], list[Clock],
+                                                              dict[str, Any]]:
+    """`runs` times: `redact.export` then `verify` on the folder, as the CLI's
+    export-redacted and an auditor's verify do, and `baseline` into a folder of its
+    own. The vault is made a coordinator's first: only a coordinator exports for
+    auditors."""
+    if org.organisation(session.conn) is None:
+        org.init_org(session.conn, "Bench Organisation", session.author)
+    redact.auditor_key(session.conn, options.auditor)  # made once, at the first export
     app_t: list[Clock] = []
     base_t: list[Clock] = []
+    for i in range(runs):
+        target = work / f"redacted-{i}"
+        with Clock() as clock:
+            manifest = redact.export(session, target, options)
+            problems, _checked = verify.verify(target, manifest["organisation"]["fingerprint"])
+        app_t.append(clock)
+        if problems:
+            raise RuntimeError(f"the redacted export does not verify: {problems[:3]}")
+        shutil.rmtree(target)
+        plain = work / f"redacted-plain-{i}"
+        base_t.append(baseline(plain))
+        shutil.rmtree(plain)
+    return app_t, base_t, manifest
+
+
+def redacted(size: Size, folder: Path, key: bytes, work: Path) -> dict[str, Any]:
+    """A redacted export of the whole intake corpus, against its records as JSON."""
     with Session.open_with_key(folder, key) as session:
-        if org.organisation(session.conn) is None:
-            org.init_org(session.conn, "Bench Organisation", session.author)
         records = sum(session.counts().values())
-        options = redact.Options(auditor="Bench auditor")
-        redact.auditor_key(session.conn, options.auditor)  # made once, at the first export
-        for i in range(size.runs):
-            target = work / f"redacted-{i}"
-            with Clock() as clock:
-                manifest = redact.export(session, target, options)
-                problems, _checked = verify.verify(target,
-                                                   manifest["organisation"]["fingerprint"])
-            app_t.append(clock)
-            if problems:
-                raise RuntimeError(f"the redacted export does not verify: {problems[:3]}")
-            shutil.rmtree(target)
-            plain = work / f"redacted-plain-{i}"
-            base_t.append(baseline_redacted(session.conn, plain))
-            shutil.rmtree(plain)
+        app_t, base_t, manifest = redacted_runs(
+            session, size.runs, redact.Options(auditor="Bench auditor"), work,
+            lambda plain: baseline_redacted(session.conn, plain))
     log = manifest["redaction_log"]
     counts = ", ".join(f"{n} {k}" for k, n in manifest["counts"].items() if n)
     withheld = log.get("narrative withheld (not reviewed)", 0)
