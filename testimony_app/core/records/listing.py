@@ -56,7 +56,7 @@ _PLACE_NAME_AR = ("(SELECT coalesce(json_extract(p.data, '$.name.ar'), "
                   "json_extract(p.data, '$.name.en')) FROM records p WHERE p.id = r.place_id)")
 
 
-def _where(kind: str, f: Filter) -> tuple[str, list[Any]]:
+def _where(conn: Connection, kind: str, f: Filter) -> tuple[str, list[Any]]:
     clauses, params = ["r.kind = ?"], [kind]
     if f.status:
         clauses.append("r.status = ?")
@@ -82,7 +82,7 @@ def _where(kind: str, f: Filter) -> tuple[str, list[Any]]:
         params.append(f.incident_type)
     if f.query and f.query.strip():
         clauses.append("r.rowid IN (SELECT rowid FROM search WHERE search MATCH ?)")
-        params.append(store.fts_query(f.query))
+        params.append(store.match_for(conn, f.query))
     return " AND ".join(clauses), params
 
 
@@ -100,7 +100,7 @@ def count(conn: Connection, kind: str, f: Filter) -> int:
     # link at most, a person one identity), and no filter uses them. Joined, a count
     # over 100 000 testimonies looked up a link and a record for each, ~1 s when the
     # vault is larger than the page cache (bench/README.md); alone it is an index walk.
-    where, params = _where(kind, f)
+    where, params = _where(conn, kind, f)
     return int(conn.execute(f"SELECT count(*) FROM records r WHERE {where}",  # noqa: S608
                             params).fetchone()[0])
 
@@ -110,7 +110,7 @@ def page(conn: Connection, kind: str, f: Filter, sort: str, descending: bool, of
     """Rows as dicts of display values (labels in `language`), plus their `id`."""
     columns = {c.key: c.sql for c in COLUMNS[kind]}
     order = columns.get(sort) or "r.sort_date"
-    where, params = _where(kind, f)
+    where, params = _where(conn, kind, f)
     extra = {
         "testimony": ", w.code, (SELECT count(*) FROM links l WHERE l.to_id = r.id "
                      "AND l.role = 'reported_by') AS incidents",

@@ -492,6 +492,34 @@ def fts_query(query: str) -> str:
     return " ".join(terms)
 
 
+# Characters the index's tokenizer (unicode61, remove_diacritics 2) keeps as they
+# are, one token: lower-case Latin letters and digits, and the Arabic letters
+# without harakat or tatweel. A word of these alone is its own single index term.
+_PLAIN_TERM = re.compile(r"[a-z0-9\u0621-\u063a\u0641-\u064a]+")
+
+
+def match_for(conn: Connection, query: str) -> str:
+    """`fts_query(query)`, with the last word's prefix dropped when the index holds
+    no longer word that begins with it.
+
+    `"x"*` then matches the term x alone, as `"x"` does: the same rows and hits,
+    hence the same bm25 scores, order and snippets. A prefix term makes FTS5 merge
+    the doclists of every term it matches, over the whole index and again for each
+    use of the query (to rank, to count for bm25, for snippets): at 100 000
+    testimonies, more than half a search's time (bench/README.md). The check is one
+    seek in the index's vocabulary for the first term after x.
+    """
+    match = fts_query(query)
+    word = textnorm.normalize_for_search(query).split()[-1]
+    if not _PLAIN_TERM.fullmatch(word):
+        return match  # the tokenizer may fold or split it: leave the prefix to FTS5
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms "
+                 "USING fts5vocab(main, search, row)")
+    longer = conn.execute("SELECT 1 FROM temp.search_terms WHERE term >= ? AND term < ? "
+                          "LIMIT 1", (word + "\x01", word + "\U0010ffff")).fetchone()
+    return match if longer else match.removesuffix("*")
+
+
 # Matches ranked for one page of results: those among the newest this many records
 # (by rowid). Ranking every match made a common word cost ~120 ms at 100 000
 # testimonies (bench/README.md). A query whose matches all lie there (every query,
@@ -515,7 +543,7 @@ def search(conn: Connection, query: str, limit: int = 50, kind: str | None = Non
     FTS5 sort every match in a nested query, and a one-step query ordered by
     bm25() would read every match's content to make snippets it then drops.
     """
-    match = fts_query(query)
+    match = match_for(conn, query)
     newest = conn.execute("SELECT max(rowid) FROM records").fetchone()[0] or 0
     floor = max(0, newest - window)
     top, titles = _best(conn, match, limit, kind, floor, join=False)

@@ -128,3 +128,46 @@ def test_orphan_entries_are_skipped_as_before(corpus_session: Session) -> None:
             assert "gone" not in [h.id for h in store.search(conn, query)]
     finally:
         conn.execute("ROLLBACK")
+
+
+def _rows(conn: Any, match: str) -> list[tuple[int, float]]:
+    return [(r[0], r[1]) for r in conn.execute(
+        "SELECT rowid, bm25(search) FROM search WHERE search MATCH ? ORDER BY rowid", (match,))]
+
+
+def test_a_prefix_is_dropped_only_where_it_could_match_nothing_more(
+        corpus_session: Session) -> None:
+    """A last word no longer word begins with is searched without its prefix: the same
+    rows and scores. One that begins longer words, or that the tokenizer may fold or
+    split, keeps it."""
+    conn = corpus_session.conn
+    dropped = kept = 0
+    for query in QUERIES_MORE:
+        match = store.match_for(conn, query)
+        if match.endswith("*"):
+            assert match == fts_query(query)
+            kept += 1
+            continue
+        assert match + "*" == fts_query(query)
+        word = match.rsplit('"', 2)[-2]
+        assert not conn.execute("SELECT count(*) FROM temp.search_terms WHERE term > ? "
+                                "AND substr(term, 1, ?) = ?", (word, len(word), word)
+                                ).fetchone()[0]
+        assert _rows(conn, match) == _rows(conn, fts_query(query)), query
+        dropped += 1
+    assert dropped >= 10 and kept >= 3  # both ways are exercised: "a", "ال", "b" keep it
+    for query in ("interrog", "hajjar-x", "o'brien", "x_y", "Hajj"):
+        assert store.match_for(conn, query).endswith("*"), query
+
+
+def test_the_list_filter_finds_the_same_rows_with_and_without_the_prefix(
+        corpus_session: Session) -> None:
+    from testimony_app.core.records import listing
+    from testimony_app.core.records.listing import Filter
+
+    conn = corpus_session.conn
+    for query in QUERIES_MORE:
+        rowids = {r[0] for r in conn.execute(
+            "SELECT rowid FROM search WHERE search MATCH ? AND kind = 'testimony'",
+            (fts_query(query),))}
+        assert listing.count(conn, "testimony", Filter(query=query)) == len(rowids), query
