@@ -47,7 +47,7 @@ from testimony_app.gui.editor.narrative_tags import NarrativeTagger, merged_tags
 from testimony_app.gui.widgets.audio_player import clock
 from testimony_app.gui.widgets.bidi import follow_text_direction, set_document_auto_direction
 from testimony_app.gui.widgets.date_edit import DateWithPrecisionEdit
-from testimony_app.gui.widgets.identity_box import IdentityBox
+from testimony_app.gui.widgets.identity_box import IdentityBox, put_or_drop
 from testimony_app.gui.widgets.place_picker import PlacePicker
 from testimony_app.gui.widgets.provenance_panel import ProvenancePanel
 from testimony_app.gui.widgets.recorder import Recorder
@@ -505,21 +505,21 @@ class TestimonyEditor(QWidget):
         if self.interviewer.text().strip():
             interview["interviewer"] = self.interviewer.text().strip()
         t["interview"] = interview
-        _put(t, "title", self.title.text().strip())
+        put_or_drop(t, "title", self.title.text().strip())
         consent = {"scope": self.scope.currentData()}
-        _put(consent, "recorded_by", self.recorded_by.text().strip())
-        _put(consent, "restrictions", self.restrictions.text().strip())
+        put_or_drop(consent, "recorded_by", self.recorded_by.text().strip())
+        put_or_drop(consent, "restrictions", self.restrictions.text().strip())
         t["consent"] = consent
         for key, edit in (("narrative", self.narrative), ("summary", self.summary)):
             texts = {k: v for k, v in t.get(key, {}).items() if k != language}
             if edit.toPlainText().strip():
                 texts[language] = edit.toPlainText()
-            _put(t, key, texts)
-        _put(t, "tags", merged_tags(self._base.get("tags", []), language,
+            put_or_drop(t, key, texts)
+        put_or_drop(t, "tags", merged_tags(self._base.get("tags", []), language,
                                     (self.narrative_tags, self.summary_tags)))
         assessment = {k: v for k, v in (("reliability", self.reliability.currentData()),
                                         ("credibility", self.credibility.currentData())) if v}
-        _put(t, "assessment", assessment)
+        put_or_drop(t, "assessment", assessment)
         persons = []
         if self.has_witness.isChecked():
             person = self._witness()
@@ -528,7 +528,7 @@ class TestimonyEditor(QWidget):
         else:
             t.pop("witness", None)
         incidents, incident_places, reason = self.incidents.value(t["id"])
-        _put(t, "no_incident_reason", reason)
+        put_or_drop(t, "no_incident_reason", reason)
         document: dict[str, Any] = {"format": "testimony/1"}
         if new_places or incident_places:
             document["places"] = new_places + incident_places
@@ -949,10 +949,3 @@ def _known_and_matcher(session: Any) -> tuple[list[Any], Any]:
 
     known = session.known_persons()
     return known, Matcher(known)
-
-
-def _put(target: dict[str, Any], key: str, value: Any) -> None:
-    if value:
-        target[key] = value
-    else:
-        target.pop(key, None)

@@ -85,16 +85,18 @@ class IdentityBox(QGroupBox):
             return None
         identity["name"] = names
         identity["public_domain"] = self.public.isChecked()
-        _put(identity, "father_name", self.father.text().strip())
-        _put(identity, "mother_name", self.mother.text().strip())
-        _put(identity, "contact", self.contact.text().strip())
-        _put(identity, "birth_date", self.birth_date.value())
-        _put(identity, "id_numbers", [n.strip() for n in self.id_numbers.text().split(",")
+        put_or_drop(identity, "father_name", self.father.text().strip())
+        put_or_drop(identity, "mother_name", self.mother.text().strip())
+        put_or_drop(identity, "contact", self.contact.text().strip())
+        put_or_drop(identity, "birth_date", self.birth_date.value())
+        put_or_drop(identity, "id_numbers", [n.strip() for n in self.id_numbers.text().split(",")
                                       if n.strip()])
         return identity
 
 
-def _put(target: dict[str, Any], key: str, value: Any) -> None:
+def put_or_drop(target: dict[str, Any], key: str, value: Any) -> None:
+    """Set `key` to a value a person gave, or remove it when the field was emptied (a
+    record keeps no empty strings)."""
     if value:
         target[key] = value
     else:
