@@ -68,6 +68,13 @@ def main() -> int:
         sys.stderr.write(f"BENCH_SIZE must be one of {', '.join(core.SIZES)}\n")
         return 2
     size = core.SIZES[size_name]
+    # BENCH_ROWS=archive runs a coordinator's archive's rows at any size: the growth
+    # from 10 000 to 100 000 to 1 000 000 is measured on the same rows.
+    kind = os.environ.get("BENCH_ROWS", "archive" if size.name == "huge" else "all")
+    if kind not in ("all", "archive"):
+        sys.stderr.write("BENCH_ROWS must be all or archive\n")
+        return 2
+    run_name = size.name if kind == "all" or size.name == "huge" else f"{size.name}-{kind}"
     work = Path(tempfile.mkdtemp(prefix="testimony-bench-", dir=os.environ.get("BENCH_DIR")))
     rows: list[dict[str, Any]] = []
     began = time.perf_counter()
@@ -88,10 +95,10 @@ def main() -> int:
 
     def save() -> None:
         # After every step: a run of hours that stops halfway keeps what it measured.
-        write(size, [r for r in rows if r], began, partial=True)
+        write(size, run_name, [r for r in rows if r], began, partial=True)
 
     try:
-        if size.name == "huge":
+        if kind == "archive":
             archive_rows(size, work, step, rows, save)
         else:
             all_rows(size, work, step, rows, save)
@@ -100,7 +107,7 @@ def main() -> int:
             sys.stderr.write(f"[bench] kept: {work}\n")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    write(size, [r for r in rows if r], began, partial=False)
+    write(size, run_name, [r for r in rows if r], began, partial=False)
     return 0
 
 
@@ -166,7 +173,8 @@ def archive_rows(size: core.Size, work: Path, step: Any, rows: list[Any], save: 
     rows.append(archive.peak_memory(500, peaks))
 
 
-def write(size: core.Size, rows: list[dict[str, Any]], began: float, *, partial: bool) -> None:
+def write(size: core.Size, run_name: str, rows: list[dict[str, Any]], began: float, *,
+          partial: bool) -> None:
     for r in rows:
         app, base = r.get("app"), r.get("baseline")
         r["ratio"] = app / base if app is not None and base else None
@@ -174,16 +182,16 @@ def write(size: core.Size, rows: list[dict[str, Any]], began: float, *, partial:
         r["cpu_ratio"] = app / base if app is not None and base else None
     elapsed = time.perf_counter() - began
     if not partial:
-        print(f"Testimony benchmarks, BENCH_SIZE={size.name} ({elapsed:.0f} s wall, "
+        print(f"Testimony benchmarks, {run_name} ({elapsed:.0f} s wall, "
               f"{time.process_time():.0f} s CPU)\n")
         print(HEADER + "\n")
         print(table(rows))
     keys = ("name", "unit", "app", "baseline", "ratio", "app_cpu", "app_children_cpu",
             "baseline_cpu", "baseline_children_cpu", "cpu_ratio", "target", "verdict_on")
-    results = [{**{k: r.get(k) for k in keys}, "pass": r["ok"], "detail": r.get("detail", "")}
-               for r in rows]
+    results = [{**{k: r.get(k) for k in keys}, "pass": r["ok"], "detail": r.get("detail", ""),
+                **({"records": r["records"]} if "records" in r else {})} for r in rows]
     document = json.dumps({
-        "size": size.name, "testimonies": size.testimonies, "batch": size.batch,
+        "size": size.name, "rows": run_name, "testimonies": size.testimonies, "batch": size.batch,
         "export_testimonies": size.export_testimonies, "export_bytes": size.export_bytes,
         "memory_bytes": size.memory_bytes, "runs": size.runs,
         "python": sys.version.split()[0], "commit": _git_commit(),
@@ -193,11 +201,11 @@ def write(size: core.Size, rows: list[dict[str, Any]], began: float, *, partial:
         "results": results}, indent=1, ensure_ascii=False) + "\n"
     # results.json is the last run; results-<size>.json keeps each size's last run side
     # by side, so growth tables (small -> medium -> full) can be made from them.
-    unfinished = HERE / f"results-{size.name}.partial.json"
+    unfinished = HERE / f"results-{run_name}.partial.json"
     if partial:
         unfinished.write_text(document)
         return
-    for out in (HERE / "results.json", HERE / f"results-{size.name}.json"):
+    for out in (HERE / "results.json", HERE / f"results-{run_name}.json"):
         out.write_text(document)
         print(f"\nwritten: {out}", flush=True)
     unfinished.unlink(missing_ok=True)

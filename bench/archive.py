@@ -94,10 +94,12 @@ def redacted_period(runs: int, wanted: int, folder: Path, key: bytes, work: Path
             session, runs, options, work,
             lambda plain: _baseline_period(session.conn, date_from, date_until, plain))
     counts = ", ".join(f"{n} {k}" for k, n in manifest["counts"].items() if n)
-    return row("redacted export, one period", "s", Target("ratio", 2), medians(app_t),
-               medians(base_t), f"{date_from} to {date_until}: {in_period} records dated "
-               f"in it; exported {counts} (consent and status filter, period); then "
-               "verify; baseline the period's stored records as JSON")
+    result = row("redacted export, one period", "s", Target("ratio", 2), medians(app_t),
+                 medians(base_t), f"{date_from} to {date_until}: {in_period} records "
+                 f"dated in it; exported {counts} (consent and status filter, period); "
+                 "then verify; baseline the period's stored records as JSON")
+    result["records"] = in_period
+    return result
 
 
 def peak_kib() -> int:
