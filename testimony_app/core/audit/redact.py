@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import functools
 import hashlib
 import hmac
 import io
@@ -235,10 +236,19 @@ def holdings(conn: Connection, auditor: str, coarsen_places: str | None = None
     """What the vault holds, as the disclosure policy reads it for this auditor:
     records opened, identities, and each narrative's redaction with its review."""
     key = auditor_key(conn, auditor)
-    names = _private_names(conn, key)
+
+    # Made at the first reviewed narrative: an export without one needs no redactor,
+    # whose names are every person's (bench/README.md, the period's export).
+    @functools.cache
+    def names() -> narrative_redaction.Redactor:
+        return _private_names(conn, key)
+
     # Approvals bind the narrative as previewed (sites coarsened); an export at a
     # coarser place level coarsens the approved text further.
-    coarser = _private_names(conn, key, coarsen_places) if coarsen_places else None
+    @functools.cache
+    def coarser() -> narrative_redaction.Redactor:
+        return _private_names(conn, key, coarsen_places)
+
     kept = _kept_tags(conn)
     reviewed = {r[0]: r[1] for r in conn.execute(
         "SELECT record_id, sha256 FROM narrative_reviews WHERE field = 'narrative'")}
@@ -248,11 +258,11 @@ def holdings(conn: Connection, auditor: str, coarsen_places: str | None = None
             # Never reviewed: withheld whatever its redaction would read, so the
             # redaction (most of an export's work) is not made for nothing.
             return disclosure.Narrative({}, {}, False)
-        texts = _narrative(conn, testimony, names, key, kept)
+        texts = _narrative(conn, testimony, names(), key, kept)
         redacted = {lang: pair[0] for lang, pair in texts.items()}
         approved = reviewed.get(testimony["id"]) == _digest(redacted)
-        if approved and coarser is not None:
-            texts = _narrative(conn, testimony, coarser, key, kept)
+        if approved and coarsen_places:
+            texts = _narrative(conn, testimony, coarser(), key, kept)
         replaced: Counter[str] = Counter()
         for _text, counts in texts.values():
             for kind, n in sorted(counts.items()):
