@@ -153,7 +153,7 @@ def archive_rows(size: core.Size, work: Path, step: Any, rows: list[Any], save: 
         peaks[label] = archive.peak_kib()
         save()
 
-    got = step("intake", core.intake, size, work)
+    got = step("intake", lambda: core.intake(size, work, stream=True))
     if not got:
         return
     row, folder, key, base_path = got

@@ -9,6 +9,7 @@ run's pair at ten times the size and would need more disk than the archive itsel
 
 from __future__ import annotations
 
+import calendar
 import json
 from pathlib import Path
 from typing import Any
@@ -62,11 +63,17 @@ def _period(conn: Any, wanted: int) -> tuple[str, str, int]:
         "ORDER BY 1", (first,))]
     count = 0
     for month in months:
+        last = _month_end(month)
         count = conn.execute("SELECT count(*) FROM records WHERE sort_date BETWEEN ? AND ?",
-                             (first, month + "-31")).fetchone()[0]
+                             (first, last)).fetchone()[0]
         if count >= wanted:
-            return first[:10], month + "-31", count
-    return first[:10], months[-1] + "-31", count
+            break
+    return first[:10], last, count
+
+
+def _month_end(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{month}-{calendar.monthrange(year, number)[1]:02d}"
 
 
 def _baseline_period(conn: Any, date_from: str, date_until: str, target: Path) -> Clock:

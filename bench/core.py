@@ -111,11 +111,14 @@ def baseline_intake(path: Path, documents: Iterable[dict[str, Any]]) -> Clock:
     return clock
 
 
-def intake(size: Size, work: Path) -> tuple[dict[str, Any], Path, bytes, Path]:
+def intake(size: Size, work: Path, *, stream: bool = False
+           ) -> tuple[dict[str, Any], Path, bytes, Path]:
+    """`stream`: make the corpus again for each pass rather than hold it, so that the
+    process's peak memory is the app's (the archive rows measure it)."""
     def corpus() -> Iterable[dict[str, Any]]:
         return Corpus().documents(size.testimonies, size.batch)
 
-    held = list(corpus()) if size.testimonies <= IN_MEMORY else None
+    held = list(corpus()) if size.testimonies <= IN_MEMORY and not stream else None
 
     def documents() -> Iterable[dict[str, Any]]:
         return held if held is not None else corpus()
