@@ -71,6 +71,12 @@ def test_a_backup_is_encrypted_with_the_vaults_key_and_opens_read_only(
         assert refused.value.code == "backup_read_only"
         with pytest.raises(VaultError):
             opened.backup(tmp_path / "again")
+        # It can be searched as the vault is, although nothing may be made in it.
+        found = 0
+        for query in ("checkpoint", "Aleppo", "حلب", "arrest", "a"):
+            assert opened.search(query) == demo_session.search(query), query
+            found += len(opened.search(query))
+        assert found
     with Session.open_with_recovery(result.path, template.recovery_code) as opened:
         assert opened.read_only
     # Opening it wrote nothing: no lock file, no log entry, no -wal.

@@ -29,7 +29,7 @@ from testimony_app.core.records.refs import safe_ref as safe_ref  # its old home
 from testimony_app.core.records.sealed import Sealer
 from testimony_app.core.vault import activity, anchor, org
 from testimony_app.core.vault.connection import Connection
-from testimony_app.core.vault.db import transaction
+from testimony_app.core.vault.db import is_read_only, transaction
 from testimony_app.i18n import ngettext, number
 
 Progress = Callable[[int, int], None]
@@ -513,6 +513,8 @@ def match_for(conn: Connection, query: str) -> str:
     word = textnorm.normalize_for_search(query).split()[-1]
     if not _PLAIN_TERM.fullmatch(word):
         return match  # the tokenizer may fold or split it: leave the prefix to FTS5
+    if is_read_only(conn):
+        return match  # a backup opened where it lies: not even a temporary table is made
     conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms "
                  "USING fts5vocab(main, search, row)")
     longer = conn.execute("SELECT 1 FROM temp.search_terms WHERE term >= ? AND term < ? "
