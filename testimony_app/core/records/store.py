@@ -517,9 +517,12 @@ def match_for(conn: Connection, query: str) -> str:
         return match  # a backup opened where it lies: not even a temporary table is made
     conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms "
                  "USING fts5vocab(main, search, row)")
-    longer = conn.execute("SELECT 1 FROM temp.search_terms WHERE term >= ? AND term < ? "
-                          "LIMIT 1", (word + "\x01", word + "\U0010ffff")).fetchone()
-    return match if longer else match.removesuffix("*")
+    # Terms are in byte order, so the words that begin with x follow x at once: the
+    # first term after x tells. (No term is x and a NUL: NUL separates words. An upper
+    # bound would miss a term of x and U+10FFFF, which the tokenizer keeps.)
+    after = conn.execute("SELECT term FROM temp.search_terms WHERE term >= ? LIMIT 1",
+                         (word + "\x01",)).fetchone()
+    return match if after and after[0].startswith(word) else match.removesuffix("*")
 
 
 # Matches ranked for one page of results: those among the newest this many records

@@ -171,3 +171,20 @@ def test_the_list_filter_finds_the_same_rows_with_and_without_the_prefix(
             "SELECT rowid FROM search WHERE search MATCH ? AND kind = 'testimony'",
             (fts_query(query),))}
         assert listing.count(conn, "testimony", Filter(query=query)) == len(rowids), query
+
+
+def test_a_word_that_continues_past_the_last_code_point_keeps_the_prefix(
+        corpus_session: Session) -> None:
+    """U+10FFFF is a word character to the tokenizer: a term of x and U+10FFFF (and one
+    longer still) begins with x, and must keep `"x"*` matching it."""
+    conn = corpus_session.conn
+    conn.execute("BEGIN")
+    try:
+        conn.execute("INSERT INTO search (rowid, record_id, kind, body, stems) VALUES "
+                     "(10000001, 'edge', 'testimony', ?, '')",
+                     ("zqxw\U0010ffff zqxw\U0010ffffq",))
+        assert store.match_for(conn, "zqxw") == '"zqxw"*'
+        assert _rows(conn, store.match_for(conn, "zqxw")) == _rows(conn, fts_query("zqxw"))
+        assert _rows(conn, fts_query("zqxw"))
+    finally:
+        conn.execute("ROLLBACK")
