@@ -157,7 +157,7 @@ def _raw_incidents(holdings: disclosure.Holdings, profile: disclosure.Profile
     """The incidents that leave, with all their victims (the policy before its
     small-count step), through the policy's own helpers."""
     log: Counter[str] = Counter()
-    _t, shared, _c = disclosure._testimonies(holdings, profile, log)
+    _t, shared, _c, _w = disclosure._testimonies(holdings, profile, log)
     places = {p["id"]: p for p in holdings.places}
     incidents, _v = disclosure._incidents(copy.deepcopy(holdings), profile, shared, places, log)
     return incidents

@@ -25,7 +25,7 @@ Each value is kept, coarsened, pseudonymised, suppressed or withheld:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,8 +96,10 @@ class Holdings:
     sources: list[dict[str, Any]]
     places: list[dict[str, Any]]
     persons: list[dict[str, Any]]
-    testimonies: list[dict[str, Any]]  # sealed ones opened
-    incidents: list[dict[str, Any]]
+    # The two kinds an archive holds most of: read afresh at each pass over them, so
+    # that an export never holds a whole archive in memory (a list serves as well).
+    testimonies: Iterable[dict[str, Any]]  # sealed ones opened
+    incidents: Iterable[dict[str, Any]]
     aggregates: list[dict[str, Any]]
     identities: dict[str, dict[str, Any]]  # person id -> identity (coordinator's view)
     witnesses: frozenset[str]  # person ids that are someone's witness
@@ -173,11 +175,10 @@ def coarse_coordinates(coordinates: dict[str, Any], level: str) -> dict[str, Any
 def decide(holdings: Holdings, profile: Profile) -> Disclosure:
     """Decide what every value becomes; see the module's docstring."""
     log: Counter[str] = Counter()
-    testimonies, shared, cited = _testimonies(holdings, profile, log)
+    testimonies, shared, cited, witnessed = _testimonies(holdings, profile, log)
     places = {p["id"]: p for p in holdings.places}
     incidents, victim_persons = _incidents(holdings, profile, shared, places, log)
-    witnesses = set(holdings.witnesses) | {
-        t["witness"] for t in holdings.testimonies if "witness" in t}
+    witnesses = set(holdings.witnesses) | witnessed
     persons_all = _persons(holdings, victim_persons | cited)
 
     # Small counts: tally every figure from the candidate records, then take out of
@@ -229,10 +230,13 @@ def decide(holdings: Holdings, profile: Profile) -> Disclosure:
 
 
 def _testimonies(holdings: Holdings, profile: Profile, log: Counter[str]
-                 ) -> tuple[list[dict[str, Any]], set[str], set[str]]:
-    """(testimonies that leave, their ids, their witnesses' person ids)."""
-    out_list, shared, cited = [], set(), set()
+                 ) -> tuple[list[dict[str, Any]], set[str], set[str], set[str]]:
+    """(testimonies that leave, their ids, their witnesses' person ids, and every
+    testimony's witness, whether it leaves or not: one pass over the testimonies)."""
+    out_list, shared, cited, witnessed = [], set(), set(), set()
     for t in holdings.testimonies:
+        if "witness" in t:
+            witnessed.add(t["witness"])
         if not in_period(t["interview"]["date"], profile):
             continue
         if t["consent"]["scope"] not in SHARED_SCOPES or t["status"] != "finalised":
@@ -262,7 +266,7 @@ def _testimonies(holdings: Holdings, profile: Profile, log: Counter[str]
             cited.add(t["witness"])
             log[N_("witness identity withheld")] += 1 if t["witness"] in holdings.identities else 0
         out_list.append(out)
-    return out_list, shared, cited
+    return out_list, shared, cited, witnessed
 
 
 def _place_ref(place_id: RecordId, places: dict[str, dict[str, Any]], level: str | None,

@@ -27,7 +27,7 @@ import shutil
 import tempfile
 import zipfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict
@@ -231,6 +231,18 @@ def _load(conn: Connection, kind: str) -> list[dict[str, Any]]:
     return tables.of_kind(conn, kind)
 
 
+class _Passes:
+    """Records read from the vault afresh at every pass over them, one at a time. At
+    1 000 000 testimonies, holding them all took gigabytes for an export of one
+    period (bench/README.md, "A coordinator's archive")."""
+
+    def __init__(self, read: Callable[[], Iterator[dict[str, Any]]]) -> None:
+        self._read = read
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return self._read()
+
+
 def holdings(conn: Connection, auditor: str, coarsen_places: str | None = None
              ) -> disclosure.Holdings:
     """What the vault holds, as the disclosure policy reads it for this auditor:
@@ -276,8 +288,10 @@ def holdings(conn: Connection, auditor: str, coarsen_places: str | None = None
     return disclosure.Holdings(
         sources=sources, places=_load(conn, "place"),
         persons=_load(conn, "person"),
-        testimonies=[seal.opened(conn, t) for t in _load(conn, "testimony")],
-        incidents=_load(conn, "incident"), aggregates=_load(conn, "aggregate"),
+        testimonies=_Passes(lambda: (seal.opened(conn, t)
+                                     for t in tables.each_of_kind(conn, "testimony"))),
+        incidents=_Passes(lambda: tables.each_of_kind(conn, "incident")),
+        aggregates=_load(conn, "aggregate"),
         identities=tables.identities(conn),
         witnesses=frozenset(tables.witnesses(conn)),
         pseudonym=lambda person_id: pseudonym(key, person_id), narrate=narrate)

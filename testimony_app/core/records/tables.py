@@ -14,8 +14,15 @@ from testimony_app.core.vault.connection import Connection
 
 def of_kind(conn: Connection, kind: str) -> list[dict[str, Any]]:
     """Every record of a kind, by date then id."""
-    return [json.loads(r[0]) for r in conn.execute(
-        "SELECT data FROM records WHERE kind = ? ORDER BY sort_date, id", (kind,))]
+    return list(each_of_kind(conn, kind))
+
+
+def each_of_kind(conn: Connection, kind: str) -> Iterator[dict[str, Any]]:
+    """Every record of a kind, by date then id, one at a time: for a pass over a whole
+    archive that must not hold it in memory."""
+    for (data,) in conn.execute("SELECT data FROM records WHERE kind = ? "
+                                "ORDER BY sort_date, id", (kind,)):
+        yield json.loads(data)
 
 
 def testimony(conn: Connection, testimony_id: RecordId) -> dict[str, Any] | None:
