@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import json
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +164,12 @@ def _raw_incidents(holdings: disclosure.Holdings, profile: disclosure.Profile
     return incidents
 
 
+def _held(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The test's data sets hold their records in lists (a vault's export streams them)."""
+    assert isinstance(records, list)
+    return records
+
+
 def perturbations(holdings: disclosure.Holdings, profile: disclosure.Profile,
                   cell: tuple[str, str, str], value: int) -> list[disclosure.Holdings]:
     """Data sets where the hidden `cell` is one more, still below the threshold, and
@@ -182,7 +189,7 @@ def perturbations(holdings: disclosure.Holdings, profile: disclosure.Profile,
             group = victim["group"]
             breakdown = group.get("breakdown", {})
             changed = copy.deepcopy(holdings)
-            target = changed.incidents[index]["victims"][v_index]["group"]
+            target = _held(changed.incidents)[index]["victims"][v_index]["group"]
             if part == "victims":
                 target["count"] += 1
             elif group["count"] > sum(breakdown.values()):  # one more of an unsaid sex/age
@@ -195,7 +202,7 @@ def perturbations(holdings: disclosure.Holdings, profile: disclosure.Profile,
             break
         if part == "victims" and not out:  # no group: one more victim, as a new group
             changed = copy.deepcopy(holdings)
-            changed.incidents[index]["victims"].append(
+            _held(changed.incidents)[index]["victims"].append(
                 {"group": {"count": 1, "qualifier": "exact"}})
             out.append(changed)
         if out:
