@@ -21,16 +21,25 @@ cd "$WORK"
 "$FOLDER/testimony-app" --vault "$WORK/vault" --smoke-test 2>/dev/null | grep -q ready
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-time_it() {
-    for _ in 1 2 3 4 5; do
-        start=$(date +%s%N); "$@" --vault "$WORK/vault" --smoke-test >/dev/null 2>&1
-        echo $(( ($(date +%s%N) - start) / 1000000 ))
-    done | median
+once() {
+    start=$(date +%s%N); "$@" --vault "$WORK/vault" --smoke-test >/dev/null 2>&1
+    echo $(( ($(date +%s%N) - start) / 1000000 ))
 }
-frozen=$(time_it "$FOLDER/testimony-app")
-venv=$(time_it "$ROOT/.venv/bin/testimony-app")
-echo "start-up to the first window: frozen ${frozen} ms, venv ${venv} ms"
-if [ $(( frozen * 10 )) -gt $(( venv * 11 )) ]; then
+# Frozen and venv runs alternate, so that a change in the shared machine's load
+# weighs on both sides alike; a verdict over 1.1x is measured once more before it
+# fails (wall time on a shared machine varies from one minute to the next).
+compare() {
+    : > "$WORK/frozen.ms"; : > "$WORK/venv.ms"
+    for _ in 1 2 3 4 5 6 7; do
+        once "$FOLDER/testimony-app" >> "$WORK/frozen.ms"
+        once "$ROOT/.venv/bin/testimony-app" >> "$WORK/venv.ms"
+    done
+    frozen=$(median < "$WORK/frozen.ms")
+    venv=$(median < "$WORK/venv.ms")
+    echo "start-up to the first window: frozen ${frozen} ms, venv ${venv} ms"
+    [ $(( frozen * 10 )) -le $(( venv * 11 )) ]
+}
+if ! compare && ! compare; then
     echo "frozen start-up is slower than 1.1x the venv's" >&2
     exit 1
 fi
