@@ -61,7 +61,9 @@ def _period(conn: Any, wanted: int) -> tuple[str, str, int]:
     months = [m for (m,) in conn.execute(
         "SELECT DISTINCT substr(sort_date, 1, 7) FROM records WHERE sort_date >= ? "
         "ORDER BY 1", (first,))]
-    count = 0
+    if not months:
+        raise RuntimeError("the vault holds no dated record to export a period of")
+    count, last = 0, ""
     for month in months:
         last = _month_end(month)
         count = conn.execute("SELECT count(*) FROM records WHERE sort_date BETWEEN ? AND ?",

@@ -516,7 +516,7 @@ class TestimonyEditor(QWidget):
                 texts[language] = edit.toPlainText()
             put_or_drop(t, key, texts)
         put_or_drop(t, "tags", merged_tags(self._base.get("tags", []), language,
-                                    (self.narrative_tags, self.summary_tags)))
+                                           (self.narrative_tags, self.summary_tags)))
         assessment = {k: v for k, v in (("reliability", self.reliability.currentData()),
                                         ("credibility", self.credibility.currentData())) if v}
         put_or_drop(t, "assessment", assessment)

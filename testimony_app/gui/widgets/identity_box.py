@@ -89,8 +89,8 @@ class IdentityBox(QGroupBox):
         put_or_drop(identity, "mother_name", self.mother.text().strip())
         put_or_drop(identity, "contact", self.contact.text().strip())
         put_or_drop(identity, "birth_date", self.birth_date.value())
-        put_or_drop(identity, "id_numbers", [n.strip() for n in self.id_numbers.text().split(",")
-                                      if n.strip()])
+        put_or_drop(identity, "id_numbers",
+                    [n.strip() for n in self.id_numbers.text().split(",") if n.strip()])
         return identity
 
 
