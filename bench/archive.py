@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import calendar
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from bench.clock import Clock, Target, medians, row
 from bench.core import redacted_runs
 from testimony_app.core.audit import redact
 from testimony_app.core.session import Session
+from testimony_app.core.vault import db, keyfile
 from testimony_app.core.workspace import stats
 
 
@@ -91,6 +94,18 @@ def _baseline_period(conn: Any, date_from: str, date_until: str, target: Path) -
     return clock
 
 
+def _baseline_period_apart(folder: Path, key: bytes, date_from: str, date_until: str,
+                           target: Path) -> Clock:
+    """`_baseline_period` in a process of its own, so that the records it holds at once
+    do not count in this process's peak memory (the row that reports the app's).
+    The child times itself once the vault is open, as this process would."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.archive", str(folder), date_from, date_until,
+         str(target)], input=key.hex(), capture_output=True, text=True, check=True)
+    measured = json.loads(done.stdout)
+    return Clock(measured["wall"], measured["own"], 0.0)
+
+
 def redacted_period(runs: int, wanted: int, folder: Path, key: bytes, work: Path
                     ) -> dict[str, Any]:
     """A redacted export of one period of about `wanted` records, against those
@@ -101,7 +116,8 @@ def redacted_period(runs: int, wanted: int, folder: Path, key: bytes, work: Path
                                  date_until=date_until)
         app_t, base_t, manifest = redacted_runs(
             session, runs, options, work,
-            lambda plain: _baseline_period(session.conn, date_from, date_until, plain))
+            lambda plain: _baseline_period_apart(folder, key, date_from, date_until,
+                                                 plain))
     counts = ", ".join(f"{n} {k}" for k, n in manifest["counts"].items() if n)
     result = row("redacted export, one period", "s", Target("ratio", 2), medians(app_t),
                  medians(base_t), f"{date_from} to {date_until}: {in_period} records "
@@ -126,3 +142,12 @@ def peak_memory(limit_mb: float, after: dict[str, int]) -> dict[str, Any]:
                peak_kib() / 1024, None,
                f"one process for every row (the bench's baseline connections and the "
                f"window's libraries included); peak after each step, MiB: {steps}")
+
+
+if __name__ == "__main__":  # the period's baseline, apart: folder from until target; key on stdin
+    _folder, _from, _until, _target = sys.argv[1:5]
+    # The vault's own connection, without a session: the parent holds the vault's lock.
+    _conn = db.connect(Path(_folder) / keyfile.DB_FILE, bytes.fromhex(sys.stdin.read().strip()))
+    _clock = _baseline_period(_conn, _from, _until, Path(_target))
+    _conn.close()
+    sys.stdout.write(json.dumps({"wall": _clock.wall, "own": _clock.own}))

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CORE = ROOT / "testimony_app" / "core"
 MIGRATIONS = CORE / "vault" / "migrations.py"
 # Schema migrations carry their own SQL by design (a migration never calls today's
-# module code, which changes later): the schema steps and the data steps 10 and 11
-# that need sealing code from above the vault layer.
+# module code, which changes later): the schema steps and the data steps that need
+# code from above the vault layer (sealing; the figures' rows, derived from the records).
 MIGRATION_CODE = {MIGRATIONS, CORE / "identity" / "upgrades.py"}
 
 # table -> the package of testimony_app/core that owns it (and alone holds its SQL)
@@ -56,6 +56,9 @@ OWNER: dict[str, str] = {
     "conflicts": "records",
     "seal_permits": "records",
     "revision_seals": "records",
+    "incident_facts": "records",
+    "person_facts": "records",
+    "record_counts": "records",
     # identity/: people judged the same or not
     "person_decisions": "identity",
     # sync/: bundles and their timestamps

@@ -24,6 +24,7 @@ from testimony_app.core.identity import people as persons  # `people` is a metho
 from testimony_app.core.records import (
     attachment,
     drafts,
+    figure_facts,
     interchange,
     listing,
     record_names,
@@ -766,10 +767,10 @@ class Session:
         # FTS5's own integrity check is a write: a backup opened read-only skips it
         # (`testimony restore --check` checks a backup whole).
         anchors = functools.partial(anchor.problems, source=versions)
-        parts = ((activity.verify_chain, anchors, loghead.problems,
-                  attachment.verify_all) if self.read_only else
-                 (activity.verify_chain, anchors, loghead.problems,
-                  store.search_index_problems, attachment.verify_all))
+        parts = ((activity.verify_chain, anchors, loghead.problems, figure_facts.problems,
+                  listing.count_problems, attachment.verify_all) if self.read_only else
+                 (activity.verify_chain, anchors, loghead.problems, figure_facts.problems,
+                  listing.count_problems, store.search_index_problems, attachment.verify_all))
         for part in parts:
             try:
                 problems += part(self.conn)

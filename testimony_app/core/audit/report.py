@@ -11,7 +11,7 @@ import html
 from typing import Any
 
 from testimony_app import i18n
-from testimony_app.core.records import dates, vocab
+from testimony_app.core.records import dates, figure_facts, vocab
 from testimony_app.core.records.words import word
 from testimony_app.core.workspace import stats
 from testimony_app.i18n import Nn_, _
@@ -41,7 +41,7 @@ def _children(breakdown: dict[str, Any]) -> int:
 def cell_of(incident: dict[str, Any]) -> tuple[str, str]:
     """The figure an incident is counted in: the month its date falls in, or the
     months it spans ("2016-11/2016-12", core/workspace/stats.py), and its type."""
-    return stats.month_key(incident["date"]), str(incident["type"])
+    return figure_facts.month_key(incident["date"]), str(incident["type"])
 
 
 def cells(incidents: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict[str, Any]]]:
@@ -143,7 +143,7 @@ def figures(records: dict[str, Any], threshold: int) -> list[dict[str, Any]]:
     for agg in records.get("aggregates", []):
         figure = stats.reported_figure(agg, stats.source_label(labels, agg["source"]), places)
         figure.pop("period_text")  # a source's own words for a date never leave
-        rows.append({**figure, "month": stats.month_key(agg["period"])})
+        rows.append({**figure, "month": figure_facts.month_key(agg["period"])})
     rows.sort(key=lambda r: (r["month"], r["incident_type"], r["source"] != stats.DOCUMENTED,
                              r["source"], r.get("from", ""), r.get("figure_place", ""),
                              r.get("id", "")))

@@ -1,7 +1,7 @@
-"""The data upgrades of the schema migrations that need sealing (vault/migrations.py
-`DATA_STEPS` runs them, each in its step's transaction). The schema lives in the vault
-layer and cannot import sealing; whoever opens a database passes `UPGRADES` to
-`db.connect` (the session, a backup's copy)."""
+"""The data upgrades of the schema migrations that need sealing or the records' own
+code (vault/migrations.py `DATA_STEPS` runs them, each in its step's transaction). The
+schema lives in the vault layer and cannot import either; whoever opens a database
+passes `UPGRADES` to `db.connect` (the session, a backup's copy)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from testimony_app.core.identity import seal
-from testimony_app.core.records import sealed
+from testimony_app.core.records import figure_facts, sealed
 from testimony_app.core.vault.connection import Connection
 
 
@@ -35,4 +35,5 @@ UPGRADES: dict[int, Callable[[Any], None]] = {
     10: _person_keys,
     11: _sealed_revision_hashes,
     12: seal.upgrade_sealed,
+    16: figure_facts.rebuild,
 }

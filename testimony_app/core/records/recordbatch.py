@@ -14,6 +14,7 @@ holding exactly what the record-by-record path made:
 - every record gets its own salted anchor, in record order, so the activity entry of
   the batch folds the same rows in the same order (core/vault/anchor.py): the log chain,
   `check` and the anchors keep every guarantee they had;
+- what an incident adds to the figures is written with it (core/records/figure_facts.py);
 - a record that needs more than that (a person: identity, pseudonym code, seals;
   a testimony or incident that holds sealed parts; anything already stored) goes
   through `store._put` as before, after the rows gathered so far are written.
@@ -26,7 +27,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from testimony_app.core.records import interchange
+from testimony_app.core.records import figure_facts, interchange
 from testimony_app.core.vault import activity, anchor
 from testimony_app.core.vault.connection import Connection
 
@@ -94,6 +95,7 @@ class Batch:
         anchors: list[tuple[str, int, str, bytes]] = []
         links: list[tuple[str, str, str]] = []
         index: list[tuple[Any, ...]] = []
+        facts: list[tuple[str, dict[str, Any], str | None]] = []
         for offset, (kind, rec, data) in enumerate(self.pending, 1):
             rowid = last + offset
             record_id = rec["id"]
@@ -107,6 +109,7 @@ class Batch:
             anchors.append((record_id, 1, anchor.commitment(salt, data), salt))
             links.extend((record_id, target, role)
                          for role, target, _k in interchange.references(kind, rec))
+            facts.append((kind, rec, sort_date))
             entry = self.index_row(kind, rec)
             if entry is not None:
                 index.append((rowid, record_id, kind, *entry))
@@ -122,6 +125,7 @@ class Batch:
         anchor.stage_rows(conn, anchors)
         conn.executemany("INSERT OR IGNORE INTO links (from_id, to_id, role) VALUES (?,?,?)",
                          links)
+        figure_facts.put_many(conn, facts)
         # FTS5 would scan the whole index for a rowid range; its content table (a
         # documented shadow table, keyed by the same rowid) finds the few, if any.
         orphans = conn.execute("SELECT id FROM search_content WHERE id BETWEEN ? AND ?",

@@ -19,6 +19,7 @@ from testimony_app.core.common.ids import PersonId, RecordId
 from testimony_app.core.records import (
     attachment,
     dates,
+    figure_facts,
     interchange,
     pseudonym,
     recordbatch,
@@ -295,6 +296,7 @@ def _put(conn: Connection, kind: str, rec: dict[str, Any], author: str, *, new: 
             "UPDATE records SET data = ?, revision = ?, updated_at = ?, status = ?, type = ?, "
             "sort_date = ?, place_id = ?, title = ? WHERE id = ?",
             (data, revision, at, status, type_, sort_date, place, title, rec["id"]))
+    figure_facts.put(conn, kind, rec, sort_date, new=row is None)
     if identity_changed:
         changed = sorted({*changed, "identity"})
         _put_identity(conn, rec["id"], identity, at)

@@ -531,17 +531,91 @@ CREATE TABLE IF NOT EXISTS timestamps (
 """
 
 
+# What each incident and person adds to the figures, written with the record
+# (core/records/figure_facts.py): the figures of an archive are summed from these rows
+# instead of decoding every incident. The step fills them from the records with
+# today's code: the rows are derived. A later change of their shape edits this table
+# here and adds a step that drops, makes and fills them again.
+_V_FIGURE_FACTS = """
+CREATE TABLE IF NOT EXISTS incident_facts (
+    incident_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+    sort_date TEXT NOT NULL,
+    entry INTEGER NOT NULL,
+    part INTEGER NOT NULL,
+    mode TEXT NOT NULL,
+    month TEXT NOT NULL,
+    type TEXT NOT NULL,
+    place_id TEXT NOT NULL,
+    perpetrator TEXT NOT NULL,
+    status TEXT NOT NULL,
+    category TEXT NOT NULL,
+    victims INTEGER NOT NULL,
+    qualifier TEXT NOT NULL,
+    women INTEGER NOT NULL,
+    women_qualifier TEXT NOT NULL,
+    children INTEGER NOT NULL,
+    children_qualifier TEXT NOT NULL,
+    person_id TEXT,
+    PRIMARY KEY (incident_id, entry, part, mode)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS person_facts (
+    person_id TEXT PRIMARY KEY REFERENCES records (id) ON DELETE CASCADE,
+    sex TEXT NOT NULL,
+    age_group TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+
+def _v16(conn: Connection, upgrade: Upgrade) -> None:
+    for statement in _statements(_V_FIGURE_FACTS):
+        conn.execute(statement)
+    upgrade(conn)  # every incident's and person's rows (identity/upgrades.py)
+
+
+# How many records of each kind and status the vault holds, kept by triggers on every
+# write: a list's scroll bar needs the count first, and counting a million
+# testimonies walked the whole index (~80 ms) before the first row could show.
+_V_RECORD_COUNTS = """
+CREATE TABLE IF NOT EXISTS record_counts (
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (kind, status)
+) WITHOUT ROWID;
+DELETE FROM record_counts;
+INSERT INTO record_counts (kind, status, n)
+    SELECT kind, coalesce(status, ''), count(*) FROM records GROUP BY 1, 2;
+CREATE TRIGGER IF NOT EXISTS records_counted_in AFTER INSERT ON records BEGIN
+    INSERT INTO record_counts (kind, status, n) VALUES (NEW.kind, coalesce(NEW.status, ''), 1)
+    ON CONFLICT (kind, status) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS records_counted_out AFTER DELETE ON records BEGIN
+    UPDATE record_counts SET n = n - 1
+    WHERE kind = OLD.kind AND status = coalesce(OLD.status, '');
+END;
+CREATE TRIGGER IF NOT EXISTS records_recounted AFTER UPDATE OF kind, status ON records
+WHEN OLD.kind IS NOT NEW.kind OR OLD.status IS NOT NEW.status BEGIN
+    UPDATE record_counts SET n = n - 1
+    WHERE kind = OLD.kind AND status = coalesce(OLD.status, '');
+    INSERT INTO record_counts (kind, status, n) VALUES (NEW.kind, coalesce(NEW.status, ''), 1)
+    ON CONFLICT (kind, status) DO UPDATE SET n = n + 1;
+END;
+"""
+
+
 MIGRATIONS: list[str | Callable[..., None]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9,
                                                  _v10, _v11, _v12, _v13,
-                                                 _V_SOURCE_INDEPENDENCE, _V_TIMESTAMPS]
+                                                 _V_SOURCE_INDEPENDENCE, _V_TIMESTAMPS, _v16,
+                                                 _V_RECORD_COUNTS]
 LATEST = len(MIGRATIONS)
 # The steps that change data with functions from above this layer, given to `migrate`.
-DATA_STEPS: dict[int, Callable[[Any, Upgrade], None]] = {10: _v10, 11: _v11, 12: _v12}
+DATA_STEPS: dict[int, Callable[[Any, Upgrade], None]] = {10: _v10, 11: _v11, 12: _v12,
+                                                         16: _v16}
 
 
 def migrate(conn: Connection, upgrades: Mapping[int, Upgrade] | None = None) -> None:
     """Bring the schema to LATEST, one committed step at a time. The steps that also
-    change data with the sealing code above this layer (DATA_STEPS) run the function
+    change data with code above this layer (DATA_STEPS: sealing, figures) run the function
     `upgrades` gives for their number (identity/upgrades.py `UPGRADES`), in the
     step's transaction; a step without one is refused before anything is changed."""
     current = int(conn.execute("PRAGMA user_version").fetchone()[0])

@@ -23,7 +23,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from testimony_app.core.records import breakdown, dates
+from testimony_app.core.records import breakdown, dates, figure_facts
 from testimony_app.core.vault.connection import Connection
 from testimony_app.core.workspace import stats
 
@@ -71,7 +71,7 @@ def _breakdown(agg: dict[str, Any], name: str) -> int | None:
         return None
     if name == "women":
         return breakdown.count(given, "women")
-    return stats.count_children(given)
+    return figure_facts.count_children(given)
 
 
 def _figure(agg: dict[str, Any], role: str, sources: dict[str, str]) -> Figure:

@@ -25,14 +25,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from testimony_app import i18n
 from testimony_app.core.common import outfile
 from testimony_app.core.identity import duplicates
-from testimony_app.core.records import breakdown, dates, tables, vocab
+from testimony_app.core.records import breakdown, dates, figure_facts, tables, vocab
+from testimony_app.core.records.figure_facts import month_key
 from testimony_app.core.vault.connection import Connection
 from testimony_app.i18n import N_, _, ngettext
 
@@ -70,28 +71,6 @@ def combine(qualifiers: Iterable[str]) -> str:
     return breakdown.combine(qualifiers)
 
 
-def remainder(whole: str, parts: Iterable[str]) -> str:
-    """The qualifier of a whole less its parts ("at least 61, of which 11 women":
-    at least 50 others only if the 11 is not itself a lower bound)."""
-    found = set(parts)
-    if whole == "exact" and found <= {"exact"}:
-        return "exact"
-    if whole in ("at_least", "perhaps_more") and found <= {"exact", "at_most"}:
-        return "at_least"
-    if whole in ("exact", "at_most") and found <= {"exact", "at_least", "perhaps_more"}:
-        return "at_most"
-    return "approximately"
-
-
-def month_key(date: dict[str, Any]) -> str:
-    """The month a date falls in ("2016-12"), or the months it spans
-    ("2016-11/2016-12"; an open end is "..")."""
-    first, last = dates.start(date)[:7] or "..", dates.end(date)[:7]
-    if last.startswith("9999"):
-        last = ".."
-    return first if first == last else f"{first}/{last}"
-
-
 def spans_months(key: str) -> bool:
     return "/" in key
 
@@ -101,30 +80,16 @@ class Row:
     """A count made here: documented cases of one category, type and row."""
 
     key: dict[str, str]
-    victims: int = 0
-    women: int = 0
-    children: int = 0
-    qualifiers: set[str] = field(default_factory=set)
-    women_qualifiers: set[str] = field(default_factory=set)
-    children_qualifiers: set[str] = field(default_factory=set)
-    ids: set[str] = field(default_factory=set)
-    persons: set[str] = field(default_factory=set)
-
-    @property
-    def records(self) -> int:
-        return len(self.ids)
-
-    @property
-    def qualifier(self) -> str:
-        return combine(self.qualifiers)
+    cell: figure_facts.Sum
 
     def as_json(self) -> dict[str, Any]:
+        cell = self.cell
         return {**self.key, "kind": DOCUMENTED, "computed": True,
-                "victims": self.victims, "qualifier": self.qualifier,
-                "women": self.women, "women_qualifier": combine(self.women_qualifiers),
-                "children": self.children,
-                "children_qualifier": combine(self.children_qualifiers),
-                "records": self.records, "parts": sorted(self.ids),
+                "victims": cell.victims, "qualifier": combine(cell.qualifiers),
+                "women": cell.women, "women_qualifier": combine(cell.women_qualifiers),
+                "children": cell.children,
+                "children_qualifier": combine(cell.children_qualifiers),
+                "records": len(cell.ids), "parts": cell.ids,
                 "spans_months": spans_months(self.key.get("month", ""))}
 
 
@@ -137,69 +102,6 @@ class Figures:
     rows: list[dict[str, Any]]
     level: str | None = None
     totals: bool = False
-
-
-@dataclass(frozen=True)
-class _Part:
-    """A share of a documented victim entry falling under one category."""
-
-    category: str
-    victims: int
-    qualifier: str
-    women: int = 0
-    women_qualifier: str = "exact"
-    children: int = 0
-    children_qualifier: str = "exact"
-
-
-def count_children(given: dict[str, Any]) -> int:
-    return sum(breakdown.count(given, k) for k in ("girls", "boys", "children"))
-
-
-def age_group(person: dict[str, Any]) -> str:
-    """child (under 18), adult, elderly or unknown: the age decides when it is known."""
-    given = person.get("age_group", "unknown")
-    if "age" in person:
-        if int(person["age"]) < 18:
-            return "child"
-        return given if given in ("adult", "elderly") else "adult"
-    return str(given)
-
-
-def _women_children(given: dict[str, Any], qualifier: str,
-                    codes: tuple[str, ...] = ("girls", "boys", "children")
-                    ) -> tuple[int, str, int, str]:
-    parts = breakdown.parts(given, qualifier)
-    women = parts.get("women", (0, "exact"))
-    kids = [parts[c] for c in codes if c in parts]
-    return (women[0], women[1], sum(n for n, _q in kids), combine(q for _n, q in kids))
-
-
-def _split(by: str, category: str, count: int, qualifier: str,
-           given: dict[str, Any]) -> list[_Part]:
-    """A documented group by the grouping's categories: the parts its breakdown
-    gives, and the rest (with the qualifier a remainder has) as not given."""
-    women, wq, kids, kq = _women_children(given, qualifier)
-    if by not in ("sex", "age_group"):
-        return [_Part(category, count, qualifier, women, wq, kids, kq)]
-    facet = breakdown.by_facet(given, qualifier, 0 if by == "sex" else 1)
-    parts = breakdown.parts(given, qualifier)
-    out = []
-    for value, (n, q) in facet.items():
-        if by == "sex":
-            w = parts.get("women", (0, "exact")) if value == "female" else (0, "exact")
-            kid_code = {"female": "girls", "male": "boys"}[value]
-            k = parts.get(kid_code, (0, "exact"))
-        else:
-            w = parts.get("women", (0, "exact")) if value == "adult" else (0, "exact")
-            k = (n, q) if value == "child" else (0, "exact")
-        out.append(_Part(value, n, q, w[0], w[1], k[0], k[1]))
-    rest = count - sum(n for n, _q in facet.values())
-    if rest > 0:
-        k = parts.get("children", (0, "exact")) if by == "sex" else (0, "exact")
-        out.append(_Part("unknown", rest, remainder(qualifier, (q for _n, q in facet.values())),
-                         0, "exact", k[0], k[1]))
-    return [p for p in out if p.victims]
 
 
 def source_labels(records: Iterable[dict[str, Any]]) -> dict[str, str]:
@@ -355,11 +257,8 @@ def compute(conn: Connection, by: str = "month", level: str | None = None,
     by = grouping(by)
     if level is not None and level not in RANK:
         raise ValueError("unknown place level")
-    merged = duplicates.canonical(conn)
-    persons = {p["id"]: p for p in load(conn, "person")}
     places = Places(load(conn, "place"), language)
     sources = source_labels(load(conn, "source"))
-    rows: dict[tuple[str, ...], Row] = {}
 
     def key_for(category: str, month: str, type_: str, source: str,
                 place: str | None) -> dict[str, str]:
@@ -372,54 +271,13 @@ def compute(conn: Connection, by: str = "month", level: str | None = None,
                     "source": source}
         return {CATEGORY[by]: category, "incident_type": type_, "source": source}
 
-    def add(key: dict[str, str], record_id: str, part: _Part | None,
-            person: str | None = None) -> None:
-        row = rows.setdefault(tuple(key.values()), Row(key))
-        row.ids.add(record_id)
-        if part is None:
-            return
-        if person is not None:
-            if person in row.persons:
-                return  # the same person (or one merged into it) counts once
-            row.persons.add(person)
-        row.victims += part.victims
-        row.qualifiers.add(part.qualifier)
-        if part.women:
-            row.women += part.women
-            row.women_qualifiers.add(part.women_qualifier)
-        if part.children:
-            row.children += part.children
-            row.children_qualifiers.add(part.children_qualifier)
-
-    # One at a time: held at once, the incidents of a million testimonies (~200 000)
-    # took over a gigabyte.
-    for incident in tables.each_of_kind(conn, "incident"):
-        month = month_key(incident["date"])
-        type_, place = incident["type"], incident.get("place")
-        perpetrator = incident.get("perpetrator", {}).get("category", "unknown")
-        if by in ("month", "type", "place", "perpetrator"):
-            add(key_for(perpetrator, month, type_, DOCUMENTED, place), incident["id"], None)
-        for victim in incident.get("victims", []):
-            status = victim.get("status", "unknown")
-            context = perpetrator if by == "perpetrator" else status
-            if "group" in victim:
-                group = victim["group"]
-                for part in _split(by, context, group["count"], group["qualifier"],
-                                   group.get("breakdown", {})):
-                    add(key_for(part.category, month, type_, DOCUMENTED, place),
-                        incident["id"], part)
-                continue
-            pid = merged.get(victim["person"], victim["person"])
-            person = persons.get(pid) or persons.get(victim["person"], {})
-            group_of_age = age_group(person)
-            sex = str(person.get("sex", "unknown"))
-            child = group_of_age == "child"
-            woman = sex == "female" and not child
-            category = {"sex": sex, "age_group": group_of_age}.get(by, context)
-            add(key_for(category, month, type_, DOCUMENTED, place), incident["id"],
-                _Part(category, 1, "exact", int(woman), "exact", int(child), "exact"), pid)
-
-    out = [r.as_json() for r in rows.values()]
+    # Summed from what each incident adds, kept with it (core/records/figure_facts.py):
+    # decoding every incident of a million testimonies took ten seconds.
+    at_level = ({place: places.at_level(place, level) for place in places.by_id}
+                if by == "place" and level is not None else None)
+    out = [Row(key_for(cell.category, cell.month, cell.type, DOCUMENTED, cell.place),
+               cell).as_json()
+           for cell in figure_facts.sums(conn, by, duplicates.canonical(conn), at_level)]
     for agg in load(conn, "aggregate"):
         figure = reported_figure(agg, source_label(sources, agg["source"]), places)
         key = key_for("unknown", month_key(agg["period"]), agg["incident_type"],
