@@ -59,6 +59,7 @@ OWNER: dict[str, str] = {
     "incident_facts": "records",
     "person_facts": "records",
     "record_counts": "records",
+    "record_days": "records",
     # identity/: people judged the same or not
     "person_decisions": "identity",
     # sync/: bundles and their timestamps

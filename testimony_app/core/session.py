@@ -767,10 +767,11 @@ class Session:
         # FTS5's own integrity check is a write: a backup opened read-only skips it
         # (`testimony restore --check` checks a backup whole).
         anchors = functools.partial(anchor.problems, source=versions)
-        parts = ((activity.verify_chain, anchors, loghead.problems, figure_facts.problems,
-                  listing.count_problems, attachment.verify_all) if self.read_only else
-                 (activity.verify_chain, anchors, loghead.problems, figure_facts.problems,
-                  listing.count_problems, store.search_index_problems, attachment.verify_all))
+        derived = (store.derived_problems, figure_facts.problems, listing.count_problems)
+        parts = ((activity.verify_chain, anchors, loghead.problems, *derived,
+                  attachment.verify_all) if self.read_only else
+                 (activity.verify_chain, anchors, loghead.problems, *derived,
+                  store.search_index_problems, attachment.verify_all))
         for part in parts:
             try:
                 problems += part(self.conn)

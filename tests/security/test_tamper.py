@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from testimony_app.core.records import interchange
+from testimony_app.core.records import figure_facts, interchange
 from testimony_app.core.session import Session
 from testimony_app.core.sync import bundle, receipt
 from testimony_app.core.vault import activity, db, keyfile, migrations
@@ -98,7 +98,9 @@ def test_content_and_its_revision_edited_are_named(session: Session, template: T
         conn.execute("UPDATE revisions SET data = ? WHERE record_id = ?", (forged, incident))
     with reopen(folder, template.key) as again:
         problems = again.check()
-    assert problems == [f"record {incident}, revision 1: changed outside the app"]
+    # and the figures kept with the incident no longer match what it now says
+    assert problems == [f"record {incident}, revision 1: changed outside the app",
+                        "figures: the counts kept for 1 record differ from what it says"]
 
 
 def test_an_old_revision_edited_is_named(session: Session, template: Template) -> None:
@@ -217,6 +219,10 @@ def rewrite_everything(conn: Any, incident: str) -> None:
     current = conn.execute("SELECT data FROM revisions WHERE record_id = ? ORDER BY revision "
                            "DESC LIMIT 1", (incident,)).fetchone()[0]
     conn.execute("UPDATE records SET data = ? WHERE id = ?", (current, incident))
+    # what the app keeps beside the record (the figures' rows), made with its own code
+    sort_date = conn.execute("SELECT sort_date FROM records WHERE id = ?",
+                             (incident,)).fetchone()[0]
+    figure_facts.put(conn, "incident", json.loads(current), sort_date)
     entries = conn.execute("SELECT seq, at, actor, action, target, detail FROM activity "
                            "ORDER BY seq").fetchall()
     conn.execute("DELETE FROM activity")

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from testimony_app.core.identity import seal
-from testimony_app.core.records import figure_facts, sealed
+from testimony_app.core.records import figure_facts, sealed, store
 from testimony_app.core.vault.connection import Connection
 
 
@@ -36,4 +36,5 @@ UPGRADES: dict[int, Callable[[Any], None]] = {
     11: _sealed_revision_hashes,
     12: seal.upgrade_sealed,
     16: figure_facts.rebuild,
+    18: store.fill_days,
 }

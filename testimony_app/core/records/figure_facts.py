@@ -190,19 +190,24 @@ def put(conn: Connection, kind: str, record: dict[str, Any], sort_date: str | No
             conn.execute("DELETE FROM incident_facts WHERE incident_id = ?", (record["id"],))
         conn.executemany(_INSERT_FACTS, incident_rows(record, sort_date or ""))
     elif kind == "person":
-        conn.execute("INSERT OR REPLACE INTO person_facts (person_id, sex, age_group) "
-                     "VALUES (?, ?, ?)", person_row(record))
+        if not new:
+            conn.execute("DELETE FROM person_facts WHERE person_id = ?", (record["id"],))
+        conn.execute("INSERT INTO person_facts (person_id, sex, age_group) VALUES (?, ?, ?)",
+                     person_row(record))
 
 
 def put_many(conn: Connection, items: Iterable[tuple[str, dict[str, Any], str | None]]) -> None:
     """`put` for new records in bulk: (kind, record, sort_date) of records just inserted."""
     rows: list[tuple[Any, ...]] = []
+    people: list[tuple[str, str, str]] = []
     for kind, record, sort_date in items:
         if kind == "incident":
             rows += incident_rows(record, sort_date or "")
         elif kind == "person":
-            put(conn, kind, record, sort_date, new=True)
+            people.append(person_row(record))
     conn.executemany(_INSERT_FACTS, rows)
+    conn.executemany("INSERT INTO person_facts (person_id, sex, age_group) VALUES (?, ?, ?)",
+                     people)
 
 
 def rebuild(conn: Connection) -> None:

@@ -14,7 +14,8 @@ holding exactly what the record-by-record path made:
 - every record gets its own salted anchor, in record order, so the activity entry of
   the batch folds the same rows in the same order (core/vault/anchor.py): the log chain,
   `check` and the anchors keep every guarantee they had;
-- what an incident adds to the figures is written with it (core/records/figure_facts.py);
+- what an incident adds to the figures is written with it (core/records/figure_facts.py),
+  and so are a dated record's days (core/records/record_days.py);
 - a record that needs more than that (a person: identity, pseudonym code, seals;
   a testimony or incident that holds sealed parts; anything already stored) goes
   through `store._put` as before, after the rows gathered so far are written.
@@ -27,7 +28,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from testimony_app.core.records import figure_facts, interchange
+from testimony_app.core.records import figure_facts, interchange, record_days
 from testimony_app.core.vault import activity, anchor
 from testimony_app.core.vault.connection import Connection
 
@@ -126,6 +127,7 @@ class Batch:
         conn.executemany("INSERT OR IGNORE INTO links (from_id, to_id, role) VALUES (?,?,?)",
                          links)
         figure_facts.put_many(conn, facts)
+        record_days.put_many(conn, ((kind, rec) for kind, rec, _sort_date in facts))
         # FTS5 would scan the whole index for a rowid range; its content table (a
         # documented shadow table, keyed by the same rowid) finds the few, if any.
         orphans = conn.execute("SELECT id FROM search_content WHERE id BETWEEN ? AND ?",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from testimony_app.core.records import (
     figure_facts,
     interchange,
     pseudonym,
+    record_days,
     recordbatch,
     textnorm,
 )
@@ -100,6 +101,60 @@ def _columns(kind: str, record: dict[str, Any]) -> tuple[Any, ...]:
     if kind == "source":
         return (None, record["kind"], None, None, record["name"])
     return (None, None, None, None, "")
+
+
+def _chunks(conn: Connection, dated_only: bool, size: int = 1000
+            ) -> Iterator[list[tuple[str, str, dict[str, Any]]]]:
+    """Records as (id, kind, the record as this vault reads it), a thousand at a time
+    in rowid order: a pass over an archive that neither holds it whole nor reads a row
+    it has just rewritten. `dated_only`: testimonies, incidents and aggregates."""
+    # +kind: walk the rowids (an index on kind would sort every matching row per chunk)
+    kinds = "+kind IN ('testimony', 'incident', 'aggregate')" if dated_only else "1"
+    last = 0
+    while True:
+        rows = conn.execute(f"SELECT rowid, id, kind, data FROM records WHERE rowid > ? "  # noqa: S608
+                            f"AND {kinds} ORDER BY rowid LIMIT ?", (last, size)).fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield [(record_id, kind, sealing.view(conn, kind, json.loads(data)))
+               for _rowid, record_id, kind, data in rows]
+
+
+def fill_days(conn: Connection) -> None:
+    """Every dated record's days (migration 18; core/records/record_days.py)."""
+    conn.execute("DELETE FROM record_days")
+    for chunk in _chunks(conn, dated_only=True):
+        record_days.put_many(conn, ((kind, view) for _id, kind, view in chunk))
+
+
+def derived_problems(conn: Connection) -> list[str]:
+    """Records whose days or links differ from what the record says: an export of a
+    period chooses by the days, and whether a person is anybody's witness (which keeps
+    a public name from leaving) is read from the links."""
+    days = links = 0
+    for chunk in _chunks(conn, dated_only=False):
+        ids = json.dumps([record_id for record_id, _kind, _view in chunk])
+        stored_days = record_days.stored(conn, [c[0] for c in chunk])
+        stored_links: dict[str, set[tuple[str, str]]] = {}
+        for from_id, to_id, role in conn.execute(
+                "SELECT from_id, to_id, role FROM links WHERE from_id IN "
+                "(SELECT value FROM json_each(?))", (ids,)):
+            stored_links.setdefault(from_id, set()).add((role, to_id))
+        for record_id, kind, view in chunk:
+            days += stored_days.get(record_id) != record_days.of(kind, view)
+            links += stored_links.get(record_id, set()) != {
+                (role, target) for role, target, _k in interchange.references(kind, view)}
+    problems = []
+    if days:
+        problems.append(ngettext("periods: {count} record's days differ from its date",
+                                 "periods: {count} records' days differ from their dates",
+                                 days).format(count=number(days)))
+    if links:
+        problems.append(ngettext("links: {count} record's links differ from what it names",
+                                 "links: {count} records' links differ from what they name",
+                                 links).format(count=number(links)))
+    return problems
 
 
 def _texts(kind: str, record: dict[str, Any]) -> list[str]:
@@ -297,6 +352,7 @@ def _put(conn: Connection, kind: str, rec: dict[str, Any], author: str, *, new: 
             "sort_date = ?, place_id = ?, title = ? WHERE id = ?",
             (data, revision, at, status, type_, sort_date, place, title, rec["id"]))
     figure_facts.put(conn, kind, rec, sort_date, new=row is None)
+    record_days.put(conn, kind, view)
     if identity_changed:
         changed = sorted({*changed, "identity"})
         _put_identity(conn, rec["id"], identity, at)

@@ -603,14 +603,42 @@ END;
 """
 
 
+# The first and last day each dated record's date can mean (core/records/record_days.py):
+# an export of one period reads the records whose days can overlap it, not every
+# record. Derived from the records, filled by the step with today's code.
+_V_RECORD_DAYS = """
+CREATE TABLE IF NOT EXISTS record_days (
+    record_id TEXT PRIMARY KEY REFERENCES records (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    first_day TEXT NOT NULL,
+    last_day TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS record_days_kind ON record_days (kind, last_day, first_day);
+"""
+
+
+def _v18(conn: Connection, upgrade: Upgrade) -> None:
+    for statement in _statements(_V_RECORD_DAYS):
+        conn.execute(statement)
+    upgrade(conn)  # every dated record's days (identity/upgrades.py)
+
 MIGRATIONS: list[str | Callable[..., None]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9,
                                                  _v10, _v11, _v12, _v13,
                                                  _V_SOURCE_INDEPENDENCE, _V_TIMESTAMPS, _v16,
-                                                 _V_RECORD_COUNTS]
+                                                 _V_RECORD_COUNTS, _v18]
 LATEST = len(MIGRATIONS)
 # The steps that change data with functions from above this layer, given to `migrate`.
 DATA_STEPS: dict[int, Callable[[Any, Upgrade], None]] = {10: _v10, 11: _v11, 12: _v12,
-                                                         16: _v16}
+                                                         16: _v16, 18: _v18}
+
+
+def _derived(conn: Connection) -> None:
+    """What today's code writes beside every record (the figures' rows, the counts,
+    the days), made before a data step runs: steps 10 to 12 write records with today's
+    code, which needs them. Their own steps (16 to 18) fill them again whole."""
+    for script in (_V_FIGURE_FACTS, _V_RECORD_COUNTS, _V_RECORD_DAYS):
+        for statement in _statements(script):
+            conn.execute(statement)
 
 
 def migrate(conn: Connection, upgrades: Mapping[int, Upgrade] | None = None) -> None:
@@ -630,6 +658,7 @@ def migrate(conn: Connection, upgrades: Mapping[int, Upgrade] | None = None) -> 
         try:
             step = MIGRATIONS[number - 1]
             if number in DATA_STEPS:
+                _derived(conn)
                 DATA_STEPS[number](conn, given[number])
             elif callable(step):
                 step(conn)
