@@ -69,7 +69,7 @@ bench: $(STAMP)
 bench-small: $(STAMP)
 	BENCH_SIZE=small $(PY) -m bench $(BENCH_ARGS)
 
-# 1 000 000 testimonies, on demand: hours and ~150 GB free under BENCH_DIR (bench/README.md).
+# 1 000 000 testimonies, on demand: over an hour and ~30 GB free under BENCH_DIR (bench/README.md).
 bench-huge: $(STAMP)
 	BENCH_SIZE=huge $(PY) -m bench $(BENCH_ARGS)
 

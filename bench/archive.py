@@ -140,8 +140,9 @@ def peak_memory(limit_mb: float, after: dict[str, int]) -> dict[str, Any]:
     return row("memory (peak RSS, whole run)", "MiB",
                Target("app", limit_mb * 1e6 / 2**20, f"<= {limit_mb:.0f} MB"),
                peak_kib() / 1024, None,
-               f"one process for every row (the bench's baseline connections and the "
-               f"window's libraries included); peak after each step, MiB: {steps}")
+               f"one process for every row but the period's JSON baseline, which runs "
+               f"apart (the bench's other baseline connections and the window's libraries "
+               f"included); peak after each step, MiB: {steps}")
 
 
 if __name__ == "__main__":  # the period's baseline, apart: folder from until target; key on stdin

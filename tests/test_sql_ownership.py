@@ -60,6 +60,7 @@ OWNER: dict[str, str] = {
     "person_facts": "records",
     "record_counts": "records",
     "record_days": "records",
+    "unopened_seals": "records",
     # identity/: people judged the same or not
     "person_decisions": "identity",
     # sync/: bundles and their timestamps

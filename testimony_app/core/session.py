@@ -27,6 +27,7 @@ from testimony_app.core.records import (
     figure_facts,
     interchange,
     listing,
+    record_counts,
     record_names,
     store,
     versions,
@@ -767,7 +768,7 @@ class Session:
         # FTS5's own integrity check is a write: a backup opened read-only skips it
         # (`testimony restore --check` checks a backup whole).
         anchors = functools.partial(anchor.problems, source=versions)
-        derived = (store.derived_problems, figure_facts.problems, listing.count_problems)
+        derived = (store.derived_problems, figure_facts.problems, record_counts.problems)
         parts = ((activity.verify_chain, anchors, loghead.problems, *derived,
                   attachment.verify_all) if self.read_only else
                  (activity.verify_chain, anchors, loghead.problems, *derived,

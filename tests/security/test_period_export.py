@@ -108,3 +108,81 @@ def test_a_witness_outside_the_period_keeps_a_public_name_home(pair: Pair) -> No
     assert coordinator.check() == []
     coordinator.conn.execute("DELETE FROM links WHERE role = 'witness' AND to_id = ?", (known,))
     assert any(p.startswith("links:") for p in coordinator.check())
+
+
+def _sealed_unopenable_when_written(pair: Pair, known: str,
+                                    monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """A wholly sealed testimony whose witness is `known`, outside the period, written
+    while this vault could not open its seal (as a version whose schema lacked a field
+    the testimony holds): its links were made from the sealed stub, without the witness."""
+    from testimony_app.core.common.errors import ValidationFailed
+    from testimony_app.core.identity import seal
+    from testimony_app.core.records import interchange, sealed
+    from testimony_app.core.vault import org
+
+    conn = pair.coordinator.conn
+    full = _testimony(random.Random(1), known, {"precision": "day", "value": "2012-03-01"})
+    full.update(status="finalised",
+                amendments=[{"at": "2016-01-02T10:00:00Z", "reason": "corrected"}])
+    stub = {**seal.stub(full), "sealed": sealed._seal_bytes(
+        sealed._padded(full), org.require_org(conn).recipients)}
+    real = interchange.validate
+
+    def without_amendments(document: Any) -> None:
+        if any("amendments" in t for t in document.get("testimonies", [])):
+            raise ValidationFailed([("$", "additional property")])
+        real(document)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(interchange, "validate", without_amendments)
+        pair.coordinator.add_document({"format": "testimony/1", "testimonies": [stub]})
+    assert not conn.execute("SELECT 1 FROM links WHERE role = 'witness' AND to_id = ?",
+                            (known,)).fetchone()
+    assert seal.opened(conn, stub)["witness"] == known  # this version opens it
+    return stub
+
+
+def _public_victim(pair: Pair) -> str:
+    known, source = str(uuid.uuid4()), str(uuid.uuid4())
+    pair.coordinator.add_document({
+        "format": "testimony/1",
+        "sources": [{"id": source, "name": "A published report", "kind": "organisation"}],
+        "persons": [{"id": known, "sex": "male", "identity": {
+            "name": {"en": "Known Public Name"}, "public_domain": True}}],
+        "incidents": [{"id": str(uuid.uuid4()), "type": "arbitrary_arrest",
+                       "verification": "verified", "sources": [source],
+                       "date": {"precision": "day", "value": "2016-12-14"},
+                       "victims": [{"person": known, "status": "detained"},
+                                   {"group": {"count": 10, "qualifier": "exact"},
+                                    "status": "detained"}]}]})
+    return known
+
+
+def test_a_seal_this_vault_could_not_open_when_written_still_keeps_the_name_home(
+        pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    known = _public_victim(pair)
+    _sealed_unopenable_when_written(pair, known, monkeypatch)
+    redact.auditor_key(pair.coordinator.conn, "Auditor A")
+    options = redact.Options(auditor="Auditor A", date_from="2016-01-01")
+    assert "Known Public Name" not in repr(redact.disclose(pair.coordinator.conn,
+                                                           options).records)
+
+
+def test_the_upgrade_makes_stale_links_again(pair: Pair, monkeypatch: pytest.MonkeyPatch
+                                              ) -> None:
+    """A vault from before the days were kept: its links made by a version that could not
+    open a seal are made again from what the seal holds."""
+    from testimony_app.core.session import Session
+
+    known = _public_victim(pair)
+    stub = _sealed_unopenable_when_written(pair, known, monkeypatch)
+    coordinator = pair.coordinator
+    coordinator.conn.execute("DELETE FROM unopened_seals")  # an earlier version kept none
+    coordinator.conn.execute("PRAGMA user_version = 17")
+    folder, key = coordinator.folder, coordinator.data_key()
+    coordinator.close()
+    with Session.open_with_key(folder, key) as again:
+        assert again.conn.execute(
+            "SELECT 1 FROM links WHERE from_id = ? AND role = 'witness' AND to_id = ?",
+            (stub["id"], known)).fetchone()
+        assert again.check() == []

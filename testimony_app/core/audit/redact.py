@@ -38,6 +38,7 @@ from testimony_app.core.common.errors import InputError
 from testimony_app.core.common.ids import RecordId
 from testimony_app.core.identity import narrative_redaction, seal
 from testimony_app.core.records import dates, narrative_tags, record_days, tables
+from testimony_app.core.records import sealed as sealing
 from testimony_app.core.sync import timestamp
 from testimony_app.core.vault import activity, meta, org
 from testimony_app.core.vault.connection import Connection
@@ -243,6 +244,17 @@ class _Passes:
         return self._read()
 
 
+def _witnesses(conn: Connection) -> set[str]:
+    """Every person some testimony gives as its witness: the links, and what the seals
+    of testimonies this vault could not open when they were written say now."""
+    found = tables.witnesses(conn)
+    for stub in sealing.unopened_testimonies(conn):
+        witness = seal.opened(conn, stub).get("witness")
+        if witness:
+            found.add(witness)
+    return found
+
+
 def holdings(conn: Connection, auditor: str, coarsen_places: str | None = None,
              period: tuple[str | None, str | None] = (None, None)) -> disclosure.Holdings:
     """What the vault holds, as the disclosure policy reads it for this auditor:
@@ -253,7 +265,8 @@ def holdings(conn: Connection, auditor: str, coarsen_places: str | None = None,
     Reading every testimony of an archive for a period of a tenth of it was most of
     the export's work (bench/README.md). Every testimony's witness, in or out of the
     period, comes from the links table, written with the testimony and checked against
-    it by `check`."""
+    it by `check`, and from the seals of testimonies this vault could not open when
+    they were written (`_witnesses`)."""
     key = auditor_key(conn, auditor)
 
     # Made at the first reviewed narrative: an export without one needs no redactor,
@@ -300,7 +313,7 @@ def holdings(conn: Connection, auditor: str, coarsen_places: str | None = None,
         incidents=_Passes(lambda: record_days.between(conn, "incident", *period)),
         aggregates=_load(conn, "aggregate"),
         identities=tables.identities(conn),
-        witnesses=frozenset(tables.witnesses(conn)),
+        witnesses=frozenset(_witnesses(conn)),
         pseudonym=lambda person_id: pseudonym(key, person_id), narrate=narrate)
 
 

@@ -36,5 +36,5 @@ UPGRADES: dict[int, Callable[[Any], None]] = {
     11: _sealed_revision_hashes,
     12: seal.upgrade_sealed,
     16: figure_facts.rebuild,
-    18: store.fill_days,
+    18: store.fill_dated,
 }

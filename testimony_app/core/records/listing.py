@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from testimony_app.core.common.ids import PersonId, RecordId
+from testimony_app.core.records import record_counts, store, vocab
 from testimony_app.core.records import sealed as sealing
-from testimony_app.core.records import store, vocab
 from testimony_app.core.vault.connection import Connection
-from testimony_app.i18n import _
 
 
 @dataclass(frozen=True)
@@ -103,24 +102,10 @@ def count(conn: Connection, kind: str, f: Filter) -> int:
     # vault is larger than the page cache (bench/README.md); alone it is an index walk.
     if not (f.date_from or f.date_to or f.place_id or f.incident_type
             or (f.query and f.query.strip())):
-        # Kept by triggers on `records` (core/vault/migrations.py): no index walk.
-        return int(conn.execute("SELECT coalesce(sum(n), 0) FROM record_counts "
-                                "WHERE kind = ? AND (? IS NULL OR status = ?)",
-                                (kind, f.status or None, f.status or None)).fetchone()[0])
+        return record_counts.count(conn, kind, f.status or None)  # kept with the records
     where, params = _where(conn, kind, f)
     return int(conn.execute(f"SELECT count(*) FROM records r WHERE {where}",  # noqa: S608
                             params).fetchone()[0])
-
-
-def count_problems(conn: Connection) -> list[str]:
-    """The counts kept for lists must be the records' own."""
-    kept = {(k, s): n for k, s, n in conn.execute(
-        "SELECT kind, status, n FROM record_counts WHERE n != 0")}
-    actual = {(k, s): n for k, s, n in conn.execute(
-        "SELECT kind, coalesce(status, ''), count(*) FROM records GROUP BY 1, 2")}
-    if kept == actual:
-        return []
-    return [_("lists: the record counts kept differ from the records")]
 
 
 def page(conn: Connection, kind: str, f: Filter, sort: str, descending: bool, offset: int,

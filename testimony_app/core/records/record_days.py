@@ -66,7 +66,7 @@ def between(conn: Connection, kind: str, first: str | None, last: str | None
 
     Should any record of the kind lack its days (their count differs from the
     records'), every record of the kind is read: a period never misses a record."""
-    whole = int(conn.execute("SELECT coalesce(sum(n), 0) FROM record_counts WHERE kind = ?",
+    whole = int(conn.execute("SELECT count(*) FROM records WHERE kind = ?",
                              (kind,)).fetchone()[0])
     dated = int(conn.execute("SELECT count(*) FROM record_days WHERE kind = ?",
                              (kind,)).fetchone()[0])

@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from testimony_app.core.records import figure_facts, interchange, record_days
+from testimony_app.core.records import figure_facts, interchange, record_counts, record_days
 from testimony_app.core.vault import activity, anchor
 from testimony_app.core.vault.connection import Connection
 
@@ -127,6 +128,7 @@ class Batch:
         conn.executemany("INSERT OR IGNORE INTO links (from_id, to_id, role) VALUES (?,?,?)",
                          links)
         figure_facts.put_many(conn, facts)
+        record_counts.change(conn, Counter((row[2], row[8]) for row in records))
         record_days.put_many(conn, ((kind, rec) for kind, rec, _sort_date in facts))
         # FTS5 would scan the whole index for a rowid range; its content table (a
         # documented shadow table, keyed by the same rowid) finds the few, if any.

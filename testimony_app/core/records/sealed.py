@@ -17,7 +17,7 @@ import hmac
 import json
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pyrage
@@ -307,6 +307,24 @@ def view(conn: Connection, kind: str, record: dict[str, Any]) -> dict[str, Any]:
     if kind == "incident":
         return opened_incident(conn, record)
     return record
+
+
+def note_unopened(conn: Connection, record_id: str, unopened: bool) -> None:
+    """Keep whether a wholly sealed testimony was written without this vault being able
+    to open it: what its seal holds (the witness) is then missing from its links, and
+    a later version that can open it must still find it (the export's witness rule)."""
+    if unopened:
+        conn.execute("INSERT OR IGNORE INTO unopened_seals (record_id) VALUES (?)",
+                     (record_id,))
+    else:
+        conn.execute("DELETE FROM unopened_seals WHERE record_id = ?", (record_id,))
+
+
+def unopened_testimonies(conn: Connection) -> Iterator[dict[str, Any]]:
+    """The stored testimonies noted by `note_unopened`, one at a time."""
+    for (data,) in conn.execute("SELECT r.data FROM unopened_seals u JOIN records r "
+                                "ON r.id = u.record_id WHERE r.kind = 'testimony'"):
+        yield json.loads(data)
 
 
 def closed(conn: Connection, record_id: RecordId) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from testimony_app.core.records import (
     figure_facts,
     interchange,
     pseudonym,
+    record_counts,
     record_days,
     recordbatch,
     textnorm,
@@ -121,11 +123,29 @@ def _chunks(conn: Connection, dated_only: bool, size: int = 1000
                for _rowid, record_id, kind, data in rows]
 
 
-def fill_days(conn: Connection) -> None:
-    """Every dated record's days (migration 18; core/records/record_days.py)."""
+def fill_dated(conn: Connection) -> None:
+    """Migration 18, over every dated record as this version reads it: its days
+    (core/records/record_days.py); whether it is a sealed testimony this vault cannot
+    open; and its links made again where they differ from what it names (an earlier
+    version that could not open a seal this one opens wrote them without the witness
+    the seal holds, and the export's witness rule reads the links)."""
     conn.execute("DELETE FROM record_days")
     for chunk in _chunks(conn, dated_only=True):
         record_days.put_many(conn, ((kind, view) for _id, kind, view in chunk))
+        stored: dict[str, set[tuple[str, str, str]]] = {}
+        for from_id, to_id, role in conn.execute(
+                "SELECT from_id, to_id, role FROM links WHERE from_id IN "
+                "(SELECT value FROM json_each(?))", (json.dumps([c[0] for c in chunk]),)):
+            stored.setdefault(from_id, set()).add((from_id, to_id, role))
+        for record_id, kind, view in chunk:
+            named = {(record_id, target, role)
+                     for role, target, _k in interchange.references(kind, view)}
+            if named != stored.get(record_id, set()):
+                conn.execute("DELETE FROM links WHERE from_id = ?", (record_id,))
+                conn.executemany("INSERT INTO links (from_id, to_id, role) VALUES (?, ?, ?)",
+                                 sorted(named))
+            if kind == "testimony" and "sealed" in view:
+                sealing.note_unopened(conn, record_id, True)
 
 
 def derived_problems(conn: Connection) -> list[str]:
@@ -319,7 +339,8 @@ def _put(conn: Connection, kind: str, rec: dict[str, Any], author: str, *, new: 
     data = interchange.canonical(rec)
     at = activity.now()
     row = None if new else conn.execute(
-        "SELECT rowid, data, revision FROM records WHERE id = ?", (rec["id"],)).fetchone()
+        "SELECT rowid, data, revision, status FROM records WHERE id = ?", (rec["id"],)
+    ).fetchone()
     if kind == "person" and identity is None and "sealed_identity" in rec:
         # A sealed person: a coordinator's vault opens the seal; anywhere else the
         # identity stays sealed and whatever identity is stored here is kept.
@@ -353,6 +374,11 @@ def _put(conn: Connection, kind: str, rec: dict[str, Any], author: str, *, new: 
             (data, revision, at, status, type_, sort_date, place, title, rec["id"]))
     figure_facts.put(conn, kind, rec, sort_date, new=row is None)
     record_days.put(conn, kind, view)
+    if kind == "testimony" and (row is not None or "sealed" in rec):
+        sealing.note_unopened(conn, rec["id"], "sealed" in rec and view is rec)
+    if row is None or row[3] != status:
+        record_counts.change(conn, Counter({(kind, status): 1}) if row is None
+                             else Counter({(kind, row[3]): -1, (kind, status): 1}))
     if identity_changed:
         changed = sorted({*changed, "identity"})
         _put_identity(conn, rec["id"], identity, at)
@@ -701,7 +727,9 @@ def delete(conn: Connection, record_id: RecordId, author: str) -> None:
                                  (record_id,)).fetchone()[0]
         if referrers:
             raise InputError("in_use", id=record_id, count=referrers)
-        rowid = conn.execute("SELECT rowid FROM records WHERE id = ?", (record_id,)).fetchone()[0]
+        rowid, status = conn.execute("SELECT rowid, status FROM records WHERE id = ?",
+                                     (record_id,)).fetchone()
+        record_counts.one(conn, rec.kind, status, -1)
         conn.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
         ids = [r[0] for r in conn.execute("SELECT id FROM attachments WHERE record_id = ?",
                                           (record_id,))]

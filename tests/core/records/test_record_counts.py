@@ -1,5 +1,5 @@
-"""The counts a list shows before its rows (its scroll bar) are kept by triggers on
-every write of a record: they must be the records' own after any change, and
+"""The counts a list shows before its rows (its scroll bar) are kept by every write
+of a record: they must be the records' own after any change, and
 `check` reports counts that drifted."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import random
 
-from testimony_app.core.records import listing
+from testimony_app.core.records import record_counts
 from testimony_app.core.records.listing import Filter
 from testimony_app.core.session import Session
 from tests.core.workspace.test_figures_maintained import _valid, document
@@ -29,7 +29,7 @@ def assert_counts_are_the_records(session: Session) -> None:
     for kind in ("testimony", "incident"):
         for status in [*statuses, "no-such-status"]:
             assert session.count(kind, Filter(status=status)) == walked(session, kind, status)
-    assert listing.count_problems(session.conn) == []
+    assert record_counts.problems(session.conn) == []
 
 
 def test_counts_follow_adds_edits_and_deletes(demo_session: Session) -> None:
@@ -59,8 +59,6 @@ def test_an_earlier_vault_gains_its_counts_when_opened(demo_session: Session,
     from pathlib import Path
 
     conn = demo_session.conn
-    for trigger in ("records_counted_in", "records_counted_out", "records_recounted"):
-        conn.execute(f"DROP TRIGGER {trigger}")
     conn.execute("DROP TABLE record_counts")
     conn.execute("PRAGMA user_version = 16")  # the version before the counts (17)
     key = demo_session.data_key()
