@@ -533,7 +533,8 @@ CREATE TABLE IF NOT EXISTS timestamps (
 
 # What each incident and person adds to the figures, written with the record
 # (core/records/figure_facts.py): the figures of an archive are summed from these rows
-# instead of decoding every incident. The step fills them from the records with
+# instead of decoding every incident (each mode's rows together: a grouping reads
+# one or two modes). The step fills them from the records with
 # today's code: the rows are derived. A later change of their shape edits this table
 # here and adds a step that drops, makes and fills them again.
 _V_FIGURE_FACTS = """
@@ -556,8 +557,9 @@ CREATE TABLE IF NOT EXISTS incident_facts (
     children INTEGER NOT NULL,
     children_qualifier TEXT NOT NULL,
     person_id TEXT,
-    PRIMARY KEY (incident_id, entry, part, mode)
+    PRIMARY KEY (mode, incident_id, entry, part)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS incident_facts_incident ON incident_facts (incident_id);
 CREATE TABLE IF NOT EXISTS person_facts (
     person_id TEXT PRIMARY KEY REFERENCES records (id) ON DELETE CASCADE,
     sex TEXT NOT NULL,
