@@ -186,3 +186,44 @@ def test_the_upgrade_makes_stale_links_again(pair: Pair, monkeypatch: pytest.Mon
             "SELECT 1 FROM links WHERE from_id = ? AND role = 'witness' AND to_id = ?",
             (stub["id"], known)).fetchone()
         assert again.check() == []
+
+
+def test_the_upgrade_keeps_links_a_seal_it_cannot_open_no_longer_shows(
+        pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reverse: a version that opened the seal wrote the witness's link; one that
+    cannot open it (its schema refuses a field the testimony holds) must not take the
+    link away when it makes the links again."""
+    from testimony_app.core.common.errors import ValidationFailed
+    from testimony_app.core.identity import seal
+    from testimony_app.core.records import interchange, sealed
+    from testimony_app.core.session import Session
+    from testimony_app.core.vault import org
+
+    known = _public_victim(pair)
+    coordinator = pair.coordinator
+    full = _testimony(random.Random(1), known, {"precision": "day", "value": "2012-03-01"})
+    full.update(status="finalised",
+                amendments=[{"at": "2016-01-02T10:00:00Z", "reason": "corrected"}])
+    stub = {**seal.stub(full), "sealed": sealed._seal_bytes(
+        sealed._padded(full), org.require_org(coordinator.conn).recipients)}
+    coordinator.add_document({"format": "testimony/1", "testimonies": [stub]})
+    witness_link = ("SELECT 1 FROM links WHERE from_id = ? AND role = 'witness' "
+                    "AND to_id = ?")
+    assert coordinator.conn.execute(witness_link, (stub["id"], known)).fetchone()
+    coordinator.conn.execute("PRAGMA user_version = 17")
+    folder, key = coordinator.folder, coordinator.data_key()
+    coordinator.close()
+    real = interchange.validate
+
+    def without_amendments(document: Any) -> None:
+        if any("amendments" in t for t in document.get("testimonies", [])):
+            raise ValidationFailed([("$", "additional property")])
+        real(document)
+
+    monkeypatch.setattr(interchange, "validate", without_amendments)
+    with Session.open_with_key(folder, key) as again:
+        assert again.conn.execute(witness_link, (stub["id"], known)).fetchone()
+        redact.auditor_key(again.conn, "Auditor A")
+        options = redact.Options(auditor="Auditor A", date_from="2016-01-01")
+        assert "Known Public Name" not in repr(redact.disclose(again.conn, options).records)
+        assert again.check() == []

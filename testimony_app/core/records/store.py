@@ -140,7 +140,12 @@ def fill_dated(conn: Connection) -> None:
         for record_id, kind, view in chunk:
             named = {(record_id, target, role)
                      for role, target, _k in interchange.references(kind, view)}
-            if named != stored.get(record_id, set()):
+            had = stored.get(record_id, set())
+            if "sealed" in view:
+                # A seal this version cannot open: its links may hold what an earlier
+                # version read in it (the witness). Add, never take away.
+                named |= had
+            if named != had:
                 conn.execute("DELETE FROM links WHERE from_id = ?", (record_id,))
                 conn.executemany("INSERT INTO links (from_id, to_id, role) VALUES (?, ?, ?)",
                                  sorted(named))
@@ -163,8 +168,10 @@ def derived_problems(conn: Connection) -> list[str]:
             stored_links.setdefault(from_id, set()).add((role, to_id))
         for record_id, kind, view in chunk:
             days += stored_days.get(record_id) != record_days.of(kind, view)
-            links += stored_links.get(record_id, set()) != {
-                (role, target) for role, target, _k in interchange.references(kind, view)}
+            named = {(role, target) for role, target, _k in interchange.references(kind, view)}
+            had = stored_links.get(record_id, set())
+            # a seal this version cannot open may have shown an earlier one more links
+            links += not named <= had if "sealed" in view else had != named
     problems = []
     if days:
         problems.append(ngettext("periods: {count} record's days differ from its date",
