@@ -4,8 +4,8 @@ Counting the victims of a whole archive from the records read every incident and
 decoded its JSON: at a million testimonies (some 200 000 incidents) plain SQLite
 alone took ten seconds to do that. So each write of an incident or a person also
 writes, in the same transaction, the rows it adds to the figures (`incident_facts`,
-`person_facts`), and the figures are summed from these rows in SQL
-(core/workspace/stats.py). What can change without the incident changing stays out
+`person_facts`), and the figures are summed from these rows in one pass
+(`sums`, for core/workspace/stats.py). What can change without the incident changing stays out
 of the rows and is joined when the figures are counted: a person's sex and age (their
 own record) and merges of duplicates (the merges table).
 
@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from testimony_app.core.common.ids import PersonId
-from testimony_app.core.records import breakdown, dates
+from testimony_app.core.records import breakdown, dates, tables
 from testimony_app.core.vault.connection import Connection
 from testimony_app.i18n import ngettext, number
 
@@ -211,29 +211,20 @@ def put_many(conn: Connection, items: Iterable[tuple[str, dict[str, Any], str | 
 
 
 def rebuild(conn: Connection) -> None:
-    """Every row again from the records (a vault made before the rows were kept), a
-    thousand records at a time in rowid order (+kind: no index, whose order would make
-    each slice sort every incident)."""
+    """Every row again from the records (a vault made before the rows were kept)."""
     conn.execute("DELETE FROM incident_facts")
     conn.execute("DELETE FROM person_facts")
-    last = 0
-    while rows := conn.execute(
-            "SELECT rowid, kind, data, sort_date FROM records WHERE rowid > ? "
-            "AND +kind IN ('incident', 'person') ORDER BY rowid LIMIT 1000", (last,)).fetchall():
-        last = rows[-1][0]
-        put_many(conn, ((kind, json.loads(data), sort_date) for _r, kind, data, sort_date in rows))
+    for records in tables.in_slices(conn, ("incident", "person")):
+        put_many(conn, ((kind, json.loads(data), sort_date)
+                        for _id, kind, data, sort_date in records))
 
 
 def problems(conn: Connection) -> list[str]:
     """Incidents and persons whose rows differ from what their records add now (read
-    a thousand records at a time, with their rows)."""
+    a slice of records at a time, with their rows)."""
     wrong = 0
-    last = 0
-    while records := conn.execute(
-            "SELECT rowid, id, kind, data, sort_date FROM records WHERE rowid > ? "
-            "AND +kind IN ('incident', 'person') ORDER BY rowid LIMIT 1000", (last,)).fetchall():
-        last = records[-1][0]
-        ids = json.dumps([r[1] for r in records])
+    for records in tables.in_slices(conn, ("incident", "person")):
+        ids = json.dumps([r[0] for r in records])
         stored: dict[str, list[tuple[Any, ...]]] = {}
         for row in conn.execute(
                 f"SELECT {', '.join(COLUMNS)} FROM incident_facts WHERE incident_id IN "  # noqa: S608
@@ -243,7 +234,7 @@ def problems(conn: Connection) -> list[str]:
         people = {row[0]: tuple(row) for row in conn.execute(
             "SELECT person_id, sex, age_group FROM person_facts WHERE person_id IN "
             "(SELECT value FROM json_each(?))", (ids,))}
-        for _rowid, record_id, kind, data, sort_date in records:
+        for record_id, kind, data, sort_date in records:
             record = json.loads(data)
             if kind == "person":
                 wrong += people.get(record_id) != person_row(record)

@@ -19,10 +19,6 @@ def change(conn: Connection, by: Counter[tuple[str, str | None]]) -> None:
         [(kind, status or "", n) for (kind, status), n in by.items() if n])
 
 
-def one(conn: Connection, kind: str, status: str | None, n: int) -> None:
-    change(conn, Counter({(kind, status): n}))
-
-
 def count(conn: Connection, kind: str, status: str | None = None) -> int:
     """Records of a kind (with that status, when given)."""
     return int(conn.execute("SELECT coalesce(sum(n), 0) FROM record_counts "

@@ -18,6 +18,7 @@ from testimony_app.core.records import dates
 from testimony_app.core.vault.connection import Connection
 
 DATE_OF = {"testimony": ("interview", "date"), "incident": ("date",), "aggregate": ("period",)}
+DATED = tuple(DATE_OF)
 OPEN_END = "9999-12-31"
 
 

@@ -26,6 +26,7 @@ from testimony_app.core.records import (
     record_counts,
     record_days,
     recordbatch,
+    tables,
     textnorm,
 )
 from testimony_app.core.records import sealed as sealing
@@ -105,22 +106,13 @@ def _columns(kind: str, record: dict[str, Any]) -> tuple[Any, ...]:
     return (None, None, None, None, "")
 
 
-def _chunks(conn: Connection, dated_only: bool, size: int = 1000
-            ) -> Iterator[list[tuple[str, str, dict[str, Any]]]]:
-    """Records as (id, kind, the record as this vault reads it), a thousand at a time
-    in rowid order: a pass over an archive that neither holds it whole nor reads a row
-    it has just rewritten. `dated_only`: testimonies, incidents and aggregates."""
-    # +kind: walk the rowids (an index on kind would sort every matching row per chunk)
-    kinds = "+kind IN ('testimony', 'incident', 'aggregate')" if dated_only else "1"
-    last = 0
-    while True:
-        rows = conn.execute(f"SELECT rowid, id, kind, data FROM records WHERE rowid > ? "  # noqa: S608
-                            f"AND {kinds} ORDER BY rowid LIMIT ?", (last, size)).fetchall()
-        if not rows:
-            return
-        last = rows[-1][0]
+def _views(conn: Connection, kinds: tuple[str, ...]
+           ) -> Iterator[list[tuple[str, str, dict[str, Any]]]]:
+    """Records of the kinds as (id, kind, the record as this vault reads it), a slice
+    at a time (tables.in_slices)."""
+    for records in tables.in_slices(conn, kinds):
         yield [(record_id, kind, sealing.view(conn, kind, json.loads(data)))
-               for _rowid, record_id, kind, data in rows]
+               for record_id, kind, data, _sort_date in records]
 
 
 def fill_dated(conn: Connection) -> None:
@@ -130,16 +122,11 @@ def fill_dated(conn: Connection) -> None:
     version that could not open a seal this one opens wrote them without the witness
     the seal holds, and the export's witness rule reads the links)."""
     conn.execute("DELETE FROM record_days")
-    for chunk in _chunks(conn, dated_only=True):
+    for chunk in _views(conn, record_days.DATED):
         record_days.put_many(conn, ((kind, view) for _id, kind, view in chunk))
-        stored: dict[str, set[tuple[str, str, str]]] = {}
-        for from_id, to_id, role in conn.execute(
-                "SELECT from_id, to_id, role FROM links WHERE from_id IN "
-                "(SELECT value FROM json_each(?))", (json.dumps([c[0] for c in chunk]),)):
-            stored.setdefault(from_id, set()).add((from_id, to_id, role))
+        stored = tables.links_from(conn, [c[0] for c in chunk])
         for record_id, kind, view in chunk:
-            named = {(record_id, target, role)
-                     for role, target, _k in interchange.references(kind, view)}
+            named = {(role, target) for role, target, _k in interchange.references(kind, view)}
             had = stored.get(record_id, set())
             if "sealed" in view:
                 # A seal this version cannot open: its links may hold what an earlier
@@ -148,7 +135,7 @@ def fill_dated(conn: Connection) -> None:
             if named != had:
                 conn.execute("DELETE FROM links WHERE from_id = ?", (record_id,))
                 conn.executemany("INSERT INTO links (from_id, to_id, role) VALUES (?, ?, ?)",
-                                 sorted(named))
+                                 [(record_id, target, role) for role, target in sorted(named)])
             if kind == "testimony" and "sealed" in view:
                 sealing.note_unopened(conn, record_id, True)
 
@@ -158,14 +145,10 @@ def derived_problems(conn: Connection) -> list[str]:
     period chooses by the days, and whether a person is anybody's witness (which keeps
     a public name from leaving) is read from the links."""
     days = links = 0
-    for chunk in _chunks(conn, dated_only=False):
-        ids = json.dumps([record_id for record_id, _kind, _view in chunk])
-        stored_days = record_days.stored(conn, [c[0] for c in chunk])
-        stored_links: dict[str, set[tuple[str, str]]] = {}
-        for from_id, to_id, role in conn.execute(
-                "SELECT from_id, to_id, role FROM links WHERE from_id IN "
-                "(SELECT value FROM json_each(?))", (ids,)):
-            stored_links.setdefault(from_id, set()).add((role, to_id))
+    for chunk in _views(conn, interchange.KINDS):
+        ids = [record_id for record_id, _kind, _view in chunk]
+        stored_days = record_days.stored(conn, ids)
+        stored_links = tables.links_from(conn, ids)
         for record_id, kind, view in chunk:
             days += stored_days.get(record_id) != record_days.of(kind, view)
             named = {(role, target) for role, target, _k in interchange.references(kind, view)}
@@ -736,7 +719,7 @@ def delete(conn: Connection, record_id: RecordId, author: str) -> None:
             raise InputError("in_use", id=record_id, count=referrers)
         rowid, status = conn.execute("SELECT rowid, status FROM records WHERE id = ?",
                                      (record_id,)).fetchone()
-        record_counts.one(conn, rec.kind, status, -1)
+        record_counts.change(conn, Counter({(rec.kind, status): -1}))
         conn.execute("DELETE FROM search WHERE rowid = ?", (rowid,))
         ids = [r[0] for r in conn.execute("SELECT id FROM attachments WHERE record_id = ?",
                                           (record_id,))]

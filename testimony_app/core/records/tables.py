@@ -25,6 +25,31 @@ def each_of_kind(conn: Connection, kind: str) -> Iterator[dict[str, Any]]:
         yield json.loads(data)
 
 
+def in_slices(conn: Connection, kinds: Sequence[str], size: int = 1000
+              ) -> Iterator[list[tuple[str, str, str, str | None]]]:
+    """Every record of the kinds as (id, kind, data, sort_date), a slice of `size` at a
+    time in rowid order: a pass over an archive that neither holds it whole nor reads
+    again a row it has just rewritten. (`+kind`: no index on kind, whose order would
+    make every slice sort all the matching rows.)"""
+    marks = ", ".join("?" * len(kinds))
+    last = 0
+    while rows := conn.execute(
+            f"SELECT rowid, id, kind, data, sort_date FROM records WHERE rowid > ? "  # noqa: S608
+            f"AND +kind IN ({marks}) ORDER BY rowid LIMIT ?", (last, *kinds, size)).fetchall():
+        last = rows[-1][0]
+        yield [(record_id, kind, data, sort_date) for _r, record_id, kind, data, sort_date in rows]
+
+
+def links_from(conn: Connection, ids: Sequence[str]) -> dict[str, set[tuple[str, str]]]:
+    """record id -> its links as (role, target), for those of `ids` that have any."""
+    out: dict[str, set[tuple[str, str]]] = {}
+    for from_id, to_id, role in conn.execute(
+            "SELECT from_id, to_id, role FROM links WHERE from_id IN "
+            "(SELECT value FROM json_each(?))", (json.dumps(list(ids)),)):
+        out.setdefault(from_id, set()).add((role, to_id))
+    return out
+
+
 def testimony(conn: Connection, testimony_id: RecordId) -> dict[str, Any] | None:
     """A testimony's stored record, or None when the id is not a testimony."""
     row = conn.execute("SELECT data FROM records WHERE id = ? AND kind = 'testimony'",

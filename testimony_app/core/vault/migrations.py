@@ -614,7 +614,7 @@ CREATE TABLE IF NOT EXISTS unopened_seals (
 def _v18(conn: Connection, upgrade: Upgrade) -> None:
     for statement in _statements(_V_RECORD_DAYS):
         conn.execute(statement)
-    upgrade(conn)  # every dated record's days (identity/upgrades.py)
+    upgrade(conn)  # every dated record's days, seals and links (identity/upgrades.py)
 
 MIGRATIONS: list[str | Callable[..., None]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9,
                                                  _v10, _v11, _v12, _v13,
