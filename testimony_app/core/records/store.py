@@ -573,15 +573,17 @@ _PLAIN_TERM = re.compile(r"[a-z0-9\u0621-\u063a\u0641-\u064a]+")
 
 
 def match_for(conn: Connection, query: str) -> str:
-    """`fts_query(query)`, with the last word's prefix dropped when the index holds
-    no longer word that begins with it.
+    """`fts_query(query)`, with the last word's prefix replaced by the one word of
+    the index that begins with it, where there is only one (or by the word alone,
+    where none does).
 
-    `"x"*` then matches the term x alone, as `"x"` does: the same rows and hits,
-    hence the same bm25 scores, order and snippets. A prefix term makes FTS5 merge
-    the doclists of every term it matches, over the whole index and again for each
-    use of the query (to rank, to count for bm25, for snippets): at 100 000
-    testimonies, more than half a search's time (bench/README.md). The check is one
-    seek in the index's vocabulary for the first term after x.
+    `"x"*` then matches the same tokens as `"a"` (the only term beginning with x):
+    the same rows and hits, hence the same bm25 scores, order and snippets. A prefix
+    term makes FTS5 merge the doclists of every term it matches, over the whole index
+    and again for each use of the query (to rank, to count for bm25, for snippets),
+    where a plain term is read lazily, from the rows a query asks for: at 1 000 000
+    testimonies, 450 against 60 ms for a prefix that begins one word
+    (bench/README.md). The check is one or two seeks in the index's vocabulary.
     """
     match = fts_query(query)
     word = textnorm.normalize_for_search(query).split()[-1]
@@ -589,14 +591,31 @@ def match_for(conn: Connection, query: str) -> str:
         return match  # the tokenizer may fold or split it: leave the prefix to FTS5
     if is_read_only(conn):
         return match  # a backup opened where it lies: not even a temporary table is made
-    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms "
-                 "USING fts5vocab(main, search, row)")
-    # Terms are in byte order, so the words that begin with x follow x at once: the
-    # first term after x tells. (No term is x and a NUL: NUL separates words. An upper
-    # bound would miss a term of x and U+10FFFF, which the tokenizer keeps.)
-    after = conn.execute("SELECT term FROM temp.search_terms WHERE term >= ? LIMIT 1",
-                         (word + "\x01",)).fetchone()
-    return match if after and after[0].startswith(word) else match.removesuffix("*")
+    first = _term_from(conn, word)
+    if first is None or not first.startswith(word):
+        return match.removesuffix("*")  # no word begins with x: x alone matches as much
+    # Terms are in byte order, so the words that begin with x follow one another: the
+    # first after the first tells. (No term is a and a NUL: NUL separates words. An
+    # upper bound would miss a term of a and U+10FFFF, which the tokenizer keeps.)
+    second = _term_from(conn, first + "\x01")
+    if second is not None and second.startswith(word):
+        return match  # two words or more: only FTS5's prefix matches them as one phrase
+    if not _PLAIN_TERM.fullmatch(first):
+        return match  # the query's tokenizer could read it otherwise than the index's
+    return match[:match.rindex('"' + word)] + '"' + first + '"'
+
+
+def _term_from(conn: Connection, lowest: str) -> str | None:
+    """The index's first term at or after `lowest`, in byte order."""
+    # The vocabulary's `instance` table, not `row`: with LIMIT 1 it stops at the
+    # term's first occurrence, where `row` reads the term's whole doclist to count
+    # its rows (up to 170 ms a seek at 1 000 000 testimonies). An instance is only
+    # listed where a row still holds the term, as a row of `row` is.
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_instances "
+                 "USING fts5vocab(main, search, instance)")
+    row = conn.execute("SELECT term FROM temp.search_instances WHERE term >= ? LIMIT 1",
+                       (lowest,)).fetchone()
+    return None if row is None else str(row[0])
 
 
 # Matches ranked for one page of results: those among the newest this many records

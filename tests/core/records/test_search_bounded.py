@@ -130,34 +130,82 @@ def test_orphan_entries_are_skipped_as_before(corpus_session: Session) -> None:
         conn.execute("ROLLBACK")
 
 
-def _rows(conn: Any, match: str) -> list[tuple[int, float]]:
-    return [(r[0], r[1]) for r in conn.execute(
-        "SELECT rowid, bm25(search) FROM search WHERE search MATCH ? ORDER BY rowid", (match,))]
+def _rows(conn: Any, match: str) -> list[tuple[int, float, str]]:
+    return [(r[0], r[1], r[2]) for r in conn.execute(
+        "SELECT rowid, bm25(search), snippet(search, 2, '[', ']', '…', 12) FROM search "
+        "WHERE search MATCH ? ORDER BY rowid", (match,))]
 
 
-def test_a_prefix_is_dropped_only_where_it_could_match_nothing_more(
+def _terms_beginning(conn: Any, word: str) -> list[str]:
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms "
+                 "USING fts5vocab(main, search, row)")
+    return [r[0] for r in conn.execute("SELECT term FROM temp.search_terms WHERE term >= ? "
+                                       "AND substr(term, 1, ?) = ?", (word, len(word), word))]
+
+
+def test_a_prefix_is_replaced_only_where_one_word_or_none_begins_with_it(
         corpus_session: Session) -> None:
-    """A last word no longer word begins with is searched without its prefix: the same
-    rows and scores. One that begins longer words, or that the tokenizer may fold or
-    split, keeps it."""
+    """A last word that begins no other word of the index is searched without its
+    prefix, and one that begins exactly one word is searched as that word: the same
+    rows, scores and snippets. One that begins two words or more, or that the
+    tokenizer may fold or split, keeps it."""
     conn = corpus_session.conn
-    dropped = kept = 0
+    dropped = replaced = kept = 0
     for query in QUERIES_MORE:
         match = store.match_for(conn, query)
-        if match.endswith("*"):
-            assert match == fts_query(query)
+        if match == fts_query(query):
             kept += 1
             continue
-        assert match + "*" == fts_query(query)
-        word = match.rsplit('"', 2)[-2]
-        assert not conn.execute("SELECT count(*) FROM temp.search_terms WHERE term > ? "
-                                "AND substr(term, 1, ?) = ?", (word, len(word), word)
-                                ).fetchone()[0]
+        assert not match.endswith("*")
+        word = fts_query(query).rsplit('"', 2)[-2]
+        became = match.rsplit('"', 2)[-2]
+        assert match.removesuffix(f'"{became}"') == fts_query(query).removesuffix(f'"{word}"*')
+        assert _terms_beginning(conn, word) in ([], [became]), query
+        if became == word:
+            dropped += 1
+        else:
+            replaced += 1
         assert _rows(conn, match) == _rows(conn, fts_query(query)), query
-        dropped += 1
-    assert dropped >= 10 and kept >= 3  # both ways are exercised: "a", "ال", "b" keep it
-    for query in ("interrog", "hajjar-x", "o'brien", "x_y", "Hajj"):
+    # All three ways are exercised: "a", "ال", "b" keep it; "interrog" is replaced
+    assert dropped >= 10 and replaced >= 1 and kept >= 3, (dropped, replaced, kept)
+    assert store.match_for(conn, "interrog") == '"interrogation"'
+    assert store.match_for(conn, "Hajj") == '"hajjar"'
+    for query in ("hajjar-x", "o'brien", "x_y"):
         assert store.match_for(conn, query).endswith("*"), query
+
+
+def test_the_one_word_a_prefix_begins_gives_the_same_results_and_snippets(
+        tmp_path: Any) -> None:
+    from testimony_app.core.vault import keyfile
+
+    session, _code = Session.create(tmp_path / "vault", "correct horse battery staple",
+                                    keyfile.FLOOR)
+    conn = session.conn
+
+    def add(text: str) -> None:
+        document = next(Corpus(seed=len(text)).documents(1, 1))
+        document["testimonies"][0]["narrative"]["en"] = text
+        session.add_document(document)
+
+    try:
+        add("the zqxwabc came at night; zqxwabc again, and the checkpoint")
+        assert store.match_for(conn, "zqxw") == '"zqxwabc"'
+        assert store.match_for(conn, "checkpoint zqx") == '"checkpoint" "zqxwabc"'
+        assert store.match_for(conn, "zqxwabc") == '"zqxwabc"'  # x itself, alone
+        for query in ("zqxw", "checkpoint zqx", "zqxwabc"):
+            assert _rows(conn, store.match_for(conn, query)) == _rows(conn, fts_query(query))
+            assert store.search(conn, query) == _reference(conn, query)
+        assert "[zqxwabc]" in store.search(conn, "zqxw")[0].snippet
+        # A second word that begins with it: the prefix stays, and matches both
+        add("a zqxwdef was there")
+        assert store.match_for(conn, "zqxw") == '"zqxw"*'
+        assert store.match_for(conn, "zqxwa") == '"zqxwabc"'
+        assert len(store.search(conn, "zqxw")) == 2
+        # x itself and one longer word: two words
+        add("qzxw and qzxwab")
+        assert store.match_for(conn, "qzxw") == '"qzxw"*'
+    finally:
+        session.close()
 
 
 def test_the_list_filter_finds_the_same_rows_with_and_without_the_prefix(
