@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from testimony_app.cli.output import progress
 from testimony_app.core.common import outfile
 from testimony_app.core.common.errors import InputError, TestimonyError
 from testimony_app.core.records import interchange
@@ -84,7 +85,13 @@ def open_session(args: argparse.Namespace) -> Session:
     folder = vault_dir(args)
     if not is_vault(folder):
         raise TestimonyError("no_vault", path=str(folder))
-    return Session.open(folder, read_passphrase(args))
+    return Session.open(folder, read_passphrase(args), upgrading())
+
+
+def upgrading() -> Callable[[int, int], None] | None:
+    """The terminal's percentage for the steps that bring an earlier version's vault
+    to this one (minutes, once, for a large archive)."""
+    return progress(_("Upgrading the vault for this version"))
 
 
 def read_file(path: str) -> bytes:

@@ -25,6 +25,7 @@ from testimony_app.cli.common import (
     read_new_passphrase,
     read_passphrase,
     read_recovery_code,
+    upgrading,
     vault_dir,
 )
 from testimony_app.cli.output import num, out, out_json, progress
@@ -71,7 +72,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         with session:
             counts = session.counts()
     elif is_vault(folder):
-        session = Session.open(folder, read_passphrase(args))
+        session = Session.open(folder, read_passphrase(args), upgrading())
     else:
         session, code = Session.create(folder, read_passphrase(args, confirm=True))
     if not args.workspace:

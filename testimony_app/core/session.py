@@ -128,13 +128,18 @@ class Session:
         return session, created.recovery_code
 
     @classmethod
-    def open(cls, folder: Path, passphrase: str) -> Session:
+    def open(cls, folder: Path, passphrase: str,
+             progress: migrations.Progress | None = None) -> Session:
+        """Unlock a vault. `progress` is told of each step of an upgrade, if the vault
+        was made by an earlier version (minutes for a large archive)."""
         return cls._open_settling(folder, keyfile.candidate_keys(folder, passphrase=passphrase),
-                                  "unlock")
+                                  "unlock", progress)
 
     @classmethod
-    def open_with_recovery(cls, folder: Path, code: str) -> Session:
-        return cls._open_settling(folder, keyfile.candidate_keys(folder, code=code), "recover")
+    def open_with_recovery(cls, folder: Path, code: str,
+                           progress: migrations.Progress | None = None) -> Session:
+        return cls._open_settling(folder, keyfile.candidate_keys(folder, code=code), "recover",
+                                  progress)
 
     @classmethod
     def open_with_key(cls, folder: Path, key: bytes) -> Session:
@@ -155,14 +160,15 @@ class Session:
         return bytes(self._key)
 
     @classmethod
-    def _open_settling(cls, folder: Path, keys: list[tuple[bool, bytes]], how: str) -> Session:
+    def _open_settling(cls, folder: Path, keys: list[tuple[bool, bytes]], how: str,
+                       progress: migrations.Progress | None = None) -> Session:
         """Open with the first key that decrypts the database, and finish or undo a
         passphrase change a kill interrupted: the pending header is put in place when
         its key is the one, and discarded when vault.key's is."""
         pending = (folder / keyfile.PENDING_FILE).exists()
         for from_pending, key in keys:
             try:
-                session = cls._open_with_key(folder, key, how)
+                session = cls._open_with_key(folder, key, how, progress)
             except VaultError as exc:
                 if exc.code == "vault_damaged" and pending:
                     continue
@@ -177,7 +183,8 @@ class Session:
         raise WrongSecret("wrong_secret" if how == "unlock" else "wrong_recovery_code")
 
     @classmethod
-    def _open_with_key(cls, folder: Path, key: bytes, how: str = "unlock") -> Session:
+    def _open_with_key(cls, folder: Path, key: bytes, how: str = "unlock",
+                       progress: migrations.Progress | None = None) -> Session:
         from testimony_app.core import backup
 
         if backup.is_backup(folder):
@@ -188,7 +195,7 @@ class Session:
             raise VaultError("vault_damaged")
         lock_fd = _take_lock(folder)
         try:
-            conn = db.connect(db_path, key, upgrades=_upgrades())
+            conn = db.connect(db_path, key, upgrades=_upgrades(), progress=progress)
         except BaseException:
             os.close(lock_fd)
             raise

@@ -328,11 +328,11 @@ class StartWindow(QWidget):
                     type=type(error).__name__))
         return show
 
-    def _open_job(self, opener: Callable[[], Session]) -> Callable[[Job], None]:
+    def _open_job(self, opener: Callable[[Job], Session]) -> Callable[[Job], None]:
         worker = self.worker
 
-        def job(_job: Job) -> None:
-            worker.set_session(opener())
+        def job(job: Job) -> None:
+            worker.set_session(opener(job))
 
         return job
 
@@ -409,20 +409,33 @@ class StartWindow(QWidget):
 
         def done(_result: object) -> None:
             page.set_busy(False)
+            page.busy.setRange(0, 0)
             self.passphrase.clear()
             page.message.clear()
             self.unlocked.emit(str(folder))
 
         def failed(error: BaseException) -> None:
+            page.busy.setRange(0, 0)
             self.passphrase.selectAll()
             self._fail(page)(error)
 
-        def opener() -> Session:
+        def upgrading(steps_done: int, steps: int) -> None:
+            # A vault of an earlier version is brought to this one step by step, once:
+            # minutes for a large archive, so say what is happening.
+            page.busy.setRange(0, steps)
+            page.busy.setValue(steps_done)
+            page.message.setText(_(
+                "Upgrading this vault for this version of Testimony: step {done} of "
+                "{total}. This happens once, and can take several minutes for a large "
+                "archive.").format(done=i18n.number(min(steps_done + 1, steps)),
+                               total=i18n.number(steps)))
+
+        def opener(job: Job) -> Session:
             from testimony_app.core.session import Session
 
-            return Session.open(folder, passphrase)
+            return Session.open(folder, passphrase, job.progress)
 
-        self.worker.run(self._open_job(opener), done, failed)
+        self.worker.run(self._open_job(opener), done, failed, upgrading)
 
     def _recover(self) -> None:
         page = self.recover_page

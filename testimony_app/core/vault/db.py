@@ -112,10 +112,12 @@ DatabaseError = sqlcipher3.DatabaseError
 
 
 def connect(path: Path, key: bytes, *, create: bool = False,
-            upgrades: Mapping[int, migrations.Upgrade] | None = None) -> Connection:
+            upgrades: Mapping[int, migrations.Upgrade] | None = None,
+            progress: migrations.Progress | None = None) -> Connection:
     """Open (or, with `create`, make) the database at `path` with a raw 256-bit key.
     `upgrades`: the data upgrades the schema migrations need (identity/upgrades.py
-    `UPGRADES`); a database that needs them is refused without.
+    `UPGRADES`); a database that needs them is refused without. `progress`: told of
+    each migration step, if any runs.
 
     Fails closed: a missing file is never created unless asked, and a file that the
     key does not decrypt raises `VaultError("vault_damaged")`.
@@ -140,7 +142,7 @@ def connect(path: Path, key: bytes, *, create: bool = False,
                 conn.execute(f"PRAGMA {name} = {value}")
         conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         assert_pragmas(conn)
-        migrations.migrate(conn, upgrades)
+        migrations.migrate(conn, upgrades, progress)
     except sqlcipher3.DatabaseError as exc:
         conn.close()
         log.debug("database refused to open (%s)", type(exc).__name__)

@@ -16,6 +16,8 @@ from testimony_app.core.vault.connection import Connection
 
 # A data upgrade a migration step runs in its transaction: (conn) -> None.
 Upgrade = Callable[[Any], None]
+# Told (steps done, steps in all) before each step of an upgrade, and at its end.
+Progress = Callable[[int, int], None]
 
 # Full-text search: a shadow body, normalised by textnorm before insert, so that
 # Arabic spelling variants and Latin accents match. 'secure-delete' makes FTS5
@@ -635,11 +637,14 @@ def _derived(conn: Connection) -> None:
             conn.execute(statement)
 
 
-def migrate(conn: Connection, upgrades: Mapping[int, Upgrade] | None = None) -> None:
+def migrate(conn: Connection, upgrades: Mapping[int, Upgrade] | None = None,
+            progress: Progress | None = None) -> None:
     """Bring the schema to LATEST, one committed step at a time. The steps that also
     change data with code above this layer (DATA_STEPS: sealing, figures) run the function
     `upgrades` gives for their number (identity/upgrades.py `UPGRADES`), in the
-    step's transaction; a step without one is refused before anything is changed."""
+    step's transaction; a step without one is refused before anything is changed.
+    `progress` is told of each step: a data step reads every record, minutes at a
+    million testimonies, and the person waiting should know why."""
     current = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if current > LATEST:
         raise VaultError("vault_newer")
@@ -648,6 +653,8 @@ def migrate(conn: Connection, upgrades: Mapping[int, Upgrade] | None = None) -> 
     if missing:  # a programming error (a caller of db.connect that passes no upgrades)
         raise RuntimeError(f"migrations {missing} need their data upgrades")
     for number in range(current + 1, LATEST + 1):
+        if progress is not None:
+            progress(number - current - 1, LATEST - current)
         conn.execute("BEGIN IMMEDIATE")
         try:
             step = MIGRATIONS[number - 1]
@@ -664,6 +671,8 @@ def migrate(conn: Connection, upgrades: Mapping[int, Upgrade] | None = None) -> 
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+    if progress is not None and current < LATEST:
+        progress(LATEST - current, LATEST - current)
 
 
 def _statements(script: str) -> list[str]:

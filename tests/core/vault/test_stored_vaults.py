@@ -43,6 +43,24 @@ def test_a_vault_from_an_earlier_version_opens_migrated_and_whole(
         shows_what_it_showed(again, expected)
 
 
+def test_an_upgrade_tells_of_each_step(tmp_path: Path) -> None:
+    """The window and the CLI say what the first unlock after an upgrade does (minutes
+    for a large archive): told before each step and at the end; a vault of this
+    version tells nothing."""
+    folder = tmp_path / "vault"
+    shutil.copytree(STORED / VERSIONS[0] / "vault", folder)
+    told: list[tuple[int, int]] = []
+    with Session.open(folder, PASSPHRASE, lambda done, total: told.append((done, total))):
+        pass
+    steps = told[0][1]
+    assert steps >= 3  # the first stored vault is several versions behind
+    assert told == [(done, steps) for done in range(steps + 1)]
+    told.clear()
+    with Session.open(folder, PASSPHRASE, lambda done, total: told.append((done, total))):
+        pass
+    assert told == []
+
+
 def shows_what_it_showed(session: Session, expected: dict[str, Any]) -> None:
     assert session.counts() == expected["counts"]
     rows = session.list_testimonies(limit=100_000)
