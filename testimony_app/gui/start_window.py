@@ -87,6 +87,8 @@ class _Page(QWidget):
 
     def set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)
+        # While working, the message says what is being done, not what went wrong.
+        self.message.setStyleSheet("" if busy else "color: #b00020")
         for button in self.findChildren(QPushButton):
             button.setEnabled(not busy)
 
@@ -409,21 +411,18 @@ class StartWindow(QWidget):
 
         def done(_result: object) -> None:
             page.set_busy(False)
-            page.busy.setRange(0, 0)
             self.passphrase.clear()
             page.message.clear()
             self.unlocked.emit(str(folder))
 
         def failed(error: BaseException) -> None:
-            page.busy.setRange(0, 0)
             self.passphrase.selectAll()
             self._fail(page)(error)
 
         def upgrading(steps_done: int, steps: int) -> None:
             # A vault of an earlier version is brought to this one step by step, once:
-            # minutes for a large archive, so say what is happening.
-            page.busy.setRange(0, steps)
-            page.busy.setValue(steps_done)
+            # minutes for a large archive, so say what is happening. The bar stays the
+            # moving busy bar: one step can take minutes, and a still bar looks stuck.
             page.message.setText(_(
                 "Upgrading this vault for this version of Testimony: step {done} of "
                 "{total}. This happens once, and can take several minutes for a large "
