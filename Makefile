@@ -36,6 +36,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy testimony_app
+	$(VENV)/bin/mypy --explicit-package-bases bench
 
 # The tests, strict too. `tests` is no package (pytest puts the root on the path), so
 # mypy maps files to modules from the root; modules the tests import are checked by

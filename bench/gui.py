@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -147,9 +148,9 @@ def _list_times(app: QApplication, session: Session, runs: int) -> dict[str, Clo
     results: dict[str, list[Clock]] = {"paint": [], "sort": [], "filter": []}
     for i in range(runs):
         results["paint"].append(measure(model.reload))
-        results["sort"].append(measure(lambda i=i: model.sort(1 + i % 2, Qt_desc())))
-        results["filter"].append(measure(lambda i=i: model.set_filter(
-            Filter(status="draft" if i % 2 else "finalised"))))
+        results["sort"].append(measure(functools.partial(model.sort, 1 + i % 2, Qt_desc())))
+        status = Filter(status="draft" if i % 2 else "finalised")
+        results["filter"].append(measure(functools.partial(model.set_filter, status)))
         model.set_filter(Filter())
         _wait(app, lambda: 0 in model._pages or model._count == 0)
     page.close()
@@ -211,7 +212,11 @@ def responsiveness(size: Size, work: Path, intake_vault: Path, pair: Pair, bundl
 
     def run(fn: Callable[[Job], Any]) -> Callable[[Callable[[Any], None]], Any]:
         def go(done: Callable[[Any], None]) -> Any:
-            return worker.run(fn, done, lambda e: (errors.append(e), done(None)))
+            def failed(error: BaseException) -> None:
+                errors.append(error)
+                done(None)
+
+            return worker.run(fn, done, failed)
         return go
 
     gaps["key derivation"] = _longest_gap(

@@ -141,7 +141,8 @@ class Generator:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 
     def _synthetic_families(self, n: int) -> list[tuple[tuple[str, ...], str]]:
-        rng, out, seen = self.rng, [], set()
+        rng, seen = self.rng, set()
+        out: list[tuple[tuple[str, ...], str]] = []
         while len(out) < n:
             cs = [rng.choice(CONSONANTS) for _ in range(rng.choice((2, 3, 3, 3, 4)))]
             latin, arabic = "", ""
@@ -204,17 +205,21 @@ class Generator:
 
     def places(self) -> tuple[list[dict[str, Any]], dict[str, str]]:
         rng = self.rng
-        country = {"id": self.uid(), "name": {"en": "Syria", "ar": "سوريا"}, "level": "country"}
-        out, parent = [country], {}
+        country: dict[str, Any] = {"id": self.uid(), "name": {"en": "Syria", "ar": "سوريا"},
+                                   "level": "country"}
+        out: list[dict[str, Any]] = [country]
+        parent: dict[str, str] = {}
         for en, ar in GOVERNORATES:
-            gov = {"id": self.uid(), "name": {"en": f"{en} Governorate", "ar": f"محافظة {ar}"},
-                   "level": "governorate", "parent": country["id"]}
+            gov: dict[str, Any] = {
+                "id": self.uid(), "name": {"en": f"{en} Governorate", "ar": f"محافظة {ar}"},
+                "level": "governorate", "parent": country["id"]}
             out.append(gov)
             parent[gov["id"]] = country["id"]
             for k in range(5):
                 city_name = (en, ar) if k == 0 else (f"{en} town {k}", f"{ar} {k}")
-                city = {"id": self.uid(), "name": {"en": city_name[0], "ar": city_name[1]},
-                        "level": "city", "parent": gov["id"]}
+                city: dict[str, Any] = {
+                    "id": self.uid(), "name": {"en": city_name[0], "ar": city_name[1]},
+                    "level": "city", "parent": gov["id"]}
                 out.append(city)
                 parent[city["id"]] = gov["id"]
                 for hen, har in rng.sample(HOODS, 4 if k < 2 else 3):
@@ -392,7 +397,7 @@ def measure(built: Vault, runs: int) -> list[tuple[str, str]]:
         _say(f"  vault: {counts}")
         seconds, review = _time(lambda: session.duplicates(names=False), runs)
         found = {frozenset((s.a.id, s.b.id)) for s in review.suggestions}
-        roots = duplicates.canonical(session.conn)
+        roots = {str(k): str(v) for k, v in duplicates.canonical(session.conn).items()}
         hit = sum(frozenset((roots.get(a, a), roots.get(b, b))) in found
                   for a, b in built.planted_persons)
         rows.append(("duplicates.review", f"{seconds:8.2f} s  {len(review.suggestions):7d} "
