@@ -591,31 +591,37 @@ def match_for(conn: Connection, query: str) -> str:
         return match  # the tokenizer may fold or split it: leave the prefix to FTS5
     if is_read_only(conn):
         return match  # a backup opened where it lies: not even a temporary table is made
+    known = word.encode()
     first = _term_from(conn, word)
-    if first is None or not first.startswith(word):
+    if first is None or not first.startswith(known):
         return match.removesuffix("*")  # no word begins with x: x alone matches as much
+    try:
+        found = first.decode()
+    except UnicodeDecodeError:
+        return match  # a word cut mid-character (FTS5 cuts tokens at 32 KiB): keep x*
     # Terms are in byte order, so the words that begin with x follow one another: the
     # first after the first tells. (No term is a and a NUL: NUL separates words. An
     # upper bound would miss a term of a and U+10FFFF, which the tokenizer keeps.)
-    second = _term_from(conn, first + "\x01")
-    if second is not None and second.startswith(word):
+    second = _term_from(conn, found + "\x01")
+    if second is not None and second.startswith(known):
         return match  # two words or more: only FTS5's prefix matches them as one phrase
-    if not _PLAIN_TERM.fullmatch(first):
+    if not _PLAIN_TERM.fullmatch(found):
         return match  # the query's tokenizer could read it otherwise than the index's
-    return match[:match.rindex('"' + word)] + '"' + first + '"'
+    return match[:match.rindex('"' + word)] + '"' + found + '"'
 
 
-def _term_from(conn: Connection, lowest: str) -> str | None:
-    """The index's first term at or after `lowest`, in byte order."""
+def _term_from(conn: Connection, lowest: str) -> bytes | None:
+    """The index's first term at or after `lowest`, in byte order, as its bytes: a term
+    need not be UTF-8 (FTS5 cuts a token longer than 32 KiB, mid-character maybe)."""
     # The vocabulary's `instance` table, not `row`: with LIMIT 1 it stops at the
     # term's first occurrence, where `row` reads the term's whole doclist to count
     # its rows (up to 170 ms a seek at 1 000 000 testimonies). An instance is only
     # listed where a row still holds the term, as a row of `row` is.
     conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_instances "
                  "USING fts5vocab(main, search, instance)")
-    row = conn.execute("SELECT term FROM temp.search_instances WHERE term >= ? LIMIT 1",
-                       (lowest,)).fetchone()
-    return None if row is None else str(row[0])
+    row = conn.execute("SELECT CAST(term AS BLOB) FROM temp.search_instances "
+                       "WHERE term >= ? LIMIT 1", (lowest,)).fetchone()
+    return None if row is None else bytes(row[0])
 
 
 # Matches ranked for one page of results: those among the newest this many records

@@ -178,6 +178,8 @@ def test_a_prefix_is_replaced_only_where_one_word_or_none_begins_with_it(
 
 def test_the_one_word_a_prefix_begins_gives_the_same_results_and_snippets(
         tmp_path: Any) -> None:
+    from testimony_app.core.records import listing
+    from testimony_app.core.records.listing import Filter
     from testimony_app.core.vault import keyfile
 
     session, _code = Session.create(tmp_path / "vault", "correct horse battery staple",
@@ -207,6 +209,15 @@ def test_the_one_word_a_prefix_begins_gives_the_same_results_and_snippets(
         add("qzxw and qzxwab")
         assert store.match_for(conn, "qzxw") == '"qzxw"*'
         assert store.search(conn, "zqxw", 1, window=1) == _reference(conn, "zqxw", 1)
+        # A word of more than 32 KiB, which FTS5 cuts mid-character: its term is not
+        # UTF-8, and reading it must neither fail nor stand for a word
+        add("zqxwb" + "\u0628" * 20000)
+        add("zqxwc" + "\u0628" * 20001)  # another length: another record (the seed)
+        for query in ("zqxw", "zqxwa", "zqxwabc", "zqxwb", "checkpoint zqxw", "zqxwc"):
+            assert store.search(conn, query) == _reference(conn, query), query
+            assert listing.count(conn, "testimony", Filter(query=query)) == len(
+                _rows(conn, fts_query(query))), query
+        assert store.match_for(conn, "zqxwb") == '"zqxwb"*'
     finally:
         session.close()
 
