@@ -145,7 +145,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
     if not is_vault(folder):
         raise TestimonyError("no_vault", path=str(folder))
     code = read_recovery_code()
-    with Session.open_with_recovery(folder, code) as session:
+    with Session.open_with_recovery(folder, code, upgrading()) as session:
         session.change_passphrase(
             read_new_passphrase(), progress=progress(_("Re-encrypting the vault")),
             recovery_code=code)
